@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/threadline/threadline/internal/app"
+	"github.com/threadline/threadline/internal/config"
+	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/service"
+	"github.com/threadline/threadline/internal/store"
+)
+
+// newFlagSet returns a flag set whose help goes to stderr.
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: threadline %s\n\nFlags (each also read from THREADLINE_<FLAG>):\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// adminFlags are the flags of the administration commands.
+type adminFlags struct {
+	cfg       config.Config
+	workspace string
+}
+
+func (a *adminFlags) register(fs *flag.FlagSet, withWorkspace bool) {
+	a.cfg = config.Defaults()
+	a.cfg.LogLevel = "warn"
+	config.DatabaseFlag(fs, &a.cfg.DatabaseURL)
+	if withWorkspace {
+		fs.StringVar(&a.workspace, "workspace", "", "workspace id (w_…); default: the default workspace (env THREADLINE_WORKSPACE)")
+	}
+}
+
+// open opens the store (migrating it, creating the default workspace) and
+// returns a service plus a context acting as System in the chosen workspace.
+func (a *adminFlags) open(ctx context.Context, stderr io.Writer) (*service.Service, context.Context, func(), error) {
+	log := app.NewLogger(stderr, a.cfg.LogLevel, a.cfg.LogFormat)
+	if _, err := config.ParseDatabaseURL(a.cfg.DatabaseURL); err != nil {
+		return nil, nil, nil, err
+	}
+	st, err := app.OpenStore(ctx, a.cfg, log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	svc := service.New(st, nil, log)
+	wsID, err := svc.EnsureDefaultWorkspace(ctx)
+	if err != nil {
+		st.Close()
+		return nil, nil, nil, err
+	}
+	if a.workspace != "" {
+		wsID = a.workspace
+		if err := checkWorkspace(ctx, st, wsID); err != nil {
+			st.Close()
+			return nil, nil, nil, err
+		}
+	}
+	return svc, service.System(ctx, wsID), func() { st.Close() }, nil
+}
+
+func checkWorkspace(ctx context.Context, st store.Store, id string) error {
+	return st.View(ctx, func(tx store.Tx) error {
+		if _, err := tx.GetWorkspace(ctx, id); err != nil {
+			return fmt.Errorf("workspace %q: %w", id, err)
+		}
+		return nil
+	})
+}
+
+// describe renders a use-case error for the terminal.
+func describe(err error) error {
+	if e, ok := core.AsError(err); ok {
+		var b strings.Builder
+		b.WriteString(e.Message)
+		for _, f := range e.Fields {
+			fmt.Fprintf(&b, "\n  --%s: %s", f.Field, f.Message)
+		}
+		return fmt.Errorf("%s", b.String())
+	}
+	return err
+}
+
+// requireFlags fails when any of the named string flags is empty.
+func requireFlags(fs *flag.FlagSet, names ...string) error {
+	for _, n := range names {
+		if f := fs.Lookup(n); f != nil && f.Value.String() == "" {
+			fs.Usage()
+			return fmt.Errorf("%w: --%s is required", errUsage, n)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,115 @@
+// Package app wires Threadline together: it opens the configured store, runs
+// migrations, builds the service and the HTTP server, and shuts them down.
+// It is the only package that knows both storage backends.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/threadline/threadline/internal/config"
+	"github.com/threadline/threadline/internal/server"
+	"github.com/threadline/threadline/internal/service"
+	"github.com/threadline/threadline/internal/store"
+	"github.com/threadline/threadline/internal/store/postgres"
+	"github.com/threadline/threadline/internal/store/sqlite"
+)
+
+// NewLogger returns the logger the configuration asks for, writing to w.
+func NewLogger(w io.Writer, level, format string) *slog.Logger {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(strings.ToUpper(level))); err != nil {
+		lv = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// OpenStore opens and migrates the database of url.
+func OpenStore(ctx context.Context, cfg config.Config, log *slog.Logger) (store.Store, error) {
+	db, err := config.ParseDatabaseURL(cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if db.Backend == "postgres" {
+		return postgres.Open(ctx, db.URL, cfg.PostgresMaxConns)
+	}
+	return sqlite.Open(ctx, db.Path, sqlite.Options{Synchronous: cfg.SQLiteSynchronous, Logger: log})
+}
+
+// App is a running Threadline.
+type App struct {
+	cfg   config.Config
+	log   *slog.Logger
+	Store store.Store
+	Svc   *service.Service
+}
+
+// New opens the store, migrates it and makes sure a default workspace exists.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	st, err := OpenStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	svc := service.New(st, nil, log)
+	if _, err := svc.EnsureDefaultWorkspace(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("default workspace: %w", err)
+	}
+	return &App{cfg: cfg, log: log, Store: st, Svc: svc}, nil
+}
+
+// Serve listens on the configured address and serves until ctx ends, then
+// shuts down gracefully within the configured timeout. ready, if not nil,
+// receives the bound address once the server accepts connections.
+func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           server.New(a.Svc, a.Store, a.log),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.log.Info("listening", "addr", ln.Addr().String(), "backend", a.Store.Backend())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down", "timeout", a.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close closes the store (after Serve returned).
+func (a *App) Close() error { return a.Store.Close() }

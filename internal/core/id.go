@@ -1,0 +1,51 @@
+package core
+
+import (
+	"crypto/rand"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+)
+
+// ID prefixes of Threadline's entities, as Plain mints them.
+const (
+	PrefixWorkspace   = "w"
+	PrefixUser        = "u"
+	PrefixMachineUser = "mu"
+	PrefixAPIKey      = "ak"
+	PrefixCustomer    = "c"
+	PrefixThread      = "th"
+	PrefixLabel       = "l"
+	PrefixLabelType   = "lt"
+	PrefixThreadField = "tf"
+	PrefixFieldSchema = "tfs"
+	PrefixTimeline    = "t"
+	PrefixEvent       = "pEv"
+	PrefixTenant      = "te"
+	PrefixTier        = "tier"
+	PrefixCompany     = "co"
+)
+
+var (
+	entropyMu sync.Mutex
+	entropy   = ulid.Monotonic(rand.Reader, 0)
+)
+
+// NewID returns prefix + "_" + a new ULID. IDs minted in one process sort by
+// creation time, and are unique across processes.
+func NewID(prefix string) string {
+	entropyMu.Lock()
+	id := ulid.MustNew(ulid.Timestamp(time.Now()), entropy)
+	entropyMu.Unlock()
+	return prefix + "_" + id.String()
+}
+
+var idPattern = regexp.MustCompile(`^([a-zA-Z]+)_[0-9ABCDEFGHJKMNPQRSTVWXYZ]{26}$`)
+
+// ValidID reports whether id is prefix_ULID with the given prefix.
+func ValidID(id, prefix string) bool {
+	m := idPattern.FindStringSubmatch(id)
+	return m != nil && m[1] == prefix
+}

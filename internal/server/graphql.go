@@ -1,0 +1,255 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"runtime/debug"
+	"sync/atomic"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/executor"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/threadline/threadline/internal/auth"
+	"github.com/threadline/threadline/internal/graph"
+	"github.com/threadline/threadline/internal/graph/generated"
+	"github.com/threadline/threadline/internal/service"
+)
+
+// maxBodyBytes bounds a GraphQL request body.
+const maxBodyBytes = 4 << 20
+
+// graphQLHandler serves POST /graphql/v1 with the status codes and error
+// shapes Plain's SDK understands: 401 for bad keys, 400 for malformed
+// queries, 403 for missing permissions on queries, 500 for panics.
+type graphQLHandler struct {
+	svc  *service.Service
+	exec *executor.Executor
+	log  *slog.Logger
+}
+
+type panicFlag struct{}
+
+func newGraphQLHandler(svc *service.Service, log *slog.Logger) *graphQLHandler {
+	schema := generated.NewExecutableSchema(generated.Config{Resolvers: &graph.Resolver{Svc: svc, Log: log}})
+	e := executor.New(schema)
+	e.Use(extension.Introspection{})
+	e.Use(extension.FixedComplexityLimit(20000))
+	e.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	e.SetRecoverFunc(func(ctx context.Context, p any) error {
+		if f, ok := ctx.Value(panicFlag{}).(*atomic.Bool); ok {
+			f.Store(true)
+		}
+		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return &gqlerror.Error{Message: "Internal server error.", Extensions: map[string]any{"code": graph.CodeInternal}}
+	})
+	return &graphQLHandler{svc: svc, exec: e, log: log}
+}
+
+type gqlRequest struct {
+	Query         string          `json:"query"`
+	Variables     map[string]any  `json:"variables"`
+	OperationName string          `json:"operationName"`
+	Extensions    map[string]any  `json:"extensions"`
+	Raw           json.RawMessage `json:"-"`
+}
+
+func (h *graphQLHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeErrors(w, http.StatusMethodNotAllowed, nil, errorf("Only POST is allowed.", graph.CodeBadUserInput))
+		return
+	}
+	p, err := h.svc.Authenticate(r.Context(), r.Header.Get("Authorization"))
+	if err != nil {
+		if !errors.Is(err, service.ErrUnauthenticated) {
+			h.log.ErrorContext(r.Context(), "authentication failed", "err", err)
+			writeErrors(w, http.StatusInternalServerError, nil, errorf("Internal server error.", graph.CodeInternal))
+			return
+		}
+		writeErrors(w, http.StatusUnauthorized, nil,
+			errorf("Authentication failed. Please check the provided API key.", graph.CodeUnauthenticated))
+		return
+	}
+	ctx := auth.WithPrincipal(r.Context(), p)
+	setLogAttr(ctx, "workspace", p.WorkspaceID)
+
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		writeErrors(w, http.StatusBadRequest, nil, errorf("Content-Type must be application/json.", graph.CodeBadUserInput))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		writeErrors(w, http.StatusRequestEntityTooLarge, nil, errorf("Request body too large.", graph.CodeBadUserInput))
+		return
+	}
+	var req gqlRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&req); err != nil {
+		writeErrors(w, http.StatusBadRequest, nil, errorf("The request body is not valid JSON.", graph.CodeBadUserInput))
+		return
+	}
+	h.execute(ctx, w, &graphql.RawParams{
+		Query: req.Query, Variables: req.Variables, OperationName: req.OperationName,
+		Extensions: req.Extensions, Headers: r.Header,
+	})
+}
+
+func (h *graphQLHandler) execute(ctx context.Context, w http.ResponseWriter, params *graphql.RawParams) {
+	params.ReadTime = graphql.TraceTiming{Start: graphql.Now(), End: graphql.Now()}
+	ctx = graphql.StartOperationTrace(ctx)
+	panicked := new(atomic.Bool)
+	ctx = context.WithValue(ctx, panicFlag{}, panicked)
+
+	opCtx, errs := h.exec.CreateOperationContext(ctx, params)
+	if len(errs) > 0 {
+		variablesStage := opCtx.Doc != nil && opCtx.Operation != nil
+		for _, e := range errs {
+			switch {
+			case variablesStage:
+				describeVariableError(opCtx.Operation, e)
+				setCode(e, graph.CodeBadUserInput)
+			default:
+				// gqlgen marks parse and validation failures itself.
+				if c, _ := e.Extensions["code"].(string); c == "" {
+					setCode(e, graph.CodeValidation)
+				}
+			}
+		}
+		writeErrors(w, http.StatusBadRequest, nil, errs...)
+		return
+	}
+	if opCtx.Operation.Operation == ast.Subscription {
+		writeErrors(w, http.StatusBadRequest, nil, errorf("Subscriptions are not supported.", graph.CodeValidation))
+		return
+	}
+	opCtx.DisableIntrospection = false
+	ctx = graphql.WithOperationContext(ctx, opCtx)
+	respond, ctx := h.exec.DispatchOperation(ctx, opCtx)
+	resp := respond(ctx)
+	if resp == nil {
+		writeErrors(w, http.StatusInternalServerError, nil, errorf("Internal server error.", graph.CodeInternal))
+		return
+	}
+	status := http.StatusOK
+	switch {
+	case panicked.Load() || hasCode(resp.Errors, graph.CodeInternal):
+		status = http.StatusInternalServerError
+	case hasCode(resp.Errors, graph.CodeForbidden):
+		status = http.StatusForbidden
+	case hasCode(resp.Errors, graph.CodeBadUserInput):
+		status = http.StatusBadRequest
+	}
+	data := resp.Data
+	if status != http.StatusOK || data == nil {
+		data = json.RawMessage("null")
+	}
+	writeErrors(w, status, data, resp.Errors...)
+}
+
+// describeVariableError rewrites gqlgen's terse variable errors in the
+// wording of Plain (graphql-js): Variable "$id" of required type "ID!" was
+// not provided.
+func describeVariableError(op *ast.OperationDefinition, e *gqlerror.Error) {
+	if len(e.Path) < 2 {
+		return
+	}
+	name, ok := e.Path[1].(ast.PathName)
+	if !ok {
+		return
+	}
+	typ := ""
+	if def := op.VariableDefinitions.ForName(string(name)); def != nil {
+		typ = def.Type.String()
+	}
+	if e.Message == "must be defined" || e.Message == "cannot be null" {
+		verb := "was not provided"
+		if e.Message == "cannot be null" {
+			verb = "must not be null"
+		}
+		e.Message = fmt.Sprintf("Variable \"$%s\" of required type \"%s\" %s.", name, typ, verb)
+	} else {
+		e.Message = fmt.Sprintf("Variable \"$%s\" got invalid value at %q: %s.", name, e.Path.String(), e.Message)
+	}
+	e.Path = nil
+}
+
+func setCode(e *gqlerror.Error, code string) {
+	if e.Extensions == nil {
+		e.Extensions = map[string]any{}
+	}
+	e.Extensions["code"] = code
+}
+
+func hasCode(errs gqlerror.List, code string) bool {
+	for _, e := range errs {
+		if c, _ := e.Extensions["code"].(string); c == code {
+			return true
+		}
+	}
+	return false
+}
+
+func errorf(message, code string) *gqlerror.Error {
+	return &gqlerror.Error{Message: message, Extensions: map[string]any{"code": code}}
+}
+
+// wireError is an error as Plain's SDK validates it: message, locations
+// (always present, maybe empty), optional path, and extensions.code.
+type wireError struct {
+	Message    string         `json:"message"`
+	Locations  []wireLocation `json:"locations"`
+	Path       ast.Path       `json:"path,omitempty"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+type wireLocation struct {
+	Line   int `json:"line"`
+	Column int `json:"column"`
+}
+
+type wireResponse struct {
+	Errors []wireError      `json:"errors,omitempty"`
+	Data   *json.RawMessage `json:"data,omitempty"`
+}
+
+// writeErrors writes a GraphQL response. data nil omits "data" (requests
+// that never executed); every error gets locations and extensions.code.
+func writeErrors(w http.ResponseWriter, status int, data json.RawMessage, errs ...*gqlerror.Error) {
+	out := wireResponse{}
+	if data != nil {
+		out.Data = &data
+	}
+	for _, e := range errs {
+		we := wireError{Message: e.Message, Locations: []wireLocation{}, Path: e.Path, Extensions: map[string]any{}}
+		for _, l := range e.Locations {
+			we.Locations = append(we.Locations, wireLocation{Line: l.Line, Column: l.Column})
+		}
+		for k, v := range e.Extensions {
+			we.Extensions[k] = v
+		}
+		if c, ok := we.Extensions["code"].(string); !ok || c == "" {
+			we.Extensions["code"] = graph.CodeInternal
+		}
+		out.Errors = append(out.Errors, we)
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		b = []byte(`{"errors":[{"message":"Internal server error.","locations":[],"extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)
+		status = http.StatusInternalServerError
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}

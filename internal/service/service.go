@@ -1,0 +1,107 @@
+// Package service holds every use case of Threadline. It is the only layer
+// that opens transactions and checks permissions: each method takes the
+// caller's principal from the context, requires its permissions, and writes
+// the change together with its outbox event in one transaction.
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/threadline/threadline/internal/auth"
+	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/store"
+)
+
+// Service runs use cases against a store.
+type Service struct {
+	store store.Store
+	clock core.Clock
+	log   *slog.Logger
+}
+
+// New returns a Service. A nil clock means the system clock; a nil logger discards.
+func New(st store.Store, clock core.Clock, log *slog.Logger) *Service {
+	if clock == nil {
+		clock = core.SystemClock{}
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{store: st, clock: clock, log: log}
+}
+
+// Store returns the underlying store (for wiring and tests).
+func (s *Service) Store() store.Store { return s.store }
+
+// principal returns the caller of ctx after checking perms. Without a
+// principal the caller holds nothing.
+func principal(ctx context.Context, perms ...auth.Permission) (*auth.Principal, error) {
+	p := auth.FromContext(ctx)
+	if p == nil {
+		return nil, ErrUnauthenticated
+	}
+	if err := p.Require(perms...); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// operator returns the caller when it is Threadline itself (System), the
+// only principal allowed to manage workspaces and users.
+func operator(ctx context.Context) (*auth.Principal, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p.Actor.Type != core.ActorSystem {
+		return nil, &core.Error{Kind: core.KindForbidden, Code: core.CodeForbidden,
+			Message: "Only an operator of this server may do this."}
+	}
+	return p, nil
+}
+
+// ErrUnauthenticated means the request carried no valid API key.
+var ErrUnauthenticated = errors.New("unauthenticated")
+
+// System returns a context acting as Threadline itself inside a workspace,
+// holding every permission: for the CLI and background jobs.
+func System(ctx context.Context, workspaceID string) context.Context {
+	return auth.WithPrincipal(ctx, &auth.Principal{
+		WorkspaceID: workspaceID, Actor: core.SystemActor, Permissions: []auth.Permission{auth.All},
+	})
+}
+
+// emit appends a domain event about a change to the outbox of tx.
+func (s *Service) emit(ctx context.Context, tx store.Tx, workspaceID, typ string, actor core.Actor, at core.Time, payload any) error {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("event %s: %w", typ, err)
+	}
+	return tx.AppendEvent(ctx, store.Event{
+		ID: core.NewID(core.PrefixEvent), WorkspaceID: workspaceID, Type: typ,
+		Payload: b, Actor: actor, CreatedAt: at,
+	})
+}
+
+// notFoundAs maps store.ErrNotFound to a not_found error about field.
+func notFoundAs(err error, field, what string) error {
+	if errors.Is(err, core.ErrNotFound) {
+		return core.NotFound(field, what)
+	}
+	return err
+}
+
+// optional turns a not-found read into (nil, nil) for nullable lookups.
+func optional[T any](v T, err error) (*T, error) {
+	if errors.Is(err, core.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}

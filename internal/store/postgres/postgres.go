@@ -1,0 +1,125 @@
+// Package postgres is Threadline's storage backend for several server
+// replicas sharing one PostgreSQL database, through pgx.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+
+	"github.com/threadline/threadline/internal/store"
+	"github.com/threadline/threadline/internal/store/sqldb"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// migrationLock is the advisory lock key held while migrating, so that
+// replicas starting together migrate once.
+const migrationLock = 7_346_127_001
+
+type dialect struct{}
+
+func (dialect) Name() string { return "postgres" }
+
+func (dialect) UniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// Store is the PostgreSQL store.
+type Store struct{ db *sql.DB }
+
+// Open connects to url (postgres://…), and migrates the database.
+func Open(ctx context.Context, url string, maxConns int) (*Store, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	if maxConns <= 0 {
+		maxConns = 20
+	}
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	s := &Store{db: db}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrationFS, "migrations")
+	if err != nil {
+		return err
+	}
+	ms, err := sqldb.LoadMigrations(sub)
+	if err != nil {
+		return err
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+		return fmt.Errorf("postgres: migration lock: %w", err)
+	}
+	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, migrationLock) //nolint:errcheck
+	return sqldb.Migrate(ctx, conn, dialect{}, ms)
+}
+
+// Backend returns "postgres".
+func (s *Store) Backend() string { return "postgres" }
+
+// View runs fn in a read-only REPEATABLE READ transaction (one snapshot).
+func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
+	if err != nil {
+		return fmt.Errorf("postgres: begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	return fn(sqldb.NewTx(tx, dialect{}))
+}
+
+// Update runs fn in a READ COMMITTED transaction and commits it. Writers
+// that must not race (counters, upserts) take row locks in their SQL.
+func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) (err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("postgres: begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err = fn(sqldb.NewTx(tx, dialect{})); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("postgres: commit: %w", err)
+	}
+	return nil
+}
+
+// DB exposes the pool to tests and tools of this backend.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.db.Close() }

@@ -1,0 +1,37 @@
+package sqldb
+
+import (
+	"context"
+
+	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/store"
+)
+
+// AppendEvent writes e to the outbox.
+func (t *Tx) AppendEvent(ctx context.Context, e store.Event) error {
+	_, err := t.exec(ctx, `INSERT INTO outbox (id, workspace_id, type, payload, actor, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		e.ID, e.WorkspaceID, e.Type, string(e.Payload), e.Actor.String(), e.CreatedAt.Millis())
+	return err
+}
+
+// ListEvents reads a workspace's events after a sequence number.
+func (t *Tx) ListEvents(ctx context.Context, workspaceID string, afterSeq int64, limit int) ([]store.Event, error) {
+	rows, err := t.query(ctx, `SELECT seq, id, workspace_id, type, payload, actor, created_at FROM outbox
+		WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?`, workspaceID, afterSeq, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Event
+	for rows.Next() {
+		var e store.Event
+		var payload, actor string
+		var at int64
+		if err := rows.Scan(&e.Seq, &e.ID, &e.WorkspaceID, &e.Type, &payload, &actor, &at); err != nil {
+			return nil, err
+		}
+		e.Payload, e.Actor, e.CreatedAt = []byte(payload), core.ParseActor(actor), core.FromMillis(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

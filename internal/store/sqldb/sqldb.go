@@ -1,0 +1,106 @@
+// Package sqldb implements store.Tx over database/sql once, for both
+// backends; a Dialect covers their differences (placeholders, error codes).
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Dialect is what differs between SQLite and PostgreSQL.
+type Dialect interface {
+	// Name is "sqlite" or "postgres".
+	Name() string
+	// UniqueViolation reports whether err is a unique-constraint violation.
+	UniqueViolation(err error) bool
+}
+
+// Querier is what a transaction offers (*sql.Tx).
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Tx implements store.Tx on one database/sql transaction.
+type Tx struct {
+	q       Querier
+	dialect Dialect
+	rebind  bool
+}
+
+// NewTx wraps q. Queries are written with "?" placeholders and rebound to
+// "$n" for PostgreSQL.
+func NewTx(q Querier, d Dialect) *Tx {
+	return &Tx{q: q, dialect: d, rebind: d.Name() == "postgres"}
+}
+
+// Rebind turns "?" placeholders into "$1", "$2", … Queries in this package
+// never contain a literal "?".
+func Rebind(q string) string {
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+func (t *Tx) sql(q string) string {
+	if t.rebind {
+		return Rebind(q)
+	}
+	return q
+}
+
+func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	res, err := t.q.ExecContext(ctx, t.sql(q), args...)
+	return res, t.wrap(err)
+}
+
+func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	rows, err := t.q.QueryContext(ctx, t.sql(q), args...)
+	return rows, t.wrap(err)
+}
+
+func (t *Tx) row(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.q.QueryRowContext(ctx, t.sql(q), args...)
+}
+
+// wrap maps driver errors to the store's sentinel errors.
+func (t *Tx) wrap(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return errNotFound
+	case t.dialect.UniqueViolation(err):
+		return fmt.Errorf("%w: %v", errDuplicate, err)
+	}
+	return err
+}
+
+// expectOne turns "no row changed" into not found.
+func expectOne(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errNotFound
+	}
+	return nil
+}

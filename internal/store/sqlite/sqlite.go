@@ -1,0 +1,165 @@
+// Package sqlite is Threadline's embedded storage backend: one database file
+// in WAL mode, a pool of readers, and one writer goroutine that commits the
+// waiting Updates together (group commit), a savepoint per Update.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/threadline/threadline/internal/store"
+	"github.com/threadline/threadline/internal/store/sqldb"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+type dialect struct{}
+
+func (dialect) Name() string { return "sqlite" }
+
+func (dialect) UniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code()
+		return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// Options tune the backend; the zero value is the durable default.
+type Options struct {
+	// Synchronous is the PRAGMA synchronous level: "FULL" (default; every
+	// acknowledged commit survives power loss) or "NORMAL".
+	Synchronous string
+	// MaxBatch caps how many Updates one commit carries (default 256).
+	MaxBatch int
+	// Logger receives slow-batch and error reports (default: discard).
+	Logger *slog.Logger
+}
+
+// Store is the SQLite store.
+type Store struct {
+	path   string
+	read   *sql.DB
+	write  *sql.DB
+	writer *writer
+}
+
+// dsn builds a modernc.org/sqlite DSN with the pragmas every connection needs.
+func dsn(path string, sync string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous("+sync+")")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at path and migrates it.
+func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	if opt.Synchronous == "" {
+		opt.Synchronous = "FULL"
+	}
+	sync := strings.ToUpper(opt.Synchronous)
+	if sync != "FULL" && sync != "NORMAL" && sync != "EXTRA" {
+		return nil, fmt.Errorf("sqlite: synchronous must be FULL, NORMAL or EXTRA, not %q", opt.Synchronous)
+	}
+	if opt.MaxBatch <= 0 {
+		opt.MaxBatch = 256
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("sqlite: %w", err)
+		}
+	}
+	write, err := sql.Open("sqlite", dsn(path, sync, false))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	s := &Store{path: path, write: write}
+	if err := s.migrate(ctx); err != nil {
+		write.Close()
+		return nil, err
+	}
+	read, err := sql.Open("sqlite", dsn(path, sync, true))
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	n := max(4, runtime.NumCPU()*2)
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	s.read = read
+	s.writer = startWriter(write, opt.MaxBatch, opt.Logger)
+	return s, nil
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := sqldb.LoadMigrations(mustSub(migrationFS, "migrations"))
+	if err != nil {
+		return err
+	}
+	conn, err := s.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	defer conn.Close()
+	return sqldb.Migrate(ctx, conn, dialect{}, ms)
+}
+
+// Backend returns "sqlite".
+func (s *Store) Backend() string { return "sqlite" }
+
+// View runs fn in a read-only transaction on a consistent snapshot.
+func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("sqlite: begin read: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	return fn(sqldb.NewTx(tx, dialect{}))
+}
+
+// Update runs fn through the group-commit writer and returns once its
+// batch is durably committed (or fn failed).
+func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
+	return s.writer.do(ctx, fn)
+}
+
+// Close stops the writer after draining queued Updates and closes the database.
+func (s *Store) Close() error {
+	s.writer.stop()
+	err1 := s.read.Close()
+	// Checkpoint so that the file is complete on its own.
+	_, _ = s.write.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	err2 := s.write.Close()
+	return errors.Join(err1, err2)
+}
+
+// DB exposes the writer connection to tests of this backend (e.g. to read
+// a table directly). Writing through it bypasses the group commit.
+func (s *Store) DB() *sql.DB { return s.write }

@@ -1,0 +1,145 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/threadline/threadline/internal/store"
+	"github.com/threadline/threadline/internal/store/sqldb"
+)
+
+// errClosed is returned by Update after Close.
+var errClosed = errors.New("sqlite: store is closed")
+
+type request struct {
+	ctx  context.Context
+	fn   func(store.Tx) error
+	done chan error
+}
+
+// writer is the single writing goroutine. It takes every waiting request
+// (up to maxBatch), runs each in its own savepoint inside one transaction,
+// commits once, then answers them all: one fsync for the whole batch.
+type writer struct {
+	db       *sql.DB
+	maxBatch int
+	log      *slog.Logger
+	queue    chan request
+	mu       sync.RWMutex
+	closed   bool
+	finished chan struct{}
+}
+
+func startWriter(db *sql.DB, maxBatch int, log *slog.Logger) *writer {
+	w := &writer{db: db, maxBatch: maxBatch, log: log,
+		queue: make(chan request, maxBatch), finished: make(chan struct{})}
+	go w.loop()
+	return w
+}
+
+func (w *writer) do(ctx context.Context, fn func(store.Tx) error) error {
+	r := request{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return errClosed
+	}
+	select {
+	case w.queue <- r:
+		w.mu.RUnlock()
+	case <-ctx.Done():
+		w.mu.RUnlock()
+		return ctx.Err()
+	}
+	// Once queued, wait for the outcome even if ctx ends: the request may
+	// already be committed, and the caller must not be told otherwise.
+	return <-r.done
+}
+
+func (w *writer) stop() {
+	w.mu.Lock()
+	if !w.closed {
+		w.closed = true
+		close(w.queue)
+	}
+	w.mu.Unlock()
+	<-w.finished
+}
+
+func (w *writer) loop() {
+	defer close(w.finished)
+	batch := make([]request, 0, w.maxBatch)
+	for r := range w.queue {
+		batch = append(batch[:0], r)
+	fill:
+		for len(batch) < w.maxBatch {
+			select {
+			case r, ok := <-w.queue:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		w.commit(batch)
+	}
+}
+
+// commit runs one batch. Each request's error is its own; a failed COMMIT
+// fails every request that had succeeded.
+func (w *writer) commit(batch []request) {
+	errs := make([]error, len(batch))
+	tx, err := w.db.Begin()
+	if err != nil {
+		for _, r := range batch {
+			r.done <- fmt.Errorf("sqlite: begin: %w", err)
+		}
+		return
+	}
+	st := sqldb.NewTx(tx, dialect{})
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		errs[i] = w.runOne(tx, st, r)
+	}
+	if err := tx.Commit(); err != nil {
+		w.log.Error("sqlite: group commit failed", "requests", len(batch), "err", err)
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = fmt.Errorf("sqlite: commit: %w", err)
+			}
+		}
+	}
+	for i, r := range batch {
+		r.done <- errs[i]
+	}
+}
+
+// runOne runs r inside a savepoint, rolling back to it when r fails or panics.
+func (w *writer) runOne(tx *sql.Tx, st *sqldb.Tx, r request) (err error) {
+	if _, err := tx.Exec(`SAVEPOINT req`); err != nil {
+		return fmt.Errorf("sqlite: savepoint: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("sqlite: update panicked: %v", p)
+		}
+		if err != nil {
+			if _, rbErr := tx.Exec(`ROLLBACK TO req`); rbErr != nil {
+				err = errors.Join(err, rbErr)
+			}
+		}
+		if _, relErr := tx.Exec(`RELEASE req`); relErr != nil && err == nil {
+			err = fmt.Errorf("sqlite: release: %w", relErr)
+		}
+	}()
+	return r.fn(st)
+}
