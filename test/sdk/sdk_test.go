@@ -1,0 +1,214 @@
+// Package sdk runs Threadline end to end through Plain's official
+// TypeScript SDK (@team-plain/typescript-sdk): for each database backend it
+// starts a server, seeds it through the CLI and runs the node:test suites in
+// tests/ against it. It is skipped when node or npm is not installed.
+package sdk
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/threadline/threadline/test/harness"
+)
+
+// nodeTimeout bounds npm ci and each run of the node test suites.
+const nodeTimeout = 5 * time.Minute
+
+// sdkPackage is the npm package under test.
+const sdkPackage = "@team-plain/typescript-sdk"
+
+var (
+	workspaceIDRe = regexp.MustCompile(`^w_[0-9A-HJKMNP-TV-Z]{26}$`)
+	userIDRe      = regexp.MustCompile(`^u_[0-9A-HJKMNP-TV-Z]{26}$`)
+	// "apikey create" reports the key's workspace in its first line.
+	keyWorkspaceRe = regexp.MustCompile(`in workspace (w_[0-9A-HJKMNP-TV-Z]{26})\b`)
+)
+
+func TestSDK(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not found: SDK tests skipped")
+	}
+	if _, err := exec.LookPath("npm"); err != nil {
+		t.Skip("npm not found: SDK tests skipped")
+	}
+	dir, err := os.Getwd() // go test runs in the package directory
+	if err != nil {
+		t.Fatal(err)
+	}
+	installNodeModules(t, dir)
+
+	files, err := filepath.Glob(filepath.Join("tests", "*.test.mjs"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no tests/*.test.mjs found in %s (%v)", dir, err)
+	}
+	for _, b := range harness.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) { runSuites(t, b, dir, node, files) })
+	}
+}
+
+// runSuites seeds a fresh database, starts a server on it and runs the
+// node test files against it.
+func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string) {
+	db := b.NewDatabaseURL(t)
+
+	// A key of the default workspace: its output names the workspace.
+	out := harness.CLI(t, db, "apikey", "create", "--name", "sdk tests", "--permissions", "all")
+	m := keyWorkspaceRe.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("apikey create did not report its workspace:\n%s", out)
+	}
+	workspaceID, apiKey := m[1], harness.LastLine(out)
+	apiKeyNoUserRead := harness.NewAPIKey(t, db, workspaceID, "thread:read")
+
+	// Another workspace, with a user of its own and a user sharing the
+	// email of the default workspace's user (created first, so a lookup
+	// that ignores the workspace would likely find it).
+	const userEmail, userName = "ada.lovelace@example.com", "Ada Lovelace"
+	otherWorkspaceID := cliID(t, workspaceIDRe, db, "workspace", "create", "--name", "Other workspace")
+	cliID(t, userIDRe, db, "user", "create", "--workspace", otherWorkspaceID, "--email", userEmail, "--name", "Ada Twin")
+	const otherUserEmail = "grace.hopper@example.com"
+	otherUserID := cliID(t, userIDRe, db, "user", "create", "--workspace", otherWorkspaceID, "--email", otherUserEmail, "--name", "Grace Hopper")
+	userID := cliID(t, userIDRe, db, "user", "create", "--workspace", workspaceID, "--email", userEmail, "--name", userName)
+
+	srv := harness.Start(t, db)
+
+	ctx, cancel := context.WithTimeout(t.Context(), nodeTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, append([]string{"--test", "--test-reporter=spec"}, files...)...)
+	cmd.Dir = dir
+	cmd.WaitDelay = 10 * time.Second
+	cmd.Env = append(os.Environ(),
+		"NO_COLOR=1",
+		"THREADLINE_API_URL="+srv.GraphQLURL(),
+		"THREADLINE_API_KEY="+apiKey,
+		"THREADLINE_API_KEY_NO_USER_READ="+apiKeyNoUserRead,
+		"THREADLINE_WORKSPACE_ID="+workspaceID,
+		"THREADLINE_USER_ID="+userID,
+		"THREADLINE_USER_EMAIL="+userEmail,
+		"THREADLINE_USER_NAME="+userName,
+		"THREADLINE_OTHER_USER_ID="+otherUserID,
+		"THREADLINE_OTHER_USER_EMAIL="+otherUserEmail,
+	)
+	output, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		err = fmt.Errorf("timed out after %v (%w)", nodeTimeout, err)
+	}
+	if err != nil {
+		t.Errorf("SDK tests failed: %v\n%s", err, output)
+		t.Logf("server logs:\n%s", srv.Logs())
+		return
+	}
+	t.Logf("SDK tests passed:\n%s", output)
+}
+
+// cliID runs a CLI command printing an id and checks the id's format.
+func cliID(t *testing.T, re *regexp.Regexp, db string, args ...string) string {
+	t.Helper()
+	id := harness.LastLine(harness.CLI(t, db, args...))
+	if !re.MatchString(id) {
+		t.Fatalf("threadline %v printed %q, want an id matching %s", args, id, re)
+	}
+	return id
+}
+
+var (
+	installOnce sync.Once
+	installErr  error
+)
+
+// installNodeModules runs "npm ci" in dir, once per test process, when the
+// SDK is missing from node_modules or differs from package-lock.json. A lock
+// file keeps concurrent test processes from installing at the same time.
+func installNodeModules(t *testing.T, dir string) {
+	t.Helper()
+	installOnce.Do(func() {
+		if installed(dir) {
+			return
+		}
+		unlock, err := lock(dir)
+		if err != nil {
+			installErr = err
+			return
+		}
+		defer unlock()
+		if installed(dir) { // another process installed meanwhile
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), nodeTimeout)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund")
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			installErr = fmt.Errorf("npm ci in %s: %v\n%s", dir, err, out)
+		}
+	})
+	if installErr != nil {
+		t.Fatal(installErr)
+	}
+}
+
+// installed reports whether node_modules holds the SDK version that
+// package-lock.json pins.
+func installed(dir string) bool {
+	var lockFile struct {
+		Packages map[string]struct {
+			Version string `json:"version"`
+		} `json:"packages"`
+	}
+	var pkg struct {
+		Version string `json:"version"`
+	}
+	key := "node_modules/" + sdkPackage
+	if readJSON(filepath.Join(dir, "package-lock.json"), &lockFile) != nil ||
+		readJSON(filepath.Join(dir, key, "package.json"), &pkg) != nil {
+		return false
+	}
+	want := lockFile.Packages[key].Version
+	return want != "" && pkg.Version == want
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+// lock takes an exclusive lock file in the temporary directory, named after
+// dir, and returns its release. A lock older than nodeTimeout is stale.
+func lock(dir string) (unlock func(), err error) {
+	sum := sha256.Sum256([]byte(dir))
+	path := filepath.Join(os.TempDir(), "threadline-sdk-npm-"+hex.EncodeToString(sum[:8])+".lock")
+	deadline := time.Now().Add(nodeTimeout + time.Minute)
+	for {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err == nil {
+			f.Close()
+			return func() { os.Remove(path) }, nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return nil, err
+		}
+		if fi, err := os.Stat(path); err == nil && time.Since(fi.ModTime()) > nodeTimeout {
+			os.Remove(path)
+			continue
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("timed out waiting for %s", path)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}

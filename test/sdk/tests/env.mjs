@@ -1,0 +1,48 @@
+// Shared configuration of the SDK tests. The Go driver (../sdk_test.go)
+// starts a Threadline server, seeds it through the CLI and passes what it
+// created in these environment variables.
+import assert from 'node:assert/strict';
+
+import { PlainClient } from '@team-plain/typescript-sdk';
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} is not set; run these tests through "go test ./test/sdk/"`);
+  }
+  return value;
+}
+
+export const env = {
+  apiUrl: required('THREADLINE_API_URL'),
+  apiKey: required('THREADLINE_API_KEY'),
+  apiKeyNoUserRead: required('THREADLINE_API_KEY_NO_USER_READ'),
+  workspaceId: required('THREADLINE_WORKSPACE_ID'),
+  userId: required('THREADLINE_USER_ID'),
+  userEmail: required('THREADLINE_USER_EMAIL'),
+  userName: required('THREADLINE_USER_NAME'),
+  otherUserId: required('THREADLINE_OTHER_USER_ID'),
+  otherUserEmail: required('THREADLINE_OTHER_USER_EMAIL'),
+};
+
+/** A client of the server under test; apiKey defaults to the all-permissions key. */
+export function client(apiKey = env.apiKey) {
+  return new PlainClient({ apiKey, apiUrl: env.apiUrl });
+}
+
+/** Returns result.data after asserting the SDK reported no error. */
+export function ok(result) {
+  assert.equal(result.error, undefined, `unexpected SDK error: ${JSON.stringify(result.error)}`);
+  return result.data;
+}
+
+/** Asserts a DateTime object is well-formed and self-consistent. */
+export function assertDateTime(dt) {
+  assert.equal(dt.__typename, 'DateTime');
+  assert.match(dt.iso8601, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  assert.match(dt.unixTimestamp, /^\d+$/, 'unixTimestamp is milliseconds, as a string');
+  assert.equal(Date.parse(dt.iso8601), Number(dt.unixTimestamp));
+}
+
+/** Crockford base-32 ULID, as Plain formats its ids after a prefix. */
+export const ulid = '[0-9A-HJKMNP-TV-Z]{26}';
