@@ -65,6 +65,10 @@ func Binary(t testing.TB) string {
 	return binPath
 }
 
+// Strict reports whether THREADLINE_TEST_STRICT is set (as in CI): tests
+// that would skip for a missing tool (PostgreSQL, Node) fail instead.
+func Strict() bool { return os.Getenv("THREADLINE_TEST_STRICT") != "" }
+
 // Backend is one database a test can run against.
 type Backend struct {
 	Name string
@@ -80,6 +84,9 @@ func Backends(t testing.TB) []Backend {
 		return "sqlite://" + filepath.Join(t.TempDir(), "threadline.db")
 	}}}
 	if os.Getenv(PostgresEnv) == "" {
+		if Strict() {
+			t.Fatalf("PostgreSQL backend required (THREADLINE_TEST_STRICT is set) but %s is not set", PostgresEnv)
+		}
 		t.Logf("PostgreSQL backend skipped: %s is not set", PostgresEnv)
 		return bs
 	}
@@ -93,6 +100,9 @@ func Backends(t testing.TB) []Backend {
 func FreshPostgresURL(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(PostgresEnv)
+	if base == "" && Strict() {
+		t.Fatalf("PostgreSQL required (THREADLINE_TEST_STRICT is set) but %s is not set", PostgresEnv)
+	}
 	if base == "" {
 		t.Skipf("PostgreSQL tests skipped: %s is not set", PostgresEnv)
 	}

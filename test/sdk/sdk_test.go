@@ -35,13 +35,22 @@ var (
 	keyWorkspaceRe = regexp.MustCompile(`in workspace (w_[0-9A-HJKMNP-TV-Z]{26})\b`)
 )
 
+// skipOrFail skips, or fails under THREADLINE_TEST_STRICT (CI).
+func skipOrFail(t *testing.T, msg string) {
+	t.Helper()
+	if harness.Strict() {
+		t.Fatal(msg + " (THREADLINE_TEST_STRICT is set)")
+	}
+	t.Skip(msg)
+}
+
 func TestSDK(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("node not found: SDK tests skipped")
+		skipOrFail(t, "node not found: SDK tests skipped")
 	}
 	if _, err := exec.LookPath("npm"); err != nil {
-		t.Skip("npm not found: SDK tests skipped")
+		skipOrFail(t, "npm not found: SDK tests skipped")
 	}
 	dir, err := os.Getwd() // go test runs in the package directory
 	if err != nil {
