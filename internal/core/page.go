@@ -53,7 +53,7 @@ func decodeCursor(arg string, s string, n int) (Cursor, error) {
 	if err == nil {
 		err = json.Unmarshal(b, &c)
 	}
-	if err != nil || len(c) != n {
+	if err != nil || (n >= 0 && len(c) != n) {
 		return nil, BadInput("Invalid cursor given for %q.", arg)
 	}
 	return c, nil
@@ -148,4 +148,45 @@ func NewConnection[T any](p Page, rows []T, cursor func(T) string) Connection[T]
 		c.PageInfo.StartCursor, c.PageInfo.EndCursor = &s, &e
 	}
 	return c
+}
+
+// PageSlice cuts page p out of all (already in order), comparing cursors as
+// strings: cursor must sort like the order of all.
+func PageSlice[T any](p Page, all []T, cursor func(T) string) Connection[T] {
+	key := func(t T) []string {
+		b, _ := decodeCursor("", cursor(t), -1)
+		return b
+	}
+	compare := func(a []string, b Cursor) int {
+		for i := range a {
+			if i >= len(b) {
+				return 1
+			}
+			if a[i] != b[i] {
+				if a[i] < b[i] {
+					return -1
+				}
+				return 1
+			}
+		}
+		return 0
+	}
+	var rows []T
+	if p.Backward {
+		for i := len(all) - 1; i >= 0 && len(rows) <= p.Limit; i-- {
+			if p.Before == nil || compare(key(all[i]), p.Before) < 0 {
+				rows = append(rows, all[i])
+			}
+		}
+	} else {
+		for _, t := range all {
+			if len(rows) > p.Limit {
+				break
+			}
+			if p.After == nil || compare(key(t), p.After) > 0 {
+				rows = append(rows, t)
+			}
+		}
+	}
+	return NewConnection(p, rows, cursor)
 }

@@ -81,7 +81,7 @@ func (h *graphQLHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			errorf("Authentication failed. Please check the provided API key.", graph.CodeUnauthenticated))
 		return
 	}
-	ctx := auth.WithPrincipal(r.Context(), p)
+	ctx := graph.WithLoaders(auth.WithPrincipal(r.Context(), p), h.svc)
 	setLogAttr(ctx, "workspace", p.WorkspaceID)
 
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {

@@ -98,3 +98,45 @@ func (s *Service) MachineUser(ctx context.Context, id string) (*user.MachineUser
 	}
 	return m, nil
 }
+
+// UsersByIDs loads users for batched resolution. Needs user:read.
+func (s *Service) UsersByIDs(ctx context.Context, ids []string) (map[string]user.User, error) {
+	p, err := principal(ctx, "user:read")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]user.User{}
+	err = s.store.View(ctx, func(tx store.Tx) error {
+		for _, id := range dedupe(ids) {
+			u, err := tx.GetUser(ctx, p.WorkspaceID, id)
+			if err == nil {
+				out[id] = u
+			} else if !errors.Is(err, core.ErrNotFound) {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// MachineUsersByIDs loads machine users for batched resolution. Needs machineUser:read.
+func (s *Service) MachineUsersByIDs(ctx context.Context, ids []string) (map[string]user.MachineUser, error) {
+	p, err := principal(ctx, "machineUser:read")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]user.MachineUser{}
+	err = s.store.View(ctx, func(tx store.Tx) error {
+		for _, id := range dedupe(ids) {
+			m, err := tx.GetMachineUser(ctx, p.WorkspaceID, id)
+			if err == nil {
+				out[id] = m
+			} else if !errors.Is(err, core.ErrNotFound) {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}

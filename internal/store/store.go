@@ -9,6 +9,11 @@ import (
 
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/field"
+	"github.com/threadline/threadline/internal/label"
+	"github.com/threadline/threadline/internal/thread"
+	"github.com/threadline/threadline/internal/timeline"
 	"github.com/threadline/threadline/internal/user"
 	"github.com/threadline/threadline/internal/workspace"
 )
@@ -33,6 +38,10 @@ type Tx interface {
 	UserStore
 	APIKeyStore
 	OutboxStore
+	CustomerStore
+	LabelStore
+	FieldStore
+	ThreadStore
 }
 
 // WorkspaceStore persists workspaces and per-workspace counters.
@@ -87,4 +96,60 @@ type OutboxStore interface {
 	AppendEvent(ctx context.Context, e Event) error
 	// ListEvents returns up to limit events of a workspace with Seq > afterSeq.
 	ListEvents(ctx context.Context, workspaceID string, afterSeq int64, limit int) ([]Event, error)
+}
+
+// CustomerStore persists customers. Creating or updating a customer whose
+// email or external id another customer of the workspace has fails with an
+// error wrapping core.ErrDuplicate and naming the constraint
+// (customers_email_key or customers_external_id_key).
+type CustomerStore interface {
+	CreateCustomer(ctx context.Context, c customer.Customer) error
+	UpdateCustomer(ctx context.Context, c customer.Customer) error
+	GetCustomer(ctx context.Context, workspaceID, id string) (customer.Customer, error)
+	GetCustomerByEmail(ctx context.Context, workspaceID, email string) (customer.Customer, error)
+	GetCustomerByExternalID(ctx context.Context, workspaceID, externalID string) (customer.Customer, error)
+	GetCustomers(ctx context.Context, workspaceID string, ids []string) ([]customer.Customer, error)
+	// ListCustomers returns up to p.Limit+1 customers in page order.
+	ListCustomers(ctx context.Context, workspaceID string, f customer.Filter, s customer.Sort, p core.Page) ([]customer.Customer, error)
+	CountCustomers(ctx context.Context, workspaceID string, f customer.Filter) (int, error)
+	// DeleteCustomer removes the customer with its threads and their rows.
+	DeleteCustomer(ctx context.Context, workspaceID, id string) error
+}
+
+// LabelStore persists label types and labels.
+type LabelStore interface {
+	CreateLabelType(ctx context.Context, t label.Type) error
+	GetLabelType(ctx context.Context, workspaceID, id string) (label.Type, error)
+	GetLabelTypes(ctx context.Context, workspaceID string, ids []string) ([]label.Type, error)
+	// ListLabelTypes returns up to p.Limit+1 types in creation order.
+	ListLabelTypes(ctx context.Context, workspaceID string, archived *bool, p core.Page) ([]label.Type, error)
+	// SetLabelTypeArchived archives (at non-nil) or unarchives a type.
+	SetLabelTypeArchived(ctx context.Context, workspaceID, id string, at *core.Time, by *core.Actor, now core.Time, actor core.Actor) error
+	CreateLabel(ctx context.Context, l label.Label) error
+	LabelsOfThreads(ctx context.Context, workspaceID string, threadIDs []string) ([]label.Label, error)
+}
+
+// FieldStore persists thread field schemas and values.
+type FieldStore interface {
+	// CreateFieldSchema fails with core.ErrDuplicate when the key is taken.
+	CreateFieldSchema(ctx context.Context, s field.Schema) error
+	UpdateFieldSchema(ctx context.Context, s field.Schema) error
+	DeleteFieldSchema(ctx context.Context, workspaceID, id string) error
+	GetFieldSchema(ctx context.Context, workspaceID, id string) (field.Schema, error)
+	// ListFieldSchemas returns every schema of the workspace by order, then id.
+	ListFieldSchemas(ctx context.Context, workspaceID string) ([]field.Schema, error)
+	CreateFieldValue(ctx context.Context, v field.Value) error
+	FieldValuesOfThreads(ctx context.Context, workspaceID string, threadIDs []string) ([]field.Value, error)
+}
+
+// ThreadStore persists threads and their timelines.
+type ThreadStore interface {
+	// CreateThread fails with core.ErrDuplicate when the (customer,
+	// external id) pair or the ref is taken.
+	CreateThread(ctx context.Context, t thread.Thread) error
+	GetThread(ctx context.Context, workspaceID, id string) (thread.Thread, error)
+	GetThreadByRef(ctx context.Context, workspaceID string, ref int64) (thread.Thread, error)
+	GetThreadByExternalID(ctx context.Context, workspaceID, customerID, externalID string) (thread.Thread, error)
+	CreateTimelineEntry(ctx context.Context, e timeline.Entry) error
+	TimelineOfThread(ctx context.Context, workspaceID, threadID string) ([]timeline.Entry, error)
 }

@@ -5,6 +5,7 @@ package generated
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -28,16 +29,79 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Customer() CustomerResolver
+	Label() LabelResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Thread() ThreadResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	ArchiveLabelTypeOutput struct {
+		Error     func(childComplexity int) int
+		LabelType func(childComplexity int) int
+	}
+
+	Company struct {
+		ContractValue func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		CreatedBy     func(childComplexity int) int
+		DomainName    func(childComplexity int) int
+		ID            func(childComplexity int) int
+		IsDeleted     func(childComplexity int) int
+		LogoURL       func(childComplexity int, size *int) int
+		Name          func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+		UpdatedBy     func(childComplexity int) int
+	}
+
+	CreateLabelTypeOutput struct {
+		Error     func(childComplexity int) int
+		LabelType func(childComplexity int) int
+	}
+
+	CreateThreadFieldSchemaOutput struct {
+		Error             func(childComplexity int) int
+		ThreadFieldSchema func(childComplexity int) int
+	}
+
+	CreateThreadOutput struct {
+		Error  func(childComplexity int) int
+		Thread func(childComplexity int) int
+	}
+
+	Customer struct {
+		AvatarURL      func(childComplexity int) int
+		Company        func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		CreatedBy      func(childComplexity int) int
+		Email          func(childComplexity int) int
+		ExternalID     func(childComplexity int) int
+		FullName       func(childComplexity int) int
+		ID             func(childComplexity int) int
+		IsAnonymous    func(childComplexity int) int
+		MarkedAsSpamAt func(childComplexity int) int
+		ShortName      func(childComplexity int) int
+		Status         func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
 	CustomerActor struct {
 		CustomerID func(childComplexity int) int
+	}
+
+	CustomerConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CustomerEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	DateTime struct {
@@ -45,8 +109,69 @@ type ComplexityRoot struct {
 		UnixString func(childComplexity int) int
 	}
 
+	DeleteCustomerOutput struct {
+		Error func(childComplexity int) int
+	}
+
+	DeleteThreadFieldSchemaOutput struct {
+		Error func(childComplexity int) int
+	}
+
 	DeletedCustomerActor struct {
 		CustomerID func(childComplexity int) int
+	}
+
+	DependsOnLabelType struct {
+		LabelTypeID func(childComplexity int) int
+	}
+
+	DependsOnThreadFieldType struct {
+		ThreadFieldSchemaID    func(childComplexity int) int
+		ThreadFieldSchemaValue func(childComplexity int) int
+	}
+
+	EmailAddress struct {
+		Email      func(childComplexity int) int
+		IsVerified func(childComplexity int) int
+		VerifiedAt func(childComplexity int) int
+	}
+
+	Label struct {
+		CreatedAt func(childComplexity int) int
+		CreatedBy func(childComplexity int) int
+		ID        func(childComplexity int) int
+		LabelType func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		UpdatedBy func(childComplexity int) int
+	}
+
+	LabelType struct {
+		ArchivedAt       func(childComplexity int) int
+		ArchivedBy       func(childComplexity int) int
+		Color            func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		CreatedBy        func(childComplexity int) int
+		Description      func(childComplexity int) int
+		ExternalID       func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Icon             func(childComplexity int) int
+		IsArchived       func(childComplexity int) int
+		IsExcludedFromAi func(childComplexity int) int
+		Name             func(childComplexity int) int
+		Position         func(childComplexity int) int
+		Type             func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		UpdatedBy        func(childComplexity int) int
+	}
+
+	LabelTypeConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	LabelTypeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	MachineUser struct {
@@ -64,7 +189,16 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		ArchiveLabelType        func(childComplexity int, input model.ArchiveLabelTypeInput) int
+		CreateLabelType         func(childComplexity int, input model.CreateLabelTypeInput) int
+		CreateThread            func(childComplexity int, input model.CreateThreadInput) int
+		CreateThreadFieldSchema func(childComplexity int, input model.CreateThreadFieldSchemaInput) int
+		DeleteCustomer          func(childComplexity int, input model.DeleteCustomerInput) int
+		DeleteThreadFieldSchema func(childComplexity int, input model.DeleteThreadFieldSchemaInput) int
 		RegenerateWorkspaceHmac func(childComplexity int) int
+		UnarchiveLabelType      func(childComplexity int, input model.UnarchiveLabelTypeInput) int
+		UpdateThreadFieldSchema func(childComplexity int, input model.UpdateThreadFieldSchemaInput) int
+		UpsertCustomer          func(childComplexity int, input model.UpsertCustomerInput) int
 	}
 
 	MutationError struct {
@@ -88,10 +222,21 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		MyWorkspace   func(childComplexity int) int
-		User          func(childComplexity int, userID string) int
-		UserByEmail   func(childComplexity int, email string) int
-		WorkspaceHmac func(childComplexity int) int
+		Customer             func(childComplexity int, customerID string) int
+		CustomerByEmail      func(childComplexity int, email string) int
+		CustomerByExternalID func(childComplexity int, externalID string) int
+		Customers            func(childComplexity int, after *string, before *string, filters *model.CustomersFilter, first *int, last *int, sortBy *model.CustomersSort) int
+		LabelType            func(childComplexity int, labelTypeID string) int
+		LabelTypes           func(childComplexity int, after *string, before *string, filters *model.LabelTypeFilter, first *int, last *int) int
+		MyWorkspace          func(childComplexity int) int
+		Thread               func(childComplexity int, threadID string) int
+		ThreadByExternalID   func(childComplexity int, customerID string, externalID string) int
+		ThreadByRef          func(childComplexity int, ref string) int
+		ThreadFieldSchema    func(childComplexity int, threadFieldSchemaID string) int
+		ThreadFieldSchemas   func(childComplexity int, after *string, before *string, first *int, last *int) int
+		User                 func(childComplexity int, userID string) int
+		UserByEmail          func(childComplexity int, email string) int
+		WorkspaceHmac        func(childComplexity int) int
 	}
 
 	RegenerateWorkspaceHmacOutput struct {
@@ -111,6 +256,190 @@ type ComplexityRoot struct {
 	SystemActor struct {
 		SystemID            func(childComplexity int) int
 		WorkflowExecutionID func(childComplexity int) int
+	}
+
+	Tenant struct {
+		CreatedAt  func(childComplexity int) int
+		CreatedBy  func(childComplexity int) int
+		ExternalID func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Source     func(childComplexity int) int
+		Tier       func(childComplexity int) int
+		URL        func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+		UpdatedBy  func(childComplexity int) int
+	}
+
+	Thread struct {
+		AssignedAt            func(childComplexity int) int
+		AssignedTo            func(childComplexity int) int
+		Channel               func(childComplexity int) int
+		CreatedAt             func(childComplexity int) int
+		CreatedBy             func(childComplexity int) int
+		Customer              func(childComplexity int) int
+		Description           func(childComplexity int) int
+		ExternalID            func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		Labels                func(childComplexity int) int
+		LockedAt              func(childComplexity int) int
+		PreviewText           func(childComplexity int) int
+		Priority              func(childComplexity int) int
+		Ref                   func(childComplexity int) int
+		Status                func(childComplexity int) int
+		StatusChangedAt       func(childComplexity int) int
+		StatusDetail          func(childComplexity int) int
+		SupportEmailAddresses func(childComplexity int) int
+		Tenant                func(childComplexity int) int
+		ThreadFields          func(childComplexity int) int
+		Title                 func(childComplexity int) int
+		UpdatedAt             func(childComplexity int) int
+		UpdatedBy             func(childComplexity int) int
+	}
+
+	ThreadField struct {
+		BooleanValue  func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		CreatedBy     func(childComplexity int) int
+		ID            func(childComplexity int) int
+		IsAiGenerated func(childComplexity int) int
+		Key           func(childComplexity int) int
+		NumberValue   func(childComplexity int) int
+		StringValue   func(childComplexity int) int
+		ThreadID      func(childComplexity int) int
+		Type          func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+		UpdatedBy     func(childComplexity int) int
+	}
+
+	ThreadFieldSchema struct {
+		CreatedAt            func(childComplexity int) int
+		CreatedBy            func(childComplexity int) int
+		DefaultBooleanValue  func(childComplexity int) int
+		DefaultDateValue     func(childComplexity int) int
+		DefaultNumberValue   func(childComplexity int) int
+		DefaultStringValue   func(childComplexity int) int
+		DependsOnLabels      func(childComplexity int) int
+		DependsOnThreadField func(childComplexity int) int
+		Description          func(childComplexity int) int
+		EnumValues           func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		IsAiAutoFillEnabled  func(childComplexity int) int
+		IsClientReadonly     func(childComplexity int) int
+		IsRequired           func(childComplexity int) int
+		Key                  func(childComplexity int) int
+		Label                func(childComplexity int) int
+		Order                func(childComplexity int) int
+		Type                 func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
+		UpdatedBy            func(childComplexity int) int
+	}
+
+	ThreadFieldSchemaConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ThreadFieldSchemaEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ThreadStatusDetailCreated struct {
+		CreatedAt func(childComplexity int) int
+	}
+
+	ThreadStatusDetailDoneAutomaticallySet struct {
+		AfterSeconds    func(childComplexity int) int
+		StatusChangedAt func(childComplexity int) int
+	}
+
+	ThreadStatusDetailDoneManuallySet struct {
+		StatusChangedAt func(childComplexity int) int
+	}
+
+	ThreadStatusDetailIgnored struct {
+		StatusChangedAt func(childComplexity int) int
+	}
+
+	ThreadStatusDetailInProgress struct {
+		StatusChangedAt func(childComplexity int) int
+	}
+
+	ThreadStatusDetailLinearUpdated struct {
+		LinearIssueID   func(childComplexity int) int
+		StatusChangedAt func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+	}
+
+	ThreadStatusDetailNewReply struct {
+		StatusChangedAt func(childComplexity int) int
+	}
+
+	ThreadStatusDetailReplied struct {
+		RepliedAt       func(childComplexity int) int
+		StatusChangedAt func(childComplexity int) int
+	}
+
+	ThreadStatusDetailSnoozed struct {
+		SnoozedAt       func(childComplexity int) int
+		SnoozedUntil    func(childComplexity int) int
+		StatusChangedAt func(childComplexity int) int
+	}
+
+	ThreadStatusDetailThreadDiscussionResolved struct {
+		StatusChangedAt    func(childComplexity int) int
+		ThreadDiscussionID func(childComplexity int) int
+	}
+
+	ThreadStatusDetailThreadLinkUpdated struct {
+		LinearIssueID   func(childComplexity int) int
+		StatusChangedAt func(childComplexity int) int
+	}
+
+	ThreadStatusDetailUnsnoozed struct {
+		SnoozedAt       func(childComplexity int) int
+		StatusChangedAt func(childComplexity int) int
+	}
+
+	ThreadStatusDetailWaitingForCustomer struct {
+		StatusChangedAt func(childComplexity int) int
+	}
+
+	ThreadStatusDetailWaitingForDuration struct {
+		StatusChangedAt func(childComplexity int) int
+		WaitingUntil    func(childComplexity int) int
+	}
+
+	Tier struct {
+		Color                 func(childComplexity int) int
+		CreatedAt             func(childComplexity int) int
+		CreatedBy             func(childComplexity int) int
+		DefaultPriority       func(childComplexity int) int
+		DefaultThreadPriority func(childComplexity int) int
+		ExternalID            func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		IsDefault             func(childComplexity int) int
+		IsMachineTier         func(childComplexity int) int
+		Name                  func(childComplexity int) int
+		UpdatedAt             func(childComplexity int) int
+		UpdatedBy             func(childComplexity int) int
+	}
+
+	UnarchiveLabelTypeOutput struct {
+		Error     func(childComplexity int) int
+		LabelType func(childComplexity int) int
+	}
+
+	UpdateThreadFieldSchemaOutput struct {
+		Error             func(childComplexity int) int
+		ThreadFieldSchema func(childComplexity int) int
+	}
+
+	UpsertCustomerOutput struct {
+		Customer func(childComplexity int) int
+		Error    func(childComplexity int) int
+		Result   func(childComplexity int) int
 	}
 
 	User struct {
@@ -156,14 +485,50 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type CustomerResolver interface {
+	Company(ctx context.Context, obj *model.Customer) (*model.Company, error)
+}
+type LabelResolver interface {
+	LabelType(ctx context.Context, obj *model.Label) (*model.LabelType, error)
+}
 type MutationResolver interface {
 	RegenerateWorkspaceHmac(ctx context.Context) (*model.RegenerateWorkspaceHmacOutput, error)
+	UpsertCustomer(ctx context.Context, input model.UpsertCustomerInput) (*model.UpsertCustomerOutput, error)
+	DeleteCustomer(ctx context.Context, input model.DeleteCustomerInput) (*model.DeleteCustomerOutput, error)
+	CreateThreadFieldSchema(ctx context.Context, input model.CreateThreadFieldSchemaInput) (*model.CreateThreadFieldSchemaOutput, error)
+	UpdateThreadFieldSchema(ctx context.Context, input model.UpdateThreadFieldSchemaInput) (*model.UpdateThreadFieldSchemaOutput, error)
+	DeleteThreadFieldSchema(ctx context.Context, input model.DeleteThreadFieldSchemaInput) (*model.DeleteThreadFieldSchemaOutput, error)
+	CreateLabelType(ctx context.Context, input model.CreateLabelTypeInput) (*model.CreateLabelTypeOutput, error)
+	ArchiveLabelType(ctx context.Context, input model.ArchiveLabelTypeInput) (*model.ArchiveLabelTypeOutput, error)
+	UnarchiveLabelType(ctx context.Context, input model.UnarchiveLabelTypeInput) (*model.UnarchiveLabelTypeOutput, error)
+	CreateThread(ctx context.Context, input model.CreateThreadInput) (*model.CreateThreadOutput, error)
 }
 type QueryResolver interface {
 	MyWorkspace(ctx context.Context) (*model.Workspace, error)
 	WorkspaceHmac(ctx context.Context) (*model.WorkspaceHmac, error)
+	Customer(ctx context.Context, customerID string) (*model.Customer, error)
+	CustomerByEmail(ctx context.Context, email string) (*model.Customer, error)
+	CustomerByExternalID(ctx context.Context, externalID string) (*model.Customer, error)
+	Customers(ctx context.Context, after *string, before *string, filters *model.CustomersFilter, first *int, last *int, sortBy *model.CustomersSort) (*model.CustomerConnection, error)
+	ThreadFieldSchema(ctx context.Context, threadFieldSchemaID string) (*model.ThreadFieldSchema, error)
+	ThreadFieldSchemas(ctx context.Context, after *string, before *string, first *int, last *int) (*model.ThreadFieldSchemaConnection, error)
+	LabelType(ctx context.Context, labelTypeID string) (*model.LabelType, error)
+	LabelTypes(ctx context.Context, after *string, before *string, filters *model.LabelTypeFilter, first *int, last *int) (*model.LabelTypeConnection, error)
+	Thread(ctx context.Context, threadID string) (*model.Thread, error)
+	ThreadByRef(ctx context.Context, ref string) (*model.Thread, error)
+	ThreadByExternalID(ctx context.Context, customerID string, externalID string) (*model.Thread, error)
 	User(ctx context.Context, userID string) (*model.User, error)
 	UserByEmail(ctx context.Context, email string) (*model.User, error)
+}
+type ThreadResolver interface {
+	AssignedTo(ctx context.Context, obj *model.Thread) (model.ThreadAssignee, error)
+
+	Customer(ctx context.Context, obj *model.Thread) (*model.Customer, error)
+
+	Labels(ctx context.Context, obj *model.Thread) ([]model.Label, error)
+
+	Tenant(ctx context.Context, obj *model.Thread) (*model.Tenant, error)
+	ThreadFields(ctx context.Context, obj *model.Thread) ([]model.ThreadField, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -184,12 +549,241 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "ArchiveLabelTypeOutput.error":
+		if e.ComplexityRoot.ArchiveLabelTypeOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveLabelTypeOutput.Error(childComplexity), true
+	case "ArchiveLabelTypeOutput.labelType":
+		if e.ComplexityRoot.ArchiveLabelTypeOutput.LabelType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveLabelTypeOutput.LabelType(childComplexity), true
+
+	case "Company.contractValue":
+		if e.ComplexityRoot.Company.ContractValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Company.ContractValue(childComplexity), true
+	case "Company.createdAt":
+		if e.ComplexityRoot.Company.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Company.CreatedAt(childComplexity), true
+	case "Company.createdBy":
+		if e.ComplexityRoot.Company.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Company.CreatedBy(childComplexity), true
+	case "Company.domainName":
+		if e.ComplexityRoot.Company.DomainName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Company.DomainName(childComplexity), true
+	case "Company.id":
+		if e.ComplexityRoot.Company.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Company.ID(childComplexity), true
+	case "Company.isDeleted":
+		if e.ComplexityRoot.Company.IsDeleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Company.IsDeleted(childComplexity), true
+	case "Company.logoUrl":
+		if e.ComplexityRoot.Company.LogoURL == nil {
+			break
+		}
+
+		args, err := ec.field_Company_logoUrl_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Company.LogoURL(childComplexity, args["size"].(*int)), true
+	case "Company.name":
+		if e.ComplexityRoot.Company.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Company.Name(childComplexity), true
+	case "Company.updatedAt":
+		if e.ComplexityRoot.Company.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Company.UpdatedAt(childComplexity), true
+	case "Company.updatedBy":
+		if e.ComplexityRoot.Company.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Company.UpdatedBy(childComplexity), true
+
+	case "CreateLabelTypeOutput.error":
+		if e.ComplexityRoot.CreateLabelTypeOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateLabelTypeOutput.Error(childComplexity), true
+	case "CreateLabelTypeOutput.labelType":
+		if e.ComplexityRoot.CreateLabelTypeOutput.LabelType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateLabelTypeOutput.LabelType(childComplexity), true
+
+	case "CreateThreadFieldSchemaOutput.error":
+		if e.ComplexityRoot.CreateThreadFieldSchemaOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateThreadFieldSchemaOutput.Error(childComplexity), true
+	case "CreateThreadFieldSchemaOutput.threadFieldSchema":
+		if e.ComplexityRoot.CreateThreadFieldSchemaOutput.ThreadFieldSchema == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateThreadFieldSchemaOutput.ThreadFieldSchema(childComplexity), true
+
+	case "CreateThreadOutput.error":
+		if e.ComplexityRoot.CreateThreadOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateThreadOutput.Error(childComplexity), true
+	case "CreateThreadOutput.thread":
+		if e.ComplexityRoot.CreateThreadOutput.Thread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateThreadOutput.Thread(childComplexity), true
+
+	case "Customer.avatarUrl":
+		if e.ComplexityRoot.Customer.AvatarURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.AvatarURL(childComplexity), true
+	case "Customer.company":
+		if e.ComplexityRoot.Customer.Company == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Company(childComplexity), true
+	case "Customer.createdAt":
+		if e.ComplexityRoot.Customer.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.CreatedAt(childComplexity), true
+	case "Customer.createdBy":
+		if e.ComplexityRoot.Customer.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.CreatedBy(childComplexity), true
+	case "Customer.email":
+		if e.ComplexityRoot.Customer.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Email(childComplexity), true
+	case "Customer.externalId":
+		if e.ComplexityRoot.Customer.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.ExternalID(childComplexity), true
+	case "Customer.fullName":
+		if e.ComplexityRoot.Customer.FullName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.FullName(childComplexity), true
+	case "Customer.id":
+		if e.ComplexityRoot.Customer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.ID(childComplexity), true
+	case "Customer.isAnonymous":
+		if e.ComplexityRoot.Customer.IsAnonymous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.IsAnonymous(childComplexity), true
+	case "Customer.markedAsSpamAt":
+		if e.ComplexityRoot.Customer.MarkedAsSpamAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.MarkedAsSpamAt(childComplexity), true
+	case "Customer.shortName":
+		if e.ComplexityRoot.Customer.ShortName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.ShortName(childComplexity), true
+	case "Customer.status":
+		if e.ComplexityRoot.Customer.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Status(childComplexity), true
+	case "Customer.updatedAt":
+		if e.ComplexityRoot.Customer.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.UpdatedAt(childComplexity), true
+
 	case "CustomerActor.customerId":
 		if e.ComplexityRoot.CustomerActor.CustomerID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CustomerActor.CustomerID(childComplexity), true
+
+	case "CustomerConnection.edges":
+		if e.ComplexityRoot.CustomerConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerConnection.Edges(childComplexity), true
+	case "CustomerConnection.pageInfo":
+		if e.ComplexityRoot.CustomerConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerConnection.PageInfo(childComplexity), true
+	case "CustomerConnection.totalCount":
+		if e.ComplexityRoot.CustomerConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerConnection.TotalCount(childComplexity), true
+
+	case "CustomerEdge.cursor":
+		if e.ComplexityRoot.CustomerEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEdge.Cursor(childComplexity), true
+	case "CustomerEdge.node":
+		if e.ComplexityRoot.CustomerEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEdge.Node(childComplexity), true
 
 	case "DateTime.iso8601":
 		if e.ComplexityRoot.DateTime.ISO8601 == nil {
@@ -204,12 +798,225 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DateTime.UnixString(childComplexity), true
 
+	case "DeleteCustomerOutput.error":
+		if e.ComplexityRoot.DeleteCustomerOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteCustomerOutput.Error(childComplexity), true
+
+	case "DeleteThreadFieldSchemaOutput.error":
+		if e.ComplexityRoot.DeleteThreadFieldSchemaOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteThreadFieldSchemaOutput.Error(childComplexity), true
+
 	case "DeletedCustomerActor.customerId":
 		if e.ComplexityRoot.DeletedCustomerActor.CustomerID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DeletedCustomerActor.CustomerID(childComplexity), true
+
+	case "DependsOnLabelType.labelTypeId":
+		if e.ComplexityRoot.DependsOnLabelType.LabelTypeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependsOnLabelType.LabelTypeID(childComplexity), true
+
+	case "DependsOnThreadFieldType.threadFieldSchemaId":
+		if e.ComplexityRoot.DependsOnThreadFieldType.ThreadFieldSchemaID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependsOnThreadFieldType.ThreadFieldSchemaID(childComplexity), true
+	case "DependsOnThreadFieldType.threadFieldSchemaValue":
+		if e.ComplexityRoot.DependsOnThreadFieldType.ThreadFieldSchemaValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DependsOnThreadFieldType.ThreadFieldSchemaValue(childComplexity), true
+
+	case "EmailAddress.email":
+		if e.ComplexityRoot.EmailAddress.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailAddress.Email(childComplexity), true
+	case "EmailAddress.isVerified":
+		if e.ComplexityRoot.EmailAddress.IsVerified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailAddress.IsVerified(childComplexity), true
+	case "EmailAddress.verifiedAt":
+		if e.ComplexityRoot.EmailAddress.VerifiedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailAddress.VerifiedAt(childComplexity), true
+
+	case "Label.createdAt":
+		if e.ComplexityRoot.Label.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Label.CreatedAt(childComplexity), true
+	case "Label.createdBy":
+		if e.ComplexityRoot.Label.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Label.CreatedBy(childComplexity), true
+	case "Label.id":
+		if e.ComplexityRoot.Label.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Label.ID(childComplexity), true
+	case "Label.labelType":
+		if e.ComplexityRoot.Label.LabelType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Label.LabelType(childComplexity), true
+	case "Label.updatedAt":
+		if e.ComplexityRoot.Label.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Label.UpdatedAt(childComplexity), true
+	case "Label.updatedBy":
+		if e.ComplexityRoot.Label.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Label.UpdatedBy(childComplexity), true
+
+	case "LabelType.archivedAt":
+		if e.ComplexityRoot.LabelType.ArchivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelType.ArchivedAt(childComplexity), true
+	case "LabelType.archivedBy":
+		if e.ComplexityRoot.LabelType.ArchivedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelType.ArchivedBy(childComplexity), true
+	case "LabelType.color":
+		if e.ComplexityRoot.LabelType.Color == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelType.Color(childComplexity), true
+	case "LabelType.createdAt":
+		if e.ComplexityRoot.LabelType.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelType.CreatedAt(childComplexity), true
+	case "LabelType.createdBy":
+		if e.ComplexityRoot.LabelType.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelType.CreatedBy(childComplexity), true
+	case "LabelType.description":
+		if e.ComplexityRoot.LabelType.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelType.Description(childComplexity), true
+	case "LabelType.externalId":
+		if e.ComplexityRoot.LabelType.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelType.ExternalID(childComplexity), true
+	case "LabelType.id":
+		if e.ComplexityRoot.LabelType.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelType.ID(childComplexity), true
+	case "LabelType.icon":
+		if e.ComplexityRoot.LabelType.Icon == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelType.Icon(childComplexity), true
+	case "LabelType.isArchived":
+		if e.ComplexityRoot.LabelType.IsArchived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelType.IsArchived(childComplexity), true
+	case "LabelType.isExcludedFromAi":
+		if e.ComplexityRoot.LabelType.IsExcludedFromAi == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelType.IsExcludedFromAi(childComplexity), true
+	case "LabelType.name":
+		if e.ComplexityRoot.LabelType.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelType.Name(childComplexity), true
+	case "LabelType.position":
+		if e.ComplexityRoot.LabelType.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelType.Position(childComplexity), true
+	case "LabelType.type":
+		if e.ComplexityRoot.LabelType.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelType.Type(childComplexity), true
+	case "LabelType.updatedAt":
+		if e.ComplexityRoot.LabelType.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelType.UpdatedAt(childComplexity), true
+	case "LabelType.updatedBy":
+		if e.ComplexityRoot.LabelType.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelType.UpdatedBy(childComplexity), true
+
+	case "LabelTypeConnection.edges":
+		if e.ComplexityRoot.LabelTypeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelTypeConnection.Edges(childComplexity), true
+	case "LabelTypeConnection.pageInfo":
+		if e.ComplexityRoot.LabelTypeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelTypeConnection.PageInfo(childComplexity), true
+
+	case "LabelTypeEdge.cursor":
+		if e.ComplexityRoot.LabelTypeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelTypeEdge.Cursor(childComplexity), true
+	case "LabelTypeEdge.node":
+		if e.ComplexityRoot.LabelTypeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LabelTypeEdge.Node(childComplexity), true
 
 	case "MachineUser.description":
 		if e.ComplexityRoot.MachineUser.Description == nil {
@@ -261,12 +1068,111 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MachineUserActor.MachineUserID(childComplexity), true
 
+	case "Mutation.archiveLabelType":
+		if e.ComplexityRoot.Mutation.ArchiveLabelType == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_archiveLabelType_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArchiveLabelType(childComplexity, args["input"].(model.ArchiveLabelTypeInput)), true
+	case "Mutation.createLabelType":
+		if e.ComplexityRoot.Mutation.CreateLabelType == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createLabelType_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateLabelType(childComplexity, args["input"].(model.CreateLabelTypeInput)), true
+	case "Mutation.createThread":
+		if e.ComplexityRoot.Mutation.CreateThread == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createThread_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateThread(childComplexity, args["input"].(model.CreateThreadInput)), true
+	case "Mutation.createThreadFieldSchema":
+		if e.ComplexityRoot.Mutation.CreateThreadFieldSchema == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createThreadFieldSchema_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateThreadFieldSchema(childComplexity, args["input"].(model.CreateThreadFieldSchemaInput)), true
+	case "Mutation.deleteCustomer":
+		if e.ComplexityRoot.Mutation.DeleteCustomer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteCustomer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteCustomer(childComplexity, args["input"].(model.DeleteCustomerInput)), true
+	case "Mutation.deleteThreadFieldSchema":
+		if e.ComplexityRoot.Mutation.DeleteThreadFieldSchema == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteThreadFieldSchema_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteThreadFieldSchema(childComplexity, args["input"].(model.DeleteThreadFieldSchemaInput)), true
 	case "Mutation.regenerateWorkspaceHmac":
 		if e.ComplexityRoot.Mutation.RegenerateWorkspaceHmac == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Mutation.RegenerateWorkspaceHmac(childComplexity), true
+	case "Mutation.unarchiveLabelType":
+		if e.ComplexityRoot.Mutation.UnarchiveLabelType == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unarchiveLabelType_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnarchiveLabelType(childComplexity, args["input"].(model.UnarchiveLabelTypeInput)), true
+	case "Mutation.updateThreadFieldSchema":
+		if e.ComplexityRoot.Mutation.UpdateThreadFieldSchema == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateThreadFieldSchema_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateThreadFieldSchema(childComplexity, args["input"].(model.UpdateThreadFieldSchemaInput)), true
+	case "Mutation.upsertCustomer":
+		if e.ComplexityRoot.Mutation.UpsertCustomer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertCustomer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertCustomer(childComplexity, args["input"].(model.UpsertCustomerInput)), true
 
 	case "MutationError.code":
 		if e.ComplexityRoot.MutationError.Code == nil {
@@ -337,12 +1243,134 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Query.customer":
+		if e.ComplexityRoot.Query.Customer == nil {
+			break
+		}
+
+		args, err := ec.field_Query_customer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Customer(childComplexity, args["customerId"].(string)), true
+	case "Query.customerByEmail":
+		if e.ComplexityRoot.Query.CustomerByEmail == nil {
+			break
+		}
+
+		args, err := ec.field_Query_customerByEmail_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CustomerByEmail(childComplexity, args["email"].(string)), true
+	case "Query.customerByExternalId":
+		if e.ComplexityRoot.Query.CustomerByExternalID == nil {
+			break
+		}
+
+		args, err := ec.field_Query_customerByExternalId_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CustomerByExternalID(childComplexity, args["externalId"].(string)), true
+	case "Query.customers":
+		if e.ComplexityRoot.Query.Customers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_customers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Customers(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.CustomersFilter), args["first"].(*int), args["last"].(*int), args["sortBy"].(*model.CustomersSort)), true
+
+	case "Query.labelType":
+		if e.ComplexityRoot.Query.LabelType == nil {
+			break
+		}
+
+		args, err := ec.field_Query_labelType_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LabelType(childComplexity, args["labelTypeId"].(string)), true
+	case "Query.labelTypes":
+		if e.ComplexityRoot.Query.LabelTypes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_labelTypes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LabelTypes(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.LabelTypeFilter), args["first"].(*int), args["last"].(*int)), true
 	case "Query.myWorkspace":
 		if e.ComplexityRoot.Query.MyWorkspace == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.MyWorkspace(childComplexity), true
+	case "Query.thread":
+		if e.ComplexityRoot.Query.Thread == nil {
+			break
+		}
+
+		args, err := ec.field_Query_thread_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Thread(childComplexity, args["threadId"].(string)), true
+	case "Query.threadByExternalId":
+		if e.ComplexityRoot.Query.ThreadByExternalID == nil {
+			break
+		}
+
+		args, err := ec.field_Query_threadByExternalId_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ThreadByExternalID(childComplexity, args["customerId"].(string), args["externalId"].(string)), true
+	case "Query.threadByRef":
+		if e.ComplexityRoot.Query.ThreadByRef == nil {
+			break
+		}
+
+		args, err := ec.field_Query_threadByRef_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ThreadByRef(childComplexity, args["ref"].(string)), true
+	case "Query.threadFieldSchema":
+		if e.ComplexityRoot.Query.ThreadFieldSchema == nil {
+			break
+		}
+
+		args, err := ec.field_Query_threadFieldSchema_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ThreadFieldSchema(childComplexity, args["threadFieldSchemaId"].(string)), true
+	case "Query.threadFieldSchemas":
+		if e.ComplexityRoot.Query.ThreadFieldSchemas == nil {
+			break
+		}
+
+		args, err := ec.field_Query_threadFieldSchemas_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ThreadFieldSchemas(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int)), true
 	case "Query.user":
 		if e.ComplexityRoot.Query.User == nil {
 			break
@@ -417,6 +1445,702 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SystemActor.WorkflowExecutionID(childComplexity), true
+
+	case "Tenant.createdAt":
+		if e.ComplexityRoot.Tenant.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.CreatedAt(childComplexity), true
+	case "Tenant.createdBy":
+		if e.ComplexityRoot.Tenant.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.CreatedBy(childComplexity), true
+	case "Tenant.externalId":
+		if e.ComplexityRoot.Tenant.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.ExternalID(childComplexity), true
+	case "Tenant.id":
+		if e.ComplexityRoot.Tenant.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.ID(childComplexity), true
+	case "Tenant.name":
+		if e.ComplexityRoot.Tenant.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.Name(childComplexity), true
+	case "Tenant.source":
+		if e.ComplexityRoot.Tenant.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.Source(childComplexity), true
+	case "Tenant.tier":
+		if e.ComplexityRoot.Tenant.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.Tier(childComplexity), true
+	case "Tenant.url":
+		if e.ComplexityRoot.Tenant.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.URL(childComplexity), true
+	case "Tenant.updatedAt":
+		if e.ComplexityRoot.Tenant.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.UpdatedAt(childComplexity), true
+	case "Tenant.updatedBy":
+		if e.ComplexityRoot.Tenant.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.UpdatedBy(childComplexity), true
+
+	case "Thread.assignedAt":
+		if e.ComplexityRoot.Thread.AssignedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.AssignedAt(childComplexity), true
+	case "Thread.assignedTo":
+		if e.ComplexityRoot.Thread.AssignedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.AssignedTo(childComplexity), true
+	case "Thread.channel":
+		if e.ComplexityRoot.Thread.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.Channel(childComplexity), true
+	case "Thread.createdAt":
+		if e.ComplexityRoot.Thread.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.CreatedAt(childComplexity), true
+	case "Thread.createdBy":
+		if e.ComplexityRoot.Thread.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.CreatedBy(childComplexity), true
+	case "Thread.customer":
+		if e.ComplexityRoot.Thread.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.Customer(childComplexity), true
+	case "Thread.description":
+		if e.ComplexityRoot.Thread.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.Description(childComplexity), true
+	case "Thread.externalId":
+		if e.ComplexityRoot.Thread.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.ExternalID(childComplexity), true
+	case "Thread.id":
+		if e.ComplexityRoot.Thread.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.ID(childComplexity), true
+	case "Thread.labels":
+		if e.ComplexityRoot.Thread.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.Labels(childComplexity), true
+	case "Thread.lockedAt":
+		if e.ComplexityRoot.Thread.LockedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.LockedAt(childComplexity), true
+	case "Thread.previewText":
+		if e.ComplexityRoot.Thread.PreviewText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.PreviewText(childComplexity), true
+	case "Thread.priority":
+		if e.ComplexityRoot.Thread.Priority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.Priority(childComplexity), true
+	case "Thread.ref":
+		if e.ComplexityRoot.Thread.Ref == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.Ref(childComplexity), true
+	case "Thread.status":
+		if e.ComplexityRoot.Thread.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.Status(childComplexity), true
+	case "Thread.statusChangedAt":
+		if e.ComplexityRoot.Thread.StatusChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.StatusChangedAt(childComplexity), true
+	case "Thread.statusDetail":
+		if e.ComplexityRoot.Thread.StatusDetail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.StatusDetail(childComplexity), true
+	case "Thread.supportEmailAddresses":
+		if e.ComplexityRoot.Thread.SupportEmailAddresses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.SupportEmailAddresses(childComplexity), true
+	case "Thread.tenant":
+		if e.ComplexityRoot.Thread.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.Tenant(childComplexity), true
+	case "Thread.threadFields":
+		if e.ComplexityRoot.Thread.ThreadFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.ThreadFields(childComplexity), true
+	case "Thread.title":
+		if e.ComplexityRoot.Thread.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.Title(childComplexity), true
+	case "Thread.updatedAt":
+		if e.ComplexityRoot.Thread.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.UpdatedAt(childComplexity), true
+	case "Thread.updatedBy":
+		if e.ComplexityRoot.Thread.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.UpdatedBy(childComplexity), true
+
+	case "ThreadField.booleanValue":
+		if e.ComplexityRoot.ThreadField.BooleanValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadField.BooleanValue(childComplexity), true
+	case "ThreadField.createdAt":
+		if e.ComplexityRoot.ThreadField.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadField.CreatedAt(childComplexity), true
+	case "ThreadField.createdBy":
+		if e.ComplexityRoot.ThreadField.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadField.CreatedBy(childComplexity), true
+	case "ThreadField.id":
+		if e.ComplexityRoot.ThreadField.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadField.ID(childComplexity), true
+	case "ThreadField.isAiGenerated":
+		if e.ComplexityRoot.ThreadField.IsAiGenerated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadField.IsAiGenerated(childComplexity), true
+	case "ThreadField.key":
+		if e.ComplexityRoot.ThreadField.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadField.Key(childComplexity), true
+	case "ThreadField.numberValue":
+		if e.ComplexityRoot.ThreadField.NumberValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadField.NumberValue(childComplexity), true
+	case "ThreadField.stringValue":
+		if e.ComplexityRoot.ThreadField.StringValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadField.StringValue(childComplexity), true
+	case "ThreadField.threadId":
+		if e.ComplexityRoot.ThreadField.ThreadID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadField.ThreadID(childComplexity), true
+	case "ThreadField.type":
+		if e.ComplexityRoot.ThreadField.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadField.Type(childComplexity), true
+	case "ThreadField.updatedAt":
+		if e.ComplexityRoot.ThreadField.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadField.UpdatedAt(childComplexity), true
+	case "ThreadField.updatedBy":
+		if e.ComplexityRoot.ThreadField.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadField.UpdatedBy(childComplexity), true
+
+	case "ThreadFieldSchema.createdAt":
+		if e.ComplexityRoot.ThreadFieldSchema.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.CreatedAt(childComplexity), true
+	case "ThreadFieldSchema.createdBy":
+		if e.ComplexityRoot.ThreadFieldSchema.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.CreatedBy(childComplexity), true
+	case "ThreadFieldSchema.defaultBooleanValue":
+		if e.ComplexityRoot.ThreadFieldSchema.DefaultBooleanValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.DefaultBooleanValue(childComplexity), true
+	case "ThreadFieldSchema.defaultDateValue":
+		if e.ComplexityRoot.ThreadFieldSchema.DefaultDateValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.DefaultDateValue(childComplexity), true
+	case "ThreadFieldSchema.defaultNumberValue":
+		if e.ComplexityRoot.ThreadFieldSchema.DefaultNumberValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.DefaultNumberValue(childComplexity), true
+	case "ThreadFieldSchema.defaultStringValue":
+		if e.ComplexityRoot.ThreadFieldSchema.DefaultStringValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.DefaultStringValue(childComplexity), true
+	case "ThreadFieldSchema.dependsOnLabels":
+		if e.ComplexityRoot.ThreadFieldSchema.DependsOnLabels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.DependsOnLabels(childComplexity), true
+	case "ThreadFieldSchema.dependsOnThreadField":
+		if e.ComplexityRoot.ThreadFieldSchema.DependsOnThreadField == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.DependsOnThreadField(childComplexity), true
+	case "ThreadFieldSchema.description":
+		if e.ComplexityRoot.ThreadFieldSchema.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.Description(childComplexity), true
+	case "ThreadFieldSchema.enumValues":
+		if e.ComplexityRoot.ThreadFieldSchema.EnumValues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.EnumValues(childComplexity), true
+	case "ThreadFieldSchema.id":
+		if e.ComplexityRoot.ThreadFieldSchema.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.ID(childComplexity), true
+	case "ThreadFieldSchema.isAiAutoFillEnabled":
+		if e.ComplexityRoot.ThreadFieldSchema.IsAiAutoFillEnabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.IsAiAutoFillEnabled(childComplexity), true
+	case "ThreadFieldSchema.isClientReadonly":
+		if e.ComplexityRoot.ThreadFieldSchema.IsClientReadonly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.IsClientReadonly(childComplexity), true
+	case "ThreadFieldSchema.isRequired":
+		if e.ComplexityRoot.ThreadFieldSchema.IsRequired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.IsRequired(childComplexity), true
+	case "ThreadFieldSchema.key":
+		if e.ComplexityRoot.ThreadFieldSchema.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.Key(childComplexity), true
+	case "ThreadFieldSchema.label":
+		if e.ComplexityRoot.ThreadFieldSchema.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.Label(childComplexity), true
+	case "ThreadFieldSchema.order":
+		if e.ComplexityRoot.ThreadFieldSchema.Order == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.Order(childComplexity), true
+	case "ThreadFieldSchema.type":
+		if e.ComplexityRoot.ThreadFieldSchema.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.Type(childComplexity), true
+	case "ThreadFieldSchema.updatedAt":
+		if e.ComplexityRoot.ThreadFieldSchema.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.UpdatedAt(childComplexity), true
+	case "ThreadFieldSchema.updatedBy":
+		if e.ComplexityRoot.ThreadFieldSchema.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchema.UpdatedBy(childComplexity), true
+
+	case "ThreadFieldSchemaConnection.edges":
+		if e.ComplexityRoot.ThreadFieldSchemaConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchemaConnection.Edges(childComplexity), true
+	case "ThreadFieldSchemaConnection.pageInfo":
+		if e.ComplexityRoot.ThreadFieldSchemaConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchemaConnection.PageInfo(childComplexity), true
+
+	case "ThreadFieldSchemaEdge.cursor":
+		if e.ComplexityRoot.ThreadFieldSchemaEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchemaEdge.Cursor(childComplexity), true
+	case "ThreadFieldSchemaEdge.node":
+		if e.ComplexityRoot.ThreadFieldSchemaEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadFieldSchemaEdge.Node(childComplexity), true
+
+	case "ThreadStatusDetailCreated.createdAt":
+		if e.ComplexityRoot.ThreadStatusDetailCreated.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailCreated.CreatedAt(childComplexity), true
+
+	case "ThreadStatusDetailDoneAutomaticallySet.afterSeconds":
+		if e.ComplexityRoot.ThreadStatusDetailDoneAutomaticallySet.AfterSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailDoneAutomaticallySet.AfterSeconds(childComplexity), true
+	case "ThreadStatusDetailDoneAutomaticallySet.statusChangedAt":
+		if e.ComplexityRoot.ThreadStatusDetailDoneAutomaticallySet.StatusChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailDoneAutomaticallySet.StatusChangedAt(childComplexity), true
+
+	case "ThreadStatusDetailDoneManuallySet.statusChangedAt":
+		if e.ComplexityRoot.ThreadStatusDetailDoneManuallySet.StatusChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailDoneManuallySet.StatusChangedAt(childComplexity), true
+
+	case "ThreadStatusDetailIgnored.statusChangedAt":
+		if e.ComplexityRoot.ThreadStatusDetailIgnored.StatusChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailIgnored.StatusChangedAt(childComplexity), true
+
+	case "ThreadStatusDetailInProgress.statusChangedAt":
+		if e.ComplexityRoot.ThreadStatusDetailInProgress.StatusChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailInProgress.StatusChangedAt(childComplexity), true
+
+	case "ThreadStatusDetailLinearUpdated.linearIssueId":
+		if e.ComplexityRoot.ThreadStatusDetailLinearUpdated.LinearIssueID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailLinearUpdated.LinearIssueID(childComplexity), true
+	case "ThreadStatusDetailLinearUpdated.statusChangedAt":
+		if e.ComplexityRoot.ThreadStatusDetailLinearUpdated.StatusChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailLinearUpdated.StatusChangedAt(childComplexity), true
+	case "ThreadStatusDetailLinearUpdated.updatedAt":
+		if e.ComplexityRoot.ThreadStatusDetailLinearUpdated.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailLinearUpdated.UpdatedAt(childComplexity), true
+
+	case "ThreadStatusDetailNewReply.statusChangedAt":
+		if e.ComplexityRoot.ThreadStatusDetailNewReply.StatusChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailNewReply.StatusChangedAt(childComplexity), true
+
+	case "ThreadStatusDetailReplied.repliedAt":
+		if e.ComplexityRoot.ThreadStatusDetailReplied.RepliedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailReplied.RepliedAt(childComplexity), true
+	case "ThreadStatusDetailReplied.statusChangedAt":
+		if e.ComplexityRoot.ThreadStatusDetailReplied.StatusChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailReplied.StatusChangedAt(childComplexity), true
+
+	case "ThreadStatusDetailSnoozed.snoozedAt":
+		if e.ComplexityRoot.ThreadStatusDetailSnoozed.SnoozedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailSnoozed.SnoozedAt(childComplexity), true
+	case "ThreadStatusDetailSnoozed.snoozedUntil":
+		if e.ComplexityRoot.ThreadStatusDetailSnoozed.SnoozedUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailSnoozed.SnoozedUntil(childComplexity), true
+	case "ThreadStatusDetailSnoozed.statusChangedAt":
+		if e.ComplexityRoot.ThreadStatusDetailSnoozed.StatusChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailSnoozed.StatusChangedAt(childComplexity), true
+
+	case "ThreadStatusDetailThreadDiscussionResolved.statusChangedAt":
+		if e.ComplexityRoot.ThreadStatusDetailThreadDiscussionResolved.StatusChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailThreadDiscussionResolved.StatusChangedAt(childComplexity), true
+	case "ThreadStatusDetailThreadDiscussionResolved.threadDiscussionId":
+		if e.ComplexityRoot.ThreadStatusDetailThreadDiscussionResolved.ThreadDiscussionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailThreadDiscussionResolved.ThreadDiscussionID(childComplexity), true
+
+	case "ThreadStatusDetailThreadLinkUpdated.linearIssueId":
+		if e.ComplexityRoot.ThreadStatusDetailThreadLinkUpdated.LinearIssueID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailThreadLinkUpdated.LinearIssueID(childComplexity), true
+	case "ThreadStatusDetailThreadLinkUpdated.statusChangedAt":
+		if e.ComplexityRoot.ThreadStatusDetailThreadLinkUpdated.StatusChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailThreadLinkUpdated.StatusChangedAt(childComplexity), true
+
+	case "ThreadStatusDetailUnsnoozed.snoozedAt":
+		if e.ComplexityRoot.ThreadStatusDetailUnsnoozed.SnoozedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailUnsnoozed.SnoozedAt(childComplexity), true
+	case "ThreadStatusDetailUnsnoozed.statusChangedAt":
+		if e.ComplexityRoot.ThreadStatusDetailUnsnoozed.StatusChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailUnsnoozed.StatusChangedAt(childComplexity), true
+
+	case "ThreadStatusDetailWaitingForCustomer.statusChangedAt":
+		if e.ComplexityRoot.ThreadStatusDetailWaitingForCustomer.StatusChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailWaitingForCustomer.StatusChangedAt(childComplexity), true
+
+	case "ThreadStatusDetailWaitingForDuration.statusChangedAt":
+		if e.ComplexityRoot.ThreadStatusDetailWaitingForDuration.StatusChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailWaitingForDuration.StatusChangedAt(childComplexity), true
+	case "ThreadStatusDetailWaitingForDuration.waitingUntil":
+		if e.ComplexityRoot.ThreadStatusDetailWaitingForDuration.WaitingUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusDetailWaitingForDuration.WaitingUntil(childComplexity), true
+
+	case "Tier.color":
+		if e.ComplexityRoot.Tier.Color == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tier.Color(childComplexity), true
+	case "Tier.createdAt":
+		if e.ComplexityRoot.Tier.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tier.CreatedAt(childComplexity), true
+	case "Tier.createdBy":
+		if e.ComplexityRoot.Tier.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tier.CreatedBy(childComplexity), true
+	case "Tier.defaultPriority":
+		if e.ComplexityRoot.Tier.DefaultPriority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tier.DefaultPriority(childComplexity), true
+	case "Tier.defaultThreadPriority":
+		if e.ComplexityRoot.Tier.DefaultThreadPriority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tier.DefaultThreadPriority(childComplexity), true
+	case "Tier.externalId":
+		if e.ComplexityRoot.Tier.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tier.ExternalID(childComplexity), true
+	case "Tier.id":
+		if e.ComplexityRoot.Tier.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tier.ID(childComplexity), true
+	case "Tier.isDefault":
+		if e.ComplexityRoot.Tier.IsDefault == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tier.IsDefault(childComplexity), true
+	case "Tier.isMachineTier":
+		if e.ComplexityRoot.Tier.IsMachineTier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tier.IsMachineTier(childComplexity), true
+	case "Tier.name":
+		if e.ComplexityRoot.Tier.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tier.Name(childComplexity), true
+	case "Tier.updatedAt":
+		if e.ComplexityRoot.Tier.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tier.UpdatedAt(childComplexity), true
+	case "Tier.updatedBy":
+		if e.ComplexityRoot.Tier.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tier.UpdatedBy(childComplexity), true
+
+	case "UnarchiveLabelTypeOutput.error":
+		if e.ComplexityRoot.UnarchiveLabelTypeOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnarchiveLabelTypeOutput.Error(childComplexity), true
+	case "UnarchiveLabelTypeOutput.labelType":
+		if e.ComplexityRoot.UnarchiveLabelTypeOutput.LabelType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnarchiveLabelTypeOutput.LabelType(childComplexity), true
+
+	case "UpdateThreadFieldSchemaOutput.error":
+		if e.ComplexityRoot.UpdateThreadFieldSchemaOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateThreadFieldSchemaOutput.Error(childComplexity), true
+	case "UpdateThreadFieldSchemaOutput.threadFieldSchema":
+		if e.ComplexityRoot.UpdateThreadFieldSchemaOutput.ThreadFieldSchema == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateThreadFieldSchemaOutput.ThreadFieldSchema(childComplexity), true
+
+	case "UpsertCustomerOutput.customer":
+		if e.ComplexityRoot.UpsertCustomerOutput.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertCustomerOutput.Customer(childComplexity), true
+	case "UpsertCustomerOutput.error":
+		if e.ComplexityRoot.UpsertCustomerOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertCustomerOutput.Error(childComplexity), true
+	case "UpsertCustomerOutput.result":
+		if e.ComplexityRoot.UpsertCustomerOutput.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertCustomerOutput.Result(childComplexity), true
 
 	case "User.avatarUrl":
 		if e.ComplexityRoot.User.AvatarURL == nil {
@@ -586,7 +2310,55 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
-		return graphql.NewInputUnmarshalerIndex()
+		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("ArchiveLabelTypeInput", ec.unmarshalInputArchiveLabelTypeInput),
+			graphql.NewInputUnmarshaler("CompanyIdentifierInput", ec.unmarshalInputCompanyIdentifierInput),
+			graphql.NewInputUnmarshaler("ComponentBadgeInput", ec.unmarshalInputComponentBadgeInput),
+			graphql.NewInputUnmarshaler("ComponentContainerContentInput", ec.unmarshalInputComponentContainerContentInput),
+			graphql.NewInputUnmarshaler("ComponentContainerInput", ec.unmarshalInputComponentContainerInput),
+			graphql.NewInputUnmarshaler("ComponentCopyButtonInput", ec.unmarshalInputComponentCopyButtonInput),
+			graphql.NewInputUnmarshaler("ComponentDividerInput", ec.unmarshalInputComponentDividerInput),
+			graphql.NewInputUnmarshaler("ComponentInput", ec.unmarshalInputComponentInput),
+			graphql.NewInputUnmarshaler("ComponentLinkButtonInput", ec.unmarshalInputComponentLinkButtonInput),
+			graphql.NewInputUnmarshaler("ComponentPlainTextInput", ec.unmarshalInputComponentPlainTextInput),
+			graphql.NewInputUnmarshaler("ComponentRowContentInput", ec.unmarshalInputComponentRowContentInput),
+			graphql.NewInputUnmarshaler("ComponentRowInput", ec.unmarshalInputComponentRowInput),
+			graphql.NewInputUnmarshaler("ComponentSpacerInput", ec.unmarshalInputComponentSpacerInput),
+			graphql.NewInputUnmarshaler("ComponentTextInput", ec.unmarshalInputComponentTextInput),
+			graphql.NewInputUnmarshaler("ComponentWorkflowButtonInput", ec.unmarshalInputComponentWorkflowButtonInput),
+			graphql.NewInputUnmarshaler("ComponentWorkflowButtonWorkflowIdentifierInput", ec.unmarshalInputComponentWorkflowButtonWorkflowIdentifierInput),
+			graphql.NewInputUnmarshaler("CreateLabelTypeInput", ec.unmarshalInputCreateLabelTypeInput),
+			graphql.NewInputUnmarshaler("CreateThreadAssignedToInput", ec.unmarshalInputCreateThreadAssignedToInput),
+			graphql.NewInputUnmarshaler("CreateThreadFieldOnThreadInput", ec.unmarshalInputCreateThreadFieldOnThreadInput),
+			graphql.NewInputUnmarshaler("CreateThreadFieldSchemaInput", ec.unmarshalInputCreateThreadFieldSchemaInput),
+			graphql.NewInputUnmarshaler("CreateThreadInput", ec.unmarshalInputCreateThreadInput),
+			graphql.NewInputUnmarshaler("CustomerGroupIdentifier", ec.unmarshalInputCustomerGroupIdentifier),
+			graphql.NewInputUnmarshaler("CustomerIdentifierInput", ec.unmarshalInputCustomerIdentifierInput),
+			graphql.NewInputUnmarshaler("CustomersFilter", ec.unmarshalInputCustomersFilter),
+			graphql.NewInputUnmarshaler("CustomersSort", ec.unmarshalInputCustomersSort),
+			graphql.NewInputUnmarshaler("DatetimeFilter", ec.unmarshalInputDatetimeFilter),
+			graphql.NewInputUnmarshaler("DeleteCustomerInput", ec.unmarshalInputDeleteCustomerInput),
+			graphql.NewInputUnmarshaler("DeleteThreadFieldSchemaInput", ec.unmarshalInputDeleteThreadFieldSchemaInput),
+			graphql.NewInputUnmarshaler("DependsOnThreadFieldInput", ec.unmarshalInputDependsOnThreadFieldInput),
+			graphql.NewInputUnmarshaler("EmailAddressInput", ec.unmarshalInputEmailAddressInput),
+			graphql.NewInputUnmarshaler("LabelTypeFilter", ec.unmarshalInputLabelTypeFilter),
+			graphql.NewInputUnmarshaler("MSTeamsThreadChannelDetailsInput", ec.unmarshalInputMSTeamsThreadChannelDetailsInput),
+			graphql.NewInputUnmarshaler("OptionalBooleanInput", ec.unmarshalInputOptionalBooleanInput),
+			graphql.NewInputUnmarshaler("OptionalDateTimeInput", ec.unmarshalInputOptionalDateTimeInput),
+			graphql.NewInputUnmarshaler("OptionalDependsOnThreadFieldInput", ec.unmarshalInputOptionalDependsOnThreadFieldInput),
+			graphql.NewInputUnmarshaler("OptionalFloatInput", ec.unmarshalInputOptionalFloatInput),
+			graphql.NewInputUnmarshaler("OptionalStringInput", ec.unmarshalInputOptionalStringInput),
+			graphql.NewInputUnmarshaler("SlackThreadChannelDetailsInput", ec.unmarshalInputSlackThreadChannelDetailsInput),
+			graphql.NewInputUnmarshaler("StringInput", ec.unmarshalInputStringInput),
+			graphql.NewInputUnmarshaler("TenantIdentifierInput", ec.unmarshalInputTenantIdentifierInput),
+			graphql.NewInputUnmarshaler("ThreadChannelDetailsInput", ec.unmarshalInputThreadChannelDetailsInput),
+			graphql.NewInputUnmarshaler("UnarchiveLabelTypeInput", ec.unmarshalInputUnarchiveLabelTypeInput),
+			graphql.NewInputUnmarshaler("UpdateThreadFieldSchemaInput", ec.unmarshalInputUpdateThreadFieldSchemaInput),
+			graphql.NewInputUnmarshaler("UpsertCustomerIdentifierInput", ec.unmarshalInputUpsertCustomerIdentifierInput),
+			graphql.NewInputUnmarshaler("UpsertCustomerInput", ec.unmarshalInputUpsertCustomerInput),
+			graphql.NewInputUnmarshaler("UpsertCustomerOnCreateInput", ec.unmarshalInputUpsertCustomerOnCreateInput),
+			graphql.NewInputUnmarshaler("UpsertCustomerOnUpdateInput", ec.unmarshalInputUpsertCustomerOnUpdateInput),
+		)
 	}
 	first := true
 
@@ -662,6 +2434,156 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/component.graphqls", Input: `# UI components: the building blocks of thread messages, events and cards. Set exactly one key of each input.
+
+input ComponentInput {
+  componentBadge: ComponentBadgeInput
+  componentContainer: ComponentContainerInput
+  componentCopyButton: ComponentCopyButtonInput
+  componentDivider: ComponentDividerInput
+  componentLinkButton: ComponentLinkButtonInput
+  componentPlainText: ComponentPlainTextInput
+  componentRow: ComponentRowInput
+  componentSpacer: ComponentSpacerInput
+  componentText: ComponentTextInput
+  componentWorkflowButton: ComponentWorkflowButtonInput
+}
+
+input ComponentBadgeInput {
+  badgeColor: ComponentBadgeColor
+  badgeLabel: String!
+}
+
+enum ComponentBadgeColor {
+  BLUE
+  GREEN
+  GREY
+  RED
+  YELLOW
+}
+
+input ComponentContainerInput {
+  containerContent: [ComponentContainerContentInput!]!
+}
+
+input ComponentContainerContentInput {
+  componentBadge: ComponentBadgeInput
+  componentCopyButton: ComponentCopyButtonInput
+  componentDivider: ComponentDividerInput
+  componentLinkButton: ComponentLinkButtonInput
+  componentPlainText: ComponentPlainTextInput
+  componentRow: ComponentRowInput
+  componentSpacer: ComponentSpacerInput
+  componentText: ComponentTextInput
+  componentWorkflowButton: ComponentWorkflowButtonInput
+}
+
+input ComponentCopyButtonInput {
+  copyButtonTooltipLabel: String
+  copyButtonValue: String!
+}
+
+input ComponentDividerInput {
+  dividerSpacingSize: ComponentDividerSpacingSize
+  spacingSize: ComponentDividerSpacingSize
+}
+
+enum ComponentDividerSpacingSize {
+  L
+  M
+  S
+  XL
+  XS
+}
+
+input ComponentLinkButtonInput {
+  label: String
+  linkButtonLabel: String
+  linkButtonUrl: String
+  url: String
+}
+
+input ComponentPlainTextInput {
+  plainText: String!
+  plainTextColor: ComponentPlainTextColor
+  plainTextSize: ComponentPlainTextSize
+}
+
+enum ComponentPlainTextColor {
+  ERROR
+  MUTED
+  NORMAL
+  SUCCESS
+  WARNING
+}
+
+enum ComponentPlainTextSize {
+  L
+  M
+  S
+}
+
+input ComponentRowInput {
+  rowAsideContent: [ComponentRowContentInput!]!
+  rowMainContent: [ComponentRowContentInput!]!
+}
+
+input ComponentRowContentInput {
+  componentBadge: ComponentBadgeInput
+  componentCopyButton: ComponentCopyButtonInput
+  componentDivider: ComponentDividerInput
+  componentLinkButton: ComponentLinkButtonInput
+  componentPlainText: ComponentPlainTextInput
+  componentSpacer: ComponentSpacerInput
+  componentText: ComponentTextInput
+  componentWorkflowButton: ComponentWorkflowButtonInput
+}
+
+input ComponentSpacerInput {
+  size: ComponentSpacerSize
+  spacerSize: ComponentSpacerSize
+}
+
+enum ComponentSpacerSize {
+  L
+  M
+  S
+  XL
+  XS
+}
+
+input ComponentTextInput {
+  color: ComponentTextColor
+  size: ComponentTextSize
+  text: String!
+  textColor: ComponentTextColor
+  textSize: ComponentTextSize
+}
+
+enum ComponentTextColor {
+  ERROR
+  MUTED
+  NORMAL
+  SUCCESS
+  WARNING
+}
+
+enum ComponentTextSize {
+  L
+  M
+  S
+}
+
+input ComponentWorkflowButtonInput {
+  workflowButtonLabel: String!
+  workflowButtonWorkflowIdentifier: ComponentWorkflowButtonWorkflowIdentifierInput!
+}
+
+input ComponentWorkflowButtonWorkflowIdentifierInput {
+  workflowId: ID
+  workflowKey: String
+}
+`, BuiltIn: false},
 	{Name: "../schema/core.graphqls", Input: `# Shared types of Threadline's Plain-compatible API.
 
 "An instant. iso8601 is UTC with milliseconds; unixTimestamp is milliseconds since the epoch, as a string."
@@ -743,6 +2665,653 @@ union Actor = CustomerActor | DeletedCustomerActor | MachineUserActor | SystemAc
 
 "Who inside the workspace did something."
 union InternalActor = MachineUserActor | SystemActor | UserActor
+input OptionalStringInput {
+  value: String
+}
+
+input StringInput {
+  value: String!
+}
+
+input OptionalBooleanInput {
+  value: Boolean
+}
+
+input OptionalDateTimeInput {
+  value: String
+}
+
+input OptionalFloatInput {
+  value: Float
+}
+`, BuiltIn: false},
+	{Name: "../schema/customer.graphqls", Input: `# Customers: the people who ask for support.
+
+type Customer {
+  avatarUrl: String
+  company: Company
+  createdAt: DateTime!
+  createdBy: Actor!
+  email: EmailAddress!
+  externalId: ID
+  fullName: String!
+  id: ID!
+  isAnonymous: Boolean!
+  markedAsSpamAt: DateTime
+  shortName: String
+  status: CustomerStatus
+  updatedAt: DateTime!
+}
+
+type Company {
+  contractValue: Int
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  domainName: String!
+  id: ID!
+  isDeleted: Boolean!
+  logoUrl(size: Int): String
+  name: String!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+}
+
+type EmailAddress {
+  email: String!
+  isVerified: Boolean!
+  verifiedAt: DateTime
+}
+
+enum CustomerStatus {
+  ACTIVE
+  IDLE
+  SNOOZED
+}
+
+type CustomerConnection {
+  edges: [CustomerEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type CustomerEdge {
+  cursor: String!
+  node: Customer!
+}
+
+input CustomersFilter {
+  companyIdentifiers: [CompanyIdentifierInput!]
+  customerGroupIds: [ID!]
+  customerGroupKeys: [String!]
+  isMarkedAsSpam: Boolean
+  tenantIdentifiers: [TenantIdentifierInput!]
+  updatedAt: DatetimeFilter
+}
+
+input DatetimeFilter {
+  after: String
+  before: String
+}
+
+input CustomersSort {
+  direction: SortDirection!
+  field: CustomersSortField!
+}
+
+enum SortDirection {
+  ASC
+  DESC
+}
+
+enum CustomersSortField {
+  FULL_NAME
+}
+
+input UpsertCustomerInput {
+  identifier: UpsertCustomerIdentifierInput!
+  onCreate: UpsertCustomerOnCreateInput!
+  onUpdate: UpsertCustomerOnUpdateInput!
+}
+
+input UpsertCustomerIdentifierInput {
+  customerId: ID
+  emailAddress: String
+  externalId: ID
+}
+
+input UpsertCustomerOnCreateInput {
+  customerGroupIdentifiers: [CustomerGroupIdentifier!]
+  email: EmailAddressInput!
+  externalId: ID
+  fullName: String!
+  shortName: String
+  tenantIdentifiers: [TenantIdentifierInput!]
+}
+
+input EmailAddressInput {
+  email: String!
+  isVerified: Boolean!
+}
+
+input UpsertCustomerOnUpdateInput {
+  email: EmailAddressInput
+  externalId: OptionalStringInput
+  fullName: StringInput
+  shortName: OptionalStringInput
+}
+
+type UpsertCustomerOutput {
+  customer: Customer
+  error: MutationError
+  result: UpsertResult
+}
+
+input DeleteCustomerInput {
+  customerId: ID!
+}
+
+type DeleteCustomerOutput {
+  error: MutationError
+}
+
+input CustomerIdentifierInput {
+  customerId: ID
+  emailAddress: String
+  externalId: ID
+}
+
+input CustomerGroupIdentifier {
+  customerGroupId: ID
+  customerGroupKey: String
+  externalId: String
+}
+
+input TenantIdentifierInput {
+  externalId: String
+  tenantId: ID
+}
+
+input CompanyIdentifierInput {
+  companyDomainName: String
+  companyId: ID
+}
+
+extend type Query {
+  "A customer of the caller's workspace, or null. Needs customer:read."
+  customer(customerId: ID!): Customer
+  "A customer by email address (case-insensitive), or null. Needs customer:read."
+  customerByEmail(email: String!): Customer
+  "A customer by your own id for them, or null. Needs customer:read."
+  customerByExternalId(externalId: ID!): Customer
+  "Customers, by full name unless sorted otherwise; 25 a page by default, 100 at most. Needs customer:read."
+  customers(after: String, before: String, filters: CustomersFilter, first: Int, last: Int, sortBy: CustomersSort): CustomerConnection!
+}
+
+extend type Mutation {
+  "Creates the customer the identifier names, or updates it. Needs customer:create and customer:edit."
+  upsertCustomer(input: UpsertCustomerInput!): UpsertCustomerOutput!
+  "Deletes a customer and their threads. Needs customer:delete."
+  deleteCustomer(input: DeleteCustomerInput!): DeleteCustomerOutput!
+}
+`, BuiltIn: false},
+	{Name: "../schema/field.graphqls", Input: `# Thread fields: the workspace defines schemas; threads hold values.
+
+type ThreadField {
+  booleanValue: Boolean
+  createdAt: DateTime!
+  createdBy: Actor!
+  id: ID!
+  isAiGenerated: Boolean!
+  key: String!
+  numberValue: Float
+  stringValue: String
+  threadId: ID!
+  type: ThreadFieldSchemaType!
+  updatedAt: DateTime!
+  updatedBy: Actor!
+}
+
+enum ThreadFieldSchemaType {
+  BOOL
+  CURRENCY
+  DATE
+  ENUM
+  NUMBER
+  STRING
+}
+
+type ThreadFieldSchema {
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  defaultBooleanValue: Boolean
+  defaultDateValue: DateTime
+  defaultNumberValue: Float
+  defaultStringValue: String
+  dependsOnLabels: [DependsOnLabelType!]!
+  dependsOnThreadField: DependsOnThreadFieldType
+  description: String!
+  enumValues: [String!]!
+  id: ID!
+  isAiAutoFillEnabled: Boolean!
+  isClientReadonly: Boolean!
+  isRequired: Boolean!
+  key: String!
+  label: String!
+  order: Int!
+  type: ThreadFieldSchemaType!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+}
+
+type DependsOnLabelType {
+  labelTypeId: ID!
+}
+
+type DependsOnThreadFieldType {
+  threadFieldSchemaId: ID!
+  threadFieldSchemaValue: String!
+}
+
+input CreateThreadFieldSchemaInput {
+  defaultBooleanValue: Boolean
+  defaultDateValue: String
+  defaultNumberValue: Float
+  defaultStringValue: String
+  dependsOnLabelTypeIds: [ID!]
+  dependsOnThreadField: DependsOnThreadFieldInput
+  description: String!
+  enumValues: [String!]!
+  isAiAutoFillEnabled: Boolean!
+  isClientReadonly: Boolean
+  isRequired: Boolean!
+  key: String!
+  label: String!
+  order: Int!
+  type: ThreadFieldSchemaType!
+}
+
+input DependsOnThreadFieldInput {
+  threadFieldSchemaId: ID!
+  threadFieldSchemaValue: String!
+}
+
+input UpdateThreadFieldSchemaInput {
+  defaultBooleanValue: OptionalBooleanInput
+  defaultDateValue: OptionalDateTimeInput
+  defaultNumberValue: OptionalFloatInput
+  defaultStringValue: OptionalStringInput
+  dependsOnLabelTypeIds: [ID!]
+  dependsOnThreadField: OptionalDependsOnThreadFieldInput
+  description: StringInput
+  enumValues: [String!]
+  isAiAutoFillEnabled: Boolean
+  isClientReadonly: Boolean
+  isRequired: Boolean
+  label: StringInput
+  order: Int
+  threadFieldSchemaId: ID!
+}
+
+input OptionalDependsOnThreadFieldInput {
+  value: DependsOnThreadFieldInput
+}
+
+input DeleteThreadFieldSchemaInput {
+  threadFieldSchemaId: ID!
+}
+
+type CreateThreadFieldSchemaOutput {
+  error: MutationError
+  threadFieldSchema: ThreadFieldSchema
+}
+
+type UpdateThreadFieldSchemaOutput {
+  error: MutationError
+  threadFieldSchema: ThreadFieldSchema
+}
+
+type DeleteThreadFieldSchemaOutput {
+  error: MutationError
+}
+
+type ThreadFieldSchemaConnection {
+  edges: [ThreadFieldSchemaEdge!]!
+  pageInfo: PageInfo!
+}
+
+type ThreadFieldSchemaEdge {
+  cursor: String!
+  node: ThreadFieldSchema!
+}
+
+input CreateThreadFieldOnThreadInput {
+  booleanValue: Boolean
+  dateValue: String
+  key: String!
+  numberValue: Float
+  stringValue: String
+  type: ThreadFieldSchemaType!
+}
+
+extend type Query {
+  "A thread field schema, or null. Needs threadFieldSchema:read."
+  threadFieldSchema(threadFieldSchemaId: ID!): ThreadFieldSchema
+  "Thread field schemas by order. Needs threadFieldSchema:read."
+  threadFieldSchemas(after: String, before: String, first: Int, last: Int): ThreadFieldSchemaConnection!
+}
+
+extend type Mutation {
+  "Needs threadFieldSchema:create."
+  createThreadFieldSchema(input: CreateThreadFieldSchemaInput!): CreateThreadFieldSchemaOutput!
+  "Needs threadFieldSchema:edit."
+  updateThreadFieldSchema(input: UpdateThreadFieldSchemaInput!): UpdateThreadFieldSchemaOutput!
+  "Needs threadFieldSchema:edit."
+  deleteThreadFieldSchema(input: DeleteThreadFieldSchemaInput!): DeleteThreadFieldSchemaOutput!
+}
+`, BuiltIn: false},
+	{Name: "../schema/label.graphqls", Input: `# Labels: label types define them; a label is one applied to a thread.
+
+type Label {
+  createdAt: DateTime!
+  createdBy: Actor!
+  id: ID!
+  labelType: LabelType!
+  updatedAt: DateTime!
+  updatedBy: Actor!
+}
+
+type LabelType {
+  archivedAt: DateTime
+  archivedBy: InternalActor
+  color: String
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  description: String
+  externalId: String
+  icon: String
+  id: ID!
+  isArchived: Boolean!
+  isExcludedFromAi: Boolean!
+  name: String!
+  position: String!
+  type: LabelTypeType!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+}
+
+enum LabelTypeType {
+  DEFAULT
+  TEAM
+}
+
+type LabelTypeConnection {
+  edges: [LabelTypeEdge!]!
+  pageInfo: PageInfo!
+}
+
+type LabelTypeEdge {
+  cursor: String!
+  node: LabelType!
+}
+
+input LabelTypeFilter {
+  isArchived: Boolean
+}
+
+input CreateLabelTypeInput {
+  color: String
+  description: String
+  externalId: String
+  icon: String
+  isExcludedFromAi: Boolean
+  name: String!
+  parentLabelTypeId: ID
+  type: LabelTypeType
+}
+
+type CreateLabelTypeOutput {
+  error: MutationError
+  labelType: LabelType
+}
+
+input ArchiveLabelTypeInput {
+  labelTypeId: ID!
+}
+
+type ArchiveLabelTypeOutput {
+  error: MutationError
+  labelType: LabelType
+}
+
+input UnarchiveLabelTypeInput {
+  labelTypeId: ID!
+}
+
+type UnarchiveLabelTypeOutput {
+  error: MutationError
+  labelType: LabelType
+}
+
+extend type Query {
+  "A label type, or null. Needs labelType:read."
+  labelType(labelTypeId: ID!): LabelType
+  "Label types, active and archived unless filtered. Needs labelType:read."
+  labelTypes(after: String, before: String, filters: LabelTypeFilter, first: Int, last: Int): LabelTypeConnection!
+}
+
+extend type Mutation {
+  "Needs labelType:create."
+  createLabelType(input: CreateLabelTypeInput!): CreateLabelTypeOutput!
+  "Archived label types stay on threads but cannot be applied. Needs labelType:edit."
+  archiveLabelType(input: ArchiveLabelTypeInput!): ArchiveLabelTypeOutput!
+  "Needs labelType:edit."
+  unarchiveLabelType(input: UnarchiveLabelTypeInput!): UnarchiveLabelTypeOutput!
+}
+`, BuiltIn: false},
+	{Name: "../schema/tenant.graphqls", Input: `# Tenants and tiers: the accounts of your product a thread can belong to.
+
+type Tenant {
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  externalId: String!
+  id: ID!
+  name: String!
+  source: TenantSource!
+  tier: Tier
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+  url: String
+}
+
+enum TenantSource {
+  API
+  HUBSPOT
+  SALESFORCE
+}
+
+type Tier {
+  color: String!
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  defaultPriority: Int!
+  defaultThreadPriority: Int!
+  externalId: String
+  id: ID!
+  isDefault: Boolean!
+  isMachineTier: Boolean!
+  name: String!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+}
+`, BuiltIn: false},
+	{Name: "../schema/thread.graphqls", Input: `# Threads: one support conversation with a customer.
+
+type Thread {
+  assignedAt: DateTime
+  assignedTo: ThreadAssignee
+  channel: ThreadChannel!
+  createdAt: DateTime!
+  createdBy: Actor!
+  customer: Customer!
+  description: String
+  externalId: ID
+  id: ID!
+  labels: [Label!]!
+  lockedAt: DateTime
+  previewText: String
+  priority: Int!
+  ref: String!
+  status: ThreadStatus!
+  statusChangedAt: DateTime!
+  statusDetail: ThreadStatusDetail
+  supportEmailAddresses: [String!]!
+  tenant: Tenant
+  threadFields: [ThreadField!]!
+  title: String!
+  updatedAt: DateTime!
+  updatedBy: Actor!
+}
+
+union ThreadAssignee = MachineUser | System | User
+
+enum ThreadChannel {
+  API
+  CHAT
+  DISCORD
+  EMAIL
+  IMPORT
+  MS_TEAMS
+  SLACK
+}
+
+enum ThreadStatus {
+  DONE
+  SNOOZED
+  TODO
+}
+
+union ThreadStatusDetail = ThreadStatusDetailCreated | ThreadStatusDetailDoneAutomaticallySet | ThreadStatusDetailDoneManuallySet | ThreadStatusDetailIgnored | ThreadStatusDetailInProgress | ThreadStatusDetailLinearUpdated | ThreadStatusDetailNewReply | ThreadStatusDetailReplied | ThreadStatusDetailSnoozed | ThreadStatusDetailThreadDiscussionResolved | ThreadStatusDetailThreadLinkUpdated | ThreadStatusDetailUnsnoozed | ThreadStatusDetailWaitingForCustomer | ThreadStatusDetailWaitingForDuration
+
+type ThreadStatusDetailCreated {
+  createdAt: DateTime!
+}
+
+type ThreadStatusDetailDoneAutomaticallySet {
+  afterSeconds: Int
+  statusChangedAt: DateTime!
+}
+
+type ThreadStatusDetailDoneManuallySet {
+  statusChangedAt: DateTime!
+}
+
+type ThreadStatusDetailIgnored {
+  statusChangedAt: DateTime!
+}
+
+type ThreadStatusDetailInProgress {
+  statusChangedAt: DateTime!
+}
+
+type ThreadStatusDetailLinearUpdated {
+  linearIssueId: ID!
+  statusChangedAt: DateTime!
+  updatedAt: DateTime!
+}
+
+type ThreadStatusDetailNewReply {
+  statusChangedAt: DateTime!
+}
+
+type ThreadStatusDetailReplied {
+  repliedAt: DateTime!
+  statusChangedAt: DateTime!
+}
+
+type ThreadStatusDetailSnoozed {
+  snoozedAt: DateTime!
+  snoozedUntil: DateTime!
+  statusChangedAt: DateTime!
+}
+
+type ThreadStatusDetailThreadDiscussionResolved {
+  statusChangedAt: DateTime!
+  threadDiscussionId: ID
+}
+
+type ThreadStatusDetailThreadLinkUpdated {
+  linearIssueId: ID
+  statusChangedAt: DateTime!
+}
+
+type ThreadStatusDetailUnsnoozed {
+  snoozedAt: DateTime!
+  statusChangedAt: DateTime!
+}
+
+type ThreadStatusDetailWaitingForCustomer {
+  statusChangedAt: DateTime!
+}
+
+type ThreadStatusDetailWaitingForDuration {
+  statusChangedAt: DateTime!
+  waitingUntil: DateTime!
+}
+
+input CreateThreadInput {
+  assignedTo: CreateThreadAssignedToInput
+  attachmentIds: [ID!]
+  channel: ThreadChannel
+  channelDetails: ThreadChannelDetailsInput
+  components: [ComponentInput!]
+  customerIdentifier: CustomerIdentifierInput!
+  description: String
+  externalId: ID
+  labelTypeIds: [ID!]
+  priority: Int
+  tenantIdentifier: TenantIdentifierInput
+  threadFields: [CreateThreadFieldOnThreadInput!]
+  title: String
+}
+
+input CreateThreadAssignedToInput {
+  machineUserId: ID
+  userId: ID
+}
+
+input ThreadChannelDetailsInput {
+  msTeams: MSTeamsThreadChannelDetailsInput
+  slack: SlackThreadChannelDetailsInput
+}
+
+input MSTeamsThreadChannelDetailsInput {
+  msTeamsChannelId: ID!
+  msTeamsTeamId: ID!
+}
+
+input SlackThreadChannelDetailsInput {
+  slackChannelId: ID!
+  slackTeamId: ID!
+}
+
+type CreateThreadOutput {
+  error: MutationError
+  thread: Thread
+}
+
+extend type Query {
+  "A thread, or null. Needs thread:read."
+  thread(threadId: ID!): Thread
+  "A thread by its human ref (T-123), or null. Needs thread:read."
+  threadByRef(ref: String!): Thread
+  "A thread by your own id for it, unique per customer, or null. Needs thread:read."
+  threadByExternalId(customerId: ID!, externalId: ID!): Thread
+}
+
+extend type Mutation {
+  "Creates a thread with a first message made of UI components. Needs thread:create and thread:read."
+  createThread(input: CreateThreadInput!): CreateThreadOutput!
+}
 `, BuiltIn: false},
 	{Name: "../schema/user.graphqls", Input: `"A support agent of the workspace."
 type User {
@@ -845,6 +3414,126 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_ArchiveLabelTypeOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_ArchiveLabelTypeOutput_error(ctx, field)
+	case "labelType":
+		return ec.fieldContext_ArchiveLabelTypeOutput_labelType(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArchiveLabelTypeOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_Company(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "contractValue":
+		return ec.fieldContext_Company_contractValue(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Company_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Company_createdBy(ctx, field)
+	case "domainName":
+		return ec.fieldContext_Company_domainName(ctx, field)
+	case "id":
+		return ec.fieldContext_Company_id(ctx, field)
+	case "isDeleted":
+		return ec.fieldContext_Company_isDeleted(ctx, field)
+	case "logoUrl":
+		return ec.fieldContext_Company_logoUrl(ctx, field)
+	case "name":
+		return ec.fieldContext_Company_name(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Company_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_Company_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Company", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateLabelTypeOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_CreateLabelTypeOutput_error(ctx, field)
+	case "labelType":
+		return ec.fieldContext_CreateLabelTypeOutput_labelType(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateLabelTypeOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateThreadFieldSchemaOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_CreateThreadFieldSchemaOutput_error(ctx, field)
+	case "threadFieldSchema":
+		return ec.fieldContext_CreateThreadFieldSchemaOutput_threadFieldSchema(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateThreadFieldSchemaOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateThreadOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_CreateThreadOutput_error(ctx, field)
+	case "thread":
+		return ec.fieldContext_CreateThreadOutput_thread(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateThreadOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_Customer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "avatarUrl":
+		return ec.fieldContext_Customer_avatarUrl(ctx, field)
+	case "company":
+		return ec.fieldContext_Customer_company(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Customer_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Customer_createdBy(ctx, field)
+	case "email":
+		return ec.fieldContext_Customer_email(ctx, field)
+	case "externalId":
+		return ec.fieldContext_Customer_externalId(ctx, field)
+	case "fullName":
+		return ec.fieldContext_Customer_fullName(ctx, field)
+	case "id":
+		return ec.fieldContext_Customer_id(ctx, field)
+	case "isAnonymous":
+		return ec.fieldContext_Customer_isAnonymous(ctx, field)
+	case "markedAsSpamAt":
+		return ec.fieldContext_Customer_markedAsSpamAt(ctx, field)
+	case "shortName":
+		return ec.fieldContext_Customer_shortName(ctx, field)
+	case "status":
+		return ec.fieldContext_Customer_status(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Customer_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CustomerConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CustomerConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CustomerConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CustomerEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CustomerEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_DateTime(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "iso8601":
@@ -853,6 +3542,128 @@ func (ec *executionContext) childFields_DateTime(ctx context.Context, field grap
 		return ec.fieldContext_DateTime_unixTimestamp(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DateTime", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteCustomerOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_DeleteCustomerOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteCustomerOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteThreadFieldSchemaOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_DeleteThreadFieldSchemaOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteThreadFieldSchemaOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_DependsOnLabelType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "labelTypeId":
+		return ec.fieldContext_DependsOnLabelType_labelTypeId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DependsOnLabelType", field.Name)
+}
+
+func (ec *executionContext) childFields_DependsOnThreadFieldType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "threadFieldSchemaId":
+		return ec.fieldContext_DependsOnThreadFieldType_threadFieldSchemaId(ctx, field)
+	case "threadFieldSchemaValue":
+		return ec.fieldContext_DependsOnThreadFieldType_threadFieldSchemaValue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DependsOnThreadFieldType", field.Name)
+}
+
+func (ec *executionContext) childFields_EmailAddress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "email":
+		return ec.fieldContext_EmailAddress_email(ctx, field)
+	case "isVerified":
+		return ec.fieldContext_EmailAddress_isVerified(ctx, field)
+	case "verifiedAt":
+		return ec.fieldContext_EmailAddress_verifiedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmailAddress", field.Name)
+}
+
+func (ec *executionContext) childFields_Label(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "createdAt":
+		return ec.fieldContext_Label_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Label_createdBy(ctx, field)
+	case "id":
+		return ec.fieldContext_Label_id(ctx, field)
+	case "labelType":
+		return ec.fieldContext_Label_labelType(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Label_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_Label_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Label", field.Name)
+}
+
+func (ec *executionContext) childFields_LabelType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "archivedAt":
+		return ec.fieldContext_LabelType_archivedAt(ctx, field)
+	case "archivedBy":
+		return ec.fieldContext_LabelType_archivedBy(ctx, field)
+	case "color":
+		return ec.fieldContext_LabelType_color(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_LabelType_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_LabelType_createdBy(ctx, field)
+	case "description":
+		return ec.fieldContext_LabelType_description(ctx, field)
+	case "externalId":
+		return ec.fieldContext_LabelType_externalId(ctx, field)
+	case "icon":
+		return ec.fieldContext_LabelType_icon(ctx, field)
+	case "id":
+		return ec.fieldContext_LabelType_id(ctx, field)
+	case "isArchived":
+		return ec.fieldContext_LabelType_isArchived(ctx, field)
+	case "isExcludedFromAi":
+		return ec.fieldContext_LabelType_isExcludedFromAi(ctx, field)
+	case "name":
+		return ec.fieldContext_LabelType_name(ctx, field)
+	case "position":
+		return ec.fieldContext_LabelType_position(ctx, field)
+	case "type":
+		return ec.fieldContext_LabelType_type(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_LabelType_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_LabelType_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LabelType", field.Name)
+}
+
+func (ec *executionContext) childFields_LabelTypeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LabelTypeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LabelTypeConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LabelTypeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LabelTypeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_LabelTypeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_LabelTypeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LabelTypeEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_MutationError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -881,6 +3692,20 @@ func (ec *executionContext) childFields_MutationFieldError(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type MutationFieldError", field.Name)
 }
 
+func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "endCursor":
+		return ec.fieldContext_PageInfo_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "hasPreviousPage":
+		return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+	case "startCursor":
+		return ec.fieldContext_PageInfo_startCursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
 func (ec *executionContext) childFields_RegenerateWorkspaceHmacOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -899,6 +3724,242 @@ func (ec *executionContext) childFields_SlackUserIdentity(ctx context.Context, f
 		return ec.fieldContext_SlackUserIdentity_slackUserId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SlackUserIdentity", field.Name)
+}
+
+func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "createdAt":
+		return ec.fieldContext_Tenant_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Tenant_createdBy(ctx, field)
+	case "externalId":
+		return ec.fieldContext_Tenant_externalId(ctx, field)
+	case "id":
+		return ec.fieldContext_Tenant_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Tenant_name(ctx, field)
+	case "source":
+		return ec.fieldContext_Tenant_source(ctx, field)
+	case "tier":
+		return ec.fieldContext_Tenant_tier(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Tenant_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_Tenant_updatedBy(ctx, field)
+	case "url":
+		return ec.fieldContext_Tenant_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Tenant", field.Name)
+}
+
+func (ec *executionContext) childFields_Thread(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "assignedAt":
+		return ec.fieldContext_Thread_assignedAt(ctx, field)
+	case "assignedTo":
+		return ec.fieldContext_Thread_assignedTo(ctx, field)
+	case "channel":
+		return ec.fieldContext_Thread_channel(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Thread_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Thread_createdBy(ctx, field)
+	case "customer":
+		return ec.fieldContext_Thread_customer(ctx, field)
+	case "description":
+		return ec.fieldContext_Thread_description(ctx, field)
+	case "externalId":
+		return ec.fieldContext_Thread_externalId(ctx, field)
+	case "id":
+		return ec.fieldContext_Thread_id(ctx, field)
+	case "labels":
+		return ec.fieldContext_Thread_labels(ctx, field)
+	case "lockedAt":
+		return ec.fieldContext_Thread_lockedAt(ctx, field)
+	case "previewText":
+		return ec.fieldContext_Thread_previewText(ctx, field)
+	case "priority":
+		return ec.fieldContext_Thread_priority(ctx, field)
+	case "ref":
+		return ec.fieldContext_Thread_ref(ctx, field)
+	case "status":
+		return ec.fieldContext_Thread_status(ctx, field)
+	case "statusChangedAt":
+		return ec.fieldContext_Thread_statusChangedAt(ctx, field)
+	case "statusDetail":
+		return ec.fieldContext_Thread_statusDetail(ctx, field)
+	case "supportEmailAddresses":
+		return ec.fieldContext_Thread_supportEmailAddresses(ctx, field)
+	case "tenant":
+		return ec.fieldContext_Thread_tenant(ctx, field)
+	case "threadFields":
+		return ec.fieldContext_Thread_threadFields(ctx, field)
+	case "title":
+		return ec.fieldContext_Thread_title(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Thread_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_Thread_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Thread", field.Name)
+}
+
+func (ec *executionContext) childFields_ThreadField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "booleanValue":
+		return ec.fieldContext_ThreadField_booleanValue(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ThreadField_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_ThreadField_createdBy(ctx, field)
+	case "id":
+		return ec.fieldContext_ThreadField_id(ctx, field)
+	case "isAiGenerated":
+		return ec.fieldContext_ThreadField_isAiGenerated(ctx, field)
+	case "key":
+		return ec.fieldContext_ThreadField_key(ctx, field)
+	case "numberValue":
+		return ec.fieldContext_ThreadField_numberValue(ctx, field)
+	case "stringValue":
+		return ec.fieldContext_ThreadField_stringValue(ctx, field)
+	case "threadId":
+		return ec.fieldContext_ThreadField_threadId(ctx, field)
+	case "type":
+		return ec.fieldContext_ThreadField_type(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ThreadField_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_ThreadField_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreadField", field.Name)
+}
+
+func (ec *executionContext) childFields_ThreadFieldSchema(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "createdAt":
+		return ec.fieldContext_ThreadFieldSchema_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_ThreadFieldSchema_createdBy(ctx, field)
+	case "defaultBooleanValue":
+		return ec.fieldContext_ThreadFieldSchema_defaultBooleanValue(ctx, field)
+	case "defaultDateValue":
+		return ec.fieldContext_ThreadFieldSchema_defaultDateValue(ctx, field)
+	case "defaultNumberValue":
+		return ec.fieldContext_ThreadFieldSchema_defaultNumberValue(ctx, field)
+	case "defaultStringValue":
+		return ec.fieldContext_ThreadFieldSchema_defaultStringValue(ctx, field)
+	case "dependsOnLabels":
+		return ec.fieldContext_ThreadFieldSchema_dependsOnLabels(ctx, field)
+	case "dependsOnThreadField":
+		return ec.fieldContext_ThreadFieldSchema_dependsOnThreadField(ctx, field)
+	case "description":
+		return ec.fieldContext_ThreadFieldSchema_description(ctx, field)
+	case "enumValues":
+		return ec.fieldContext_ThreadFieldSchema_enumValues(ctx, field)
+	case "id":
+		return ec.fieldContext_ThreadFieldSchema_id(ctx, field)
+	case "isAiAutoFillEnabled":
+		return ec.fieldContext_ThreadFieldSchema_isAiAutoFillEnabled(ctx, field)
+	case "isClientReadonly":
+		return ec.fieldContext_ThreadFieldSchema_isClientReadonly(ctx, field)
+	case "isRequired":
+		return ec.fieldContext_ThreadFieldSchema_isRequired(ctx, field)
+	case "key":
+		return ec.fieldContext_ThreadFieldSchema_key(ctx, field)
+	case "label":
+		return ec.fieldContext_ThreadFieldSchema_label(ctx, field)
+	case "order":
+		return ec.fieldContext_ThreadFieldSchema_order(ctx, field)
+	case "type":
+		return ec.fieldContext_ThreadFieldSchema_type(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ThreadFieldSchema_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_ThreadFieldSchema_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreadFieldSchema", field.Name)
+}
+
+func (ec *executionContext) childFields_ThreadFieldSchemaConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ThreadFieldSchemaConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ThreadFieldSchemaConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreadFieldSchemaConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ThreadFieldSchemaEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ThreadFieldSchemaEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ThreadFieldSchemaEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreadFieldSchemaEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Tier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "color":
+		return ec.fieldContext_Tier_color(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Tier_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Tier_createdBy(ctx, field)
+	case "defaultPriority":
+		return ec.fieldContext_Tier_defaultPriority(ctx, field)
+	case "defaultThreadPriority":
+		return ec.fieldContext_Tier_defaultThreadPriority(ctx, field)
+	case "externalId":
+		return ec.fieldContext_Tier_externalId(ctx, field)
+	case "id":
+		return ec.fieldContext_Tier_id(ctx, field)
+	case "isDefault":
+		return ec.fieldContext_Tier_isDefault(ctx, field)
+	case "isMachineTier":
+		return ec.fieldContext_Tier_isMachineTier(ctx, field)
+	case "name":
+		return ec.fieldContext_Tier_name(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Tier_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_Tier_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Tier", field.Name)
+}
+
+func (ec *executionContext) childFields_UnarchiveLabelTypeOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_UnarchiveLabelTypeOutput_error(ctx, field)
+	case "labelType":
+		return ec.fieldContext_UnarchiveLabelTypeOutput_labelType(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnarchiveLabelTypeOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateThreadFieldSchemaOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_UpdateThreadFieldSchemaOutput_error(ctx, field)
+	case "threadFieldSchema":
+		return ec.fieldContext_UpdateThreadFieldSchemaOutput_threadFieldSchema(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateThreadFieldSchemaOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_UpsertCustomerOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_UpsertCustomerOutput_customer(ctx, field)
+	case "error":
+		return ec.fieldContext_UpsertCustomerOutput_error(ctx, field)
+	case "result":
+		return ec.fieldContext_UpsertCustomerOutput_result(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpsertCustomerOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1085,6 +4146,146 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Company_logoUrl_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "size",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["size"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_archiveLabelType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ArchiveLabelTypeInput, error) {
+			return ec.unmarshalNArchiveLabelTypeInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐArchiveLabelTypeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createLabelType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateLabelTypeInput, error) {
+			return ec.unmarshalNCreateLabelTypeInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateLabelTypeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createThreadFieldSchema_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateThreadFieldSchemaInput, error) {
+			return ec.unmarshalNCreateThreadFieldSchemaInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadFieldSchemaInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createThread_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateThreadInput, error) {
+			return ec.unmarshalNCreateThreadInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteCustomerInput, error) {
+			return ec.unmarshalNDeleteCustomerInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCustomerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteThreadFieldSchema_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteThreadFieldSchemaInput, error) {
+			return ec.unmarshalNDeleteThreadFieldSchemaInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadFieldSchemaInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unarchiveLabelType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnarchiveLabelTypeInput, error) {
+			return ec.unmarshalNUnarchiveLabelTypeInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUnarchiveLabelTypeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateThreadFieldSchema_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateThreadFieldSchemaInput, error) {
+			return ec.unmarshalNUpdateThreadFieldSchemaInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadFieldSchemaInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpsertCustomerInput, error) {
+			return ec.unmarshalNUpsertCustomerInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1096,6 +4297,264 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_customerByEmail_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "email",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["email"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_customerByExternalId_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "externalId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["externalId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_customer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_customers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
+		func(ctx context.Context, v any) (*model.CustomersFilter, error) {
+			return ec.unmarshalOCustomersFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomersFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filters"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "sortBy",
+		func(ctx context.Context, v any) (*model.CustomersSort, error) {
+			return ec.unmarshalOCustomersSort2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomersSort(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sortBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_labelType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "labelTypeId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["labelTypeId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_labelTypes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
+		func(ctx context.Context, v any) (*model.LabelTypeFilter, error) {
+			return ec.unmarshalOLabelTypeFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelTypeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filters"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_threadByExternalId_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "externalId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["externalId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_threadByRef_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ref",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ref"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_threadFieldSchema_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "threadFieldSchemaId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["threadFieldSchemaId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_threadFieldSchemas_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_thread_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "threadId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["threadId"] = arg0
 	return args, nil
 }
 
@@ -1201,6 +4660,874 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _ArchiveLabelTypeOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveLabelTypeOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveLabelTypeOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveLabelTypeOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveLabelTypeOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchiveLabelTypeOutput_labelType(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveLabelTypeOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveLabelTypeOutput_labelType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabelType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LabelType) graphql.Marshaler {
+			return ec.marshalOLabelType2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveLabelTypeOutput_labelType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveLabelTypeOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LabelType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Company_contractValue(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_contractValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContractValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Company_contractValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Company", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Company_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Company_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Company",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Company_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Company_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Company", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _Company_domainName(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_domainName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DomainName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Company_domainName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Company", field, false, false, "String")
+}
+
+func (ec *executionContext) _Company_id(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Company_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Company", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Company_isDeleted(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_isDeleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsDeleted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Company_isDeleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Company", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Company_logoUrl(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_logoUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LogoURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Company_logoUrl(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Company",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Company_logoUrl_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Company_name(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Company_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Company", field, false, false, "String")
+}
+
+func (ec *executionContext) _Company_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Company_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Company",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Company_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Company_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Company", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _CreateLabelTypeOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.CreateLabelTypeOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateLabelTypeOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateLabelTypeOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateLabelTypeOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateLabelTypeOutput_labelType(ctx context.Context, field graphql.CollectedField, obj *model.CreateLabelTypeOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateLabelTypeOutput_labelType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabelType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LabelType) graphql.Marshaler {
+			return ec.marshalOLabelType2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateLabelTypeOutput_labelType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateLabelTypeOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LabelType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateThreadFieldSchemaOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.CreateThreadFieldSchemaOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateThreadFieldSchemaOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateThreadFieldSchemaOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateThreadFieldSchemaOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateThreadFieldSchemaOutput_threadFieldSchema(ctx context.Context, field graphql.CollectedField, obj *model.CreateThreadFieldSchemaOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateThreadFieldSchemaOutput_threadFieldSchema(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadFieldSchema, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreadFieldSchema) graphql.Marshaler {
+			return ec.marshalOThreadFieldSchema2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchema(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateThreadFieldSchemaOutput_threadFieldSchema(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateThreadFieldSchemaOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreadFieldSchema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateThreadOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.CreateThreadOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateThreadOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateThreadOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateThreadOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateThreadOutput_thread(ctx context.Context, field graphql.CollectedField, obj *model.CreateThreadOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateThreadOutput_thread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Thread, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Thread) graphql.Marshaler {
+			return ec.marshalOThread2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThread(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateThreadOutput_thread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateThreadOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Thread(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_avatarUrl(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_avatarUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvatarURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_avatarUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Customer_company(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_company(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Company(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Company) graphql.Marshaler {
+			return ec.marshalOCompany2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompany(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_company(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Company(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _Customer_email(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EmailAddress) graphql.Marshaler {
+			return ec.marshalNEmailAddress2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailAddress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailAddress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_externalId(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Customer_fullName(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_fullName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FullName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_fullName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Customer_id(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Customer_isAnonymous(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_isAnonymous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsAnonymous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_isAnonymous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Customer_markedAsSpamAt(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_markedAsSpamAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MarkedAsSpamAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_markedAsSpamAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_shortName(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_shortName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShortName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_shortName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Customer_status(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerStatus) graphql.Marshaler {
+			return ec.marshalOCustomerStatus2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, false, false, "CustomerStatus")
+}
+
+func (ec *executionContext) _Customer_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CustomerActor_customerId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerActor) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1222,6 +5549,148 @@ func (ec *executionContext) _CustomerActor_customerId(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_CustomerActor_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CustomerActor", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CustomerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CustomerEdge) graphql.Marshaler {
+			return ec.marshalNCustomerEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CustomerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CustomerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustomerEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _DateTime_iso8601(ctx context.Context, field graphql.CollectedField, obj *core.Time) (ret graphql.Marshaler) {
@@ -1270,6 +5739,70 @@ func (ec *executionContext) fieldContext_DateTime_unixTimestamp(_ context.Contex
 	return graphql.NewScalarFieldContext("DateTime", field, true, false, "String")
 }
 
+func (ec *executionContext) _DeleteCustomerOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.DeleteCustomerOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteCustomerOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteCustomerOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteCustomerOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteThreadFieldSchemaOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.DeleteThreadFieldSchemaOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteThreadFieldSchemaOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteThreadFieldSchemaOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteThreadFieldSchemaOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeletedCustomerActor_customerId(ctx context.Context, field graphql.CollectedField, obj *model.DeletedCustomerActor) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1291,6 +5824,832 @@ func (ec *executionContext) _DeletedCustomerActor_customerId(ctx context.Context
 }
 func (ec *executionContext) fieldContext_DeletedCustomerActor_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeletedCustomerActor", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DependsOnLabelType_labelTypeId(ctx context.Context, field graphql.CollectedField, obj *model.DependsOnLabelType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependsOnLabelType_labelTypeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabelTypeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependsOnLabelType_labelTypeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DependsOnLabelType", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DependsOnThreadFieldType_threadFieldSchemaId(ctx context.Context, field graphql.CollectedField, obj *model.DependsOnThreadFieldType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependsOnThreadFieldType_threadFieldSchemaId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadFieldSchemaID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependsOnThreadFieldType_threadFieldSchemaId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DependsOnThreadFieldType", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DependsOnThreadFieldType_threadFieldSchemaValue(ctx context.Context, field graphql.CollectedField, obj *model.DependsOnThreadFieldType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DependsOnThreadFieldType_threadFieldSchemaValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadFieldSchemaValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DependsOnThreadFieldType_threadFieldSchemaValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DependsOnThreadFieldType", field, false, false, "String")
+}
+
+func (ec *executionContext) _EmailAddress_email(ctx context.Context, field graphql.CollectedField, obj *model.EmailAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailAddress_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailAddress_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _EmailAddress_isVerified(ctx context.Context, field graphql.CollectedField, obj *model.EmailAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailAddress_isVerified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsVerified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailAddress_isVerified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailAddress", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _EmailAddress_verifiedAt(ctx context.Context, field graphql.CollectedField, obj *model.EmailAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailAddress_verifiedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VerifiedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmailAddress_verifiedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailAddress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Label_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Label) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Label_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Label_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Label",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Label_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.Label) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Label_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Label_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Label", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _Label_id(ctx context.Context, field graphql.CollectedField, obj *model.Label) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Label_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Label_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Label", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Label_labelType(ctx context.Context, field graphql.CollectedField, obj *model.Label) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Label_labelType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Label().LabelType(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LabelType) graphql.Marshaler {
+			return ec.marshalNLabelType2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Label_labelType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Label",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LabelType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Label_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Label) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Label_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Label_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Label",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Label_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.Label) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Label_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Label_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Label", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _LabelType_archivedAt(ctx context.Context, field graphql.CollectedField, obj *model.LabelType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelType_archivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArchivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LabelType_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LabelType",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LabelType_archivedBy(ctx context.Context, field graphql.CollectedField, obj *model.LabelType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelType_archivedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArchivedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalOInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LabelType_archivedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelType", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _LabelType_color(ctx context.Context, field graphql.CollectedField, obj *model.LabelType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelType_color(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Color, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LabelType_color(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelType", field, false, false, "String")
+}
+
+func (ec *executionContext) _LabelType_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.LabelType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelType_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelType_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LabelType",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LabelType_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.LabelType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelType_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelType_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelType", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _LabelType_description(ctx context.Context, field graphql.CollectedField, obj *model.LabelType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelType_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LabelType_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelType", field, false, false, "String")
+}
+
+func (ec *executionContext) _LabelType_externalId(ctx context.Context, field graphql.CollectedField, obj *model.LabelType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelType_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LabelType_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelType", field, false, false, "String")
+}
+
+func (ec *executionContext) _LabelType_icon(ctx context.Context, field graphql.CollectedField, obj *model.LabelType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelType_icon(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Icon, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LabelType_icon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelType", field, false, false, "String")
+}
+
+func (ec *executionContext) _LabelType_id(ctx context.Context, field graphql.CollectedField, obj *model.LabelType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelType_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelType_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelType", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LabelType_isArchived(ctx context.Context, field graphql.CollectedField, obj *model.LabelType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelType_isArchived(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsArchived, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelType_isArchived(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelType", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LabelType_isExcludedFromAi(ctx context.Context, field graphql.CollectedField, obj *model.LabelType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelType_isExcludedFromAi(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsExcludedFromAi, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelType_isExcludedFromAi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelType", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LabelType_name(ctx context.Context, field graphql.CollectedField, obj *model.LabelType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelType_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelType", field, false, false, "String")
+}
+
+func (ec *executionContext) _LabelType_position(ctx context.Context, field graphql.CollectedField, obj *model.LabelType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelType_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelType_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelType", field, false, false, "String")
+}
+
+func (ec *executionContext) _LabelType_type(ctx context.Context, field graphql.CollectedField, obj *model.LabelType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelType_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.LabelTypeType) graphql.Marshaler {
+			return ec.marshalNLabelTypeType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelTypeType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelType_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelType", field, false, false, "LabelTypeType")
+}
+
+func (ec *executionContext) _LabelType_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.LabelType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelType_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelType_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LabelType",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LabelType_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.LabelType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelType_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelType_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelType", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _LabelTypeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LabelTypeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelTypeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.LabelTypeEdge) graphql.Marshaler {
+			return ec.marshalNLabelTypeEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelTypeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelTypeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LabelTypeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LabelTypeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LabelTypeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.LabelTypeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelTypeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelTypeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LabelTypeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LabelTypeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LabelTypeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelTypeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelTypeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LabelTypeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _LabelTypeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.LabelTypeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LabelTypeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.LabelType) graphql.Marshaler {
+			return ec.marshalNLabelType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LabelTypeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LabelTypeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LabelType(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MachineUser_description(ctx context.Context, field graphql.CollectedField, obj *model.MachineUser) (ret graphql.Marshaler) {
@@ -1514,6 +6873,402 @@ func (ec *executionContext) fieldContext_Mutation_regenerateWorkspaceHmac(_ cont
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RegenerateWorkspaceHmacOutput(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertCustomer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertCustomer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertCustomer(ctx, fc.Args["input"].(model.UpsertCustomerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpsertCustomerOutput) graphql.Marshaler {
+			return ec.marshalNUpsertCustomerOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertCustomer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertCustomerOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertCustomer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteCustomer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteCustomer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteCustomer(ctx, fc.Args["input"].(model.DeleteCustomerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteCustomerOutput) graphql.Marshaler {
+			return ec.marshalNDeleteCustomerOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCustomerOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteCustomer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteCustomerOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteCustomer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createThreadFieldSchema(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createThreadFieldSchema(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateThreadFieldSchema(ctx, fc.Args["input"].(model.CreateThreadFieldSchemaInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateThreadFieldSchemaOutput) graphql.Marshaler {
+			return ec.marshalNCreateThreadFieldSchemaOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadFieldSchemaOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createThreadFieldSchema(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateThreadFieldSchemaOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createThreadFieldSchema_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateThreadFieldSchema(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateThreadFieldSchema(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateThreadFieldSchema(ctx, fc.Args["input"].(model.UpdateThreadFieldSchemaInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateThreadFieldSchemaOutput) graphql.Marshaler {
+			return ec.marshalNUpdateThreadFieldSchemaOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadFieldSchemaOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateThreadFieldSchema(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateThreadFieldSchemaOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateThreadFieldSchema_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteThreadFieldSchema(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteThreadFieldSchema(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteThreadFieldSchema(ctx, fc.Args["input"].(model.DeleteThreadFieldSchemaInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteThreadFieldSchemaOutput) graphql.Marshaler {
+			return ec.marshalNDeleteThreadFieldSchemaOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadFieldSchemaOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteThreadFieldSchema(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteThreadFieldSchemaOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteThreadFieldSchema_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createLabelType(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createLabelType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateLabelType(ctx, fc.Args["input"].(model.CreateLabelTypeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateLabelTypeOutput) graphql.Marshaler {
+			return ec.marshalNCreateLabelTypeOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateLabelTypeOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createLabelType(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateLabelTypeOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createLabelType_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_archiveLabelType(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_archiveLabelType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArchiveLabelType(ctx, fc.Args["input"].(model.ArchiveLabelTypeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ArchiveLabelTypeOutput) graphql.Marshaler {
+			return ec.marshalNArchiveLabelTypeOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐArchiveLabelTypeOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_archiveLabelType(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchiveLabelTypeOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_archiveLabelType_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unarchiveLabelType(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unarchiveLabelType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnarchiveLabelType(ctx, fc.Args["input"].(model.UnarchiveLabelTypeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnarchiveLabelTypeOutput) graphql.Marshaler {
+			return ec.marshalNUnarchiveLabelTypeOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUnarchiveLabelTypeOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unarchiveLabelType(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnarchiveLabelTypeOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unarchiveLabelType_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createThread(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createThread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateThread(ctx, fc.Args["input"].(model.CreateThreadInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateThreadOutput) graphql.Marshaler {
+			return ec.marshalNCreateThreadOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createThread(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateThreadOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createThread_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -1840,6 +7595,490 @@ func (ec *executionContext) fieldContext_Query_workspaceHmac(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_WorkspaceHmac(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_customer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Customer(ctx, fc.Args["customerId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Customer) graphql.Marshaler {
+			return ec.marshalOCustomer2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_customer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_customer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_customerByEmail(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_customerByEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CustomerByEmail(ctx, fc.Args["email"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Customer) graphql.Marshaler {
+			return ec.marshalOCustomer2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_customerByEmail(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_customerByEmail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_customerByExternalId(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_customerByExternalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CustomerByExternalID(ctx, fc.Args["externalId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Customer) graphql.Marshaler {
+			return ec.marshalOCustomer2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_customerByExternalId(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_customerByExternalId_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_customers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Customers(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].(*model.CustomersFilter), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["sortBy"].(*model.CustomersSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerConnection) graphql.Marshaler {
+			return ec.marshalNCustomerConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_customers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_customers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_threadFieldSchema(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_threadFieldSchema(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ThreadFieldSchema(ctx, fc.Args["threadFieldSchemaId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreadFieldSchema) graphql.Marshaler {
+			return ec.marshalOThreadFieldSchema2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchema(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_threadFieldSchema(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreadFieldSchema(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_threadFieldSchema_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_threadFieldSchemas(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_threadFieldSchemas(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ThreadFieldSchemas(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreadFieldSchemaConnection) graphql.Marshaler {
+			return ec.marshalNThreadFieldSchemaConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchemaConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_threadFieldSchemas(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreadFieldSchemaConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_threadFieldSchemas_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_labelType(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_labelType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LabelType(ctx, fc.Args["labelTypeId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LabelType) graphql.Marshaler {
+			return ec.marshalOLabelType2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_labelType(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LabelType(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_labelType_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_labelTypes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_labelTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LabelTypes(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].(*model.LabelTypeFilter), fc.Args["first"].(*int), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LabelTypeConnection) graphql.Marshaler {
+			return ec.marshalNLabelTypeConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelTypeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_labelTypes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LabelTypeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_labelTypes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_thread(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_thread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Thread(ctx, fc.Args["threadId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Thread) graphql.Marshaler {
+			return ec.marshalOThread2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThread(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_thread(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Thread(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_thread_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_threadByRef(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_threadByRef(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ThreadByRef(ctx, fc.Args["ref"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Thread) graphql.Marshaler {
+			return ec.marshalOThread2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThread(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_threadByRef(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Thread(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_threadByRef_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_threadByExternalId(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_threadByExternalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ThreadByExternalID(ctx, fc.Args["customerId"].(string), fc.Args["externalId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Thread) graphql.Marshaler {
+			return ec.marshalOThread2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThread(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_threadByExternalId(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Thread(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_threadByExternalId_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -2185,6 +8424,3032 @@ func (ec *executionContext) _SystemActor_workflowExecutionId(ctx context.Context
 }
 func (ec *executionContext) fieldContext_SystemActor_workflowExecutionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SystemActor", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Tenant_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tenant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Tenant_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _Tenant_externalId(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Tenant_id(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Tenant_name(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Tenant_source(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TenantSource) graphql.Marshaler {
+			return ec.marshalNTenantSource2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "TenantSource")
+}
+
+func (ec *executionContext) _Tenant_tier(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Tier) graphql.Marshaler {
+			return ec.marshalOTier2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTier(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tenant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Tenant_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tenant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Tenant_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _Tenant_url(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Thread_assignedAt(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_assignedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AssignedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_assignedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Thread",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Thread_assignedTo(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_assignedTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Thread().AssignedTo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadAssignee) graphql.Marshaler {
+			return ec.marshalOThreadAssignee2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadAssignee(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_assignedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Thread", field, true, true, "ThreadAssignee")
+}
+
+func (ec *executionContext) _Thread_channel(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadChannel) graphql.Marshaler {
+			return ec.marshalNThreadChannel2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Thread", field, false, false, "ThreadChannel")
+}
+
+func (ec *executionContext) _Thread_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Thread",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Thread_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Thread", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _Thread_customer(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Thread().Customer(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Thread",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Thread_description(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Thread", field, false, false, "String")
+}
+
+func (ec *executionContext) _Thread_externalId(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Thread", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Thread_id(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Thread", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Thread_labels(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Thread().Labels(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Label) graphql.Marshaler {
+			return ec.marshalNLabel2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Thread",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Label(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Thread_lockedAt(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_lockedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LockedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_lockedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Thread",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Thread_previewText(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_previewText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviewText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_previewText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Thread", field, false, false, "String")
+}
+
+func (ec *executionContext) _Thread_priority(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_priority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Priority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Thread", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Thread_ref(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_ref(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ref, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Thread", field, false, false, "String")
+}
+
+func (ec *executionContext) _Thread_status(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadStatus) graphql.Marshaler {
+			return ec.marshalNThreadStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Thread", field, false, false, "ThreadStatus")
+}
+
+func (ec *executionContext) _Thread_statusChangedAt(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_statusChangedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_statusChangedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Thread",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Thread_statusDetail(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_statusDetail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusDetail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadStatusDetail) graphql.Marshaler {
+			return ec.marshalOThreadStatusDetail2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadStatusDetail(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_statusDetail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Thread", field, false, false, "ThreadStatusDetail")
+}
+
+func (ec *executionContext) _Thread_supportEmailAddresses(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_supportEmailAddresses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SupportEmailAddresses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_supportEmailAddresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Thread", field, false, false, "String")
+}
+
+func (ec *executionContext) _Thread_tenant(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Thread().Tenant(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Tenant) graphql.Marshaler {
+			return ec.marshalOTenant2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenant(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Thread",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Thread_threadFields(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_threadFields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Thread().ThreadFields(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ThreadField) graphql.Marshaler {
+			return ec.marshalNThreadField2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_threadFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Thread",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreadField(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Thread_title(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Thread", field, false, false, "String")
+}
+
+func (ec *executionContext) _Thread_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Thread",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Thread_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Thread", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _ThreadField_booleanValue(ctx context.Context, field graphql.CollectedField, obj *model.ThreadField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadField_booleanValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BooleanValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadField_booleanValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadField", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ThreadField_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadField_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadField_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadField",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadField_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.ThreadField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadField_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadField_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadField", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _ThreadField_id(ctx context.Context, field graphql.CollectedField, obj *model.ThreadField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadField_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadField_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadField", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ThreadField_isAiGenerated(ctx context.Context, field graphql.CollectedField, obj *model.ThreadField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadField_isAiGenerated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsAiGenerated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadField_isAiGenerated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadField", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ThreadField_key(ctx context.Context, field graphql.CollectedField, obj *model.ThreadField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadField_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadField_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadField", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadField_numberValue(ctx context.Context, field graphql.CollectedField, obj *model.ThreadField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadField_numberValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NumberValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadField_numberValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadField", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThreadField_stringValue(ctx context.Context, field graphql.CollectedField, obj *model.ThreadField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadField_stringValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StringValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadField_stringValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadField", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadField_threadId(ctx context.Context, field graphql.CollectedField, obj *model.ThreadField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadField_threadId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadField_threadId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadField", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ThreadField_type(ctx context.Context, field graphql.CollectedField, obj *model.ThreadField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadField_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadFieldSchemaType) graphql.Marshaler {
+			return ec.marshalNThreadFieldSchemaType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchemaType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadField_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadField", field, false, false, "ThreadFieldSchemaType")
+}
+
+func (ec *executionContext) _ThreadField_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadField_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadField_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadField",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadField_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.ThreadField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadField_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadField_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadField", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _ThreadFieldSchema_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadFieldSchema",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadFieldSchema_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadFieldSchema", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _ThreadFieldSchema_defaultBooleanValue(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_defaultBooleanValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultBooleanValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_defaultBooleanValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadFieldSchema", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ThreadFieldSchema_defaultDateValue(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_defaultDateValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultDateValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_defaultDateValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadFieldSchema",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadFieldSchema_defaultNumberValue(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_defaultNumberValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultNumberValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_defaultNumberValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadFieldSchema", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThreadFieldSchema_defaultStringValue(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_defaultStringValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultStringValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_defaultStringValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadFieldSchema", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadFieldSchema_dependsOnLabels(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_dependsOnLabels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DependsOnLabels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.DependsOnLabelType) graphql.Marshaler {
+			return ec.marshalNDependsOnLabelType2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDependsOnLabelTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_dependsOnLabels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadFieldSchema",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DependsOnLabelType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadFieldSchema_dependsOnThreadField(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_dependsOnThreadField(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DependsOnThreadField, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DependsOnThreadFieldType) graphql.Marshaler {
+			return ec.marshalODependsOnThreadFieldType2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDependsOnThreadFieldType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_dependsOnThreadField(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadFieldSchema",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DependsOnThreadFieldType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadFieldSchema_description(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadFieldSchema", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadFieldSchema_enumValues(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_enumValues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnumValues, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_enumValues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadFieldSchema", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadFieldSchema_id(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadFieldSchema", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ThreadFieldSchema_isAiAutoFillEnabled(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_isAiAutoFillEnabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsAiAutoFillEnabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_isAiAutoFillEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadFieldSchema", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ThreadFieldSchema_isClientReadonly(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_isClientReadonly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsClientReadonly, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_isClientReadonly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadFieldSchema", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ThreadFieldSchema_isRequired(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_isRequired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsRequired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_isRequired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadFieldSchema", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ThreadFieldSchema_key(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadFieldSchema", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadFieldSchema_label(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadFieldSchema", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadFieldSchema_order(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_order(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Order, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadFieldSchema", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThreadFieldSchema_type(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadFieldSchemaType) graphql.Marshaler {
+			return ec.marshalNThreadFieldSchemaType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchemaType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadFieldSchema", field, false, false, "ThreadFieldSchemaType")
+}
+
+func (ec *executionContext) _ThreadFieldSchema_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadFieldSchema",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadFieldSchema_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchema) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchema_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchema_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadFieldSchema", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _ThreadFieldSchemaConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchemaConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchemaConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ThreadFieldSchemaEdge) graphql.Marshaler {
+			return ec.marshalNThreadFieldSchemaEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchemaEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchemaConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadFieldSchemaConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreadFieldSchemaEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadFieldSchemaConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchemaConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchemaConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchemaConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadFieldSchemaConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadFieldSchemaEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchemaEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchemaEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchemaEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadFieldSchemaEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadFieldSchemaEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ThreadFieldSchemaEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadFieldSchemaEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadFieldSchema) graphql.Marshaler {
+			return ec.marshalNThreadFieldSchema2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchema(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadFieldSchemaEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadFieldSchemaEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreadFieldSchema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailCreated_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailCreated) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailCreated_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailCreated_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailCreated",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailDoneAutomaticallySet_afterSeconds(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailDoneAutomaticallySet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailDoneAutomaticallySet_afterSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AfterSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailDoneAutomaticallySet_afterSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadStatusDetailDoneAutomaticallySet", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThreadStatusDetailDoneAutomaticallySet_statusChangedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailDoneAutomaticallySet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailDoneAutomaticallySet_statusChangedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailDoneAutomaticallySet_statusChangedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailDoneAutomaticallySet",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailDoneManuallySet_statusChangedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailDoneManuallySet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailDoneManuallySet_statusChangedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailDoneManuallySet_statusChangedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailDoneManuallySet",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailIgnored_statusChangedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailIgnored) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailIgnored_statusChangedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailIgnored_statusChangedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailIgnored",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailInProgress_statusChangedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailInProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailInProgress_statusChangedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailInProgress_statusChangedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailInProgress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailLinearUpdated_linearIssueId(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailLinearUpdated) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailLinearUpdated_linearIssueId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LinearIssueID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailLinearUpdated_linearIssueId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadStatusDetailLinearUpdated", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ThreadStatusDetailLinearUpdated_statusChangedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailLinearUpdated) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailLinearUpdated_statusChangedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailLinearUpdated_statusChangedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailLinearUpdated",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailLinearUpdated_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailLinearUpdated) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailLinearUpdated_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailLinearUpdated_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailLinearUpdated",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailNewReply_statusChangedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailNewReply) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailNewReply_statusChangedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailNewReply_statusChangedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailNewReply",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailReplied_repliedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailReplied) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailReplied_repliedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RepliedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailReplied_repliedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailReplied",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailReplied_statusChangedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailReplied) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailReplied_statusChangedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailReplied_statusChangedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailReplied",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailSnoozed_snoozedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailSnoozed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailSnoozed_snoozedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SnoozedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailSnoozed_snoozedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailSnoozed",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailSnoozed_snoozedUntil(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailSnoozed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailSnoozed_snoozedUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SnoozedUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailSnoozed_snoozedUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailSnoozed",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailSnoozed_statusChangedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailSnoozed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailSnoozed_statusChangedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailSnoozed_statusChangedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailSnoozed",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailThreadDiscussionResolved_statusChangedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailThreadDiscussionResolved) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailThreadDiscussionResolved_statusChangedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailThreadDiscussionResolved_statusChangedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailThreadDiscussionResolved",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailThreadDiscussionResolved_threadDiscussionId(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailThreadDiscussionResolved) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailThreadDiscussionResolved_threadDiscussionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadDiscussionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailThreadDiscussionResolved_threadDiscussionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadStatusDetailThreadDiscussionResolved", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ThreadStatusDetailThreadLinkUpdated_linearIssueId(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailThreadLinkUpdated) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailThreadLinkUpdated_linearIssueId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LinearIssueID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailThreadLinkUpdated_linearIssueId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadStatusDetailThreadLinkUpdated", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ThreadStatusDetailThreadLinkUpdated_statusChangedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailThreadLinkUpdated) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailThreadLinkUpdated_statusChangedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailThreadLinkUpdated_statusChangedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailThreadLinkUpdated",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailUnsnoozed_snoozedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailUnsnoozed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailUnsnoozed_snoozedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SnoozedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailUnsnoozed_snoozedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailUnsnoozed",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailUnsnoozed_statusChangedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailUnsnoozed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailUnsnoozed_statusChangedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailUnsnoozed_statusChangedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailUnsnoozed",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailWaitingForCustomer_statusChangedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailWaitingForCustomer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailWaitingForCustomer_statusChangedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailWaitingForCustomer_statusChangedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailWaitingForCustomer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailWaitingForDuration_statusChangedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailWaitingForDuration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailWaitingForDuration_statusChangedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailWaitingForDuration_statusChangedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailWaitingForDuration",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadStatusDetailWaitingForDuration_waitingUntil(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailWaitingForDuration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusDetailWaitingForDuration_waitingUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WaitingUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusDetailWaitingForDuration_waitingUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadStatusDetailWaitingForDuration",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Tier_color(ctx context.Context, field graphql.CollectedField, obj *model.Tier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tier_color(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Color, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tier_color(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tier", field, false, false, "String")
+}
+
+func (ec *executionContext) _Tier_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Tier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tier_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tier_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tier",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Tier_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.Tier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tier_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tier_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tier", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _Tier_defaultPriority(ctx context.Context, field graphql.CollectedField, obj *model.Tier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tier_defaultPriority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultPriority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tier_defaultPriority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tier", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Tier_defaultThreadPriority(ctx context.Context, field graphql.CollectedField, obj *model.Tier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tier_defaultThreadPriority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultThreadPriority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tier_defaultThreadPriority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tier", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Tier_externalId(ctx context.Context, field graphql.CollectedField, obj *model.Tier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tier_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Tier_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tier", field, false, false, "String")
+}
+
+func (ec *executionContext) _Tier_id(ctx context.Context, field graphql.CollectedField, obj *model.Tier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tier_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tier_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tier", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Tier_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.Tier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tier_isDefault(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsDefault, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tier_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tier", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Tier_isMachineTier(ctx context.Context, field graphql.CollectedField, obj *model.Tier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tier_isMachineTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsMachineTier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tier_isMachineTier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tier", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Tier_name(ctx context.Context, field graphql.CollectedField, obj *model.Tier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tier_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tier_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tier", field, false, false, "String")
+}
+
+func (ec *executionContext) _Tier_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Tier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tier_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tier_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tier",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Tier_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.Tier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tier_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tier_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tier", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _UnarchiveLabelTypeOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UnarchiveLabelTypeOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnarchiveLabelTypeOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnarchiveLabelTypeOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnarchiveLabelTypeOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnarchiveLabelTypeOutput_labelType(ctx context.Context, field graphql.CollectedField, obj *model.UnarchiveLabelTypeOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnarchiveLabelTypeOutput_labelType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabelType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LabelType) graphql.Marshaler {
+			return ec.marshalOLabelType2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnarchiveLabelTypeOutput_labelType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnarchiveLabelTypeOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LabelType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateThreadFieldSchemaOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpdateThreadFieldSchemaOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateThreadFieldSchemaOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateThreadFieldSchemaOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateThreadFieldSchemaOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateThreadFieldSchemaOutput_threadFieldSchema(ctx context.Context, field graphql.CollectedField, obj *model.UpdateThreadFieldSchemaOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateThreadFieldSchemaOutput_threadFieldSchema(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadFieldSchema, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreadFieldSchema) graphql.Marshaler {
+			return ec.marshalOThreadFieldSchema2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchema(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateThreadFieldSchemaOutput_threadFieldSchema(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateThreadFieldSchemaOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreadFieldSchema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpsertCustomerOutput_customer(ctx context.Context, field graphql.CollectedField, obj *model.UpsertCustomerOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertCustomerOutput_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Customer) graphql.Marshaler {
+			return ec.marshalOCustomer2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertCustomerOutput_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpsertCustomerOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpsertCustomerOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpsertCustomerOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertCustomerOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertCustomerOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpsertCustomerOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpsertCustomerOutput_result(ctx context.Context, field graphql.CollectedField, obj *model.UpsertCustomerOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertCustomerOutput_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpsertResult) graphql.Marshaler {
+			return ec.marshalOUpsertResult2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertCustomerOutput_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpsertCustomerOutput", field, false, false, "UpsertResult")
 }
 
 func (ec *executionContext) _User_avatarUrl(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -3912,6 +13177,2834 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputArchiveLabelTypeInput(ctx context.Context, obj any) (model.ArchiveLabelTypeInput, error) {
+	var it model.ArchiveLabelTypeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"labelTypeId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "labelTypeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("labelTypeId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LabelTypeID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalArchiveLabelTypeInput unmarshals raw into the ArchiveLabelTypeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalArchiveLabelTypeInput(ctx context.Context, raw any) (model.ArchiveLabelTypeInput, error) {
+	var out model.ArchiveLabelTypeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ArchiveLabelTypeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCompanyIdentifierInput(ctx context.Context, obj any) (model.CompanyIdentifierInput, error) {
+	var it model.CompanyIdentifierInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"companyDomainName", "companyId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "companyDomainName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("companyDomainName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompanyDomainName = data
+		case "companyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("companyId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompanyID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCompanyIdentifierInput unmarshals raw into the CompanyIdentifierInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCompanyIdentifierInput(ctx context.Context, raw any) (model.CompanyIdentifierInput, error) {
+	var out model.CompanyIdentifierInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CompanyIdentifierInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputComponentBadgeInput(ctx context.Context, obj any) (model.ComponentBadgeInput, error) {
+	var it model.ComponentBadgeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"badgeColor", "badgeLabel"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "badgeColor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("badgeColor"))
+			data, err := ec.unmarshalOComponentBadgeColor2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentBadgeColor(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BadgeColor = data
+		case "badgeLabel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("badgeLabel"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BadgeLabel = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComponentBadgeInput unmarshals raw into the ComponentBadgeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComponentBadgeInput(ctx context.Context, raw any) (model.ComponentBadgeInput, error) {
+	var out model.ComponentBadgeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComponentBadgeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputComponentContainerContentInput(ctx context.Context, obj any) (model.ComponentContainerContentInput, error) {
+	var it model.ComponentContainerContentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"componentBadge", "componentCopyButton", "componentDivider", "componentLinkButton", "componentPlainText", "componentRow", "componentSpacer", "componentText", "componentWorkflowButton"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "componentBadge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentBadge"))
+			data, err := ec.unmarshalOComponentBadgeInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentBadgeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentBadge = data
+		case "componentCopyButton":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentCopyButton"))
+			data, err := ec.unmarshalOComponentCopyButtonInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentCopyButtonInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentCopyButton = data
+		case "componentDivider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentDivider"))
+			data, err := ec.unmarshalOComponentDividerInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentDividerInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentDivider = data
+		case "componentLinkButton":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentLinkButton"))
+			data, err := ec.unmarshalOComponentLinkButtonInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentLinkButtonInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentLinkButton = data
+		case "componentPlainText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentPlainText"))
+			data, err := ec.unmarshalOComponentPlainTextInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentPlainTextInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentPlainText = data
+		case "componentRow":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentRow"))
+			data, err := ec.unmarshalOComponentRowInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentRowInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentRow = data
+		case "componentSpacer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentSpacer"))
+			data, err := ec.unmarshalOComponentSpacerInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentSpacerInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentSpacer = data
+		case "componentText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentText"))
+			data, err := ec.unmarshalOComponentTextInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentTextInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentText = data
+		case "componentWorkflowButton":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentWorkflowButton"))
+			data, err := ec.unmarshalOComponentWorkflowButtonInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentWorkflowButtonInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentWorkflowButton = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComponentContainerContentInput unmarshals raw into the ComponentContainerContentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComponentContainerContentInput(ctx context.Context, raw any) (model.ComponentContainerContentInput, error) {
+	var out model.ComponentContainerContentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComponentContainerContentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputComponentContainerInput(ctx context.Context, obj any) (model.ComponentContainerInput, error) {
+	var it model.ComponentContainerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"containerContent"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "containerContent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("containerContent"))
+			data, err := ec.unmarshalNComponentContainerContentInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentContainerContentInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContainerContent = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComponentContainerInput unmarshals raw into the ComponentContainerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComponentContainerInput(ctx context.Context, raw any) (model.ComponentContainerInput, error) {
+	var out model.ComponentContainerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComponentContainerInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputComponentCopyButtonInput(ctx context.Context, obj any) (model.ComponentCopyButtonInput, error) {
+	var it model.ComponentCopyButtonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"copyButtonTooltipLabel", "copyButtonValue"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "copyButtonTooltipLabel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("copyButtonTooltipLabel"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CopyButtonTooltipLabel = data
+		case "copyButtonValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("copyButtonValue"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CopyButtonValue = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComponentCopyButtonInput unmarshals raw into the ComponentCopyButtonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComponentCopyButtonInput(ctx context.Context, raw any) (model.ComponentCopyButtonInput, error) {
+	var out model.ComponentCopyButtonInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComponentCopyButtonInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputComponentDividerInput(ctx context.Context, obj any) (model.ComponentDividerInput, error) {
+	var it model.ComponentDividerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"dividerSpacingSize", "spacingSize"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "dividerSpacingSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dividerSpacingSize"))
+			data, err := ec.unmarshalOComponentDividerSpacingSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentDividerSpacingSize(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DividerSpacingSize = data
+		case "spacingSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spacingSize"))
+			data, err := ec.unmarshalOComponentDividerSpacingSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentDividerSpacingSize(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpacingSize = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComponentDividerInput unmarshals raw into the ComponentDividerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComponentDividerInput(ctx context.Context, raw any) (model.ComponentDividerInput, error) {
+	var out model.ComponentDividerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComponentDividerInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputComponentInput(ctx context.Context, obj any) (model.ComponentInput, error) {
+	var it model.ComponentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"componentBadge", "componentContainer", "componentCopyButton", "componentDivider", "componentLinkButton", "componentPlainText", "componentRow", "componentSpacer", "componentText", "componentWorkflowButton"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "componentBadge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentBadge"))
+			data, err := ec.unmarshalOComponentBadgeInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentBadgeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentBadge = data
+		case "componentContainer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentContainer"))
+			data, err := ec.unmarshalOComponentContainerInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentContainerInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentContainer = data
+		case "componentCopyButton":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentCopyButton"))
+			data, err := ec.unmarshalOComponentCopyButtonInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentCopyButtonInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentCopyButton = data
+		case "componentDivider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentDivider"))
+			data, err := ec.unmarshalOComponentDividerInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentDividerInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentDivider = data
+		case "componentLinkButton":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentLinkButton"))
+			data, err := ec.unmarshalOComponentLinkButtonInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentLinkButtonInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentLinkButton = data
+		case "componentPlainText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentPlainText"))
+			data, err := ec.unmarshalOComponentPlainTextInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentPlainTextInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentPlainText = data
+		case "componentRow":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentRow"))
+			data, err := ec.unmarshalOComponentRowInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentRowInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentRow = data
+		case "componentSpacer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentSpacer"))
+			data, err := ec.unmarshalOComponentSpacerInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentSpacerInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentSpacer = data
+		case "componentText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentText"))
+			data, err := ec.unmarshalOComponentTextInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentTextInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentText = data
+		case "componentWorkflowButton":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentWorkflowButton"))
+			data, err := ec.unmarshalOComponentWorkflowButtonInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentWorkflowButtonInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentWorkflowButton = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComponentInput unmarshals raw into the ComponentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComponentInput(ctx context.Context, raw any) (model.ComponentInput, error) {
+	var out model.ComponentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComponentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputComponentLinkButtonInput(ctx context.Context, obj any) (model.ComponentLinkButtonInput, error) {
+	var it model.ComponentLinkButtonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"label", "linkButtonLabel", "linkButtonUrl", "url"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "label":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("label"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Label = data
+		case "linkButtonLabel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("linkButtonLabel"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LinkButtonLabel = data
+		case "linkButtonUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("linkButtonUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LinkButtonURL = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComponentLinkButtonInput unmarshals raw into the ComponentLinkButtonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComponentLinkButtonInput(ctx context.Context, raw any) (model.ComponentLinkButtonInput, error) {
+	var out model.ComponentLinkButtonInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComponentLinkButtonInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputComponentPlainTextInput(ctx context.Context, obj any) (model.ComponentPlainTextInput, error) {
+	var it model.ComponentPlainTextInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"plainText", "plainTextColor", "plainTextSize"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "plainText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plainText"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlainText = data
+		case "plainTextColor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plainTextColor"))
+			data, err := ec.unmarshalOComponentPlainTextColor2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentPlainTextColor(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlainTextColor = data
+		case "plainTextSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plainTextSize"))
+			data, err := ec.unmarshalOComponentPlainTextSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentPlainTextSize(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlainTextSize = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComponentPlainTextInput unmarshals raw into the ComponentPlainTextInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComponentPlainTextInput(ctx context.Context, raw any) (model.ComponentPlainTextInput, error) {
+	var out model.ComponentPlainTextInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComponentPlainTextInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputComponentRowContentInput(ctx context.Context, obj any) (model.ComponentRowContentInput, error) {
+	var it model.ComponentRowContentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"componentBadge", "componentCopyButton", "componentDivider", "componentLinkButton", "componentPlainText", "componentSpacer", "componentText", "componentWorkflowButton"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "componentBadge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentBadge"))
+			data, err := ec.unmarshalOComponentBadgeInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentBadgeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentBadge = data
+		case "componentCopyButton":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentCopyButton"))
+			data, err := ec.unmarshalOComponentCopyButtonInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentCopyButtonInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentCopyButton = data
+		case "componentDivider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentDivider"))
+			data, err := ec.unmarshalOComponentDividerInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentDividerInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentDivider = data
+		case "componentLinkButton":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentLinkButton"))
+			data, err := ec.unmarshalOComponentLinkButtonInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentLinkButtonInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentLinkButton = data
+		case "componentPlainText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentPlainText"))
+			data, err := ec.unmarshalOComponentPlainTextInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentPlainTextInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentPlainText = data
+		case "componentSpacer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentSpacer"))
+			data, err := ec.unmarshalOComponentSpacerInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentSpacerInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentSpacer = data
+		case "componentText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentText"))
+			data, err := ec.unmarshalOComponentTextInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentTextInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentText = data
+		case "componentWorkflowButton":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentWorkflowButton"))
+			data, err := ec.unmarshalOComponentWorkflowButtonInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentWorkflowButtonInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentWorkflowButton = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComponentRowContentInput unmarshals raw into the ComponentRowContentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComponentRowContentInput(ctx context.Context, raw any) (model.ComponentRowContentInput, error) {
+	var out model.ComponentRowContentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComponentRowContentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputComponentRowInput(ctx context.Context, obj any) (model.ComponentRowInput, error) {
+	var it model.ComponentRowInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"rowAsideContent", "rowMainContent"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "rowAsideContent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rowAsideContent"))
+			data, err := ec.unmarshalNComponentRowContentInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentRowContentInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RowAsideContent = data
+		case "rowMainContent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rowMainContent"))
+			data, err := ec.unmarshalNComponentRowContentInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentRowContentInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RowMainContent = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComponentRowInput unmarshals raw into the ComponentRowInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComponentRowInput(ctx context.Context, raw any) (model.ComponentRowInput, error) {
+	var out model.ComponentRowInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComponentRowInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputComponentSpacerInput(ctx context.Context, obj any) (model.ComponentSpacerInput, error) {
+	var it model.ComponentSpacerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"size", "spacerSize"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "size":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("size"))
+			data, err := ec.unmarshalOComponentSpacerSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentSpacerSize(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Size = data
+		case "spacerSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spacerSize"))
+			data, err := ec.unmarshalOComponentSpacerSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentSpacerSize(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpacerSize = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComponentSpacerInput unmarshals raw into the ComponentSpacerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComponentSpacerInput(ctx context.Context, raw any) (model.ComponentSpacerInput, error) {
+	var out model.ComponentSpacerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComponentSpacerInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputComponentTextInput(ctx context.Context, obj any) (model.ComponentTextInput, error) {
+	var it model.ComponentTextInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"color", "size", "text", "textColor", "textSize"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "color":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("color"))
+			data, err := ec.unmarshalOComponentTextColor2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentTextColor(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Color = data
+		case "size":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("size"))
+			data, err := ec.unmarshalOComponentTextSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentTextSize(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Size = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "textColor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textColor"))
+			data, err := ec.unmarshalOComponentTextColor2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentTextColor(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextColor = data
+		case "textSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textSize"))
+			data, err := ec.unmarshalOComponentTextSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentTextSize(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextSize = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComponentTextInput unmarshals raw into the ComponentTextInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComponentTextInput(ctx context.Context, raw any) (model.ComponentTextInput, error) {
+	var out model.ComponentTextInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComponentTextInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputComponentWorkflowButtonInput(ctx context.Context, obj any) (model.ComponentWorkflowButtonInput, error) {
+	var it model.ComponentWorkflowButtonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"workflowButtonLabel", "workflowButtonWorkflowIdentifier"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "workflowButtonLabel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workflowButtonLabel"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkflowButtonLabel = data
+		case "workflowButtonWorkflowIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workflowButtonWorkflowIdentifier"))
+			data, err := ec.unmarshalNComponentWorkflowButtonWorkflowIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentWorkflowButtonWorkflowIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkflowButtonWorkflowIdentifier = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComponentWorkflowButtonInput unmarshals raw into the ComponentWorkflowButtonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComponentWorkflowButtonInput(ctx context.Context, raw any) (model.ComponentWorkflowButtonInput, error) {
+	var out model.ComponentWorkflowButtonInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComponentWorkflowButtonInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputComponentWorkflowButtonWorkflowIdentifierInput(ctx context.Context, obj any) (model.ComponentWorkflowButtonWorkflowIdentifierInput, error) {
+	var it model.ComponentWorkflowButtonWorkflowIdentifierInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"workflowId", "workflowKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "workflowId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workflowId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkflowID = data
+		case "workflowKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workflowKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkflowKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComponentWorkflowButtonWorkflowIdentifierInput unmarshals raw into the ComponentWorkflowButtonWorkflowIdentifierInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComponentWorkflowButtonWorkflowIdentifierInput(ctx context.Context, raw any) (model.ComponentWorkflowButtonWorkflowIdentifierInput, error) {
+	var out model.ComponentWorkflowButtonWorkflowIdentifierInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComponentWorkflowButtonWorkflowIdentifierInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateLabelTypeInput(ctx context.Context, obj any) (model.CreateLabelTypeInput, error) {
+	var it model.CreateLabelTypeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"color", "description", "externalId", "icon", "isExcludedFromAi", "name", "parentLabelTypeId", "type"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "color":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("color"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Color = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "icon":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("icon"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Icon = data
+		case "isExcludedFromAi":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isExcludedFromAi"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsExcludedFromAi = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "parentLabelTypeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentLabelTypeId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentLabelTypeID = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOLabelTypeType2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelTypeType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateLabelTypeInput unmarshals raw into the CreateLabelTypeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateLabelTypeInput(ctx context.Context, raw any) (model.CreateLabelTypeInput, error) {
+	var out model.CreateLabelTypeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateLabelTypeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateThreadAssignedToInput(ctx context.Context, obj any) (model.CreateThreadAssignedToInput, error) {
+	var it model.CreateThreadAssignedToInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"machineUserId", "userId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "machineUserId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("machineUserId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MachineUserID = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateThreadAssignedToInput unmarshals raw into the CreateThreadAssignedToInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateThreadAssignedToInput(ctx context.Context, raw any) (model.CreateThreadAssignedToInput, error) {
+	var out model.CreateThreadAssignedToInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateThreadAssignedToInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateThreadFieldOnThreadInput(ctx context.Context, obj any) (model.CreateThreadFieldOnThreadInput, error) {
+	var it model.CreateThreadFieldOnThreadInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"booleanValue", "dateValue", "key", "numberValue", "stringValue", "type"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "booleanValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("booleanValue"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BooleanValue = data
+		case "dateValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateValue"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateValue = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "numberValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numberValue"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumberValue = data
+		case "stringValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stringValue"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StringValue = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNThreadFieldSchemaType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchemaType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateThreadFieldOnThreadInput unmarshals raw into the CreateThreadFieldOnThreadInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateThreadFieldOnThreadInput(ctx context.Context, raw any) (model.CreateThreadFieldOnThreadInput, error) {
+	var out model.CreateThreadFieldOnThreadInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateThreadFieldOnThreadInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateThreadFieldSchemaInput(ctx context.Context, obj any) (model.CreateThreadFieldSchemaInput, error) {
+	var it model.CreateThreadFieldSchemaInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"defaultBooleanValue", "defaultDateValue", "defaultNumberValue", "defaultStringValue", "dependsOnLabelTypeIds", "dependsOnThreadField", "description", "enumValues", "isAiAutoFillEnabled", "isClientReadonly", "isRequired", "key", "label", "order", "type"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "defaultBooleanValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultBooleanValue"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultBooleanValue = data
+		case "defaultDateValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultDateValue"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultDateValue = data
+		case "defaultNumberValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultNumberValue"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultNumberValue = data
+		case "defaultStringValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultStringValue"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultStringValue = data
+		case "dependsOnLabelTypeIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependsOnLabelTypeIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DependsOnLabelTypeIds = data
+		case "dependsOnThreadField":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependsOnThreadField"))
+			data, err := ec.unmarshalODependsOnThreadFieldInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDependsOnThreadFieldInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DependsOnThreadField = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "enumValues":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enumValues"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnumValues = data
+		case "isAiAutoFillEnabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isAiAutoFillEnabled"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsAiAutoFillEnabled = data
+		case "isClientReadonly":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isClientReadonly"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsClientReadonly = data
+		case "isRequired":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isRequired"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsRequired = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "label":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("label"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Label = data
+		case "order":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("order"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Order = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNThreadFieldSchemaType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchemaType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateThreadFieldSchemaInput unmarshals raw into the CreateThreadFieldSchemaInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateThreadFieldSchemaInput(ctx context.Context, raw any) (model.CreateThreadFieldSchemaInput, error) {
+	var out model.CreateThreadFieldSchemaInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateThreadFieldSchemaInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateThreadInput(ctx context.Context, obj any) (model.CreateThreadInput, error) {
+	var it model.CreateThreadInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"assignedTo", "attachmentIds", "channel", "channelDetails", "components", "customerIdentifier", "description", "externalId", "labelTypeIds", "priority", "tenantIdentifier", "threadFields", "title"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "assignedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignedTo"))
+			data, err := ec.unmarshalOCreateThreadAssignedToInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadAssignedToInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignedTo = data
+		case "attachmentIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attachmentIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttachmentIds = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalOThreadChannel2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadChannel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "channelDetails":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelDetails"))
+			data, err := ec.unmarshalOThreadChannelDetailsInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadChannelDetailsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelDetails = data
+		case "components":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("components"))
+			data, err := ec.unmarshalOComponentInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Components = data
+		case "customerIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerIdentifier"))
+			data, err := ec.unmarshalNCustomerIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerIdentifier = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "labelTypeIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("labelTypeIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LabelTypeIds = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "tenantIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantIdentifier"))
+			data, err := ec.unmarshalOTenantIdentifierInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantIdentifier = data
+		case "threadFields":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadFields"))
+			data, err := ec.unmarshalOCreateThreadFieldOnThreadInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadFieldOnThreadInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadFields = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateThreadInput unmarshals raw into the CreateThreadInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateThreadInput(ctx context.Context, raw any) (model.CreateThreadInput, error) {
+	var out model.CreateThreadInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateThreadInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCustomerGroupIdentifier(ctx context.Context, obj any) (model.CustomerGroupIdentifier, error) {
+	var it model.CustomerGroupIdentifier
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerGroupId", "customerGroupKey", "externalId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerGroupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerGroupId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerGroupID = data
+		case "customerGroupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerGroupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerGroupKey = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCustomerGroupIdentifier unmarshals raw into the CustomerGroupIdentifier input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCustomerGroupIdentifier(ctx context.Context, raw any) (model.CustomerGroupIdentifier, error) {
+	var out model.CustomerGroupIdentifier
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerGroupIdentifier", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCustomerIdentifierInput(ctx context.Context, obj any) (model.CustomerIdentifierInput, error) {
+	var it model.CustomerIdentifierInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerId", "emailAddress", "externalId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "emailAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailAddress"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailAddress = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCustomerIdentifierInput unmarshals raw into the CustomerIdentifierInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCustomerIdentifierInput(ctx context.Context, raw any) (model.CustomerIdentifierInput, error) {
+	var out model.CustomerIdentifierInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerIdentifierInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCustomersFilter(ctx context.Context, obj any) (model.CustomersFilter, error) {
+	var it model.CustomersFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"companyIdentifiers", "customerGroupIds", "customerGroupKeys", "isMarkedAsSpam", "tenantIdentifiers", "updatedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "companyIdentifiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("companyIdentifiers"))
+			data, err := ec.unmarshalOCompanyIdentifierInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyIdentifierInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompanyIdentifiers = data
+		case "customerGroupIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerGroupIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerGroupIds = data
+		case "customerGroupKeys":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerGroupKeys"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerGroupKeys = data
+		case "isMarkedAsSpam":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isMarkedAsSpam"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsMarkedAsSpam = data
+		case "tenantIdentifiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantIdentifiers"))
+			data, err := ec.unmarshalOTenantIdentifierInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantIdentifiers = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODatetimeFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDatetimeFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCustomersFilter unmarshals raw into the CustomersFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCustomersFilter(ctx context.Context, raw any) (model.CustomersFilter, error) {
+	var out model.CustomersFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomersFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCustomersSort(ctx context.Context, obj any) (model.CustomersSort, error) {
+	var it model.CustomersSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNSortDirection2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCustomersSortField2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomersSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCustomersSort unmarshals raw into the CustomersSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCustomersSort(ctx context.Context, raw any) (model.CustomersSort, error) {
+	var out model.CustomersSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomersSort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDatetimeFilter(ctx context.Context, obj any) (model.DatetimeFilter, error) {
+	var it model.DatetimeFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"after", "before"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "after":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("after"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.After = data
+		case "before":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("before"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Before = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDatetimeFilter unmarshals raw into the DatetimeFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDatetimeFilter(ctx context.Context, raw any) (model.DatetimeFilter, error) {
+	var out model.DatetimeFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DatetimeFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteCustomerInput(ctx context.Context, obj any) (model.DeleteCustomerInput, error) {
+	var it model.DeleteCustomerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteCustomerInput unmarshals raw into the DeleteCustomerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteCustomerInput(ctx context.Context, raw any) (model.DeleteCustomerInput, error) {
+	var out model.DeleteCustomerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteCustomerInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteThreadFieldSchemaInput(ctx context.Context, obj any) (model.DeleteThreadFieldSchemaInput, error) {
+	var it model.DeleteThreadFieldSchemaInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"threadFieldSchemaId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "threadFieldSchemaId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadFieldSchemaId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadFieldSchemaID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteThreadFieldSchemaInput unmarshals raw into the DeleteThreadFieldSchemaInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteThreadFieldSchemaInput(ctx context.Context, raw any) (model.DeleteThreadFieldSchemaInput, error) {
+	var out model.DeleteThreadFieldSchemaInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteThreadFieldSchemaInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDependsOnThreadFieldInput(ctx context.Context, obj any) (model.DependsOnThreadFieldInput, error) {
+	var it model.DependsOnThreadFieldInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"threadFieldSchemaId", "threadFieldSchemaValue"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "threadFieldSchemaId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadFieldSchemaId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadFieldSchemaID = data
+		case "threadFieldSchemaValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadFieldSchemaValue"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadFieldSchemaValue = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDependsOnThreadFieldInput unmarshals raw into the DependsOnThreadFieldInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDependsOnThreadFieldInput(ctx context.Context, raw any) (model.DependsOnThreadFieldInput, error) {
+	var out model.DependsOnThreadFieldInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DependsOnThreadFieldInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEmailAddressInput(ctx context.Context, obj any) (model.EmailAddressInput, error) {
+	var it model.EmailAddressInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email", "isVerified"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "isVerified":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isVerified"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsVerified = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEmailAddressInput unmarshals raw into the EmailAddressInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEmailAddressInput(ctx context.Context, raw any) (model.EmailAddressInput, error) {
+	var out model.EmailAddressInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmailAddressInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLabelTypeFilter(ctx context.Context, obj any) (model.LabelTypeFilter, error) {
+	var it model.LabelTypeFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"isArchived"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "isArchived":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isArchived"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsArchived = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLabelTypeFilter unmarshals raw into the LabelTypeFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLabelTypeFilter(ctx context.Context, raw any) (model.LabelTypeFilter, error) {
+	var out model.LabelTypeFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LabelTypeFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMSTeamsThreadChannelDetailsInput(ctx context.Context, obj any) (model.MSTeamsThreadChannelDetailsInput, error) {
+	var it model.MSTeamsThreadChannelDetailsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"msTeamsChannelId", "msTeamsTeamId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "msTeamsChannelId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("msTeamsChannelId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MsTeamsChannelID = data
+		case "msTeamsTeamId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("msTeamsTeamId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MsTeamsTeamID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMSTeamsThreadChannelDetailsInput unmarshals raw into the MSTeamsThreadChannelDetailsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMSTeamsThreadChannelDetailsInput(ctx context.Context, raw any) (model.MSTeamsThreadChannelDetailsInput, error) {
+	var out model.MSTeamsThreadChannelDetailsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MSTeamsThreadChannelDetailsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOptionalBooleanInput(ctx context.Context, obj any) (model.OptionalBooleanInput, error) {
+	var it model.OptionalBooleanInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOptionalBooleanInput unmarshals raw into the OptionalBooleanInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOptionalBooleanInput(ctx context.Context, raw any) (model.OptionalBooleanInput, error) {
+	var out model.OptionalBooleanInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OptionalBooleanInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOptionalDateTimeInput(ctx context.Context, obj any) (model.OptionalDateTimeInput, error) {
+	var it model.OptionalDateTimeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOptionalDateTimeInput unmarshals raw into the OptionalDateTimeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOptionalDateTimeInput(ctx context.Context, raw any) (model.OptionalDateTimeInput, error) {
+	var out model.OptionalDateTimeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OptionalDateTimeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOptionalDependsOnThreadFieldInput(ctx context.Context, obj any) (model.OptionalDependsOnThreadFieldInput, error) {
+	var it model.OptionalDependsOnThreadFieldInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalODependsOnThreadFieldInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDependsOnThreadFieldInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOptionalDependsOnThreadFieldInput unmarshals raw into the OptionalDependsOnThreadFieldInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOptionalDependsOnThreadFieldInput(ctx context.Context, raw any) (model.OptionalDependsOnThreadFieldInput, error) {
+	var out model.OptionalDependsOnThreadFieldInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OptionalDependsOnThreadFieldInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOptionalFloatInput(ctx context.Context, obj any) (model.OptionalFloatInput, error) {
+	var it model.OptionalFloatInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOptionalFloatInput unmarshals raw into the OptionalFloatInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOptionalFloatInput(ctx context.Context, raw any) (model.OptionalFloatInput, error) {
+	var out model.OptionalFloatInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OptionalFloatInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOptionalStringInput(ctx context.Context, obj any) (model.OptionalStringInput, error) {
+	var it model.OptionalStringInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOptionalStringInput unmarshals raw into the OptionalStringInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOptionalStringInput(ctx context.Context, raw any) (model.OptionalStringInput, error) {
+	var out model.OptionalStringInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OptionalStringInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSlackThreadChannelDetailsInput(ctx context.Context, obj any) (model.SlackThreadChannelDetailsInput, error) {
+	var it model.SlackThreadChannelDetailsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"slackChannelId", "slackTeamId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "slackChannelId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slackChannelId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlackChannelID = data
+		case "slackTeamId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slackTeamId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SlackTeamID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSlackThreadChannelDetailsInput unmarshals raw into the SlackThreadChannelDetailsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSlackThreadChannelDetailsInput(ctx context.Context, raw any) (model.SlackThreadChannelDetailsInput, error) {
+	var out model.SlackThreadChannelDetailsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SlackThreadChannelDetailsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStringInput(ctx context.Context, obj any) (model.StringInput, error) {
+	var it model.StringInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStringInput unmarshals raw into the StringInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStringInput(ctx context.Context, raw any) (model.StringInput, error) {
+	var out model.StringInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StringInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTenantIdentifierInput(ctx context.Context, obj any) (model.TenantIdentifierInput, error) {
+	var it model.TenantIdentifierInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"externalId", "tenantId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "tenantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTenantIdentifierInput unmarshals raw into the TenantIdentifierInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTenantIdentifierInput(ctx context.Context, raw any) (model.TenantIdentifierInput, error) {
+	var out model.TenantIdentifierInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TenantIdentifierInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputThreadChannelDetailsInput(ctx context.Context, obj any) (model.ThreadChannelDetailsInput, error) {
+	var it model.ThreadChannelDetailsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"msTeams", "slack"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "msTeams":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("msTeams"))
+			data, err := ec.unmarshalOMSTeamsThreadChannelDetailsInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMSTeamsThreadChannelDetailsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MsTeams = data
+		case "slack":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slack"))
+			data, err := ec.unmarshalOSlackThreadChannelDetailsInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSlackThreadChannelDetailsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slack = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalThreadChannelDetailsInput unmarshals raw into the ThreadChannelDetailsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalThreadChannelDetailsInput(ctx context.Context, raw any) (model.ThreadChannelDetailsInput, error) {
+	var out model.ThreadChannelDetailsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreadChannelDetailsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUnarchiveLabelTypeInput(ctx context.Context, obj any) (model.UnarchiveLabelTypeInput, error) {
+	var it model.UnarchiveLabelTypeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"labelTypeId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "labelTypeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("labelTypeId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LabelTypeID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnarchiveLabelTypeInput unmarshals raw into the UnarchiveLabelTypeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnarchiveLabelTypeInput(ctx context.Context, raw any) (model.UnarchiveLabelTypeInput, error) {
+	var out model.UnarchiveLabelTypeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnarchiveLabelTypeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateThreadFieldSchemaInput(ctx context.Context, obj any) (model.UpdateThreadFieldSchemaInput, error) {
+	var it model.UpdateThreadFieldSchemaInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"defaultBooleanValue", "defaultDateValue", "defaultNumberValue", "defaultStringValue", "dependsOnLabelTypeIds", "dependsOnThreadField", "description", "enumValues", "isAiAutoFillEnabled", "isClientReadonly", "isRequired", "label", "order", "threadFieldSchemaId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "defaultBooleanValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultBooleanValue"))
+			data, err := ec.unmarshalOOptionalBooleanInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐOptionalBooleanInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultBooleanValue = data
+		case "defaultDateValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultDateValue"))
+			data, err := ec.unmarshalOOptionalDateTimeInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐOptionalDateTimeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultDateValue = data
+		case "defaultNumberValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultNumberValue"))
+			data, err := ec.unmarshalOOptionalFloatInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐOptionalFloatInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultNumberValue = data
+		case "defaultStringValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultStringValue"))
+			data, err := ec.unmarshalOOptionalStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐOptionalStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultStringValue = data
+		case "dependsOnLabelTypeIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependsOnLabelTypeIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DependsOnLabelTypeIds = data
+		case "dependsOnThreadField":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dependsOnThreadField"))
+			data, err := ec.unmarshalOOptionalDependsOnThreadFieldInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐOptionalDependsOnThreadFieldInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DependsOnThreadField = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "enumValues":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enumValues"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnumValues = data
+		case "isAiAutoFillEnabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isAiAutoFillEnabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsAiAutoFillEnabled = data
+		case "isClientReadonly":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isClientReadonly"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsClientReadonly = data
+		case "isRequired":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isRequired"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsRequired = data
+		case "label":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("label"))
+			data, err := ec.unmarshalOStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Label = data
+		case "order":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("order"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Order = data
+		case "threadFieldSchemaId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadFieldSchemaId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadFieldSchemaID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateThreadFieldSchemaInput unmarshals raw into the UpdateThreadFieldSchemaInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateThreadFieldSchemaInput(ctx context.Context, raw any) (model.UpdateThreadFieldSchemaInput, error) {
+	var out model.UpdateThreadFieldSchemaInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateThreadFieldSchemaInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpsertCustomerIdentifierInput(ctx context.Context, obj any) (model.UpsertCustomerIdentifierInput, error) {
+	var it model.UpsertCustomerIdentifierInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerId", "emailAddress", "externalId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "emailAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailAddress"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailAddress = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpsertCustomerIdentifierInput unmarshals raw into the UpsertCustomerIdentifierInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpsertCustomerIdentifierInput(ctx context.Context, raw any) (model.UpsertCustomerIdentifierInput, error) {
+	var out model.UpsertCustomerIdentifierInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpsertCustomerIdentifierInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpsertCustomerInput(ctx context.Context, obj any) (model.UpsertCustomerInput, error) {
+	var it model.UpsertCustomerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"identifier", "onCreate", "onUpdate"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "identifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifier"))
+			data, err := ec.unmarshalNUpsertCustomerIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Identifier = data
+		case "onCreate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onCreate"))
+			data, err := ec.unmarshalNUpsertCustomerOnCreateInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerOnCreateInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnCreate = data
+		case "onUpdate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onUpdate"))
+			data, err := ec.unmarshalNUpsertCustomerOnUpdateInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerOnUpdateInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnUpdate = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpsertCustomerInput unmarshals raw into the UpsertCustomerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpsertCustomerInput(ctx context.Context, raw any) (model.UpsertCustomerInput, error) {
+	var out model.UpsertCustomerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpsertCustomerInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpsertCustomerOnCreateInput(ctx context.Context, obj any) (model.UpsertCustomerOnCreateInput, error) {
+	var it model.UpsertCustomerOnCreateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerGroupIdentifiers", "email", "externalId", "fullName", "shortName", "tenantIdentifiers"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerGroupIdentifiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerGroupIdentifiers"))
+			data, err := ec.unmarshalOCustomerGroupIdentifier2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupIdentifierᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerGroupIdentifiers = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNEmailAddressInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailAddressInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "fullName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fullName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FullName = data
+		case "shortName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shortName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShortName = data
+		case "tenantIdentifiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantIdentifiers"))
+			data, err := ec.unmarshalOTenantIdentifierInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantIdentifiers = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpsertCustomerOnCreateInput unmarshals raw into the UpsertCustomerOnCreateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpsertCustomerOnCreateInput(ctx context.Context, raw any) (model.UpsertCustomerOnCreateInput, error) {
+	var out model.UpsertCustomerOnCreateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpsertCustomerOnCreateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpsertCustomerOnUpdateInput(ctx context.Context, obj any) (model.UpsertCustomerOnUpdateInput, error) {
+	var it model.UpsertCustomerOnUpdateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email", "externalId", "fullName", "shortName"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOEmailAddressInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailAddressInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOOptionalStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐOptionalStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "fullName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fullName"))
+			data, err := ec.unmarshalOStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FullName = data
+		case "shortName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shortName"))
+			data, err := ec.unmarshalOOptionalStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐOptionalStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShortName = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpsertCustomerOnUpdateInput unmarshals raw into the UpsertCustomerOnUpdateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpsertCustomerOnUpdateInput(ctx context.Context, raw any) (model.UpsertCustomerOnUpdateInput, error) {
+	var out model.UpsertCustomerOnUpdateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpsertCustomerOnUpdateInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -3998,9 +16091,478 @@ func (ec *executionContext) _InternalActor(ctx context.Context, sel ast.Selectio
 	}
 }
 
+func (ec *executionContext) _ThreadAssignee(ctx context.Context, sel ast.SelectionSet, obj model.ThreadAssignee) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.User:
+		return ec._User(ctx, sel, &obj)
+	case *model.User:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._User(ctx, sel, obj)
+	case model.System:
+		return ec._System(ctx, sel, &obj)
+	case *model.System:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._System(ctx, sel, obj)
+	case model.MachineUser:
+		return ec._MachineUser(ctx, sel, &obj)
+	case *model.MachineUser:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MachineUser(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of ThreadAssignee must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _ThreadStatusDetail(ctx context.Context, sel ast.SelectionSet, obj model.ThreadStatusDetail) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.ThreadStatusDetailWaitingForDuration:
+		return ec._ThreadStatusDetailWaitingForDuration(ctx, sel, &obj)
+	case *model.ThreadStatusDetailWaitingForDuration:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadStatusDetailWaitingForDuration(ctx, sel, obj)
+	case model.ThreadStatusDetailWaitingForCustomer:
+		return ec._ThreadStatusDetailWaitingForCustomer(ctx, sel, &obj)
+	case *model.ThreadStatusDetailWaitingForCustomer:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadStatusDetailWaitingForCustomer(ctx, sel, obj)
+	case model.ThreadStatusDetailUnsnoozed:
+		return ec._ThreadStatusDetailUnsnoozed(ctx, sel, &obj)
+	case *model.ThreadStatusDetailUnsnoozed:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadStatusDetailUnsnoozed(ctx, sel, obj)
+	case model.ThreadStatusDetailThreadLinkUpdated:
+		return ec._ThreadStatusDetailThreadLinkUpdated(ctx, sel, &obj)
+	case *model.ThreadStatusDetailThreadLinkUpdated:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadStatusDetailThreadLinkUpdated(ctx, sel, obj)
+	case model.ThreadStatusDetailThreadDiscussionResolved:
+		return ec._ThreadStatusDetailThreadDiscussionResolved(ctx, sel, &obj)
+	case *model.ThreadStatusDetailThreadDiscussionResolved:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadStatusDetailThreadDiscussionResolved(ctx, sel, obj)
+	case model.ThreadStatusDetailSnoozed:
+		return ec._ThreadStatusDetailSnoozed(ctx, sel, &obj)
+	case *model.ThreadStatusDetailSnoozed:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadStatusDetailSnoozed(ctx, sel, obj)
+	case model.ThreadStatusDetailReplied:
+		return ec._ThreadStatusDetailReplied(ctx, sel, &obj)
+	case *model.ThreadStatusDetailReplied:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadStatusDetailReplied(ctx, sel, obj)
+	case model.ThreadStatusDetailNewReply:
+		return ec._ThreadStatusDetailNewReply(ctx, sel, &obj)
+	case *model.ThreadStatusDetailNewReply:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadStatusDetailNewReply(ctx, sel, obj)
+	case model.ThreadStatusDetailLinearUpdated:
+		return ec._ThreadStatusDetailLinearUpdated(ctx, sel, &obj)
+	case *model.ThreadStatusDetailLinearUpdated:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadStatusDetailLinearUpdated(ctx, sel, obj)
+	case model.ThreadStatusDetailInProgress:
+		return ec._ThreadStatusDetailInProgress(ctx, sel, &obj)
+	case *model.ThreadStatusDetailInProgress:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadStatusDetailInProgress(ctx, sel, obj)
+	case model.ThreadStatusDetailIgnored:
+		return ec._ThreadStatusDetailIgnored(ctx, sel, &obj)
+	case *model.ThreadStatusDetailIgnored:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadStatusDetailIgnored(ctx, sel, obj)
+	case model.ThreadStatusDetailDoneManuallySet:
+		return ec._ThreadStatusDetailDoneManuallySet(ctx, sel, &obj)
+	case *model.ThreadStatusDetailDoneManuallySet:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadStatusDetailDoneManuallySet(ctx, sel, obj)
+	case model.ThreadStatusDetailDoneAutomaticallySet:
+		return ec._ThreadStatusDetailDoneAutomaticallySet(ctx, sel, &obj)
+	case *model.ThreadStatusDetailDoneAutomaticallySet:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadStatusDetailDoneAutomaticallySet(ctx, sel, obj)
+	case model.ThreadStatusDetailCreated:
+		return ec._ThreadStatusDetailCreated(ctx, sel, &obj)
+	case *model.ThreadStatusDetailCreated:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadStatusDetailCreated(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of ThreadStatusDetail must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var archiveLabelTypeOutputImplementors = []string{"ArchiveLabelTypeOutput"}
+
+func (ec *executionContext) _ArchiveLabelTypeOutput(ctx context.Context, sel ast.SelectionSet, obj *model.ArchiveLabelTypeOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, archiveLabelTypeOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArchiveLabelTypeOutput")
+		case "error":
+			out.Values[i] = ec._ArchiveLabelTypeOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "labelType":
+			out.Values[i] = ec._ArchiveLabelTypeOutput_labelType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var companyImplementors = []string{"Company"}
+
+func (ec *executionContext) _Company(ctx context.Context, sel ast.SelectionSet, obj *model.Company) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, companyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Company")
+		case "contractValue":
+			out.Values[i] = ec._Company_contractValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Company_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._Company_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "domainName":
+			out.Values[i] = ec._Company_domainName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._Company_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isDeleted":
+			out.Values[i] = ec._Company_isDeleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "logoUrl":
+			out.Values[i] = ec._Company_logoUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Company_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Company_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._Company_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createLabelTypeOutputImplementors = []string{"CreateLabelTypeOutput"}
+
+func (ec *executionContext) _CreateLabelTypeOutput(ctx context.Context, sel ast.SelectionSet, obj *model.CreateLabelTypeOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createLabelTypeOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateLabelTypeOutput")
+		case "error":
+			out.Values[i] = ec._CreateLabelTypeOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "labelType":
+			out.Values[i] = ec._CreateLabelTypeOutput_labelType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createThreadFieldSchemaOutputImplementors = []string{"CreateThreadFieldSchemaOutput"}
+
+func (ec *executionContext) _CreateThreadFieldSchemaOutput(ctx context.Context, sel ast.SelectionSet, obj *model.CreateThreadFieldSchemaOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createThreadFieldSchemaOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateThreadFieldSchemaOutput")
+		case "error":
+			out.Values[i] = ec._CreateThreadFieldSchemaOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "threadFieldSchema":
+			out.Values[i] = ec._CreateThreadFieldSchemaOutput_threadFieldSchema(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createThreadOutputImplementors = []string{"CreateThreadOutput"}
+
+func (ec *executionContext) _CreateThreadOutput(ctx context.Context, sel ast.SelectionSet, obj *model.CreateThreadOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createThreadOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateThreadOutput")
+		case "error":
+			out.Values[i] = ec._CreateThreadOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "thread":
+			out.Values[i] = ec._CreateThreadOutput_thread(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerImplementors = []string{"Customer"}
+
+func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet, obj *model.Customer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Customer")
+		case "avatarUrl":
+			out.Values[i] = ec._Customer_avatarUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "company":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_company(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Customer_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.Values[i] = ec._Customer_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._Customer_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalId":
+			out.Values[i] = ec._Customer_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fullName":
+			out.Values[i] = ec._Customer_fullName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "id":
+			out.Values[i] = ec._Customer_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "isAnonymous":
+			out.Values[i] = ec._Customer_isAnonymous(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "markedAsSpamAt":
+			out.Values[i] = ec._Customer_markedAsSpamAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shortName":
+			out.Values[i] = ec._Customer_shortName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Customer_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Customer_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var customerActorImplementors = []string{"CustomerActor", "Actor"}
 
@@ -4015,6 +16577,87 @@ func (ec *executionContext) _CustomerActor(ctx context.Context, sel ast.Selectio
 			out.Values[i] = graphql.MarshalString("CustomerActor")
 		case "customerId":
 			out.Values[i] = ec._CustomerActor_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerConnectionImplementors = []string{"CustomerConnection"}
+
+func (ec *executionContext) _CustomerConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerConnection")
+		case "edges":
+			out.Values[i] = ec._CustomerConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CustomerConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CustomerConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerEdgeImplementors = []string{"CustomerEdge"}
+
+func (ec *executionContext) _CustomerEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerEdge")
+		case "cursor":
+			out.Values[i] = ec._CustomerEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CustomerEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -4073,6 +16716,72 @@ func (ec *executionContext) _DateTime(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var deleteCustomerOutputImplementors = []string{"DeleteCustomerOutput"}
+
+func (ec *executionContext) _DeleteCustomerOutput(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteCustomerOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteCustomerOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteCustomerOutput")
+		case "error":
+			out.Values[i] = ec._DeleteCustomerOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteThreadFieldSchemaOutputImplementors = []string{"DeleteThreadFieldSchemaOutput"}
+
+func (ec *executionContext) _DeleteThreadFieldSchemaOutput(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteThreadFieldSchemaOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteThreadFieldSchemaOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteThreadFieldSchemaOutput")
+		case "error":
+			out.Values[i] = ec._DeleteThreadFieldSchemaOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deletedCustomerActorImplementors = []string{"DeletedCustomerActor", "Actor"}
 
 func (ec *executionContext) _DeletedCustomerActor(ctx context.Context, sel ast.SelectionSet, obj *model.DeletedCustomerActor) graphql.Marshaler {
@@ -4106,7 +16815,364 @@ func (ec *executionContext) _DeletedCustomerActor(ctx context.Context, sel ast.S
 	return out
 }
 
-var machineUserImplementors = []string{"MachineUser"}
+var dependsOnLabelTypeImplementors = []string{"DependsOnLabelType"}
+
+func (ec *executionContext) _DependsOnLabelType(ctx context.Context, sel ast.SelectionSet, obj *model.DependsOnLabelType) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dependsOnLabelTypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DependsOnLabelType")
+		case "labelTypeId":
+			out.Values[i] = ec._DependsOnLabelType_labelTypeId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dependsOnThreadFieldTypeImplementors = []string{"DependsOnThreadFieldType"}
+
+func (ec *executionContext) _DependsOnThreadFieldType(ctx context.Context, sel ast.SelectionSet, obj *model.DependsOnThreadFieldType) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dependsOnThreadFieldTypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DependsOnThreadFieldType")
+		case "threadFieldSchemaId":
+			out.Values[i] = ec._DependsOnThreadFieldType_threadFieldSchemaId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threadFieldSchemaValue":
+			out.Values[i] = ec._DependsOnThreadFieldType_threadFieldSchemaValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var emailAddressImplementors = []string{"EmailAddress"}
+
+func (ec *executionContext) _EmailAddress(ctx context.Context, sel ast.SelectionSet, obj *model.EmailAddress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, emailAddressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmailAddress")
+		case "email":
+			out.Values[i] = ec._EmailAddress_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isVerified":
+			out.Values[i] = ec._EmailAddress_isVerified(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verifiedAt":
+			out.Values[i] = ec._EmailAddress_verifiedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var labelImplementors = []string{"Label"}
+
+func (ec *executionContext) _Label(ctx context.Context, sel ast.SelectionSet, obj *model.Label) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, labelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Label")
+		case "createdAt":
+			out.Values[i] = ec._Label_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.Values[i] = ec._Label_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "id":
+			out.Values[i] = ec._Label_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "labelType":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Label_labelType(ctx, field, obj)
+				})
+		case "updatedAt":
+			out.Values[i] = ec._Label_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedBy":
+			out.Values[i] = ec._Label_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var labelTypeImplementors = []string{"LabelType"}
+
+func (ec *executionContext) _LabelType(ctx context.Context, sel ast.SelectionSet, obj *model.LabelType) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, labelTypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LabelType")
+		case "archivedAt":
+			out.Values[i] = ec._LabelType_archivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "archivedBy":
+			out.Values[i] = ec._LabelType_archivedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "color":
+			out.Values[i] = ec._LabelType_color(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._LabelType_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._LabelType_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._LabelType_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "externalId":
+			out.Values[i] = ec._LabelType_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "icon":
+			out.Values[i] = ec._LabelType_icon(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._LabelType_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isArchived":
+			out.Values[i] = ec._LabelType_isArchived(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isExcludedFromAi":
+			out.Values[i] = ec._LabelType_isExcludedFromAi(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._LabelType_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "position":
+			out.Values[i] = ec._LabelType_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._LabelType_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._LabelType_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._LabelType_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var labelTypeConnectionImplementors = []string{"LabelTypeConnection"}
+
+func (ec *executionContext) _LabelTypeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.LabelTypeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, labelTypeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LabelTypeConnection")
+		case "edges":
+			out.Values[i] = ec._LabelTypeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LabelTypeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var labelTypeEdgeImplementors = []string{"LabelTypeEdge"}
+
+func (ec *executionContext) _LabelTypeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.LabelTypeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, labelTypeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LabelTypeEdge")
+		case "cursor":
+			out.Values[i] = ec._LabelTypeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._LabelTypeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var machineUserImplementors = []string{"MachineUser", "ThreadAssignee"}
 
 func (ec *executionContext) _MachineUser(ctx context.Context, sel ast.SelectionSet, obj *model.MachineUser) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, machineUserImplementors)
@@ -4224,6 +17290,69 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "regenerateWorkspaceHmac":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_regenerateWorkspaceHmac(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertCustomer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertCustomer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteCustomer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteCustomer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createThreadFieldSchema":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createThreadFieldSchema(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateThreadFieldSchema":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateThreadFieldSchema(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteThreadFieldSchema":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteThreadFieldSchema(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createLabelType":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createLabelType(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "archiveLabelType":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_archiveLabelType(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unarchiveLabelType":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unarchiveLabelType(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createThread":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createThread(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -4415,6 +17544,72 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_workspaceHmac(ctx, field)
 				})
+		case "customer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_customer(ctx, field)
+				})
+		case "customerByEmail":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_customerByEmail(ctx, field)
+				})
+		case "customerByExternalId":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_customerByExternalId(ctx, field)
+				})
+		case "customers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_customers(ctx, field)
+				})
+		case "threadFieldSchema":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_threadFieldSchema(ctx, field)
+				})
+		case "threadFieldSchemas":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_threadFieldSchemas(ctx, field)
+				})
+		case "labelType":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_labelType(ctx, field)
+				})
+		case "labelTypes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_labelTypes(ctx, field)
+				})
+		case "thread":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_thread(ctx, field)
+				})
+		case "threadByRef":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_threadByRef(ctx, field)
+				})
+		case "threadByExternalId":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_threadByExternalId(ctx, field)
+				})
 		case "user":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -4534,7 +17729,7 @@ func (ec *executionContext) _SlackUserIdentity(ctx context.Context, sel ast.Sele
 	return out
 }
 
-var systemImplementors = []string{"System"}
+var systemImplementors = []string{"System", "ThreadAssignee"}
 
 func (ec *executionContext) _System(ctx context.Context, sel ast.SelectionSet, obj *model.System) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, systemImplementors)
@@ -4605,7 +17800,1244 @@ func (ec *executionContext) _SystemActor(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
-var userImplementors = []string{"User"}
+var tenantImplementors = []string{"Tenant"}
+
+func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, obj *model.Tenant) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenantImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Tenant")
+		case "createdAt":
+			out.Values[i] = ec._Tenant_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._Tenant_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "externalId":
+			out.Values[i] = ec._Tenant_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._Tenant_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Tenant_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._Tenant_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tier":
+			out.Values[i] = ec._Tenant_tier(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Tenant_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._Tenant_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._Tenant_url(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadImplementors = []string{"Thread"}
+
+func (ec *executionContext) _Thread(ctx context.Context, sel ast.SelectionSet, obj *model.Thread) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Thread")
+		case "assignedAt":
+			out.Values[i] = ec._Thread_assignedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "assignedTo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Thread_assignedTo(ctx, field, obj)
+				})
+		case "channel":
+			out.Values[i] = ec._Thread_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Thread_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.Values[i] = ec._Thread_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Thread_customer(ctx, field, obj)
+				})
+		case "description":
+			out.Values[i] = ec._Thread_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalId":
+			out.Values[i] = ec._Thread_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "id":
+			out.Values[i] = ec._Thread_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "labels":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Thread_labels(ctx, field, obj)
+				})
+		case "lockedAt":
+			out.Values[i] = ec._Thread_lockedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previewText":
+			out.Values[i] = ec._Thread_previewText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "priority":
+			out.Values[i] = ec._Thread_priority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ref":
+			out.Values[i] = ec._Thread_ref(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Thread_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statusChangedAt":
+			out.Values[i] = ec._Thread_statusChangedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statusDetail":
+			out.Values[i] = ec._Thread_statusDetail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "supportEmailAddresses":
+			out.Values[i] = ec._Thread_supportEmailAddresses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tenant":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Thread_tenant(ctx, field, obj)
+				})
+		case "threadFields":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Thread_threadFields(ctx, field, obj)
+				})
+		case "title":
+			out.Values[i] = ec._Thread_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Thread_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedBy":
+			out.Values[i] = ec._Thread_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadFieldImplementors = []string{"ThreadField"}
+
+func (ec *executionContext) _ThreadField(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadField) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadFieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadField")
+		case "booleanValue":
+			out.Values[i] = ec._ThreadField_booleanValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._ThreadField_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._ThreadField_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._ThreadField_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isAiGenerated":
+			out.Values[i] = ec._ThreadField_isAiGenerated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._ThreadField_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "numberValue":
+			out.Values[i] = ec._ThreadField_numberValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "stringValue":
+			out.Values[i] = ec._ThreadField_stringValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "threadId":
+			out.Values[i] = ec._ThreadField_threadId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._ThreadField_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ThreadField_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._ThreadField_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadFieldSchemaImplementors = []string{"ThreadFieldSchema"}
+
+func (ec *executionContext) _ThreadFieldSchema(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadFieldSchema) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadFieldSchemaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadFieldSchema")
+		case "createdAt":
+			out.Values[i] = ec._ThreadFieldSchema_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._ThreadFieldSchema_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "defaultBooleanValue":
+			out.Values[i] = ec._ThreadFieldSchema_defaultBooleanValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "defaultDateValue":
+			out.Values[i] = ec._ThreadFieldSchema_defaultDateValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "defaultNumberValue":
+			out.Values[i] = ec._ThreadFieldSchema_defaultNumberValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "defaultStringValue":
+			out.Values[i] = ec._ThreadFieldSchema_defaultStringValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "dependsOnLabels":
+			out.Values[i] = ec._ThreadFieldSchema_dependsOnLabels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dependsOnThreadField":
+			out.Values[i] = ec._ThreadFieldSchema_dependsOnThreadField(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._ThreadFieldSchema_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enumValues":
+			out.Values[i] = ec._ThreadFieldSchema_enumValues(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._ThreadFieldSchema_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isAiAutoFillEnabled":
+			out.Values[i] = ec._ThreadFieldSchema_isAiAutoFillEnabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isClientReadonly":
+			out.Values[i] = ec._ThreadFieldSchema_isClientReadonly(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isRequired":
+			out.Values[i] = ec._ThreadFieldSchema_isRequired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._ThreadFieldSchema_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._ThreadFieldSchema_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "order":
+			out.Values[i] = ec._ThreadFieldSchema_order(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._ThreadFieldSchema_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ThreadFieldSchema_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._ThreadFieldSchema_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadFieldSchemaConnectionImplementors = []string{"ThreadFieldSchemaConnection"}
+
+func (ec *executionContext) _ThreadFieldSchemaConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadFieldSchemaConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadFieldSchemaConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadFieldSchemaConnection")
+		case "edges":
+			out.Values[i] = ec._ThreadFieldSchemaConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ThreadFieldSchemaConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadFieldSchemaEdgeImplementors = []string{"ThreadFieldSchemaEdge"}
+
+func (ec *executionContext) _ThreadFieldSchemaEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadFieldSchemaEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadFieldSchemaEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadFieldSchemaEdge")
+		case "cursor":
+			out.Values[i] = ec._ThreadFieldSchemaEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ThreadFieldSchemaEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadStatusDetailCreatedImplementors = []string{"ThreadStatusDetailCreated", "ThreadStatusDetail"}
+
+func (ec *executionContext) _ThreadStatusDetailCreated(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadStatusDetailCreated) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailCreatedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadStatusDetailCreated")
+		case "createdAt":
+			out.Values[i] = ec._ThreadStatusDetailCreated_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadStatusDetailDoneAutomaticallySetImplementors = []string{"ThreadStatusDetailDoneAutomaticallySet", "ThreadStatusDetail"}
+
+func (ec *executionContext) _ThreadStatusDetailDoneAutomaticallySet(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadStatusDetailDoneAutomaticallySet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailDoneAutomaticallySetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadStatusDetailDoneAutomaticallySet")
+		case "afterSeconds":
+			out.Values[i] = ec._ThreadStatusDetailDoneAutomaticallySet_afterSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "statusChangedAt":
+			out.Values[i] = ec._ThreadStatusDetailDoneAutomaticallySet_statusChangedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadStatusDetailDoneManuallySetImplementors = []string{"ThreadStatusDetailDoneManuallySet", "ThreadStatusDetail"}
+
+func (ec *executionContext) _ThreadStatusDetailDoneManuallySet(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadStatusDetailDoneManuallySet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailDoneManuallySetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadStatusDetailDoneManuallySet")
+		case "statusChangedAt":
+			out.Values[i] = ec._ThreadStatusDetailDoneManuallySet_statusChangedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadStatusDetailIgnoredImplementors = []string{"ThreadStatusDetailIgnored", "ThreadStatusDetail"}
+
+func (ec *executionContext) _ThreadStatusDetailIgnored(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadStatusDetailIgnored) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailIgnoredImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadStatusDetailIgnored")
+		case "statusChangedAt":
+			out.Values[i] = ec._ThreadStatusDetailIgnored_statusChangedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadStatusDetailInProgressImplementors = []string{"ThreadStatusDetailInProgress", "ThreadStatusDetail"}
+
+func (ec *executionContext) _ThreadStatusDetailInProgress(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadStatusDetailInProgress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailInProgressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadStatusDetailInProgress")
+		case "statusChangedAt":
+			out.Values[i] = ec._ThreadStatusDetailInProgress_statusChangedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadStatusDetailLinearUpdatedImplementors = []string{"ThreadStatusDetailLinearUpdated", "ThreadStatusDetail"}
+
+func (ec *executionContext) _ThreadStatusDetailLinearUpdated(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadStatusDetailLinearUpdated) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailLinearUpdatedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadStatusDetailLinearUpdated")
+		case "linearIssueId":
+			out.Values[i] = ec._ThreadStatusDetailLinearUpdated_linearIssueId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statusChangedAt":
+			out.Values[i] = ec._ThreadStatusDetailLinearUpdated_statusChangedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ThreadStatusDetailLinearUpdated_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadStatusDetailNewReplyImplementors = []string{"ThreadStatusDetailNewReply", "ThreadStatusDetail"}
+
+func (ec *executionContext) _ThreadStatusDetailNewReply(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadStatusDetailNewReply) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailNewReplyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadStatusDetailNewReply")
+		case "statusChangedAt":
+			out.Values[i] = ec._ThreadStatusDetailNewReply_statusChangedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadStatusDetailRepliedImplementors = []string{"ThreadStatusDetailReplied", "ThreadStatusDetail"}
+
+func (ec *executionContext) _ThreadStatusDetailReplied(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadStatusDetailReplied) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailRepliedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadStatusDetailReplied")
+		case "repliedAt":
+			out.Values[i] = ec._ThreadStatusDetailReplied_repliedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statusChangedAt":
+			out.Values[i] = ec._ThreadStatusDetailReplied_statusChangedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadStatusDetailSnoozedImplementors = []string{"ThreadStatusDetailSnoozed", "ThreadStatusDetail"}
+
+func (ec *executionContext) _ThreadStatusDetailSnoozed(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadStatusDetailSnoozed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailSnoozedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadStatusDetailSnoozed")
+		case "snoozedAt":
+			out.Values[i] = ec._ThreadStatusDetailSnoozed_snoozedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "snoozedUntil":
+			out.Values[i] = ec._ThreadStatusDetailSnoozed_snoozedUntil(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statusChangedAt":
+			out.Values[i] = ec._ThreadStatusDetailSnoozed_statusChangedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadStatusDetailThreadDiscussionResolvedImplementors = []string{"ThreadStatusDetailThreadDiscussionResolved", "ThreadStatusDetail"}
+
+func (ec *executionContext) _ThreadStatusDetailThreadDiscussionResolved(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadStatusDetailThreadDiscussionResolved) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailThreadDiscussionResolvedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadStatusDetailThreadDiscussionResolved")
+		case "statusChangedAt":
+			out.Values[i] = ec._ThreadStatusDetailThreadDiscussionResolved_statusChangedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threadDiscussionId":
+			out.Values[i] = ec._ThreadStatusDetailThreadDiscussionResolved_threadDiscussionId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadStatusDetailThreadLinkUpdatedImplementors = []string{"ThreadStatusDetailThreadLinkUpdated", "ThreadStatusDetail"}
+
+func (ec *executionContext) _ThreadStatusDetailThreadLinkUpdated(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadStatusDetailThreadLinkUpdated) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailThreadLinkUpdatedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadStatusDetailThreadLinkUpdated")
+		case "linearIssueId":
+			out.Values[i] = ec._ThreadStatusDetailThreadLinkUpdated_linearIssueId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "statusChangedAt":
+			out.Values[i] = ec._ThreadStatusDetailThreadLinkUpdated_statusChangedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadStatusDetailUnsnoozedImplementors = []string{"ThreadStatusDetailUnsnoozed", "ThreadStatusDetail"}
+
+func (ec *executionContext) _ThreadStatusDetailUnsnoozed(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadStatusDetailUnsnoozed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailUnsnoozedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadStatusDetailUnsnoozed")
+		case "snoozedAt":
+			out.Values[i] = ec._ThreadStatusDetailUnsnoozed_snoozedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statusChangedAt":
+			out.Values[i] = ec._ThreadStatusDetailUnsnoozed_statusChangedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadStatusDetailWaitingForCustomerImplementors = []string{"ThreadStatusDetailWaitingForCustomer", "ThreadStatusDetail"}
+
+func (ec *executionContext) _ThreadStatusDetailWaitingForCustomer(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadStatusDetailWaitingForCustomer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailWaitingForCustomerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadStatusDetailWaitingForCustomer")
+		case "statusChangedAt":
+			out.Values[i] = ec._ThreadStatusDetailWaitingForCustomer_statusChangedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadStatusDetailWaitingForDurationImplementors = []string{"ThreadStatusDetailWaitingForDuration", "ThreadStatusDetail"}
+
+func (ec *executionContext) _ThreadStatusDetailWaitingForDuration(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadStatusDetailWaitingForDuration) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailWaitingForDurationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadStatusDetailWaitingForDuration")
+		case "statusChangedAt":
+			out.Values[i] = ec._ThreadStatusDetailWaitingForDuration_statusChangedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "waitingUntil":
+			out.Values[i] = ec._ThreadStatusDetailWaitingForDuration_waitingUntil(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tierImplementors = []string{"Tier"}
+
+func (ec *executionContext) _Tier(ctx context.Context, sel ast.SelectionSet, obj *model.Tier) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tierImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Tier")
+		case "color":
+			out.Values[i] = ec._Tier_color(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Tier_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._Tier_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "defaultPriority":
+			out.Values[i] = ec._Tier_defaultPriority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "defaultThreadPriority":
+			out.Values[i] = ec._Tier_defaultThreadPriority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "externalId":
+			out.Values[i] = ec._Tier_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._Tier_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isDefault":
+			out.Values[i] = ec._Tier_isDefault(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isMachineTier":
+			out.Values[i] = ec._Tier_isMachineTier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Tier_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Tier_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._Tier_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var unarchiveLabelTypeOutputImplementors = []string{"UnarchiveLabelTypeOutput"}
+
+func (ec *executionContext) _UnarchiveLabelTypeOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UnarchiveLabelTypeOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unarchiveLabelTypeOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnarchiveLabelTypeOutput")
+		case "error":
+			out.Values[i] = ec._UnarchiveLabelTypeOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "labelType":
+			out.Values[i] = ec._UnarchiveLabelTypeOutput_labelType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateThreadFieldSchemaOutputImplementors = []string{"UpdateThreadFieldSchemaOutput"}
+
+func (ec *executionContext) _UpdateThreadFieldSchemaOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateThreadFieldSchemaOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateThreadFieldSchemaOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateThreadFieldSchemaOutput")
+		case "error":
+			out.Values[i] = ec._UpdateThreadFieldSchemaOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "threadFieldSchema":
+			out.Values[i] = ec._UpdateThreadFieldSchemaOutput_threadFieldSchema(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var upsertCustomerOutputImplementors = []string{"UpsertCustomerOutput"}
+
+func (ec *executionContext) _UpsertCustomerOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpsertCustomerOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, upsertCustomerOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpsertCustomerOutput")
+		case "customer":
+			out.Values[i] = ec._UpsertCustomerOutput_customer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._UpsertCustomerOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "result":
+			out.Values[i] = ec._UpsertCustomerOutput_result(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var userImplementors = []string{"User", "ThreadAssignee"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *model.User) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
@@ -5209,6 +19641,27 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx context.Context, sel ast.SelectionSet, v model.Actor) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Actor!")
+		return graphql.Null
+	}
+	return ec._Actor(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNArchiveLabelTypeInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐArchiveLabelTypeInput(ctx context.Context, v any) (model.ArchiveLabelTypeInput, error) {
+	res, err := ec.unmarshalInputArchiveLabelTypeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNArchiveLabelTypeOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐArchiveLabelTypeOutput(ctx context.Context, sel ast.SelectionSet, v *model.ArchiveLabelTypeOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArchiveLabelTypeOutput!")
+		return graphql.Null
+	}
+	return ec._ArchiveLabelTypeOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -5223,8 +19676,224 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNCompanyIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyIdentifierInput(ctx context.Context, v any) (model.CompanyIdentifierInput, error) {
+	res, err := ec.unmarshalInputCompanyIdentifierInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNComponentContainerContentInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentContainerContentInput(ctx context.Context, v any) (model.ComponentContainerContentInput, error) {
+	res, err := ec.unmarshalInputComponentContainerContentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNComponentContainerContentInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentContainerContentInputᚄ(ctx context.Context, v any) ([]model.ComponentContainerContentInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ComponentContainerContentInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNComponentContainerContentInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentContainerContentInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNComponentInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentInput(ctx context.Context, v any) (model.ComponentInput, error) {
+	res, err := ec.unmarshalInputComponentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNComponentRowContentInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentRowContentInput(ctx context.Context, v any) (model.ComponentRowContentInput, error) {
+	res, err := ec.unmarshalInputComponentRowContentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNComponentRowContentInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentRowContentInputᚄ(ctx context.Context, v any) ([]model.ComponentRowContentInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ComponentRowContentInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNComponentRowContentInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentRowContentInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNComponentWorkflowButtonWorkflowIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentWorkflowButtonWorkflowIdentifierInput(ctx context.Context, v any) (model.ComponentWorkflowButtonWorkflowIdentifierInput, error) {
+	res, err := ec.unmarshalInputComponentWorkflowButtonWorkflowIdentifierInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateLabelTypeInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateLabelTypeInput(ctx context.Context, v any) (model.CreateLabelTypeInput, error) {
+	res, err := ec.unmarshalInputCreateLabelTypeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateLabelTypeOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateLabelTypeOutput(ctx context.Context, sel ast.SelectionSet, v *model.CreateLabelTypeOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateLabelTypeOutput!")
+		return graphql.Null
+	}
+	return ec._CreateLabelTypeOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateThreadFieldOnThreadInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadFieldOnThreadInput(ctx context.Context, v any) (model.CreateThreadFieldOnThreadInput, error) {
+	res, err := ec.unmarshalInputCreateThreadFieldOnThreadInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateThreadFieldSchemaInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadFieldSchemaInput(ctx context.Context, v any) (model.CreateThreadFieldSchemaInput, error) {
+	res, err := ec.unmarshalInputCreateThreadFieldSchemaInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateThreadFieldSchemaOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadFieldSchemaOutput(ctx context.Context, sel ast.SelectionSet, v *model.CreateThreadFieldSchemaOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateThreadFieldSchemaOutput!")
+		return graphql.Null
+	}
+	return ec._CreateThreadFieldSchemaOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateThreadInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadInput(ctx context.Context, v any) (model.CreateThreadInput, error) {
+	res, err := ec.unmarshalInputCreateThreadInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateThreadOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadOutput(ctx context.Context, sel ast.SelectionSet, v *model.CreateThreadOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateThreadOutput!")
+		return graphql.Null
+	}
+	return ec._CreateThreadOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomer2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx context.Context, sel ast.SelectionSet, v model.Customer) graphql.Marshaler {
+	return ec._Customer(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCustomer2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx context.Context, sel ast.SelectionSet, v *model.Customer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Customer!")
+		return graphql.Null
+	}
+	return ec._Customer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerConnection(ctx context.Context, sel ast.SelectionSet, v *model.CustomerConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerConnection!")
+		return graphql.Null
+	}
+	return ec._CustomerConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerEdge(ctx context.Context, sel ast.SelectionSet, v model.CustomerEdge) graphql.Marshaler {
+	return ec._CustomerEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCustomerEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CustomerEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNCustomerGroupIdentifier2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupIdentifier(ctx context.Context, v any) (model.CustomerGroupIdentifier, error) {
+	res, err := ec.unmarshalInputCustomerGroupIdentifier(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCustomerIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerIdentifierInput(ctx context.Context, v any) (model.CustomerIdentifierInput, error) {
+	res, err := ec.unmarshalInputCustomerIdentifierInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCustomersSortField2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomersSortField(ctx context.Context, v any) (model.CustomersSortField, error) {
+	var res model.CustomersSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCustomersSortField2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomersSortField(ctx context.Context, sel ast.SelectionSet, v model.CustomersSortField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx context.Context, sel ast.SelectionSet, v core.Time) graphql.Marshaler {
 	return ec._DateTime(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNDeleteCustomerInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCustomerInput(ctx context.Context, v any) (model.DeleteCustomerInput, error) {
+	res, err := ec.unmarshalInputDeleteCustomerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteCustomerOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCustomerOutput(ctx context.Context, sel ast.SelectionSet, v *model.DeleteCustomerOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteCustomerOutput!")
+		return graphql.Null
+	}
+	return ec._DeleteCustomerOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeleteThreadFieldSchemaInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadFieldSchemaInput(ctx context.Context, v any) (model.DeleteThreadFieldSchemaInput, error) {
+	res, err := ec.unmarshalInputDeleteThreadFieldSchemaInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteThreadFieldSchemaOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadFieldSchemaOutput(ctx context.Context, sel ast.SelectionSet, v *model.DeleteThreadFieldSchemaOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteThreadFieldSchemaOutput!")
+		return graphql.Null
+	}
+	return ec._DeleteThreadFieldSchemaOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDependsOnLabelType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDependsOnLabelType(ctx context.Context, sel ast.SelectionSet, v model.DependsOnLabelType) graphql.Marshaler {
+	return ec._DependsOnLabelType(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDependsOnLabelType2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDependsOnLabelTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DependsOnLabelType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDependsOnLabelType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDependsOnLabelType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEmailAddress2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailAddress(ctx context.Context, sel ast.SelectionSet, v *model.EmailAddress) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EmailAddress!")
+		return graphql.Null
+	}
+	return ec._EmailAddress(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEmailAddressInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailAddressInput(ctx context.Context, v any) (model.EmailAddressInput, error) {
+	res, err := ec.unmarshalInputEmailAddressInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -5241,12 +19910,96 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx context.Context, sel ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "InternalActor!")
 		return graphql.Null
 	}
 	return ec._InternalActor(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLabel2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabel(ctx context.Context, sel ast.SelectionSet, v model.Label) graphql.Marshaler {
+	return ec._Label(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLabel2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Label) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLabel2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLabelType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelType(ctx context.Context, sel ast.SelectionSet, v model.LabelType) graphql.Marshaler {
+	return ec._LabelType(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLabelType2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelType(ctx context.Context, sel ast.SelectionSet, v *model.LabelType) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LabelType!")
+		return graphql.Null
+	}
+	return ec._LabelType(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLabelTypeConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelTypeConnection(ctx context.Context, sel ast.SelectionSet, v *model.LabelTypeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LabelTypeConnection!")
+		return graphql.Null
+	}
+	return ec._LabelTypeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLabelTypeEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelTypeEdge(ctx context.Context, sel ast.SelectionSet, v model.LabelTypeEdge) graphql.Marshaler {
+	return ec._LabelTypeEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLabelTypeEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelTypeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.LabelTypeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLabelTypeEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelTypeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNLabelTypeType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelTypeType(ctx context.Context, v any) (model.LabelTypeType, error) {
+	var res model.LabelTypeType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLabelTypeType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelTypeType(ctx context.Context, sel ast.SelectionSet, v model.LabelTypeType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNMachineUserType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMachineUserType(ctx context.Context, v any) (model.MachineUserType, error) {
@@ -5299,6 +20052,10 @@ func (ec *executionContext) marshalNMutationFieldErrorType2githubᚗcomᚋthread
 	return v
 }
 
+func (ec *executionContext) marshalNPageInfo2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+	return ec._PageInfo(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNRegenerateWorkspaceHmacOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRegenerateWorkspaceHmacOutput(ctx context.Context, sel ast.SelectionSet, v *model.RegenerateWorkspaceHmacOutput) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RegenerateWorkspaceHmacOutput!")
@@ -5325,6 +20082,16 @@ func (ec *executionContext) marshalNSlackUserIdentity2ᚕgithubᚗcomᚋthreadli
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNSortDirection2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSortDirection(ctx context.Context, v any) (model.SortDirection, error) {
+	var res model.SortDirection
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSortDirection2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSortDirection(ctx context.Context, sel ast.SelectionSet, v model.SortDirection) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -5368,6 +20135,157 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNTenantIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInput(ctx context.Context, v any) (model.TenantIdentifierInput, error) {
+	res, err := ec.unmarshalInputTenantIdentifierInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNTenantSource2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantSource(ctx context.Context, v any) (model.TenantSource, error) {
+	var res model.TenantSource
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTenantSource2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantSource(ctx context.Context, sel ast.SelectionSet, v model.TenantSource) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNThreadChannel2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadChannel(ctx context.Context, v any) (model.ThreadChannel, error) {
+	var res model.ThreadChannel
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNThreadChannel2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadChannel(ctx context.Context, sel ast.SelectionSet, v model.ThreadChannel) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNThreadField2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadField(ctx context.Context, sel ast.SelectionSet, v model.ThreadField) graphql.Marshaler {
+	return ec._ThreadField(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNThreadField2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ThreadField) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreadField2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThreadFieldSchema2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchema(ctx context.Context, sel ast.SelectionSet, v model.ThreadFieldSchema) graphql.Marshaler {
+	return ec._ThreadFieldSchema(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNThreadFieldSchemaConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchemaConnection(ctx context.Context, sel ast.SelectionSet, v *model.ThreadFieldSchemaConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThreadFieldSchemaConnection!")
+		return graphql.Null
+	}
+	return ec._ThreadFieldSchemaConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNThreadFieldSchemaEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchemaEdge(ctx context.Context, sel ast.SelectionSet, v model.ThreadFieldSchemaEdge) graphql.Marshaler {
+	return ec._ThreadFieldSchemaEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNThreadFieldSchemaEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchemaEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ThreadFieldSchemaEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreadFieldSchemaEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchemaEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNThreadFieldSchemaType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchemaType(ctx context.Context, v any) (model.ThreadFieldSchemaType, error) {
+	var res model.ThreadFieldSchemaType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNThreadFieldSchemaType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchemaType(ctx context.Context, sel ast.SelectionSet, v model.ThreadFieldSchemaType) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNThreadStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadStatus(ctx context.Context, v any) (model.ThreadStatus, error) {
+	var res model.ThreadStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNThreadStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadStatus(ctx context.Context, sel ast.SelectionSet, v model.ThreadStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNUnarchiveLabelTypeInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUnarchiveLabelTypeInput(ctx context.Context, v any) (model.UnarchiveLabelTypeInput, error) {
+	res, err := ec.unmarshalInputUnarchiveLabelTypeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnarchiveLabelTypeOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUnarchiveLabelTypeOutput(ctx context.Context, sel ast.SelectionSet, v *model.UnarchiveLabelTypeOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnarchiveLabelTypeOutput!")
+		return graphql.Null
+	}
+	return ec._UnarchiveLabelTypeOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateThreadFieldSchemaInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadFieldSchemaInput(ctx context.Context, v any) (model.UpdateThreadFieldSchemaInput, error) {
+	res, err := ec.unmarshalInputUpdateThreadFieldSchemaInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateThreadFieldSchemaOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadFieldSchemaOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpdateThreadFieldSchemaOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateThreadFieldSchemaOutput!")
+		return graphql.Null
+	}
+	return ec._UpdateThreadFieldSchemaOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpsertCustomerIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerIdentifierInput(ctx context.Context, v any) (model.UpsertCustomerIdentifierInput, error) {
+	res, err := ec.unmarshalInputUpsertCustomerIdentifierInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpsertCustomerInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerInput(ctx context.Context, v any) (model.UpsertCustomerInput, error) {
+	res, err := ec.unmarshalInputUpsertCustomerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpsertCustomerOnCreateInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerOnCreateInput(ctx context.Context, v any) (model.UpsertCustomerOnCreateInput, error) {
+	res, err := ec.unmarshalInputUpsertCustomerOnCreateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpsertCustomerOnUpdateInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerOnUpdateInput(ctx context.Context, v any) (model.UpsertCustomerOnUpdateInput, error) {
+	res, err := ec.unmarshalInputUpsertCustomerOnUpdateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpsertCustomerOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpsertCustomerOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpsertCustomerOutput!")
+		return graphql.Null
+	}
+	return ec._UpsertCustomerOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUserStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUserStatus(ctx context.Context, v any) (model.UserStatus, error) {
@@ -5552,6 +20470,410 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOCompany2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompany(ctx context.Context, sel ast.SelectionSet, v *model.Company) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Company(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCompanyIdentifierInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyIdentifierInputᚄ(ctx context.Context, v any) ([]model.CompanyIdentifierInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CompanyIdentifierInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCompanyIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyIdentifierInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOComponentBadgeColor2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentBadgeColor(ctx context.Context, v any) (*model.ComponentBadgeColor, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ComponentBadgeColor)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOComponentBadgeColor2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentBadgeColor(ctx context.Context, sel ast.SelectionSet, v *model.ComponentBadgeColor) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOComponentBadgeInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentBadgeInput(ctx context.Context, v any) (*model.ComponentBadgeInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputComponentBadgeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOComponentContainerInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentContainerInput(ctx context.Context, v any) (*model.ComponentContainerInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputComponentContainerInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOComponentCopyButtonInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentCopyButtonInput(ctx context.Context, v any) (*model.ComponentCopyButtonInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputComponentCopyButtonInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOComponentDividerInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentDividerInput(ctx context.Context, v any) (*model.ComponentDividerInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputComponentDividerInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOComponentDividerSpacingSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentDividerSpacingSize(ctx context.Context, v any) (*model.ComponentDividerSpacingSize, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ComponentDividerSpacingSize)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOComponentDividerSpacingSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentDividerSpacingSize(ctx context.Context, sel ast.SelectionSet, v *model.ComponentDividerSpacingSize) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOComponentInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentInputᚄ(ctx context.Context, v any) ([]model.ComponentInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ComponentInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNComponentInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOComponentLinkButtonInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentLinkButtonInput(ctx context.Context, v any) (*model.ComponentLinkButtonInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputComponentLinkButtonInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOComponentPlainTextColor2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentPlainTextColor(ctx context.Context, v any) (*model.ComponentPlainTextColor, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ComponentPlainTextColor)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOComponentPlainTextColor2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentPlainTextColor(ctx context.Context, sel ast.SelectionSet, v *model.ComponentPlainTextColor) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOComponentPlainTextInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentPlainTextInput(ctx context.Context, v any) (*model.ComponentPlainTextInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputComponentPlainTextInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOComponentPlainTextSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentPlainTextSize(ctx context.Context, v any) (*model.ComponentPlainTextSize, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ComponentPlainTextSize)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOComponentPlainTextSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentPlainTextSize(ctx context.Context, sel ast.SelectionSet, v *model.ComponentPlainTextSize) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOComponentRowInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentRowInput(ctx context.Context, v any) (*model.ComponentRowInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputComponentRowInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOComponentSpacerInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentSpacerInput(ctx context.Context, v any) (*model.ComponentSpacerInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputComponentSpacerInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOComponentSpacerSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentSpacerSize(ctx context.Context, v any) (*model.ComponentSpacerSize, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ComponentSpacerSize)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOComponentSpacerSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentSpacerSize(ctx context.Context, sel ast.SelectionSet, v *model.ComponentSpacerSize) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOComponentTextColor2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentTextColor(ctx context.Context, v any) (*model.ComponentTextColor, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ComponentTextColor)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOComponentTextColor2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentTextColor(ctx context.Context, sel ast.SelectionSet, v *model.ComponentTextColor) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOComponentTextInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentTextInput(ctx context.Context, v any) (*model.ComponentTextInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputComponentTextInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOComponentTextSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentTextSize(ctx context.Context, v any) (*model.ComponentTextSize, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ComponentTextSize)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOComponentTextSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentTextSize(ctx context.Context, sel ast.SelectionSet, v *model.ComponentTextSize) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOComponentWorkflowButtonInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentWorkflowButtonInput(ctx context.Context, v any) (*model.ComponentWorkflowButtonInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputComponentWorkflowButtonInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCreateThreadAssignedToInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadAssignedToInput(ctx context.Context, v any) (*model.CreateThreadAssignedToInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCreateThreadAssignedToInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCreateThreadFieldOnThreadInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadFieldOnThreadInputᚄ(ctx context.Context, v any) ([]model.CreateThreadFieldOnThreadInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CreateThreadFieldOnThreadInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCreateThreadFieldOnThreadInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadFieldOnThreadInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCustomer2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx context.Context, sel ast.SelectionSet, v *model.Customer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Customer(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCustomerGroupIdentifier2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupIdentifierᚄ(ctx context.Context, v any) ([]model.CustomerGroupIdentifier, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CustomerGroupIdentifier, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCustomerGroupIdentifier2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupIdentifier(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCustomerStatus2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerStatus(ctx context.Context, v any) (*model.CustomerStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.CustomerStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCustomerStatus2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerStatus(ctx context.Context, sel ast.SelectionSet, v *model.CustomerStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCustomersFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomersFilter(ctx context.Context, v any) (*model.CustomersFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCustomersFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCustomersSort2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomersSort(ctx context.Context, v any) (*model.CustomersSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCustomersSort(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx context.Context, sel ast.SelectionSet, v *core.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DateTime(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODatetimeFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDatetimeFilter(ctx context.Context, v any) (*model.DatetimeFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDatetimeFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODependsOnThreadFieldInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDependsOnThreadFieldInput(ctx context.Context, v any) (*model.DependsOnThreadFieldInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDependsOnThreadFieldInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODependsOnThreadFieldType2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDependsOnThreadFieldType(ctx context.Context, sel ast.SelectionSet, v *model.DependsOnThreadFieldType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DependsOnThreadFieldType(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOEmailAddressInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailAddressInput(ctx context.Context, v any) (*model.EmailAddressInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEmailAddressInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -5570,11 +20892,158 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalInt(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.SelectionSet, v *int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt(*v)
+	return res
+}
+
+func (ec *executionContext) marshalOInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx context.Context, sel ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._InternalActor(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLabelType2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelType(ctx context.Context, sel ast.SelectionSet, v *model.LabelType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LabelType(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLabelTypeFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelTypeFilter(ctx context.Context, v any) (*model.LabelTypeFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLabelTypeFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLabelTypeType2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelTypeType(ctx context.Context, v any) (*model.LabelTypeType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.LabelTypeType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLabelTypeType2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelTypeType(ctx context.Context, sel ast.SelectionSet, v *model.LabelTypeType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOMSTeamsThreadChannelDetailsInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMSTeamsThreadChannelDetailsInput(ctx context.Context, v any) (*model.MSTeamsThreadChannelDetailsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMSTeamsThreadChannelDetailsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx context.Context, sel ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._MutationError(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOptionalBooleanInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐOptionalBooleanInput(ctx context.Context, v any) (*model.OptionalBooleanInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOptionalBooleanInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOptionalDateTimeInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐOptionalDateTimeInput(ctx context.Context, v any) (*model.OptionalDateTimeInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOptionalDateTimeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOptionalDependsOnThreadFieldInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐOptionalDependsOnThreadFieldInput(ctx context.Context, v any) (*model.OptionalDependsOnThreadFieldInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOptionalDependsOnThreadFieldInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOptionalFloatInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐOptionalFloatInput(ctx context.Context, v any) (*model.OptionalFloatInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOptionalFloatInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOptionalStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐOptionalStringInput(ctx context.Context, v any) (*model.OptionalStringInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOptionalStringInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSlackThreadChannelDetailsInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSlackThreadChannelDetailsInput(ctx context.Context, v any) (*model.SlackThreadChannelDetailsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSlackThreadChannelDetailsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -5593,6 +21062,121 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStringInput(ctx context.Context, v any) (*model.StringInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStringInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTenant2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenant(ctx context.Context, sel ast.SelectionSet, v *model.Tenant) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Tenant(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTenantIdentifierInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInputᚄ(ctx context.Context, v any) ([]model.TenantIdentifierInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.TenantIdentifierInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTenantIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTenantIdentifierInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInput(ctx context.Context, v any) (*model.TenantIdentifierInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTenantIdentifierInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOThread2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThread(ctx context.Context, sel ast.SelectionSet, v *model.Thread) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Thread(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOThreadAssignee2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadAssignee(ctx context.Context, sel ast.SelectionSet, v model.ThreadAssignee) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ThreadAssignee(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOThreadChannel2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadChannel(ctx context.Context, v any) (*model.ThreadChannel, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ThreadChannel)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOThreadChannel2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadChannel(ctx context.Context, sel ast.SelectionSet, v *model.ThreadChannel) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOThreadChannelDetailsInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadChannelDetailsInput(ctx context.Context, v any) (*model.ThreadChannelDetailsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputThreadChannelDetailsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOThreadFieldSchema2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchema(ctx context.Context, sel ast.SelectionSet, v *model.ThreadFieldSchema) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ThreadFieldSchema(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOThreadStatusDetail2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadStatusDetail(ctx context.Context, sel ast.SelectionSet, v model.ThreadStatusDetail) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ThreadStatusDetail(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTier2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTier(ctx context.Context, sel ast.SelectionSet, v *model.Tier) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Tier(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOUpsertResult2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertResult(ctx context.Context, v any) (*model.UpsertResult, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.UpsertResult)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOUpsertResult2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertResult(ctx context.Context, sel ast.SelectionSet, v *model.UpsertResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOUser2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUser(ctx context.Context, sel ast.SelectionSet, v *model.User) graphql.Marshaler {

@@ -21,6 +21,211 @@ type InternalActor interface {
 	IsInternalActor()
 }
 
+type ThreadAssignee interface {
+	IsThreadAssignee()
+}
+
+type ThreadStatusDetail interface {
+	IsThreadStatusDetail()
+}
+
+type ArchiveLabelTypeInput struct {
+	LabelTypeID string `json:"labelTypeId"`
+}
+
+type ArchiveLabelTypeOutput struct {
+	Error     *MutationError `json:"error,omitempty"`
+	LabelType *LabelType     `json:"labelType,omitempty"`
+}
+
+type Company struct {
+	ContractValue *int          `json:"contractValue,omitempty"`
+	CreatedAt     core.Time     `json:"createdAt"`
+	CreatedBy     InternalActor `json:"createdBy"`
+	DomainName    string        `json:"domainName"`
+	ID            string        `json:"id"`
+	IsDeleted     bool          `json:"isDeleted"`
+	LogoURL       *string       `json:"logoUrl,omitempty"`
+	Name          string        `json:"name"`
+	UpdatedAt     core.Time     `json:"updatedAt"`
+	UpdatedBy     InternalActor `json:"updatedBy"`
+}
+
+type CompanyIdentifierInput struct {
+	CompanyDomainName *string `json:"companyDomainName,omitempty"`
+	CompanyID         *string `json:"companyId,omitempty"`
+}
+
+type ComponentBadgeInput struct {
+	BadgeColor *ComponentBadgeColor `json:"badgeColor,omitempty"`
+	BadgeLabel string               `json:"badgeLabel"`
+}
+
+type ComponentContainerContentInput struct {
+	ComponentBadge          *ComponentBadgeInput          `json:"componentBadge,omitempty"`
+	ComponentCopyButton     *ComponentCopyButtonInput     `json:"componentCopyButton,omitempty"`
+	ComponentDivider        *ComponentDividerInput        `json:"componentDivider,omitempty"`
+	ComponentLinkButton     *ComponentLinkButtonInput     `json:"componentLinkButton,omitempty"`
+	ComponentPlainText      *ComponentPlainTextInput      `json:"componentPlainText,omitempty"`
+	ComponentRow            *ComponentRowInput            `json:"componentRow,omitempty"`
+	ComponentSpacer         *ComponentSpacerInput         `json:"componentSpacer,omitempty"`
+	ComponentText           *ComponentTextInput           `json:"componentText,omitempty"`
+	ComponentWorkflowButton *ComponentWorkflowButtonInput `json:"componentWorkflowButton,omitempty"`
+}
+
+type ComponentContainerInput struct {
+	ContainerContent []ComponentContainerContentInput `json:"containerContent"`
+}
+
+type ComponentCopyButtonInput struct {
+	CopyButtonTooltipLabel *string `json:"copyButtonTooltipLabel,omitempty"`
+	CopyButtonValue        string  `json:"copyButtonValue"`
+}
+
+type ComponentDividerInput struct {
+	DividerSpacingSize *ComponentDividerSpacingSize `json:"dividerSpacingSize,omitempty"`
+	SpacingSize        *ComponentDividerSpacingSize `json:"spacingSize,omitempty"`
+}
+
+type ComponentInput struct {
+	ComponentBadge          *ComponentBadgeInput          `json:"componentBadge,omitempty"`
+	ComponentContainer      *ComponentContainerInput      `json:"componentContainer,omitempty"`
+	ComponentCopyButton     *ComponentCopyButtonInput     `json:"componentCopyButton,omitempty"`
+	ComponentDivider        *ComponentDividerInput        `json:"componentDivider,omitempty"`
+	ComponentLinkButton     *ComponentLinkButtonInput     `json:"componentLinkButton,omitempty"`
+	ComponentPlainText      *ComponentPlainTextInput      `json:"componentPlainText,omitempty"`
+	ComponentRow            *ComponentRowInput            `json:"componentRow,omitempty"`
+	ComponentSpacer         *ComponentSpacerInput         `json:"componentSpacer,omitempty"`
+	ComponentText           *ComponentTextInput           `json:"componentText,omitempty"`
+	ComponentWorkflowButton *ComponentWorkflowButtonInput `json:"componentWorkflowButton,omitempty"`
+}
+
+type ComponentLinkButtonInput struct {
+	Label           *string `json:"label,omitempty"`
+	LinkButtonLabel *string `json:"linkButtonLabel,omitempty"`
+	LinkButtonURL   *string `json:"linkButtonUrl,omitempty"`
+	URL             *string `json:"url,omitempty"`
+}
+
+type ComponentPlainTextInput struct {
+	PlainText      string                   `json:"plainText"`
+	PlainTextColor *ComponentPlainTextColor `json:"plainTextColor,omitempty"`
+	PlainTextSize  *ComponentPlainTextSize  `json:"plainTextSize,omitempty"`
+}
+
+type ComponentRowContentInput struct {
+	ComponentBadge          *ComponentBadgeInput          `json:"componentBadge,omitempty"`
+	ComponentCopyButton     *ComponentCopyButtonInput     `json:"componentCopyButton,omitempty"`
+	ComponentDivider        *ComponentDividerInput        `json:"componentDivider,omitempty"`
+	ComponentLinkButton     *ComponentLinkButtonInput     `json:"componentLinkButton,omitempty"`
+	ComponentPlainText      *ComponentPlainTextInput      `json:"componentPlainText,omitempty"`
+	ComponentSpacer         *ComponentSpacerInput         `json:"componentSpacer,omitempty"`
+	ComponentText           *ComponentTextInput           `json:"componentText,omitempty"`
+	ComponentWorkflowButton *ComponentWorkflowButtonInput `json:"componentWorkflowButton,omitempty"`
+}
+
+type ComponentRowInput struct {
+	RowAsideContent []ComponentRowContentInput `json:"rowAsideContent"`
+	RowMainContent  []ComponentRowContentInput `json:"rowMainContent"`
+}
+
+type ComponentSpacerInput struct {
+	Size       *ComponentSpacerSize `json:"size,omitempty"`
+	SpacerSize *ComponentSpacerSize `json:"spacerSize,omitempty"`
+}
+
+type ComponentTextInput struct {
+	Color     *ComponentTextColor `json:"color,omitempty"`
+	Size      *ComponentTextSize  `json:"size,omitempty"`
+	Text      string              `json:"text"`
+	TextColor *ComponentTextColor `json:"textColor,omitempty"`
+	TextSize  *ComponentTextSize  `json:"textSize,omitempty"`
+}
+
+type ComponentWorkflowButtonInput struct {
+	WorkflowButtonLabel              string                                         `json:"workflowButtonLabel"`
+	WorkflowButtonWorkflowIdentifier ComponentWorkflowButtonWorkflowIdentifierInput `json:"workflowButtonWorkflowIdentifier"`
+}
+
+type ComponentWorkflowButtonWorkflowIdentifierInput struct {
+	WorkflowID  *string `json:"workflowId,omitempty"`
+	WorkflowKey *string `json:"workflowKey,omitempty"`
+}
+
+type CreateLabelTypeInput struct {
+	Color             *string        `json:"color,omitempty"`
+	Description       *string        `json:"description,omitempty"`
+	ExternalID        *string        `json:"externalId,omitempty"`
+	Icon              *string        `json:"icon,omitempty"`
+	IsExcludedFromAi  *bool          `json:"isExcludedFromAi,omitempty"`
+	Name              string         `json:"name"`
+	ParentLabelTypeID *string        `json:"parentLabelTypeId,omitempty"`
+	Type              *LabelTypeType `json:"type,omitempty"`
+}
+
+type CreateLabelTypeOutput struct {
+	Error     *MutationError `json:"error,omitempty"`
+	LabelType *LabelType     `json:"labelType,omitempty"`
+}
+
+type CreateThreadAssignedToInput struct {
+	MachineUserID *string `json:"machineUserId,omitempty"`
+	UserID        *string `json:"userId,omitempty"`
+}
+
+type CreateThreadFieldOnThreadInput struct {
+	BooleanValue *bool                 `json:"booleanValue,omitempty"`
+	DateValue    *string               `json:"dateValue,omitempty"`
+	Key          string                `json:"key"`
+	NumberValue  *float64              `json:"numberValue,omitempty"`
+	StringValue  *string               `json:"stringValue,omitempty"`
+	Type         ThreadFieldSchemaType `json:"type"`
+}
+
+type CreateThreadFieldSchemaInput struct {
+	DefaultBooleanValue   *bool                      `json:"defaultBooleanValue,omitempty"`
+	DefaultDateValue      *string                    `json:"defaultDateValue,omitempty"`
+	DefaultNumberValue    *float64                   `json:"defaultNumberValue,omitempty"`
+	DefaultStringValue    *string                    `json:"defaultStringValue,omitempty"`
+	DependsOnLabelTypeIds []string                   `json:"dependsOnLabelTypeIds,omitempty"`
+	DependsOnThreadField  *DependsOnThreadFieldInput `json:"dependsOnThreadField,omitempty"`
+	Description           string                     `json:"description"`
+	EnumValues            []string                   `json:"enumValues"`
+	IsAiAutoFillEnabled   bool                       `json:"isAiAutoFillEnabled"`
+	IsClientReadonly      *bool                      `json:"isClientReadonly,omitempty"`
+	IsRequired            bool                       `json:"isRequired"`
+	Key                   string                     `json:"key"`
+	Label                 string                     `json:"label"`
+	Order                 int                        `json:"order"`
+	Type                  ThreadFieldSchemaType      `json:"type"`
+}
+
+type CreateThreadFieldSchemaOutput struct {
+	Error             *MutationError     `json:"error,omitempty"`
+	ThreadFieldSchema *ThreadFieldSchema `json:"threadFieldSchema,omitempty"`
+}
+
+type CreateThreadInput struct {
+	AssignedTo         *CreateThreadAssignedToInput     `json:"assignedTo,omitempty"`
+	AttachmentIds      []string                         `json:"attachmentIds,omitempty"`
+	Channel            *ThreadChannel                   `json:"channel,omitempty"`
+	ChannelDetails     *ThreadChannelDetailsInput       `json:"channelDetails,omitempty"`
+	Components         []ComponentInput                 `json:"components,omitempty"`
+	CustomerIdentifier CustomerIdentifierInput          `json:"customerIdentifier"`
+	Description        *string                          `json:"description,omitempty"`
+	ExternalID         *string                          `json:"externalId,omitempty"`
+	LabelTypeIds       []string                         `json:"labelTypeIds,omitempty"`
+	Priority           *int                             `json:"priority,omitempty"`
+	TenantIdentifier   *TenantIdentifierInput           `json:"tenantIdentifier,omitempty"`
+	ThreadFields       []CreateThreadFieldOnThreadInput `json:"threadFields,omitempty"`
+	Title              *string                          `json:"title,omitempty"`
+}
+
+type CreateThreadOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
+}
+
 // A customer acted.
 type CustomerActor struct {
 	CustomerID string `json:"customerId"`
@@ -28,12 +233,114 @@ type CustomerActor struct {
 
 func (CustomerActor) IsActor() {}
 
+type CustomerConnection struct {
+	Edges      []CustomerEdge `json:"edges"`
+	PageInfo   PageInfo       `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+type CustomerEdge struct {
+	Cursor string   `json:"cursor"`
+	Node   Customer `json:"node"`
+}
+
+type CustomerGroupIdentifier struct {
+	CustomerGroupID  *string `json:"customerGroupId,omitempty"`
+	CustomerGroupKey *string `json:"customerGroupKey,omitempty"`
+	ExternalID       *string `json:"externalId,omitempty"`
+}
+
+type CustomerIdentifierInput struct {
+	CustomerID   *string `json:"customerId,omitempty"`
+	EmailAddress *string `json:"emailAddress,omitempty"`
+	ExternalID   *string `json:"externalId,omitempty"`
+}
+
+type CustomersFilter struct {
+	CompanyIdentifiers []CompanyIdentifierInput `json:"companyIdentifiers,omitempty"`
+	CustomerGroupIds   []string                 `json:"customerGroupIds,omitempty"`
+	CustomerGroupKeys  []string                 `json:"customerGroupKeys,omitempty"`
+	IsMarkedAsSpam     *bool                    `json:"isMarkedAsSpam,omitempty"`
+	TenantIdentifiers  []TenantIdentifierInput  `json:"tenantIdentifiers,omitempty"`
+	UpdatedAt          *DatetimeFilter          `json:"updatedAt,omitempty"`
+}
+
+type CustomersSort struct {
+	Direction SortDirection      `json:"direction"`
+	Field     CustomersSortField `json:"field"`
+}
+
+type DatetimeFilter struct {
+	After  *string `json:"after,omitempty"`
+	Before *string `json:"before,omitempty"`
+}
+
+type DeleteCustomerInput struct {
+	CustomerID string `json:"customerId"`
+}
+
+type DeleteCustomerOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+}
+
+type DeleteThreadFieldSchemaInput struct {
+	ThreadFieldSchemaID string `json:"threadFieldSchemaId"`
+}
+
+type DeleteThreadFieldSchemaOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+}
+
 // A customer who has since been deleted acted.
 type DeletedCustomerActor struct {
 	CustomerID string `json:"customerId"`
 }
 
 func (DeletedCustomerActor) IsActor() {}
+
+type DependsOnLabelType struct {
+	LabelTypeID string `json:"labelTypeId"`
+}
+
+type DependsOnThreadFieldInput struct {
+	ThreadFieldSchemaID    string `json:"threadFieldSchemaId"`
+	ThreadFieldSchemaValue string `json:"threadFieldSchemaValue"`
+}
+
+type DependsOnThreadFieldType struct {
+	ThreadFieldSchemaID    string `json:"threadFieldSchemaId"`
+	ThreadFieldSchemaValue string `json:"threadFieldSchemaValue"`
+}
+
+type EmailAddress struct {
+	Email      string     `json:"email"`
+	IsVerified bool       `json:"isVerified"`
+	VerifiedAt *core.Time `json:"verifiedAt,omitempty"`
+}
+
+type EmailAddressInput struct {
+	Email      string `json:"email"`
+	IsVerified bool   `json:"isVerified"`
+}
+
+type LabelTypeConnection struct {
+	Edges    []LabelTypeEdge `json:"edges"`
+	PageInfo PageInfo        `json:"pageInfo"`
+}
+
+type LabelTypeEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   LabelType `json:"node"`
+}
+
+type LabelTypeFilter struct {
+	IsArchived *bool `json:"isArchived,omitempty"`
+}
+
+type MSTeamsThreadChannelDetailsInput struct {
+	MsTeamsChannelID string `json:"msTeamsChannelId"`
+	MsTeamsTeamID    string `json:"msTeamsTeamId"`
+}
 
 // A bot identity that owns API keys.
 type MachineUser struct {
@@ -45,6 +352,8 @@ type MachineUser struct {
 	Type        MachineUserType `json:"type"`
 	UpdatedAt   core.Time       `json:"updatedAt"`
 }
+
+func (MachineUser) IsThreadAssignee() {}
 
 // A machine user (an API key's owner) acted.
 type MachineUserActor struct {
@@ -73,6 +382,26 @@ type MutationFieldError struct {
 	Type    MutationFieldErrorType `json:"type"`
 }
 
+type OptionalBooleanInput struct {
+	Value *bool `json:"value,omitempty"`
+}
+
+type OptionalDateTimeInput struct {
+	Value *string `json:"value,omitempty"`
+}
+
+type OptionalDependsOnThreadFieldInput struct {
+	Value *DependsOnThreadFieldInput `json:"value,omitempty"`
+}
+
+type OptionalFloatInput struct {
+	Value *float64 `json:"value,omitempty"`
+}
+
+type OptionalStringInput struct {
+	Value *string `json:"value,omitempty"`
+}
+
 // Relay page information.
 type PageInfo struct {
 	EndCursor       *string `json:"endCursor,omitempty"`
@@ -89,15 +418,26 @@ type RegenerateWorkspaceHmacOutput struct {
 	WorkspaceHmac *WorkspaceHmac `json:"workspaceHmac,omitempty"`
 }
 
+type SlackThreadChannelDetailsInput struct {
+	SlackChannelID string `json:"slackChannelId"`
+	SlackTeamID    string `json:"slackTeamId"`
+}
+
 type SlackUserIdentity struct {
 	SlackTeamID string `json:"slackTeamId"`
 	SlackUserID string `json:"slackUserId"`
+}
+
+type StringInput struct {
+	Value string `json:"value"`
 }
 
 // Threadline itself, as an assignee.
 type System struct {
 	ID string `json:"id"`
 }
+
+func (System) IsThreadAssignee() {}
 
 // Threadline itself acted.
 type SystemActor struct {
@@ -108,6 +448,251 @@ type SystemActor struct {
 func (SystemActor) IsActor() {}
 
 func (SystemActor) IsInternalActor() {}
+
+type Tenant struct {
+	CreatedAt  core.Time     `json:"createdAt"`
+	CreatedBy  InternalActor `json:"createdBy"`
+	ExternalID string        `json:"externalId"`
+	ID         string        `json:"id"`
+	Name       string        `json:"name"`
+	Source     TenantSource  `json:"source"`
+	Tier       *Tier         `json:"tier,omitempty"`
+	UpdatedAt  core.Time     `json:"updatedAt"`
+	UpdatedBy  InternalActor `json:"updatedBy"`
+	URL        *string       `json:"url,omitempty"`
+}
+
+type TenantIdentifierInput struct {
+	ExternalID *string `json:"externalId,omitempty"`
+	TenantID   *string `json:"tenantId,omitempty"`
+}
+
+type ThreadChannelDetailsInput struct {
+	MsTeams *MSTeamsThreadChannelDetailsInput `json:"msTeams,omitempty"`
+	Slack   *SlackThreadChannelDetailsInput   `json:"slack,omitempty"`
+}
+
+type ThreadField struct {
+	BooleanValue  *bool                 `json:"booleanValue,omitempty"`
+	CreatedAt     core.Time             `json:"createdAt"`
+	CreatedBy     Actor                 `json:"createdBy"`
+	ID            string                `json:"id"`
+	IsAiGenerated bool                  `json:"isAiGenerated"`
+	Key           string                `json:"key"`
+	NumberValue   *float64              `json:"numberValue,omitempty"`
+	StringValue   *string               `json:"stringValue,omitempty"`
+	ThreadID      string                `json:"threadId"`
+	Type          ThreadFieldSchemaType `json:"type"`
+	UpdatedAt     core.Time             `json:"updatedAt"`
+	UpdatedBy     Actor                 `json:"updatedBy"`
+}
+
+type ThreadFieldSchema struct {
+	CreatedAt            core.Time                 `json:"createdAt"`
+	CreatedBy            InternalActor             `json:"createdBy"`
+	DefaultBooleanValue  *bool                     `json:"defaultBooleanValue,omitempty"`
+	DefaultDateValue     *core.Time                `json:"defaultDateValue,omitempty"`
+	DefaultNumberValue   *float64                  `json:"defaultNumberValue,omitempty"`
+	DefaultStringValue   *string                   `json:"defaultStringValue,omitempty"`
+	DependsOnLabels      []DependsOnLabelType      `json:"dependsOnLabels"`
+	DependsOnThreadField *DependsOnThreadFieldType `json:"dependsOnThreadField,omitempty"`
+	Description          string                    `json:"description"`
+	EnumValues           []string                  `json:"enumValues"`
+	ID                   string                    `json:"id"`
+	IsAiAutoFillEnabled  bool                      `json:"isAiAutoFillEnabled"`
+	IsClientReadonly     bool                      `json:"isClientReadonly"`
+	IsRequired           bool                      `json:"isRequired"`
+	Key                  string                    `json:"key"`
+	Label                string                    `json:"label"`
+	Order                int                       `json:"order"`
+	Type                 ThreadFieldSchemaType     `json:"type"`
+	UpdatedAt            core.Time                 `json:"updatedAt"`
+	UpdatedBy            InternalActor             `json:"updatedBy"`
+}
+
+type ThreadFieldSchemaConnection struct {
+	Edges    []ThreadFieldSchemaEdge `json:"edges"`
+	PageInfo PageInfo                `json:"pageInfo"`
+}
+
+type ThreadFieldSchemaEdge struct {
+	Cursor string            `json:"cursor"`
+	Node   ThreadFieldSchema `json:"node"`
+}
+
+type ThreadStatusDetailCreated struct {
+	CreatedAt core.Time `json:"createdAt"`
+}
+
+func (ThreadStatusDetailCreated) IsThreadStatusDetail() {}
+
+type ThreadStatusDetailDoneAutomaticallySet struct {
+	AfterSeconds    *int      `json:"afterSeconds,omitempty"`
+	StatusChangedAt core.Time `json:"statusChangedAt"`
+}
+
+func (ThreadStatusDetailDoneAutomaticallySet) IsThreadStatusDetail() {}
+
+type ThreadStatusDetailDoneManuallySet struct {
+	StatusChangedAt core.Time `json:"statusChangedAt"`
+}
+
+func (ThreadStatusDetailDoneManuallySet) IsThreadStatusDetail() {}
+
+type ThreadStatusDetailIgnored struct {
+	StatusChangedAt core.Time `json:"statusChangedAt"`
+}
+
+func (ThreadStatusDetailIgnored) IsThreadStatusDetail() {}
+
+type ThreadStatusDetailInProgress struct {
+	StatusChangedAt core.Time `json:"statusChangedAt"`
+}
+
+func (ThreadStatusDetailInProgress) IsThreadStatusDetail() {}
+
+type ThreadStatusDetailLinearUpdated struct {
+	LinearIssueID   string    `json:"linearIssueId"`
+	StatusChangedAt core.Time `json:"statusChangedAt"`
+	UpdatedAt       core.Time `json:"updatedAt"`
+}
+
+func (ThreadStatusDetailLinearUpdated) IsThreadStatusDetail() {}
+
+type ThreadStatusDetailNewReply struct {
+	StatusChangedAt core.Time `json:"statusChangedAt"`
+}
+
+func (ThreadStatusDetailNewReply) IsThreadStatusDetail() {}
+
+type ThreadStatusDetailReplied struct {
+	RepliedAt       core.Time `json:"repliedAt"`
+	StatusChangedAt core.Time `json:"statusChangedAt"`
+}
+
+func (ThreadStatusDetailReplied) IsThreadStatusDetail() {}
+
+type ThreadStatusDetailSnoozed struct {
+	SnoozedAt       core.Time `json:"snoozedAt"`
+	SnoozedUntil    core.Time `json:"snoozedUntil"`
+	StatusChangedAt core.Time `json:"statusChangedAt"`
+}
+
+func (ThreadStatusDetailSnoozed) IsThreadStatusDetail() {}
+
+type ThreadStatusDetailThreadDiscussionResolved struct {
+	StatusChangedAt    core.Time `json:"statusChangedAt"`
+	ThreadDiscussionID *string   `json:"threadDiscussionId,omitempty"`
+}
+
+func (ThreadStatusDetailThreadDiscussionResolved) IsThreadStatusDetail() {}
+
+type ThreadStatusDetailThreadLinkUpdated struct {
+	LinearIssueID   *string   `json:"linearIssueId,omitempty"`
+	StatusChangedAt core.Time `json:"statusChangedAt"`
+}
+
+func (ThreadStatusDetailThreadLinkUpdated) IsThreadStatusDetail() {}
+
+type ThreadStatusDetailUnsnoozed struct {
+	SnoozedAt       core.Time `json:"snoozedAt"`
+	StatusChangedAt core.Time `json:"statusChangedAt"`
+}
+
+func (ThreadStatusDetailUnsnoozed) IsThreadStatusDetail() {}
+
+type ThreadStatusDetailWaitingForCustomer struct {
+	StatusChangedAt core.Time `json:"statusChangedAt"`
+}
+
+func (ThreadStatusDetailWaitingForCustomer) IsThreadStatusDetail() {}
+
+type ThreadStatusDetailWaitingForDuration struct {
+	StatusChangedAt core.Time `json:"statusChangedAt"`
+	WaitingUntil    core.Time `json:"waitingUntil"`
+}
+
+func (ThreadStatusDetailWaitingForDuration) IsThreadStatusDetail() {}
+
+type Tier struct {
+	Color                 string        `json:"color"`
+	CreatedAt             core.Time     `json:"createdAt"`
+	CreatedBy             InternalActor `json:"createdBy"`
+	DefaultPriority       int           `json:"defaultPriority"`
+	DefaultThreadPriority int           `json:"defaultThreadPriority"`
+	ExternalID            *string       `json:"externalId,omitempty"`
+	ID                    string        `json:"id"`
+	IsDefault             bool          `json:"isDefault"`
+	IsMachineTier         bool          `json:"isMachineTier"`
+	Name                  string        `json:"name"`
+	UpdatedAt             core.Time     `json:"updatedAt"`
+	UpdatedBy             InternalActor `json:"updatedBy"`
+}
+
+type UnarchiveLabelTypeInput struct {
+	LabelTypeID string `json:"labelTypeId"`
+}
+
+type UnarchiveLabelTypeOutput struct {
+	Error     *MutationError `json:"error,omitempty"`
+	LabelType *LabelType     `json:"labelType,omitempty"`
+}
+
+type UpdateThreadFieldSchemaInput struct {
+	DefaultBooleanValue   *OptionalBooleanInput              `json:"defaultBooleanValue,omitempty"`
+	DefaultDateValue      *OptionalDateTimeInput             `json:"defaultDateValue,omitempty"`
+	DefaultNumberValue    *OptionalFloatInput                `json:"defaultNumberValue,omitempty"`
+	DefaultStringValue    *OptionalStringInput               `json:"defaultStringValue,omitempty"`
+	DependsOnLabelTypeIds []string                           `json:"dependsOnLabelTypeIds,omitempty"`
+	DependsOnThreadField  *OptionalDependsOnThreadFieldInput `json:"dependsOnThreadField,omitempty"`
+	Description           *StringInput                       `json:"description,omitempty"`
+	EnumValues            []string                           `json:"enumValues,omitempty"`
+	IsAiAutoFillEnabled   *bool                              `json:"isAiAutoFillEnabled,omitempty"`
+	IsClientReadonly      *bool                              `json:"isClientReadonly,omitempty"`
+	IsRequired            *bool                              `json:"isRequired,omitempty"`
+	Label                 *StringInput                       `json:"label,omitempty"`
+	Order                 *int                               `json:"order,omitempty"`
+	ThreadFieldSchemaID   string                             `json:"threadFieldSchemaId"`
+}
+
+type UpdateThreadFieldSchemaOutput struct {
+	Error             *MutationError     `json:"error,omitempty"`
+	ThreadFieldSchema *ThreadFieldSchema `json:"threadFieldSchema,omitempty"`
+}
+
+type UpsertCustomerIdentifierInput struct {
+	CustomerID   *string `json:"customerId,omitempty"`
+	EmailAddress *string `json:"emailAddress,omitempty"`
+	ExternalID   *string `json:"externalId,omitempty"`
+}
+
+type UpsertCustomerInput struct {
+	Identifier UpsertCustomerIdentifierInput `json:"identifier"`
+	OnCreate   UpsertCustomerOnCreateInput   `json:"onCreate"`
+	OnUpdate   UpsertCustomerOnUpdateInput   `json:"onUpdate"`
+}
+
+type UpsertCustomerOnCreateInput struct {
+	CustomerGroupIdentifiers []CustomerGroupIdentifier `json:"customerGroupIdentifiers,omitempty"`
+	Email                    EmailAddressInput         `json:"email"`
+	ExternalID               *string                   `json:"externalId,omitempty"`
+	FullName                 string                    `json:"fullName"`
+	ShortName                *string                   `json:"shortName,omitempty"`
+	TenantIdentifiers        []TenantIdentifierInput   `json:"tenantIdentifiers,omitempty"`
+}
+
+type UpsertCustomerOnUpdateInput struct {
+	Email      *EmailAddressInput   `json:"email,omitempty"`
+	ExternalID *OptionalStringInput `json:"externalId,omitempty"`
+	FullName   *StringInput         `json:"fullName,omitempty"`
+	ShortName  *OptionalStringInput `json:"shortName,omitempty"`
+}
+
+type UpsertCustomerOutput struct {
+	Customer *Customer      `json:"customer,omitempty"`
+	Error    *MutationError `json:"error,omitempty"`
+	Result   *UpsertResult  `json:"result,omitempty"`
+}
 
 // A support agent of the workspace.
 type User struct {
@@ -121,6 +706,8 @@ type User struct {
 	Status          UserStatus          `json:"status"`
 	UpdatedAt       core.Time           `json:"updatedAt"`
 }
+
+func (User) IsThreadAssignee() {}
 
 // A support agent acted.
 type UserActor struct {
@@ -153,6 +740,590 @@ type WorkspaceHmac struct {
 	HmacSecret *string       `json:"hmacSecret,omitempty"`
 	UpdatedAt  core.Time     `json:"updatedAt"`
 	UpdatedBy  InternalActor `json:"updatedBy"`
+}
+
+type ComponentBadgeColor string
+
+const (
+	ComponentBadgeColorBlue   ComponentBadgeColor = "BLUE"
+	ComponentBadgeColorGreen  ComponentBadgeColor = "GREEN"
+	ComponentBadgeColorGrey   ComponentBadgeColor = "GREY"
+	ComponentBadgeColorRed    ComponentBadgeColor = "RED"
+	ComponentBadgeColorYellow ComponentBadgeColor = "YELLOW"
+)
+
+var AllComponentBadgeColor = []ComponentBadgeColor{
+	ComponentBadgeColorBlue,
+	ComponentBadgeColorGreen,
+	ComponentBadgeColorGrey,
+	ComponentBadgeColorRed,
+	ComponentBadgeColorYellow,
+}
+
+func (e ComponentBadgeColor) IsValid() bool {
+	switch e {
+	case ComponentBadgeColorBlue, ComponentBadgeColorGreen, ComponentBadgeColorGrey, ComponentBadgeColorRed, ComponentBadgeColorYellow:
+		return true
+	}
+	return false
+}
+
+func (e ComponentBadgeColor) String() string {
+	return string(e)
+}
+
+func (e *ComponentBadgeColor) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ComponentBadgeColor(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ComponentBadgeColor", str)
+	}
+	return nil
+}
+
+func (e ComponentBadgeColor) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ComponentBadgeColor) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ComponentBadgeColor) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ComponentDividerSpacingSize string
+
+const (
+	ComponentDividerSpacingSizeL  ComponentDividerSpacingSize = "L"
+	ComponentDividerSpacingSizeM  ComponentDividerSpacingSize = "M"
+	ComponentDividerSpacingSizeS  ComponentDividerSpacingSize = "S"
+	ComponentDividerSpacingSizeXl ComponentDividerSpacingSize = "XL"
+	ComponentDividerSpacingSizeXs ComponentDividerSpacingSize = "XS"
+)
+
+var AllComponentDividerSpacingSize = []ComponentDividerSpacingSize{
+	ComponentDividerSpacingSizeL,
+	ComponentDividerSpacingSizeM,
+	ComponentDividerSpacingSizeS,
+	ComponentDividerSpacingSizeXl,
+	ComponentDividerSpacingSizeXs,
+}
+
+func (e ComponentDividerSpacingSize) IsValid() bool {
+	switch e {
+	case ComponentDividerSpacingSizeL, ComponentDividerSpacingSizeM, ComponentDividerSpacingSizeS, ComponentDividerSpacingSizeXl, ComponentDividerSpacingSizeXs:
+		return true
+	}
+	return false
+}
+
+func (e ComponentDividerSpacingSize) String() string {
+	return string(e)
+}
+
+func (e *ComponentDividerSpacingSize) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ComponentDividerSpacingSize(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ComponentDividerSpacingSize", str)
+	}
+	return nil
+}
+
+func (e ComponentDividerSpacingSize) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ComponentDividerSpacingSize) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ComponentDividerSpacingSize) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ComponentPlainTextColor string
+
+const (
+	ComponentPlainTextColorError   ComponentPlainTextColor = "ERROR"
+	ComponentPlainTextColorMuted   ComponentPlainTextColor = "MUTED"
+	ComponentPlainTextColorNormal  ComponentPlainTextColor = "NORMAL"
+	ComponentPlainTextColorSuccess ComponentPlainTextColor = "SUCCESS"
+	ComponentPlainTextColorWarning ComponentPlainTextColor = "WARNING"
+)
+
+var AllComponentPlainTextColor = []ComponentPlainTextColor{
+	ComponentPlainTextColorError,
+	ComponentPlainTextColorMuted,
+	ComponentPlainTextColorNormal,
+	ComponentPlainTextColorSuccess,
+	ComponentPlainTextColorWarning,
+}
+
+func (e ComponentPlainTextColor) IsValid() bool {
+	switch e {
+	case ComponentPlainTextColorError, ComponentPlainTextColorMuted, ComponentPlainTextColorNormal, ComponentPlainTextColorSuccess, ComponentPlainTextColorWarning:
+		return true
+	}
+	return false
+}
+
+func (e ComponentPlainTextColor) String() string {
+	return string(e)
+}
+
+func (e *ComponentPlainTextColor) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ComponentPlainTextColor(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ComponentPlainTextColor", str)
+	}
+	return nil
+}
+
+func (e ComponentPlainTextColor) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ComponentPlainTextColor) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ComponentPlainTextColor) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ComponentPlainTextSize string
+
+const (
+	ComponentPlainTextSizeL ComponentPlainTextSize = "L"
+	ComponentPlainTextSizeM ComponentPlainTextSize = "M"
+	ComponentPlainTextSizeS ComponentPlainTextSize = "S"
+)
+
+var AllComponentPlainTextSize = []ComponentPlainTextSize{
+	ComponentPlainTextSizeL,
+	ComponentPlainTextSizeM,
+	ComponentPlainTextSizeS,
+}
+
+func (e ComponentPlainTextSize) IsValid() bool {
+	switch e {
+	case ComponentPlainTextSizeL, ComponentPlainTextSizeM, ComponentPlainTextSizeS:
+		return true
+	}
+	return false
+}
+
+func (e ComponentPlainTextSize) String() string {
+	return string(e)
+}
+
+func (e *ComponentPlainTextSize) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ComponentPlainTextSize(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ComponentPlainTextSize", str)
+	}
+	return nil
+}
+
+func (e ComponentPlainTextSize) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ComponentPlainTextSize) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ComponentPlainTextSize) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ComponentSpacerSize string
+
+const (
+	ComponentSpacerSizeL  ComponentSpacerSize = "L"
+	ComponentSpacerSizeM  ComponentSpacerSize = "M"
+	ComponentSpacerSizeS  ComponentSpacerSize = "S"
+	ComponentSpacerSizeXl ComponentSpacerSize = "XL"
+	ComponentSpacerSizeXs ComponentSpacerSize = "XS"
+)
+
+var AllComponentSpacerSize = []ComponentSpacerSize{
+	ComponentSpacerSizeL,
+	ComponentSpacerSizeM,
+	ComponentSpacerSizeS,
+	ComponentSpacerSizeXl,
+	ComponentSpacerSizeXs,
+}
+
+func (e ComponentSpacerSize) IsValid() bool {
+	switch e {
+	case ComponentSpacerSizeL, ComponentSpacerSizeM, ComponentSpacerSizeS, ComponentSpacerSizeXl, ComponentSpacerSizeXs:
+		return true
+	}
+	return false
+}
+
+func (e ComponentSpacerSize) String() string {
+	return string(e)
+}
+
+func (e *ComponentSpacerSize) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ComponentSpacerSize(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ComponentSpacerSize", str)
+	}
+	return nil
+}
+
+func (e ComponentSpacerSize) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ComponentSpacerSize) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ComponentSpacerSize) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ComponentTextColor string
+
+const (
+	ComponentTextColorError   ComponentTextColor = "ERROR"
+	ComponentTextColorMuted   ComponentTextColor = "MUTED"
+	ComponentTextColorNormal  ComponentTextColor = "NORMAL"
+	ComponentTextColorSuccess ComponentTextColor = "SUCCESS"
+	ComponentTextColorWarning ComponentTextColor = "WARNING"
+)
+
+var AllComponentTextColor = []ComponentTextColor{
+	ComponentTextColorError,
+	ComponentTextColorMuted,
+	ComponentTextColorNormal,
+	ComponentTextColorSuccess,
+	ComponentTextColorWarning,
+}
+
+func (e ComponentTextColor) IsValid() bool {
+	switch e {
+	case ComponentTextColorError, ComponentTextColorMuted, ComponentTextColorNormal, ComponentTextColorSuccess, ComponentTextColorWarning:
+		return true
+	}
+	return false
+}
+
+func (e ComponentTextColor) String() string {
+	return string(e)
+}
+
+func (e *ComponentTextColor) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ComponentTextColor(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ComponentTextColor", str)
+	}
+	return nil
+}
+
+func (e ComponentTextColor) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ComponentTextColor) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ComponentTextColor) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ComponentTextSize string
+
+const (
+	ComponentTextSizeL ComponentTextSize = "L"
+	ComponentTextSizeM ComponentTextSize = "M"
+	ComponentTextSizeS ComponentTextSize = "S"
+)
+
+var AllComponentTextSize = []ComponentTextSize{
+	ComponentTextSizeL,
+	ComponentTextSizeM,
+	ComponentTextSizeS,
+}
+
+func (e ComponentTextSize) IsValid() bool {
+	switch e {
+	case ComponentTextSizeL, ComponentTextSizeM, ComponentTextSizeS:
+		return true
+	}
+	return false
+}
+
+func (e ComponentTextSize) String() string {
+	return string(e)
+}
+
+func (e *ComponentTextSize) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ComponentTextSize(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ComponentTextSize", str)
+	}
+	return nil
+}
+
+func (e ComponentTextSize) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ComponentTextSize) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ComponentTextSize) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type CustomerStatus string
+
+const (
+	CustomerStatusActive  CustomerStatus = "ACTIVE"
+	CustomerStatusIdle    CustomerStatus = "IDLE"
+	CustomerStatusSnoozed CustomerStatus = "SNOOZED"
+)
+
+var AllCustomerStatus = []CustomerStatus{
+	CustomerStatusActive,
+	CustomerStatusIdle,
+	CustomerStatusSnoozed,
+}
+
+func (e CustomerStatus) IsValid() bool {
+	switch e {
+	case CustomerStatusActive, CustomerStatusIdle, CustomerStatusSnoozed:
+		return true
+	}
+	return false
+}
+
+func (e CustomerStatus) String() string {
+	return string(e)
+}
+
+func (e *CustomerStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CustomerStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CustomerStatus", str)
+	}
+	return nil
+}
+
+func (e CustomerStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CustomerStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CustomerStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type CustomersSortField string
+
+const (
+	CustomersSortFieldFullName CustomersSortField = "FULL_NAME"
+)
+
+var AllCustomersSortField = []CustomersSortField{
+	CustomersSortFieldFullName,
+}
+
+func (e CustomersSortField) IsValid() bool {
+	switch e {
+	case CustomersSortFieldFullName:
+		return true
+	}
+	return false
+}
+
+func (e CustomersSortField) String() string {
+	return string(e)
+}
+
+func (e *CustomersSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CustomersSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CustomersSortField", str)
+	}
+	return nil
+}
+
+func (e CustomersSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CustomersSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CustomersSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type LabelTypeType string
+
+const (
+	LabelTypeTypeDefault LabelTypeType = "DEFAULT"
+	LabelTypeTypeTeam    LabelTypeType = "TEAM"
+)
+
+var AllLabelTypeType = []LabelTypeType{
+	LabelTypeTypeDefault,
+	LabelTypeTypeTeam,
+}
+
+func (e LabelTypeType) IsValid() bool {
+	switch e {
+	case LabelTypeTypeDefault, LabelTypeTypeTeam:
+		return true
+	}
+	return false
+}
+
+func (e LabelTypeType) String() string {
+	return string(e)
+}
+
+func (e *LabelTypeType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LabelTypeType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LabelTypeType", str)
+	}
+	return nil
+}
+
+func (e LabelTypeType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LabelTypeType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LabelTypeType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type MachineUserType string
@@ -319,6 +1490,303 @@ func (e *MutationFieldErrorType) UnmarshalJSON(b []byte) error {
 }
 
 func (e MutationFieldErrorType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SortDirection string
+
+const (
+	SortDirectionAsc  SortDirection = "ASC"
+	SortDirectionDesc SortDirection = "DESC"
+)
+
+var AllSortDirection = []SortDirection{
+	SortDirectionAsc,
+	SortDirectionDesc,
+}
+
+func (e SortDirection) IsValid() bool {
+	switch e {
+	case SortDirectionAsc, SortDirectionDesc:
+		return true
+	}
+	return false
+}
+
+func (e SortDirection) String() string {
+	return string(e)
+}
+
+func (e *SortDirection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SortDirection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SortDirection", str)
+	}
+	return nil
+}
+
+func (e SortDirection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SortDirection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SortDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type TenantSource string
+
+const (
+	TenantSourceAPI        TenantSource = "API"
+	TenantSourceHubspot    TenantSource = "HUBSPOT"
+	TenantSourceSalesforce TenantSource = "SALESFORCE"
+)
+
+var AllTenantSource = []TenantSource{
+	TenantSourceAPI,
+	TenantSourceHubspot,
+	TenantSourceSalesforce,
+}
+
+func (e TenantSource) IsValid() bool {
+	switch e {
+	case TenantSourceAPI, TenantSourceHubspot, TenantSourceSalesforce:
+		return true
+	}
+	return false
+}
+
+func (e TenantSource) String() string {
+	return string(e)
+}
+
+func (e *TenantSource) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TenantSource(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TenantSource", str)
+	}
+	return nil
+}
+
+func (e TenantSource) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TenantSource) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TenantSource) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ThreadChannel string
+
+const (
+	ThreadChannelAPI     ThreadChannel = "API"
+	ThreadChannelChat    ThreadChannel = "CHAT"
+	ThreadChannelDiscord ThreadChannel = "DISCORD"
+	ThreadChannelEmail   ThreadChannel = "EMAIL"
+	ThreadChannelImport  ThreadChannel = "IMPORT"
+	ThreadChannelMsTeams ThreadChannel = "MS_TEAMS"
+	ThreadChannelSLACk   ThreadChannel = "SLACK"
+)
+
+var AllThreadChannel = []ThreadChannel{
+	ThreadChannelAPI,
+	ThreadChannelChat,
+	ThreadChannelDiscord,
+	ThreadChannelEmail,
+	ThreadChannelImport,
+	ThreadChannelMsTeams,
+	ThreadChannelSLACk,
+}
+
+func (e ThreadChannel) IsValid() bool {
+	switch e {
+	case ThreadChannelAPI, ThreadChannelChat, ThreadChannelDiscord, ThreadChannelEmail, ThreadChannelImport, ThreadChannelMsTeams, ThreadChannelSLACk:
+		return true
+	}
+	return false
+}
+
+func (e ThreadChannel) String() string {
+	return string(e)
+}
+
+func (e *ThreadChannel) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadChannel(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadChannel", str)
+	}
+	return nil
+}
+
+func (e ThreadChannel) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreadChannel) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreadChannel) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ThreadFieldSchemaType string
+
+const (
+	ThreadFieldSchemaTypeBool     ThreadFieldSchemaType = "BOOL"
+	ThreadFieldSchemaTypeCurrency ThreadFieldSchemaType = "CURRENCY"
+	ThreadFieldSchemaTypeDate     ThreadFieldSchemaType = "DATE"
+	ThreadFieldSchemaTypeEnum     ThreadFieldSchemaType = "ENUM"
+	ThreadFieldSchemaTypeNumber   ThreadFieldSchemaType = "NUMBER"
+	ThreadFieldSchemaTypeString   ThreadFieldSchemaType = "STRING"
+)
+
+var AllThreadFieldSchemaType = []ThreadFieldSchemaType{
+	ThreadFieldSchemaTypeBool,
+	ThreadFieldSchemaTypeCurrency,
+	ThreadFieldSchemaTypeDate,
+	ThreadFieldSchemaTypeEnum,
+	ThreadFieldSchemaTypeNumber,
+	ThreadFieldSchemaTypeString,
+}
+
+func (e ThreadFieldSchemaType) IsValid() bool {
+	switch e {
+	case ThreadFieldSchemaTypeBool, ThreadFieldSchemaTypeCurrency, ThreadFieldSchemaTypeDate, ThreadFieldSchemaTypeEnum, ThreadFieldSchemaTypeNumber, ThreadFieldSchemaTypeString:
+		return true
+	}
+	return false
+}
+
+func (e ThreadFieldSchemaType) String() string {
+	return string(e)
+}
+
+func (e *ThreadFieldSchemaType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadFieldSchemaType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadFieldSchemaType", str)
+	}
+	return nil
+}
+
+func (e ThreadFieldSchemaType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreadFieldSchemaType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreadFieldSchemaType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ThreadStatus string
+
+const (
+	ThreadStatusDone    ThreadStatus = "DONE"
+	ThreadStatusSnoozed ThreadStatus = "SNOOZED"
+	ThreadStatusTodo    ThreadStatus = "TODO"
+)
+
+var AllThreadStatus = []ThreadStatus{
+	ThreadStatusDone,
+	ThreadStatusSnoozed,
+	ThreadStatusTodo,
+}
+
+func (e ThreadStatus) IsValid() bool {
+	switch e {
+	case ThreadStatusDone, ThreadStatusSnoozed, ThreadStatusTodo:
+		return true
+	}
+	return false
+}
+
+func (e ThreadStatus) String() string {
+	return string(e)
+}
+
+func (e *ThreadStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadStatus", str)
+	}
+	return nil
+}
+
+func (e ThreadStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreadStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreadStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,93 @@
+package graph
+
+import (
+	"context"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/field"
+	"github.com/threadline/threadline/internal/label"
+	"github.com/threadline/threadline/internal/service"
+	"github.com/threadline/threadline/internal/user"
+)
+
+// Loaders batch the relation lookups of one request, so that a list of
+// threads costs one query per relation, not one per thread.
+type Loaders struct {
+	Customers    *dataloadgen.Loader[string, *customer.Customer]
+	LabelTypes   *dataloadgen.Loader[string, *label.Type]
+	Labels       *dataloadgen.Loader[string, []label.Label]
+	Fields       *dataloadgen.Loader[string, []field.Value]
+	Users        *dataloadgen.Loader[string, *user.User]
+	MachineUsers *dataloadgen.Loader[string, *user.MachineUser]
+}
+
+type loadersKey struct{}
+
+// batchWait is how long a loader waits to collect keys; resolvers of one
+// list run concurrently, so a short wait gathers them all.
+const batchWait = 500 * time.Microsecond
+
+// byID adapts a service batch lookup to a loader: missing keys load as nil.
+func byID[V any](fetch func(context.Context, []string) (map[string]V, error)) func(context.Context, []string) ([]*V, []error) {
+	return func(ctx context.Context, keys []string) ([]*V, []error) {
+		m, err := fetch(ctx, keys)
+		out := make([]*V, len(keys))
+		if err != nil {
+			errs := make([]error, len(keys))
+			for i := range errs {
+				errs[i] = err
+			}
+			return out, errs
+		}
+		for i, k := range keys {
+			if v, ok := m[k]; ok {
+				out[i] = &v
+			}
+		}
+		return out, nil
+	}
+}
+
+// grouped adapts a service lookup of per-key lists to a loader.
+func grouped[V any](fetch func(context.Context, []string) (map[string][]V, error)) func(context.Context, []string) ([][]V, []error) {
+	return func(ctx context.Context, keys []string) ([][]V, []error) {
+		m, err := fetch(ctx, keys)
+		out := make([][]V, len(keys))
+		if err != nil {
+			errs := make([]error, len(keys))
+			for i := range errs {
+				errs[i] = err
+			}
+			return out, errs
+		}
+		for i, k := range keys {
+			out[i] = m[k]
+		}
+		return out, nil
+	}
+}
+
+// WithLoaders returns ctx carrying fresh loaders for one request.
+func WithLoaders(ctx context.Context, svc *service.Service) context.Context {
+	w := dataloadgen.WithWait(batchWait)
+	return context.WithValue(ctx, loadersKey{}, &Loaders{
+		Customers:    dataloadgen.NewLoader(byID(svc.CustomersByIDs), w),
+		LabelTypes:   dataloadgen.NewLoader(byID(svc.LabelTypesByIDs), w),
+		Labels:       dataloadgen.NewLoader(grouped(svc.LabelsOfThreads), w),
+		Fields:       dataloadgen.NewLoader(grouped(svc.FieldValuesOfThreads), w),
+		Users:        dataloadgen.NewLoader(byID(svc.UsersByIDs), w),
+		MachineUsers: dataloadgen.NewLoader(byID(svc.MachineUsersByIDs), w),
+	})
+}
+
+// loaders returns the request's loaders (made on first use when a caller,
+// such as a test, did not install them).
+func (r *Resolver) loaders(ctx context.Context) *Loaders {
+	if l, ok := ctx.Value(loadersKey{}).(*Loaders); ok {
+		return l
+	}
+	return WithLoaders(ctx, r.Svc).Value(loadersKey{}).(*Loaders)
+}

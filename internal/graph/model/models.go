@@ -1,0 +1,83 @@
+// Package model holds the GraphQL models: generated ones (models_gen.go) and
+// the hand-written ones below, which carry the ids their lazily resolved
+// relations need.
+package model
+
+import (
+	"github.com/threadline/threadline/internal/core"
+)
+
+// Thread is a thread as the API shows it. Customer, labels, thread fields,
+// tenant and assignee are resolved on demand, in batches.
+type Thread struct {
+	ID                    string
+	Ref                   string
+	ExternalID            *string
+	Title                 string
+	Description           *string
+	PreviewText           *string
+	Priority              int
+	Status                ThreadStatus
+	StatusDetail          ThreadStatusDetail
+	StatusChangedAt       core.Time
+	Channel               ThreadChannel
+	AssignedAt            *core.Time
+	LockedAt              *core.Time
+	SupportEmailAddresses []string
+	CreatedAt             core.Time
+	CreatedBy             Actor
+	UpdatedAt             core.Time
+	UpdatedBy             Actor
+
+	CustomerID string
+	TenantID   *string
+	Assignee   *core.Actor
+}
+
+// Customer is a customer as the API shows it. Partial is set when only its
+// id is known (a thread's customer read without customer:read).
+type Customer struct {
+	ID             string
+	FullName       string
+	ShortName      *string
+	ExternalID     *string
+	Email          *EmailAddress
+	AvatarURL      *string
+	IsAnonymous    bool
+	MarkedAsSpamAt *core.Time
+	Status         *CustomerStatus
+	CreatedAt      core.Time
+	CreatedBy      Actor
+	UpdatedAt      core.Time
+}
+
+// LabelType is a label type as the API shows it.
+type LabelType struct {
+	ID               string
+	Name             string
+	Icon             *string
+	Color            *string
+	Description      *string
+	ExternalID       *string
+	IsArchived       bool
+	ArchivedAt       *core.Time
+	ArchivedBy       InternalActor
+	IsExcludedFromAi bool
+	Position         string
+	Type             LabelTypeType
+	CreatedAt        core.Time
+	CreatedBy        InternalActor
+	UpdatedAt        core.Time
+	UpdatedBy        InternalActor
+}
+
+// Label is a label on a thread; its type is resolved on demand.
+type Label struct {
+	ID        string
+	CreatedAt core.Time
+	CreatedBy Actor
+	UpdatedAt core.Time
+	UpdatedBy Actor
+
+	TypeID string
+}

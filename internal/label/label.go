@@ -1,0 +1,124 @@
+// Package label defines label types (a workspace's definitions, "lt_") and
+// labels (one label type applied to one thread, "l_").
+package label
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/threadline/threadline/internal/core"
+)
+
+// TypeKind is Plain's LabelTypeType.
+type TypeKind string
+
+// The kinds of label type.
+const (
+	KindDefault TypeKind = "DEFAULT"
+	KindTeam    TypeKind = "TEAM"
+)
+
+// Type is a label type.
+type Type struct {
+	ID               string
+	WorkspaceID      string
+	Name             string
+	Icon             *string
+	Color            *string
+	Description      *string
+	ExternalID       *string
+	Kind             TypeKind
+	IsExcludedFromAI bool
+	ParentID         *string
+	Position         string
+	ArchivedAt       *core.Time
+	ArchivedBy       *core.Actor
+	CreatedAt        core.Time
+	CreatedBy        core.Actor
+	UpdatedAt        core.Time
+	UpdatedBy        core.Actor
+}
+
+// IsArchived reports whether the type is archived.
+func (t Type) IsArchived() bool { return t.ArchivedAt != nil }
+
+// Label is a label type applied to a thread.
+type Label struct {
+	ID          string
+	WorkspaceID string
+	ThreadID    string
+	TypeID      string
+	CreatedAt   core.Time
+	CreatedBy   core.Actor
+	UpdatedAt   core.Time
+	UpdatedBy   core.Actor
+}
+
+// Error codes of labels, as Plain names them.
+const (
+	CodeArchived     = "cannot_add_label_using_archived_label_type"
+	CodeAlreadyAdded = "label_with_given_type_already_added_to_thread"
+)
+
+// CreateInput is CreateLabelTypeInput.
+type CreateInput struct {
+	Name             string
+	Icon             *string
+	Color            *string
+	Description      *string
+	ExternalID       *string
+	Kind             *TypeKind
+	IsExcludedFromAI *bool
+	ParentID         *string
+}
+
+var colorRe = regexp.MustCompile(`^#([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$`)
+
+func optional(c *core.Collector, field string, s *string, max int) *string {
+	if s == nil {
+		return nil
+	}
+	v := strings.TrimSpace(*s)
+	if v == "" {
+		return nil
+	}
+	if len([]rune(v)) > max {
+		c.Invalid(field, "String is too long")
+	}
+	return &v
+}
+
+// NewType validates in and returns the new label type.
+func NewType(workspaceID string, in CreateInput, at core.Time, by core.Actor) (Type, error) {
+	var c core.Collector
+	name := strings.TrimSpace(in.Name)
+	switch {
+	case name == "":
+		c.Required("name")
+	case len([]rune(name)) > 500:
+		c.Invalid("name", "String must contain at most 500 character(s)")
+	}
+	t := Type{ID: core.NewID(core.PrefixLabelType), WorkspaceID: workspaceID, Name: name,
+		Icon: optional(&c, "icon", in.Icon, 100), Color: optional(&c, "color", in.Color, 9),
+		Description: optional(&c, "description", in.Description, 2000),
+		ExternalID:  optional(&c, "externalId", in.ExternalID, 500), Kind: KindDefault,
+		ParentID: in.ParentID, CreatedAt: at, CreatedBy: by, UpdatedAt: at, UpdatedBy: by}
+	if t.Color != nil && !colorRe.MatchString(*t.Color) {
+		c.Invalid("color", "Must be a hex color such as #ff0000")
+	}
+	if in.Kind != nil {
+		if *in.Kind != KindDefault && *in.Kind != KindTeam {
+			c.Invalid("type", "Must be DEFAULT or TEAM")
+		}
+		t.Kind = *in.Kind
+	}
+	if in.IsExcludedFromAI != nil {
+		t.IsExcludedFromAI = *in.IsExcludedFromAI
+	}
+	// Position orders label types; ULIDs sort by creation.
+	t.Position = t.ID
+	return t, c.Err()
+}
+
+// CursorOf is a label type's keyset cursor (creation order).
+func CursorOf(t Type) string { return core.EncodeCursor(t.ID) }

@@ -1,0 +1,276 @@
+package service
+
+import (
+	"context"
+	"errors"
+
+	"github.com/threadline/threadline/internal/auth"
+	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/store"
+)
+
+// UpsertCustomerInput is upsertCustomer's input.
+type UpsertCustomerInput struct {
+	Identifier customer.Identifier
+	OnCreate   customer.CreateFields
+	OnUpdate   customer.UpdateFields
+}
+
+// UpsertResult says what an upsert did.
+type UpsertResult string
+
+// The upsert results.
+const (
+	Created UpsertResult = "CREATED"
+	Updated UpsertResult = "UPDATED"
+	Noop    UpsertResult = "NOOP"
+)
+
+// findCustomer resolves an identifier inside tx; field is its input path.
+func findCustomer(ctx context.Context, tx store.Tx, ws string, id customer.Identifier) (customer.Customer, error) {
+	switch {
+	case id.CustomerID != nil:
+		return tx.GetCustomer(ctx, ws, *id.CustomerID)
+	case id.EmailAddress != nil:
+		email, ok := core.NormalizeEmail(*id.EmailAddress)
+		if !ok {
+			return customer.Customer{}, core.ErrNotFound
+		}
+		return tx.GetCustomerByEmail(ctx, ws, email)
+	default:
+		return tx.GetCustomerByExternalID(ctx, ws, *id.ExternalID)
+	}
+}
+
+// checkCustomerUnique reports a conflict when another customer has c's email
+// or external id.
+func checkCustomerUnique(ctx context.Context, tx store.Tx, c customer.Customer, prefix string) error {
+	if other, err := tx.GetCustomerByEmail(ctx, c.WorkspaceID, c.Email); err == nil && other.ID != c.ID {
+		return core.Conflict(customer.CodeEmailTaken, prefix+"email.email", "A customer with this email address already exists.")
+	} else if err != nil && !errors.Is(err, core.ErrNotFound) {
+		return err
+	}
+	if c.ExternalID != nil {
+		if other, err := tx.GetCustomerByExternalID(ctx, c.WorkspaceID, *c.ExternalID); err == nil && other.ID != c.ID {
+			return core.Conflict(customer.CodeExternalIDTaken, prefix+"externalId", "A customer with this external id already exists.")
+		} else if err != nil && !errors.Is(err, core.ErrNotFound) {
+			return err
+		}
+	}
+	return nil
+}
+
+// UpsertCustomer creates the customer the identifier names or updates it.
+// Needs customer:create and customer:edit.
+func (s *Service) UpsertCustomer(ctx context.Context, in UpsertCustomerInput) (customer.Customer, UpsertResult, error) {
+	p, err := principal(ctx, "customer:create", "customer:edit")
+	if err != nil {
+		return customer.Customer{}, "", err
+	}
+	if err := in.Identifier.Validate("identifier"); err != nil {
+		return customer.Customer{}, "", err
+	}
+	create, cerr := in.OnCreate.Clean("onCreate")
+	update, uerr := in.OnUpdate.Clean("onUpdate")
+	if err := joinValidation(cerr, uerr); err != nil {
+		return customer.Customer{}, "", err
+	}
+	var out customer.Customer
+	var result UpsertResult
+	attempt := func() error {
+		return s.store.Update(ctx, func(tx store.Tx) error {
+			now := s.clock.Now()
+			existing, err := findCustomer(ctx, tx, p.WorkspaceID, in.Identifier)
+			switch {
+			case errors.Is(err, core.ErrNotFound) && in.Identifier.CustomerID != nil:
+				return core.NotFound("identifier.customerId", "Customer")
+			case errors.Is(err, core.ErrNotFound):
+				return s.createCustomer(ctx, tx, p, in.Identifier, create, now, &out, &result)
+			case err != nil:
+				return err
+			}
+			next, changed := existing.Apply(update, now, p.Actor)
+			out, result = next, Noop
+			if !changed {
+				return nil
+			}
+			if err := checkCustomerUnique(ctx, tx, next, "onUpdate."); err != nil {
+				return err
+			}
+			if err := tx.UpdateCustomer(ctx, next); err != nil {
+				return err
+			}
+			result = Updated
+			return s.emit(ctx, tx, p.WorkspaceID, "customer.customer_updated", p.Actor, now,
+				map[string]any{"customer": customerPayload(next), "previousCustomer": customerPayload(existing)})
+		})
+	}
+	err = attempt()
+	if errors.Is(err, core.ErrDuplicate) { // lost a race with a concurrent upsert: it exists now
+		err = attempt()
+	}
+	if errors.Is(err, core.ErrDuplicate) {
+		err = core.Conflict(customer.CodeEmailTaken, "onCreate.email.email", "A customer with this email address or external id already exists.")
+	}
+	return out, result, err
+}
+
+func (s *Service) createCustomer(ctx context.Context, tx store.Tx, p *auth.Principal, id customer.Identifier,
+	f customer.CreateFields, now core.Time, out *customer.Customer, result *UpsertResult) error {
+	var c core.Collector
+	if id.EmailAddress != nil {
+		if norm, _ := core.NormalizeEmail(*id.EmailAddress); norm != f.Email {
+			c.Invalid("onCreate.email.email", "Must equal identifier.emailAddress")
+		}
+	}
+	if id.ExternalID != nil && (f.ExternalID == nil || *f.ExternalID != *id.ExternalID) {
+		c.Invalid("onCreate.externalId", "Must equal identifier.externalId")
+	}
+	if f.GroupIdentifiers > 0 {
+		c.Add("onCreate.customerGroupIdentifiers", "Customer group not found", core.FieldNotFound)
+	}
+	if f.TenantIdentifiers > 0 {
+		c.Add("onCreate.tenantIdentifiers", "Tenant not found", core.FieldNotFound)
+	}
+	if err := c.Err(); err != nil {
+		return err
+	}
+	cust := customer.New(p.WorkspaceID, f, now, p.Actor)
+	if err := checkCustomerUnique(ctx, tx, cust, "onCreate."); err != nil {
+		return err
+	}
+	if err := tx.CreateCustomer(ctx, cust); err != nil {
+		return err
+	}
+	*out, *result = cust, Created
+	return s.emit(ctx, tx, p.WorkspaceID, "customer.customer_created", p.Actor, now,
+		map[string]any{"customer": customerPayload(cust)})
+}
+
+// joinValidation merges validation errors into one.
+func joinValidation(errs ...error) error {
+	var fields []core.FieldError
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		e, ok := core.AsError(err)
+		if !ok || e.Kind != core.KindValidation {
+			return err
+		}
+		fields = append(fields, e.Fields...)
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return core.Invalid(fields...)
+}
+
+// Customer returns a customer by id, or nil. Needs customer:read.
+func (s *Service) Customer(ctx context.Context, id customer.Identifier) (*customer.Customer, error) {
+	p, err := principal(ctx, "customer:read")
+	if err != nil {
+		return nil, err
+	}
+	var c *customer.Customer
+	err = s.store.View(ctx, func(tx store.Tx) (err error) {
+		c, err = optional(findCustomer(ctx, tx, p.WorkspaceID, id))
+		return err
+	})
+	return c, err
+}
+
+// CustomersByIDs loads customers for batched field resolution. Needs customer:read.
+func (s *Service) CustomersByIDs(ctx context.Context, ids []string) (map[string]customer.Customer, error) {
+	p, err := principal(ctx, "customer:read")
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]customer.Customer, len(ids))
+	err = s.store.View(ctx, func(tx store.Tx) error {
+		cs, err := tx.GetCustomers(ctx, p.WorkspaceID, ids)
+		for _, c := range cs {
+			out[c.ID] = c
+		}
+		return err
+	})
+	return out, err
+}
+
+// Customers lists customers. Needs customer:read.
+func (s *Service) Customers(ctx context.Context, f customer.Filter, sort customer.Sort, args core.PageArgs) (core.Connection[customer.Customer], error) {
+	p, err := principal(ctx, "customer:read")
+	if err != nil {
+		return core.Connection[customer.Customer]{}, err
+	}
+	page, err := args.Resolve(2)
+	if err != nil {
+		return core.Connection[customer.Customer]{}, err
+	}
+	var rows []customer.Customer
+	var total int
+	err = s.store.View(ctx, func(tx store.Tx) (err error) {
+		if rows, err = tx.ListCustomers(ctx, p.WorkspaceID, f, sort, page); err != nil {
+			return err
+		}
+		total, err = tx.CountCustomers(ctx, p.WorkspaceID, f)
+		return err
+	})
+	if err != nil {
+		return core.Connection[customer.Customer]{}, err
+	}
+	conn := core.NewConnection(page, rows, customer.CursorOf)
+	conn.TotalCount = total
+	return conn, nil
+}
+
+// DeleteCustomer deletes a customer and their threads. Needs customer:delete.
+func (s *Service) DeleteCustomer(ctx context.Context, id string) error {
+	p, err := principal(ctx, "customer:delete")
+	if err != nil {
+		return err
+	}
+	return s.store.Update(ctx, func(tx store.Tx) error {
+		c, err := tx.GetCustomer(ctx, p.WorkspaceID, id)
+		if err != nil {
+			return notFoundAs(err, "customerId", "Customer")
+		}
+		if err := tx.DeleteCustomer(ctx, p.WorkspaceID, id); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.WorkspaceID, "customer.customer_deleted", p.Actor, s.clock.Now(),
+			map[string]any{"previousCustomer": customerPayload(c)})
+	})
+}
+
+// customerPayload is a customer as webhook payloads show it.
+func customerPayload(c customer.Customer) map[string]any {
+	return map[string]any{
+		"id": c.ID, "fullName": c.FullName, "shortName": c.ShortName, "externalId": c.ExternalID,
+		"email":     map[string]any{"email": c.Email, "isVerified": c.EmailVerified, "verifiedAt": isoPtr(c.EmailVerifiedAt)},
+		"createdAt": c.CreatedAt.ISO8601(), "createdBy": actorPayload(c.CreatedBy),
+		"updatedAt": c.UpdatedAt.ISO8601(), "updatedBy": actorPayload(c.UpdatedBy),
+		"markedAsSpamAt": isoPtr(c.MarkedAsSpamAt),
+	}
+}
+
+func isoPtr(t *core.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.ISO8601()
+}
+
+// actorPayload is an actor as webhook payloads show it.
+func actorPayload(a core.Actor) map[string]any {
+	switch a.Type {
+	case core.ActorUser:
+		return map[string]any{"actorType": "user", "userId": a.ID}
+	case core.ActorMachineUser:
+		return map[string]any{"actorType": "machineUser", "machineUserId": a.ID}
+	case core.ActorCustomer:
+		return map[string]any{"actorType": "customer", "customerId": a.ID}
+	}
+	return map[string]any{"actorType": "system", "system": a.ID}
+}

@@ -1,0 +1,140 @@
+package service
+
+import (
+	"context"
+
+	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/label"
+	"github.com/threadline/threadline/internal/store"
+)
+
+// CreateLabelType creates a label type. Needs labelType:create.
+func (s *Service) CreateLabelType(ctx context.Context, in label.CreateInput) (label.Type, error) {
+	p, err := principal(ctx, "labelType:create")
+	if err != nil {
+		return label.Type{}, err
+	}
+	now := s.clock.Now()
+	t, err := label.NewType(p.WorkspaceID, in, now, p.Actor)
+	if err != nil {
+		return label.Type{}, err
+	}
+	err = s.store.Update(ctx, func(tx store.Tx) error {
+		if t.ParentID != nil {
+			if _, err := tx.GetLabelType(ctx, p.WorkspaceID, *t.ParentID); err != nil {
+				return notFoundAs(err, "parentLabelTypeId", "Label type")
+			}
+		}
+		if err := tx.CreateLabelType(ctx, t); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.WorkspaceID, "labelType.label_type_created", p.Actor, now, labelTypePayload(t))
+	})
+	return t, err
+}
+
+// SetLabelTypeArchived archives or unarchives a label type; doing what is
+// already done succeeds and changes nothing. Needs labelType:edit.
+func (s *Service) SetLabelTypeArchived(ctx context.Context, id string, archived bool) (label.Type, error) {
+	p, err := principal(ctx, "labelType:edit")
+	if err != nil {
+		return label.Type{}, err
+	}
+	var t label.Type
+	err = s.store.Update(ctx, func(tx store.Tx) error {
+		now := s.clock.Now()
+		if t, err = tx.GetLabelType(ctx, p.WorkspaceID, id); err != nil {
+			return notFoundAs(err, "labelTypeId", "Label type")
+		}
+		if t.IsArchived() == archived {
+			return nil
+		}
+		var at *core.Time
+		var by *core.Actor
+		typ := "labelType.label_type_unarchived"
+		if archived {
+			at, by, typ = &now, &p.Actor, "labelType.label_type_archived"
+		}
+		if err := tx.SetLabelTypeArchived(ctx, p.WorkspaceID, id, at, by, now, p.Actor); err != nil {
+			return err
+		}
+		t.ArchivedAt, t.ArchivedBy, t.UpdatedAt, t.UpdatedBy = at, by, now, p.Actor
+		return s.emit(ctx, tx, p.WorkspaceID, typ, p.Actor, now, labelTypePayload(t))
+	})
+	return t, err
+}
+
+// LabelType returns a label type, or nil. Needs labelType:read.
+func (s *Service) LabelType(ctx context.Context, id string) (*label.Type, error) {
+	p, err := principal(ctx, "labelType:read")
+	if err != nil {
+		return nil, err
+	}
+	var t *label.Type
+	err = s.store.View(ctx, func(tx store.Tx) (err error) {
+		t, err = optional(tx.GetLabelType(ctx, p.WorkspaceID, id))
+		return err
+	})
+	return t, err
+}
+
+// LabelTypesByIDs loads label types for batched resolution. Needs labelType:read.
+func (s *Service) LabelTypesByIDs(ctx context.Context, ids []string) (map[string]label.Type, error) {
+	p, err := principal(ctx, "labelType:read")
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]label.Type, len(ids))
+	err = s.store.View(ctx, func(tx store.Tx) error {
+		ts, err := tx.GetLabelTypes(ctx, p.WorkspaceID, ids)
+		for _, t := range ts {
+			out[t.ID] = t
+		}
+		return err
+	})
+	return out, err
+}
+
+// LabelTypes lists label types, active and archived unless archived is
+// set. Needs labelType:read.
+func (s *Service) LabelTypes(ctx context.Context, archived *bool, args core.PageArgs) (core.Connection[label.Type], error) {
+	p, err := principal(ctx, "labelType:read")
+	if err != nil {
+		return core.Connection[label.Type]{}, err
+	}
+	page, err := args.Resolve(1)
+	if err != nil {
+		return core.Connection[label.Type]{}, err
+	}
+	var rows []label.Type
+	err = s.store.View(ctx, func(tx store.Tx) (err error) {
+		rows, err = tx.ListLabelTypes(ctx, p.WorkspaceID, archived, page)
+		return err
+	})
+	if err != nil {
+		return core.Connection[label.Type]{}, err
+	}
+	return core.NewConnection(page, rows, label.CursorOf), nil
+}
+
+// LabelsOfThreads loads the labels of threads, grouped by thread. Needs label:read.
+func (s *Service) LabelsOfThreads(ctx context.Context, threadIDs []string) (map[string][]label.Label, error) {
+	p, err := principal(ctx, "label:read")
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]label.Label, len(threadIDs))
+	err = s.store.View(ctx, func(tx store.Tx) error {
+		ls, err := tx.LabelsOfThreads(ctx, p.WorkspaceID, threadIDs)
+		for _, l := range ls {
+			out[l.ThreadID] = append(out[l.ThreadID], l)
+		}
+		return err
+	})
+	return out, err
+}
+
+func labelTypePayload(t label.Type) map[string]any {
+	return map[string]any{"id": t.ID, "name": t.Name, "icon": t.Icon, "isArchived": t.IsArchived(),
+		"archivedAt": isoPtr(t.ArchivedAt), "createdAt": t.CreatedAt.ISO8601(), "updatedAt": t.UpdatedAt.ISO8601()}
+}

@@ -1,0 +1,383 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/threadline/threadline/internal/auth"
+	"github.com/threadline/threadline/internal/component"
+	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/field"
+	"github.com/threadline/threadline/internal/label"
+	"github.com/threadline/threadline/internal/store"
+	"github.com/threadline/threadline/internal/thread"
+	"github.com/threadline/threadline/internal/timeline"
+)
+
+// AssigneeInput names a user or a machine user (exactly one).
+type AssigneeInput struct {
+	UserID        *string
+	MachineUserID *string
+}
+
+// CreateThreadInput is createThread's input.
+type CreateThreadInput struct {
+	Title            *string
+	Description      *string
+	Customer         customer.Identifier
+	Components       []component.Component
+	HasComponents    bool // components was sent (an empty list is an error)
+	LabelTypeIDs     []string
+	ThreadFields     []field.ValueInput
+	ExternalID       *string
+	Priority         *int
+	AssignedTo       *AssigneeInput
+	HasTenant        bool // tenantIdentifier was sent
+	Channel          *thread.Channel
+	HasChannelDetail bool
+	AttachmentIDs    []string
+}
+
+// CreatedThread is what CreateThread made, for the response.
+type CreatedThread struct {
+	Thread thread.Thread
+}
+
+// validateCreateThread checks everything that needs no database.
+func validateCreateThread(in *CreateThreadInput) error {
+	var c core.Collector
+	if err := in.Customer.Validate("customerIdentifier"); err != nil {
+		c.Invalid("customerIdentifier", "Exactly one of customerId, emailAddress or externalId must be set")
+	}
+	title := thread.CleanTitle(&c, "title", in.Title)
+	in.Title = &title
+	if in.Description != nil {
+		d := strings.TrimSpace(*in.Description)
+		if len([]rune(d)) > 10000 {
+			c.Invalid("description", "String must contain at most 10000 character(s)")
+		}
+		in.Description = &d
+		if d == "" {
+			in.Description = nil
+		}
+	}
+	if in.HasComponents {
+		if err := component.Validate("components", in.Components); err != nil {
+			e, _ := core.AsError(err)
+			for _, f := range e.Fields {
+				c.Add(f.Field, f.Message, f.Type)
+			}
+		}
+		in.Components = component.Normalize(in.Components)
+	}
+	if in.Priority != nil && !thread.ValidPriority(*in.Priority) {
+		c.Invalid("priority", "Priority must be 0 (urgent), 1 (high), 2 (normal) or 3 (low)")
+	}
+	if in.ExternalID != nil {
+		v := strings.TrimSpace(*in.ExternalID)
+		if v == "" || len(v) > 500 {
+			c.Invalid("externalId", "Must be 1 to 500 characters")
+		}
+		in.ExternalID = &v
+	}
+	if a := in.AssignedTo; a != nil && (a.UserID == nil) == (a.MachineUserID == nil) {
+		c.Invalid("assignedTo", "Exactly one of userId or machineUserId must be set")
+	}
+	if in.Channel != nil {
+		switch *in.Channel {
+		case thread.ChannelAPI, thread.ChannelEmail, thread.ChannelChat:
+		case thread.ChannelSlack, thread.ChannelMSTeams, thread.ChannelDiscord:
+			c.Invalid("channel", fmt.Sprintf("Channel %s needs a connected %s integration, which this workspace does not have", *in.Channel, *in.Channel))
+		default:
+			c.Invalid("channel", "Threads cannot be created on channel "+string(*in.Channel))
+		}
+	}
+	for i := range in.AttachmentIDs {
+		c.Add(fmt.Sprintf("attachmentIds.%d", i), "Attachment not found", core.FieldNotFound)
+	}
+	for i, f := range in.ThreadFields {
+		if strings.TrimSpace(f.Key) == "" {
+			c.Required(fmt.Sprintf("threadFields.%d.key", i))
+		}
+	}
+	return c.Err()
+}
+
+// CreateThread creates a thread: the thread, its labels, field values,
+// first timeline entry and thread.thread_created event in one transaction.
+// Needs thread:create and thread:read.
+func (s *Service) CreateThread(ctx context.Context, in CreateThreadInput) (thread.Thread, error) {
+	p, err := principal(ctx, "thread:create", "thread:read")
+	if err != nil {
+		return thread.Thread{}, err
+	}
+	if err := validateCreateThread(&in); err != nil {
+		return thread.Thread{}, err
+	}
+	var out thread.Thread
+	err = s.store.Update(ctx, func(tx store.Tx) error {
+		th, err := s.createThread(ctx, tx, p, in)
+		out = th
+		return err
+	})
+	if errors.Is(err, core.ErrDuplicate) {
+		err = core.InvalidField("externalId", "A thread with this external id already exists for this customer.")
+	}
+	return out, err
+}
+
+func (s *Service) createThread(ctx context.Context, tx store.Tx, p *auth.Principal, in CreateThreadInput) (thread.Thread, error) {
+	now := s.clock.Now()
+	var c core.Collector
+	cust, err := findCustomer(ctx, tx, p.WorkspaceID, in.Customer)
+	if errors.Is(err, core.ErrNotFound) {
+		c.Add(in.Customer.Field("customerIdentifier"), "Customer not found", core.FieldNotFound)
+	} else if err != nil {
+		return thread.Thread{}, err
+	}
+	labelTypes, err := s.checkLabelTypes(ctx, tx, p.WorkspaceID, in.LabelTypeIDs, &c)
+	if err != nil {
+		return thread.Thread{}, err
+	}
+	if err := s.checkThreadFields(ctx, tx, p.WorkspaceID, in.ThreadFields, in.LabelTypeIDs, &c); err != nil {
+		return thread.Thread{}, err
+	}
+	assignee, err := checkAssignee(ctx, tx, p.WorkspaceID, in.AssignedTo, &c)
+	if err != nil {
+		return thread.Thread{}, err
+	}
+	if in.HasTenant {
+		c.Add("tenantIdentifier", "Tenant not found", core.FieldNotFound)
+	}
+	if in.ExternalID != nil && cust.ID != "" {
+		if _, err := tx.GetThreadByExternalID(ctx, p.WorkspaceID, cust.ID, *in.ExternalID); err == nil {
+			c.Invalid("externalId", "A thread with this external id already exists for this customer.")
+		} else if !errors.Is(err, core.ErrNotFound) {
+			return thread.Thread{}, err
+		}
+	}
+	if err := c.Err(); err != nil {
+		if e, _ := core.AsError(err); len(e.Fields) == 1 && e.Fields[0].Type == core.FieldNotFound {
+			e.Code, e.Message = core.CodeNotFound, e.Fields[0].Message
+		}
+		return thread.Thread{}, err
+	}
+
+	ref, err := tx.NextCounter(ctx, p.WorkspaceID, "thread_ref")
+	if err != nil {
+		return thread.Thread{}, err
+	}
+	th := thread.Thread{ID: core.NewID(core.PrefixThread), WorkspaceID: p.WorkspaceID, Ref: ref,
+		ExternalID: in.ExternalID, CustomerID: cust.ID, Description: in.Description, Priority: thread.DefaultPriority,
+		Status: thread.StatusTodo, StatusDetail: thread.DetailCreated, StatusChangedAt: now, StatusChangedBy: p.Actor,
+		Channel: thread.ChannelAPI, CreatedAt: now, CreatedBy: p.Actor, UpdatedAt: now, UpdatedBy: p.Actor}
+	if in.Priority != nil {
+		th.Priority = *in.Priority
+	}
+	if in.Channel != nil {
+		th.Channel = *in.Channel
+	}
+	preview := ""
+	if in.Description != nil {
+		preview = thread.Truncate(*in.Description, thread.MaxPreviewLength)
+	} else {
+		preview = component.PreviewText(in.Components, thread.MaxPreviewLength)
+	}
+	if preview != "" {
+		th.PreviewText = &preview
+	}
+	th.Title = *in.Title
+	if th.Title == "" {
+		desc := ""
+		if in.Description != nil {
+			desc = *in.Description
+		}
+		th.Title = thread.DeriveTitle(desc, preview, cust.FullName)
+	}
+	if assignee != nil {
+		th.Assignee, th.AssignedAt = assignee, &now
+	}
+	if err := tx.CreateThread(ctx, th); err != nil {
+		return thread.Thread{}, err
+	}
+	var labels []label.Label
+	for _, lt := range labelTypes {
+		l := label.Label{ID: core.NewID(core.PrefixLabel), WorkspaceID: p.WorkspaceID, ThreadID: th.ID, TypeID: lt.ID,
+			CreatedAt: now, CreatedBy: p.Actor, UpdatedAt: now, UpdatedBy: p.Actor}
+		if err := tx.CreateLabel(ctx, l); err != nil {
+			return thread.Thread{}, err
+		}
+		labels = append(labels, l)
+	}
+	var values []field.Value
+	for _, f := range in.ThreadFields {
+		v := field.NewValue(p.WorkspaceID, th.ID, f, now, p.Actor)
+		if err := tx.CreateFieldValue(ctx, v); err != nil {
+			return thread.Thread{}, err
+		}
+		values = append(values, v)
+	}
+	payload, err := component.Marshal(in.Components)
+	if err != nil {
+		return thread.Thread{}, err
+	}
+	if err := tx.CreateTimelineEntry(ctx, timeline.Entry{ID: core.NewID(core.PrefixTimeline), WorkspaceID: p.WorkspaceID,
+		ThreadID: th.ID, CustomerID: cust.ID, Kind: timeline.KindThreadCreated, Payload: payload, Actor: p.Actor, CreatedAt: now}); err != nil {
+		return thread.Thread{}, err
+	}
+	return th, s.emit(ctx, tx, p.WorkspaceID, "thread.thread_created", p.Actor, now,
+		map[string]any{"thread": threadPayload(th, cust, labelTypes, labels, values)})
+}
+
+// checkLabelTypes resolves label type ids for a new thread: each must exist
+// and not be archived. Duplicates are applied once.
+func (s *Service) checkLabelTypes(ctx context.Context, tx store.Tx, ws string, ids []string, c *core.Collector) ([]label.Type, error) {
+	found, err := tx.GetLabelTypes(ctx, ws, dedupe(ids))
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]label.Type{}
+	for _, t := range found {
+		byID[t.ID] = t
+	}
+	var out []label.Type
+	seen := map[string]bool{}
+	for i, id := range ids {
+		t, ok := byID[id]
+		switch {
+		case !ok:
+			c.Add(fmt.Sprintf("labelTypeIds.%d", i), "Label type not found", core.FieldNotFound)
+		case t.IsArchived():
+			c.Invalid(fmt.Sprintf("labelTypeIds.%d", i), "Label type "+t.Name+" is archived and cannot be applied")
+		case !seen[id]:
+			seen[id] = true
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// checkThreadFields validates values against the workspace's schemas and
+// reports required fields that are missing.
+func (s *Service) checkThreadFields(ctx context.Context, tx store.Tx, ws string, vs []field.ValueInput, labelTypeIDs []string, c *core.Collector) error {
+	schemas, err := tx.ListFieldSchemas(ctx, ws)
+	if err != nil {
+		return err
+	}
+	byKey := map[string]*field.Schema{}
+	for i := range schemas {
+		byKey[schemas[i].Key] = &schemas[i]
+	}
+	given := map[string]field.ValueInput{}
+	for i, v := range vs {
+		path := fmt.Sprintf("threadFields.%d", i)
+		if _, dup := given[v.Key]; dup {
+			c.Invalid(path+".key", fmt.Sprintf("Thread field %q is given twice", v.Key))
+			continue
+		}
+		given[v.Key] = v
+		field.CheckValue(c, path, byKey[v.Key], v)
+	}
+	for _, key := range field.MissingRequired(schemas, given, labelTypeIDs) {
+		c.Add("threadFields", fmt.Sprintf("Required thread field %q is missing", key), core.FieldRequired)
+	}
+	return nil
+}
+
+// checkAssignee checks that the assignee exists in the workspace.
+func checkAssignee(ctx context.Context, tx store.Tx, ws string, a *AssigneeInput, c *core.Collector) (*core.Actor, error) {
+	switch {
+	case a == nil:
+		return nil, nil
+	case a.UserID != nil:
+		u, err := tx.GetUser(ctx, ws, *a.UserID)
+		if errors.Is(err, core.ErrNotFound) || (err == nil && u.DeletedAt != nil) {
+			c.Add("assignedTo.userId", "User not found", core.FieldNotFound)
+			return nil, nil
+		}
+		return &core.Actor{Type: core.ActorUser, ID: *a.UserID}, err
+	default:
+		m, err := tx.GetMachineUser(ctx, ws, *a.MachineUserID)
+		if errors.Is(err, core.ErrNotFound) || (err == nil && m.DeletedAt != nil) {
+			c.Add("assignedTo.machineUserId", "Machine user not found", core.FieldNotFound)
+			return nil, nil
+		}
+		return &core.Actor{Type: core.ActorMachineUser, ID: *a.MachineUserID}, err
+	}
+}
+
+// ThreadLookup names one thread: by id, by ref, or by customer + external id.
+type ThreadLookup struct {
+	ID         string
+	Ref        string
+	CustomerID string
+	ExternalID string
+}
+
+// Thread returns a thread, or nil. Needs thread:read.
+func (s *Service) Thread(ctx context.Context, l ThreadLookup) (*thread.Thread, error) {
+	p, err := principal(ctx, "thread:read")
+	if err != nil {
+		return nil, err
+	}
+	var th *thread.Thread
+	err = s.store.View(ctx, func(tx store.Tx) (err error) {
+		switch {
+		case l.ID != "":
+			th, err = optional(tx.GetThread(ctx, p.WorkspaceID, l.ID))
+		case l.Ref != "":
+			n, ok := thread.ParseRef(l.Ref)
+			if !ok {
+				return nil
+			}
+			th, err = optional(tx.GetThreadByRef(ctx, p.WorkspaceID, n))
+		default:
+			th, err = optional(tx.GetThreadByExternalID(ctx, p.WorkspaceID, l.CustomerID, l.ExternalID))
+		}
+		return err
+	})
+	return th, err
+}
+
+// Timeline returns a thread's timeline entries. Needs thread:read and timeline:read.
+func (s *Service) Timeline(ctx context.Context, threadID string) ([]timeline.Entry, error) {
+	p, err := principal(ctx, "thread:read", "timeline:read")
+	if err != nil {
+		return nil, err
+	}
+	var out []timeline.Entry
+	err = s.store.View(ctx, func(tx store.Tx) (err error) {
+		out, err = tx.TimelineOfThread(ctx, p.WorkspaceID, threadID)
+		return err
+	})
+	return out, err
+}
+
+func threadPayload(th thread.Thread, c customer.Customer, types []label.Type, labels []label.Label, values []field.Value) map[string]any {
+	ls := make([]map[string]any, len(labels))
+	for i, l := range labels {
+		ls[i] = map[string]any{"id": l.ID, "labelType": labelTypePayload(types[i]), "createdAt": l.CreatedAt.ISO8601(),
+			"createdBy": actorPayload(l.CreatedBy), "updatedAt": l.UpdatedAt.ISO8601(), "updatedBy": actorPayload(l.UpdatedBy)}
+	}
+	fs := make([]map[string]any, len(values))
+	for i, v := range values {
+		fs[i] = map[string]any{"id": v.ID, "key": v.Key, "type": v.Type, "threadId": v.ThreadID, "stringValue": v.String,
+			"booleanValue": v.Bool, "numberValue": v.Number, "dateValue": v.Date, "isAiGenerated": v.IsAIGenerated}
+	}
+	var assignee any
+	if th.Assignee != nil {
+		assignee = actorPayload(*th.Assignee)
+	}
+	return map[string]any{
+		"id": th.ID, "ref": th.RefString(), "externalId": th.ExternalID, "customer": customerPayload(c),
+		"title": th.Title, "description": th.Description, "previewText": th.PreviewText, "priority": th.Priority,
+		"status": th.Status, "statusDetail": map[string]any{"type": th.StatusDetail, "statusChangedAt": th.StatusChangedAt.ISO8601()},
+		"statusChangedAt": th.StatusChangedAt.ISO8601(), "channel": th.Channel, "labels": ls, "threadFields": fs,
+		"assignee": assignee, "assignedAt": isoPtr(th.AssignedAt),
+		"createdAt": th.CreatedAt.ISO8601(), "createdBy": actorPayload(th.CreatedBy),
+		"updatedAt": th.UpdatedAt.ISO8601(), "updatedBy": actorPayload(th.UpdatedBy),
+	}
+}

@@ -1,0 +1,138 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/customer"
+)
+
+const customerCols = `id, workspace_id, full_name, short_name, external_id, email, email_verified, email_verified_at,
+	marked_as_spam_at, created_at, created_by, updated_at, updated_by`
+
+func scanCustomer(s scanner) (customer.Customer, error) {
+	var c customer.Customer
+	var short, ext sql.NullString
+	var verAt, spamAt sql.NullInt64
+	var cAt, uAt int64
+	var cBy, uBy string
+	err := s.Scan(&c.ID, &c.WorkspaceID, &c.FullName, &short, &ext, &c.Email, &c.EmailVerified, &verAt,
+		&spamAt, &cAt, &cBy, &uAt, &uBy)
+	c.ShortName, c.ExternalID, c.EmailVerifiedAt, c.MarkedAsSpamAt = strPtr(short), strPtr(ext), timePtr(verAt), timePtr(spamAt)
+	c.CreatedAt, c.CreatedBy, c.UpdatedAt, c.UpdatedBy = core.FromMillis(cAt), core.ParseActor(cBy), core.FromMillis(uAt), core.ParseActor(uBy)
+	return c, err
+}
+
+func customerArgs(c customer.Customer) []any {
+	return []any{c.ID, c.WorkspaceID, c.FullName, nullStr(c.ShortName), nullStr(c.ExternalID), c.Email, c.EmailVerified,
+		nullTime(c.EmailVerifiedAt), nullTime(c.MarkedAsSpamAt), c.CreatedAt.Millis(), c.CreatedBy.String(),
+		c.UpdatedAt.Millis(), c.UpdatedBy.String()}
+}
+
+// CreateCustomer inserts c.
+func (t *Tx) CreateCustomer(ctx context.Context, c customer.Customer) error {
+	_, err := t.exec(ctx, `INSERT INTO customers (`+customerCols+`) VALUES (`+placeholders(13)+`)`, customerArgs(c)...)
+	return err
+}
+
+// UpdateCustomer overwrites the mutable columns of c.
+func (t *Tx) UpdateCustomer(ctx context.Context, c customer.Customer) error {
+	return expectOne(t.exec(ctx, `UPDATE customers SET full_name = ?, short_name = ?, external_id = ?, email = ?,
+		email_verified = ?, email_verified_at = ?, marked_as_spam_at = ?, updated_at = ?, updated_by = ?
+		WHERE workspace_id = ? AND id = ?`, c.FullName, nullStr(c.ShortName), nullStr(c.ExternalID), c.Email,
+		c.EmailVerified, nullTime(c.EmailVerifiedAt), nullTime(c.MarkedAsSpamAt), c.UpdatedAt.Millis(), c.UpdatedBy.String(),
+		c.WorkspaceID, c.ID))
+}
+
+func (t *Tx) oneCustomer(ctx context.Context, cond string, args ...any) (customer.Customer, error) {
+	c, err := scanCustomer(t.row(ctx, `SELECT `+customerCols+` FROM customers WHERE `+cond, args...))
+	return c, t.wrap(err)
+}
+
+// GetCustomer reads a customer by id.
+func (t *Tx) GetCustomer(ctx context.Context, workspaceID, id string) (customer.Customer, error) {
+	return t.oneCustomer(ctx, `workspace_id = ? AND id = ?`, workspaceID, id)
+}
+
+// GetCustomerByEmail reads a customer by normalised email.
+func (t *Tx) GetCustomerByEmail(ctx context.Context, workspaceID, email string) (customer.Customer, error) {
+	return t.oneCustomer(ctx, `workspace_id = ? AND email = ?`, workspaceID, email)
+}
+
+// GetCustomerByExternalID reads a customer by external id.
+func (t *Tx) GetCustomerByExternalID(ctx context.Context, workspaceID, externalID string) (customer.Customer, error) {
+	return t.oneCustomer(ctx, `workspace_id = ? AND external_id = ?`, workspaceID, externalID)
+}
+
+// GetCustomers reads the customers of ids that exist, in no order.
+func (t *Tx) GetCustomers(ctx context.Context, workspaceID string, ids []string) ([]customer.Customer, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	in, args := inList("id", ids)
+	return t.customers(ctx, `SELECT `+customerCols+` FROM customers WHERE workspace_id = ? AND `+in,
+		append([]any{workspaceID}, args...)...)
+}
+
+func (t *Tx) customers(ctx context.Context, q string, args ...any) ([]customer.Customer, error) {
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []customer.Customer
+	for rows.Next() {
+		c, err := scanCustomer(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func customerFilter(workspaceID string, f customer.Filter) ([]string, []any) {
+	conds := []string{"workspace_id = ?"}
+	args := []any{workspaceID}
+	if f.MatchNothing {
+		conds = append(conds, "1 = 0")
+	}
+	if f.IsMarkedAsSpam != nil {
+		if *f.IsMarkedAsSpam {
+			conds = append(conds, "marked_as_spam_at IS NOT NULL")
+		} else {
+			conds = append(conds, "marked_as_spam_at IS NULL")
+		}
+	}
+	if f.UpdatedAfter != nil {
+		conds, args = append(conds, "updated_at >= ?"), append(args, f.UpdatedAfter.Millis())
+	}
+	if f.UpdatedBefore != nil {
+		conds, args = append(conds, "updated_at < ?"), append(args, f.UpdatedBefore.Millis())
+	}
+	return conds, args
+}
+
+// ListCustomers reads one page of customers by full name, then id.
+func (t *Tx) ListCustomers(ctx context.Context, workspaceID string, f customer.Filter, s customer.Sort, p core.Page) ([]customer.Customer, error) {
+	conds, args := customerFilter(workspaceID, f)
+	cond, kargs, tail, err := keyset([]string{"full_name", "id"}, s.Descending, p, stringCursor)
+	if err != nil {
+		return nil, err
+	}
+	return t.customers(ctx, `SELECT `+customerCols+` FROM customers`+where(append(conds, cond)...)+tail, append(args, kargs...)...)
+}
+
+// CountCustomers counts the customers a filter matches.
+func (t *Tx) CountCustomers(ctx context.Context, workspaceID string, f customer.Filter) (int, error) {
+	conds, args := customerFilter(workspaceID, f)
+	var n int
+	err := t.row(ctx, `SELECT COUNT(*) FROM customers`+where(conds...), args...).Scan(&n)
+	return n, t.wrap(err)
+}
+
+// DeleteCustomer deletes a customer; its threads go with it (ON DELETE CASCADE).
+func (t *Tx) DeleteCustomer(ctx context.Context, workspaceID, id string) error {
+	return expectOne(t.exec(ctx, `DELETE FROM customers WHERE workspace_id = ? AND id = ?`, workspaceID, id))
+}
