@@ -36,6 +36,7 @@ func commands() []command {
 		{"apikey", "create, list or revoke API keys", runAPIKey},
 		{"user", "create users (support agents)", runUser},
 		{"workspace", "create workspaces", runWorkspace},
+		{"field-schema", "create, list or delete thread field schemas", runFieldSchema},
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"version", "print the version", runVersion},
 	}

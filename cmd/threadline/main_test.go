@@ -112,3 +112,31 @@ func TestCLIErrors(t *testing.T) {
 		t.Errorf("version: %q %v", out, err)
 	}
 }
+
+func TestCLIFieldSchema(t *testing.T) {
+	db := "sqlite://" + filepath.Join(t.TempDir(), "cli.db")
+	out, err := runCLI(t, "field-schema", "create", "--database", db, "--key", "product_area", "--label", "Product area",
+		"--type", "enum", "--enum-values", "billing, login ,api", "--required")
+	if err != nil || !regexp.MustCompile(`^tfs_[0-9A-Z]{26}$`).MatchString(strings.TrimSpace(out)) {
+		t.Fatalf("field-schema create: %q %v", out, err)
+	}
+	if _, err := runCLI(t, "field-schema", "create", "--database", db, "--key", "product_area", "--label", "Again", "--type", "STRING"); err == nil ||
+		!strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("duplicate key: %v", err)
+	}
+	if _, err := runCLI(t, "field-schema", "create", "--database", db, "--key", "e", "--label", "E", "--type", "ENUM"); err == nil ||
+		!strings.Contains(err.Error(), "--enum-values") {
+		t.Fatalf("enum without values: %v", err)
+	}
+	out, err = runCLI(t, "field-schema", "list", "--database", db)
+	if err != nil || !strings.Contains(out, "product_area") || !strings.Contains(out, "billing,login,api") || !strings.Contains(out, "true") {
+		t.Fatalf("list: %q %v", out, err)
+	}
+	id := regexp.MustCompile(`tfs_[0-9A-Z]{26}`).FindString(out)
+	if out, err := runCLI(t, "field-schema", "delete", "--database", db, id); err != nil || !strings.Contains(out, "deleted") {
+		t.Fatalf("delete: %q %v", out, err)
+	}
+	if out, _ := runCLI(t, "field-schema", "list", "--database", db); strings.Contains(out, "product_area") {
+		t.Fatalf("deleted schema still listed: %q", out)
+	}
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/threadline/threadline/internal/config"
+	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/field"
+)
+
+func runFieldSchema(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "Usage: threadline field-schema create|list|delete [flags]")
+		return errUsage
+	}
+	switch args[0] {
+	case "create":
+		return fieldSchemaCreate(ctx, args[1:], stdout, stderr)
+	case "list":
+		return fieldSchemaList(ctx, args[1:], stdout, stderr)
+	case "delete":
+		return fieldSchemaDelete(ctx, args[1:], stdout, stderr)
+	}
+	return fmt.Errorf("%w: unknown field-schema command %q", errUsage, args[0])
+}
+
+func fieldSchemaCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var a adminFlags
+	var in field.SchemaInput
+	var typ, enums string
+	fs := newFlagSet("field-schema create", "field-schema create [--workspace ID] --key K --label L --type TYPE [--enum-values A,B] [--required]", stderr)
+	a.register(fs, true)
+	fs.StringVar(&in.Key, "key", "", "the field's key (letters, digits, _ and -), unique in the workspace")
+	fs.StringVar(&in.Label, "label", "", "the field's label as agents see it")
+	fs.StringVar(&in.Description, "description", "", "what the field is for")
+	fs.StringVar(&typ, "type", "", "STRING, BOOL, ENUM, NUMBER, CURRENCY or DATE")
+	fs.StringVar(&enums, "enum-values", "", "comma-separated values of an ENUM field")
+	fs.BoolVar(&in.IsRequired, "required", false, "threads must have a value for this field")
+	fs.IntVar(&in.Order, "order", 0, "position among the workspace's fields")
+	if err := config.Parse(fs, args); err != nil {
+		return err
+	}
+	if err := requireFlags(fs, "key", "label", "type"); err != nil {
+		return err
+	}
+	in.Type = field.Type(strings.ToUpper(typ))
+	for _, v := range strings.Split(enums, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			in.EnumValues = append(in.EnumValues, v)
+		}
+	}
+	svc, sctx, closeFn, err := a.open(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	s, err := svc.CreateThreadFieldSchema(sctx, in)
+	if err != nil {
+		return describe(flagNames(err))
+	}
+	_, err = fmt.Fprintln(stdout, s.ID)
+	return err
+}
+
+// flagNames renames API input paths to the CLI's flag names.
+func flagNames(err error) error {
+	e, ok := core.AsError(err)
+	if !ok {
+		return err
+	}
+	out := *e
+	out.Fields = make([]core.FieldError, len(e.Fields))
+	for i, f := range e.Fields {
+		f.Field = strings.NewReplacer("enumValues", "enum-values", "isRequired", "required").Replace(f.Field)
+		out.Fields[i] = f
+	}
+	return &out
+}
+
+func fieldSchemaList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var a adminFlags
+	fs := newFlagSet("field-schema list", "field-schema list [--workspace ID]", stderr)
+	a.register(fs, true)
+	if err := config.Parse(fs, args); err != nil {
+		return err
+	}
+	svc, sctx, closeFn, err := a.open(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tKEY\tTYPE\tREQUIRED\tORDER\tLABEL\tENUM VALUES")
+	var after *string
+	for {
+		conn, err := svc.ThreadFieldSchemas(sctx, core.PageArgs{First: core.Ptr(core.MaxPageSize), After: after})
+		if err != nil {
+			return describe(err)
+		}
+		for _, e := range conn.Edges {
+			s := e.Node
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%d\t%s\t%s\n", s.ID, s.Key, s.Type, s.IsRequired, s.Order, s.Label, strings.Join(s.EnumValues, ","))
+		}
+		if !conn.PageInfo.HasNextPage {
+			break
+		}
+		after = conn.PageInfo.EndCursor
+	}
+	return tw.Flush()
+}
+
+func fieldSchemaDelete(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var a adminFlags
+	fs := newFlagSet("field-schema delete", "field-schema delete [--workspace ID] ID", stderr)
+	a.register(fs, true)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return fmt.Errorf("%w: give the id (tfs_…) of the schema to delete", errUsage)
+	}
+	id := fs.Arg(0)
+	if err := config.Parse(fs, nil); err != nil {
+		return err
+	}
+	svc, sctx, closeFn, err := a.open(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	if err := svc.DeleteThreadFieldSchema(sctx, id); err != nil {
+		return describe(err)
+	}
+	_, err = fmt.Fprintln(stdout, "deleted", id)
+	return err
+}

@@ -1,0 +1,84 @@
+package server
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/threadline/threadline/internal/auth"
+)
+
+// allBut returns every permission except the given one.
+func allBut(p auth.Permission) []auth.Permission {
+	var out []auth.Permission
+	for _, k := range auth.Known {
+		if k != p {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// TestPermissionMatrix: every operation is refused, in the documented shape,
+// to a key holding every permission but the one it needs.
+func TestPermissionMatrix(t *testing.T) {
+	e := newEnv(t, "sqlite://"+t.TempDir()+"/p.db")
+	f := e.fixture(t)
+	th := e.post(e.key(e.ws, auth.All), createThreadDoc, map[string]any{"input": map[string]any{
+		"customerIdentifier": map[string]any{"customerId": f.customer.ID}, "labelTypeIds": []any{f.labelType.ID},
+		"components": []any{map[string]any{"componentText": map[string]any{"text": "x"}}}}})
+	threadID := path(th.Body, "data", "createThread", "thread", "id").(string)
+	upsert := `mutation { upsertCustomer(input: {identifier: {emailAddress: "z@example.com"}, onCreate: {fullName: "Z", email: {email: "z@example.com", isVerified: false}}, onUpdate: {}}) { customer { id } error { type code message } } }`
+	cases := []struct {
+		perm     auth.Permission
+		mutation string // root field of a mutation, "" for a query
+		doc      string
+	}{
+		{"customer:create", "upsertCustomer", upsert},
+		{"customer:edit", "upsertCustomer", upsert},
+		{"customer:delete", "deleteCustomer", `mutation { deleteCustomer(input: {customerId: "` + f.customer.ID + `"}) { error { type code message } } }`},
+		{"customer:read", "", `{ customer(customerId: "` + f.customer.ID + `") { id } }`},
+		{"customer:read", "", `{ customerByEmail(email: "ann@example.com") { id } }`},
+		{"customer:read", "", `{ customerByExternalId(externalId: "x") { id } }`},
+		{"customer:read", "", `{ customers { totalCount } }`},
+		{"labelType:create", "createLabelType", `mutation { createLabelType(input: {name: "x"}) { error { type code message } } }`},
+		{"labelType:edit", "archiveLabelType", `mutation { archiveLabelType(input: {labelTypeId: "` + f.labelType.ID + `"}) { error { type code message } } }`},
+		{"labelType:edit", "unarchiveLabelType", `mutation { unarchiveLabelType(input: {labelTypeId: "` + f.archived.ID + `"}) { error { type code message } } }`},
+		{"labelType:read", "", `{ labelType(labelTypeId: "` + f.labelType.ID + `") { id } }`},
+		{"labelType:read", "", `{ labelTypes { edges { node { id } } } }`},
+		{"threadFieldSchema:create", "createThreadFieldSchema", `mutation { createThreadFieldSchema(input: {key: "k", label: "K", description: "", enumValues: [], isAiAutoFillEnabled: false, isRequired: false, order: 0, type: STRING}) { error { type code message } } }`},
+		{"threadFieldSchema:edit", "updateThreadFieldSchema", `mutation { updateThreadFieldSchema(input: {threadFieldSchemaId: "tfs_01H14DFQ4PDYBH398J1E99TWSS", label: {value: "x"}}) { error { type code message } } }`},
+		{"threadFieldSchema:edit", "deleteThreadFieldSchema", `mutation { deleteThreadFieldSchema(input: {threadFieldSchemaId: "tfs_01H14DFQ4PDYBH398J1E99TWSS"}) { error { type code message } } }`},
+		{"threadFieldSchema:read", "", `{ threadFieldSchemas { edges { node { id } } } }`},
+		{"threadFieldSchema:read", "", `{ threadFieldSchema(threadFieldSchemaId: "x") { id } }`},
+		{"thread:create", "createThread", `mutation { createThread(input: {customerIdentifier: {customerId: "` + f.customer.ID + `"}}) { error { type code message } } }`},
+		{"thread:read", "createThread", `mutation { createThread(input: {customerIdentifier: {customerId: "` + f.customer.ID + `"}}) { error { type code message } } }`},
+		{"thread:read", "", `{ thread(threadId: "` + threadID + `") { id } }`},
+		{"thread:read", "", `{ threadByRef(ref: "T-1") { id } }`},
+		{"thread:read", "", `{ threadByExternalId(customerId: "` + f.customer.ID + `", externalId: "x") { id } }`},
+		{"label:read", "", `{ thread(threadId: "` + threadID + `") { labels { id } } }`},
+		{"labelType:read", "", `{ thread(threadId: "` + threadID + `") { labels { labelType { name } } } }`},
+		{"customer:read", "", `{ thread(threadId: "` + threadID + `") { customer { fullName } } }`},
+		{"user:read", "", `{ user(userId: "u_01H14DFQ4PDYBH398J1E99TWSS") { id } }`},
+	}
+	want := `Insufficient permissions, missing "`
+	for _, c := range cases {
+		r := e.post(e.key(e.ws, allBut(c.perm)...), c.doc, nil)
+		if c.mutation == "" {
+			er := firstError(t, r)
+			if r.Status != 403 || code(er) != "FORBIDDEN" || er["message"] != want+string(c.perm)+`".` {
+				t.Errorf("%s without %s: %d %s", strings.Fields(c.doc)[1], c.perm, r.Status, r.Raw)
+			}
+			continue
+		}
+		er, _ := path(r.Body, "data", c.mutation, "error").(map[string]any)
+		if r.Status != 200 || er == nil || er["type"] != "FORBIDDEN" || er["code"] != "forbidden" || er["message"] != want+string(c.perm)+`".` {
+			t.Errorf("%s without %s: %d %s", c.mutation, c.perm, r.Status, r.Raw)
+		}
+	}
+	// Selecting only a thread's customer id needs no customer:read (Plain's docs:
+	// createThread needs thread:create and thread:read only).
+	r := e.post(e.key(e.ws, "thread:read"), `{ thread(threadId: "`+threadID+`") { customer { id } threadFields { id } } }`, nil)
+	if r.Status != 200 || path(r.Body, "data", "thread", "customer", "id") != f.customer.ID {
+		t.Errorf("customer id with thread:read only: %s", r.Raw)
+	}
+}
