@@ -246,9 +246,13 @@ func TestCreateThreadInvalidInput(t *testing.T) {
 			vars                     map[string]any
 		}{
 			{"unknown customer id", "not_found", "customerIdentifier.customerId", "NOT_FOUND",
-				base(func(in map[string]any) { in["customerIdentifier"] = map[string]any{"customerId": "c_01H14DFQ4PDYBH398J1E99TWSS"} })},
+				base(func(in map[string]any) {
+					in["customerIdentifier"] = map[string]any{"customerId": "c_01H14DFQ4PDYBH398J1E99TWSS"}
+				})},
 			{"unknown customer email", "not_found", "customerIdentifier.emailAddress", "NOT_FOUND",
-				base(func(in map[string]any) { in["customerIdentifier"] = map[string]any{"emailAddress": "nobody@example.com"} })},
+				base(func(in map[string]any) {
+					in["customerIdentifier"] = map[string]any{"emailAddress": "nobody@example.com"}
+				})},
 			{"unknown customer external id", "not_found", "customerIdentifier.externalId", "NOT_FOUND",
 				base(func(in map[string]any) { in["customerIdentifier"] = map[string]any{"externalId": "nope"} })},
 			{"two identifiers", "input_validation", "customerIdentifier", "VALIDATION",

@@ -23,6 +23,18 @@ export const env = {
   userName: required('THREADLINE_USER_NAME'),
   otherUserId: required('THREADLINE_OTHER_USER_ID'),
   otherUserEmail: required('THREADLINE_OTHER_USER_EMAIL'),
+  // The machine user that owns apiKey: everything done with it is theirs.
+  machineUserId: required('THREADLINE_MACHINE_USER_ID'),
+  // Exactly "thread:create,thread:read", the permissions Plain's docs give
+  // for createThread.
+  apiKeyThreadCreateRead: required('THREADLINE_API_KEY_THREAD_CREATE_READ'),
+  // Every permission getThread's selection needs except customer:read.
+  apiKeyNoCustomerRead: required('THREADLINE_API_KEY_NO_CUSTOMER_READ'),
+  // All-permission keys of workspaces of their own, each used by a single
+  // test file: customer paging (exact totals) and required thread fields
+  // (which would break every other createThread of a shared workspace).
+  pagingApiKey: required('THREADLINE_PAGING_API_KEY'),
+  fieldsApiKey: required('THREADLINE_FIELDS_API_KEY'),
 };
 
 /** A client of the server under test; apiKey defaults to the all-permissions key. */
