@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/threadline/threadline/internal/config"
 	"github.com/threadline/threadline/internal/server"
 	"github.com/threadline/threadline/internal/service"
@@ -88,27 +90,29 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	g.Go(func() error { return a.Svc.RunScheduler(gctx, a.cfg.SchedulerInterval) })
 	a.log.Info("listening", "addr", ln.Addr().String(), "backend", a.Store.Backend())
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	a.log.Info("shutting down", "timeout", a.cfg.ShutdownTimeout)
-	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	g.Go(func() error {
+		<-gctx.Done()
+		a.log.Info("shutting down", "timeout", a.cfg.ShutdownTimeout)
+		sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			return fmt.Errorf("shutdown: %w", err)
+		}
+		return nil
+	})
+	return g.Wait()
 }
 
 // Close closes the store (after Serve returned).

@@ -22,6 +22,7 @@ type Config struct {
 	ShutdownTimeout   time.Duration
 	SQLiteSynchronous string
 	PostgresMaxConns  int
+	SchedulerInterval time.Duration
 }
 
 // Defaults returns the configuration of a server started with no flags.
@@ -34,6 +35,7 @@ func Defaults() Config {
 		ShutdownTimeout:   10 * time.Second,
 		SQLiteSynchronous: "FULL",
 		PostgresMaxConns:  20,
+		SchedulerInterval: time.Second,
 	}
 }
 
@@ -57,6 +59,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	c.LogFlags(fs)
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long in-flight requests get on shutdown (env THREADLINE_SHUTDOWN_TIMEOUT)")
 	fs.StringVar(&c.SQLiteSynchronous, "sqlite-synchronous", c.SQLiteSynchronous, "SQLite PRAGMA synchronous: FULL (durable) or NORMAL (env THREADLINE_SQLITE_SYNCHRONOUS)")
+	fs.DurationVar(&c.SchedulerInterval, "scheduler-interval", c.SchedulerInterval, "how often to look for snoozed threads to wake (env THREADLINE_SCHEDULER_INTERVAL)")
 	fs.IntVar(&c.PostgresMaxConns, "postgres-max-conns", c.PostgresMaxConns, "PostgreSQL connection pool size (env THREADLINE_POSTGRES_MAX_CONNS)")
 }
 
@@ -103,6 +106,9 @@ func (c Config) Validate() error {
 	case "text", "json":
 	default:
 		return fmt.Errorf("--log-format must be text or json")
+	}
+	if c.SchedulerInterval <= 0 {
+		return fmt.Errorf("--scheduler-interval must be positive")
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("--shutdown-timeout must be positive")

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/graph/model"
 )
 
@@ -35,6 +36,26 @@ func (r *mutationResolver) DeleteThreadFieldSchema(ctx context.Context, input mo
 		return &model.DeleteThreadFieldSchemaOutput{Error: r.mutationError(ctx, err)}, nil
 	}
 	return &model.DeleteThreadFieldSchemaOutput{}, nil
+}
+
+// UpsertThreadField is the resolver for the upsertThreadField field.
+func (r *mutationResolver) UpsertThreadField(ctx context.Context, input model.UpsertThreadFieldInput) (*model.UpsertThreadFieldOutput, error) {
+	v, result, err := r.Svc.UpsertThreadField(ctx, input.Identifier.ThreadID, field.ValueInput{Key: input.Identifier.Key,
+		Type: field.Type(input.Type), String: input.StringValue, Bool: input.BooleanValue, Number: input.NumberValue, Date: input.DateValue})
+	if err != nil {
+		return &model.UpsertThreadFieldOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	res := model.UpsertResult(result)
+	tf := threadFieldModel(v)
+	return &model.UpsertThreadFieldOutput{ThreadField: &tf, Result: &res}, nil
+}
+
+// DeleteThreadField is the resolver for the deleteThreadField field.
+func (r *mutationResolver) DeleteThreadField(ctx context.Context, input model.DeleteThreadFieldInput) (*model.DeleteThreadFieldOutput, error) {
+	if err := r.Svc.DeleteThreadField(ctx, input.Identifier.ThreadID, input.Identifier.Key); err != nil {
+		return &model.DeleteThreadFieldOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.DeleteThreadFieldOutput{}, nil
 }
 
 // ThreadFieldSchema is the resolver for the threadFieldSchema field.

@@ -59,6 +59,27 @@ func (r *mutationResolver) UnarchiveLabelType(ctx context.Context, input model.U
 	return &model.UnarchiveLabelTypeOutput{LabelType: labelTypeModel(t)}, nil
 }
 
+// AddLabels is the resolver for the addLabels field.
+func (r *mutationResolver) AddLabels(ctx context.Context, input model.AddLabelsInput) (*model.AddLabelsOutput, error) {
+	ls, err := r.Svc.AddLabels(ctx, input.ThreadID, input.LabelTypeIds)
+	if err != nil {
+		return &model.AddLabelsOutput{Labels: []model.Label{}, Error: r.mutationError(ctx, err)}, nil
+	}
+	out := &model.AddLabelsOutput{Labels: make([]model.Label, len(ls))}
+	for i, l := range ls {
+		out.Labels[i] = labelModel(l)
+	}
+	return out, nil
+}
+
+// RemoveLabels is the resolver for the removeLabels field.
+func (r *mutationResolver) RemoveLabels(ctx context.Context, input model.RemoveLabelsInput) (*model.RemoveLabelsOutput, error) {
+	if err := r.Svc.RemoveLabels(ctx, input.LabelIds); err != nil {
+		return &model.RemoveLabelsOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.RemoveLabelsOutput{}, nil
+}
+
 // LabelType is the resolver for the labelType field.
 func (r *queryResolver) LabelType(ctx context.Context, labelTypeID string) (*model.LabelType, error) {
 	t, err := r.Svc.LabelType(ctx, labelTypeID)

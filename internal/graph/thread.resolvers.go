@@ -9,9 +9,11 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/graph/generated"
 	"github.com/threadline/threadline/internal/graph/model"
 	"github.com/threadline/threadline/internal/service"
+	"github.com/threadline/threadline/internal/thread"
 )
 
 // CreateThread is the resolver for the createThread field.
@@ -27,6 +29,72 @@ func (r *mutationResolver) CreateThread(ctx context.Context, input model.CreateT
 	return &model.CreateThreadOutput{Thread: threadModel(t)}, nil
 }
 
+// MarkThreadAsDone is the resolver for the markThreadAsDone field.
+func (r *mutationResolver) MarkThreadAsDone(ctx context.Context, input model.MarkThreadAsDoneInput) (*model.MarkThreadAsDoneOutput, error) {
+	var d *thread.Detail
+	if input.StatusDetail != nil {
+		d = core.Ptr(thread.Detail(*input.StatusDetail))
+	}
+	t, err := r.Svc.MarkThreadAsDone(ctx, input.ThreadID, d)
+	if err != nil {
+		return &model.MarkThreadAsDoneOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.MarkThreadAsDoneOutput{Thread: threadModel(t)}, nil
+}
+
+// MarkThreadAsTodo is the resolver for the markThreadAsTodo field.
+func (r *mutationResolver) MarkThreadAsTodo(ctx context.Context, input model.MarkThreadAsTodoInput) (*model.MarkThreadAsTodoOutput, error) {
+	var d *thread.Detail
+	if input.StatusDetail != nil {
+		d = core.Ptr(thread.Detail(*input.StatusDetail))
+	}
+	t, err := r.Svc.MarkThreadAsTodo(ctx, input.ThreadID, d)
+	if err != nil {
+		return &model.MarkThreadAsTodoOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.MarkThreadAsTodoOutput{Thread: threadModel(t)}, nil
+}
+
+// SnoozeThread is the resolver for the snoozeThread field.
+func (r *mutationResolver) SnoozeThread(ctx context.Context, input model.SnoozeThreadInput) (*model.SnoozeThreadOutput, error) {
+	var d *thread.Detail
+	if input.StatusDetail != nil {
+		d = core.Ptr(thread.Detail(*input.StatusDetail))
+	}
+	t, err := r.Svc.SnoozeThread(ctx, input.ThreadID, input.DurationSeconds, d)
+	if err != nil {
+		return &model.SnoozeThreadOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.SnoozeThreadOutput{Thread: threadModel(t)}, nil
+}
+
+// ChangeThreadPriority is the resolver for the changeThreadPriority field.
+func (r *mutationResolver) ChangeThreadPriority(ctx context.Context, input model.ChangeThreadPriorityInput) (*model.ChangeThreadPriorityOutput, error) {
+	t, err := r.Svc.ChangeThreadPriority(ctx, input.ThreadID, input.Priority)
+	if err != nil {
+		return &model.ChangeThreadPriorityOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.ChangeThreadPriorityOutput{Thread: threadModel(t)}, nil
+}
+
+// AssignThread is the resolver for the assignThread field.
+func (r *mutationResolver) AssignThread(ctx context.Context, input model.AssignThreadInput) (*model.AssignThreadOutput, error) {
+	t, err := r.Svc.AssignThread(ctx, input.ThreadID, service.AssigneeInput{UserID: input.UserID, MachineUserID: input.MachineUserID})
+	if err != nil {
+		return &model.AssignThreadOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.AssignThreadOutput{Thread: threadModel(t)}, nil
+}
+
+// UnassignThread is the resolver for the unassignThread field.
+func (r *mutationResolver) UnassignThread(ctx context.Context, input model.UnassignThreadInput) (*model.UnassignThreadOutput, error) {
+	t, err := r.Svc.UnassignThread(ctx, input.ThreadID)
+	if err != nil {
+		return &model.UnassignThreadOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.UnassignThreadOutput{Thread: threadModel(t)}, nil
+}
+
 // Thread is the resolver for the thread field.
 func (r *queryResolver) Thread(ctx context.Context, threadID string) (*model.Thread, error) {
 	return r.threadBy(ctx, service.ThreadLookup{ID: threadID})
@@ -40,6 +108,23 @@ func (r *queryResolver) ThreadByRef(ctx context.Context, ref string) (*model.Thr
 // ThreadByExternalID is the resolver for the threadByExternalId field.
 func (r *queryResolver) ThreadByExternalID(ctx context.Context, customerID string, externalID string) (*model.Thread, error) {
 	return r.threadBy(ctx, service.ThreadLookup{CustomerID: customerID, ExternalID: externalID})
+}
+
+// Threads is the resolver for the threads field.
+func (r *queryResolver) Threads(ctx context.Context, after *string, before *string, filters *model.ThreadsFilter, first *int, last *int, sortBy *model.ThreadsSort) (*model.ThreadConnection, error) {
+	f, err := threadFilter(filters)
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	conn, err := r.Svc.Threads(ctx, f, threadSort(sortBy), pageArgs(first, after, last, before), selects(ctx, "totalCount"))
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	out := &model.ThreadConnection{Edges: make([]model.ThreadEdge, len(conn.Edges)), PageInfo: pageInfo(conn.PageInfo), TotalCount: conn.TotalCount}
+	for i, e := range conn.Edges {
+		out.Edges[i] = model.ThreadEdge{Cursor: e.Cursor, Node: *threadModel(e.Node)}
+	}
+	return out, nil
 }
 
 // AssignedTo is the resolver for the assignedTo field.

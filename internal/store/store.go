@@ -126,6 +126,8 @@ type LabelStore interface {
 	// SetLabelTypeArchived archives (at non-nil) or unarchives a type.
 	SetLabelTypeArchived(ctx context.Context, workspaceID, id string, at *core.Time, by *core.Actor, now core.Time, actor core.Actor) error
 	CreateLabel(ctx context.Context, l label.Label) error
+	GetLabels(ctx context.Context, workspaceID string, ids []string) ([]label.Label, error)
+	DeleteLabel(ctx context.Context, workspaceID, id string) error
 	LabelsOfThreads(ctx context.Context, workspaceID string, threadIDs []string) ([]label.Label, error)
 }
 
@@ -139,6 +141,10 @@ type FieldStore interface {
 	// ListFieldSchemas returns every schema of the workspace by order, then id.
 	ListFieldSchemas(ctx context.Context, workspaceID string) ([]field.Schema, error)
 	CreateFieldValue(ctx context.Context, v field.Value) error
+	// GetFieldValue reads a thread's value of key.
+	GetFieldValue(ctx context.Context, workspaceID, threadID, key string) (field.Value, error)
+	UpdateFieldValue(ctx context.Context, v field.Value) error
+	DeleteFieldValue(ctx context.Context, workspaceID, id string) error
 	FieldValuesOfThreads(ctx context.Context, workspaceID string, threadIDs []string) ([]field.Value, error)
 }
 
@@ -150,6 +156,28 @@ type ThreadStore interface {
 	GetThread(ctx context.Context, workspaceID, id string) (thread.Thread, error)
 	GetThreadByRef(ctx context.Context, workspaceID string, ref int64) (thread.Thread, error)
 	GetThreadByExternalID(ctx context.Context, workspaceID, customerID, externalID string) (thread.Thread, error)
+	// LockThread reads a thread to change it: on PostgreSQL it holds the
+	// row lock until the transaction ends, so concurrent changes serialise.
+	LockThread(ctx context.Context, workspaceID, id string) (thread.Thread, error)
+	// UpdateThread overwrites a thread's mutable columns.
+	UpdateThread(ctx context.Context, t thread.Thread) error
+	// DueSnoozedThreads locks up to limit snoozed threads of any workspace
+	// whose wake time is at or before now; rows another transaction holds
+	// are skipped (PostgreSQL), so replicas share the work.
+	DueSnoozedThreads(ctx context.Context, now core.Time, limit int) ([]thread.Thread, error)
+	// NextWake returns the earliest wake time of any snoozed thread, or
+	// core.ErrNotFound when none waits for one.
+	NextWake(ctx context.Context) (core.Time, error)
+	// ListThreads returns up to p.Limit+1 threads in page order with their
+	// sort values (for cursors).
+	ListThreads(ctx context.Context, workspaceID string, f thread.Filter, s thread.Sort, p core.Page) ([]ThreadRow, error)
+	CountThreads(ctx context.Context, workspaceID string, f thread.Filter) (int, error)
 	CreateTimelineEntry(ctx context.Context, e timeline.Entry) error
 	TimelineOfThread(ctx context.Context, workspaceID, threadID string) ([]timeline.Entry, error)
+}
+
+// ThreadRow is a listed thread with the value it was sorted by.
+type ThreadRow struct {
+	Thread    thread.Thread
+	SortValue string
 }

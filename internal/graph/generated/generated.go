@@ -40,9 +40,24 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AddLabelsOutput struct {
+		Error  func(childComplexity int) int
+		Labels func(childComplexity int) int
+	}
+
 	ArchiveLabelTypeOutput struct {
 		Error     func(childComplexity int) int
 		LabelType func(childComplexity int) int
+	}
+
+	AssignThreadOutput struct {
+		Error  func(childComplexity int) int
+		Thread func(childComplexity int) int
+	}
+
+	ChangeThreadPriorityOutput struct {
+		Error  func(childComplexity int) int
+		Thread func(childComplexity int) int
 	}
 
 	Company struct {
@@ -110,6 +125,10 @@ type ComplexityRoot struct {
 	}
 
 	DeleteCustomerOutput struct {
+		Error func(childComplexity int) int
+	}
+
+	DeleteThreadFieldOutput struct {
 		Error func(childComplexity int) int
 	}
 
@@ -188,17 +207,37 @@ type ComplexityRoot struct {
 		MachineUserID func(childComplexity int) int
 	}
 
+	MarkThreadAsDoneOutput struct {
+		Error  func(childComplexity int) int
+		Thread func(childComplexity int) int
+	}
+
+	MarkThreadAsTodoOutput struct {
+		Error  func(childComplexity int) int
+		Thread func(childComplexity int) int
+	}
+
 	Mutation struct {
+		AddLabels               func(childComplexity int, input model.AddLabelsInput) int
 		ArchiveLabelType        func(childComplexity int, input model.ArchiveLabelTypeInput) int
+		AssignThread            func(childComplexity int, input model.AssignThreadInput) int
+		ChangeThreadPriority    func(childComplexity int, input model.ChangeThreadPriorityInput) int
 		CreateLabelType         func(childComplexity int, input model.CreateLabelTypeInput) int
 		CreateThread            func(childComplexity int, input model.CreateThreadInput) int
 		CreateThreadFieldSchema func(childComplexity int, input model.CreateThreadFieldSchemaInput) int
 		DeleteCustomer          func(childComplexity int, input model.DeleteCustomerInput) int
+		DeleteThreadField       func(childComplexity int, input model.DeleteThreadFieldInput) int
 		DeleteThreadFieldSchema func(childComplexity int, input model.DeleteThreadFieldSchemaInput) int
+		MarkThreadAsDone        func(childComplexity int, input model.MarkThreadAsDoneInput) int
+		MarkThreadAsTodo        func(childComplexity int, input model.MarkThreadAsTodoInput) int
 		RegenerateWorkspaceHmac func(childComplexity int) int
+		RemoveLabels            func(childComplexity int, input model.RemoveLabelsInput) int
+		SnoozeThread            func(childComplexity int, input model.SnoozeThreadInput) int
 		UnarchiveLabelType      func(childComplexity int, input model.UnarchiveLabelTypeInput) int
+		UnassignThread          func(childComplexity int, input model.UnassignThreadInput) int
 		UpdateThreadFieldSchema func(childComplexity int, input model.UpdateThreadFieldSchemaInput) int
 		UpsertCustomer          func(childComplexity int, input model.UpsertCustomerInput) int
+		UpsertThreadField       func(childComplexity int, input model.UpsertThreadFieldInput) int
 	}
 
 	MutationError struct {
@@ -234,6 +273,7 @@ type ComplexityRoot struct {
 		ThreadByRef          func(childComplexity int, ref string) int
 		ThreadFieldSchema    func(childComplexity int, threadFieldSchemaID string) int
 		ThreadFieldSchemas   func(childComplexity int, after *string, before *string, first *int, last *int) int
+		Threads              func(childComplexity int, after *string, before *string, filters *model.ThreadsFilter, first *int, last *int, sortBy *model.ThreadsSort) int
 		User                 func(childComplexity int, userID string) int
 		UserByEmail          func(childComplexity int, email string) int
 		WorkspaceHmac        func(childComplexity int) int
@@ -244,9 +284,18 @@ type ComplexityRoot struct {
 		WorkspaceHmac func(childComplexity int) int
 	}
 
+	RemoveLabelsOutput struct {
+		Error func(childComplexity int) int
+	}
+
 	SlackUserIdentity struct {
 		SlackTeamID func(childComplexity int) int
 		SlackUserID func(childComplexity int) int
+	}
+
+	SnoozeThreadOutput struct {
+		Error  func(childComplexity int) int
+		Thread func(childComplexity int) int
 	}
 
 	System struct {
@@ -295,6 +344,17 @@ type ComplexityRoot struct {
 		Title                 func(childComplexity int) int
 		UpdatedAt             func(childComplexity int) int
 		UpdatedBy             func(childComplexity int) int
+	}
+
+	ThreadConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ThreadEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	ThreadField struct {
@@ -431,6 +491,11 @@ type ComplexityRoot struct {
 		LabelType func(childComplexity int) int
 	}
 
+	UnassignThreadOutput struct {
+		Error  func(childComplexity int) int
+		Thread func(childComplexity int) int
+	}
+
 	UpdateThreadFieldSchemaOutput struct {
 		Error             func(childComplexity int) int
 		ThreadFieldSchema func(childComplexity int) int
@@ -440,6 +505,12 @@ type ComplexityRoot struct {
 		Customer func(childComplexity int) int
 		Error    func(childComplexity int) int
 		Result   func(childComplexity int) int
+	}
+
+	UpsertThreadFieldOutput struct {
+		Error       func(childComplexity int) int
+		Result      func(childComplexity int) int
+		ThreadField func(childComplexity int) int
 	}
 
 	User struct {
@@ -498,10 +569,20 @@ type MutationResolver interface {
 	CreateThreadFieldSchema(ctx context.Context, input model.CreateThreadFieldSchemaInput) (*model.CreateThreadFieldSchemaOutput, error)
 	UpdateThreadFieldSchema(ctx context.Context, input model.UpdateThreadFieldSchemaInput) (*model.UpdateThreadFieldSchemaOutput, error)
 	DeleteThreadFieldSchema(ctx context.Context, input model.DeleteThreadFieldSchemaInput) (*model.DeleteThreadFieldSchemaOutput, error)
+	UpsertThreadField(ctx context.Context, input model.UpsertThreadFieldInput) (*model.UpsertThreadFieldOutput, error)
+	DeleteThreadField(ctx context.Context, input model.DeleteThreadFieldInput) (*model.DeleteThreadFieldOutput, error)
 	CreateLabelType(ctx context.Context, input model.CreateLabelTypeInput) (*model.CreateLabelTypeOutput, error)
 	ArchiveLabelType(ctx context.Context, input model.ArchiveLabelTypeInput) (*model.ArchiveLabelTypeOutput, error)
 	UnarchiveLabelType(ctx context.Context, input model.UnarchiveLabelTypeInput) (*model.UnarchiveLabelTypeOutput, error)
+	AddLabels(ctx context.Context, input model.AddLabelsInput) (*model.AddLabelsOutput, error)
+	RemoveLabels(ctx context.Context, input model.RemoveLabelsInput) (*model.RemoveLabelsOutput, error)
 	CreateThread(ctx context.Context, input model.CreateThreadInput) (*model.CreateThreadOutput, error)
+	MarkThreadAsDone(ctx context.Context, input model.MarkThreadAsDoneInput) (*model.MarkThreadAsDoneOutput, error)
+	MarkThreadAsTodo(ctx context.Context, input model.MarkThreadAsTodoInput) (*model.MarkThreadAsTodoOutput, error)
+	SnoozeThread(ctx context.Context, input model.SnoozeThreadInput) (*model.SnoozeThreadOutput, error)
+	ChangeThreadPriority(ctx context.Context, input model.ChangeThreadPriorityInput) (*model.ChangeThreadPriorityOutput, error)
+	AssignThread(ctx context.Context, input model.AssignThreadInput) (*model.AssignThreadOutput, error)
+	UnassignThread(ctx context.Context, input model.UnassignThreadInput) (*model.UnassignThreadOutput, error)
 }
 type QueryResolver interface {
 	MyWorkspace(ctx context.Context) (*model.Workspace, error)
@@ -517,6 +598,7 @@ type QueryResolver interface {
 	Thread(ctx context.Context, threadID string) (*model.Thread, error)
 	ThreadByRef(ctx context.Context, ref string) (*model.Thread, error)
 	ThreadByExternalID(ctx context.Context, customerID string, externalID string) (*model.Thread, error)
+	Threads(ctx context.Context, after *string, before *string, filters *model.ThreadsFilter, first *int, last *int, sortBy *model.ThreadsSort) (*model.ThreadConnection, error)
 	User(ctx context.Context, userID string) (*model.User, error)
 	UserByEmail(ctx context.Context, email string) (*model.User, error)
 }
@@ -549,6 +631,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "AddLabelsOutput.error":
+		if e.ComplexityRoot.AddLabelsOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddLabelsOutput.Error(childComplexity), true
+	case "AddLabelsOutput.labels":
+		if e.ComplexityRoot.AddLabelsOutput.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddLabelsOutput.Labels(childComplexity), true
+
 	case "ArchiveLabelTypeOutput.error":
 		if e.ComplexityRoot.ArchiveLabelTypeOutput.Error == nil {
 			break
@@ -561,6 +656,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ArchiveLabelTypeOutput.LabelType(childComplexity), true
+
+	case "AssignThreadOutput.error":
+		if e.ComplexityRoot.AssignThreadOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignThreadOutput.Error(childComplexity), true
+	case "AssignThreadOutput.thread":
+		if e.ComplexityRoot.AssignThreadOutput.Thread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignThreadOutput.Thread(childComplexity), true
+
+	case "ChangeThreadPriorityOutput.error":
+		if e.ComplexityRoot.ChangeThreadPriorityOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeThreadPriorityOutput.Error(childComplexity), true
+	case "ChangeThreadPriorityOutput.thread":
+		if e.ComplexityRoot.ChangeThreadPriorityOutput.Thread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeThreadPriorityOutput.Thread(childComplexity), true
 
 	case "Company.contractValue":
 		if e.ComplexityRoot.Company.ContractValue == nil {
@@ -804,6 +925,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeleteCustomerOutput.Error(childComplexity), true
+
+	case "DeleteThreadFieldOutput.error":
+		if e.ComplexityRoot.DeleteThreadFieldOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteThreadFieldOutput.Error(childComplexity), true
 
 	case "DeleteThreadFieldSchemaOutput.error":
 		if e.ComplexityRoot.DeleteThreadFieldSchemaOutput.Error == nil {
@@ -1068,6 +1196,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MachineUserActor.MachineUserID(childComplexity), true
 
+	case "MarkThreadAsDoneOutput.error":
+		if e.ComplexityRoot.MarkThreadAsDoneOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarkThreadAsDoneOutput.Error(childComplexity), true
+	case "MarkThreadAsDoneOutput.thread":
+		if e.ComplexityRoot.MarkThreadAsDoneOutput.Thread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarkThreadAsDoneOutput.Thread(childComplexity), true
+
+	case "MarkThreadAsTodoOutput.error":
+		if e.ComplexityRoot.MarkThreadAsTodoOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarkThreadAsTodoOutput.Error(childComplexity), true
+	case "MarkThreadAsTodoOutput.thread":
+		if e.ComplexityRoot.MarkThreadAsTodoOutput.Thread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarkThreadAsTodoOutput.Thread(childComplexity), true
+
+	case "Mutation.addLabels":
+		if e.ComplexityRoot.Mutation.AddLabels == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addLabels_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddLabels(childComplexity, args["input"].(model.AddLabelsInput)), true
 	case "Mutation.archiveLabelType":
 		if e.ComplexityRoot.Mutation.ArchiveLabelType == nil {
 			break
@@ -1079,6 +1244,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveLabelType(childComplexity, args["input"].(model.ArchiveLabelTypeInput)), true
+	case "Mutation.assignThread":
+		if e.ComplexityRoot.Mutation.AssignThread == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignThread_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignThread(childComplexity, args["input"].(model.AssignThreadInput)), true
+	case "Mutation.changeThreadPriority":
+		if e.ComplexityRoot.Mutation.ChangeThreadPriority == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changeThreadPriority_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangeThreadPriority(childComplexity, args["input"].(model.ChangeThreadPriorityInput)), true
 	case "Mutation.createLabelType":
 		if e.ComplexityRoot.Mutation.CreateLabelType == nil {
 			break
@@ -1123,6 +1310,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteCustomer(childComplexity, args["input"].(model.DeleteCustomerInput)), true
+	case "Mutation.deleteThreadField":
+		if e.ComplexityRoot.Mutation.DeleteThreadField == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteThreadField_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteThreadField(childComplexity, args["input"].(model.DeleteThreadFieldInput)), true
 	case "Mutation.deleteThreadFieldSchema":
 		if e.ComplexityRoot.Mutation.DeleteThreadFieldSchema == nil {
 			break
@@ -1134,12 +1332,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteThreadFieldSchema(childComplexity, args["input"].(model.DeleteThreadFieldSchemaInput)), true
+	case "Mutation.markThreadAsDone":
+		if e.ComplexityRoot.Mutation.MarkThreadAsDone == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markThreadAsDone_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkThreadAsDone(childComplexity, args["input"].(model.MarkThreadAsDoneInput)), true
+	case "Mutation.markThreadAsTodo":
+		if e.ComplexityRoot.Mutation.MarkThreadAsTodo == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markThreadAsTodo_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkThreadAsTodo(childComplexity, args["input"].(model.MarkThreadAsTodoInput)), true
 	case "Mutation.regenerateWorkspaceHmac":
 		if e.ComplexityRoot.Mutation.RegenerateWorkspaceHmac == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Mutation.RegenerateWorkspaceHmac(childComplexity), true
+	case "Mutation.removeLabels":
+		if e.ComplexityRoot.Mutation.RemoveLabels == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeLabels_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveLabels(childComplexity, args["input"].(model.RemoveLabelsInput)), true
+	case "Mutation.snoozeThread":
+		if e.ComplexityRoot.Mutation.SnoozeThread == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_snoozeThread_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SnoozeThread(childComplexity, args["input"].(model.SnoozeThreadInput)), true
 	case "Mutation.unarchiveLabelType":
 		if e.ComplexityRoot.Mutation.UnarchiveLabelType == nil {
 			break
@@ -1151,6 +1393,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnarchiveLabelType(childComplexity, args["input"].(model.UnarchiveLabelTypeInput)), true
+	case "Mutation.unassignThread":
+		if e.ComplexityRoot.Mutation.UnassignThread == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unassignThread_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnassignThread(childComplexity, args["input"].(model.UnassignThreadInput)), true
 	case "Mutation.updateThreadFieldSchema":
 		if e.ComplexityRoot.Mutation.UpdateThreadFieldSchema == nil {
 			break
@@ -1173,6 +1426,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpsertCustomer(childComplexity, args["input"].(model.UpsertCustomerInput)), true
+	case "Mutation.upsertThreadField":
+		if e.ComplexityRoot.Mutation.UpsertThreadField == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertThreadField_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertThreadField(childComplexity, args["input"].(model.UpsertThreadFieldInput)), true
 
 	case "MutationError.code":
 		if e.ComplexityRoot.MutationError.Code == nil {
@@ -1371,6 +1635,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ThreadFieldSchemas(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int)), true
+	case "Query.threads":
+		if e.ComplexityRoot.Query.Threads == nil {
+			break
+		}
+
+		args, err := ec.field_Query_threads_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Threads(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.ThreadsFilter), args["first"].(*int), args["last"].(*int), args["sortBy"].(*model.ThreadsSort)), true
 	case "Query.user":
 		if e.ComplexityRoot.Query.User == nil {
 			break
@@ -1413,6 +1688,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RegenerateWorkspaceHmacOutput.WorkspaceHmac(childComplexity), true
 
+	case "RemoveLabelsOutput.error":
+		if e.ComplexityRoot.RemoveLabelsOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveLabelsOutput.Error(childComplexity), true
+
 	case "SlackUserIdentity.slackTeamId":
 		if e.ComplexityRoot.SlackUserIdentity.SlackTeamID == nil {
 			break
@@ -1425,6 +1707,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SlackUserIdentity.SlackUserID(childComplexity), true
+
+	case "SnoozeThreadOutput.error":
+		if e.ComplexityRoot.SnoozeThreadOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnoozeThreadOutput.Error(childComplexity), true
+	case "SnoozeThreadOutput.thread":
+		if e.ComplexityRoot.SnoozeThreadOutput.Thread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SnoozeThreadOutput.Thread(childComplexity), true
 
 	case "System.id":
 		if e.ComplexityRoot.System.ID == nil {
@@ -1645,6 +1940,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Thread.UpdatedBy(childComplexity), true
+
+	case "ThreadConnection.edges":
+		if e.ComplexityRoot.ThreadConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadConnection.Edges(childComplexity), true
+	case "ThreadConnection.pageInfo":
+		if e.ComplexityRoot.ThreadConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadConnection.PageInfo(childComplexity), true
+	case "ThreadConnection.totalCount":
+		if e.ComplexityRoot.ThreadConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadConnection.TotalCount(childComplexity), true
+
+	case "ThreadEdge.cursor":
+		if e.ComplexityRoot.ThreadEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadEdge.Cursor(childComplexity), true
+	case "ThreadEdge.node":
+		if e.ComplexityRoot.ThreadEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadEdge.Node(childComplexity), true
 
 	case "ThreadField.booleanValue":
 		if e.ComplexityRoot.ThreadField.BooleanValue == nil {
@@ -2110,6 +2437,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnarchiveLabelTypeOutput.LabelType(childComplexity), true
 
+	case "UnassignThreadOutput.error":
+		if e.ComplexityRoot.UnassignThreadOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnassignThreadOutput.Error(childComplexity), true
+	case "UnassignThreadOutput.thread":
+		if e.ComplexityRoot.UnassignThreadOutput.Thread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnassignThreadOutput.Thread(childComplexity), true
+
 	case "UpdateThreadFieldSchemaOutput.error":
 		if e.ComplexityRoot.UpdateThreadFieldSchemaOutput.Error == nil {
 			break
@@ -2141,6 +2481,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpsertCustomerOutput.Result(childComplexity), true
+
+	case "UpsertThreadFieldOutput.error":
+		if e.ComplexityRoot.UpsertThreadFieldOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertThreadFieldOutput.Error(childComplexity), true
+	case "UpsertThreadFieldOutput.result":
+		if e.ComplexityRoot.UpsertThreadFieldOutput.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertThreadFieldOutput.Result(childComplexity), true
+	case "UpsertThreadFieldOutput.threadField":
+		if e.ComplexityRoot.UpsertThreadFieldOutput.ThreadField == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertThreadFieldOutput.ThreadField(childComplexity), true
 
 	case "User.avatarUrl":
 		if e.ComplexityRoot.User.AvatarURL == nil {
@@ -2311,7 +2670,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AddLabelsInput", ec.unmarshalInputAddLabelsInput),
+			graphql.NewInputUnmarshaler("AgentStatusFilter", ec.unmarshalInputAgentStatusFilter),
 			graphql.NewInputUnmarshaler("ArchiveLabelTypeInput", ec.unmarshalInputArchiveLabelTypeInput),
+			graphql.NewInputUnmarshaler("AssignThreadInput", ec.unmarshalInputAssignThreadInput),
+			graphql.NewInputUnmarshaler("ChangeThreadPriorityInput", ec.unmarshalInputChangeThreadPriorityInput),
 			graphql.NewInputUnmarshaler("CompanyIdentifierInput", ec.unmarshalInputCompanyIdentifierInput),
 			graphql.NewInputUnmarshaler("ComponentBadgeInput", ec.unmarshalInputComponentBadgeInput),
 			graphql.NewInputUnmarshaler("ComponentContainerContentInput", ec.unmarshalInputComponentContainerContentInput),
@@ -2338,26 +2701,44 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CustomersSort", ec.unmarshalInputCustomersSort),
 			graphql.NewInputUnmarshaler("DatetimeFilter", ec.unmarshalInputDatetimeFilter),
 			graphql.NewInputUnmarshaler("DeleteCustomerInput", ec.unmarshalInputDeleteCustomerInput),
+			graphql.NewInputUnmarshaler("DeleteThreadFieldIdentifier", ec.unmarshalInputDeleteThreadFieldIdentifier),
+			graphql.NewInputUnmarshaler("DeleteThreadFieldInput", ec.unmarshalInputDeleteThreadFieldInput),
 			graphql.NewInputUnmarshaler("DeleteThreadFieldSchemaInput", ec.unmarshalInputDeleteThreadFieldSchemaInput),
 			graphql.NewInputUnmarshaler("DependsOnThreadFieldInput", ec.unmarshalInputDependsOnThreadFieldInput),
 			graphql.NewInputUnmarshaler("EmailAddressInput", ec.unmarshalInputEmailAddressInput),
 			graphql.NewInputUnmarshaler("LabelTypeFilter", ec.unmarshalInputLabelTypeFilter),
 			graphql.NewInputUnmarshaler("MSTeamsThreadChannelDetailsInput", ec.unmarshalInputMSTeamsThreadChannelDetailsInput),
+			graphql.NewInputUnmarshaler("MarkThreadAsDoneInput", ec.unmarshalInputMarkThreadAsDoneInput),
+			graphql.NewInputUnmarshaler("MarkThreadAsTodoInput", ec.unmarshalInputMarkThreadAsTodoInput),
 			graphql.NewInputUnmarshaler("OptionalBooleanInput", ec.unmarshalInputOptionalBooleanInput),
 			graphql.NewInputUnmarshaler("OptionalDateTimeInput", ec.unmarshalInputOptionalDateTimeInput),
 			graphql.NewInputUnmarshaler("OptionalDependsOnThreadFieldInput", ec.unmarshalInputOptionalDependsOnThreadFieldInput),
 			graphql.NewInputUnmarshaler("OptionalFloatInput", ec.unmarshalInputOptionalFloatInput),
 			graphql.NewInputUnmarshaler("OptionalStringInput", ec.unmarshalInputOptionalStringInput),
+			graphql.NewInputUnmarshaler("RemoveLabelsInput", ec.unmarshalInputRemoveLabelsInput),
+			graphql.NewInputUnmarshaler("ServiceLevelAgreementFilter", ec.unmarshalInputServiceLevelAgreementFilter),
 			graphql.NewInputUnmarshaler("SlackThreadChannelDetailsInput", ec.unmarshalInputSlackThreadChannelDetailsInput),
+			graphql.NewInputUnmarshaler("SnoozeThreadInput", ec.unmarshalInputSnoozeThreadInput),
 			graphql.NewInputUnmarshaler("StringInput", ec.unmarshalInputStringInput),
+			graphql.NewInputUnmarshaler("SurveyResponseFilter", ec.unmarshalInputSurveyResponseFilter),
+			graphql.NewInputUnmarshaler("TenantFieldFilter", ec.unmarshalInputTenantFieldFilter),
 			graphql.NewInputUnmarshaler("TenantIdentifierInput", ec.unmarshalInputTenantIdentifierInput),
 			graphql.NewInputUnmarshaler("ThreadChannelDetailsInput", ec.unmarshalInputThreadChannelDetailsInput),
+			graphql.NewInputUnmarshaler("ThreadFieldDateFilter", ec.unmarshalInputThreadFieldDateFilter),
+			graphql.NewInputUnmarshaler("ThreadFieldFilter", ec.unmarshalInputThreadFieldFilter),
+			graphql.NewInputUnmarshaler("ThreadFieldNumberFilter", ec.unmarshalInputThreadFieldNumberFilter),
+			graphql.NewInputUnmarshaler("ThreadsFilter", ec.unmarshalInputThreadsFilter),
+			graphql.NewInputUnmarshaler("ThreadsSort", ec.unmarshalInputThreadsSort),
+			graphql.NewInputUnmarshaler("TierIdentifierInput", ec.unmarshalInputTierIdentifierInput),
 			graphql.NewInputUnmarshaler("UnarchiveLabelTypeInput", ec.unmarshalInputUnarchiveLabelTypeInput),
+			graphql.NewInputUnmarshaler("UnassignThreadInput", ec.unmarshalInputUnassignThreadInput),
 			graphql.NewInputUnmarshaler("UpdateThreadFieldSchemaInput", ec.unmarshalInputUpdateThreadFieldSchemaInput),
 			graphql.NewInputUnmarshaler("UpsertCustomerIdentifierInput", ec.unmarshalInputUpsertCustomerIdentifierInput),
 			graphql.NewInputUnmarshaler("UpsertCustomerInput", ec.unmarshalInputUpsertCustomerInput),
 			graphql.NewInputUnmarshaler("UpsertCustomerOnCreateInput", ec.unmarshalInputUpsertCustomerOnCreateInput),
 			graphql.NewInputUnmarshaler("UpsertCustomerOnUpdateInput", ec.unmarshalInputUpsertCustomerOnUpdateInput),
+			graphql.NewInputUnmarshaler("UpsertThreadFieldIdentifier", ec.unmarshalInputUpsertThreadFieldIdentifier),
+			graphql.NewInputUnmarshaler("UpsertThreadFieldInput", ec.unmarshalInputUpsertThreadFieldInput),
 		)
 	}
 	first := true
@@ -3008,6 +3389,46 @@ extend type Mutation {
   "Needs threadFieldSchema:edit."
   deleteThreadFieldSchema(input: DeleteThreadFieldSchemaInput!): DeleteThreadFieldSchemaOutput!
 }
+
+input UpsertThreadFieldInput {
+  booleanValue: Boolean
+  dateValue: String
+  identifier: UpsertThreadFieldIdentifier!
+  numberValue: Float
+  stringValue: String
+  type: ThreadFieldSchemaType!
+}
+
+input UpsertThreadFieldIdentifier {
+  key: String!
+  threadId: ID!
+}
+
+type UpsertThreadFieldOutput {
+  error: MutationError
+  result: UpsertResult
+  threadField: ThreadField
+}
+
+input DeleteThreadFieldInput {
+  identifier: DeleteThreadFieldIdentifier!
+}
+
+input DeleteThreadFieldIdentifier {
+  key: String!
+  threadId: ID!
+}
+
+type DeleteThreadFieldOutput {
+  error: MutationError
+}
+
+extend type Mutation {
+  "Sets a thread's value of a field, validated against its schema. Needs threadField:create and threadField:update."
+  upsertThreadField(input: UpsertThreadFieldInput!): UpsertThreadFieldOutput!
+  "Needs threadField:delete."
+  deleteThreadField(input: DeleteThreadFieldInput!): DeleteThreadFieldOutput!
+}
 `, BuiltIn: false},
 	{Name: "../schema/label.graphqls", Input: `# Labels: label types define them; a label is one applied to a thread.
 
@@ -3106,6 +3527,31 @@ extend type Mutation {
   archiveLabelType(input: ArchiveLabelTypeInput!): ArchiveLabelTypeOutput!
   "Needs labelType:edit."
   unarchiveLabelType(input: UnarchiveLabelTypeInput!): UnarchiveLabelTypeOutput!
+}
+
+input AddLabelsInput {
+  labelTypeIds: [ID!]!
+  threadId: ID!
+}
+
+type AddLabelsOutput {
+  error: MutationError
+  labels: [Label!]!
+}
+
+input RemoveLabelsInput {
+  labelIds: [ID!]!
+}
+
+type RemoveLabelsOutput {
+  error: MutationError
+}
+
+extend type Mutation {
+  "Applies label types to a thread; types already on it are kept. Needs label:create."
+  addLabels(input: AddLabelsInput!): AddLabelsOutput!
+  "Removes labels (by label id, from thread.labels). Needs label:delete."
+  removeLabels(input: RemoveLabelsInput!): RemoveLabelsOutput!
 }
 `, BuiltIn: false},
 	{Name: "../schema/tenant.graphqls", Input: `# Tenants and tiers: the accounts of your product a thread can belong to.
@@ -3312,6 +3758,267 @@ extend type Mutation {
   "Creates a thread with a first message made of UI components. Needs thread:create and thread:read."
   createThread(input: CreateThreadInput!): CreateThreadOutput!
 }
+
+input MarkThreadAsDoneInput {
+  statusDetail: DoneStatusDetail
+  threadId: ID!
+}
+
+enum DoneStatusDetail {
+  DONE_AUTOMATICALLY_SET
+  DONE_MANUALLY_SET
+  IGNORED
+  TIMER_EXPIRED
+}
+
+type MarkThreadAsDoneOutput {
+  error: MutationError
+  thread: Thread
+}
+
+input MarkThreadAsTodoInput {
+  statusDetail: TodoStatusDetail
+  threadId: ID!
+}
+
+enum TodoStatusDetail {
+  CREATED
+  IN_PROGRESS
+  NEW_REPLY
+  THREAD_DISCUSSION_RESOLVED
+  THREAD_LINK_UPDATED
+}
+
+type MarkThreadAsTodoOutput {
+  error: MutationError
+  thread: Thread
+}
+
+input SnoozeThreadInput {
+  durationSeconds: Int
+  statusDetail: SnoozeStatusDetail
+  threadId: ID!
+}
+
+enum SnoozeStatusDetail {
+  WAITING_FOR_CUSTOMER
+  WAITING_FOR_DURATION
+}
+
+type SnoozeThreadOutput {
+  error: MutationError
+  thread: Thread
+}
+
+input ChangeThreadPriorityInput {
+  priority: Int!
+  threadId: ID!
+}
+
+type ChangeThreadPriorityOutput {
+  error: MutationError
+  thread: Thread
+}
+
+input AssignThreadInput {
+  machineUserId: ID
+  threadId: ID!
+  userId: ID
+}
+
+type AssignThreadOutput {
+  error: MutationError
+  thread: Thread
+}
+
+input UnassignThreadInput {
+  threadId: ID!
+}
+
+type UnassignThreadOutput {
+  error: MutationError
+  thread: Thread
+}
+
+type ThreadConnection {
+  edges: [ThreadEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type ThreadEdge {
+  cursor: String!
+  node: Thread!
+}
+
+input ThreadsFilter {
+  agentStatus: AgentStatusFilter
+  and: [ThreadsFilter!]
+  assignedToUser: [ID!]
+  companyIdentifiers: [CompanyIdentifierInput!]
+  createdAt: DatetimeFilter
+  customerGroupIdentifiers: [CustomerGroupIdentifier!]
+  customerIds: [ID!]
+  isAssigned: Boolean
+  isMarkedAsSpam: Boolean
+  labelTypeIds: [ID!]
+  messageSource: [MessageSource!]
+  not: ThreadsFilter
+  or: [ThreadsFilter!]
+  participantIds: [ID!]
+  priorities: [Int!]
+  refs: [String!]
+  serviceLevelAgreements: ServiceLevelAgreementFilter
+  statusChangedAt: DatetimeFilter
+  statusDetails: [StatusDetailType!]
+  statuses: [ThreadStatus!]
+  supportEmailAddresses: [String!]
+  surveyResponse: SurveyResponseFilter
+  tenantFields: [TenantFieldFilter!]
+  tenantIdentifiers: [TenantIdentifierInput!]
+  threadFields: [ThreadFieldFilter!]
+  threadIds: [ID!]
+  threadLinkGroupIds: [ID!]
+  tierIdentifiers: [TierIdentifierInput!]
+  updatedAt: DatetimeFilter
+}
+
+input AgentStatusFilter {
+  handedOffReason: String
+  statuses: [AgentStatus!]
+  updatedAt: DatetimeFilter
+}
+
+enum AgentStatus {
+  HANDED_OFF
+  HANDLED
+  IN_PROGRESS
+}
+
+enum MessageSource {
+  API
+  CHAT
+  DISCORD
+  EMAIL
+  MS_TEAMS
+  SLACK
+}
+
+input ServiceLevelAgreementFilter {
+  statuses: [ServiceLevelAgreementStatus!]
+  types: [ServiceLevelAgreementType!]
+  updatedAt: DatetimeFilter
+}
+
+enum ServiceLevelAgreementStatus {
+  ACHIEVED
+  BREACHED
+  BREACHING
+  CANCELLED
+  IMMINENT_BREACH
+  PENDING
+}
+
+enum ServiceLevelAgreementType {
+  FIRST_RESPONSE_TIME
+  NEXT_RESPONSE_TIME
+}
+
+enum StatusDetailType {
+  CREATED
+  DONE_AUTOMATICALLY_SET
+  DONE_MANUALLY_SET
+  IGNORED
+  IN_PROGRESS
+  NEW_REPLY
+  THREAD_DISCUSSION_RESOLVED
+  THREAD_LINK_UPDATED
+  TIMER_EXPIRED
+  WAITING_FOR_CUSTOMER
+  WAITING_FOR_DURATION
+}
+
+input SurveyResponseFilter {
+  hasResponse: Boolean
+  rating: Int
+  responseAt: DatetimeFilter
+  sentiment: SentimentType
+  surveyId: ID
+}
+
+enum SentimentType {
+  NEGATIVE
+  NEUTRAL
+  POSITIVE
+}
+
+input TenantFieldFilter {
+  booleanValue: Boolean
+  dateValue: String
+  externalFieldId: String!
+  numberValue: Float
+  stringArrayValue: [String!]
+  stringValue: String
+}
+
+input ThreadFieldFilter {
+  booleanValue: Boolean
+  date: ThreadFieldDateFilter
+  key: String!
+  number: ThreadFieldNumberFilter
+  stringValue: String
+}
+
+input ThreadFieldDateFilter {
+  after: String
+  before: String
+}
+
+input ThreadFieldNumberFilter {
+  gte: Float
+  lte: Float
+  value: Float
+}
+
+input TierIdentifierInput {
+  externalId: String
+  tierId: ID
+}
+
+input ThreadsSort {
+  direction: SortDirection!
+  field: ThreadsSortField!
+  threadFieldKey: String
+}
+
+enum ThreadsSortField {
+  CLOSEST_TO_BREACH_SLA
+  CREATED_AT
+  LAST_INBOUND_MESSAGE_AT
+  PRIORITY
+  STATUS_CHANGED_AT
+  THREAD_FIELD
+}
+
+extend type Query {
+  "Threads, newest first unless sorted otherwise; 25 a page by default, 100 at most. Needs thread:read."
+  threads(after: String, before: String, filters: ThreadsFilter, first: Int, last: Int, sortBy: ThreadsSort): ThreadConnection!
+}
+
+extend type Mutation {
+  "Marks a thread done (default DONE_MANUALLY_SET); required thread fields must be set. Needs thread:edit and thread:read."
+  markThreadAsDone(input: MarkThreadAsDoneInput!): MarkThreadAsDoneOutput!
+  "Moves a thread back to Todo (default IN_PROGRESS). Needs thread:edit and thread:read."
+  markThreadAsTodo(input: MarkThreadAsTodoInput!): MarkThreadAsTodoOutput!
+  "Snoozes a thread for durationSeconds, or until the customer replies (WAITING_FOR_CUSTOMER). Needs thread:edit and thread:read."
+  snoozeThread(input: SnoozeThreadInput!): SnoozeThreadOutput!
+  "Sets a thread's priority: 0 urgent, 1 high, 2 normal, 3 low. Needs thread:edit and thread:read."
+  changeThreadPriority(input: ChangeThreadPriorityInput!): ChangeThreadPriorityOutput!
+  "Assigns a thread to a user or a machine user. Needs thread:assign and thread:read."
+  assignThread(input: AssignThreadInput!): AssignThreadOutput!
+  "Needs thread:unassign and thread:read."
+  unassignThread(input: UnassignThreadInput!): UnassignThreadOutput!
+}
 `, BuiltIn: false},
 	{Name: "../schema/user.graphqls", Input: `"A support agent of the workspace."
 type User {
@@ -3414,6 +4121,16 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_AddLabelsOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_AddLabelsOutput_error(ctx, field)
+	case "labels":
+		return ec.fieldContext_AddLabelsOutput_labels(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddLabelsOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_ArchiveLabelTypeOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -3422,6 +4139,26 @@ func (ec *executionContext) childFields_ArchiveLabelTypeOutput(ctx context.Conte
 		return ec.fieldContext_ArchiveLabelTypeOutput_labelType(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ArchiveLabelTypeOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_AssignThreadOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_AssignThreadOutput_error(ctx, field)
+	case "thread":
+		return ec.fieldContext_AssignThreadOutput_thread(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssignThreadOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeThreadPriorityOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_ChangeThreadPriorityOutput_error(ctx, field)
+	case "thread":
+		return ec.fieldContext_ChangeThreadPriorityOutput_thread(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeThreadPriorityOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_Company(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3552,6 +4289,14 @@ func (ec *executionContext) childFields_DeleteCustomerOutput(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type DeleteCustomerOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_DeleteThreadFieldOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_DeleteThreadFieldOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteThreadFieldOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_DeleteThreadFieldSchemaOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -3666,6 +4411,26 @@ func (ec *executionContext) childFields_LabelTypeEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type LabelTypeEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_MarkThreadAsDoneOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_MarkThreadAsDoneOutput_error(ctx, field)
+	case "thread":
+		return ec.fieldContext_MarkThreadAsDoneOutput_thread(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarkThreadAsDoneOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_MarkThreadAsTodoOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_MarkThreadAsTodoOutput_error(ctx, field)
+	case "thread":
+		return ec.fieldContext_MarkThreadAsTodoOutput_thread(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarkThreadAsTodoOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_MutationError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -3716,6 +4481,14 @@ func (ec *executionContext) childFields_RegenerateWorkspaceHmacOutput(ctx contex
 	return nil, fmt.Errorf("no field named %q was found under type RegenerateWorkspaceHmacOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_RemoveLabelsOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_RemoveLabelsOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveLabelsOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_SlackUserIdentity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "slackTeamId":
@@ -3724,6 +4497,16 @@ func (ec *executionContext) childFields_SlackUserIdentity(ctx context.Context, f
 		return ec.fieldContext_SlackUserIdentity_slackUserId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SlackUserIdentity", field.Name)
+}
+
+func (ec *executionContext) childFields_SnoozeThreadOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_SnoozeThreadOutput_error(ctx, field)
+	case "thread":
+		return ec.fieldContext_SnoozeThreadOutput_thread(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SnoozeThreadOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3802,6 +4585,28 @@ func (ec *executionContext) childFields_Thread(ctx context.Context, field graphq
 		return ec.fieldContext_Thread_updatedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Thread", field.Name)
+}
+
+func (ec *executionContext) childFields_ThreadConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ThreadConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ThreadConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ThreadConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreadConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ThreadEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ThreadEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ThreadEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreadEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ThreadField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3940,6 +4745,16 @@ func (ec *executionContext) childFields_UnarchiveLabelTypeOutput(ctx context.Con
 	return nil, fmt.Errorf("no field named %q was found under type UnarchiveLabelTypeOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_UnassignThreadOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_UnassignThreadOutput_error(ctx, field)
+	case "thread":
+		return ec.fieldContext_UnassignThreadOutput_thread(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnassignThreadOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_UpdateThreadFieldSchemaOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -3960,6 +4775,18 @@ func (ec *executionContext) childFields_UpsertCustomerOutput(ctx context.Context
 		return ec.fieldContext_UpsertCustomerOutput_result(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpsertCustomerOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_UpsertThreadFieldOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_UpsertThreadFieldOutput_error(ctx, field)
+	case "result":
+		return ec.fieldContext_UpsertThreadFieldOutput_result(ctx, field)
+	case "threadField":
+		return ec.fieldContext_UpsertThreadFieldOutput_threadField(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpsertThreadFieldOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4160,12 +4987,54 @@ func (ec *executionContext) field_Company_logoUrl_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addLabels_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddLabelsInput, error) {
+			return ec.unmarshalNAddLabelsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddLabelsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_archiveLabelType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ArchiveLabelTypeInput, error) {
 			return ec.unmarshalNArchiveLabelTypeInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐArchiveLabelTypeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_assignThread_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AssignThreadInput, error) {
+			return ec.unmarshalNAssignThreadInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAssignThreadInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_changeThreadPriority_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ChangeThreadPriorityInput, error) {
+			return ec.unmarshalNChangeThreadPriorityInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChangeThreadPriorityInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4244,12 +5113,96 @@ func (ec *executionContext) field_Mutation_deleteThreadFieldSchema_args(ctx cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteThreadField_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteThreadFieldInput, error) {
+			return ec.unmarshalNDeleteThreadFieldInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadFieldInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_markThreadAsDone_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MarkThreadAsDoneInput, error) {
+			return ec.unmarshalNMarkThreadAsDoneInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMarkThreadAsDoneInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_markThreadAsTodo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MarkThreadAsTodoInput, error) {
+			return ec.unmarshalNMarkThreadAsTodoInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMarkThreadAsTodoInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeLabels_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveLabelsInput, error) {
+			return ec.unmarshalNRemoveLabelsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveLabelsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_snoozeThread_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SnoozeThreadInput, error) {
+			return ec.unmarshalNSnoozeThreadInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSnoozeThreadInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_unarchiveLabelType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UnarchiveLabelTypeInput, error) {
 			return ec.unmarshalNUnarchiveLabelTypeInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUnarchiveLabelTypeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unassignThread_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnassignThreadInput, error) {
+			return ec.unmarshalNUnassignThreadInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUnassignThreadInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4278,6 +5231,20 @@ func (ec *executionContext) field_Mutation_upsertCustomer_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpsertCustomerInput, error) {
 			return ec.unmarshalNUpsertCustomerInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertThreadField_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpsertThreadFieldInput, error) {
+			return ec.unmarshalNUpsertThreadFieldInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertThreadFieldInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4558,6 +5525,60 @@ func (ec *executionContext) field_Query_thread_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_threads_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
+		func(ctx context.Context, v any) (*model.ThreadsFilter, error) {
+			return ec.unmarshalOThreadsFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filters"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "sortBy",
+		func(ctx context.Context, v any) (*model.ThreadsSort, error) {
+			return ec.unmarshalOThreadsSort2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsSort(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sortBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_userByEmail_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4660,6 +5681,70 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _AddLabelsOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.AddLabelsOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddLabelsOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddLabelsOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddLabelsOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddLabelsOutput_labels(ctx context.Context, field graphql.CollectedField, obj *model.AddLabelsOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddLabelsOutput_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Label) graphql.Marshaler {
+			return ec.marshalNLabel2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddLabelsOutput_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddLabelsOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Label(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ArchiveLabelTypeOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveLabelTypeOutput) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4719,6 +5804,134 @@ func (ec *executionContext) fieldContext_ArchiveLabelTypeOutput_labelType(_ cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LabelType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignThreadOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.AssignThreadOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignThreadOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AssignThreadOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignThreadOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignThreadOutput_thread(ctx context.Context, field graphql.CollectedField, obj *model.AssignThreadOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignThreadOutput_thread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Thread, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Thread) graphql.Marshaler {
+			return ec.marshalOThread2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThread(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AssignThreadOutput_thread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignThreadOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Thread(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeThreadPriorityOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.ChangeThreadPriorityOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeThreadPriorityOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeThreadPriorityOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeThreadPriorityOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeThreadPriorityOutput_thread(ctx context.Context, field graphql.CollectedField, obj *model.ChangeThreadPriorityOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeThreadPriorityOutput_thread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Thread, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Thread) graphql.Marshaler {
+			return ec.marshalOThread2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThread(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeThreadPriorityOutput_thread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeThreadPriorityOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Thread(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5761,6 +6974,38 @@ func (ec *executionContext) _DeleteCustomerOutput_error(ctx context.Context, fie
 func (ec *executionContext) fieldContext_DeleteCustomerOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "DeleteCustomerOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteThreadFieldOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.DeleteThreadFieldOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteThreadFieldOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteThreadFieldOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteThreadFieldOutput",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -6845,6 +8090,134 @@ func (ec *executionContext) fieldContext_MachineUserActor_machineUserId(_ contex
 	return graphql.NewScalarFieldContext("MachineUserActor", field, false, false, "ID")
 }
 
+func (ec *executionContext) _MarkThreadAsDoneOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.MarkThreadAsDoneOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarkThreadAsDoneOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MarkThreadAsDoneOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarkThreadAsDoneOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarkThreadAsDoneOutput_thread(ctx context.Context, field graphql.CollectedField, obj *model.MarkThreadAsDoneOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarkThreadAsDoneOutput_thread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Thread, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Thread) graphql.Marshaler {
+			return ec.marshalOThread2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThread(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MarkThreadAsDoneOutput_thread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarkThreadAsDoneOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Thread(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarkThreadAsTodoOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.MarkThreadAsTodoOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarkThreadAsTodoOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MarkThreadAsTodoOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarkThreadAsTodoOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarkThreadAsTodoOutput_thread(ctx context.Context, field graphql.CollectedField, obj *model.MarkThreadAsTodoOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarkThreadAsTodoOutput_thread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Thread, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Thread) graphql.Marshaler {
+			return ec.marshalOThread2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThread(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MarkThreadAsTodoOutput_thread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarkThreadAsTodoOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Thread(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_regenerateWorkspaceHmac(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7097,6 +8470,94 @@ func (ec *executionContext) fieldContext_Mutation_deleteThreadFieldSchema(ctx co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_upsertThreadField(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertThreadField(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertThreadField(ctx, fc.Args["input"].(model.UpsertThreadFieldInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpsertThreadFieldOutput) graphql.Marshaler {
+			return ec.marshalNUpsertThreadFieldOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertThreadFieldOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertThreadField(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertThreadFieldOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertThreadField_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteThreadField(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteThreadField(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteThreadField(ctx, fc.Args["input"].(model.DeleteThreadFieldInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteThreadFieldOutput) graphql.Marshaler {
+			return ec.marshalNDeleteThreadFieldOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadFieldOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteThreadField(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteThreadFieldOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteThreadField_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createLabelType(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7229,6 +8690,94 @@ func (ec *executionContext) fieldContext_Mutation_unarchiveLabelType(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_addLabels(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addLabels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddLabels(ctx, fc.Args["input"].(model.AddLabelsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddLabelsOutput) graphql.Marshaler {
+			return ec.marshalNAddLabelsOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddLabelsOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addLabels(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddLabelsOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addLabels_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeLabels(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeLabels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveLabels(ctx, fc.Args["input"].(model.RemoveLabelsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveLabelsOutput) graphql.Marshaler {
+			return ec.marshalNRemoveLabelsOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveLabelsOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeLabels(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveLabelsOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeLabels_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createThread(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7267,6 +8816,270 @@ func (ec *executionContext) fieldContext_Mutation_createThread(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createThread_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markThreadAsDone(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markThreadAsDone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkThreadAsDone(ctx, fc.Args["input"].(model.MarkThreadAsDoneInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarkThreadAsDoneOutput) graphql.Marshaler {
+			return ec.marshalNMarkThreadAsDoneOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMarkThreadAsDoneOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markThreadAsDone(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarkThreadAsDoneOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markThreadAsDone_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markThreadAsTodo(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markThreadAsTodo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkThreadAsTodo(ctx, fc.Args["input"].(model.MarkThreadAsTodoInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarkThreadAsTodoOutput) graphql.Marshaler {
+			return ec.marshalNMarkThreadAsTodoOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMarkThreadAsTodoOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markThreadAsTodo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarkThreadAsTodoOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markThreadAsTodo_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_snoozeThread(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_snoozeThread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SnoozeThread(ctx, fc.Args["input"].(model.SnoozeThreadInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SnoozeThreadOutput) graphql.Marshaler {
+			return ec.marshalNSnoozeThreadOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSnoozeThreadOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_snoozeThread(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SnoozeThreadOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_snoozeThread_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_changeThreadPriority(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_changeThreadPriority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChangeThreadPriority(ctx, fc.Args["input"].(model.ChangeThreadPriorityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeThreadPriorityOutput) graphql.Marshaler {
+			return ec.marshalNChangeThreadPriorityOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChangeThreadPriorityOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_changeThreadPriority(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeThreadPriorityOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_changeThreadPriority_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignThread(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignThread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignThread(ctx, fc.Args["input"].(model.AssignThreadInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AssignThreadOutput) graphql.Marshaler {
+			return ec.marshalNAssignThreadOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAssignThreadOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignThread(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignThreadOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignThread_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unassignThread(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unassignThread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnassignThread(ctx, fc.Args["input"].(model.UnassignThreadInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnassignThreadOutput) graphql.Marshaler {
+			return ec.marshalNUnassignThreadOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUnassignThreadOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unassignThread(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnassignThreadOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unassignThread_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8083,6 +9896,50 @@ func (ec *executionContext) fieldContext_Query_threadByExternalId(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_threads(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_threads(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Threads(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].(*model.ThreadsFilter), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["sortBy"].(*model.ThreadsSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreadConnection) graphql.Marshaler {
+			return ec.marshalNThreadConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_threads(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreadConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_threads_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_user(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8311,6 +10168,38 @@ func (ec *executionContext) fieldContext_RegenerateWorkspaceHmacOutput_workspace
 	return fc, nil
 }
 
+func (ec *executionContext) _RemoveLabelsOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.RemoveLabelsOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveLabelsOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveLabelsOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemoveLabelsOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SlackUserIdentity_slackTeamId(ctx context.Context, field graphql.CollectedField, obj *model.SlackUserIdentity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8355,6 +10244,70 @@ func (ec *executionContext) _SlackUserIdentity_slackUserId(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_SlackUserIdentity_slackUserId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SlackUserIdentity", field, false, false, "String")
+}
+
+func (ec *executionContext) _SnoozeThreadOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.SnoozeThreadOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SnoozeThreadOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SnoozeThreadOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SnoozeThreadOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SnoozeThreadOutput_thread(ctx context.Context, field graphql.CollectedField, obj *model.SnoozeThreadOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SnoozeThreadOutput_thread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Thread, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Thread) graphql.Marshaler {
+			return ec.marshalOThread2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThread(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SnoozeThreadOutput_thread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SnoozeThreadOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Thread(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _System_id(ctx context.Context, field graphql.CollectedField, obj *model.System) (ret graphql.Marshaler) {
@@ -9291,6 +11244,148 @@ func (ec *executionContext) _Thread_updatedBy(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Thread_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Thread", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _ThreadConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ThreadConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ThreadEdge) graphql.Marshaler {
+			return ec.marshalNThreadEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreadEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ThreadConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ThreadConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThreadEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ThreadEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ThreadEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Thread) graphql.Marshaler {
+			return ec.marshalNThread2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThread(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Thread(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ThreadField_booleanValue(ctx context.Context, field graphql.CollectedField, obj *model.ThreadField) (ret graphql.Marshaler) {
@@ -11301,6 +13396,70 @@ func (ec *executionContext) fieldContext_UnarchiveLabelTypeOutput_labelType(_ co
 	return fc, nil
 }
 
+func (ec *executionContext) _UnassignThreadOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UnassignThreadOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnassignThreadOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnassignThreadOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnassignThreadOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnassignThreadOutput_thread(ctx context.Context, field graphql.CollectedField, obj *model.UnassignThreadOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnassignThreadOutput_thread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Thread, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Thread) graphql.Marshaler {
+			return ec.marshalOThread2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThread(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnassignThreadOutput_thread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnassignThreadOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Thread(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UpdateThreadFieldSchemaOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpdateThreadFieldSchemaOutput) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11450,6 +13609,93 @@ func (ec *executionContext) _UpsertCustomerOutput_result(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_UpsertCustomerOutput_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpsertCustomerOutput", field, false, false, "UpsertResult")
+}
+
+func (ec *executionContext) _UpsertThreadFieldOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpsertThreadFieldOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertThreadFieldOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertThreadFieldOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpsertThreadFieldOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpsertThreadFieldOutput_result(ctx context.Context, field graphql.CollectedField, obj *model.UpsertThreadFieldOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertThreadFieldOutput_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpsertResult) graphql.Marshaler {
+			return ec.marshalOUpsertResult2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertThreadFieldOutput_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpsertThreadFieldOutput", field, false, false, "UpsertResult")
+}
+
+func (ec *executionContext) _UpsertThreadFieldOutput_threadField(ctx context.Context, field graphql.CollectedField, obj *model.UpsertThreadFieldOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertThreadFieldOutput_threadField(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadField, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreadField) graphql.Marshaler {
+			return ec.marshalOThreadField2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadField(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertThreadFieldOutput_threadField(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpsertThreadFieldOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreadField(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _User_avatarUrl(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -13177,6 +15423,111 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAddLabelsInput(ctx context.Context, obj any) (model.AddLabelsInput, error) {
+	var it model.AddLabelsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"labelTypeIds", "threadId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "labelTypeIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("labelTypeIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LabelTypeIds = data
+		case "threadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddLabelsInput unmarshals raw into the AddLabelsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddLabelsInput(ctx context.Context, raw any) (model.AddLabelsInput, error) {
+	var out model.AddLabelsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddLabelsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAgentStatusFilter(ctx context.Context, obj any) (model.AgentStatusFilter, error) {
+	var it model.AgentStatusFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"handedOffReason", "statuses", "updatedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "handedOffReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handedOffReason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandedOffReason = data
+		case "statuses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statuses"))
+			data, err := ec.unmarshalOAgentStatus2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAgentStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statuses = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODatetimeFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDatetimeFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAgentStatusFilter unmarshals raw into the AgentStatusFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAgentStatusFilter(ctx context.Context, raw any) (model.AgentStatusFilter, error) {
+	var out model.AgentStatusFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AgentStatusFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputArchiveLabelTypeInput(ctx context.Context, obj any) (model.ArchiveLabelTypeInput, error) {
 	var it model.ArchiveLabelTypeInput
 	if obj == nil {
@@ -13216,6 +15567,111 @@ func (ec *executionContext) unmarshalInputArchiveLabelTypeInput(ctx context.Cont
 func UnmarshalArchiveLabelTypeInput(ctx context.Context, raw any) (model.ArchiveLabelTypeInput, error) {
 	var out model.ArchiveLabelTypeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ArchiveLabelTypeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAssignThreadInput(ctx context.Context, obj any) (model.AssignThreadInput, error) {
+	var it model.AssignThreadInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"machineUserId", "threadId", "userId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "machineUserId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("machineUserId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MachineUserID = data
+		case "threadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadID = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignThreadInput unmarshals raw into the AssignThreadInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignThreadInput(ctx context.Context, raw any) (model.AssignThreadInput, error) {
+	var out model.AssignThreadInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignThreadInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputChangeThreadPriorityInput(ctx context.Context, obj any) (model.ChangeThreadPriorityInput, error) {
+	var it model.ChangeThreadPriorityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"priority", "threadId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "threadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChangeThreadPriorityInput unmarshals raw into the ChangeThreadPriorityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChangeThreadPriorityInput(ctx context.Context, raw any) (model.ChangeThreadPriorityInput, error) {
+	var out model.ChangeThreadPriorityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeThreadPriorityInput", raw, &out)
 	return out, err
 }
 
@@ -14948,6 +17404,97 @@ func UnmarshalDeleteCustomerInput(ctx context.Context, raw any) (model.DeleteCus
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeleteThreadFieldIdentifier(ctx context.Context, obj any) (model.DeleteThreadFieldIdentifier, error) {
+	var it model.DeleteThreadFieldIdentifier
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "threadId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "threadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteThreadFieldIdentifier unmarshals raw into the DeleteThreadFieldIdentifier input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteThreadFieldIdentifier(ctx context.Context, raw any) (model.DeleteThreadFieldIdentifier, error) {
+	var out model.DeleteThreadFieldIdentifier
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteThreadFieldIdentifier", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteThreadFieldInput(ctx context.Context, obj any) (model.DeleteThreadFieldInput, error) {
+	var it model.DeleteThreadFieldInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"identifier"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "identifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifier"))
+			data, err := ec.unmarshalNDeleteThreadFieldIdentifier2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadFieldIdentifier(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Identifier = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteThreadFieldInput unmarshals raw into the DeleteThreadFieldInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteThreadFieldInput(ctx context.Context, raw any) (model.DeleteThreadFieldInput, error) {
+	var out model.DeleteThreadFieldInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteThreadFieldInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeleteThreadFieldSchemaInput(ctx context.Context, obj any) (model.DeleteThreadFieldSchemaInput, error) {
 	var it model.DeleteThreadFieldSchemaInput
 	if obj == nil {
@@ -15179,6 +17726,104 @@ func UnmarshalMSTeamsThreadChannelDetailsInput(ctx context.Context, raw any) (mo
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMarkThreadAsDoneInput(ctx context.Context, obj any) (model.MarkThreadAsDoneInput, error) {
+	var it model.MarkThreadAsDoneInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"statusDetail", "threadId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "statusDetail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusDetail"))
+			data, err := ec.unmarshalODoneStatusDetail2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDoneStatusDetail(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusDetail = data
+		case "threadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarkThreadAsDoneInput unmarshals raw into the MarkThreadAsDoneInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarkThreadAsDoneInput(ctx context.Context, raw any) (model.MarkThreadAsDoneInput, error) {
+	var out model.MarkThreadAsDoneInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarkThreadAsDoneInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarkThreadAsTodoInput(ctx context.Context, obj any) (model.MarkThreadAsTodoInput, error) {
+	var it model.MarkThreadAsTodoInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"statusDetail", "threadId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "statusDetail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusDetail"))
+			data, err := ec.unmarshalOTodoStatusDetail2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTodoStatusDetail(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusDetail = data
+		case "threadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarkThreadAsTodoInput unmarshals raw into the MarkThreadAsTodoInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarkThreadAsTodoInput(ctx context.Context, raw any) (model.MarkThreadAsTodoInput, error) {
+	var out model.MarkThreadAsTodoInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarkThreadAsTodoInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOptionalBooleanInput(ctx context.Context, obj any) (model.OptionalBooleanInput, error) {
 	var it model.OptionalBooleanInput
 	if obj == nil {
@@ -15389,6 +18034,104 @@ func UnmarshalOptionalStringInput(ctx context.Context, raw any) (model.OptionalS
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRemoveLabelsInput(ctx context.Context, obj any) (model.RemoveLabelsInput, error) {
+	var it model.RemoveLabelsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"labelIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "labelIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("labelIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LabelIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveLabelsInput unmarshals raw into the RemoveLabelsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveLabelsInput(ctx context.Context, raw any) (model.RemoveLabelsInput, error) {
+	var out model.RemoveLabelsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveLabelsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputServiceLevelAgreementFilter(ctx context.Context, obj any) (model.ServiceLevelAgreementFilter, error) {
+	var it model.ServiceLevelAgreementFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"statuses", "types", "updatedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "statuses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statuses"))
+			data, err := ec.unmarshalOServiceLevelAgreementStatus2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statuses = data
+		case "types":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("types"))
+			data, err := ec.unmarshalOServiceLevelAgreementType2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Types = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODatetimeFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDatetimeFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalServiceLevelAgreementFilter unmarshals raw into the ServiceLevelAgreementFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalServiceLevelAgreementFilter(ctx context.Context, raw any) (model.ServiceLevelAgreementFilter, error) {
+	var out model.ServiceLevelAgreementFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceLevelAgreementFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSlackThreadChannelDetailsInput(ctx context.Context, obj any) (model.SlackThreadChannelDetailsInput, error) {
 	var it model.SlackThreadChannelDetailsInput
 	if obj == nil {
@@ -15438,6 +18181,62 @@ func UnmarshalSlackThreadChannelDetailsInput(ctx context.Context, raw any) (mode
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSnoozeThreadInput(ctx context.Context, obj any) (model.SnoozeThreadInput, error) {
+	var it model.SnoozeThreadInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"durationSeconds", "statusDetail", "threadId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "durationSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationSeconds"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationSeconds = data
+		case "statusDetail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusDetail"))
+			data, err := ec.unmarshalOSnoozeStatusDetail2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSnoozeStatusDetail(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusDetail = data
+		case "threadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSnoozeThreadInput unmarshals raw into the SnoozeThreadInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSnoozeThreadInput(ctx context.Context, raw any) (model.SnoozeThreadInput, error) {
+	var out model.SnoozeThreadInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SnoozeThreadInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputStringInput(ctx context.Context, obj any) (model.StringInput, error) {
 	var it model.StringInput
 	if obj == nil {
@@ -15477,6 +18276,153 @@ func (ec *executionContext) unmarshalInputStringInput(ctx context.Context, obj a
 func UnmarshalStringInput(ctx context.Context, raw any) (model.StringInput, error) {
 	var out model.StringInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "StringInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSurveyResponseFilter(ctx context.Context, obj any) (model.SurveyResponseFilter, error) {
+	var it model.SurveyResponseFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"hasResponse", "rating", "responseAt", "sentiment", "surveyId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "hasResponse":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasResponse"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasResponse = data
+		case "rating":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rating"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rating = data
+		case "responseAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("responseAt"))
+			data, err := ec.unmarshalODatetimeFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDatetimeFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResponseAt = data
+		case "sentiment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sentiment"))
+			data, err := ec.unmarshalOSentimentType2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSentimentType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sentiment = data
+		case "surveyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("surveyId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SurveyID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSurveyResponseFilter unmarshals raw into the SurveyResponseFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSurveyResponseFilter(ctx context.Context, raw any) (model.SurveyResponseFilter, error) {
+	var out model.SurveyResponseFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SurveyResponseFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTenantFieldFilter(ctx context.Context, obj any) (model.TenantFieldFilter, error) {
+	var it model.TenantFieldFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"booleanValue", "dateValue", "externalFieldId", "numberValue", "stringArrayValue", "stringValue"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "booleanValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("booleanValue"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BooleanValue = data
+		case "dateValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateValue"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateValue = data
+		case "externalFieldId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalFieldId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalFieldID = data
+		case "numberValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numberValue"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumberValue = data
+		case "stringArrayValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stringArrayValue"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StringArrayValue = data
+		case "stringValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stringValue"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StringValue = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTenantFieldFilter unmarshals raw into the TenantFieldFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTenantFieldFilter(ctx context.Context, raw any) (model.TenantFieldFilter, error) {
+	var out model.TenantFieldFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TenantFieldFilter", raw, &out)
 	return out, err
 }
 
@@ -15578,6 +18524,524 @@ func UnmarshalThreadChannelDetailsInput(ctx context.Context, raw any) (model.Thr
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputThreadFieldDateFilter(ctx context.Context, obj any) (model.ThreadFieldDateFilter, error) {
+	var it model.ThreadFieldDateFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"after", "before"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "after":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("after"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.After = data
+		case "before":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("before"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Before = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalThreadFieldDateFilter unmarshals raw into the ThreadFieldDateFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalThreadFieldDateFilter(ctx context.Context, raw any) (model.ThreadFieldDateFilter, error) {
+	var out model.ThreadFieldDateFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreadFieldDateFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputThreadFieldFilter(ctx context.Context, obj any) (model.ThreadFieldFilter, error) {
+	var it model.ThreadFieldFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"booleanValue", "date", "key", "number", "stringValue"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "booleanValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("booleanValue"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BooleanValue = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalOThreadFieldDateFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOThreadFieldNumberFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldNumberFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "stringValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stringValue"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StringValue = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalThreadFieldFilter unmarshals raw into the ThreadFieldFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalThreadFieldFilter(ctx context.Context, raw any) (model.ThreadFieldFilter, error) {
+	var out model.ThreadFieldFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreadFieldFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputThreadFieldNumberFilter(ctx context.Context, obj any) (model.ThreadFieldNumberFilter, error) {
+	var it model.ThreadFieldNumberFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"gte", "lte", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalThreadFieldNumberFilter unmarshals raw into the ThreadFieldNumberFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalThreadFieldNumberFilter(ctx context.Context, raw any) (model.ThreadFieldNumberFilter, error) {
+	var out model.ThreadFieldNumberFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreadFieldNumberFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputThreadsFilter(ctx context.Context, obj any) (model.ThreadsFilter, error) {
+	var it model.ThreadsFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"agentStatus", "and", "assignedToUser", "companyIdentifiers", "createdAt", "customerGroupIdentifiers", "customerIds", "isAssigned", "isMarkedAsSpam", "labelTypeIds", "messageSource", "not", "or", "participantIds", "priorities", "refs", "serviceLevelAgreements", "statusChangedAt", "statusDetails", "statuses", "supportEmailAddresses", "surveyResponse", "tenantFields", "tenantIdentifiers", "threadFields", "threadIds", "threadLinkGroupIds", "tierIdentifiers", "updatedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "agentStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agentStatus"))
+			data, err := ec.unmarshalOAgentStatusFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAgentStatusFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgentStatus = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOThreadsFilter2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "assignedToUser":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignedToUser"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignedToUser = data
+		case "companyIdentifiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("companyIdentifiers"))
+			data, err := ec.unmarshalOCompanyIdentifierInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyIdentifierInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompanyIdentifiers = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODatetimeFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDatetimeFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "customerGroupIdentifiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerGroupIdentifiers"))
+			data, err := ec.unmarshalOCustomerGroupIdentifier2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupIdentifierᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerGroupIdentifiers = data
+		case "customerIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerIds = data
+		case "isAssigned":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isAssigned"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsAssigned = data
+		case "isMarkedAsSpam":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isMarkedAsSpam"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsMarkedAsSpam = data
+		case "labelTypeIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("labelTypeIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LabelTypeIds = data
+		case "messageSource":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageSource"))
+			data, err := ec.unmarshalOMessageSource2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMessageSourceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageSource = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOThreadsFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOThreadsFilter2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "participantIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participantIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipantIds = data
+		case "priorities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priorities"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priorities = data
+		case "refs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refs"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Refs = data
+		case "serviceLevelAgreements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceLevelAgreements"))
+			data, err := ec.unmarshalOServiceLevelAgreementFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceLevelAgreements = data
+		case "statusChangedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusChangedAt"))
+			data, err := ec.unmarshalODatetimeFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDatetimeFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusChangedAt = data
+		case "statusDetails":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusDetails"))
+			data, err := ec.unmarshalOStatusDetailType2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStatusDetailTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusDetails = data
+		case "statuses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statuses"))
+			data, err := ec.unmarshalOThreadStatus2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statuses = data
+		case "supportEmailAddresses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("supportEmailAddresses"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SupportEmailAddresses = data
+		case "surveyResponse":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("surveyResponse"))
+			data, err := ec.unmarshalOSurveyResponseFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSurveyResponseFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SurveyResponse = data
+		case "tenantFields":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantFields"))
+			data, err := ec.unmarshalOTenantFieldFilter2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantFieldFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantFields = data
+		case "tenantIdentifiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantIdentifiers"))
+			data, err := ec.unmarshalOTenantIdentifierInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantIdentifiers = data
+		case "threadFields":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadFields"))
+			data, err := ec.unmarshalOThreadFieldFilter2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadFields = data
+		case "threadIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadIds = data
+		case "threadLinkGroupIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadLinkGroupIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadLinkGroupIds = data
+		case "tierIdentifiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierIdentifiers"))
+			data, err := ec.unmarshalOTierIdentifierInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierIdentifierInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierIdentifiers = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODatetimeFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDatetimeFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalThreadsFilter unmarshals raw into the ThreadsFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalThreadsFilter(ctx context.Context, raw any) (model.ThreadsFilter, error) {
+	var out model.ThreadsFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreadsFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputThreadsSort(ctx context.Context, obj any) (model.ThreadsSort, error) {
+	var it model.ThreadsSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"direction", "field", "threadFieldKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNSortDirection2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNThreadsSortField2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "threadFieldKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadFieldKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadFieldKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalThreadsSort unmarshals raw into the ThreadsSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalThreadsSort(ctx context.Context, raw any) (model.ThreadsSort, error) {
+	var out model.ThreadsSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreadsSort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTierIdentifierInput(ctx context.Context, obj any) (model.TierIdentifierInput, error) {
+	var it model.TierIdentifierInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"externalId", "tierId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "tierId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTierIdentifierInput unmarshals raw into the TierIdentifierInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTierIdentifierInput(ctx context.Context, raw any) (model.TierIdentifierInput, error) {
+	var out model.TierIdentifierInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TierIdentifierInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUnarchiveLabelTypeInput(ctx context.Context, obj any) (model.UnarchiveLabelTypeInput, error) {
 	var it model.UnarchiveLabelTypeInput
 	if obj == nil {
@@ -15617,6 +19081,48 @@ func (ec *executionContext) unmarshalInputUnarchiveLabelTypeInput(ctx context.Co
 func UnmarshalUnarchiveLabelTypeInput(ctx context.Context, raw any) (model.UnarchiveLabelTypeInput, error) {
 	var out model.UnarchiveLabelTypeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnarchiveLabelTypeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUnassignThreadInput(ctx context.Context, obj any) (model.UnassignThreadInput, error) {
+	var it model.UnassignThreadInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"threadId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "threadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnassignThreadInput unmarshals raw into the UnassignThreadInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnassignThreadInput(ctx context.Context, raw any) (model.UnassignThreadInput, error) {
+	var out model.UnassignThreadInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnassignThreadInput", raw, &out)
 	return out, err
 }
 
@@ -16005,6 +19511,132 @@ func UnmarshalUpsertCustomerOnUpdateInput(ctx context.Context, raw any) (model.U
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpsertThreadFieldIdentifier(ctx context.Context, obj any) (model.UpsertThreadFieldIdentifier, error) {
+	var it model.UpsertThreadFieldIdentifier
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "threadId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "threadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpsertThreadFieldIdentifier unmarshals raw into the UpsertThreadFieldIdentifier input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpsertThreadFieldIdentifier(ctx context.Context, raw any) (model.UpsertThreadFieldIdentifier, error) {
+	var out model.UpsertThreadFieldIdentifier
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpsertThreadFieldIdentifier", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpsertThreadFieldInput(ctx context.Context, obj any) (model.UpsertThreadFieldInput, error) {
+	var it model.UpsertThreadFieldInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"booleanValue", "dateValue", "identifier", "numberValue", "stringValue", "type"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "booleanValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("booleanValue"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BooleanValue = data
+		case "dateValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateValue"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateValue = data
+		case "identifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifier"))
+			data, err := ec.unmarshalNUpsertThreadFieldIdentifier2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertThreadFieldIdentifier(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Identifier = data
+		case "numberValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numberValue"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumberValue = data
+		case "stringValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stringValue"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StringValue = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNThreadFieldSchemaType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchemaType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpsertThreadFieldInput unmarshals raw into the UpsertThreadFieldInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpsertThreadFieldInput(ctx context.Context, raw any) (model.UpsertThreadFieldInput, error) {
+	var out model.UpsertThreadFieldInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpsertThreadFieldInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -16240,6 +19872,44 @@ func (ec *executionContext) _ThreadStatusDetail(ctx context.Context, sel ast.Sel
 
 // region    **************************** object.gotpl ****************************
 
+var addLabelsOutputImplementors = []string{"AddLabelsOutput"}
+
+func (ec *executionContext) _AddLabelsOutput(ctx context.Context, sel ast.SelectionSet, obj *model.AddLabelsOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addLabelsOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddLabelsOutput")
+		case "error":
+			out.Values[i] = ec._AddLabelsOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "labels":
+			out.Values[i] = ec._AddLabelsOutput_labels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var archiveLabelTypeOutputImplementors = []string{"ArchiveLabelTypeOutput"}
 
 func (ec *executionContext) _ArchiveLabelTypeOutput(ctx context.Context, sel ast.SelectionSet, obj *model.ArchiveLabelTypeOutput) graphql.Marshaler {
@@ -16258,6 +19928,82 @@ func (ec *executionContext) _ArchiveLabelTypeOutput(ctx context.Context, sel ast
 			}
 		case "labelType":
 			out.Values[i] = ec._ArchiveLabelTypeOutput_labelType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assignThreadOutputImplementors = []string{"AssignThreadOutput"}
+
+func (ec *executionContext) _AssignThreadOutput(ctx context.Context, sel ast.SelectionSet, obj *model.AssignThreadOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignThreadOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssignThreadOutput")
+		case "error":
+			out.Values[i] = ec._AssignThreadOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "thread":
+			out.Values[i] = ec._AssignThreadOutput_thread(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeThreadPriorityOutputImplementors = []string{"ChangeThreadPriorityOutput"}
+
+func (ec *executionContext) _ChangeThreadPriorityOutput(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeThreadPriorityOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeThreadPriorityOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeThreadPriorityOutput")
+		case "error":
+			out.Values[i] = ec._ChangeThreadPriorityOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "thread":
+			out.Values[i] = ec._ChangeThreadPriorityOutput_thread(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -16729,6 +20475,39 @@ func (ec *executionContext) _DeleteCustomerOutput(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("DeleteCustomerOutput")
 		case "error":
 			out.Values[i] = ec._DeleteCustomerOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteThreadFieldOutputImplementors = []string{"DeleteThreadFieldOutput"}
+
+func (ec *executionContext) _DeleteThreadFieldOutput(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteThreadFieldOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteThreadFieldOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteThreadFieldOutput")
+		case "error":
+			out.Values[i] = ec._DeleteThreadFieldOutput_error(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -17268,6 +21047,82 @@ func (ec *executionContext) _MachineUserActor(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var markThreadAsDoneOutputImplementors = []string{"MarkThreadAsDoneOutput"}
+
+func (ec *executionContext) _MarkThreadAsDoneOutput(ctx context.Context, sel ast.SelectionSet, obj *model.MarkThreadAsDoneOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, markThreadAsDoneOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarkThreadAsDoneOutput")
+		case "error":
+			out.Values[i] = ec._MarkThreadAsDoneOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "thread":
+			out.Values[i] = ec._MarkThreadAsDoneOutput_thread(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var markThreadAsTodoOutputImplementors = []string{"MarkThreadAsTodoOutput"}
+
+func (ec *executionContext) _MarkThreadAsTodoOutput(ctx context.Context, sel ast.SelectionSet, obj *model.MarkThreadAsTodoOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, markThreadAsTodoOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarkThreadAsTodoOutput")
+		case "error":
+			out.Values[i] = ec._MarkThreadAsTodoOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "thread":
+			out.Values[i] = ec._MarkThreadAsTodoOutput_thread(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -17329,6 +21184,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "upsertThreadField":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertThreadField(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteThreadField":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteThreadField(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createLabelType":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createLabelType(ctx, field)
@@ -17350,9 +21219,65 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "addLabels":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addLabels(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeLabels":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeLabels(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createThread":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createThread(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markThreadAsDone":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markThreadAsDone(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markThreadAsTodo":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markThreadAsTodo(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "snoozeThread":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_snoozeThread(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeThreadPriority":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_changeThreadPriority(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignThread":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignThread(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unassignThread":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unassignThread(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -17610,6 +21535,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_threadByExternalId(ctx, field)
 				})
+		case "threads":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_threads(ctx, field)
+				})
 		case "user":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -17691,6 +21622,39 @@ func (ec *executionContext) _RegenerateWorkspaceHmacOutput(ctx context.Context, 
 	return out
 }
 
+var removeLabelsOutputImplementors = []string{"RemoveLabelsOutput"}
+
+func (ec *executionContext) _RemoveLabelsOutput(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveLabelsOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeLabelsOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveLabelsOutput")
+		case "error":
+			out.Values[i] = ec._RemoveLabelsOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var slackUserIdentityImplementors = []string{"SlackUserIdentity"}
 
 func (ec *executionContext) _SlackUserIdentity(ctx context.Context, sel ast.SelectionSet, obj *model.SlackUserIdentity) graphql.Marshaler {
@@ -17710,6 +21674,44 @@ func (ec *executionContext) _SlackUserIdentity(ctx context.Context, sel ast.Sele
 		case "slackUserId":
 			out.Values[i] = ec._SlackUserIdentity_slackUserId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var snoozeThreadOutputImplementors = []string{"SnoozeThreadOutput"}
+
+func (ec *executionContext) _SnoozeThreadOutput(ctx context.Context, sel ast.SelectionSet, obj *model.SnoozeThreadOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, snoozeThreadOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SnoozeThreadOutput")
+		case "error":
+			out.Values[i] = ec._SnoozeThreadOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "thread":
+			out.Values[i] = ec._SnoozeThreadOutput_thread(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -18008,6 +22010,87 @@ func (ec *executionContext) _Thread(ctx context.Context, sel ast.SelectionSet, o
 			out.Values[i] = ec._Thread_updatedBy(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadConnectionImplementors = []string{"ThreadConnection"}
+
+func (ec *executionContext) _ThreadConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadConnection")
+		case "edges":
+			out.Values[i] = ec._ThreadConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ThreadConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ThreadConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadEdgeImplementors = []string{"ThreadEdge"}
+
+func (ec *executionContext) _ThreadEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadEdge")
+		case "cursor":
+			out.Values[i] = ec._ThreadEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ThreadEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18956,6 +23039,44 @@ func (ec *executionContext) _UnarchiveLabelTypeOutput(ctx context.Context, sel a
 	return out
 }
 
+var unassignThreadOutputImplementors = []string{"UnassignThreadOutput"}
+
+func (ec *executionContext) _UnassignThreadOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UnassignThreadOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unassignThreadOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnassignThreadOutput")
+		case "error":
+			out.Values[i] = ec._UnassignThreadOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "thread":
+			out.Values[i] = ec._UnassignThreadOutput_thread(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var updateThreadFieldSchemaOutputImplementors = []string{"UpdateThreadFieldSchemaOutput"}
 
 func (ec *executionContext) _UpdateThreadFieldSchemaOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateThreadFieldSchemaOutput) graphql.Marshaler {
@@ -19017,6 +23138,49 @@ func (ec *executionContext) _UpsertCustomerOutput(ctx context.Context, sel ast.S
 			}
 		case "result":
 			out.Values[i] = ec._UpsertCustomerOutput_result(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var upsertThreadFieldOutputImplementors = []string{"UpsertThreadFieldOutput"}
+
+func (ec *executionContext) _UpsertThreadFieldOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpsertThreadFieldOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, upsertThreadFieldOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpsertThreadFieldOutput")
+		case "error":
+			out.Values[i] = ec._UpsertThreadFieldOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "result":
+			out.Values[i] = ec._UpsertThreadFieldOutput_result(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "threadField":
+			out.Values[i] = ec._UpsertThreadFieldOutput_threadField(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -19649,6 +23813,29 @@ func (ec *executionContext) marshalNActor2githubᚗcomᚋthreadlineᚋthreadline
 	return ec._Actor(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAddLabelsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddLabelsInput(ctx context.Context, v any) (model.AddLabelsInput, error) {
+	res, err := ec.unmarshalInputAddLabelsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAddLabelsOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddLabelsOutput(ctx context.Context, sel ast.SelectionSet, v *model.AddLabelsOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AddLabelsOutput!")
+		return graphql.Null
+	}
+	return ec._AddLabelsOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAgentStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAgentStatus(ctx context.Context, v any) (model.AgentStatus, error) {
+	var res model.AgentStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAgentStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAgentStatus(ctx context.Context, sel ast.SelectionSet, v model.AgentStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNArchiveLabelTypeInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐArchiveLabelTypeInput(ctx context.Context, v any) (model.ArchiveLabelTypeInput, error) {
 	res, err := ec.unmarshalInputArchiveLabelTypeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -19660,6 +23847,19 @@ func (ec *executionContext) marshalNArchiveLabelTypeOutput2ᚖgithubᚗcomᚋthr
 		return graphql.Null
 	}
 	return ec._ArchiveLabelTypeOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAssignThreadInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAssignThreadInput(ctx context.Context, v any) (model.AssignThreadInput, error) {
+	res, err := ec.unmarshalInputAssignThreadInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignThreadOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAssignThreadOutput(ctx context.Context, sel ast.SelectionSet, v *model.AssignThreadOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssignThreadOutput!")
+		return graphql.Null
+	}
+	return ec._AssignThreadOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -19674,6 +23874,19 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNChangeThreadPriorityInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChangeThreadPriorityInput(ctx context.Context, v any) (model.ChangeThreadPriorityInput, error) {
+	res, err := ec.unmarshalInputChangeThreadPriorityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeThreadPriorityOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChangeThreadPriorityOutput(ctx context.Context, sel ast.SelectionSet, v *model.ChangeThreadPriorityOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeThreadPriorityOutput!")
+		return graphql.Null
+	}
+	return ec._ChangeThreadPriorityOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCompanyIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyIdentifierInput(ctx context.Context, v any) (model.CompanyIdentifierInput, error) {
@@ -19850,6 +24063,24 @@ func (ec *executionContext) marshalNDeleteCustomerOutput2ᚖgithubᚗcomᚋthrea
 	return ec._DeleteCustomerOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNDeleteThreadFieldIdentifier2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadFieldIdentifier(ctx context.Context, v any) (model.DeleteThreadFieldIdentifier, error) {
+	res, err := ec.unmarshalInputDeleteThreadFieldIdentifier(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDeleteThreadFieldInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadFieldInput(ctx context.Context, v any) (model.DeleteThreadFieldInput, error) {
+	res, err := ec.unmarshalInputDeleteThreadFieldInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteThreadFieldOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadFieldOutput(ctx context.Context, sel ast.SelectionSet, v *model.DeleteThreadFieldOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteThreadFieldOutput!")
+		return graphql.Null
+	}
+	return ec._DeleteThreadFieldOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDeleteThreadFieldSchemaInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadFieldSchemaInput(ctx context.Context, v any) (model.DeleteThreadFieldSchemaInput, error) {
 	res, err := ec.unmarshalInputDeleteThreadFieldSchemaInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -19908,6 +24139,35 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
@@ -20012,6 +24272,42 @@ func (ec *executionContext) marshalNMachineUserType2githubᚗcomᚋthreadlineᚋ
 	return v
 }
 
+func (ec *executionContext) unmarshalNMarkThreadAsDoneInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMarkThreadAsDoneInput(ctx context.Context, v any) (model.MarkThreadAsDoneInput, error) {
+	res, err := ec.unmarshalInputMarkThreadAsDoneInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMarkThreadAsDoneOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMarkThreadAsDoneOutput(ctx context.Context, sel ast.SelectionSet, v *model.MarkThreadAsDoneOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MarkThreadAsDoneOutput!")
+		return graphql.Null
+	}
+	return ec._MarkThreadAsDoneOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMarkThreadAsTodoInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMarkThreadAsTodoInput(ctx context.Context, v any) (model.MarkThreadAsTodoInput, error) {
+	res, err := ec.unmarshalInputMarkThreadAsTodoInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMarkThreadAsTodoOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMarkThreadAsTodoOutput(ctx context.Context, sel ast.SelectionSet, v *model.MarkThreadAsTodoOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MarkThreadAsTodoOutput!")
+		return graphql.Null
+	}
+	return ec._MarkThreadAsTodoOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMessageSource2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMessageSource(ctx context.Context, v any) (model.MessageSource, error) {
+	var res model.MessageSource
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMessageSource2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMessageSource(ctx context.Context, sel ast.SelectionSet, v model.MessageSource) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNMutationErrorType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationErrorType(ctx context.Context, v any) (model.MutationErrorType, error) {
 	var res model.MutationErrorType
 	err := res.UnmarshalGQL(v)
@@ -20064,6 +24360,39 @@ func (ec *executionContext) marshalNRegenerateWorkspaceHmacOutput2ᚖgithubᚗco
 	return ec._RegenerateWorkspaceHmacOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRemoveLabelsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveLabelsInput(ctx context.Context, v any) (model.RemoveLabelsInput, error) {
+	res, err := ec.unmarshalInputRemoveLabelsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRemoveLabelsOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveLabelsOutput(ctx context.Context, sel ast.SelectionSet, v *model.RemoveLabelsOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RemoveLabelsOutput!")
+		return graphql.Null
+	}
+	return ec._RemoveLabelsOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNServiceLevelAgreementStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementStatus(ctx context.Context, v any) (model.ServiceLevelAgreementStatus, error) {
+	var res model.ServiceLevelAgreementStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNServiceLevelAgreementStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementStatus(ctx context.Context, sel ast.SelectionSet, v model.ServiceLevelAgreementStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNServiceLevelAgreementType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementType(ctx context.Context, v any) (model.ServiceLevelAgreementType, error) {
+	var res model.ServiceLevelAgreementType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNServiceLevelAgreementType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementType(ctx context.Context, sel ast.SelectionSet, v model.ServiceLevelAgreementType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNSlackUserIdentity2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSlackUserIdentity(ctx context.Context, sel ast.SelectionSet, v model.SlackUserIdentity) graphql.Marshaler {
 	return ec._SlackUserIdentity(ctx, sel, &v)
 }
@@ -20084,6 +24413,19 @@ func (ec *executionContext) marshalNSlackUserIdentity2ᚕgithubᚗcomᚋthreadli
 	return ret
 }
 
+func (ec *executionContext) unmarshalNSnoozeThreadInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSnoozeThreadInput(ctx context.Context, v any) (model.SnoozeThreadInput, error) {
+	res, err := ec.unmarshalInputSnoozeThreadInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSnoozeThreadOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSnoozeThreadOutput(ctx context.Context, sel ast.SelectionSet, v *model.SnoozeThreadOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SnoozeThreadOutput!")
+		return graphql.Null
+	}
+	return ec._SnoozeThreadOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSortDirection2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSortDirection(ctx context.Context, v any) (model.SortDirection, error) {
 	var res model.SortDirection
 	err := res.UnmarshalGQL(v)
@@ -20091,6 +24433,16 @@ func (ec *executionContext) unmarshalNSortDirection2githubᚗcomᚋthreadlineᚋ
 }
 
 func (ec *executionContext) marshalNSortDirection2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSortDirection(ctx context.Context, sel ast.SelectionSet, v model.SortDirection) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNStatusDetailType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStatusDetailType(ctx context.Context, v any) (model.StatusDetailType, error) {
+	var res model.StatusDetailType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatusDetailType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStatusDetailType(ctx context.Context, sel ast.SelectionSet, v model.StatusDetailType) graphql.Marshaler {
 	return v
 }
 
@@ -20137,6 +24489,11 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) unmarshalNTenantFieldFilter2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantFieldFilter(ctx context.Context, v any) (model.TenantFieldFilter, error) {
+	res, err := ec.unmarshalInputTenantFieldFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNTenantIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInput(ctx context.Context, v any) (model.TenantIdentifierInput, error) {
 	res, err := ec.unmarshalInputTenantIdentifierInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -20152,6 +24509,10 @@ func (ec *executionContext) marshalNTenantSource2githubᚗcomᚋthreadlineᚋthr
 	return v
 }
 
+func (ec *executionContext) marshalNThread2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThread(ctx context.Context, sel ast.SelectionSet, v model.Thread) graphql.Marshaler {
+	return ec._Thread(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNThreadChannel2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadChannel(ctx context.Context, v any) (model.ThreadChannel, error) {
 	var res model.ThreadChannel
 	err := res.UnmarshalGQL(v)
@@ -20160,6 +24521,34 @@ func (ec *executionContext) unmarshalNThreadChannel2githubᚗcomᚋthreadlineᚋ
 
 func (ec *executionContext) marshalNThreadChannel2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadChannel(ctx context.Context, sel ast.SelectionSet, v model.ThreadChannel) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNThreadConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadConnection(ctx context.Context, sel ast.SelectionSet, v *model.ThreadConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThreadConnection!")
+		return graphql.Null
+	}
+	return ec._ThreadConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNThreadEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadEdge(ctx context.Context, sel ast.SelectionSet, v model.ThreadEdge) graphql.Marshaler {
+	return ec._ThreadEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNThreadEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ThreadEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreadEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNThreadField2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadField(ctx context.Context, sel ast.SelectionSet, v model.ThreadField) graphql.Marshaler {
@@ -20180,6 +24569,11 @@ func (ec *executionContext) marshalNThreadField2ᚕgithubᚗcomᚋthreadlineᚋt
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNThreadFieldFilter2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldFilter(ctx context.Context, v any) (model.ThreadFieldFilter, error) {
+	res, err := ec.unmarshalInputThreadFieldFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNThreadFieldSchema2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchema(ctx context.Context, sel ast.SelectionSet, v model.ThreadFieldSchema) graphql.Marshaler {
@@ -20234,6 +24628,26 @@ func (ec *executionContext) marshalNThreadStatus2githubᚗcomᚋthreadlineᚋthr
 	return v
 }
 
+func (ec *executionContext) unmarshalNThreadsFilter2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsFilter(ctx context.Context, v any) (model.ThreadsFilter, error) {
+	res, err := ec.unmarshalInputThreadsFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNThreadsSortField2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsSortField(ctx context.Context, v any) (model.ThreadsSortField, error) {
+	var res model.ThreadsSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNThreadsSortField2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsSortField(ctx context.Context, sel ast.SelectionSet, v model.ThreadsSortField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNTierIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierIdentifierInput(ctx context.Context, v any) (model.TierIdentifierInput, error) {
+	res, err := ec.unmarshalInputTierIdentifierInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUnarchiveLabelTypeInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUnarchiveLabelTypeInput(ctx context.Context, v any) (model.UnarchiveLabelTypeInput, error) {
 	res, err := ec.unmarshalInputUnarchiveLabelTypeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -20245,6 +24659,19 @@ func (ec *executionContext) marshalNUnarchiveLabelTypeOutput2ᚖgithubᚗcomᚋt
 		return graphql.Null
 	}
 	return ec._UnarchiveLabelTypeOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUnassignThreadInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUnassignThreadInput(ctx context.Context, v any) (model.UnassignThreadInput, error) {
+	res, err := ec.unmarshalInputUnassignThreadInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnassignThreadOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUnassignThreadOutput(ctx context.Context, sel ast.SelectionSet, v *model.UnassignThreadOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnassignThreadOutput!")
+		return graphql.Null
+	}
+	return ec._UnassignThreadOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateThreadFieldSchemaInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadFieldSchemaInput(ctx context.Context, v any) (model.UpdateThreadFieldSchemaInput, error) {
@@ -20286,6 +24713,24 @@ func (ec *executionContext) marshalNUpsertCustomerOutput2ᚖgithubᚗcomᚋthrea
 		return graphql.Null
 	}
 	return ec._UpsertCustomerOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpsertThreadFieldIdentifier2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertThreadFieldIdentifier(ctx context.Context, v any) (model.UpsertThreadFieldIdentifier, error) {
+	res, err := ec.unmarshalInputUpsertThreadFieldIdentifier(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpsertThreadFieldInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertThreadFieldInput(ctx context.Context, v any) (model.UpsertThreadFieldInput, error) {
+	res, err := ec.unmarshalInputUpsertThreadFieldInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpsertThreadFieldOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertThreadFieldOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpsertThreadFieldOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpsertThreadFieldOutput!")
+		return graphql.Null
+	}
+	return ec._UpsertThreadFieldOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUserStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUserStatus(ctx context.Context, v any) (model.UserStatus, error) {
@@ -20438,6 +24883,50 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalOAgentStatus2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAgentStatusᚄ(ctx context.Context, v any) ([]model.AgentStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.AgentStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAgentStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAgentStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAgentStatus2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAgentStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AgentStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAgentStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAgentStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAgentStatusFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAgentStatusFilter(ctx context.Context, v any) (*model.AgentStatusFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAgentStatusFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -20814,6 +25303,22 @@ func (ec *executionContext) marshalODependsOnThreadFieldType2ᚖgithubᚗcomᚋt
 	return ec._DependsOnThreadFieldType(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalODoneStatusDetail2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDoneStatusDetail(ctx context.Context, v any) (*model.DoneStatusDetail, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.DoneStatusDetail)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODoneStatusDetail2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDoneStatusDetail(ctx context.Context, sel ast.SelectionSet, v *model.DoneStatusDetail) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOEmailAddressInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailAddressInput(ctx context.Context, v any) (*model.EmailAddressInput, error) {
 	if v == nil {
 		return nil, nil
@@ -20892,6 +25397,41 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -20956,6 +25496,42 @@ func (ec *executionContext) unmarshalOMSTeamsThreadChannelDetailsInput2ᚖgithub
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOMessageSource2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMessageSourceᚄ(ctx context.Context, v any) ([]model.MessageSource, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.MessageSource, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMessageSource2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMessageSource(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOMessageSource2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMessageSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MessageSource) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMessageSource2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMessageSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx context.Context, sel ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -21003,12 +25579,160 @@ func (ec *executionContext) unmarshalOOptionalStringInput2ᚖgithubᚗcomᚋthre
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOSentimentType2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSentimentType(ctx context.Context, v any) (*model.SentimentType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SentimentType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSentimentType2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSentimentType(ctx context.Context, sel ast.SelectionSet, v *model.SentimentType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOServiceLevelAgreementFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementFilter(ctx context.Context, v any) (*model.ServiceLevelAgreementFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputServiceLevelAgreementFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOServiceLevelAgreementStatus2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementStatusᚄ(ctx context.Context, v any) ([]model.ServiceLevelAgreementStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ServiceLevelAgreementStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNServiceLevelAgreementStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOServiceLevelAgreementStatus2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ServiceLevelAgreementStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNServiceLevelAgreementStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOServiceLevelAgreementType2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementTypeᚄ(ctx context.Context, v any) ([]model.ServiceLevelAgreementType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ServiceLevelAgreementType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNServiceLevelAgreementType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOServiceLevelAgreementType2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ServiceLevelAgreementType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNServiceLevelAgreementType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOSlackThreadChannelDetailsInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSlackThreadChannelDetailsInput(ctx context.Context, v any) (*model.SlackThreadChannelDetailsInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputSlackThreadChannelDetailsInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSnoozeStatusDetail2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSnoozeStatusDetail(ctx context.Context, v any) (*model.SnoozeStatusDetail, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SnoozeStatusDetail)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSnoozeStatusDetail2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSnoozeStatusDetail(ctx context.Context, sel ast.SelectionSet, v *model.SnoozeStatusDetail) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOStatusDetailType2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStatusDetailTypeᚄ(ctx context.Context, v any) ([]model.StatusDetailType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.StatusDetailType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStatusDetailType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStatusDetailType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOStatusDetailType2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStatusDetailTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.StatusDetailType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatusDetailType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStatusDetailType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -21072,11 +25796,36 @@ func (ec *executionContext) unmarshalOStringInput2ᚖgithubᚗcomᚋthreadline�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOSurveyResponseFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSurveyResponseFilter(ctx context.Context, v any) (*model.SurveyResponseFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSurveyResponseFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOTenant2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenant(ctx context.Context, sel ast.SelectionSet, v *model.Tenant) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Tenant(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTenantFieldFilter2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantFieldFilterᚄ(ctx context.Context, v any) ([]model.TenantFieldFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.TenantFieldFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTenantFieldFilter2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantFieldFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOTenantIdentifierInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInputᚄ(ctx context.Context, v any) ([]model.TenantIdentifierInput, error) {
@@ -21142,11 +25891,87 @@ func (ec *executionContext) unmarshalOThreadChannelDetailsInput2ᚖgithubᚗcom�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOThreadField2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadField(ctx context.Context, sel ast.SelectionSet, v *model.ThreadField) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ThreadField(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOThreadFieldDateFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldDateFilter(ctx context.Context, v any) (*model.ThreadFieldDateFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputThreadFieldDateFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOThreadFieldFilter2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldFilterᚄ(ctx context.Context, v any) ([]model.ThreadFieldFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ThreadFieldFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNThreadFieldFilter2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOThreadFieldNumberFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldNumberFilter(ctx context.Context, v any) (*model.ThreadFieldNumberFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputThreadFieldNumberFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOThreadFieldSchema2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadFieldSchema(ctx context.Context, sel ast.SelectionSet, v *model.ThreadFieldSchema) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._ThreadFieldSchema(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOThreadStatus2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadStatusᚄ(ctx context.Context, v any) ([]model.ThreadStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ThreadStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNThreadStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOThreadStatus2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ThreadStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreadStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOThreadStatusDetail2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadStatusDetail(ctx context.Context, sel ast.SelectionSet, v model.ThreadStatusDetail) graphql.Marshaler {
@@ -21156,11 +25981,77 @@ func (ec *executionContext) marshalOThreadStatusDetail2githubᚗcomᚋthreadline
 	return ec._ThreadStatusDetail(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOThreadsFilter2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsFilterᚄ(ctx context.Context, v any) ([]model.ThreadsFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ThreadsFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNThreadsFilter2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOThreadsFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsFilter(ctx context.Context, v any) (*model.ThreadsFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputThreadsFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOThreadsSort2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsSort(ctx context.Context, v any) (*model.ThreadsSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputThreadsSort(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOTier2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTier(ctx context.Context, sel ast.SelectionSet, v *model.Tier) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Tier(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTierIdentifierInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierIdentifierInputᚄ(ctx context.Context, v any) ([]model.TierIdentifierInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.TierIdentifierInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTierIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierIdentifierInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTodoStatusDetail2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTodoStatusDetail(ctx context.Context, v any) (*model.TodoStatusDetail, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.TodoStatusDetail)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTodoStatusDetail2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTodoStatusDetail(ctx context.Context, sel ast.SelectionSet, v *model.TodoStatusDetail) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOUpsertResult2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertResult(ctx context.Context, v any) (*model.UpsertResult, error) {

@@ -29,6 +29,22 @@ type ThreadStatusDetail interface {
 	IsThreadStatusDetail()
 }
 
+type AddLabelsInput struct {
+	LabelTypeIds []string `json:"labelTypeIds"`
+	ThreadID     string   `json:"threadId"`
+}
+
+type AddLabelsOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Labels []Label        `json:"labels"`
+}
+
+type AgentStatusFilter struct {
+	HandedOffReason *string         `json:"handedOffReason,omitempty"`
+	Statuses        []AgentStatus   `json:"statuses,omitempty"`
+	UpdatedAt       *DatetimeFilter `json:"updatedAt,omitempty"`
+}
+
 type ArchiveLabelTypeInput struct {
 	LabelTypeID string `json:"labelTypeId"`
 }
@@ -36,6 +52,27 @@ type ArchiveLabelTypeInput struct {
 type ArchiveLabelTypeOutput struct {
 	Error     *MutationError `json:"error,omitempty"`
 	LabelType *LabelType     `json:"labelType,omitempty"`
+}
+
+type AssignThreadInput struct {
+	MachineUserID *string `json:"machineUserId,omitempty"`
+	ThreadID      string  `json:"threadId"`
+	UserID        *string `json:"userId,omitempty"`
+}
+
+type AssignThreadOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
+}
+
+type ChangeThreadPriorityInput struct {
+	Priority int    `json:"priority"`
+	ThreadID string `json:"threadId"`
+}
+
+type ChangeThreadPriorityOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
 }
 
 type Company struct {
@@ -283,6 +320,19 @@ type DeleteCustomerOutput struct {
 	Error *MutationError `json:"error,omitempty"`
 }
 
+type DeleteThreadFieldIdentifier struct {
+	Key      string `json:"key"`
+	ThreadID string `json:"threadId"`
+}
+
+type DeleteThreadFieldInput struct {
+	Identifier DeleteThreadFieldIdentifier `json:"identifier"`
+}
+
+type DeleteThreadFieldOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+}
+
 type DeleteThreadFieldSchemaInput struct {
 	ThreadFieldSchemaID string `json:"threadFieldSchemaId"`
 }
@@ -364,6 +414,26 @@ func (MachineUserActor) IsActor() {}
 
 func (MachineUserActor) IsInternalActor() {}
 
+type MarkThreadAsDoneInput struct {
+	StatusDetail *DoneStatusDetail `json:"statusDetail,omitempty"`
+	ThreadID     string            `json:"threadId"`
+}
+
+type MarkThreadAsDoneOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
+}
+
+type MarkThreadAsTodoInput struct {
+	StatusDetail *TodoStatusDetail `json:"statusDetail,omitempty"`
+	ThreadID     string            `json:"threadId"`
+}
+
+type MarkThreadAsTodoOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
+}
+
 type Mutation struct {
 }
 
@@ -418,6 +488,20 @@ type RegenerateWorkspaceHmacOutput struct {
 	WorkspaceHmac *WorkspaceHmac `json:"workspaceHmac,omitempty"`
 }
 
+type RemoveLabelsInput struct {
+	LabelIds []string `json:"labelIds"`
+}
+
+type RemoveLabelsOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+}
+
+type ServiceLevelAgreementFilter struct {
+	Statuses  []ServiceLevelAgreementStatus `json:"statuses,omitempty"`
+	Types     []ServiceLevelAgreementType   `json:"types,omitempty"`
+	UpdatedAt *DatetimeFilter               `json:"updatedAt,omitempty"`
+}
+
 type SlackThreadChannelDetailsInput struct {
 	SlackChannelID string `json:"slackChannelId"`
 	SlackTeamID    string `json:"slackTeamId"`
@@ -428,8 +512,27 @@ type SlackUserIdentity struct {
 	SlackUserID string `json:"slackUserId"`
 }
 
+type SnoozeThreadInput struct {
+	DurationSeconds *int                `json:"durationSeconds,omitempty"`
+	StatusDetail    *SnoozeStatusDetail `json:"statusDetail,omitempty"`
+	ThreadID        string              `json:"threadId"`
+}
+
+type SnoozeThreadOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
+}
+
 type StringInput struct {
 	Value string `json:"value"`
+}
+
+type SurveyResponseFilter struct {
+	HasResponse *bool           `json:"hasResponse,omitempty"`
+	Rating      *int            `json:"rating,omitempty"`
+	ResponseAt  *DatetimeFilter `json:"responseAt,omitempty"`
+	Sentiment   *SentimentType  `json:"sentiment,omitempty"`
+	SurveyID    *string         `json:"surveyId,omitempty"`
 }
 
 // Threadline itself, as an assignee.
@@ -462,6 +565,15 @@ type Tenant struct {
 	URL        *string       `json:"url,omitempty"`
 }
 
+type TenantFieldFilter struct {
+	BooleanValue     *bool    `json:"booleanValue,omitempty"`
+	DateValue        *string  `json:"dateValue,omitempty"`
+	ExternalFieldID  string   `json:"externalFieldId"`
+	NumberValue      *float64 `json:"numberValue,omitempty"`
+	StringArrayValue []string `json:"stringArrayValue,omitempty"`
+	StringValue      *string  `json:"stringValue,omitempty"`
+}
+
 type TenantIdentifierInput struct {
 	ExternalID *string `json:"externalId,omitempty"`
 	TenantID   *string `json:"tenantId,omitempty"`
@@ -470,6 +582,17 @@ type TenantIdentifierInput struct {
 type ThreadChannelDetailsInput struct {
 	MsTeams *MSTeamsThreadChannelDetailsInput `json:"msTeams,omitempty"`
 	Slack   *SlackThreadChannelDetailsInput   `json:"slack,omitempty"`
+}
+
+type ThreadConnection struct {
+	Edges      []ThreadEdge `json:"edges"`
+	PageInfo   PageInfo     `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+type ThreadEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Thread `json:"node"`
 }
 
 type ThreadField struct {
@@ -485,6 +608,25 @@ type ThreadField struct {
 	Type          ThreadFieldSchemaType `json:"type"`
 	UpdatedAt     core.Time             `json:"updatedAt"`
 	UpdatedBy     Actor                 `json:"updatedBy"`
+}
+
+type ThreadFieldDateFilter struct {
+	After  *string `json:"after,omitempty"`
+	Before *string `json:"before,omitempty"`
+}
+
+type ThreadFieldFilter struct {
+	BooleanValue *bool                    `json:"booleanValue,omitempty"`
+	Date         *ThreadFieldDateFilter   `json:"date,omitempty"`
+	Key          string                   `json:"key"`
+	Number       *ThreadFieldNumberFilter `json:"number,omitempty"`
+	StringValue  *string                  `json:"stringValue,omitempty"`
+}
+
+type ThreadFieldNumberFilter struct {
+	Gte   *float64 `json:"gte,omitempty"`
+	Lte   *float64 `json:"lte,omitempty"`
+	Value *float64 `json:"value,omitempty"`
 }
 
 type ThreadFieldSchema struct {
@@ -614,6 +756,44 @@ type ThreadStatusDetailWaitingForDuration struct {
 
 func (ThreadStatusDetailWaitingForDuration) IsThreadStatusDetail() {}
 
+type ThreadsFilter struct {
+	AgentStatus              *AgentStatusFilter           `json:"agentStatus,omitempty"`
+	And                      []ThreadsFilter              `json:"and,omitempty"`
+	AssignedToUser           []string                     `json:"assignedToUser,omitempty"`
+	CompanyIdentifiers       []CompanyIdentifierInput     `json:"companyIdentifiers,omitempty"`
+	CreatedAt                *DatetimeFilter              `json:"createdAt,omitempty"`
+	CustomerGroupIdentifiers []CustomerGroupIdentifier    `json:"customerGroupIdentifiers,omitempty"`
+	CustomerIds              []string                     `json:"customerIds,omitempty"`
+	IsAssigned               *bool                        `json:"isAssigned,omitempty"`
+	IsMarkedAsSpam           *bool                        `json:"isMarkedAsSpam,omitempty"`
+	LabelTypeIds             []string                     `json:"labelTypeIds,omitempty"`
+	MessageSource            []MessageSource              `json:"messageSource,omitempty"`
+	Not                      *ThreadsFilter               `json:"not,omitempty"`
+	Or                       []ThreadsFilter              `json:"or,omitempty"`
+	ParticipantIds           []string                     `json:"participantIds,omitempty"`
+	Priorities               []int                        `json:"priorities,omitempty"`
+	Refs                     []string                     `json:"refs,omitempty"`
+	ServiceLevelAgreements   *ServiceLevelAgreementFilter `json:"serviceLevelAgreements,omitempty"`
+	StatusChangedAt          *DatetimeFilter              `json:"statusChangedAt,omitempty"`
+	StatusDetails            []StatusDetailType           `json:"statusDetails,omitempty"`
+	Statuses                 []ThreadStatus               `json:"statuses,omitempty"`
+	SupportEmailAddresses    []string                     `json:"supportEmailAddresses,omitempty"`
+	SurveyResponse           *SurveyResponseFilter        `json:"surveyResponse,omitempty"`
+	TenantFields             []TenantFieldFilter          `json:"tenantFields,omitempty"`
+	TenantIdentifiers        []TenantIdentifierInput      `json:"tenantIdentifiers,omitempty"`
+	ThreadFields             []ThreadFieldFilter          `json:"threadFields,omitempty"`
+	ThreadIds                []string                     `json:"threadIds,omitempty"`
+	ThreadLinkGroupIds       []string                     `json:"threadLinkGroupIds,omitempty"`
+	TierIdentifiers          []TierIdentifierInput        `json:"tierIdentifiers,omitempty"`
+	UpdatedAt                *DatetimeFilter              `json:"updatedAt,omitempty"`
+}
+
+type ThreadsSort struct {
+	Direction      SortDirection    `json:"direction"`
+	Field          ThreadsSortField `json:"field"`
+	ThreadFieldKey *string          `json:"threadFieldKey,omitempty"`
+}
+
 type Tier struct {
 	Color                 string        `json:"color"`
 	CreatedAt             core.Time     `json:"createdAt"`
@@ -629,6 +809,11 @@ type Tier struct {
 	UpdatedBy             InternalActor `json:"updatedBy"`
 }
 
+type TierIdentifierInput struct {
+	ExternalID *string `json:"externalId,omitempty"`
+	TierID     *string `json:"tierId,omitempty"`
+}
+
 type UnarchiveLabelTypeInput struct {
 	LabelTypeID string `json:"labelTypeId"`
 }
@@ -636,6 +821,15 @@ type UnarchiveLabelTypeInput struct {
 type UnarchiveLabelTypeOutput struct {
 	Error     *MutationError `json:"error,omitempty"`
 	LabelType *LabelType     `json:"labelType,omitempty"`
+}
+
+type UnassignThreadInput struct {
+	ThreadID string `json:"threadId"`
+}
+
+type UnassignThreadOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
 }
 
 type UpdateThreadFieldSchemaInput struct {
@@ -694,6 +888,26 @@ type UpsertCustomerOutput struct {
 	Result   *UpsertResult  `json:"result,omitempty"`
 }
 
+type UpsertThreadFieldIdentifier struct {
+	Key      string `json:"key"`
+	ThreadID string `json:"threadId"`
+}
+
+type UpsertThreadFieldInput struct {
+	BooleanValue *bool                       `json:"booleanValue,omitempty"`
+	DateValue    *string                     `json:"dateValue,omitempty"`
+	Identifier   UpsertThreadFieldIdentifier `json:"identifier"`
+	NumberValue  *float64                    `json:"numberValue,omitempty"`
+	StringValue  *string                     `json:"stringValue,omitempty"`
+	Type         ThreadFieldSchemaType       `json:"type"`
+}
+
+type UpsertThreadFieldOutput struct {
+	Error       *MutationError `json:"error,omitempty"`
+	Result      *UpsertResult  `json:"result,omitempty"`
+	ThreadField *ThreadField   `json:"threadField,omitempty"`
+}
+
 // A support agent of the workspace.
 type User struct {
 	AvatarURL       *string             `json:"avatarUrl,omitempty"`
@@ -740,6 +954,63 @@ type WorkspaceHmac struct {
 	HmacSecret *string       `json:"hmacSecret,omitempty"`
 	UpdatedAt  core.Time     `json:"updatedAt"`
 	UpdatedBy  InternalActor `json:"updatedBy"`
+}
+
+type AgentStatus string
+
+const (
+	AgentStatusHandedOff  AgentStatus = "HANDED_OFF"
+	AgentStatusHandled    AgentStatus = "HANDLED"
+	AgentStatusInProgress AgentStatus = "IN_PROGRESS"
+)
+
+var AllAgentStatus = []AgentStatus{
+	AgentStatusHandedOff,
+	AgentStatusHandled,
+	AgentStatusInProgress,
+}
+
+func (e AgentStatus) IsValid() bool {
+	switch e {
+	case AgentStatusHandedOff, AgentStatusHandled, AgentStatusInProgress:
+		return true
+	}
+	return false
+}
+
+func (e AgentStatus) String() string {
+	return string(e)
+}
+
+func (e *AgentStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AgentStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AgentStatus", str)
+	}
+	return nil
+}
+
+func (e AgentStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AgentStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AgentStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type ComponentBadgeColor string
@@ -1271,6 +1542,65 @@ func (e CustomersSortField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type DoneStatusDetail string
+
+const (
+	DoneStatusDetailDoneAutomaticallySet DoneStatusDetail = "DONE_AUTOMATICALLY_SET"
+	DoneStatusDetailDoneManuallySet      DoneStatusDetail = "DONE_MANUALLY_SET"
+	DoneStatusDetailIgnored              DoneStatusDetail = "IGNORED"
+	DoneStatusDetailTimerExpired         DoneStatusDetail = "TIMER_EXPIRED"
+)
+
+var AllDoneStatusDetail = []DoneStatusDetail{
+	DoneStatusDetailDoneAutomaticallySet,
+	DoneStatusDetailDoneManuallySet,
+	DoneStatusDetailIgnored,
+	DoneStatusDetailTimerExpired,
+}
+
+func (e DoneStatusDetail) IsValid() bool {
+	switch e {
+	case DoneStatusDetailDoneAutomaticallySet, DoneStatusDetailDoneManuallySet, DoneStatusDetailIgnored, DoneStatusDetailTimerExpired:
+		return true
+	}
+	return false
+}
+
+func (e DoneStatusDetail) String() string {
+	return string(e)
+}
+
+func (e *DoneStatusDetail) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DoneStatusDetail(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DoneStatusDetail", str)
+	}
+	return nil
+}
+
+func (e DoneStatusDetail) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DoneStatusDetail) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DoneStatusDetail) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type LabelTypeType string
 
 const (
@@ -1376,6 +1706,69 @@ func (e *MachineUserType) UnmarshalJSON(b []byte) error {
 }
 
 func (e MachineUserType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type MessageSource string
+
+const (
+	MessageSourceAPI     MessageSource = "API"
+	MessageSourceChat    MessageSource = "CHAT"
+	MessageSourceDiscord MessageSource = "DISCORD"
+	MessageSourceEmail   MessageSource = "EMAIL"
+	MessageSourceMsTeams MessageSource = "MS_TEAMS"
+	MessageSourceSLACk   MessageSource = "SLACK"
+)
+
+var AllMessageSource = []MessageSource{
+	MessageSourceAPI,
+	MessageSourceChat,
+	MessageSourceDiscord,
+	MessageSourceEmail,
+	MessageSourceMsTeams,
+	MessageSourceSLACk,
+}
+
+func (e MessageSource) IsValid() bool {
+	switch e {
+	case MessageSourceAPI, MessageSourceChat, MessageSourceDiscord, MessageSourceEmail, MessageSourceMsTeams, MessageSourceSLACk:
+		return true
+	}
+	return false
+}
+
+func (e MessageSource) String() string {
+	return string(e)
+}
+
+func (e *MessageSource) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MessageSource(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MessageSource", str)
+	}
+	return nil
+}
+
+func (e MessageSource) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MessageSource) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MessageSource) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1495,6 +1888,236 @@ func (e MutationFieldErrorType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type SentimentType string
+
+const (
+	SentimentTypeNegative SentimentType = "NEGATIVE"
+	SentimentTypeNeutral  SentimentType = "NEUTRAL"
+	SentimentTypePositive SentimentType = "POSITIVE"
+)
+
+var AllSentimentType = []SentimentType{
+	SentimentTypeNegative,
+	SentimentTypeNeutral,
+	SentimentTypePositive,
+}
+
+func (e SentimentType) IsValid() bool {
+	switch e {
+	case SentimentTypeNegative, SentimentTypeNeutral, SentimentTypePositive:
+		return true
+	}
+	return false
+}
+
+func (e SentimentType) String() string {
+	return string(e)
+}
+
+func (e *SentimentType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SentimentType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SentimentType", str)
+	}
+	return nil
+}
+
+func (e SentimentType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SentimentType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SentimentType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ServiceLevelAgreementStatus string
+
+const (
+	ServiceLevelAgreementStatusAchieved       ServiceLevelAgreementStatus = "ACHIEVED"
+	ServiceLevelAgreementStatusBreached       ServiceLevelAgreementStatus = "BREACHED"
+	ServiceLevelAgreementStatusBreaching      ServiceLevelAgreementStatus = "BREACHING"
+	ServiceLevelAgreementStatusCancelled      ServiceLevelAgreementStatus = "CANCELLED"
+	ServiceLevelAgreementStatusImminentBreach ServiceLevelAgreementStatus = "IMMINENT_BREACH"
+	ServiceLevelAgreementStatusPending        ServiceLevelAgreementStatus = "PENDING"
+)
+
+var AllServiceLevelAgreementStatus = []ServiceLevelAgreementStatus{
+	ServiceLevelAgreementStatusAchieved,
+	ServiceLevelAgreementStatusBreached,
+	ServiceLevelAgreementStatusBreaching,
+	ServiceLevelAgreementStatusCancelled,
+	ServiceLevelAgreementStatusImminentBreach,
+	ServiceLevelAgreementStatusPending,
+}
+
+func (e ServiceLevelAgreementStatus) IsValid() bool {
+	switch e {
+	case ServiceLevelAgreementStatusAchieved, ServiceLevelAgreementStatusBreached, ServiceLevelAgreementStatusBreaching, ServiceLevelAgreementStatusCancelled, ServiceLevelAgreementStatusImminentBreach, ServiceLevelAgreementStatusPending:
+		return true
+	}
+	return false
+}
+
+func (e ServiceLevelAgreementStatus) String() string {
+	return string(e)
+}
+
+func (e *ServiceLevelAgreementStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ServiceLevelAgreementStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ServiceLevelAgreementStatus", str)
+	}
+	return nil
+}
+
+func (e ServiceLevelAgreementStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ServiceLevelAgreementStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ServiceLevelAgreementStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ServiceLevelAgreementType string
+
+const (
+	ServiceLevelAgreementTypeFirstResponseTime ServiceLevelAgreementType = "FIRST_RESPONSE_TIME"
+	ServiceLevelAgreementTypeNextResponseTime  ServiceLevelAgreementType = "NEXT_RESPONSE_TIME"
+)
+
+var AllServiceLevelAgreementType = []ServiceLevelAgreementType{
+	ServiceLevelAgreementTypeFirstResponseTime,
+	ServiceLevelAgreementTypeNextResponseTime,
+}
+
+func (e ServiceLevelAgreementType) IsValid() bool {
+	switch e {
+	case ServiceLevelAgreementTypeFirstResponseTime, ServiceLevelAgreementTypeNextResponseTime:
+		return true
+	}
+	return false
+}
+
+func (e ServiceLevelAgreementType) String() string {
+	return string(e)
+}
+
+func (e *ServiceLevelAgreementType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ServiceLevelAgreementType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ServiceLevelAgreementType", str)
+	}
+	return nil
+}
+
+func (e ServiceLevelAgreementType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ServiceLevelAgreementType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ServiceLevelAgreementType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SnoozeStatusDetail string
+
+const (
+	SnoozeStatusDetailWaitingForCustomer SnoozeStatusDetail = "WAITING_FOR_CUSTOMER"
+	SnoozeStatusDetailWaitingForDuration SnoozeStatusDetail = "WAITING_FOR_DURATION"
+)
+
+var AllSnoozeStatusDetail = []SnoozeStatusDetail{
+	SnoozeStatusDetailWaitingForCustomer,
+	SnoozeStatusDetailWaitingForDuration,
+}
+
+func (e SnoozeStatusDetail) IsValid() bool {
+	switch e {
+	case SnoozeStatusDetailWaitingForCustomer, SnoozeStatusDetailWaitingForDuration:
+		return true
+	}
+	return false
+}
+
+func (e SnoozeStatusDetail) String() string {
+	return string(e)
+}
+
+func (e *SnoozeStatusDetail) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SnoozeStatusDetail(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SnoozeStatusDetail", str)
+	}
+	return nil
+}
+
+func (e SnoozeStatusDetail) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SnoozeStatusDetail) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SnoozeStatusDetail) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type SortDirection string
 
 const (
@@ -1545,6 +2168,79 @@ func (e *SortDirection) UnmarshalJSON(b []byte) error {
 }
 
 func (e SortDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type StatusDetailType string
+
+const (
+	StatusDetailTypeCreated                  StatusDetailType = "CREATED"
+	StatusDetailTypeDoneAutomaticallySet     StatusDetailType = "DONE_AUTOMATICALLY_SET"
+	StatusDetailTypeDoneManuallySet          StatusDetailType = "DONE_MANUALLY_SET"
+	StatusDetailTypeIgnored                  StatusDetailType = "IGNORED"
+	StatusDetailTypeInProgress               StatusDetailType = "IN_PROGRESS"
+	StatusDetailTypeNewReply                 StatusDetailType = "NEW_REPLY"
+	StatusDetailTypeThreadDiscussionResolved StatusDetailType = "THREAD_DISCUSSION_RESOLVED"
+	StatusDetailTypeThreadLinkUpdated        StatusDetailType = "THREAD_LINK_UPDATED"
+	StatusDetailTypeTimerExpired             StatusDetailType = "TIMER_EXPIRED"
+	StatusDetailTypeWaitingForCustomer       StatusDetailType = "WAITING_FOR_CUSTOMER"
+	StatusDetailTypeWaitingForDuration       StatusDetailType = "WAITING_FOR_DURATION"
+)
+
+var AllStatusDetailType = []StatusDetailType{
+	StatusDetailTypeCreated,
+	StatusDetailTypeDoneAutomaticallySet,
+	StatusDetailTypeDoneManuallySet,
+	StatusDetailTypeIgnored,
+	StatusDetailTypeInProgress,
+	StatusDetailTypeNewReply,
+	StatusDetailTypeThreadDiscussionResolved,
+	StatusDetailTypeThreadLinkUpdated,
+	StatusDetailTypeTimerExpired,
+	StatusDetailTypeWaitingForCustomer,
+	StatusDetailTypeWaitingForDuration,
+}
+
+func (e StatusDetailType) IsValid() bool {
+	switch e {
+	case StatusDetailTypeCreated, StatusDetailTypeDoneAutomaticallySet, StatusDetailTypeDoneManuallySet, StatusDetailTypeIgnored, StatusDetailTypeInProgress, StatusDetailTypeNewReply, StatusDetailTypeThreadDiscussionResolved, StatusDetailTypeThreadLinkUpdated, StatusDetailTypeTimerExpired, StatusDetailTypeWaitingForCustomer, StatusDetailTypeWaitingForDuration:
+		return true
+	}
+	return false
+}
+
+func (e StatusDetailType) String() string {
+	return string(e)
+}
+
+func (e *StatusDetailType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StatusDetailType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StatusDetailType", str)
+	}
+	return nil
+}
+
+func (e StatusDetailType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StatusDetailType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StatusDetailType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1787,6 +2483,130 @@ func (e *ThreadStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e ThreadStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ThreadsSortField string
+
+const (
+	ThreadsSortFieldClosestToBreachSLA   ThreadsSortField = "CLOSEST_TO_BREACH_SLA"
+	ThreadsSortFieldCreatedAt            ThreadsSortField = "CREATED_AT"
+	ThreadsSortFieldLastInboundMessageAt ThreadsSortField = "LAST_INBOUND_MESSAGE_AT"
+	ThreadsSortFieldPriority             ThreadsSortField = "PRIORITY"
+	ThreadsSortFieldStatusChangedAt      ThreadsSortField = "STATUS_CHANGED_AT"
+	ThreadsSortFieldThreadField          ThreadsSortField = "THREAD_FIELD"
+)
+
+var AllThreadsSortField = []ThreadsSortField{
+	ThreadsSortFieldClosestToBreachSLA,
+	ThreadsSortFieldCreatedAt,
+	ThreadsSortFieldLastInboundMessageAt,
+	ThreadsSortFieldPriority,
+	ThreadsSortFieldStatusChangedAt,
+	ThreadsSortFieldThreadField,
+}
+
+func (e ThreadsSortField) IsValid() bool {
+	switch e {
+	case ThreadsSortFieldClosestToBreachSLA, ThreadsSortFieldCreatedAt, ThreadsSortFieldLastInboundMessageAt, ThreadsSortFieldPriority, ThreadsSortFieldStatusChangedAt, ThreadsSortFieldThreadField:
+		return true
+	}
+	return false
+}
+
+func (e ThreadsSortField) String() string {
+	return string(e)
+}
+
+func (e *ThreadsSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadsSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadsSortField", str)
+	}
+	return nil
+}
+
+func (e ThreadsSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreadsSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreadsSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type TodoStatusDetail string
+
+const (
+	TodoStatusDetailCreated                  TodoStatusDetail = "CREATED"
+	TodoStatusDetailInProgress               TodoStatusDetail = "IN_PROGRESS"
+	TodoStatusDetailNewReply                 TodoStatusDetail = "NEW_REPLY"
+	TodoStatusDetailThreadDiscussionResolved TodoStatusDetail = "THREAD_DISCUSSION_RESOLVED"
+	TodoStatusDetailThreadLinkUpdated        TodoStatusDetail = "THREAD_LINK_UPDATED"
+)
+
+var AllTodoStatusDetail = []TodoStatusDetail{
+	TodoStatusDetailCreated,
+	TodoStatusDetailInProgress,
+	TodoStatusDetailNewReply,
+	TodoStatusDetailThreadDiscussionResolved,
+	TodoStatusDetailThreadLinkUpdated,
+}
+
+func (e TodoStatusDetail) IsValid() bool {
+	switch e {
+	case TodoStatusDetailCreated, TodoStatusDetailInProgress, TodoStatusDetailNewReply, TodoStatusDetailThreadDiscussionResolved, TodoStatusDetailThreadLinkUpdated:
+		return true
+	}
+	return false
+}
+
+func (e TodoStatusDetail) String() string {
+	return string(e)
+}
+
+func (e *TodoStatusDetail) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TodoStatusDetail(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TodoStatusDetail", str)
+	}
+	return nil
+}
+
+func (e TodoStatusDetail) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TodoStatusDetail) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TodoStatusDetail) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

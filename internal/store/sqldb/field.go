@@ -158,25 +158,57 @@ func (t *Tx) FieldValuesOfThreads(ctx context.Context, workspaceID string, threa
 	defer rows.Close()
 	var out []field.Value
 	for rows.Next() {
-		var v field.Value
-		var typ, cBy, uBy string
-		var s, d sql.NullString
-		var b sql.NullBool
-		var n sql.NullFloat64
-		var cAt, uAt int64
-		if err := rows.Scan(&v.ID, &v.WorkspaceID, &v.ThreadID, &v.Key, &typ, &s, &b, &n, &d, &v.IsAIGenerated,
-			&cAt, &cBy, &uAt, &uBy); err != nil {
+		v, err := scanFieldValue(rows)
+		if err != nil {
 			return nil, err
 		}
-		v.Type, v.String, v.Date = field.Type(typ), strPtr(s), strPtr(d)
-		if b.Valid {
-			v.Bool = &b.Bool
-		}
-		if n.Valid {
-			v.Number = &n.Float64
-		}
-		v.CreatedAt, v.CreatedBy, v.UpdatedAt, v.UpdatedBy = core.FromMillis(cAt), core.ParseActor(cBy), core.FromMillis(uAt), core.ParseActor(uBy)
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+func scanFieldValue(s scanner) (field.Value, error) {
+	var v field.Value
+	var typ, cBy, uBy string
+	var str, d sql.NullString
+	var b sql.NullBool
+	var n sql.NullFloat64
+	var cAt, uAt int64
+	err := s.Scan(&v.ID, &v.WorkspaceID, &v.ThreadID, &v.Key, &typ, &str, &b, &n, &d, &v.IsAIGenerated, &cAt, &cBy, &uAt, &uBy)
+	v.Type, v.String, v.Date = field.Type(typ), strPtr(str), strPtr(d)
+	if b.Valid {
+		v.Bool = &b.Bool
+	}
+	if n.Valid {
+		v.Number = &n.Float64
+	}
+	v.CreatedAt, v.CreatedBy, v.UpdatedAt, v.UpdatedBy = core.FromMillis(cAt), core.ParseActor(cBy), core.FromMillis(uAt), core.ParseActor(uBy)
+	return v, err
+}
+
+// GetFieldValue reads a thread's value of key.
+func (t *Tx) GetFieldValue(ctx context.Context, workspaceID, threadID, key string) (field.Value, error) {
+	v, err := scanFieldValue(t.row(ctx, `SELECT `+fieldValueCols+` FROM thread_field_values
+		WHERE workspace_id = ? AND thread_id = ? AND key = ?`, workspaceID, threadID, key))
+	return v, t.wrap(err)
+}
+
+// UpdateFieldValue overwrites a value's type, value slots and update stamp.
+func (t *Tx) UpdateFieldValue(ctx context.Context, v field.Value) error {
+	var b, n any
+	if v.Bool != nil {
+		b = *v.Bool
+	}
+	if v.Number != nil {
+		n = *v.Number
+	}
+	return expectOne(t.exec(ctx, `UPDATE thread_field_values SET type = ?, string_value = ?, bool_value = ?, number_value = ?,
+		date_value = ?, is_ai_generated = ?, updated_at = ?, updated_by = ? WHERE workspace_id = ? AND id = ?`,
+		string(v.Type), nullStr(v.String), b, n, nullStr(v.Date), v.IsAIGenerated, v.UpdatedAt.Millis(), v.UpdatedBy.String(),
+		v.WorkspaceID, v.ID))
+}
+
+// DeleteFieldValue removes a thread's field value.
+func (t *Tx) DeleteFieldValue(ctx context.Context, workspaceID, id string) error {
+	return expectOne(t.exec(ctx, `DELETE FROM thread_field_values WHERE workspace_id = ? AND id = ?`, workspaceID, id))
 }

@@ -120,6 +120,10 @@ func (t *Tx) LabelsOfThreads(ctx context.Context, workspaceID string, threadIDs 
 	if err != nil {
 		return nil, err
 	}
+	return scanLabels(rows)
+}
+
+func scanLabels(rows *sql.Rows) ([]label.Label, error) {
 	defer rows.Close()
 	var out []label.Label
 	for rows.Next() {
@@ -133,4 +137,23 @@ func (t *Tx) LabelsOfThreads(ctx context.Context, workspaceID string, threadIDs 
 		out = append(out, l)
 	}
 	return out, rows.Err()
+}
+
+// GetLabels reads the labels of ids that exist.
+func (t *Tx) GetLabels(ctx context.Context, workspaceID string, ids []string) ([]label.Label, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	in, args := inList("id", ids)
+	rows, err := t.query(ctx, `SELECT `+labelCols+` FROM labels WHERE workspace_id = ? AND `+in+` ORDER BY id`,
+		append([]any{workspaceID}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	return scanLabels(rows)
+}
+
+// DeleteLabel removes a label from its thread.
+func (t *Tx) DeleteLabel(ctx context.Context, workspaceID, id string) error {
+	return expectOne(t.exec(ctx, `DELETE FROM labels WHERE workspace_id = ? AND id = ?`, workspaceID, id))
 }

@@ -1,0 +1,135 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/graph/model"
+	"github.com/threadline/threadline/internal/thread"
+)
+
+func timeRange(field string, f *model.DatetimeFilter) (*thread.TimeRange, error) {
+	if f == nil {
+		return nil, nil
+	}
+	var r thread.TimeRange
+	for _, b := range []struct {
+		name string
+		src  *string
+		dst  **core.Time
+	}{{"after", f.After, &r.After}, {"before", f.Before, &r.Before}} {
+		if b.src == nil {
+			continue
+		}
+		t, err := core.ParseISO8601(*b.src)
+		if err != nil {
+			return nil, core.BadInput("filters.%s.%s must be an ISO 8601 date-time.", field, b.name)
+		}
+		*b.dst = &t
+	}
+	return &r, nil
+}
+
+// threadFilter converts ThreadsFilter. Criteria on things Threadline does
+// not have yet (tenants, tiers, companies, customer groups, SLAs, surveys,
+// AI agents, thread links, support email addresses, tenant fields) can
+// only match no thread, so they make the filter match nothing.
+func threadFilter(f *model.ThreadsFilter) (thread.Filter, error) {
+	var out thread.Filter
+	if f == nil {
+		return out, nil
+	}
+	out.MatchNothing = f.AgentStatus != nil || len(f.CompanyIdentifiers) > 0 || len(f.CustomerGroupIdentifiers) > 0 ||
+		f.ServiceLevelAgreements != nil || f.SurveyResponse != nil || len(f.TenantFields) > 0 ||
+		len(f.TenantIdentifiers) > 0 || len(f.ThreadLinkGroupIds) > 0 || len(f.TierIdentifiers) > 0 ||
+		len(f.SupportEmailAddresses) > 0
+	for _, s := range f.Statuses {
+		out.Statuses = append(out.Statuses, thread.Status(s))
+	}
+	for _, d := range f.StatusDetails {
+		out.StatusDetails = append(out.StatusDetails, thread.Detail(d))
+	}
+	for _, p := range f.Priorities {
+		if !thread.ValidPriority(p) {
+			return out, core.BadInput("filters.priorities must be between 0 and 3.")
+		}
+	}
+	out.Priorities, out.AssignedToUser, out.IsAssigned = f.Priorities, f.AssignedToUser, f.IsAssigned
+	out.CustomerIDs, out.LabelTypeIDs, out.ThreadIDs = f.CustomerIds, f.LabelTypeIds, f.ThreadIds
+	out.ParticipantIDs, out.IsMarkedAsSpam = f.ParticipantIds, f.IsMarkedAsSpam
+	for _, r := range f.Refs {
+		if n, ok := thread.ParseRef(r); ok {
+			out.Refs = append(out.Refs, n)
+		} else {
+			out.Refs = append(out.Refs, -1) // a malformed ref names no thread
+		}
+	}
+	for _, m := range f.MessageSource {
+		out.Channels = append(out.Channels, thread.Channel(m))
+	}
+	var err error
+	if out.CreatedAt, err = timeRange("createdAt", f.CreatedAt); err != nil {
+		return out, err
+	}
+	if out.UpdatedAt, err = timeRange("updatedAt", f.UpdatedAt); err != nil {
+		return out, err
+	}
+	if out.StatusChangedAt, err = timeRange("statusChangedAt", f.StatusChangedAt); err != nil {
+		return out, err
+	}
+	for _, tf := range f.ThreadFields {
+		ff := thread.FieldFilter{Key: tf.Key, String: tf.StringValue, Bool: tf.BooleanValue}
+		if n := tf.Number; n != nil {
+			ff.NumberEq, ff.NumberGte, ff.NumberLte = n.Value, n.Gte, n.Lte
+		}
+		if d := tf.Date; d != nil {
+			ff.DateAfter, ff.DateBefore = d.After, d.Before
+		}
+		out.ThreadFields = append(out.ThreadFields, ff)
+	}
+	for i := range f.And {
+		sub, err := threadFilter(&f.And[i])
+		if err != nil {
+			return out, err
+		}
+		out.And = append(out.And, sub)
+	}
+	for i := range f.Or {
+		sub, err := threadFilter(&f.Or[i])
+		if err != nil {
+			return out, err
+		}
+		out.Or = append(out.Or, sub)
+	}
+	if f.Not != nil {
+		sub, err := threadFilter(f.Not)
+		if err != nil {
+			return out, err
+		}
+		out.Not = &sub
+	}
+	return out, nil
+}
+
+func threadSort(s *model.ThreadsSort) thread.Sort {
+	if s == nil {
+		return thread.DefaultSort
+	}
+	out := thread.Sort{Field: thread.SortField(s.Field), Descending: s.Direction == model.SortDirectionDesc}
+	if s.ThreadFieldKey != nil {
+		out.FieldKey = *s.ThreadFieldKey
+	}
+	return out
+}
+
+// selects reports whether the current field's selection includes name.
+func selects(ctx context.Context, name string) bool {
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}

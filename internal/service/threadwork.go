@@ -1,0 +1,509 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/threadline/threadline/internal/auth"
+	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/field"
+	"github.com/threadline/threadline/internal/label"
+	"github.com/threadline/threadline/internal/store"
+	"github.com/threadline/threadline/internal/thread"
+)
+
+// snapshot is a thread's event payload form, read inside tx.
+func (s *Service) snapshot(ctx context.Context, tx store.Tx, th thread.Thread) (map[string]any, error) {
+	c, err := tx.GetCustomer(ctx, th.WorkspaceID, th.CustomerID)
+	if err != nil {
+		return nil, err
+	}
+	labels, err := tx.LabelsOfThreads(ctx, th.WorkspaceID, []string{th.ID})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(labels))
+	for i, l := range labels {
+		ids[i] = l.TypeID
+	}
+	found, err := tx.GetLabelTypes(ctx, th.WorkspaceID, dedupe(ids))
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]label.Type{}
+	for _, t := range found {
+		byID[t.ID] = t
+	}
+	types := make([]label.Type, len(labels))
+	for i, l := range labels {
+		types[i] = byID[l.TypeID]
+	}
+	values, err := tx.FieldValuesOfThreads(ctx, th.WorkspaceID, []string{th.ID})
+	if err != nil {
+		return nil, err
+	}
+	return threadPayload(th, c, types, labels, values), nil
+}
+
+// changeThread runs one change of a thread: it locks the thread, applies
+// change, and when something changed stores it, stamps updatedAt/By and
+// emits *eventType (which change may rewrite) with the thread before and
+// after, plus change's extra payload.
+func (s *Service) changeThread(ctx context.Context, p *auth.Principal, threadID string, eventType *string,
+	change func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error)) (thread.Thread, error) {
+	var out thread.Thread
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		cur, err := tx.LockThread(ctx, p.WorkspaceID, threadID)
+		if err != nil {
+			return notFoundAs(err, "threadId", "Thread")
+		}
+		before, err := s.snapshot(ctx, tx, cur)
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		next, changed, extra, err := change(tx, cur, now)
+		if err != nil {
+			return err
+		}
+		out = next
+		if !changed {
+			return nil
+		}
+		next = next.Touch(now, p.Actor)
+		if err := tx.UpdateThread(ctx, next); err != nil {
+			return err
+		}
+		out = next
+		after, err := s.snapshot(ctx, tx, next)
+		if err != nil {
+			return err
+		}
+		payload := map[string]any{"thread": after, "previousThread": before}
+		for k, v := range extra {
+			payload[k] = v
+		}
+		return s.emit(ctx, tx, p.WorkspaceID, *eventType, p.Actor, now, payload)
+	})
+	return out, err
+}
+
+// MarkThreadAsDone marks a thread done. Required thread fields must be set
+// first. Needs thread:edit and thread:read.
+func (s *Service) MarkThreadAsDone(ctx context.Context, threadID string, detail *thread.Detail) (thread.Thread, error) {
+	p, err := principal(ctx, "thread:edit", "thread:read")
+	if err != nil {
+		return thread.Thread{}, err
+	}
+	return s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_status_transitioned"),
+		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+			if err := s.checkRequiredFieldsSet(ctx, tx, th); err != nil {
+				return th, false, nil, err
+			}
+			next, changed, err := th.MarkDone(detail, now, p.Actor)
+			return next, changed, nil, err
+		})
+}
+
+// checkRequiredFieldsSet refuses to close a thread missing a required field.
+func (s *Service) checkRequiredFieldsSet(ctx context.Context, tx store.Tx, th thread.Thread) error {
+	schemas, err := tx.ListFieldSchemas(ctx, th.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	values, err := tx.FieldValuesOfThreads(ctx, th.WorkspaceID, []string{th.ID})
+	if err != nil {
+		return err
+	}
+	labels, err := tx.LabelsOfThreads(ctx, th.WorkspaceID, []string{th.ID})
+	if err != nil {
+		return err
+	}
+	given := map[string]field.ValueInput{}
+	for _, v := range values {
+		given[v.Key] = field.ValueInput{Key: v.Key, Type: v.Type, String: v.String, Bool: v.Bool, Number: v.Number, Date: v.Date}
+	}
+	typeIDs := make([]string, len(labels))
+	for i, l := range labels {
+		typeIDs[i] = l.TypeID
+	}
+	var c core.Collector
+	for _, key := range field.MissingRequired(schemas, given, typeIDs) {
+		c.Add("threadId", fmt.Sprintf("Required thread field %q must be set before the thread is done", key), core.FieldRequired)
+	}
+	return c.Err()
+}
+
+// MarkThreadAsTodo moves a thread to TODO. Needs thread:edit and thread:read.
+func (s *Service) MarkThreadAsTodo(ctx context.Context, threadID string, detail *thread.Detail) (thread.Thread, error) {
+	p, err := principal(ctx, "thread:edit", "thread:read")
+	if err != nil {
+		return thread.Thread{}, err
+	}
+	return s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_status_transitioned"),
+		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+			next, changed, err := th.MarkTodo(detail, now, p.Actor)
+			return next, changed, nil, err
+		})
+}
+
+// SnoozeThread snoozes a thread for a duration or until the customer
+// replies. Needs thread:edit and thread:read.
+func (s *Service) SnoozeThread(ctx context.Context, threadID string, durationSeconds *int, detail *thread.Detail) (thread.Thread, error) {
+	p, err := principal(ctx, "thread:edit", "thread:read")
+	if err != nil {
+		return thread.Thread{}, err
+	}
+	return s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_status_transitioned"),
+		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+			next, err := th.Snooze(durationSeconds, detail, now, p.Actor)
+			return next, err == nil, nil, err
+		})
+}
+
+// WakeDueThreads moves snoozed threads whose time has come back to TODO and
+// returns how many it woke. Each wake is one transaction's compare-and-set
+// on a locked row, so restarts and replicas never wake a thread twice.
+func (s *Service) WakeDueThreads(ctx context.Context, limit int) (int, error) {
+	n := 0
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		now := s.clock.Now()
+		due, err := tx.DueSnoozedThreads(ctx, now, limit)
+		if err != nil {
+			return err
+		}
+		for _, th := range due {
+			next, ok := th.Wake(now)
+			if !ok {
+				continue
+			}
+			before, err := s.snapshot(ctx, tx, th)
+			if err != nil {
+				return err
+			}
+			if err := tx.UpdateThread(ctx, next); err != nil {
+				return err
+			}
+			after, err := s.snapshot(ctx, tx, next)
+			if err != nil {
+				return err
+			}
+			if err := s.emit(ctx, tx, th.WorkspaceID, "thread.thread_status_transitioned", thread.SchedulerActor, now,
+				map[string]any{"thread": after, "previousThread": before}); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// ChangeThreadPriority sets a thread's priority (0–3). Needs thread:edit and thread:read.
+func (s *Service) ChangeThreadPriority(ctx context.Context, threadID string, priority int) (thread.Thread, error) {
+	p, err := principal(ctx, "thread:edit", "thread:read")
+	if err != nil {
+		return thread.Thread{}, err
+	}
+	if !thread.ValidPriority(priority) {
+		return thread.Thread{}, core.InvalidField("priority", "Priority must be 0 (urgent), 1 (high), 2 (normal) or 3 (low)")
+	}
+	return s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_priority_changed"),
+		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+			changed := th.Priority != priority
+			th.Priority = priority
+			return th, changed, nil, nil
+		})
+}
+
+// AssignThread assigns a thread to a user or machine user of the workspace.
+// Needs thread:assign and thread:read.
+func (s *Service) AssignThread(ctx context.Context, threadID string, a AssigneeInput) (thread.Thread, error) {
+	p, err := principal(ctx, "thread:assign", "thread:read")
+	if err != nil {
+		return thread.Thread{}, err
+	}
+	if (a.UserID == nil) == (a.MachineUserID == nil) {
+		return thread.Thread{}, core.InvalidField("userId", "Exactly one of userId or machineUserId must be set")
+	}
+	return s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_assignment_transitioned"),
+		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+			var c core.Collector
+			who, err := checkAssignee(ctx, tx, p.WorkspaceID, &a, &c)
+			if err != nil {
+				return th, false, nil, err
+			}
+			if err := c.Err(); err != nil {
+				e, _ := core.AsError(err)
+				for i := range e.Fields { // input paths are top-level here
+					e.Fields[i].Field = e.Fields[i].Field[len("assignedTo."):]
+				}
+				e.Code, e.Message = core.CodeNotFound, e.Fields[0].Message
+				return th, false, nil, e
+			}
+			if th.Assignee != nil && *th.Assignee == *who {
+				return th, false, nil, nil
+			}
+			th.Assignee, th.AssignedAt = who, &now
+			return th, true, nil, nil
+		})
+}
+
+// UnassignThread clears a thread's assignee. Needs thread:unassign and thread:read.
+func (s *Service) UnassignThread(ctx context.Context, threadID string) (thread.Thread, error) {
+	p, err := principal(ctx, "thread:unassign", "thread:read")
+	if err != nil {
+		return thread.Thread{}, err
+	}
+	return s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_assignment_transitioned"),
+		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+			changed := th.Assignee != nil
+			th.Assignee, th.AssignedAt = nil, nil
+			return th, changed, nil, nil
+		})
+}
+
+// AddLabels applies label types to a thread. Types already on the thread
+// are kept as they are (idempotent); archived types are refused. Returns
+// the labels of the given types. Needs label:create.
+func (s *Service) AddLabels(ctx context.Context, threadID string, typeIDs []string) ([]label.Label, error) {
+	p, err := principal(ctx, "label:create")
+	if err != nil {
+		return nil, err
+	}
+	if len(typeIDs) == 0 {
+		return nil, core.InvalidField("labelTypeIds", "Array must contain at least 1 element(s)")
+	}
+	var out []label.Label
+	_, err = s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_labels_changed"),
+		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+			var c core.Collector
+			types, err := s.checkLabelTypes(ctx, tx, p.WorkspaceID, typeIDs, &c)
+			if err != nil {
+				return th, false, nil, err
+			}
+			if err := c.Err(); err != nil {
+				return th, false, nil, err
+			}
+			existing, err := tx.LabelsOfThreads(ctx, p.WorkspaceID, []string{th.ID})
+			if err != nil {
+				return th, false, nil, err
+			}
+			have := map[string]label.Label{}
+			for _, l := range existing {
+				have[l.TypeID] = l
+			}
+			added := false
+			for _, t := range types {
+				if l, ok := have[t.ID]; ok {
+					out = append(out, l)
+					continue
+				}
+				l := label.Label{ID: core.NewID(core.PrefixLabel), WorkspaceID: p.WorkspaceID, ThreadID: th.ID, TypeID: t.ID,
+					CreatedAt: now, CreatedBy: p.Actor, UpdatedAt: now, UpdatedBy: p.Actor}
+				if err := tx.CreateLabel(ctx, l); err != nil {
+					return th, false, nil, err
+				}
+				out, added = append(out, l), true
+			}
+			return th, added, map[string]any{"changeType": "ADDED"}, nil
+		})
+	return out, err
+}
+
+// RemoveLabels removes labels (by label id) from their threads. Labels
+// already gone are ignored (idempotent). Needs label:delete.
+func (s *Service) RemoveLabels(ctx context.Context, labelIDs []string) error {
+	p, err := principal(ctx, "label:delete")
+	if err != nil {
+		return err
+	}
+	if len(labelIDs) == 0 {
+		return core.InvalidField("labelIds", "Array must contain at least 1 element(s)")
+	}
+	var labels []label.Label
+	err = s.store.View(ctx, func(tx store.Tx) (err error) {
+		labels, err = tx.GetLabels(ctx, p.WorkspaceID, dedupe(labelIDs))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	byThread := map[string][]string{}
+	var order []string
+	for _, l := range labels {
+		if _, ok := byThread[l.ThreadID]; !ok {
+			order = append(order, l.ThreadID)
+		}
+		byThread[l.ThreadID] = append(byThread[l.ThreadID], l.ID)
+	}
+	for _, threadID := range order {
+		ids := byThread[threadID]
+		_, err := s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_labels_changed"),
+			func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+				removed := false
+				for _, id := range ids {
+					err := tx.DeleteLabel(ctx, p.WorkspaceID, id)
+					if errors.Is(err, core.ErrNotFound) {
+						continue // removed concurrently
+					}
+					if err != nil {
+						return th, false, nil, err
+					}
+					removed = true
+				}
+				return th, removed, map[string]any{"changeType": "REMOVED"}, nil
+			})
+		if err != nil && !core.HasCode(err, core.CodeNotFound) {
+			return err
+		}
+	}
+	return nil
+}
+
+// UpsertThreadField sets a thread's value of a field, validated against the
+// field's schema. Needs threadField:create and threadField:update.
+func (s *Service) UpsertThreadField(ctx context.Context, threadID string, v field.ValueInput) (field.Value, UpsertResult, error) {
+	p, err := principal(ctx, "threadField:create", "threadField:update")
+	if err != nil {
+		return field.Value{}, "", err
+	}
+	var out field.Value
+	var result UpsertResult
+	eventType := "thread.thread_field_updated"
+	_, err = s.changeThread(ctx, p, threadID, &eventType,
+		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+			schemas, err := tx.ListFieldSchemas(ctx, p.WorkspaceID)
+			if err != nil {
+				return th, false, nil, err
+			}
+			var schema *field.Schema
+			for i := range schemas {
+				if schemas[i].Key == v.Key {
+					schema = &schemas[i]
+				}
+			}
+			var c core.Collector
+			field.CheckValue(&c, "", schema, v)
+			if err := c.Err(); err != nil {
+				e, _ := core.AsError(err)
+				for i := range e.Fields { // paths relative to the input root
+					f := e.Fields[i].Field[1:]
+					if f == "key" {
+						f = "identifier.key"
+					}
+					e.Fields[i].Field = f
+				}
+				return th, false, nil, e
+			}
+			next := field.NewValue(p.WorkspaceID, th.ID, v, now, p.Actor)
+			cur, err := tx.GetFieldValue(ctx, p.WorkspaceID, th.ID, v.Key)
+			switch {
+			case errors.Is(err, core.ErrNotFound):
+				if err := tx.CreateFieldValue(ctx, next); err != nil {
+					return th, false, nil, err
+				}
+				out, result, eventType = next, Created, "thread.thread_field_created"
+				return th, true, map[string]any{"threadField": fieldPayload(next)}, nil
+			case err != nil:
+				return th, false, nil, err
+			}
+			next.ID, next.CreatedAt, next.CreatedBy = cur.ID, cur.CreatedAt, cur.CreatedBy
+			if cur.Type == next.Type && core.Equal(cur.String, next.String) && core.Equal(cur.Bool, next.Bool) &&
+				core.Equal(cur.Number, next.Number) && core.Equal(cur.Date, next.Date) {
+				out, result = cur, Noop
+				return th, false, nil, nil
+			}
+			if err := tx.UpdateFieldValue(ctx, next); err != nil {
+				return th, false, nil, err
+			}
+			out, result = next, Updated
+			return th, true, map[string]any{"threadField": fieldPayload(next), "previousThreadField": fieldPayload(cur)}, nil
+		})
+	return out, result, err
+}
+
+// DeleteThreadField removes a thread's value of a field. Needs threadField:delete.
+func (s *Service) DeleteThreadField(ctx context.Context, threadID, key string) error {
+	p, err := principal(ctx, "threadField:delete")
+	if err != nil {
+		return err
+	}
+	_, err = s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_field_deleted"),
+		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+			cur, err := tx.GetFieldValue(ctx, p.WorkspaceID, th.ID, key)
+			if err != nil {
+				return th, false, nil, notFoundAs(err, "identifier.key", "Thread field")
+			}
+			if err := tx.DeleteFieldValue(ctx, p.WorkspaceID, cur.ID); err != nil {
+				return th, false, nil, err
+			}
+			return th, true, map[string]any{"previousThreadField": fieldPayload(cur)}, nil
+		})
+	return err
+}
+
+func fieldPayload(v field.Value) map[string]any {
+	return map[string]any{"id": v.ID, "key": v.Key, "type": v.Type, "threadId": v.ThreadID, "stringValue": v.String,
+		"booleanValue": v.Bool, "numberValue": v.Number, "dateValue": v.Date, "isAiGenerated": v.IsAIGenerated,
+		"createdAt": v.CreatedAt.ISO8601(), "createdBy": actorPayload(v.CreatedBy),
+		"updatedAt": v.UpdatedAt.ISO8601(), "updatedBy": actorPayload(v.UpdatedBy)}
+}
+
+// ThreadList is one page of threads.
+type ThreadList = core.Connection[thread.Thread]
+
+// Threads lists the workspace's threads. withCount also counts every
+// thread the filter matches (it costs a full count). Needs thread:read.
+func (s *Service) Threads(ctx context.Context, f thread.Filter, sort thread.Sort, args core.PageArgs, withCount bool) (ThreadList, error) {
+	p, err := principal(ctx, "thread:read")
+	if err != nil {
+		return ThreadList{}, err
+	}
+	page, err := args.Resolve(2)
+	if err != nil {
+		return ThreadList{}, err
+	}
+	var rows []store.ThreadRow
+	var total int
+	err = s.store.View(ctx, func(tx store.Tx) (err error) {
+		if sort.Field == thread.SortThreadField {
+			if sort.FieldType, err = s.fieldType(ctx, tx, p.WorkspaceID, sort.FieldKey); err != nil {
+				return err
+			}
+		}
+		if rows, err = tx.ListThreads(ctx, p.WorkspaceID, f, sort, page); err != nil {
+			return err
+		}
+		if withCount {
+			total, err = tx.CountThreads(ctx, p.WorkspaceID, f)
+		}
+		return err
+	})
+	if err != nil {
+		return ThreadList{}, err
+	}
+	conn := core.NewConnection(page, rows, func(r store.ThreadRow) string { return core.EncodeCursor(r.SortValue, r.Thread.ID) })
+	out := ThreadList{PageInfo: conn.PageInfo, TotalCount: total, Edges: make([]core.Edge[thread.Thread], len(conn.Edges))}
+	for i, e := range conn.Edges {
+		out.Edges[i] = core.Edge[thread.Thread]{Cursor: e.Cursor, Node: e.Node.Thread}
+	}
+	return out, nil
+}
+
+func (s *Service) fieldType(ctx context.Context, tx store.Tx, ws, key string) (string, error) {
+	if key == "" {
+		return "", core.BadInput("sortBy.threadFieldKey is required to sort by THREAD_FIELD.")
+	}
+	schemas, err := tx.ListFieldSchemas(ctx, ws)
+	if err != nil {
+		return "", err
+	}
+	for _, sc := range schemas {
+		if sc.Key == key {
+			return string(sc.Type), nil
+		}
+	}
+	return "", core.BadInput("No thread field schema with key %q.", key)
+}
