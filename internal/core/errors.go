@@ -146,10 +146,18 @@ func (c *Collector) Invalid(field, message string) { c.Add(field, message, Field
 // Required records a REQUIRED field error.
 func (c *Collector) Required(field string) { c.Add(field, "Required", FieldRequired) }
 
-// Err returns the collected errors as one validation *Error, or nil.
+// Err returns the collected errors as one validation *Error, or nil. When
+// every error is about a missing entity, the code is not_found.
 func (c *Collector) Err() error {
 	if len(c.fields) == 0 {
 		return nil
 	}
-	return Invalid(c.fields...)
+	e := Invalid(c.fields...)
+	for _, f := range c.fields {
+		if f.Type != FieldNotFound {
+			return e
+		}
+	}
+	e.Code, e.Message = CodeNotFound, c.fields[0].Message
+	return e
 }

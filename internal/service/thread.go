@@ -160,9 +160,6 @@ func (s *Service) createThread(ctx context.Context, tx store.Tx, p *auth.Princip
 		}
 	}
 	if err := c.Err(); err != nil {
-		if e, _ := core.AsError(err); len(e.Fields) == 1 && e.Fields[0].Type == core.FieldNotFound {
-			e.Code, e.Message = core.CodeNotFound, e.Fields[0].Message
-		}
 		return thread.Thread{}, err
 	}
 

@@ -239,7 +239,6 @@ func (s *Service) AssignThread(ctx context.Context, threadID string, a AssigneeI
 				for i := range e.Fields { // input paths are top-level here
 					e.Fields[i].Field = e.Fields[i].Field[len("assignedTo."):]
 				}
-				e.Code, e.Message = core.CodeNotFound, e.Fields[0].Message
 				return th, false, nil, e
 			}
 			if th.Assignee != nil && *th.Assignee == *who {
