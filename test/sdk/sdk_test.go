@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -31,8 +32,12 @@ const sdkPackage = "@team-plain/typescript-sdk"
 var (
 	workspaceIDRe = regexp.MustCompile(`^w_[0-9A-HJKMNP-TV-Z]{26}$`)
 	userIDRe      = regexp.MustCompile(`^u_[0-9A-HJKMNP-TV-Z]{26}$`)
-	// "apikey create" reports the key's workspace in its first line.
-	keyWorkspaceRe = regexp.MustCompile(`in workspace (w_[0-9A-HJKMNP-TV-Z]{26})\b`)
+	// "apikey create" reports the key's machine user and workspace in its
+	// first line.
+	keyWorkspaceRe   = regexp.MustCompile(`in workspace (w_[0-9A-HJKMNP-TV-Z]{26})\b`)
+	keyMachineUserRe = regexp.MustCompile(`of machine user (mu_[0-9A-HJKMNP-TV-Z]{26})\b`)
+	// A server log line of a request answered with a 5xx status.
+	serverErrorRe = regexp.MustCompile(`(?m)^.*\bmsg=request\b.*\bstatus=5\d\d\b.*$`)
 )
 
 // skipOrFail skips, or fails under THREADLINE_TEST_STRICT (CI).
@@ -79,7 +84,26 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 		t.Fatalf("apikey create did not report its workspace:\n%s", out)
 	}
 	workspaceID, apiKey := m[1], harness.LastLine(out)
+	mu := keyMachineUserRe.FindStringSubmatch(out)
+	if mu == nil {
+		t.Fatalf("apikey create did not report its machine user:\n%s", out)
+	}
+	machineUserID := mu[1]
 	apiKeyNoUserRead := harness.NewAPIKey(t, db, workspaceID, "thread:read")
+	// Exactly what Plain's docs say createThread needs.
+	apiKeyThreadCreateRead := harness.NewAPIKey(t, db, workspaceID, "thread:create,thread:read")
+	// All that the SDK's thread selection (ThreadParts) reads, but customers.
+	apiKeyNoCustomerRead := harness.NewAPIKey(t, db, workspaceID, "thread:create,thread:read,label:read,labelType:read")
+	// Labels, but not their label types.
+	apiKeyLabelRead := harness.NewAPIKey(t, db, workspaceID, "thread:read,label:read")
+
+	// Workspaces of their own for suites that need exact totals or change
+	// workspace-wide rules (required thread fields): each is used by one
+	// test file only.
+	pagingWorkspaceID := cliID(t, workspaceIDRe, db, "workspace", "create", "--name", "Paging workspace")
+	pagingAPIKey := harness.NewAPIKey(t, db, pagingWorkspaceID, "all")
+	fieldsWorkspaceID := cliID(t, workspaceIDRe, db, "workspace", "create", "--name", "Thread fields workspace")
+	fieldsAPIKey := harness.NewAPIKey(t, db, fieldsWorkspaceID, "all")
 
 	// Another workspace, with a user of its own and a user sharing the
 	// email of the default workspace's user (created first, so a lookup
@@ -109,6 +133,12 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 		"THREADLINE_USER_NAME="+userName,
 		"THREADLINE_OTHER_USER_ID="+otherUserID,
 		"THREADLINE_OTHER_USER_EMAIL="+otherUserEmail,
+		"THREADLINE_MACHINE_USER_ID="+machineUserID,
+		"THREADLINE_API_KEY_THREAD_CREATE_READ="+apiKeyThreadCreateRead,
+		"THREADLINE_API_KEY_NO_CUSTOMER_READ="+apiKeyNoCustomerRead,
+		"THREADLINE_API_KEY_LABEL_READ="+apiKeyLabelRead,
+		"THREADLINE_PAGING_API_KEY="+pagingAPIKey,
+		"THREADLINE_FIELDS_API_KEY="+fieldsAPIKey,
 	)
 	output, err := cmd.CombinedOutput()
 	if ctx.Err() != nil {
@@ -118,6 +148,11 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 		t.Errorf("SDK tests failed: %v\n%s", err, output)
 		t.Logf("server logs:\n%s", srv.Logs())
 		return
+	}
+	// Whatever the tests sent, the server must never fail internally.
+	if lines := serverErrorRe.FindAllString(srv.Logs(), -1); len(lines) > 0 {
+		t.Errorf("the server answered %d requests with a 5xx status:\n%s\nserver logs:\n%s",
+			len(lines), strings.Join(lines, "\n"), srv.Logs())
 	}
 	t.Logf("SDK tests passed:\n%s", output)
 }

@@ -34,7 +34,10 @@ func testSnoozeWake(t *testing.T, st store.Store) {
 		t.Fatalf("next wake %v, want %v", next.ISO8601(), now.Add(10_000_000_000).ISO8601())
 	}
 	var due []thread.Thread
-	mustUpdate(t, st, func(tx store.Tx) (err error) { due, err = tx.DueSnoozedThreads(ctx, now.Add(25_000_000_000), 10); return err })
+	mustUpdate(t, st, func(tx store.Tx) (err error) {
+		due, err = tx.DueSnoozedThreads(ctx, now.Add(25_000_000_000), 10)
+		return err
+	})
 	if len(due) != 2 || due[0].ID != ths[0].ID || due[1].ID != ths[1].ID {
 		t.Fatalf("due at +25s: %d threads", len(due))
 	}
@@ -67,7 +70,10 @@ func testThreadListKeyset(t *testing.T, st store.Store) {
 	for page := 0; ; page++ {
 		p, _ := core.PageArgs{First: core.Ptr(4), After: after}.Resolve(2)
 		var rows []store.ThreadRow
-		_ = st.View(ctx, func(tx store.Tx) (err error) { rows, err = tx.ListThreads(ctx, a.ID, todo, thread.DefaultSort, p); return err })
+		_ = st.View(ctx, func(tx store.Tx) (err error) {
+			rows, err = tx.ListThreads(ctx, a.ID, todo, thread.DefaultSort, p)
+			return err
+		})
 		conn := core.NewConnection(p, rows, func(r store.ThreadRow) string { return core.EncodeCursor(r.SortValue, r.Thread.ID) })
 		for _, e := range conn.Edges {
 			seen[e.Node.Thread.ID]++

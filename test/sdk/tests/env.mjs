@@ -30,6 +30,8 @@ export const env = {
   apiKeyThreadCreateRead: required('THREADLINE_API_KEY_THREAD_CREATE_READ'),
   // Every permission getThread's selection needs except customer:read.
   apiKeyNoCustomerRead: required('THREADLINE_API_KEY_NO_CUSTOMER_READ'),
+  // thread:read and label:read only: labels, but not their label types.
+  apiKeyLabelRead: required('THREADLINE_API_KEY_LABEL_READ'),
   // All-permission keys of workspaces of their own, each used by a single
   // test file: customer paging (exact totals) and required thread fields
   // (which would break every other createThread of a shared workspace).
