@@ -244,33 +244,5 @@ func (s *Service) DeleteCustomer(ctx context.Context, id string) error {
 	})
 }
 
-// customerPayload is a customer as webhook payloads show it.
-func customerPayload(c customer.Customer) map[string]any {
-	return map[string]any{
-		"id": c.ID, "fullName": c.FullName, "shortName": c.ShortName, "externalId": c.ExternalID,
-		"email":     map[string]any{"email": c.Email, "isVerified": c.EmailVerified, "verifiedAt": isoPtr(c.EmailVerifiedAt)},
-		"createdAt": c.CreatedAt.ISO8601(), "createdBy": actorPayload(c.CreatedBy),
-		"updatedAt": c.UpdatedAt.ISO8601(), "updatedBy": actorPayload(c.UpdatedBy),
-		"markedAsSpamAt": isoPtr(c.MarkedAsSpamAt),
-	}
-}
 
-func isoPtr(t *core.Time) any {
-	if t == nil {
-		return nil
-	}
-	return t.ISO8601()
-}
 
-// actorPayload is an actor as webhook payloads show it.
-func actorPayload(a core.Actor) map[string]any {
-	switch a.Type {
-	case core.ActorUser:
-		return map[string]any{"actorType": "user", "userId": a.ID}
-	case core.ActorMachineUser:
-		return map[string]any{"actorType": "machineUser", "machineUserId": a.ID}
-	case core.ActorCustomer:
-		return map[string]any{"actorType": "customer", "customerId": a.ID}
-	}
-	return map[string]any{"actorType": "system", "system": a.ID}
-}

@@ -134,7 +134,3 @@ func (s *Service) LabelsOfThreads(ctx context.Context, threadIDs []string) (map[
 	return out, err
 }
 
-func labelTypePayload(t label.Type) map[string]any {
-	return map[string]any{"id": t.ID, "name": t.Name, "icon": t.Icon, "isArchived": t.IsArchived(),
-		"archivedAt": isoPtr(t.ArchivedAt), "createdAt": t.CreatedAt.ISO8601(), "updatedAt": t.UpdatedAt.ISO8601()}
-}

@@ -353,28 +353,3 @@ func (s *Service) Timeline(ctx context.Context, threadID string) ([]timeline.Ent
 	return out, err
 }
 
-func threadPayload(th thread.Thread, c customer.Customer, types []label.Type, labels []label.Label, values []field.Value) map[string]any {
-	ls := make([]map[string]any, len(labels))
-	for i, l := range labels {
-		ls[i] = map[string]any{"id": l.ID, "labelType": labelTypePayload(types[i]), "createdAt": l.CreatedAt.ISO8601(),
-			"createdBy": actorPayload(l.CreatedBy), "updatedAt": l.UpdatedAt.ISO8601(), "updatedBy": actorPayload(l.UpdatedBy)}
-	}
-	fs := make([]map[string]any, len(values))
-	for i, v := range values {
-		fs[i] = map[string]any{"id": v.ID, "key": v.Key, "type": v.Type, "threadId": v.ThreadID, "stringValue": v.String,
-			"booleanValue": v.Bool, "numberValue": v.Number, "dateValue": v.Date, "isAiGenerated": v.IsAIGenerated}
-	}
-	var assignee any
-	if th.Assignee != nil {
-		assignee = actorPayload(*th.Assignee)
-	}
-	return map[string]any{
-		"id": th.ID, "ref": th.RefString(), "externalId": th.ExternalID, "customer": customerPayload(c),
-		"title": th.Title, "description": th.Description, "previewText": th.PreviewText, "priority": th.Priority,
-		"status": th.Status, "statusDetail": map[string]any{"type": th.StatusDetail, "statusChangedAt": th.StatusChangedAt.ISO8601()},
-		"statusChangedAt": th.StatusChangedAt.ISO8601(), "channel": th.Channel, "labels": ls, "threadFields": fs,
-		"assignee": assignee, "assignedAt": isoPtr(th.AssignedAt),
-		"createdAt": th.CreatedAt.ISO8601(), "createdBy": actorPayload(th.CreatedBy),
-		"updatedAt": th.UpdatedAt.ISO8601(), "updatedBy": actorPayload(th.UpdatedBy),
-	}
-}

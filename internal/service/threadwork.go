@@ -443,12 +443,6 @@ func (s *Service) DeleteThreadField(ctx context.Context, threadID, key string) e
 	return err
 }
 
-func fieldPayload(v field.Value) map[string]any {
-	return map[string]any{"id": v.ID, "key": v.Key, "type": v.Type, "threadId": v.ThreadID, "stringValue": v.String,
-		"booleanValue": v.Bool, "numberValue": v.Number, "dateValue": v.Date, "isAiGenerated": v.IsAIGenerated,
-		"createdAt": v.CreatedAt.ISO8601(), "createdBy": actorPayload(v.CreatedBy),
-		"updatedAt": v.UpdatedAt.ISO8601(), "updatedBy": actorPayload(v.UpdatedBy)}
-}
 
 // ThreadList is one page of threads.
 type ThreadList = core.Connection[thread.Thread]
