@@ -243,6 +243,3 @@ func (s *Service) DeleteCustomer(ctx context.Context, id string) error {
 			map[string]any{"previousCustomer": customerPayload(c)})
 	})
 }
-
-
-

@@ -133,4 +133,3 @@ func (s *Service) LabelsOfThreads(ctx context.Context, threadIDs []string) (map[
 	})
 	return out, err
 }
-

@@ -352,4 +352,3 @@ func (s *Service) Timeline(ctx context.Context, threadID string) ([]timeline.Ent
 	})
 	return out, err
 }
-

@@ -443,7 +443,6 @@ func (s *Service) DeleteThreadField(ctx context.Context, threadID, key string) e
 	return err
 }
 
-
 // ThreadList is one page of threads.
 type ThreadList = core.Connection[thread.Thread]
 
