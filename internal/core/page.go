@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // KindBadInput marks an error in query arguments (not a mutation input):
@@ -55,6 +56,11 @@ func decodeCursor(arg string, s string, n int) (Cursor, error) {
 	}
 	if err != nil || (n >= 0 && len(c) != n) {
 		return nil, BadInput("Invalid cursor given for %q.", arg)
+	}
+	for _, v := range c {
+		if strings.ContainsRune(v, 0) {
+			return nil, BadInput("Invalid cursor given for %q.", arg)
+		}
 	}
 	return c, nil
 }

@@ -61,6 +61,9 @@ func (r *mutationResolver) UnarchiveLabelType(ctx context.Context, input model.U
 
 // AddLabels is the resolver for the addLabels field.
 func (r *mutationResolver) AddLabels(ctx context.Context, input model.AddLabelsInput) (*model.AddLabelsOutput, error) {
+	if err := r.preflight(ctx, "label:create"); err != nil {
+		return &model.AddLabelsOutput{Error: r.mutationError(ctx, err), Labels: []model.Label{}}, nil
+	}
 	ls, err := r.Svc.AddLabels(ctx, input.ThreadID, input.LabelTypeIds)
 	if err != nil {
 		return &model.AddLabelsOutput{Labels: []model.Label{}, Error: r.mutationError(ctx, err)}, nil

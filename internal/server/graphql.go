@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -100,6 +101,10 @@ func (h *graphQLHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeErrors(w, http.StatusBadRequest, nil, errorf("The request body is not valid JSON.", graph.CodeBadUserInput))
 		return
 	}
+	if strings.ContainsRune(req.Query, 0) || hasNUL(req.Variables) {
+		writeErrors(w, http.StatusBadRequest, nil, errorf("Strings must not contain NUL (\\u0000) characters.", graph.CodeBadUserInput))
+		return
+	}
 	h.execute(ctx, w, &graphql.RawParams{
 		Query: req.Query, Variables: req.Variables, OperationName: req.OperationName,
 		Extensions: req.Extensions, Headers: r.Header,
@@ -183,6 +188,28 @@ func describeVariableError(op *ast.OperationDefinition, e *gqlerror.Error) {
 		e.Message = fmt.Sprintf("Variable \"$%s\" got invalid value at %q: %s.", name, e.Path.String(), e.Message)
 	}
 	e.Path = nil
+}
+
+// hasNUL reports whether any string in v contains a NUL character, which
+// no text column of either backend can store.
+func hasNUL(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return strings.ContainsRune(v, 0)
+	case map[string]any:
+		for k, x := range v {
+			if strings.ContainsRune(k, 0) || hasNUL(x) {
+				return true
+			}
+		}
+	case []any:
+		for _, x := range v {
+			if hasNUL(x) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func setCode(e *gqlerror.Error, code string) {

@@ -82,3 +82,40 @@ func TestPermissionMatrix(t *testing.T) {
 		t.Errorf("customer id with thread:read only: %s", r.Raw)
 	}
 }
+
+// TestMutationRefusedBeforeWriting: a mutation whose selected result needs a
+// read permission the key lacks is refused before it writes anything.
+func TestMutationRefusedBeforeWriting(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		f := e.fixture(t)
+		key := e.key(e.ws, "thread:create", "thread:read")
+		before := countRows(t, e.st, "threads")
+		for perm, sel := range map[string]string{
+			"label:read":       `labels { id }`,
+			"labelType:read":   `id`, // checked with a key that has label:read below
+			"customer:read":    `customer { id fullName }`,
+			"user:read":        `assignedTo { __typename ... on User { email } }`,
+			"machineUser:read": `assignedTo { ... on MachineUser { fullName } }`,
+		} {
+			k := key
+			if perm == "labelType:read" {
+				k, sel = e.key(e.ws, "thread:create", "thread:read", "label:read"), `labels { labelType { name } }`
+			}
+			r := e.post(k, `mutation { createThread(input: {customerIdentifier: {customerId: "`+f.customer.ID+`"},
+				components: [{componentText: {text: "x"}}]}) { thread { `+sel+` } error { type code message } } }`, nil)
+			er, _ := path(r.Body, "data", "createThread", "error").(map[string]any)
+			if r.Status != 200 || er == nil || er["code"] != "forbidden" || er["message"] != `Insufficient permissions, missing "`+perm+`".` {
+				t.Errorf("%s: %s", perm, r.Raw)
+			}
+		}
+		if n := countRows(t, e.st, "threads"); n != before {
+			t.Fatalf("refused mutations wrote %d threads", n-before)
+		}
+		// With customer { id } only, nothing more is needed.
+		r := e.post(key, `mutation { createThread(input: {customerIdentifier: {customerId: "`+f.customer.ID+`"},
+			components: [{componentText: {text: "x"}}]}) { thread { customer { id } threadFields { key } } error { code } } }`, nil)
+		if path(r.Body, "data", "createThread", "error") != nil {
+			t.Fatalf("thread:create + thread:read: %s", r.Raw)
+		}
+	})
+}

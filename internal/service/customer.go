@@ -106,9 +106,15 @@ func (s *Service) UpsertCustomer(ctx context.Context, in UpsertCustomerInput) (c
 				map[string]any{"customer": customerPayload(next), "previousCustomer": customerPayload(existing)})
 		})
 	}
-	err = attempt()
-	if errors.Is(err, core.ErrDuplicate) { // lost a race with a concurrent upsert: it exists now
+	// A concurrent upsert of the same new customer (PostgreSQL replicas or
+	// pool connections) can commit between our lookup and our insert: then
+	// the customer exists, and a second attempt updates it instead.
+	for i := 0; i < 3; i++ {
 		err = attempt()
+		if !errors.Is(err, core.ErrDuplicate) && !core.HasCode(err, customer.CodeEmailTaken) &&
+			!core.HasCode(err, customer.CodeExternalIDTaken) || in.Identifier.CustomerID != nil {
+			break
+		}
 	}
 	if errors.Is(err, core.ErrDuplicate) {
 		err = core.Conflict(customer.CodeEmailTaken, "onCreate.email.email", "A customer with this email address or external id already exists.")

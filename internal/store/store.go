@@ -14,6 +14,7 @@ import (
 	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/thread"
 	"github.com/threadline/threadline/internal/timeline"
+	"github.com/threadline/threadline/internal/webhook"
 	"github.com/threadline/threadline/internal/user"
 	"github.com/threadline/threadline/internal/workspace"
 )
@@ -42,6 +43,7 @@ type Tx interface {
 	LabelStore
 	FieldStore
 	ThreadStore
+	WebhookStore
 }
 
 // WorkspaceStore persists workspaces and per-workspace counters.
@@ -94,6 +96,8 @@ type Event struct {
 // OutboxStore appends and reads domain events.
 type OutboxStore interface {
 	AppendEvent(ctx context.Context, e Event) error
+	// GetEvent reads one event by id.
+	GetEvent(ctx context.Context, workspaceID, id string) (Event, error)
 	// ListEvents returns up to limit events of a workspace with Seq > afterSeq.
 	ListEvents(ctx context.Context, workspaceID string, afterSeq int64, limit int) ([]Event, error)
 }
@@ -180,4 +184,34 @@ type ThreadStore interface {
 type ThreadRow struct {
 	Thread    thread.Thread
 	SortValue string
+}
+
+// WebhookStore persists webhook targets, deliveries and attempts.
+type WebhookStore interface {
+	CreateTarget(ctx context.Context, t webhook.Target) error
+	UpdateTarget(ctx context.Context, t webhook.Target) error
+	DeleteTarget(ctx context.Context, workspaceID, id string) error
+	GetTarget(ctx context.Context, workspaceID, id string) (webhook.Target, error)
+	// ListTargets returns every target of the workspace, oldest first.
+	ListTargets(ctx context.Context, workspaceID string) ([]webhook.Target, error)
+	CreateDelivery(ctx context.Context, d webhook.Delivery) error
+	GetDelivery(ctx context.Context, workspaceID, id string) (webhook.Delivery, error)
+	// ClaimDeliveries leases up to limit due deliveries of any workspace to
+	// owner until leaseUntil. A delivery is due when it is pending, its next
+	// attempt time has come, no live lease holds it, and no older pending
+	// delivery of the same target and order key exists (per-key order).
+	// Rows another transaction holds are skipped (PostgreSQL).
+	ClaimDeliveries(ctx context.Context, now, leaseUntil core.Time, owner string, limit int) ([]webhook.Delivery, error)
+	// FinishAttempt records an attempt's outcome on a delivery still leased
+	// by owner; it reports false (and changes nothing) when the lease was lost.
+	FinishAttempt(ctx context.Context, d webhook.Delivery, owner string) (bool, error)
+	// HasDueDeliveries reports whether any delivery might be claimable now.
+	HasDueDeliveries(ctx context.Context, now core.Time) (bool, error)
+	// CancelDeliveries fails the pending deliveries of a target.
+	CancelDeliveries(ctx context.Context, workspaceID, targetID, reason string, now core.Time) error
+	CreateAttempt(ctx context.Context, a webhook.Attempt) error
+	// ListAttempts returns up to p.Limit+1 attempts of a target, newest first.
+	ListAttempts(ctx context.Context, workspaceID, targetID string, p core.Page) ([]webhook.Attempt, error)
+	// ListDeliveries returns the workspace's most recent deliveries, newest first.
+	ListDeliveries(ctx context.Context, workspaceID string, limit int) ([]webhook.Delivery, error)
 }
