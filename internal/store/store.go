@@ -14,8 +14,8 @@ import (
 	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/thread"
 	"github.com/threadline/threadline/internal/timeline"
-	"github.com/threadline/threadline/internal/webhook"
 	"github.com/threadline/threadline/internal/user"
+	"github.com/threadline/threadline/internal/webhook"
 	"github.com/threadline/threadline/internal/workspace"
 )
 
