@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/threadline/threadline/internal/config"
+	"github.com/threadline/threadline/internal/outbox"
 	"github.com/threadline/threadline/internal/server"
 	"github.com/threadline/threadline/internal/service"
 	"github.com/threadline/threadline/internal/store"
@@ -67,6 +68,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	svc := service.New(st, nil, log)
+	svc.SetURLChecker(outbox.CheckTargetURL(cfg.WebhookAllowPrivate))
 	if _, err := svc.EnsureDefaultWorkspace(ctx); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("default workspace: %w", err)
@@ -98,6 +100,10 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		return nil
 	})
 	g.Go(func() error { return a.Svc.RunScheduler(gctx, a.cfg.SchedulerInterval) })
+	schedule, _ := a.cfg.RetrySchedule() // validated in New
+	dispatcher := outbox.New(a.Svc, outbox.Options{Timeout: a.cfg.WebhookTimeout, Lease: a.cfg.WebhookLease,
+		Schedule: schedule, AllowPrivate: a.cfg.WebhookAllowPrivate, Logger: a.log})
+	g.Go(func() error { return dispatcher.Run(gctx) })
 	a.log.Info("listening", "addr", ln.Addr().String(), "backend", a.Store.Backend())
 	if ready != nil {
 		ready(ln.Addr().String())

@@ -23,6 +23,11 @@ type Config struct {
 	SQLiteSynchronous string
 	PostgresMaxConns  int
 	SchedulerInterval time.Duration
+	// Webhook delivery.
+	WebhookAllowPrivate  bool
+	WebhookTimeout       time.Duration
+	WebhookLease         time.Duration
+	WebhookRetrySchedule string
 }
 
 // Defaults returns the configuration of a server started with no flags.
@@ -36,6 +41,8 @@ func Defaults() Config {
 		SQLiteSynchronous: "FULL",
 		PostgresMaxConns:  20,
 		SchedulerInterval: time.Second,
+		WebhookTimeout:    10 * time.Second,
+		WebhookLease:      2 * time.Minute,
 	}
 }
 
@@ -60,6 +67,10 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long in-flight requests get on shutdown (env THREADLINE_SHUTDOWN_TIMEOUT)")
 	fs.StringVar(&c.SQLiteSynchronous, "sqlite-synchronous", c.SQLiteSynchronous, "SQLite PRAGMA synchronous: FULL (durable) or NORMAL (env THREADLINE_SQLITE_SYNCHRONOUS)")
 	fs.DurationVar(&c.SchedulerInterval, "scheduler-interval", c.SchedulerInterval, "how often to look for snoozed threads to wake (env THREADLINE_SCHEDULER_INTERVAL)")
+	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", c.WebhookAllowPrivate, "let webhooks reach loopback, private and link-local addresses (env THREADLINE_WEBHOOK_ALLOW_PRIVATE)")
+	fs.DurationVar(&c.WebhookTimeout, "webhook-timeout", c.WebhookTimeout, "time limit of one webhook delivery attempt (env THREADLINE_WEBHOOK_TIMEOUT)")
+	fs.DurationVar(&c.WebhookLease, "webhook-lease", c.WebhookLease, "how long a replica holds a delivery it is sending; a crashed replica's deliveries are retried after it (env THREADLINE_WEBHOOK_LEASE)")
+	fs.StringVar(&c.WebhookRetrySchedule, "webhook-retry-schedule", c.WebhookRetrySchedule, "comma-separated waits between webhook attempts; default Plain's 10s,30s,5m,30m,1h,3h,6h,12h,1d×4 (env THREADLINE_WEBHOOK_RETRY_SCHEDULE)")
 	fs.IntVar(&c.PostgresMaxConns, "postgres-max-conns", c.PostgresMaxConns, "PostgreSQL connection pool size (env THREADLINE_POSTGRES_MAX_CONNS)")
 }
 
@@ -110,6 +121,12 @@ func (c Config) Validate() error {
 	if c.SchedulerInterval <= 0 {
 		return fmt.Errorf("--scheduler-interval must be positive")
 	}
+	if _, err := c.RetrySchedule(); err != nil {
+		return err
+	}
+	if c.WebhookTimeout <= 0 || c.WebhookLease <= c.WebhookTimeout {
+		return fmt.Errorf("--webhook-timeout must be positive and shorter than --webhook-lease")
+	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("--shutdown-timeout must be positive")
 	}
@@ -147,4 +164,27 @@ func redact(u string) string {
 		}
 	}
 	return u
+}
+
+// RetrySchedule parses --webhook-retry-schedule; nil means the default.
+func (c Config) RetrySchedule() ([]time.Duration, error) {
+	if strings.TrimSpace(c.WebhookRetrySchedule) == "" {
+		return nil, nil
+	}
+	var out []time.Duration
+	for _, part := range strings.Split(c.WebhookRetrySchedule, ",") {
+		part = strings.TrimSpace(part)
+		if strings.HasSuffix(part, "d") {
+			if n, err := time.ParseDuration(strings.TrimSuffix(part, "d") + "h"); err == nil {
+				out = append(out, 24*n)
+				continue
+			}
+		}
+		d, err := time.ParseDuration(part)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("--webhook-retry-schedule: %q is not a positive duration", part)
+		}
+		out = append(out, d)
+	}
+	return out, nil
 }

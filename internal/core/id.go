@@ -26,6 +26,9 @@ const (
 	PrefixTenant      = "te"
 	PrefixTier        = "tier"
 	PrefixCompany     = "co"
+	PrefixTarget      = "whTarget"
+	PrefixDelivery    = "whDelivery"
+	PrefixAttempt     = "whAttempt"
 )
 
 var (

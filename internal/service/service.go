@@ -14,13 +14,15 @@ import (
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/store"
+	"github.com/threadline/threadline/internal/webhook"
 )
 
 // Service runs use cases against a store.
 type Service struct {
-	store store.Store
-	clock core.Clock
-	log   *slog.Logger
+	store    store.Store
+	clock    core.Clock
+	log      *slog.Logger
+	checkURL URLChecker
 }
 
 // New returns a Service. A nil clock means the system clock; a nil logger discards.
@@ -75,16 +77,55 @@ func System(ctx context.Context, workspaceID string) context.Context {
 	})
 }
 
-// emit appends a domain event about a change to the outbox of tx.
+// emit appends a domain event about a change to the outbox of tx and, in
+// the same transaction, queues its delivery to every enabled webhook target
+// of the workspace subscribed to its type.
 func (s *Service) emit(ctx context.Context, tx store.Tx, workspaceID, typ string, actor core.Actor, at core.Time, payload any) error {
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("event %s: %w", typ, err)
 	}
-	return tx.AppendEvent(ctx, store.Event{
-		ID: core.NewID(core.PrefixEvent), WorkspaceID: workspaceID, Type: typ,
-		Payload: b, Actor: actor, CreatedAt: at,
-	})
+	ev := store.Event{ID: core.NewID(core.PrefixEvent), WorkspaceID: workspaceID, Type: typ, Payload: b, Actor: actor, CreatedAt: at}
+	if err := tx.AppendEvent(ctx, ev); err != nil {
+		return err
+	}
+	if !webhook.Subscribable(typ) {
+		return nil
+	}
+	targets, err := tx.ListTargets(ctx, workspaceID)
+	if err != nil {
+		return err
+	}
+	key := orderKey(payload)
+	for _, t := range targets {
+		if !t.Subscribes(typ) {
+			continue
+		}
+		d := webhook.Delivery{ID: core.NewID(core.PrefixDelivery), WorkspaceID: workspaceID, TargetID: t.ID,
+			EventID: ev.ID, EventType: typ, OrderKey: key, Status: webhook.Pending, NextAttemptAt: at,
+			CreatedAt: at, UpdatedAt: at}
+		if err := tx.CreateDelivery(ctx, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// orderKey is what a target must receive events in order for: the thread
+// or customer the event is about.
+func orderKey(payload any) string {
+	m, ok := payload.(map[string]any)
+	if !ok {
+		return ""
+	}
+	for _, k := range []string{"thread", "customer", "previousCustomer"} {
+		if e, ok := m[k].(map[string]any); ok {
+			if id, ok := e["id"].(string); ok {
+				return id
+			}
+		}
+	}
+	return ""
 }
 
 // notFoundAs maps store.ErrNotFound to a not_found error about field.

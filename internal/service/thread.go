@@ -117,9 +117,18 @@ func (s *Service) CreateThread(ctx context.Context, in CreateThreadInput) (threa
 	if err := validateCreateThread(&in); err != nil {
 		return thread.Thread{}, err
 	}
+	// On PostgreSQL the ref is allocated first, in its own transaction, so
+	// that concurrent creates do not queue on the workspace's counter row
+	// until each commits; a create that then fails leaves a gap in refs.
+	var ref int64
+	if a, ok := s.store.(store.Allocator); ok {
+		if ref, err = a.Allocate(ctx, p.WorkspaceID, "thread_ref"); err != nil {
+			return thread.Thread{}, err
+		}
+	}
 	var out thread.Thread
 	err = s.store.Update(ctx, func(tx store.Tx) error {
-		th, err := s.createThread(ctx, tx, p, in)
+		th, err := s.createThread(ctx, tx, p, in, ref)
 		out = th
 		return err
 	})
@@ -129,7 +138,7 @@ func (s *Service) CreateThread(ctx context.Context, in CreateThreadInput) (threa
 	return out, err
 }
 
-func (s *Service) createThread(ctx context.Context, tx store.Tx, p *auth.Principal, in CreateThreadInput) (thread.Thread, error) {
+func (s *Service) createThread(ctx context.Context, tx store.Tx, p *auth.Principal, in CreateThreadInput, ref int64) (thread.Thread, error) {
 	now := s.clock.Now()
 	var c core.Collector
 	cust, err := findCustomer(ctx, tx, p.WorkspaceID, in.Customer)
@@ -163,9 +172,11 @@ func (s *Service) createThread(ctx context.Context, tx store.Tx, p *auth.Princip
 		return thread.Thread{}, err
 	}
 
-	ref, err := tx.NextCounter(ctx, p.WorkspaceID, "thread_ref")
-	if err != nil {
-		return thread.Thread{}, err
+	if ref == 0 {
+		var err error
+		if ref, err = tx.NextCounter(ctx, p.WorkspaceID, "thread_ref"); err != nil {
+			return thread.Thread{}, err
+		}
 	}
 	th := thread.Thread{ID: core.NewID(core.PrefixThread), WorkspaceID: p.WorkspaceID, Ref: ref,
 		ExternalID: in.ExternalID, CustomerID: cust.ID, Description: in.Description, Priority: thread.DefaultPriority,

@@ -33,6 +33,14 @@ type Store interface {
 	Close() error
 }
 
+// Allocator is implemented by stores that allocate counter values outside
+// the calling transaction (PostgreSQL: a short transaction of its own), so
+// that a hot counter row is not held locked until the caller commits. Values
+// are unique; a caller that fails leaves a gap.
+type Allocator interface {
+	Allocate(ctx context.Context, workspaceID, name string) (int64, error)
+}
+
 // Tx is one transaction's view of every aggregate.
 type Tx interface {
 	WorkspaceStore

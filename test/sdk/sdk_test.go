@@ -96,6 +96,13 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 	apiKeyNoCustomerRead := harness.NewAPIKey(t, db, workspaceID, "thread:create,thread:read,label:read,labelType:read")
 	// Labels, but not their label types.
 	apiKeyLabelRead := harness.NewAPIKey(t, db, workspaceID, "thread:read,label:read")
+	// Exactly what Plain's docs say the status and priority mutations need:
+	// not what the SDK's thread selection (ThreadParts) reads.
+	apiKeyThreadEditRead := harness.NewAPIKey(t, db, workspaceID, "thread:edit,thread:read")
+	// assignThread and all ThreadParts reads but user:read.
+	apiKeyAssignNoUserRead := harness.NewAPIKey(t, db, workspaceID, "thread:assign,thread:read,label:read,labelType:read,machineUser:read")
+	// addLabels, whose LabelParts also reads label types: labelType:read is missing.
+	apiKeyLabelCreate := harness.NewAPIKey(t, db, workspaceID, "label:create,label:read")
 
 	// Workspaces of their own for suites that need exact totals or change
 	// workspace-wide rules (required thread fields): each is used by one
@@ -104,6 +111,18 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 	pagingAPIKey := harness.NewAPIKey(t, db, pagingWorkspaceID, "all")
 	fieldsWorkspaceID := cliID(t, workspaceIDRe, db, "workspace", "create", "--name", "Thread fields workspace")
 	fieldsAPIKey := harness.NewAPIKey(t, db, fieldsWorkspaceID, "all")
+	// Thread work: required thread fields block markThreadAsDone.
+	workWorkspaceID := cliID(t, workspaceIDRe, db, "workspace", "create", "--name", "Thread work workspace")
+	workAPIKey, workMachineUserID := newAPIKey(t, db, workWorkspaceID, "all")
+	// Labels and thread fields on threads: thread field schemas of its own.
+	labelsFieldsWorkspaceID := cliID(t, workspaceIDRe, db, "workspace", "create", "--name", "Labels and fields workspace")
+	labelsFieldsAPIKey := harness.NewAPIKey(t, db, labelsFieldsWorkspaceID, "all")
+	// Thread lists: exact pages, sorts by thread field, and two users to
+	// assign threads to.
+	listWorkspaceID := cliID(t, workspaceIDRe, db, "workspace", "create", "--name", "Thread list workspace")
+	listAPIKey := harness.NewAPIKey(t, db, listWorkspaceID, "all")
+	listUserID := cliID(t, userIDRe, db, "user", "create", "--workspace", listWorkspaceID, "--email", "katherine.johnson@example.com", "--name", "Katherine Johnson")
+	listUser2ID := cliID(t, userIDRe, db, "user", "create", "--workspace", listWorkspaceID, "--email", "dorothy.vaughan@example.com", "--name", "Dorothy Vaughan")
 
 	// Another workspace, with a user of its own and a user sharing the
 	// email of the default workspace's user (created first, so a lookup
@@ -115,7 +134,8 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 	otherUserID := cliID(t, userIDRe, db, "user", "create", "--workspace", otherWorkspaceID, "--email", otherUserEmail, "--name", "Grace Hopper")
 	userID := cliID(t, userIDRe, db, "user", "create", "--workspace", workspaceID, "--email", userEmail, "--name", userName)
 
-	srv := harness.Start(t, db)
+	// Snoozed threads wake within a test's patience.
+	srv := harness.Start(t, db, "THREADLINE_SCHEDULER_INTERVAL=100ms")
 
 	ctx, cancel := context.WithTimeout(t.Context(), nodeTimeout)
 	defer cancel()
@@ -139,6 +159,15 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 		"THREADLINE_API_KEY_LABEL_READ="+apiKeyLabelRead,
 		"THREADLINE_PAGING_API_KEY="+pagingAPIKey,
 		"THREADLINE_FIELDS_API_KEY="+fieldsAPIKey,
+		"THREADLINE_API_KEY_THREAD_EDIT_READ="+apiKeyThreadEditRead,
+		"THREADLINE_API_KEY_ASSIGN_NO_USER_READ="+apiKeyAssignNoUserRead,
+		"THREADLINE_API_KEY_LABEL_CREATE="+apiKeyLabelCreate,
+		"THREADLINE_WORK_API_KEY="+workAPIKey,
+		"THREADLINE_WORK_MACHINE_USER_ID="+workMachineUserID,
+		"THREADLINE_LABELS_FIELDS_API_KEY="+labelsFieldsAPIKey,
+		"THREADLINE_LIST_API_KEY="+listAPIKey,
+		"THREADLINE_LIST_USER_ID="+listUserID,
+		"THREADLINE_LIST_USER2_ID="+listUser2ID,
 	)
 	output, err := cmd.CombinedOutput()
 	if ctx.Err() != nil {
@@ -155,6 +184,18 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 			len(lines), strings.Join(lines, "\n"), srv.Logs())
 	}
 	t.Logf("SDK tests passed:\n%s", output)
+}
+
+// newAPIKey creates a key of a workspace and returns it with the id of its
+// machine user.
+func newAPIKey(t *testing.T, db, workspaceID, permissions string) (key, machineUserID string) {
+	t.Helper()
+	out := harness.CLI(t, db, "apikey", "create", "--name", "sdk tests", "--permissions", permissions, "--workspace", workspaceID)
+	m := keyMachineUserRe.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("apikey create did not report its machine user:\n%s", out)
+	}
+	return harness.LastLine(out), m[1]
 }
 
 // cliID runs a CLI command printing an id and checks the id's format.

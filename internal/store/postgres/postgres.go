@@ -118,6 +118,18 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) (err error)
 	return nil
 }
 
+// Allocate increments a workspace counter in a transaction of its own and
+// returns the value: the counter row is locked only for that short
+// transaction, not for the caller's.
+func (s *Store) Allocate(ctx context.Context, workspaceID, name string) (int64, error) {
+	var v int64
+	err := s.Update(ctx, func(tx store.Tx) (err error) {
+		v, err = tx.NextCounter(ctx, workspaceID, name)
+		return err
+	})
+	return v, err
+}
+
 // DB exposes the pool to tests and tools of this backend.
 func (s *Store) DB() *sql.DB { return s.db }
 

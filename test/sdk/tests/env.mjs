@@ -37,6 +37,24 @@ export const env = {
   // (which would break every other createThread of a shared workspace).
   pagingApiKey: required('THREADLINE_PAGING_API_KEY'),
   fieldsApiKey: required('THREADLINE_FIELDS_API_KEY'),
+  // Exactly "thread:edit,thread:read", what Plain's docs give for the
+  // status and priority mutations; the SDK's thread selection reads more.
+  apiKeyThreadEditRead: required('THREADLINE_API_KEY_THREAD_EDIT_READ'),
+  // thread:assign and all that ThreadParts reads but user:read.
+  apiKeyAssignNoUserRead: required('THREADLINE_API_KEY_ASSIGN_NO_USER_READ'),
+  // "label:create,label:read": addLabels, but not the label types it returns.
+  apiKeyLabelCreate: required('THREADLINE_API_KEY_LABEL_CREATE'),
+  // All-permission keys of more workspaces of their own: required thread
+  // fields blocking markThreadAsDone (threadWork), thread field schemas
+  // (threadLabelsFields) and exact thread lists (threadList), with two
+  // users of the list workspace.
+  workApiKey: required('THREADLINE_WORK_API_KEY'),
+  // The machine user owning workApiKey: one of another workspace.
+  workMachineUserId: required('THREADLINE_WORK_MACHINE_USER_ID'),
+  labelsFieldsApiKey: required('THREADLINE_LABELS_FIELDS_API_KEY'),
+  listApiKey: required('THREADLINE_LIST_API_KEY'),
+  listUserId: required('THREADLINE_LIST_USER_ID'),
+  listUser2Id: required('THREADLINE_LIST_USER2_ID'),
 };
 
 /** A client of the server under test; apiKey defaults to the all-permissions key. */

@@ -1,0 +1,87 @@
+package outbox
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// BlockedError is returned when a target resolves to an address webhooks
+// may not reach.
+type BlockedError struct{ Addr string }
+
+func (e *BlockedError) Error() string {
+	return "refused to connect to " + e.Addr + ": private, loopback and link-local addresses are not allowed for webhooks"
+}
+
+var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+
+// Private reports whether ip is an address webhooks must not reach unless
+// allowed: loopback, private (RFC 1918, ULA), link-local, carrier-grade NAT,
+// unspecified or multicast.
+func Private(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() || cgnat.Contains(ip)
+}
+
+// Guard returns a net.Dialer Control function that refuses private
+// addresses unless allowed. It runs on the address actually dialled, after
+// DNS resolution, so a name that re-resolves to a private address (DNS
+// rebinding) is still refused.
+func Guard(allowPrivate bool) func(network, address string, c syscall.RawConn) error {
+	return func(network, address string, _ syscall.RawConn) error {
+		if allowPrivate {
+			return nil
+		}
+		ap, err := netip.ParseAddrPort(address)
+		if err != nil || Private(ap.Addr()) {
+			return &BlockedError{Addr: address}
+		}
+		return nil
+	}
+}
+
+// CheckTargetURL vets a target URL when it is created or changed: with
+// private addresses disallowed, a literal private IP, a localhost name, or a
+// name that resolves to a private address is refused. A name that does not
+// resolve now is accepted; connecting checks again.
+func CheckTargetURL(allowPrivate bool) func(ctx context.Context, raw string) error {
+	return func(ctx context.Context, raw string) error {
+		if allowPrivate {
+			return nil
+		}
+		u, err := url.Parse(raw)
+		if err != nil {
+			return fmt.Errorf("invalid URL")
+		}
+		host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+		refuse := fmt.Errorf("%s is a private, loopback or link-local address; webhooks may not reach it unless the server runs with --webhook-allow-private", host)
+		if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+			return refuse
+		}
+		if ip, err := netip.ParseAddr(host); err == nil {
+			if Private(ip) {
+				return refuse
+			}
+			return nil
+		}
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+		if err != nil {
+			return nil
+		}
+		for _, a := range addrs {
+			if Private(a) {
+				return refuse
+			}
+		}
+		return nil
+	}
+}
