@@ -37,6 +37,7 @@ func commands() []command {
 		{"user", "create users (support agents)", runUser},
 		{"workspace", "create workspaces", runWorkspace},
 		{"field-schema", "create, list or delete thread field schemas", runFieldSchema},
+		{"webhook", "list webhook deliveries, replay one", runWebhook},
 		{"bench", "load-test the write path (create-threads over HTTP, bare-insert on the store)", runBench},
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"version", "print the version", runVersion},

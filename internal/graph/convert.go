@@ -8,6 +8,7 @@ import (
 	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/thread"
 	"github.com/threadline/threadline/internal/user"
+	"github.com/threadline/threadline/internal/webhook"
 	"github.com/threadline/threadline/internal/workspace"
 )
 
@@ -176,4 +177,31 @@ func pageArgs(first *int, after *string, last *int, before *string) core.PageArg
 func pageInfo(p core.PageInfo) model.PageInfo {
 	return model.PageInfo{HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage,
 		StartCursor: p.StartCursor, EndCursor: p.EndCursor}
+}
+
+func targetModel(t webhook.Target) *model.WebhookTarget {
+	subs := make([]model.WebhookTargetEventSubscription, len(t.EventTypes))
+	for i, e := range t.EventTypes {
+		subs[i] = model.WebhookTargetEventSubscription{EventType: e}
+	}
+	return &model.WebhookTarget{ID: t.ID, URL: t.URL, Description: t.Description, IsEnabled: t.IsEnabled,
+		EventSubscriptions: subs, Version: t.Version, CreatedAt: t.CreatedAt, CreatedBy: internalActor(t.CreatedBy),
+		UpdatedAt: t.UpdatedAt, UpdatedBy: internalActor(t.UpdatedBy)}
+}
+
+func attemptModel(a webhook.Attempt) model.WebhookDeliveryAttempt {
+	status := model.WebhookDeliveryAttemptResultStatus(a.Result)
+	var result model.WebhookDeliveryAttemptResult
+	switch a.Result {
+	case webhook.ResultSuccess:
+		result = model.WebhookDeliveryAttemptSuccessfulResult{HTTPStatusCode: a.StatusCode, Status: status}
+	case webhook.ResultFailed:
+		result = model.WebhookDeliveryAttemptFailedResult{HTTPStatusCode: a.StatusCode, Status: status}
+	case webhook.ResultRejected:
+		result = model.WebhookDeliveryAttemptRejectedResult{RejectedMessage: a.Error, Status: status}
+	default:
+		result = model.WebhookDeliveryAttemptErrorResult{ErrorCode: "delivery_error", ErrorMessage: a.Error, Status: status}
+	}
+	return model.WebhookDeliveryAttempt{ID: a.ID, AttemptedAt: a.AttemptedAt, DurationInMilliseconds: a.DurationMS,
+		PublicEventEventType: a.EventType, PublicEventID: a.EventID, Result: result, WebhookTargetID: a.TargetID}
 }

@@ -166,7 +166,7 @@ func (s *Service) WebhookTargets(ctx context.Context, args core.PageArgs) (core.
 }
 
 // DeliveryAttempts lists a target's delivery attempts, newest first. Needs webhookTarget:read.
-func (s *Service) DeliveryAttempts(ctx context.Context, targetID string, args core.PageArgs) (core.Connection[webhook.Attempt], error) {
+func (s *Service) DeliveryAttempts(ctx context.Context, targetID string, f webhook.AttemptFilter, args core.PageArgs) (core.Connection[webhook.Attempt], error) {
 	p, err := principal(ctx, "webhookTarget:read")
 	if err != nil {
 		return core.Connection[webhook.Attempt]{}, err
@@ -177,7 +177,7 @@ func (s *Service) DeliveryAttempts(ctx context.Context, targetID string, args co
 	}
 	var rows []webhook.Attempt
 	err = s.store.View(ctx, func(tx store.Tx) (err error) {
-		rows, err = tx.ListAttempts(ctx, p.WorkspaceID, targetID, page)
+		rows, err = tx.ListAttempts(ctx, p.WorkspaceID, targetID, f, page)
 		return err
 	})
 	if err != nil {

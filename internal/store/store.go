@@ -219,7 +219,7 @@ type WebhookStore interface {
 	CancelDeliveries(ctx context.Context, workspaceID, targetID, reason string, now core.Time) error
 	CreateAttempt(ctx context.Context, a webhook.Attempt) error
 	// ListAttempts returns up to p.Limit+1 attempts of a target, newest first.
-	ListAttempts(ctx context.Context, workspaceID, targetID string, p core.Page) ([]webhook.Attempt, error)
+	ListAttempts(ctx context.Context, workspaceID, targetID string, f webhook.AttemptFilter, p core.Page) ([]webhook.Attempt, error)
 	// ListDeliveries returns the workspace's most recent deliveries, newest first.
 	ListDeliveries(ctx context.Context, workspaceID string, limit int) ([]webhook.Delivery, error)
 }

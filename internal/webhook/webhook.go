@@ -207,3 +207,9 @@ type Attempt struct {
 	StatusCode  int    // for SUCCESSFUL_RESPONSE and FAILED_RESPONSE
 	Error       string // for ERROR and REJECTED
 }
+
+// AttemptFilter narrows an attempt log: any of EventTypes, and Result.
+type AttemptFilter struct {
+	EventTypes []string
+	Result     AttemptResult
+}

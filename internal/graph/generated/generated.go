@@ -88,6 +88,11 @@ type ComplexityRoot struct {
 		Thread func(childComplexity int) int
 	}
 
+	CreateWebhookTargetOutput struct {
+		Error         func(childComplexity int) int
+		WebhookTarget func(childComplexity int) int
+	}
+
 	Customer struct {
 		AvatarURL      func(childComplexity int) int
 		Company        func(childComplexity int) int
@@ -133,6 +138,10 @@ type ComplexityRoot struct {
 	}
 
 	DeleteThreadFieldSchemaOutput struct {
+		Error func(childComplexity int) int
+	}
+
+	DeleteWebhookTargetOutput struct {
 		Error func(childComplexity int) int
 	}
 
@@ -225,9 +234,11 @@ type ComplexityRoot struct {
 		CreateLabelType         func(childComplexity int, input model.CreateLabelTypeInput) int
 		CreateThread            func(childComplexity int, input model.CreateThreadInput) int
 		CreateThreadFieldSchema func(childComplexity int, input model.CreateThreadFieldSchemaInput) int
+		CreateWebhookTarget     func(childComplexity int, input model.CreateWebhookTargetInput) int
 		DeleteCustomer          func(childComplexity int, input model.DeleteCustomerInput) int
 		DeleteThreadField       func(childComplexity int, input model.DeleteThreadFieldInput) int
 		DeleteThreadFieldSchema func(childComplexity int, input model.DeleteThreadFieldSchemaInput) int
+		DeleteWebhookTarget     func(childComplexity int, input model.DeleteWebhookTargetInput) int
 		MarkThreadAsDone        func(childComplexity int, input model.MarkThreadAsDoneInput) int
 		MarkThreadAsTodo        func(childComplexity int, input model.MarkThreadAsTodoInput) int
 		RegenerateWorkspaceHmac func(childComplexity int) int
@@ -236,6 +247,7 @@ type ComplexityRoot struct {
 		UnarchiveLabelType      func(childComplexity int, input model.UnarchiveLabelTypeInput) int
 		UnassignThread          func(childComplexity int, input model.UnassignThreadInput) int
 		UpdateThreadFieldSchema func(childComplexity int, input model.UpdateThreadFieldSchemaInput) int
+		UpdateWebhookTarget     func(childComplexity int, input model.UpdateWebhookTargetInput) int
 		UpsertCustomer          func(childComplexity int, input model.UpsertCustomerInput) int
 		UpsertThreadField       func(childComplexity int, input model.UpsertThreadFieldInput) int
 	}
@@ -261,22 +273,25 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Customer             func(childComplexity int, customerID string) int
-		CustomerByEmail      func(childComplexity int, email string) int
-		CustomerByExternalID func(childComplexity int, externalID string) int
-		Customers            func(childComplexity int, after *string, before *string, filters *model.CustomersFilter, first *int, last *int, sortBy *model.CustomersSort) int
-		LabelType            func(childComplexity int, labelTypeID string) int
-		LabelTypes           func(childComplexity int, after *string, before *string, filters *model.LabelTypeFilter, first *int, last *int) int
-		MyWorkspace          func(childComplexity int) int
-		Thread               func(childComplexity int, threadID string) int
-		ThreadByExternalID   func(childComplexity int, customerID string, externalID string) int
-		ThreadByRef          func(childComplexity int, ref string) int
-		ThreadFieldSchema    func(childComplexity int, threadFieldSchemaID string) int
-		ThreadFieldSchemas   func(childComplexity int, after *string, before *string, first *int, last *int) int
-		Threads              func(childComplexity int, after *string, before *string, filters *model.ThreadsFilter, first *int, last *int, sortBy *model.ThreadsSort) int
-		User                 func(childComplexity int, userID string) int
-		UserByEmail          func(childComplexity int, email string) int
-		WorkspaceHmac        func(childComplexity int) int
+		Customer                func(childComplexity int, customerID string) int
+		CustomerByEmail         func(childComplexity int, email string) int
+		CustomerByExternalID    func(childComplexity int, externalID string) int
+		Customers               func(childComplexity int, after *string, before *string, filters *model.CustomersFilter, first *int, last *int, sortBy *model.CustomersSort) int
+		LabelType               func(childComplexity int, labelTypeID string) int
+		LabelTypes              func(childComplexity int, after *string, before *string, filters *model.LabelTypeFilter, first *int, last *int) int
+		MyWorkspace             func(childComplexity int) int
+		Thread                  func(childComplexity int, threadID string) int
+		ThreadByExternalID      func(childComplexity int, customerID string, externalID string) int
+		ThreadByRef             func(childComplexity int, ref string) int
+		ThreadFieldSchema       func(childComplexity int, threadFieldSchemaID string) int
+		ThreadFieldSchemas      func(childComplexity int, after *string, before *string, first *int, last *int) int
+		Threads                 func(childComplexity int, after *string, before *string, filters *model.ThreadsFilter, first *int, last *int, sortBy *model.ThreadsSort) int
+		User                    func(childComplexity int, userID string) int
+		UserByEmail             func(childComplexity int, email string) int
+		WebhookDeliveryAttempts func(childComplexity int, after *string, before *string, filters *model.WebhookDeliveryAttemptFilter, first *int, last *int, webhookTargetID string) int
+		WebhookTarget           func(childComplexity int, webhookTargetID string) int
+		WebhookTargets          func(childComplexity int, after *string, before *string, first *int, last *int) int
+		WorkspaceHmac           func(childComplexity int) int
 	}
 
 	RegenerateWorkspaceHmacOutput struct {
@@ -501,6 +516,11 @@ type ComplexityRoot struct {
 		ThreadFieldSchema func(childComplexity int) int
 	}
 
+	UpdateWebhookTargetOutput struct {
+		Error         func(childComplexity int) int
+		WebhookTarget func(childComplexity int) int
+	}
+
 	UpsertCustomerOutput struct {
 		Customer func(childComplexity int) int
 		Error    func(childComplexity int) int
@@ -527,6 +547,79 @@ type ComplexityRoot struct {
 
 	UserActor struct {
 		UserID func(childComplexity int) int
+	}
+
+	WebhookDeliveryAttempt struct {
+		AttemptedAt            func(childComplexity int) int
+		DurationInMilliseconds func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		PublicEventEventType   func(childComplexity int) int
+		PublicEventID          func(childComplexity int) int
+		Result                 func(childComplexity int) int
+		WebhookTargetID        func(childComplexity int) int
+	}
+
+	WebhookDeliveryAttemptConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	WebhookDeliveryAttemptEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	WebhookDeliveryAttemptErrorResult struct {
+		ErrorCode    func(childComplexity int) int
+		ErrorMessage func(childComplexity int) int
+		Status       func(childComplexity int) int
+	}
+
+	WebhookDeliveryAttemptFailedResult struct {
+		HTTPStatusCode func(childComplexity int) int
+		Status         func(childComplexity int) int
+	}
+
+	WebhookDeliveryAttemptRejectedResult struct {
+		RejectedMessage func(childComplexity int) int
+		Status          func(childComplexity int) int
+	}
+
+	WebhookDeliveryAttemptSchemaValidationFailedResult struct {
+		ErrorMessage func(childComplexity int) int
+		Status       func(childComplexity int) int
+	}
+
+	WebhookDeliveryAttemptSuccessfulResult struct {
+		HTTPStatusCode func(childComplexity int) int
+		Status         func(childComplexity int) int
+	}
+
+	WebhookTarget struct {
+		CreatedAt          func(childComplexity int) int
+		CreatedBy          func(childComplexity int) int
+		Description        func(childComplexity int) int
+		EventSubscriptions func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		IsEnabled          func(childComplexity int) int
+		URL                func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		UpdatedBy          func(childComplexity int) int
+		Version            func(childComplexity int) int
+	}
+
+	WebhookTargetConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	WebhookTargetEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	WebhookTargetEventSubscription struct {
+		EventType func(childComplexity int) int
 	}
 
 	Workspace struct {
@@ -583,6 +676,9 @@ type MutationResolver interface {
 	ChangeThreadPriority(ctx context.Context, input model.ChangeThreadPriorityInput) (*model.ChangeThreadPriorityOutput, error)
 	AssignThread(ctx context.Context, input model.AssignThreadInput) (*model.AssignThreadOutput, error)
 	UnassignThread(ctx context.Context, input model.UnassignThreadInput) (*model.UnassignThreadOutput, error)
+	CreateWebhookTarget(ctx context.Context, input model.CreateWebhookTargetInput) (*model.CreateWebhookTargetOutput, error)
+	UpdateWebhookTarget(ctx context.Context, input model.UpdateWebhookTargetInput) (*model.UpdateWebhookTargetOutput, error)
+	DeleteWebhookTarget(ctx context.Context, input model.DeleteWebhookTargetInput) (*model.DeleteWebhookTargetOutput, error)
 }
 type QueryResolver interface {
 	MyWorkspace(ctx context.Context) (*model.Workspace, error)
@@ -601,6 +697,9 @@ type QueryResolver interface {
 	Threads(ctx context.Context, after *string, before *string, filters *model.ThreadsFilter, first *int, last *int, sortBy *model.ThreadsSort) (*model.ThreadConnection, error)
 	User(ctx context.Context, userID string) (*model.User, error)
 	UserByEmail(ctx context.Context, email string) (*model.User, error)
+	WebhookTarget(ctx context.Context, webhookTargetID string) (*model.WebhookTarget, error)
+	WebhookTargets(ctx context.Context, after *string, before *string, first *int, last *int) (*model.WebhookTargetConnection, error)
+	WebhookDeliveryAttempts(ctx context.Context, after *string, before *string, filters *model.WebhookDeliveryAttemptFilter, first *int, last *int, webhookTargetID string) (*model.WebhookDeliveryAttemptConnection, error)
 }
 type ThreadResolver interface {
 	AssignedTo(ctx context.Context, obj *model.Thread) (model.ThreadAssignee, error)
@@ -788,6 +887,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateThreadOutput.Thread(childComplexity), true
 
+	case "CreateWebhookTargetOutput.error":
+		if e.ComplexityRoot.CreateWebhookTargetOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateWebhookTargetOutput.Error(childComplexity), true
+	case "CreateWebhookTargetOutput.webhookTarget":
+		if e.ComplexityRoot.CreateWebhookTargetOutput.WebhookTarget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateWebhookTargetOutput.WebhookTarget(childComplexity), true
+
 	case "Customer.avatarUrl":
 		if e.ComplexityRoot.Customer.AvatarURL == nil {
 			break
@@ -939,6 +1051,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeleteThreadFieldSchemaOutput.Error(childComplexity), true
+
+	case "DeleteWebhookTargetOutput.error":
+		if e.ComplexityRoot.DeleteWebhookTargetOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteWebhookTargetOutput.Error(childComplexity), true
 
 	case "DeletedCustomerActor.customerId":
 		if e.ComplexityRoot.DeletedCustomerActor.CustomerID == nil {
@@ -1299,6 +1418,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateThreadFieldSchema(childComplexity, args["input"].(model.CreateThreadFieldSchemaInput)), true
+	case "Mutation.createWebhookTarget":
+		if e.ComplexityRoot.Mutation.CreateWebhookTarget == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createWebhookTarget_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateWebhookTarget(childComplexity, args["input"].(model.CreateWebhookTargetInput)), true
 	case "Mutation.deleteCustomer":
 		if e.ComplexityRoot.Mutation.DeleteCustomer == nil {
 			break
@@ -1332,6 +1462,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteThreadFieldSchema(childComplexity, args["input"].(model.DeleteThreadFieldSchemaInput)), true
+	case "Mutation.deleteWebhookTarget":
+		if e.ComplexityRoot.Mutation.DeleteWebhookTarget == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteWebhookTarget_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteWebhookTarget(childComplexity, args["input"].(model.DeleteWebhookTargetInput)), true
 	case "Mutation.markThreadAsDone":
 		if e.ComplexityRoot.Mutation.MarkThreadAsDone == nil {
 			break
@@ -1415,6 +1556,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateThreadFieldSchema(childComplexity, args["input"].(model.UpdateThreadFieldSchemaInput)), true
+	case "Mutation.updateWebhookTarget":
+		if e.ComplexityRoot.Mutation.UpdateWebhookTarget == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateWebhookTarget_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateWebhookTarget(childComplexity, args["input"].(model.UpdateWebhookTargetInput)), true
 	case "Mutation.upsertCustomer":
 		if e.ComplexityRoot.Mutation.UpsertCustomer == nil {
 			break
@@ -1668,6 +1820,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.UserByEmail(childComplexity, args["email"].(string)), true
+	case "Query.webhookDeliveryAttempts":
+		if e.ComplexityRoot.Query.WebhookDeliveryAttempts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhookDeliveryAttempts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WebhookDeliveryAttempts(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.WebhookDeliveryAttemptFilter), args["first"].(*int), args["last"].(*int), args["webhookTargetId"].(string)), true
+	case "Query.webhookTarget":
+		if e.ComplexityRoot.Query.WebhookTarget == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhookTarget_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WebhookTarget(childComplexity, args["webhookTargetId"].(string)), true
+	case "Query.webhookTargets":
+		if e.ComplexityRoot.Query.WebhookTargets == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhookTargets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WebhookTargets(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int)), true
 	case "Query.workspaceHmac":
 		if e.ComplexityRoot.Query.WorkspaceHmac == nil {
 			break
@@ -2463,6 +2648,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UpdateThreadFieldSchemaOutput.ThreadFieldSchema(childComplexity), true
 
+	case "UpdateWebhookTargetOutput.error":
+		if e.ComplexityRoot.UpdateWebhookTargetOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateWebhookTargetOutput.Error(childComplexity), true
+	case "UpdateWebhookTargetOutput.webhookTarget":
+		if e.ComplexityRoot.UpdateWebhookTargetOutput.WebhookTarget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateWebhookTargetOutput.WebhookTarget(childComplexity), true
+
 	case "UpsertCustomerOutput.customer":
 		if e.ComplexityRoot.UpsertCustomerOutput.Customer == nil {
 			break
@@ -2562,6 +2760,240 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UserActor.UserID(childComplexity), true
+
+	case "WebhookDeliveryAttempt.attemptedAt":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.AttemptedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.AttemptedAt(childComplexity), true
+	case "WebhookDeliveryAttempt.durationInMilliseconds":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.DurationInMilliseconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.DurationInMilliseconds(childComplexity), true
+	case "WebhookDeliveryAttempt.id":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.ID(childComplexity), true
+	case "WebhookDeliveryAttempt.publicEventEventType":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.PublicEventEventType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.PublicEventEventType(childComplexity), true
+	case "WebhookDeliveryAttempt.publicEventId":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.PublicEventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.PublicEventID(childComplexity), true
+	case "WebhookDeliveryAttempt.result":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.Result(childComplexity), true
+	case "WebhookDeliveryAttempt.webhookTargetId":
+		if e.ComplexityRoot.WebhookDeliveryAttempt.WebhookTargetID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttempt.WebhookTargetID(childComplexity), true
+
+	case "WebhookDeliveryAttemptConnection.edges":
+		if e.ComplexityRoot.WebhookDeliveryAttemptConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptConnection.Edges(childComplexity), true
+	case "WebhookDeliveryAttemptConnection.pageInfo":
+		if e.ComplexityRoot.WebhookDeliveryAttemptConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptConnection.PageInfo(childComplexity), true
+
+	case "WebhookDeliveryAttemptEdge.cursor":
+		if e.ComplexityRoot.WebhookDeliveryAttemptEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptEdge.Cursor(childComplexity), true
+	case "WebhookDeliveryAttemptEdge.node":
+		if e.ComplexityRoot.WebhookDeliveryAttemptEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptEdge.Node(childComplexity), true
+
+	case "WebhookDeliveryAttemptErrorResult.errorCode":
+		if e.ComplexityRoot.WebhookDeliveryAttemptErrorResult.ErrorCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptErrorResult.ErrorCode(childComplexity), true
+	case "WebhookDeliveryAttemptErrorResult.errorMessage":
+		if e.ComplexityRoot.WebhookDeliveryAttemptErrorResult.ErrorMessage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptErrorResult.ErrorMessage(childComplexity), true
+	case "WebhookDeliveryAttemptErrorResult.status":
+		if e.ComplexityRoot.WebhookDeliveryAttemptErrorResult.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptErrorResult.Status(childComplexity), true
+
+	case "WebhookDeliveryAttemptFailedResult.httpStatusCode":
+		if e.ComplexityRoot.WebhookDeliveryAttemptFailedResult.HTTPStatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptFailedResult.HTTPStatusCode(childComplexity), true
+	case "WebhookDeliveryAttemptFailedResult.status":
+		if e.ComplexityRoot.WebhookDeliveryAttemptFailedResult.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptFailedResult.Status(childComplexity), true
+
+	case "WebhookDeliveryAttemptRejectedResult.rejectedMessage":
+		if e.ComplexityRoot.WebhookDeliveryAttemptRejectedResult.RejectedMessage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptRejectedResult.RejectedMessage(childComplexity), true
+	case "WebhookDeliveryAttemptRejectedResult.status":
+		if e.ComplexityRoot.WebhookDeliveryAttemptRejectedResult.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptRejectedResult.Status(childComplexity), true
+
+	case "WebhookDeliveryAttemptSchemaValidationFailedResult.errorMessage":
+		if e.ComplexityRoot.WebhookDeliveryAttemptSchemaValidationFailedResult.ErrorMessage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptSchemaValidationFailedResult.ErrorMessage(childComplexity), true
+	case "WebhookDeliveryAttemptSchemaValidationFailedResult.status":
+		if e.ComplexityRoot.WebhookDeliveryAttemptSchemaValidationFailedResult.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptSchemaValidationFailedResult.Status(childComplexity), true
+
+	case "WebhookDeliveryAttemptSuccessfulResult.httpStatusCode":
+		if e.ComplexityRoot.WebhookDeliveryAttemptSuccessfulResult.HTTPStatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptSuccessfulResult.HTTPStatusCode(childComplexity), true
+	case "WebhookDeliveryAttemptSuccessfulResult.status":
+		if e.ComplexityRoot.WebhookDeliveryAttemptSuccessfulResult.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryAttemptSuccessfulResult.Status(childComplexity), true
+
+	case "WebhookTarget.createdAt":
+		if e.ComplexityRoot.WebhookTarget.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookTarget.CreatedAt(childComplexity), true
+	case "WebhookTarget.createdBy":
+		if e.ComplexityRoot.WebhookTarget.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookTarget.CreatedBy(childComplexity), true
+	case "WebhookTarget.description":
+		if e.ComplexityRoot.WebhookTarget.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookTarget.Description(childComplexity), true
+	case "WebhookTarget.eventSubscriptions":
+		if e.ComplexityRoot.WebhookTarget.EventSubscriptions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookTarget.EventSubscriptions(childComplexity), true
+	case "WebhookTarget.id":
+		if e.ComplexityRoot.WebhookTarget.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookTarget.ID(childComplexity), true
+	case "WebhookTarget.isEnabled":
+		if e.ComplexityRoot.WebhookTarget.IsEnabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookTarget.IsEnabled(childComplexity), true
+	case "WebhookTarget.url":
+		if e.ComplexityRoot.WebhookTarget.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookTarget.URL(childComplexity), true
+	case "WebhookTarget.updatedAt":
+		if e.ComplexityRoot.WebhookTarget.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookTarget.UpdatedAt(childComplexity), true
+	case "WebhookTarget.updatedBy":
+		if e.ComplexityRoot.WebhookTarget.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookTarget.UpdatedBy(childComplexity), true
+	case "WebhookTarget.version":
+		if e.ComplexityRoot.WebhookTarget.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookTarget.Version(childComplexity), true
+
+	case "WebhookTargetConnection.edges":
+		if e.ComplexityRoot.WebhookTargetConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookTargetConnection.Edges(childComplexity), true
+	case "WebhookTargetConnection.pageInfo":
+		if e.ComplexityRoot.WebhookTargetConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookTargetConnection.PageInfo(childComplexity), true
+
+	case "WebhookTargetEdge.cursor":
+		if e.ComplexityRoot.WebhookTargetEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookTargetEdge.Cursor(childComplexity), true
+	case "WebhookTargetEdge.node":
+		if e.ComplexityRoot.WebhookTargetEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookTargetEdge.Node(childComplexity), true
+
+	case "WebhookTargetEventSubscription.eventType":
+		if e.ComplexityRoot.WebhookTargetEventSubscription.EventType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookTargetEventSubscription.EventType(childComplexity), true
 
 	case "Workspace.createdAt":
 		if e.ComplexityRoot.Workspace.CreatedAt == nil {
@@ -2674,6 +3106,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AgentStatusFilter", ec.unmarshalInputAgentStatusFilter),
 			graphql.NewInputUnmarshaler("ArchiveLabelTypeInput", ec.unmarshalInputArchiveLabelTypeInput),
 			graphql.NewInputUnmarshaler("AssignThreadInput", ec.unmarshalInputAssignThreadInput),
+			graphql.NewInputUnmarshaler("BooleanInput", ec.unmarshalInputBooleanInput),
 			graphql.NewInputUnmarshaler("ChangeThreadPriorityInput", ec.unmarshalInputChangeThreadPriorityInput),
 			graphql.NewInputUnmarshaler("CompanyIdentifierInput", ec.unmarshalInputCompanyIdentifierInput),
 			graphql.NewInputUnmarshaler("ComponentBadgeInput", ec.unmarshalInputComponentBadgeInput),
@@ -2695,6 +3128,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateThreadFieldOnThreadInput", ec.unmarshalInputCreateThreadFieldOnThreadInput),
 			graphql.NewInputUnmarshaler("CreateThreadFieldSchemaInput", ec.unmarshalInputCreateThreadFieldSchemaInput),
 			graphql.NewInputUnmarshaler("CreateThreadInput", ec.unmarshalInputCreateThreadInput),
+			graphql.NewInputUnmarshaler("CreateWebhookTargetInput", ec.unmarshalInputCreateWebhookTargetInput),
 			graphql.NewInputUnmarshaler("CustomerGroupIdentifier", ec.unmarshalInputCustomerGroupIdentifier),
 			graphql.NewInputUnmarshaler("CustomerIdentifierInput", ec.unmarshalInputCustomerIdentifierInput),
 			graphql.NewInputUnmarshaler("CustomersFilter", ec.unmarshalInputCustomersFilter),
@@ -2704,6 +3138,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DeleteThreadFieldIdentifier", ec.unmarshalInputDeleteThreadFieldIdentifier),
 			graphql.NewInputUnmarshaler("DeleteThreadFieldInput", ec.unmarshalInputDeleteThreadFieldInput),
 			graphql.NewInputUnmarshaler("DeleteThreadFieldSchemaInput", ec.unmarshalInputDeleteThreadFieldSchemaInput),
+			graphql.NewInputUnmarshaler("DeleteWebhookTargetInput", ec.unmarshalInputDeleteWebhookTargetInput),
 			graphql.NewInputUnmarshaler("DependsOnThreadFieldInput", ec.unmarshalInputDependsOnThreadFieldInput),
 			graphql.NewInputUnmarshaler("EmailAddressInput", ec.unmarshalInputEmailAddressInput),
 			graphql.NewInputUnmarshaler("LabelTypeFilter", ec.unmarshalInputLabelTypeFilter),
@@ -2733,12 +3168,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UnarchiveLabelTypeInput", ec.unmarshalInputUnarchiveLabelTypeInput),
 			graphql.NewInputUnmarshaler("UnassignThreadInput", ec.unmarshalInputUnassignThreadInput),
 			graphql.NewInputUnmarshaler("UpdateThreadFieldSchemaInput", ec.unmarshalInputUpdateThreadFieldSchemaInput),
+			graphql.NewInputUnmarshaler("UpdateWebhookTargetInput", ec.unmarshalInputUpdateWebhookTargetInput),
 			graphql.NewInputUnmarshaler("UpsertCustomerIdentifierInput", ec.unmarshalInputUpsertCustomerIdentifierInput),
 			graphql.NewInputUnmarshaler("UpsertCustomerInput", ec.unmarshalInputUpsertCustomerInput),
 			graphql.NewInputUnmarshaler("UpsertCustomerOnCreateInput", ec.unmarshalInputUpsertCustomerOnCreateInput),
 			graphql.NewInputUnmarshaler("UpsertCustomerOnUpdateInput", ec.unmarshalInputUpsertCustomerOnUpdateInput),
 			graphql.NewInputUnmarshaler("UpsertThreadFieldIdentifier", ec.unmarshalInputUpsertThreadFieldIdentifier),
 			graphql.NewInputUnmarshaler("UpsertThreadFieldInput", ec.unmarshalInputUpsertThreadFieldInput),
+			graphql.NewInputUnmarshaler("WebhookDeliveryAttemptFilter", ec.unmarshalInputWebhookDeliveryAttemptFilter),
+			graphql.NewInputUnmarshaler("WebhookTargetEventSubscriptionInput", ec.unmarshalInputWebhookTargetEventSubscriptionInput),
 		)
 	}
 	first := true
@@ -4073,6 +4511,157 @@ extend type Query {
   userByEmail(email: String!): User
 }
 `, BuiltIn: false},
+	{Name: "../schema/webhook.graphqls", Input: `# Webhooks: targets that receive the workspace's events, and the log of delivery attempts.
+
+type WebhookTarget {
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  description: String!
+  eventSubscriptions: [WebhookTargetEventSubscription!]!
+  id: ID!
+  isEnabled: Boolean!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+  url: String!
+  version: String!
+}
+
+type WebhookTargetEventSubscription {
+  eventType: String!
+}
+
+type WebhookTargetConnection {
+  edges: [WebhookTargetEdge!]!
+  pageInfo: PageInfo!
+}
+
+type WebhookTargetEdge {
+  cursor: String!
+  node: WebhookTarget!
+}
+
+input CreateWebhookTargetInput {
+  description: String!
+  eventSubscriptions: [WebhookTargetEventSubscriptionInput!]!
+  isEnabled: Boolean!
+  url: String!
+  version: String
+}
+
+input WebhookTargetEventSubscriptionInput {
+  eventType: String!
+}
+
+type CreateWebhookTargetOutput {
+  error: MutationError
+  webhookTarget: WebhookTarget
+}
+
+input UpdateWebhookTargetInput {
+  description: StringInput
+  eventSubscriptions: [WebhookTargetEventSubscriptionInput!]
+  isEnabled: BooleanInput
+  url: StringInput
+  version: StringInput
+  webhookTargetId: ID!
+}
+
+input BooleanInput {
+  value: Boolean!
+}
+
+type UpdateWebhookTargetOutput {
+  error: MutationError
+  webhookTarget: WebhookTarget
+}
+
+input DeleteWebhookTargetInput {
+  webhookTargetId: ID!
+}
+
+type DeleteWebhookTargetOutput {
+  error: MutationError
+}
+
+type WebhookDeliveryAttemptConnection {
+  edges: [WebhookDeliveryAttemptEdge!]!
+  pageInfo: PageInfo!
+}
+
+type WebhookDeliveryAttemptEdge {
+  cursor: String!
+  node: WebhookDeliveryAttempt!
+}
+
+type WebhookDeliveryAttempt {
+  attemptedAt: DateTime!
+  durationInMilliseconds: Int!
+  id: ID!
+  publicEventEventType: String!
+  publicEventId: ID!
+  result: WebhookDeliveryAttemptResult!
+  webhookTargetId: ID!
+}
+
+union WebhookDeliveryAttemptResult = WebhookDeliveryAttemptErrorResult | WebhookDeliveryAttemptFailedResult | WebhookDeliveryAttemptRejectedResult | WebhookDeliveryAttemptSchemaValidationFailedResult | WebhookDeliveryAttemptSuccessfulResult
+
+type WebhookDeliveryAttemptErrorResult {
+  errorCode: String!
+  errorMessage: String!
+  status: WebhookDeliveryAttemptResultStatus!
+}
+
+enum WebhookDeliveryAttemptResultStatus {
+  ERROR
+  FAILED_RESPONSE
+  REJECTED
+  SCHEMA_VALIDATION_FAILED
+  SUCCESSFUL_RESPONSE
+}
+
+type WebhookDeliveryAttemptFailedResult {
+  httpStatusCode: Int!
+  status: WebhookDeliveryAttemptResultStatus!
+}
+
+type WebhookDeliveryAttemptRejectedResult {
+  rejectedMessage: String!
+  status: WebhookDeliveryAttemptResultStatus!
+}
+
+type WebhookDeliveryAttemptSchemaValidationFailedResult {
+  errorMessage: String!
+  status: WebhookDeliveryAttemptResultStatus!
+}
+
+type WebhookDeliveryAttemptSuccessfulResult {
+  httpStatusCode: Int!
+  status: WebhookDeliveryAttemptResultStatus!
+}
+
+input WebhookDeliveryAttemptFilter {
+  eventTypes: [String!]
+  resultStatus: WebhookDeliveryAttemptResultStatus
+}
+
+extend type Query {
+  "A webhook target, or null. Needs webhookTarget:read."
+  webhookTarget(webhookTargetId: ID!): WebhookTarget
+  "Webhook targets, oldest first. Needs webhookTarget:read."
+  webhookTargets(after: String, before: String, first: Int, last: Int): WebhookTargetConnection!
+  "A target's delivery attempts, newest first. Needs webhookTarget:read."
+  webhookDeliveryAttempts(after: String, before: String, filters: WebhookDeliveryAttemptFilter, first: Int, last: Int, webhookTargetId: ID!): WebhookDeliveryAttemptConnection!
+}
+
+extend type Mutation {
+  "Adds a webhook target (at most 25). Needs webhookTarget:create."
+  createWebhookTarget(input: CreateWebhookTargetInput!): CreateWebhookTargetOutput!
+  "Changes a target; eventSubscriptions replaces the whole list. Needs webhookTarget:edit."
+  updateWebhookTarget(input: UpdateWebhookTargetInput!): UpdateWebhookTargetOutput!
+  "Deletes a target; its delivery history is kept. Needs webhookTarget:delete."
+  deleteWebhookTarget(input: DeleteWebhookTargetInput!): DeleteWebhookTargetOutput!
+}
+`, BuiltIn: false},
 	{Name: "../schema/workspace.graphqls", Input: `"A support organisation; every API key belongs to one."
 type Workspace {
   createdAt: DateTime!
@@ -4217,6 +4806,16 @@ func (ec *executionContext) childFields_CreateThreadOutput(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type CreateThreadOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_CreateWebhookTargetOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_CreateWebhookTargetOutput_error(ctx, field)
+	case "webhookTarget":
+		return ec.fieldContext_CreateWebhookTargetOutput_webhookTarget(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateWebhookTargetOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_Customer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "avatarUrl":
@@ -4303,6 +4902,14 @@ func (ec *executionContext) childFields_DeleteThreadFieldSchemaOutput(ctx contex
 		return ec.fieldContext_DeleteThreadFieldSchemaOutput_error(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteThreadFieldSchemaOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteWebhookTargetOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_DeleteWebhookTargetOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteWebhookTargetOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_DependsOnLabelType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4765,6 +5372,16 @@ func (ec *executionContext) childFields_UpdateThreadFieldSchemaOutput(ctx contex
 	return nil, fmt.Errorf("no field named %q was found under type UpdateThreadFieldSchemaOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_UpdateWebhookTargetOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_UpdateWebhookTargetOutput_error(ctx, field)
+	case "webhookTarget":
+		return ec.fieldContext_UpdateWebhookTargetOutput_webhookTarget(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateWebhookTargetOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_UpsertCustomerOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "customer":
@@ -4811,6 +5428,100 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryAttempt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "attemptedAt":
+		return ec.fieldContext_WebhookDeliveryAttempt_attemptedAt(ctx, field)
+	case "durationInMilliseconds":
+		return ec.fieldContext_WebhookDeliveryAttempt_durationInMilliseconds(ctx, field)
+	case "id":
+		return ec.fieldContext_WebhookDeliveryAttempt_id(ctx, field)
+	case "publicEventEventType":
+		return ec.fieldContext_WebhookDeliveryAttempt_publicEventEventType(ctx, field)
+	case "publicEventId":
+		return ec.fieldContext_WebhookDeliveryAttempt_publicEventId(ctx, field)
+	case "result":
+		return ec.fieldContext_WebhookDeliveryAttempt_result(ctx, field)
+	case "webhookTargetId":
+		return ec.fieldContext_WebhookDeliveryAttempt_webhookTargetId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryAttempt", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryAttemptConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WebhookDeliveryAttemptConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WebhookDeliveryAttemptConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryAttemptConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryAttemptEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_WebhookDeliveryAttemptEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_WebhookDeliveryAttemptEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryAttemptEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookTarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "createdAt":
+		return ec.fieldContext_WebhookTarget_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_WebhookTarget_createdBy(ctx, field)
+	case "description":
+		return ec.fieldContext_WebhookTarget_description(ctx, field)
+	case "eventSubscriptions":
+		return ec.fieldContext_WebhookTarget_eventSubscriptions(ctx, field)
+	case "id":
+		return ec.fieldContext_WebhookTarget_id(ctx, field)
+	case "isEnabled":
+		return ec.fieldContext_WebhookTarget_isEnabled(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_WebhookTarget_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_WebhookTarget_updatedBy(ctx, field)
+	case "url":
+		return ec.fieldContext_WebhookTarget_url(ctx, field)
+	case "version":
+		return ec.fieldContext_WebhookTarget_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookTarget", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookTargetConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WebhookTargetConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WebhookTargetConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookTargetConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookTargetEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_WebhookTargetEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_WebhookTargetEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookTargetEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookTargetEventSubscription(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "eventType":
+		return ec.fieldContext_WebhookTargetEventSubscription_eventType(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookTargetEventSubscription", field.Name)
 }
 
 func (ec *executionContext) childFields_Workspace(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5085,6 +5796,20 @@ func (ec *executionContext) field_Mutation_createThread_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createWebhookTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateWebhookTargetInput, error) {
+			return ec.unmarshalNCreateWebhookTargetInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateWebhookTargetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5119,6 +5844,20 @@ func (ec *executionContext) field_Mutation_deleteThreadField_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DeleteThreadFieldInput, error) {
 			return ec.unmarshalNDeleteThreadFieldInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadFieldInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteWebhookTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteWebhookTargetInput, error) {
+			return ec.unmarshalNDeleteWebhookTargetInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteWebhookTargetInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5217,6 +5956,20 @@ func (ec *executionContext) field_Mutation_updateThreadFieldSchema_args(ctx cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateThreadFieldSchemaInput, error) {
 			return ec.unmarshalNUpdateThreadFieldSchemaInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadFieldSchemaInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateWebhookTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateWebhookTargetInput, error) {
+			return ec.unmarshalNUpdateWebhookTargetInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateWebhookTargetInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5604,6 +6357,112 @@ func (ec *executionContext) field_Query_user_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["userId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_webhookDeliveryAttempts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
+		func(ctx context.Context, v any) (*model.WebhookDeliveryAttemptFilter, error) {
+			return ec.unmarshalOWebhookDeliveryAttemptFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filters"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "webhookTargetId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["webhookTargetId"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_webhookTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "webhookTargetId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["webhookTargetId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_webhookTargets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
 	return args, nil
 }
 
@@ -6397,6 +7256,70 @@ func (ec *executionContext) fieldContext_CreateThreadOutput_thread(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateWebhookTargetOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.CreateWebhookTargetOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateWebhookTargetOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateWebhookTargetOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateWebhookTargetOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateWebhookTargetOutput_webhookTarget(ctx context.Context, field graphql.CollectedField, obj *model.CreateWebhookTargetOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateWebhookTargetOutput_webhookTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WebhookTarget, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WebhookTarget) graphql.Marshaler {
+			return ec.marshalOWebhookTarget2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTarget(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateWebhookTargetOutput_webhookTarget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateWebhookTargetOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookTarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Customer_avatarUrl(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7038,6 +7961,38 @@ func (ec *executionContext) _DeleteThreadFieldSchemaOutput_error(ctx context.Con
 func (ec *executionContext) fieldContext_DeleteThreadFieldSchemaOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "DeleteThreadFieldSchemaOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteWebhookTargetOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.DeleteWebhookTargetOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteWebhookTargetOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteWebhookTargetOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteWebhookTargetOutput",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -9086,6 +10041,138 @@ func (ec *executionContext) fieldContext_Mutation_unassignThread(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createWebhookTarget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createWebhookTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateWebhookTarget(ctx, fc.Args["input"].(model.CreateWebhookTargetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateWebhookTargetOutput) graphql.Marshaler {
+			return ec.marshalNCreateWebhookTargetOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateWebhookTargetOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createWebhookTarget(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateWebhookTargetOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createWebhookTarget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateWebhookTarget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateWebhookTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateWebhookTarget(ctx, fc.Args["input"].(model.UpdateWebhookTargetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateWebhookTargetOutput) graphql.Marshaler {
+			return ec.marshalNUpdateWebhookTargetOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateWebhookTargetOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateWebhookTarget(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateWebhookTargetOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateWebhookTarget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteWebhookTarget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteWebhookTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteWebhookTarget(ctx, fc.Args["input"].(model.DeleteWebhookTargetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteWebhookTargetOutput) graphql.Marshaler {
+			return ec.marshalNDeleteWebhookTargetOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteWebhookTargetOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteWebhookTarget(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteWebhookTargetOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteWebhookTarget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MutationError_code(ctx context.Context, field graphql.CollectedField, obj *model.MutationError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10022,6 +11109,138 @@ func (ec *executionContext) fieldContext_Query_userByEmail(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_userByEmail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_webhookTarget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_webhookTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WebhookTarget(ctx, fc.Args["webhookTargetId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WebhookTarget) graphql.Marshaler {
+			return ec.marshalOWebhookTarget2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTarget(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_webhookTarget(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookTarget(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_webhookTarget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_webhookTargets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_webhookTargets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WebhookTargets(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WebhookTargetConnection) graphql.Marshaler {
+			return ec.marshalNWebhookTargetConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTargetConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_webhookTargets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookTargetConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_webhookTargets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_webhookDeliveryAttempts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_webhookDeliveryAttempts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WebhookDeliveryAttempts(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].(*model.WebhookDeliveryAttemptFilter), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["webhookTargetId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WebhookDeliveryAttemptConnection) graphql.Marshaler {
+			return ec.marshalNWebhookDeliveryAttemptConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_webhookDeliveryAttempts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookDeliveryAttemptConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_webhookDeliveryAttempts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13524,6 +14743,70 @@ func (ec *executionContext) fieldContext_UpdateThreadFieldSchemaOutput_threadFie
 	return fc, nil
 }
 
+func (ec *executionContext) _UpdateWebhookTargetOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpdateWebhookTargetOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateWebhookTargetOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateWebhookTargetOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateWebhookTargetOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateWebhookTargetOutput_webhookTarget(ctx context.Context, field graphql.CollectedField, obj *model.UpdateWebhookTargetOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateWebhookTargetOutput_webhookTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WebhookTarget, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WebhookTarget) graphql.Marshaler {
+			return ec.marshalOWebhookTarget2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTarget(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateWebhookTargetOutput_webhookTarget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateWebhookTargetOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookTarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UpsertCustomerOutput_customer(ctx context.Context, field graphql.CollectedField, obj *model.UpsertCustomerOutput) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13944,6 +15227,947 @@ func (ec *executionContext) _UserActor_userId(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_UserActor_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserActor", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WebhookDeliveryAttempt_attemptedAt(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttempt_attemptedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttemptedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_attemptedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookDeliveryAttempt",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookDeliveryAttempt_durationInMilliseconds(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttempt_durationInMilliseconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationInMilliseconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_durationInMilliseconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryAttempt", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WebhookDeliveryAttempt_id(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttempt_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryAttempt", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WebhookDeliveryAttempt_publicEventEventType(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttempt_publicEventEventType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublicEventEventType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_publicEventEventType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryAttempt", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookDeliveryAttempt_publicEventId(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttempt_publicEventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublicEventID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_publicEventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryAttempt", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WebhookDeliveryAttempt_result(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttempt_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.WebhookDeliveryAttemptResult) graphql.Marshaler {
+			return ec.marshalNWebhookDeliveryAttemptResult2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryAttempt", field, false, false, "WebhookDeliveryAttemptResult")
+}
+
+func (ec *executionContext) _WebhookDeliveryAttempt_webhookTargetId(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttempt_webhookTargetId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WebhookTargetID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttempt_webhookTargetId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryAttempt", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WebhookDeliveryAttemptConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttemptConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttemptConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.WebhookDeliveryAttemptEdge) graphql.Marshaler {
+			return ec.marshalNWebhookDeliveryAttemptEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttemptConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookDeliveryAttemptConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookDeliveryAttemptEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookDeliveryAttemptConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttemptConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttemptConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttemptConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookDeliveryAttemptConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookDeliveryAttemptEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttemptEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttemptEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttemptEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryAttemptEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookDeliveryAttemptEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttemptEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttemptEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.WebhookDeliveryAttempt) graphql.Marshaler {
+			return ec.marshalNWebhookDeliveryAttempt2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttempt(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttemptEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookDeliveryAttemptEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookDeliveryAttempt(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookDeliveryAttemptErrorResult_errorCode(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttemptErrorResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttemptErrorResult_errorCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttemptErrorResult_errorCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryAttemptErrorResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookDeliveryAttemptErrorResult_errorMessage(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttemptErrorResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttemptErrorResult_errorMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorMessage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttemptErrorResult_errorMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryAttemptErrorResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookDeliveryAttemptErrorResult_status(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttemptErrorResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttemptErrorResult_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.WebhookDeliveryAttemptResultStatus) graphql.Marshaler {
+			return ec.marshalNWebhookDeliveryAttemptResultStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptResultStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttemptErrorResult_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryAttemptErrorResult", field, false, false, "WebhookDeliveryAttemptResultStatus")
+}
+
+func (ec *executionContext) _WebhookDeliveryAttemptFailedResult_httpStatusCode(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttemptFailedResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttemptFailedResult_httpStatusCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HTTPStatusCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttemptFailedResult_httpStatusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryAttemptFailedResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WebhookDeliveryAttemptFailedResult_status(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttemptFailedResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttemptFailedResult_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.WebhookDeliveryAttemptResultStatus) graphql.Marshaler {
+			return ec.marshalNWebhookDeliveryAttemptResultStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptResultStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttemptFailedResult_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryAttemptFailedResult", field, false, false, "WebhookDeliveryAttemptResultStatus")
+}
+
+func (ec *executionContext) _WebhookDeliveryAttemptRejectedResult_rejectedMessage(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttemptRejectedResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttemptRejectedResult_rejectedMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RejectedMessage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttemptRejectedResult_rejectedMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryAttemptRejectedResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookDeliveryAttemptRejectedResult_status(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttemptRejectedResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttemptRejectedResult_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.WebhookDeliveryAttemptResultStatus) graphql.Marshaler {
+			return ec.marshalNWebhookDeliveryAttemptResultStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptResultStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttemptRejectedResult_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryAttemptRejectedResult", field, false, false, "WebhookDeliveryAttemptResultStatus")
+}
+
+func (ec *executionContext) _WebhookDeliveryAttemptSchemaValidationFailedResult_errorMessage(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttemptSchemaValidationFailedResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttemptSchemaValidationFailedResult_errorMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorMessage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttemptSchemaValidationFailedResult_errorMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryAttemptSchemaValidationFailedResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookDeliveryAttemptSchemaValidationFailedResult_status(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttemptSchemaValidationFailedResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttemptSchemaValidationFailedResult_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.WebhookDeliveryAttemptResultStatus) graphql.Marshaler {
+			return ec.marshalNWebhookDeliveryAttemptResultStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptResultStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttemptSchemaValidationFailedResult_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryAttemptSchemaValidationFailedResult", field, false, false, "WebhookDeliveryAttemptResultStatus")
+}
+
+func (ec *executionContext) _WebhookDeliveryAttemptSuccessfulResult_httpStatusCode(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttemptSuccessfulResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttemptSuccessfulResult_httpStatusCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HTTPStatusCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttemptSuccessfulResult_httpStatusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryAttemptSuccessfulResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WebhookDeliveryAttemptSuccessfulResult_status(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttemptSuccessfulResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryAttemptSuccessfulResult_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.WebhookDeliveryAttemptResultStatus) graphql.Marshaler {
+			return ec.marshalNWebhookDeliveryAttemptResultStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptResultStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryAttemptSuccessfulResult_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryAttemptSuccessfulResult", field, false, false, "WebhookDeliveryAttemptResultStatus")
+}
+
+func (ec *executionContext) _WebhookTarget_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.WebhookTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookTarget_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookTarget_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookTarget",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookTarget_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.WebhookTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookTarget_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookTarget_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookTarget", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _WebhookTarget_description(ctx context.Context, field graphql.CollectedField, obj *model.WebhookTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookTarget_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookTarget_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookTarget", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookTarget_eventSubscriptions(ctx context.Context, field graphql.CollectedField, obj *model.WebhookTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookTarget_eventSubscriptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EventSubscriptions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.WebhookTargetEventSubscription) graphql.Marshaler {
+			return ec.marshalNWebhookTargetEventSubscription2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTargetEventSubscriptionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookTarget_eventSubscriptions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookTarget",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookTargetEventSubscription(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookTarget_id(ctx context.Context, field graphql.CollectedField, obj *model.WebhookTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookTarget_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookTarget_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookTarget", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WebhookTarget_isEnabled(ctx context.Context, field graphql.CollectedField, obj *model.WebhookTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookTarget_isEnabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsEnabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookTarget_isEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookTarget", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _WebhookTarget_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.WebhookTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookTarget_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookTarget_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookTarget",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookTarget_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.WebhookTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookTarget_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookTarget_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookTarget", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _WebhookTarget_url(ctx context.Context, field graphql.CollectedField, obj *model.WebhookTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookTarget_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookTarget_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookTarget", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookTarget_version(ctx context.Context, field graphql.CollectedField, obj *model.WebhookTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookTarget_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookTarget_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookTarget", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookTargetConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.WebhookTargetConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookTargetConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.WebhookTargetEdge) graphql.Marshaler {
+			return ec.marshalNWebhookTargetEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTargetEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookTargetConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookTargetConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookTargetEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookTargetConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.WebhookTargetConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookTargetConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookTargetConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookTargetConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookTargetEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.WebhookTargetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookTargetEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookTargetEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookTargetEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookTargetEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.WebhookTargetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookTargetEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.WebhookTarget) graphql.Marshaler {
+			return ec.marshalNWebhookTarget2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTarget(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookTargetEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookTargetEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookTarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookTargetEventSubscription_eventType(ctx context.Context, field graphql.CollectedField, obj *model.WebhookTargetEventSubscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookTargetEventSubscription_eventType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EventType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookTargetEventSubscription_eventType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookTargetEventSubscription", field, false, false, "String")
 }
 
 func (ec *executionContext) _Workspace_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Workspace) (ret graphql.Marshaler) {
@@ -15626,6 +17850,48 @@ func UnmarshalAssignThreadInput(ctx context.Context, raw any) (model.AssignThrea
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBooleanInput(ctx context.Context, obj any) (model.BooleanInput, error) {
+	var it model.BooleanInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBooleanInput unmarshals raw into the BooleanInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBooleanInput(ctx context.Context, raw any) (model.BooleanInput, error) {
+	var out model.BooleanInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BooleanInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputChangeThreadPriorityInput(ctx context.Context, obj any) (model.ChangeThreadPriorityInput, error) {
 	var it model.ChangeThreadPriorityInput
 	if obj == nil {
@@ -17075,6 +19341,76 @@ func UnmarshalCreateThreadInput(ctx context.Context, raw any) (model.CreateThrea
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateWebhookTargetInput(ctx context.Context, obj any) (model.CreateWebhookTargetInput, error) {
+	var it model.CreateWebhookTargetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"description", "eventSubscriptions", "isEnabled", "url", "version"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "eventSubscriptions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventSubscriptions"))
+			data, err := ec.unmarshalNWebhookTargetEventSubscriptionInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTargetEventSubscriptionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventSubscriptions = data
+		case "isEnabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isEnabled"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsEnabled = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateWebhookTargetInput unmarshals raw into the CreateWebhookTargetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateWebhookTargetInput(ctx context.Context, raw any) (model.CreateWebhookTargetInput, error) {
+	var out model.CreateWebhookTargetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateWebhookTargetInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCustomerGroupIdentifier(ctx context.Context, obj any) (model.CustomerGroupIdentifier, error) {
 	var it model.CustomerGroupIdentifier
 	if obj == nil {
@@ -17534,6 +19870,48 @@ func (ec *executionContext) unmarshalInputDeleteThreadFieldSchemaInput(ctx conte
 func UnmarshalDeleteThreadFieldSchemaInput(ctx context.Context, raw any) (model.DeleteThreadFieldSchemaInput, error) {
 	var out model.DeleteThreadFieldSchemaInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteThreadFieldSchemaInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteWebhookTargetInput(ctx context.Context, obj any) (model.DeleteWebhookTargetInput, error) {
+	var it model.DeleteWebhookTargetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"webhookTargetId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "webhookTargetId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookTargetId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookTargetID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteWebhookTargetInput unmarshals raw into the DeleteWebhookTargetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteWebhookTargetInput(ctx context.Context, raw any) (model.DeleteWebhookTargetInput, error) {
+	var out model.DeleteWebhookTargetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteWebhookTargetInput", raw, &out)
 	return out, err
 }
 
@@ -19259,6 +21637,83 @@ func UnmarshalUpdateThreadFieldSchemaInput(ctx context.Context, raw any) (model.
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateWebhookTargetInput(ctx context.Context, obj any) (model.UpdateWebhookTargetInput, error) {
+	var it model.UpdateWebhookTargetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"description", "eventSubscriptions", "isEnabled", "url", "version", "webhookTargetId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "eventSubscriptions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventSubscriptions"))
+			data, err := ec.unmarshalOWebhookTargetEventSubscriptionInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTargetEventSubscriptionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventSubscriptions = data
+		case "isEnabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isEnabled"))
+			data, err := ec.unmarshalOBooleanInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐBooleanInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsEnabled = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalOStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "webhookTargetId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("webhookTargetId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebhookTargetID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateWebhookTargetInput unmarshals raw into the UpdateWebhookTargetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateWebhookTargetInput(ctx context.Context, raw any) (model.UpdateWebhookTargetInput, error) {
+	var out model.UpdateWebhookTargetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateWebhookTargetInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpsertCustomerIdentifierInput(ctx context.Context, obj any) (model.UpsertCustomerIdentifierInput, error) {
 	var it model.UpsertCustomerIdentifierInput
 	if obj == nil {
@@ -19637,6 +22092,97 @@ func UnmarshalUpsertThreadFieldInput(ctx context.Context, raw any) (model.Upsert
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputWebhookDeliveryAttemptFilter(ctx context.Context, obj any) (model.WebhookDeliveryAttemptFilter, error) {
+	var it model.WebhookDeliveryAttemptFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eventTypes", "resultStatus"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eventTypes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventTypes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventTypes = data
+		case "resultStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultStatus"))
+			data, err := ec.unmarshalOWebhookDeliveryAttemptResultStatus2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptResultStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResultStatus = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalWebhookDeliveryAttemptFilter unmarshals raw into the WebhookDeliveryAttemptFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalWebhookDeliveryAttemptFilter(ctx context.Context, raw any) (model.WebhookDeliveryAttemptFilter, error) {
+	var out model.WebhookDeliveryAttemptFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "WebhookDeliveryAttemptFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputWebhookTargetEventSubscriptionInput(ctx context.Context, obj any) (model.WebhookTargetEventSubscriptionInput, error) {
+	var it model.WebhookTargetEventSubscriptionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eventType"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eventType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventType"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventType = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalWebhookTargetEventSubscriptionInput unmarshals raw into the WebhookTargetEventSubscriptionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalWebhookTargetEventSubscriptionInput(ctx context.Context, raw any) (model.WebhookTargetEventSubscriptionInput, error) {
+	var out model.WebhookTargetEventSubscriptionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "WebhookTargetEventSubscriptionInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -19864,6 +22410,54 @@ func (ec *executionContext) _ThreadStatusDetail(ctx context.Context, sel ast.Sel
 			return typedObj
 		} else {
 			panic(fmt.Errorf("unexpected type %T; non-generated variants of ThreadStatusDetail must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _WebhookDeliveryAttemptResult(ctx context.Context, sel ast.SelectionSet, obj model.WebhookDeliveryAttemptResult) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.WebhookDeliveryAttemptSuccessfulResult:
+		return ec._WebhookDeliveryAttemptSuccessfulResult(ctx, sel, &obj)
+	case *model.WebhookDeliveryAttemptSuccessfulResult:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._WebhookDeliveryAttemptSuccessfulResult(ctx, sel, obj)
+	case model.WebhookDeliveryAttemptSchemaValidationFailedResult:
+		return ec._WebhookDeliveryAttemptSchemaValidationFailedResult(ctx, sel, &obj)
+	case *model.WebhookDeliveryAttemptSchemaValidationFailedResult:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._WebhookDeliveryAttemptSchemaValidationFailedResult(ctx, sel, obj)
+	case model.WebhookDeliveryAttemptRejectedResult:
+		return ec._WebhookDeliveryAttemptRejectedResult(ctx, sel, &obj)
+	case *model.WebhookDeliveryAttemptRejectedResult:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._WebhookDeliveryAttemptRejectedResult(ctx, sel, obj)
+	case model.WebhookDeliveryAttemptFailedResult:
+		return ec._WebhookDeliveryAttemptFailedResult(ctx, sel, &obj)
+	case *model.WebhookDeliveryAttemptFailedResult:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._WebhookDeliveryAttemptFailedResult(ctx, sel, obj)
+	case model.WebhookDeliveryAttemptErrorResult:
+		return ec._WebhookDeliveryAttemptErrorResult(ctx, sel, &obj)
+	case *model.WebhookDeliveryAttemptErrorResult:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._WebhookDeliveryAttemptErrorResult(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of WebhookDeliveryAttemptResult must implement graphql.Marshaler", obj))
 		}
 	}
 }
@@ -20216,6 +22810,44 @@ func (ec *executionContext) _CreateThreadOutput(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var createWebhookTargetOutputImplementors = []string{"CreateWebhookTargetOutput"}
+
+func (ec *executionContext) _CreateWebhookTargetOutput(ctx context.Context, sel ast.SelectionSet, obj *model.CreateWebhookTargetOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createWebhookTargetOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateWebhookTargetOutput")
+		case "error":
+			out.Values[i] = ec._CreateWebhookTargetOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "webhookTarget":
+			out.Values[i] = ec._CreateWebhookTargetOutput_webhookTarget(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var customerImplementors = []string{"Customer"}
 
 func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet, obj *model.Customer) graphql.Marshaler {
@@ -20541,6 +23173,39 @@ func (ec *executionContext) _DeleteThreadFieldSchemaOutput(ctx context.Context, 
 			out.Values[i] = graphql.MarshalString("DeleteThreadFieldSchemaOutput")
 		case "error":
 			out.Values[i] = ec._DeleteThreadFieldSchemaOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteWebhookTargetOutputImplementors = []string{"DeleteWebhookTargetOutput"}
+
+func (ec *executionContext) _DeleteWebhookTargetOutput(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteWebhookTargetOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteWebhookTargetOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteWebhookTargetOutput")
+		case "error":
+			out.Values[i] = ec._DeleteWebhookTargetOutput_error(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -21282,6 +23947,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createWebhookTarget":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createWebhookTarget(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateWebhookTarget":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateWebhookTarget(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteWebhookTarget":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteWebhookTarget(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21552,6 +24238,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_userByEmail(ctx, field)
+				})
+		case "webhookTarget":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_webhookTarget(ctx, field)
+				})
+		case "webhookTargets":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_webhookTargets(ctx, field)
+				})
+		case "webhookDeliveryAttempts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_webhookDeliveryAttempts(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -23115,6 +25819,44 @@ func (ec *executionContext) _UpdateThreadFieldSchemaOutput(ctx context.Context, 
 	return out
 }
 
+var updateWebhookTargetOutputImplementors = []string{"UpdateWebhookTargetOutput"}
+
+func (ec *executionContext) _UpdateWebhookTargetOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateWebhookTargetOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateWebhookTargetOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateWebhookTargetOutput")
+		case "error":
+			out.Values[i] = ec._UpdateWebhookTargetOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "webhookTarget":
+			out.Values[i] = ec._UpdateWebhookTargetOutput_webhookTarget(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var upsertCustomerOutputImplementors = []string{"UpsertCustomerOutput"}
 
 func (ec *executionContext) _UpsertCustomerOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpsertCustomerOutput) graphql.Marshaler {
@@ -23287,6 +26029,527 @@ func (ec *executionContext) _UserActor(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = graphql.MarshalString("UserActor")
 		case "userId":
 			out.Values[i] = ec._UserActor_userId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookDeliveryAttemptImplementors = []string{"WebhookDeliveryAttempt"}
+
+func (ec *executionContext) _WebhookDeliveryAttempt(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookDeliveryAttempt) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDeliveryAttempt")
+		case "attemptedAt":
+			out.Values[i] = ec._WebhookDeliveryAttempt_attemptedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "durationInMilliseconds":
+			out.Values[i] = ec._WebhookDeliveryAttempt_durationInMilliseconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._WebhookDeliveryAttempt_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publicEventEventType":
+			out.Values[i] = ec._WebhookDeliveryAttempt_publicEventEventType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publicEventId":
+			out.Values[i] = ec._WebhookDeliveryAttempt_publicEventId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "result":
+			out.Values[i] = ec._WebhookDeliveryAttempt_result(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "webhookTargetId":
+			out.Values[i] = ec._WebhookDeliveryAttempt_webhookTargetId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookDeliveryAttemptConnectionImplementors = []string{"WebhookDeliveryAttemptConnection"}
+
+func (ec *executionContext) _WebhookDeliveryAttemptConnection(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookDeliveryAttemptConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDeliveryAttemptConnection")
+		case "edges":
+			out.Values[i] = ec._WebhookDeliveryAttemptConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._WebhookDeliveryAttemptConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookDeliveryAttemptEdgeImplementors = []string{"WebhookDeliveryAttemptEdge"}
+
+func (ec *executionContext) _WebhookDeliveryAttemptEdge(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookDeliveryAttemptEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDeliveryAttemptEdge")
+		case "cursor":
+			out.Values[i] = ec._WebhookDeliveryAttemptEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._WebhookDeliveryAttemptEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookDeliveryAttemptErrorResultImplementors = []string{"WebhookDeliveryAttemptErrorResult", "WebhookDeliveryAttemptResult"}
+
+func (ec *executionContext) _WebhookDeliveryAttemptErrorResult(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookDeliveryAttemptErrorResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptErrorResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDeliveryAttemptErrorResult")
+		case "errorCode":
+			out.Values[i] = ec._WebhookDeliveryAttemptErrorResult_errorCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errorMessage":
+			out.Values[i] = ec._WebhookDeliveryAttemptErrorResult_errorMessage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._WebhookDeliveryAttemptErrorResult_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookDeliveryAttemptFailedResultImplementors = []string{"WebhookDeliveryAttemptFailedResult", "WebhookDeliveryAttemptResult"}
+
+func (ec *executionContext) _WebhookDeliveryAttemptFailedResult(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookDeliveryAttemptFailedResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptFailedResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDeliveryAttemptFailedResult")
+		case "httpStatusCode":
+			out.Values[i] = ec._WebhookDeliveryAttemptFailedResult_httpStatusCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._WebhookDeliveryAttemptFailedResult_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookDeliveryAttemptRejectedResultImplementors = []string{"WebhookDeliveryAttemptRejectedResult", "WebhookDeliveryAttemptResult"}
+
+func (ec *executionContext) _WebhookDeliveryAttemptRejectedResult(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookDeliveryAttemptRejectedResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptRejectedResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDeliveryAttemptRejectedResult")
+		case "rejectedMessage":
+			out.Values[i] = ec._WebhookDeliveryAttemptRejectedResult_rejectedMessage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._WebhookDeliveryAttemptRejectedResult_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookDeliveryAttemptSchemaValidationFailedResultImplementors = []string{"WebhookDeliveryAttemptSchemaValidationFailedResult", "WebhookDeliveryAttemptResult"}
+
+func (ec *executionContext) _WebhookDeliveryAttemptSchemaValidationFailedResult(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookDeliveryAttemptSchemaValidationFailedResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptSchemaValidationFailedResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDeliveryAttemptSchemaValidationFailedResult")
+		case "errorMessage":
+			out.Values[i] = ec._WebhookDeliveryAttemptSchemaValidationFailedResult_errorMessage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._WebhookDeliveryAttemptSchemaValidationFailedResult_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookDeliveryAttemptSuccessfulResultImplementors = []string{"WebhookDeliveryAttemptSuccessfulResult", "WebhookDeliveryAttemptResult"}
+
+func (ec *executionContext) _WebhookDeliveryAttemptSuccessfulResult(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookDeliveryAttemptSuccessfulResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptSuccessfulResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDeliveryAttemptSuccessfulResult")
+		case "httpStatusCode":
+			out.Values[i] = ec._WebhookDeliveryAttemptSuccessfulResult_httpStatusCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._WebhookDeliveryAttemptSuccessfulResult_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookTargetImplementors = []string{"WebhookTarget"}
+
+func (ec *executionContext) _WebhookTarget(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookTarget) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookTargetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookTarget")
+		case "createdAt":
+			out.Values[i] = ec._WebhookTarget_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._WebhookTarget_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._WebhookTarget_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eventSubscriptions":
+			out.Values[i] = ec._WebhookTarget_eventSubscriptions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._WebhookTarget_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isEnabled":
+			out.Values[i] = ec._WebhookTarget_isEnabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._WebhookTarget_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._WebhookTarget_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._WebhookTarget_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._WebhookTarget_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookTargetConnectionImplementors = []string{"WebhookTargetConnection"}
+
+func (ec *executionContext) _WebhookTargetConnection(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookTargetConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookTargetConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookTargetConnection")
+		case "edges":
+			out.Values[i] = ec._WebhookTargetConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._WebhookTargetConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookTargetEdgeImplementors = []string{"WebhookTargetEdge"}
+
+func (ec *executionContext) _WebhookTargetEdge(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookTargetEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookTargetEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookTargetEdge")
+		case "cursor":
+			out.Values[i] = ec._WebhookTargetEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._WebhookTargetEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookTargetEventSubscriptionImplementors = []string{"WebhookTargetEventSubscription"}
+
+func (ec *executionContext) _WebhookTargetEventSubscription(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookTargetEventSubscription) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookTargetEventSubscriptionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookTargetEventSubscription")
+		case "eventType":
+			out.Values[i] = ec._WebhookTargetEventSubscription_eventType(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -23986,6 +27249,19 @@ func (ec *executionContext) marshalNCreateThreadOutput2ᚖgithubᚗcomᚋthreadl
 	return ec._CreateThreadOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCreateWebhookTargetInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateWebhookTargetInput(ctx context.Context, v any) (model.CreateWebhookTargetInput, error) {
+	res, err := ec.unmarshalInputCreateWebhookTargetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateWebhookTargetOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateWebhookTargetOutput(ctx context.Context, sel ast.SelectionSet, v *model.CreateWebhookTargetOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateWebhookTargetOutput!")
+		return graphql.Null
+	}
+	return ec._CreateWebhookTargetOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCustomer2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx context.Context, sel ast.SelectionSet, v model.Customer) graphql.Marshaler {
 	return ec._Customer(ctx, sel, &v)
 }
@@ -24092,6 +27368,19 @@ func (ec *executionContext) marshalNDeleteThreadFieldSchemaOutput2ᚖgithubᚗco
 		return graphql.Null
 	}
 	return ec._DeleteThreadFieldSchemaOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeleteWebhookTargetInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteWebhookTargetInput(ctx context.Context, v any) (model.DeleteWebhookTargetInput, error) {
+	res, err := ec.unmarshalInputDeleteWebhookTargetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteWebhookTargetOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteWebhookTargetOutput(ctx context.Context, sel ast.SelectionSet, v *model.DeleteWebhookTargetOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteWebhookTargetOutput!")
+		return graphql.Null
+	}
+	return ec._DeleteWebhookTargetOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDependsOnLabelType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDependsOnLabelType(ctx context.Context, sel ast.SelectionSet, v model.DependsOnLabelType) graphql.Marshaler {
@@ -24687,6 +27976,19 @@ func (ec *executionContext) marshalNUpdateThreadFieldSchemaOutput2ᚖgithubᚗco
 	return ec._UpdateThreadFieldSchemaOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUpdateWebhookTargetInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateWebhookTargetInput(ctx context.Context, v any) (model.UpdateWebhookTargetInput, error) {
+	res, err := ec.unmarshalInputUpdateWebhookTargetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateWebhookTargetOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateWebhookTargetOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpdateWebhookTargetOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateWebhookTargetOutput!")
+		return graphql.Null
+	}
+	return ec._UpdateWebhookTargetOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpsertCustomerIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerIdentifierInput(ctx context.Context, v any) (model.UpsertCustomerIdentifierInput, error) {
 	res, err := ec.unmarshalInputUpsertCustomerIdentifierInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -24741,6 +28043,127 @@ func (ec *executionContext) unmarshalNUserStatus2githubᚗcomᚋthreadlineᚋthr
 
 func (ec *executionContext) marshalNUserStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUserStatus(ctx context.Context, sel ast.SelectionSet, v model.UserStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNWebhookDeliveryAttempt2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttempt(ctx context.Context, sel ast.SelectionSet, v model.WebhookDeliveryAttempt) graphql.Marshaler {
+	return ec._WebhookDeliveryAttempt(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNWebhookDeliveryAttemptConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptConnection(ctx context.Context, sel ast.SelectionSet, v *model.WebhookDeliveryAttemptConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WebhookDeliveryAttemptConnection!")
+		return graphql.Null
+	}
+	return ec._WebhookDeliveryAttemptConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWebhookDeliveryAttemptEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptEdge(ctx context.Context, sel ast.SelectionSet, v model.WebhookDeliveryAttemptEdge) graphql.Marshaler {
+	return ec._WebhookDeliveryAttemptEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNWebhookDeliveryAttemptEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.WebhookDeliveryAttemptEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWebhookDeliveryAttemptEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWebhookDeliveryAttemptResult2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptResult(ctx context.Context, sel ast.SelectionSet, v model.WebhookDeliveryAttemptResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WebhookDeliveryAttemptResult!")
+		return graphql.Null
+	}
+	return ec._WebhookDeliveryAttemptResult(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWebhookDeliveryAttemptResultStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptResultStatus(ctx context.Context, v any) (model.WebhookDeliveryAttemptResultStatus, error) {
+	var res model.WebhookDeliveryAttemptResultStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWebhookDeliveryAttemptResultStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptResultStatus(ctx context.Context, sel ast.SelectionSet, v model.WebhookDeliveryAttemptResultStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNWebhookTarget2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTarget(ctx context.Context, sel ast.SelectionSet, v model.WebhookTarget) graphql.Marshaler {
+	return ec._WebhookTarget(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNWebhookTargetConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTargetConnection(ctx context.Context, sel ast.SelectionSet, v *model.WebhookTargetConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WebhookTargetConnection!")
+		return graphql.Null
+	}
+	return ec._WebhookTargetConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWebhookTargetEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTargetEdge(ctx context.Context, sel ast.SelectionSet, v model.WebhookTargetEdge) graphql.Marshaler {
+	return ec._WebhookTargetEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNWebhookTargetEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTargetEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.WebhookTargetEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWebhookTargetEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTargetEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWebhookTargetEventSubscription2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTargetEventSubscription(ctx context.Context, sel ast.SelectionSet, v model.WebhookTargetEventSubscription) graphql.Marshaler {
+	return ec._WebhookTargetEventSubscription(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNWebhookTargetEventSubscription2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTargetEventSubscriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.WebhookTargetEventSubscription) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWebhookTargetEventSubscription2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTargetEventSubscription(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNWebhookTargetEventSubscriptionInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTargetEventSubscriptionInput(ctx context.Context, v any) (model.WebhookTargetEventSubscriptionInput, error) {
+	res, err := ec.unmarshalInputWebhookTargetEventSubscriptionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNWebhookTargetEventSubscriptionInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTargetEventSubscriptionInputᚄ(ctx context.Context, v any) ([]model.WebhookTargetEventSubscriptionInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.WebhookTargetEventSubscriptionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNWebhookTargetEventSubscriptionInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTargetEventSubscriptionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -24957,6 +28380,14 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOBooleanInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐBooleanInput(ctx context.Context, v any) (*model.BooleanInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBooleanInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCompany2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompany(ctx context.Context, sel ast.SelectionSet, v *model.Company) graphql.Marshaler {
@@ -26075,6 +29506,54 @@ func (ec *executionContext) marshalOUser2ᚖgithubᚗcomᚋthreadlineᚋthreadli
 		return graphql.Null
 	}
 	return ec._User(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOWebhookDeliveryAttemptFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptFilter(ctx context.Context, v any) (*model.WebhookDeliveryAttemptFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputWebhookDeliveryAttemptFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOWebhookDeliveryAttemptResultStatus2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptResultStatus(ctx context.Context, v any) (*model.WebhookDeliveryAttemptResultStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.WebhookDeliveryAttemptResultStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOWebhookDeliveryAttemptResultStatus2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptResultStatus(ctx context.Context, sel ast.SelectionSet, v *model.WebhookDeliveryAttemptResultStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOWebhookTarget2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTarget(ctx context.Context, sel ast.SelectionSet, v *model.WebhookTarget) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._WebhookTarget(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOWebhookTargetEventSubscriptionInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTargetEventSubscriptionInputᚄ(ctx context.Context, v any) ([]model.WebhookTargetEventSubscriptionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.WebhookTargetEventSubscriptionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNWebhookTargetEventSubscriptionInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookTargetEventSubscriptionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOWorkspace2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWorkspace(ctx context.Context, sel ast.SelectionSet, v *model.Workspace) graphql.Marshaler {

@@ -29,6 +29,10 @@ type ThreadStatusDetail interface {
 	IsThreadStatusDetail()
 }
 
+type WebhookDeliveryAttemptResult interface {
+	IsWebhookDeliveryAttemptResult()
+}
+
 type AddLabelsInput struct {
 	LabelTypeIds []string `json:"labelTypeIds"`
 	ThreadID     string   `json:"threadId"`
@@ -63,6 +67,10 @@ type AssignThreadInput struct {
 type AssignThreadOutput struct {
 	Error  *MutationError `json:"error,omitempty"`
 	Thread *Thread        `json:"thread,omitempty"`
+}
+
+type BooleanInput struct {
+	Value bool `json:"value"`
 }
 
 type ChangeThreadPriorityInput struct {
@@ -263,6 +271,19 @@ type CreateThreadOutput struct {
 	Thread *Thread        `json:"thread,omitempty"`
 }
 
+type CreateWebhookTargetInput struct {
+	Description        string                                `json:"description"`
+	EventSubscriptions []WebhookTargetEventSubscriptionInput `json:"eventSubscriptions"`
+	IsEnabled          bool                                  `json:"isEnabled"`
+	URL                string                                `json:"url"`
+	Version            *string                               `json:"version,omitempty"`
+}
+
+type CreateWebhookTargetOutput struct {
+	Error         *MutationError `json:"error,omitempty"`
+	WebhookTarget *WebhookTarget `json:"webhookTarget,omitempty"`
+}
+
 // A customer acted.
 type CustomerActor struct {
 	CustomerID string `json:"customerId"`
@@ -338,6 +359,14 @@ type DeleteThreadFieldSchemaInput struct {
 }
 
 type DeleteThreadFieldSchemaOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+}
+
+type DeleteWebhookTargetInput struct {
+	WebhookTargetID string `json:"webhookTargetId"`
+}
+
+type DeleteWebhookTargetOutput struct {
 	Error *MutationError `json:"error,omitempty"`
 }
 
@@ -854,6 +883,20 @@ type UpdateThreadFieldSchemaOutput struct {
 	ThreadFieldSchema *ThreadFieldSchema `json:"threadFieldSchema,omitempty"`
 }
 
+type UpdateWebhookTargetInput struct {
+	Description        *StringInput                          `json:"description,omitempty"`
+	EventSubscriptions []WebhookTargetEventSubscriptionInput `json:"eventSubscriptions,omitempty"`
+	IsEnabled          *BooleanInput                         `json:"isEnabled,omitempty"`
+	URL                *StringInput                          `json:"url,omitempty"`
+	Version            *StringInput                          `json:"version,omitempty"`
+	WebhookTargetID    string                                `json:"webhookTargetId"`
+}
+
+type UpdateWebhookTargetOutput struct {
+	Error         *MutationError `json:"error,omitempty"`
+	WebhookTarget *WebhookTarget `json:"webhookTarget,omitempty"`
+}
+
 type UpsertCustomerIdentifierInput struct {
 	CustomerID   *string `json:"customerId,omitempty"`
 	EmailAddress *string `json:"emailAddress,omitempty"`
@@ -931,6 +974,98 @@ type UserActor struct {
 func (UserActor) IsActor() {}
 
 func (UserActor) IsInternalActor() {}
+
+type WebhookDeliveryAttempt struct {
+	AttemptedAt            core.Time                    `json:"attemptedAt"`
+	DurationInMilliseconds int                          `json:"durationInMilliseconds"`
+	ID                     string                       `json:"id"`
+	PublicEventEventType   string                       `json:"publicEventEventType"`
+	PublicEventID          string                       `json:"publicEventId"`
+	Result                 WebhookDeliveryAttemptResult `json:"result"`
+	WebhookTargetID        string                       `json:"webhookTargetId"`
+}
+
+type WebhookDeliveryAttemptConnection struct {
+	Edges    []WebhookDeliveryAttemptEdge `json:"edges"`
+	PageInfo PageInfo                     `json:"pageInfo"`
+}
+
+type WebhookDeliveryAttemptEdge struct {
+	Cursor string                 `json:"cursor"`
+	Node   WebhookDeliveryAttempt `json:"node"`
+}
+
+type WebhookDeliveryAttemptErrorResult struct {
+	ErrorCode    string                             `json:"errorCode"`
+	ErrorMessage string                             `json:"errorMessage"`
+	Status       WebhookDeliveryAttemptResultStatus `json:"status"`
+}
+
+func (WebhookDeliveryAttemptErrorResult) IsWebhookDeliveryAttemptResult() {}
+
+type WebhookDeliveryAttemptFailedResult struct {
+	HTTPStatusCode int                                `json:"httpStatusCode"`
+	Status         WebhookDeliveryAttemptResultStatus `json:"status"`
+}
+
+func (WebhookDeliveryAttemptFailedResult) IsWebhookDeliveryAttemptResult() {}
+
+type WebhookDeliveryAttemptFilter struct {
+	EventTypes   []string                            `json:"eventTypes,omitempty"`
+	ResultStatus *WebhookDeliveryAttemptResultStatus `json:"resultStatus,omitempty"`
+}
+
+type WebhookDeliveryAttemptRejectedResult struct {
+	RejectedMessage string                             `json:"rejectedMessage"`
+	Status          WebhookDeliveryAttemptResultStatus `json:"status"`
+}
+
+func (WebhookDeliveryAttemptRejectedResult) IsWebhookDeliveryAttemptResult() {}
+
+type WebhookDeliveryAttemptSchemaValidationFailedResult struct {
+	ErrorMessage string                             `json:"errorMessage"`
+	Status       WebhookDeliveryAttemptResultStatus `json:"status"`
+}
+
+func (WebhookDeliveryAttemptSchemaValidationFailedResult) IsWebhookDeliveryAttemptResult() {}
+
+type WebhookDeliveryAttemptSuccessfulResult struct {
+	HTTPStatusCode int                                `json:"httpStatusCode"`
+	Status         WebhookDeliveryAttemptResultStatus `json:"status"`
+}
+
+func (WebhookDeliveryAttemptSuccessfulResult) IsWebhookDeliveryAttemptResult() {}
+
+type WebhookTarget struct {
+	CreatedAt          core.Time                        `json:"createdAt"`
+	CreatedBy          InternalActor                    `json:"createdBy"`
+	Description        string                           `json:"description"`
+	EventSubscriptions []WebhookTargetEventSubscription `json:"eventSubscriptions"`
+	ID                 string                           `json:"id"`
+	IsEnabled          bool                             `json:"isEnabled"`
+	UpdatedAt          core.Time                        `json:"updatedAt"`
+	UpdatedBy          InternalActor                    `json:"updatedBy"`
+	URL                string                           `json:"url"`
+	Version            string                           `json:"version"`
+}
+
+type WebhookTargetConnection struct {
+	Edges    []WebhookTargetEdge `json:"edges"`
+	PageInfo PageInfo            `json:"pageInfo"`
+}
+
+type WebhookTargetEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   WebhookTarget `json:"node"`
+}
+
+type WebhookTargetEventSubscription struct {
+	EventType string `json:"eventType"`
+}
+
+type WebhookTargetEventSubscriptionInput struct {
+	EventType string `json:"eventType"`
+}
 
 // A support organisation; every API key belongs to one.
 type Workspace struct {
@@ -2724,6 +2859,67 @@ func (e *UserStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e UserStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type WebhookDeliveryAttemptResultStatus string
+
+const (
+	WebhookDeliveryAttemptResultStatusError                  WebhookDeliveryAttemptResultStatus = "ERROR"
+	WebhookDeliveryAttemptResultStatusFailedResponse         WebhookDeliveryAttemptResultStatus = "FAILED_RESPONSE"
+	WebhookDeliveryAttemptResultStatusRejected               WebhookDeliveryAttemptResultStatus = "REJECTED"
+	WebhookDeliveryAttemptResultStatusSchemaValidationFailed WebhookDeliveryAttemptResultStatus = "SCHEMA_VALIDATION_FAILED"
+	WebhookDeliveryAttemptResultStatusSuccessfulResponse     WebhookDeliveryAttemptResultStatus = "SUCCESSFUL_RESPONSE"
+)
+
+var AllWebhookDeliveryAttemptResultStatus = []WebhookDeliveryAttemptResultStatus{
+	WebhookDeliveryAttemptResultStatusError,
+	WebhookDeliveryAttemptResultStatusFailedResponse,
+	WebhookDeliveryAttemptResultStatusRejected,
+	WebhookDeliveryAttemptResultStatusSchemaValidationFailed,
+	WebhookDeliveryAttemptResultStatusSuccessfulResponse,
+}
+
+func (e WebhookDeliveryAttemptResultStatus) IsValid() bool {
+	switch e {
+	case WebhookDeliveryAttemptResultStatusError, WebhookDeliveryAttemptResultStatusFailedResponse, WebhookDeliveryAttemptResultStatusRejected, WebhookDeliveryAttemptResultStatusSchemaValidationFailed, WebhookDeliveryAttemptResultStatusSuccessfulResponse:
+		return true
+	}
+	return false
+}
+
+func (e WebhookDeliveryAttemptResultStatus) String() string {
+	return string(e)
+}
+
+func (e *WebhookDeliveryAttemptResultStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WebhookDeliveryAttemptResultStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WebhookDeliveryAttemptResultStatus", str)
+	}
+	return nil
+}
+
+func (e WebhookDeliveryAttemptResultStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WebhookDeliveryAttemptResultStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WebhookDeliveryAttemptResultStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

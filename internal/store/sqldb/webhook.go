@@ -189,13 +189,23 @@ func (t *Tx) CreateAttempt(ctx context.Context, a webhook.Attempt) error {
 }
 
 // ListAttempts reads a page of a target's attempts, newest first.
-func (t *Tx) ListAttempts(ctx context.Context, workspaceID, targetID string, p core.Page) ([]webhook.Attempt, error) {
-	cond, kargs, tail, err := keyset([]string{"id"}, true, p, stringCursor)
+func (t *Tx) ListAttempts(ctx context.Context, workspaceID, targetID string, f webhook.AttemptFilter, p core.Page) ([]webhook.Attempt, error) {
+	kcond, kargs, tail, err := keyset([]string{"id"}, true, p, stringCursor)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.query(ctx, `SELECT `+attemptCols+` FROM webhook_attempts`+where("workspace_id = ? AND target_id = ?", cond)+tail,
-		append([]any{workspaceID, targetID}, kargs...)...)
+	var c cond
+	c.add("workspace_id = ? AND target_id = ?", workspaceID, targetID)
+	if len(f.EventTypes) > 0 {
+		c.in("event_type", anys(f.EventTypes, func(s string) any { return s }))
+	}
+	if f.Result != "" {
+		c.add("result = ?", string(f.Result))
+	}
+	if kcond != "" {
+		c.add(kcond, kargs...)
+	}
+	rows, err := t.query(ctx, `SELECT `+attemptCols+` FROM webhook_attempts`+where(c.sql...)+tail, c.args...)
 	if err != nil {
 		return nil, err
 	}
