@@ -9,22 +9,15 @@ import (
 
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/config"
+	"github.com/threadline/threadline/internal/service"
 )
 
 func runAPIKey(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, "Usage: threadline apikey create|list|revoke [flags]")
-		return errUsage
-	}
-	switch args[0] {
-	case "create":
-		return apiKeyCreate(ctx, args[1:], stdout, stderr)
-	case "list":
-		return apiKeyList(ctx, args[1:], stdout, stderr)
-	case "revoke":
-		return apiKeyRevoke(ctx, args[1:], stdout, stderr)
-	}
-	return fmt.Errorf("%w: unknown apikey command %q", errUsage, args[0])
+	return subcommands(ctx, "apikey", args, stdout, stderr, map[string]func(context.Context, []string, io.Writer, io.Writer) error{
+		"create": apiKeyCreate,
+		"list":   apiKeyList,
+		"revoke": apiKeyRevoke,
+	})
 }
 
 func apiKeyCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -94,28 +87,11 @@ func apiKeyList(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 func apiKeyRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var a adminFlags
-	fs := newFlagSet("apikey revoke", "apikey revoke [--workspace ID] ID", stderr)
-	a.register(fs, true)
-	if err := fs.Parse(args); err != nil {
+	return withID(ctx, "apikey revoke", "ak_…", args, stderr, func(svc *service.Service, ctx context.Context, id string) error {
+		if err := svc.RevokeAPIKey(ctx, id); err != nil {
+			return describe(err)
+		}
+		_, err := fmt.Fprintln(stdout, "revoked", id)
 		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return fmt.Errorf("%w: give the id (ak_…) of the key to revoke", errUsage)
-	}
-	id := fs.Arg(0)
-	if err := config.Parse(fs, nil); err != nil {
-		return err
-	}
-	svc, sctx, closeFn, err := a.open(ctx, stderr)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	if err := svc.RevokeAPIKey(sctx, id); err != nil {
-		return describe(err)
-	}
-	_, err = fmt.Fprintln(stdout, "revoked", id)
-	return err
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/threadline/threadline/internal/app"
@@ -98,4 +99,49 @@ func requireFlags(fs *flag.FlagSet, names ...string) error {
 		}
 	}
 	return nil
+}
+
+// subcommands runs the sub-command args[0] of command name.
+func subcommands(ctx context.Context, name string, args []string, stdout, stderr io.Writer,
+	subs map[string]func(context.Context, []string, io.Writer, io.Writer) error) error {
+	names := make([]string, 0, len(subs))
+	for n := range subs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if len(args) == 0 {
+		fmt.Fprintf(stderr, "Usage: threadline %s %s [flags]\n", name, strings.Join(names, "|"))
+		return errUsage
+	}
+	run, ok := subs[args[0]]
+	if !ok {
+		return fmt.Errorf("%w: unknown %s command %q", errUsage, name, args[0])
+	}
+	return run(ctx, args[1:], stdout, stderr)
+}
+
+// withID runs an admin command that takes one positional id: it parses
+// flags and the id, opens the store and calls act.
+func withID(ctx context.Context, name, what string, args []string, stderr io.Writer,
+	act func(svc *service.Service, ctx context.Context, id string) error) error {
+	var a adminFlags
+	fs := newFlagSet(name, name+" [--workspace ID] ID", stderr)
+	a.register(fs, true)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return fmt.Errorf("%w: give the id (%s) to act on", errUsage, what)
+	}
+	id := fs.Arg(0)
+	if err := config.Parse(fs, nil); err != nil {
+		return err
+	}
+	svc, sctx, closeFn, err := a.open(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	return act(svc, sctx, id)
 }

@@ -10,22 +10,15 @@ import (
 	"github.com/threadline/threadline/internal/config"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/field"
+	"github.com/threadline/threadline/internal/service"
 )
 
 func runFieldSchema(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, "Usage: threadline field-schema create|list|delete [flags]")
-		return errUsage
-	}
-	switch args[0] {
-	case "create":
-		return fieldSchemaCreate(ctx, args[1:], stdout, stderr)
-	case "list":
-		return fieldSchemaList(ctx, args[1:], stdout, stderr)
-	case "delete":
-		return fieldSchemaDelete(ctx, args[1:], stdout, stderr)
-	}
-	return fmt.Errorf("%w: unknown field-schema command %q", errUsage, args[0])
+	return subcommands(ctx, "field-schema", args, stdout, stderr, map[string]func(context.Context, []string, io.Writer, io.Writer) error{
+		"create": fieldSchemaCreate,
+		"list":   fieldSchemaList,
+		"delete": fieldSchemaDelete,
+	})
 }
 
 func fieldSchemaCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -114,28 +107,11 @@ func fieldSchemaList(ctx context.Context, args []string, stdout, stderr io.Write
 }
 
 func fieldSchemaDelete(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var a adminFlags
-	fs := newFlagSet("field-schema delete", "field-schema delete [--workspace ID] ID", stderr)
-	a.register(fs, true)
-	if err := fs.Parse(args); err != nil {
+	return withID(ctx, "field-schema delete", "tfs_…", args, stderr, func(svc *service.Service, ctx context.Context, id string) error {
+		if err := svc.DeleteThreadFieldSchema(ctx, id); err != nil {
+			return describe(err)
+		}
+		_, err := fmt.Fprintln(stdout, "deleted", id)
 		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return fmt.Errorf("%w: give the id (tfs_…) of the schema to delete", errUsage)
-	}
-	id := fs.Arg(0)
-	if err := config.Parse(fs, nil); err != nil {
-		return err
-	}
-	svc, sctx, closeFn, err := a.open(ctx, stderr)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	if err := svc.DeleteThreadFieldSchema(sctx, id); err != nil {
-		return describe(err)
-	}
-	_, err = fmt.Fprintln(stdout, "deleted", id)
-	return err
+	})
 }

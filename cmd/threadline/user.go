@@ -9,17 +9,19 @@ import (
 )
 
 func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(stderr, "Usage: threadline user create [--workspace ID] --email E --name N")
-		return errUsage
-	}
+	return subcommands(ctx, "user", args, stdout, stderr, map[string]func(context.Context, []string, io.Writer, io.Writer) error{
+		"create": userCreate,
+	})
+}
+
+func userCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var a adminFlags
 	var email, name string
 	fs := newFlagSet("user create", "user create [--workspace ID] --email E --name N", stderr)
 	a.register(fs, true)
 	fs.StringVar(&email, "email", "", "the user's email address (unique in the workspace)")
 	fs.StringVar(&name, "name", "", "the user's full name")
-	if err := config.Parse(fs, args[1:]); err != nil {
+	if err := config.Parse(fs, args); err != nil {
 		return err
 	}
 	if err := requireFlags(fs, "email", "name"); err != nil {

@@ -7,20 +7,14 @@ import (
 	"text/tabwriter"
 
 	"github.com/threadline/threadline/internal/config"
+	"github.com/threadline/threadline/internal/service"
 )
 
 func runWebhook(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, "Usage: threadline webhook deliveries|replay [flags]")
-		return errUsage
-	}
-	switch args[0] {
-	case "deliveries":
-		return webhookDeliveries(ctx, args[1:], stdout, stderr)
-	case "replay":
-		return webhookReplay(ctx, args[1:], stdout, stderr)
-	}
-	return fmt.Errorf("%w: unknown webhook command %q", errUsage, args[0])
+	return subcommands(ctx, "webhook", args, stdout, stderr, map[string]func(context.Context, []string, io.Writer, io.Writer) error{
+		"deliveries": webhookDeliveries,
+		"replay":     webhookReplay,
+	})
 }
 
 func webhookDeliveries(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -55,29 +49,12 @@ func webhookDeliveries(ctx context.Context, args []string, stdout, stderr io.Wri
 }
 
 func webhookReplay(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var a adminFlags
-	fs := newFlagSet("webhook replay", "webhook replay [--workspace ID] DELIVERY_ID", stderr)
-	a.register(fs, true)
-	if err := fs.Parse(args); err != nil {
+	return withID(ctx, "webhook replay", "whDelivery_…", args, stderr, func(svc *service.Service, ctx context.Context, id string) error {
+		d, err := svc.ReplayDelivery(ctx, id)
+		if err != nil {
+			return describe(err)
+		}
+		_, err = fmt.Fprintln(stdout, d.ID)
 		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return fmt.Errorf("%w: give the id (whDelivery_…) of the delivery to replay", errUsage)
-	}
-	id := fs.Arg(0)
-	if err := config.Parse(fs, nil); err != nil {
-		return err
-	}
-	svc, sctx, closeFn, err := a.open(ctx, stderr)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	d, err := svc.ReplayDelivery(sctx, id)
-	if err != nil {
-		return describe(err)
-	}
-	_, err = fmt.Fprintln(stdout, d.ID)
-	return err
+	})
 }

@@ -9,16 +9,18 @@ import (
 )
 
 func runWorkspace(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(stderr, "Usage: threadline workspace create --name N")
-		return errUsage
-	}
+	return subcommands(ctx, "workspace", args, stdout, stderr, map[string]func(context.Context, []string, io.Writer, io.Writer) error{
+		"create": workspaceCreate,
+	})
+}
+
+func workspaceCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var a adminFlags
 	var name string
 	fs := newFlagSet("workspace create", "workspace create --name N", stderr)
 	a.register(fs, false)
 	fs.StringVar(&name, "name", "", "the workspace's name")
-	if err := config.Parse(fs, args[1:]); err != nil {
+	if err := config.Parse(fs, args); err != nil {
 		return err
 	}
 	if err := requireFlags(fs, "name"); err != nil {
