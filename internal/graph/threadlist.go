@@ -49,6 +49,9 @@ func threadFilter(f *model.ThreadsFilter) (thread.Filter, error) {
 		out.Statuses = append(out.Statuses, thread.Status(s))
 	}
 	for _, d := range f.StatusDetails {
+		if d == model.StatusDetailTypeTimerExpired { // deprecated alias
+			d = model.StatusDetailTypeDoneAutomaticallySet
+		}
 		out.StatusDetails = append(out.StatusDetails, thread.Detail(d))
 	}
 	for _, p := range f.Priorities {
