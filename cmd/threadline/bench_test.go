@@ -19,9 +19,15 @@ import (
 // the test ends and returns the GraphQL URL and a key with every permission.
 func startServer(t *testing.T) (endpoint, key string) {
 	t.Helper()
+	return startServerOn(t, "sqlite://"+filepath.Join(t.TempDir(), "bench.db"))
+}
+
+// startServerOn is startServer on the database at dbURL.
+func startServerOn(t *testing.T, dbURL string) (endpoint, key string) {
+	t.Helper()
 	cfg := config.Defaults()
 	cfg.Addr = "127.0.0.1:0"
-	cfg.DatabaseURL = "sqlite://" + filepath.Join(t.TempDir(), "bench.db")
+	cfg.DatabaseURL = dbURL
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -131,5 +137,73 @@ func TestBenchBareInsert(t *testing.T) {
 	t.Setenv("THREADLINE_DATABASE_URL", "")
 	if _, err := runCLI(t, "bench", "bare-insert", "--requests", "1"); err == nil || !strings.Contains(err.Error(), "--database is required") {
 		t.Fatalf("bare-insert without --database: %v", err)
+	}
+}
+
+// pageSummaryRe matches the summary block list-threads prints per page.
+var pageSummaryRe = regexp.MustCompile(`concurrency (\d+)\nok +(\d+)\nerrors +(\d+)\nelapsed +\S+\npages/s +\d+\.\d\n` +
+	`p50 +\d+\.\d{3}ms\np90 +\d+\.\d{3}ms\np99 +\d+\.\d{3}ms\nmax +\d+\.\d{3}ms\n`)
+
+func TestBenchSeedAndListThreads(t *testing.T) {
+	db := "sqlite://" + filepath.Join(t.TempDir(), "seed.db")
+	out, err := runCLI(t, "bench", "seed-threads", "--database", db, "--count", "2000", "--labeled-percent", "50", "--done-percent", "40")
+	if err != nil {
+		t.Fatalf("bench seed-threads: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`^bench seed-threads sqlite \(workspace (w_\w+)\)\nthreads +2000\n(?s:.*)` +
+		`\ntodo +(\d+) \((\d+) with (lt_\w+)\)\n(?s:.*)\nworkspace +(w_\w+)\n`).FindStringSubmatch(out)
+	if m == nil || m[1] != m[5] || !wsRe.MatchString(m[1]) || !keyRe.MatchString(lastLine(out)) {
+		t.Fatalf("seed-threads output:\n%s", out)
+	}
+	todo, _ := strconv.Atoi(m[2])
+	labeled, _ := strconv.Atoi(m[3])
+	// 60% not done, 4 in 5 of those TODO, half of them labeled: about 480.
+	if todo < 800 || todo > 1120 || labeled < 350 || labeled > 610 {
+		t.Fatalf("%d TODO threads, %d with the label:\n%s", todo, labeled, out)
+	}
+	labelType, key := m[4], lastLine(out)
+
+	endpoint, _ := startServerOn(t, db)
+	out, err = runCLI(t, "bench", "list-threads", "--url", endpoint, "--key", key, "--label-type-id", labelType,
+		"--depth", "300", "--requests", "7")
+	if err != nil {
+		t.Fatalf("bench list-threads: %v\n%s", err, out)
+	}
+	if !strings.HasPrefix(out, "bench list-threads "+endpoint+" (label type "+labelType+`, statuses "TODO", 25 per page, depth 300)`+"\n# first page\n") ||
+		!strings.Contains(out, "\n# deep page (after 300)\n") {
+		t.Fatalf("list-threads output:\n%s", out)
+	}
+	blocks := pageSummaryRe.FindAllStringSubmatch(out, -1)
+	if len(blocks) != 2 {
+		t.Fatalf("want two summary blocks:\n%s", out)
+	}
+	for _, b := range blocks {
+		if b[1] != "1" || b[2] != "7" || b[3] != "0" {
+			t.Fatalf("concurrency %s, ok %s, errors %s:\n%s", b[1], b[2], b[3], out)
+		}
+	}
+
+	// A depth beyond the list, a key of another workspace, a missing flag.
+	_, otherKey := startServer(t)
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--url", endpoint, "--key", key, "--label-type-id", labelType, "--depth", strconv.Itoa(labeled), "--requests", "1"},
+			"no thread after row"},
+		{[]string{"--url", endpoint, "--key", key, "--label-type-id", labelType, "--depth", "5000", "--requests", "1"},
+			"the list has only " + strconv.Itoa(labeled) + " threads"},
+		{[]string{"--url", endpoint, "--key", key, "--requests", "1"}, "--label-type-id is required"},
+		{[]string{"--url", endpoint, "--key", otherKey + "x", "--label-type-id", labelType, "--requests", "1"}, "UNAUTHENTICATED"},
+	}
+	for _, c := range cases {
+		_, err := runCLI(t, append([]string{"bench", "list-threads"}, c.args...)...)
+		if err == nil || !strings.Contains(err.Error(), c.want) || exitCode(err) == 0 {
+			t.Errorf("%v: %v, want an error containing %q", c.args, err, c.want)
+		}
+	}
+	t.Setenv("THREADLINE_DATABASE_URL", "")
+	if _, err := runCLI(t, "bench", "seed-threads", "--count", "1"); err == nil || !strings.Contains(err.Error(), "--database is required") {
+		t.Fatalf("seed-threads without --database: %v", err)
 	}
 }

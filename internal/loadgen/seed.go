@@ -17,6 +17,10 @@ import (
 	"github.com/threadline/threadline/internal/thread"
 )
 
+// SeedVersion names what SeedThreads generates; it changes whenever the
+// generated rows do, so that cached databases are rebuilt.
+const SeedVersion = 1
+
 // SeedConfig shapes a generated workspace.
 type SeedConfig struct {
 	// Count is the number of threads (at least 1).

@@ -362,3 +362,21 @@ func indexOf(s, sub string) int {
 }
 
 var _ = core.Ptr[int]
+
+// TestArchivedLabelAlreadyOnThread: adding a type that is on the thread
+// returns its label even after the type was archived (idempotent).
+func TestArchivedLabelAlreadyOnThread(t *testing.T) {
+	e := newEnv(t, "sqlite://"+t.TempDir()+"/a.db")
+	f := e.fixture(t)
+	key := e.key(e.ws, auth.All)
+	id := e.newThread(t, key, f, `, labelTypeIds: ["`+f.labelType.ID+`"]`)
+	if _, err := e.svc.SetLabelTypeArchived(service.System(context.Background(), e.ws), f.labelType.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	out := e.mutate(key, "addLabels", `{threadId: "`+id+`", labelTypeIds: ["`+f.labelType.ID+`"]}`)
+	if out["error"] != nil || len(out["labels"].([]any)) != 1 {
+		t.Fatalf("re-adding an archived type already on the thread: %v", out)
+	}
+	wantError(t, "archived type not on the thread", e.mutate(key, "addLabels", `{threadId: "`+id+`", labelTypeIds: ["`+f.labelType.ID+`", "`+f.archived.ID+`"]}`),
+		"input_validation", "labelTypeIds.1", "VALIDATION")
+}

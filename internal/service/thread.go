@@ -236,8 +236,11 @@ func (s *Service) createThread(ctx context.Context, tx store.Tx, p *auth.Princip
 		ThreadID: th.ID, CustomerID: cust.ID, Kind: timeline.KindThreadCreated, Payload: payload, Actor: p.Actor, CreatedAt: now}); err != nil {
 		return thread.Thread{}, err
 	}
-	return th, s.emit(ctx, tx, p.WorkspaceID, "thread.thread_created", p.Actor, now,
-		map[string]any{"thread": threadPayload(th, cust, labelTypes, labels, values)})
+	snap, err := threadPayload(ctx, tx, th, cust, labelTypes, labels, values)
+	if err != nil {
+		return thread.Thread{}, err
+	}
+	return th, s.emit(ctx, tx, p.WorkspaceID, "thread.thread_created", p.Actor, now, map[string]any{"thread": snap})
 }
 
 // checkLabelTypes resolves label type ids for a new thread: each must exist
@@ -256,6 +259,7 @@ func (s *Service) checkLabelTypes(ctx context.Context, tx store.Tx, ws string, i
 	for i, id := range ids {
 		t, ok := byID[id]
 		switch {
+		case id == "": // skipped by the caller
 		case !ok:
 			c.Add(fmt.Sprintf("labelTypeIds.%d", i), "Label type not found", core.FieldNotFound)
 		case t.IsArchived():

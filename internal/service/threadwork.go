@@ -43,7 +43,7 @@ func (s *Service) snapshot(ctx context.Context, tx store.Tx, th thread.Thread) (
 	if err != nil {
 		return nil, err
 	}
-	return threadPayload(th, c, types, labels, values), nil
+	return threadPayload(ctx, tx, th, c, types, labels, values)
 }
 
 // changeThread runs one change of a thread: it locks the thread, applies
@@ -277,14 +277,6 @@ func (s *Service) AddLabels(ctx context.Context, threadID string, typeIDs []stri
 	var out []label.Label
 	_, err = s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_labels_changed"),
 		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
-			var c core.Collector
-			types, err := s.checkLabelTypes(ctx, tx, p.WorkspaceID, typeIDs, &c)
-			if err != nil {
-				return th, false, nil, err
-			}
-			if err := c.Err(); err != nil {
-				return th, false, nil, err
-			}
 			existing, err := tx.LabelsOfThreads(ctx, p.WorkspaceID, []string{th.ID})
 			if err != nil {
 				return th, false, nil, err
@@ -293,18 +285,33 @@ func (s *Service) AddLabels(ctx context.Context, threadID string, typeIDs []stri
 			for _, l := range existing {
 				have[l.TypeID] = l
 			}
+			// A type already on the thread is kept as it is, even if it has
+			// since been archived: only new applications are checked.
+			var c core.Collector
+			fresh := make([]string, len(typeIDs)) // "" where already applied; indices match the input's
+			for i, id := range typeIDs {
+				if _, ok := have[id]; !ok {
+					fresh[i] = id
+				}
+			}
+			types, err := s.checkLabelTypes(ctx, tx, p.WorkspaceID, fresh, &c)
+			if err != nil {
+				return th, false, nil, err
+			}
+			if err := c.Err(); err != nil {
+				return th, false, nil, err
+			}
 			added := false
 			for _, t := range types {
-				if l, ok := have[t.ID]; ok {
-					out = append(out, l)
-					continue
-				}
 				l := label.Label{ID: core.NewID(core.PrefixLabel), WorkspaceID: p.WorkspaceID, ThreadID: th.ID, TypeID: t.ID,
 					CreatedAt: now, CreatedBy: p.Actor, UpdatedAt: now, UpdatedBy: p.Actor}
 				if err := tx.CreateLabel(ctx, l); err != nil {
 					return th, false, nil, err
 				}
-				out, added = append(out, l), true
+				have[t.ID], added = l, true
+			}
+			for _, id := range dedupe(typeIDs) { // in the order asked for
+				out = append(out, have[id])
 			}
 			return th, added, map[string]any{"changeType": "ADDED"}, nil
 		})

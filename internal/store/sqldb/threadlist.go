@@ -260,8 +260,9 @@ func sortColumn(s thread.Sort) (string, []any, func(string) (any, bool)) {
 	return "t.created_at", nil, num
 }
 
-// ListThreads reads one page of a filtered, sorted thread list.
-func (t *Tx) ListThreads(ctx context.Context, workspaceID string, f thread.Filter, s thread.Sort, p core.Page) ([]store.ThreadRow, error) {
+// listThreadsQuery renders the query ListThreads runs (with "?"
+// placeholders) and its args; ExplainListThreads explains the same text.
+func listThreadsQuery(workspaceID string, f thread.Filter, s thread.Sort, p core.Page) (string, []any, error) {
 	col, colArgs, conv := sortColumn(s)
 	fsql, fargs := threadFilter(f)
 	cond, kargs, tail, err := keyset([]string{col, "t.id"}, s.Descending, p, func(c core.Cursor) ([]any, bool) {
@@ -269,7 +270,7 @@ func (t *Tx) ListThreads(ctx context.Context, workspaceID string, f thread.Filte
 		return []any{v, c[1]}, ok
 	})
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	// The sort expression's args appear in SELECT, then in the keyset
 	// condition (once per occurrence), then in ORDER BY.
@@ -284,6 +285,15 @@ func (t *Tx) ListThreads(ctx context.Context, workspaceID string, f thread.Filte
 	args = append(args, colArgs...)
 	q := `SELECT ` + prefixed("t.", threadCols) + `, ` + col + ` FROM threads t` +
 		where("t.workspace_id = ?", fsql, cond) + tail
+	return q, args, nil
+}
+
+// ListThreads reads one page of a filtered, sorted thread list.
+func (t *Tx) ListThreads(ctx context.Context, workspaceID string, f thread.Filter, s thread.Sort, p core.Page) ([]store.ThreadRow, error) {
+	q, args, err := listThreadsQuery(workspaceID, f, s, p)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list threads: %w", err)

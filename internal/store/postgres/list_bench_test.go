@@ -1,0 +1,94 @@
+package postgres_test
+
+import (
+	"context"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/threadline/threadline/internal/config"
+	"github.com/threadline/threadline/internal/loadgen"
+	"github.com/threadline/threadline/internal/service"
+	"github.com/threadline/threadline/internal/store/postgres"
+	"github.com/threadline/threadline/internal/thread"
+	"github.com/threadline/threadline/test/harness"
+)
+
+// BenchmarkListThreads is the PostgreSQL counterpart of the SQLite
+// benchmark of the same name: the first page and the page after row 10,000
+// of the TODO threads carrying one label type, through the service. The
+// workspace is generated in a fresh schema on every run, so it defaults to
+// 100,000 threads (THREADLINE_BENCH_THREADS=N for another size); the tables
+// are analyzed first, as autovacuum would soon after such a load. It skips
+// unless THREADLINE_TEST_POSTGRES_URL is set, and under -short.
+func BenchmarkListThreads(b *testing.B) {
+	if testing.Short() {
+		b.Skip("BenchmarkListThreads generates 100,000 threads; skipped under -short")
+	}
+	n := 100_000
+	if v := os.Getenv("THREADLINE_BENCH_THREADS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 {
+			b.Fatalf("THREADLINE_BENCH_THREADS=%q: want a positive number of threads", v)
+		}
+	}
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, harness.FreshPostgresURL(b), config.Defaults().PostgresMaxConns)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	svc := service.New(st, nil, nil)
+	s, err := loadgen.SeedThreads(ctx, svc, loadgen.SeedConfig{Count: n})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := st.DB().ExecContext(ctx, `ANALYZE threads; ANALYZE labels`); err != nil {
+		b.Fatal(err)
+	}
+	f := thread.Filter{Statuses: []thread.Status{thread.StatusTodo}, LabelTypeIDs: s.LabelTypeIDs[:1]}
+	depth := 10_000
+	if matched := s.Labeled[thread.StatusTodo]; matched <= depth {
+		depth = matched / 2
+	}
+	l, err := loadgen.NewServiceList(ctx, svc, s.WorkspaceID, f, depth)
+	if err != nil {
+		b.Fatal(err)
+	}
+	first, deep, err := l.Plans(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d threads (generated in %s), %d TODO with the label; plan of the first page:\n%s\nplan of the page after row %d:\n%s",
+		s.Threads, s.Elapsed, s.Labeled[thread.StatusTodo], strings.Join(first, "\n"), depth, strings.Join(deep, "\n"))
+	for _, p := range [][]string{first, deep} {
+		for _, line := range p {
+			if badPGPlan.MatchString(line) {
+				b.Errorf("the plan scans threads or sorts: %q", line)
+			}
+		}
+	}
+	for _, c := range []struct {
+		name string
+		op   loadgen.Op
+	}{{"FirstPage", l.First}, {"DeepPage", l.Deep}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ResetTimer()
+			res, err := loadgen.Run(ctx, loadgen.Config{Concurrency: 1, Requests: b.N, StopOnError: true}, c.op)
+			b.StopTimer()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if res.Errors > 0 {
+				b.Fatalf("%d of %d requests failed; first: %v", res.Errors, res.Errors+res.OK, res.FirstErrors[0])
+			}
+			res.Report(b, "pages/s")
+		})
+	}
+}
+
+// badPGPlan matches EXPLAIN lines of a sequential scan of threads or of a
+// sort node.
+var badPGPlan = regexp.MustCompile(`Seq Scan on threads|^\s*(->\s*)?(Incremental )?Sort\b`)

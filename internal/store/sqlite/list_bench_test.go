@@ -1,0 +1,205 @@
+package sqlite_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/threadline/threadline/internal/loadgen"
+	"github.com/threadline/threadline/internal/service"
+	"github.com/threadline/threadline/internal/store/sqlite"
+	"github.com/threadline/threadline/internal/thread"
+)
+
+// benchThreadsEnv sets the size of BenchmarkListThreads' workspace.
+const benchThreadsEnv = "THREADLINE_BENCH_THREADS"
+
+// listDepth is the row the deep page starts after.
+const listDepth = 10_000
+
+// BenchmarkListThreads reads, through the service, the first page and the
+// page after row 10,000 (25 threads each, newest first) of the TODO
+// threads carrying one label type, in a generated workspace of 1,000,000
+// threads (THREADLINE_BENCH_THREADS=N for another size). The database is
+// built once by loadgen.SeedThreads and kept in os.TempDir() for later
+// runs. The query plans of both pages are logged, and the benchmark fails
+// if either scans the threads table or sorts in a temporary B-tree.
+func BenchmarkListThreads(b *testing.B) {
+	if testing.Short() {
+		b.Skip("BenchmarkListThreads builds (once, then cached in the temp dir) a 1,000,000-thread database; " +
+			"skipped under -short. Set " + benchThreadsEnv + " to a smaller count for a quick run.")
+	}
+	n := 1_000_000
+	if v := os.Getenv(benchThreadsEnv); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 {
+			b.Fatalf("%s=%q: want a positive number of threads", benchThreadsEnv, v)
+		}
+	}
+	ctx := context.Background()
+	path, seeded := cachedListDB(b, n)
+	st, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	svc := service.New(st, nil, nil)
+	f := thread.Filter{Statuses: []thread.Status{thread.StatusTodo}, LabelTypeIDs: seeded.LabelTypeIDs[:1]}
+	depth := listDepth
+	if matched := seeded.Labeled[thread.StatusTodo]; matched <= depth {
+		depth = matched / 2
+		b.Logf("only %d threads match; the deep page starts after row %d", matched, depth)
+	}
+	l, err := loadgen.NewServiceList(ctx, svc, seeded.WorkspaceID, f, depth)
+	if err != nil {
+		b.Fatal(err)
+	}
+	first, deep, err := l.Plans(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d threads, %d TODO with %s; query plan of the first page:\n%s\nquery plan of the page after row %d:\n%s",
+		seeded.Threads, seeded.Labeled[thread.StatusTodo], seeded.LabelTypeIDs[0], strings.Join(first, "\n"), depth, strings.Join(deep, "\n"))
+	for _, p := range [][]string{first, deep} {
+		if bad := planProblems(p); len(bad) > 0 {
+			b.Errorf("the plan does not use an index for both filtering and order: %q", bad)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		op   loadgen.Op
+	}{{"FirstPage", l.First}, {"DeepPage", l.Deep}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ResetTimer()
+			res, err := loadgen.Run(ctx, loadgen.Config{Concurrency: 1, Requests: b.N, StopOnError: true}, c.op)
+			b.StopTimer()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if res.Errors > 0 {
+				b.Fatalf("%d of %d requests failed; first: %v", res.Errors, res.Errors+res.OK, res.FirstErrors[0])
+			}
+			res.Report(b, "pages/s")
+		})
+	}
+}
+
+// badPlan matches plan lines that read the whole threads table or sort.
+var badPlan = regexp.MustCompile(`^\s*SCAN t\b|TEMP B-TREE`)
+
+// planProblems returns the lines of an EXPLAIN QUERY PLAN that scan the
+// threads table or use a temporary B-tree (for ORDER BY).
+func planProblems(plan []string) []string {
+	var bad []string
+	for _, line := range plan {
+		if badPlan.MatchString(line) {
+			bad = append(bad, line)
+		}
+	}
+	return bad
+}
+
+// cachedListDB returns the path of a SQLite database of n generated
+// threads and what was generated, building it on first use. A complete
+// database lives in its own directory of os.TempDir(), named by n and the
+// generator's version, next to seed.json; it is built elsewhere and renamed
+// into place, so that an interrupted build is never reused.
+func cachedListDB(b *testing.B, n int) (string, loadgen.Seeded) {
+	b.Helper()
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("threadline-bench-list-%d-v%d", n, loadgen.SeedVersion))
+	if s, err := readSeeded(dir); err == nil {
+		return filepath.Join(dir, "bench.db"), s
+	}
+	tmp, err := os.MkdirTemp(os.TempDir(), filepath.Base(dir)+".building-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.RemoveAll(tmp) // left over only when the rename failed
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(tmp, "bench.db"), sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("building a %d-thread database in %s (once; later runs reuse it)", n, dir)
+	s, err := loadgen.SeedThreads(ctx, service.New(st, nil, nil), loadgen.SeedConfig{Count: n})
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("generated %d threads in %s (%.0f threads/s)", s.Threads, s.Elapsed.Round(time.Millisecond),
+		float64(s.Threads)/s.Elapsed.Seconds())
+	raw, err := json.Marshal(s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "seed.json"), raw, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		// Another run may have finished first: use its database.
+		if s2, rerr := readSeeded(dir); rerr == nil {
+			return filepath.Join(dir, "bench.db"), s2
+		}
+		b.Fatal(err)
+	}
+	return filepath.Join(dir, "bench.db"), s
+}
+
+func readSeeded(dir string) (loadgen.Seeded, error) {
+	var s loadgen.Seeded
+	raw, err := os.ReadFile(filepath.Join(dir, "seed.json"))
+	if err == nil {
+		err = json.Unmarshal(raw, &s)
+	}
+	return s, err
+}
+
+// TestListThreadsPlan checks, on a small generated workspace, that both
+// pages of BenchmarkListThreads' list are read through threads_by_status
+// in order, with the label probed through the labels unique index. Without
+// ANALYZE statistics SQLite plans the same whatever the table sizes.
+func TestListThreadsPlan(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "plan.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := service.New(st, nil, nil)
+	s, err := loadgen.SeedThreads(ctx, svc, loadgen.SeedConfig{Count: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := thread.Filter{Statuses: []thread.Status{thread.StatusTodo}, LabelTypeIDs: s.LabelTypeIDs[:1]}
+	l, err := loadgen.NewServiceList(ctx, svc, s.WorkspaceID, f, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, deep, err := l.Plans(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		plan []string
+		want string
+	}{
+		{"first page", first, "SEARCH t USING INDEX threads_by_status (workspace_id=? AND status=?)"},
+		{"deep page", deep, "SEARCH t USING INDEX threads_by_status (workspace_id=? AND status=? AND (created_at,id)<(?,?))"},
+	} {
+		text := strings.Join(c.plan, "\n")
+		if bad := planProblems(c.plan); len(bad) > 0 || !strings.Contains(text, c.want) ||
+			!strings.Contains(text, "USING COVERING INDEX sqlite_autoindex_labels_") {
+			t.Errorf("%s: query plan\n%s\nwant %q and a covering labels index, no scan or temp B-tree", c.name, text, c.want)
+		}
+	}
+}
