@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/graph/generated"
 	"github.com/threadline/threadline/internal/graph/model"
 	"github.com/threadline/threadline/internal/label"
@@ -16,6 +17,12 @@ import (
 
 // LabelType is the resolver for the labelType field.
 func (r *labelResolver) LabelType(ctx context.Context, obj *model.Label) (*model.LabelType, error) {
+	if obj.Type != nil { // read with the label: no second round trip
+		if err := auth.FromContext(ctx).Require("labelType:read"); err != nil {
+			return nil, r.queryError(ctx, err)
+		}
+		return labelTypeModel(*obj.Type), nil
+	}
 	t, err := r.loaders(ctx).LabelTypes.Load(ctx, obj.TypeID)
 	if err != nil {
 		return nil, r.queryError(ctx, err)

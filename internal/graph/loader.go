@@ -18,7 +18,7 @@ import (
 type Loaders struct {
 	Customers    *dataloadgen.Loader[string, *customer.Customer]
 	LabelTypes   *dataloadgen.Loader[string, *label.Type]
-	Labels       *dataloadgen.Loader[string, []label.Label]
+	Labels       *dataloadgen.Loader[string, []service.TypedLabel]
 	Fields       *dataloadgen.Loader[string, []field.Value]
 	Users        *dataloadgen.Loader[string, *user.User]
 	MachineUsers *dataloadgen.Loader[string, *user.MachineUser]

@@ -178,7 +178,10 @@ func (r *threadResolver) Labels(ctx context.Context, obj *model.Thread) ([]model
 	}
 	out := make([]model.Label, len(ls))
 	for i, l := range ls {
-		out[i] = labelModel(l)
+		out[i] = labelModel(l.Label)
+		if l.Type.ID != "" {
+			out[i].Type = &ls[i].Type
+		}
 	}
 	return out, nil
 }

@@ -117,19 +117,42 @@ func (s *Service) LabelTypes(ctx context.Context, archived *bool, args core.Page
 	return core.NewConnection(page, rows, label.CursorOf), nil
 }
 
-// LabelsOfThreads loads the labels of threads, grouped by thread. Needs label:read.
-func (s *Service) LabelsOfThreads(ctx context.Context, threadIDs []string) (map[string][]label.Label, error) {
+// TypedLabel is a label with its label type, read together.
+type TypedLabel struct {
+	Label label.Label
+	Type  label.Type
+}
+
+// LabelsOfThreads loads the labels of threads with their label types, grouped
+// by thread, in one snapshot. Needs label:read; showing the types is the
+// caller's to check (labelType:read).
+func (s *Service) LabelsOfThreads(ctx context.Context, threadIDs []string) (map[string][]TypedLabel, error) {
 	p, err := principal(ctx, "label:read")
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string][]label.Label, len(threadIDs))
+	out := make(map[string][]TypedLabel, len(threadIDs))
 	err = s.store.View(ctx, func(tx store.Tx) error {
 		ls, err := tx.LabelsOfThreads(ctx, p.WorkspaceID, threadIDs)
-		for _, l := range ls {
-			out[l.ThreadID] = append(out[l.ThreadID], l)
+		if err != nil {
+			return err
 		}
-		return err
+		ids := make([]string, len(ls))
+		for i, l := range ls {
+			ids[i] = l.TypeID
+		}
+		types, err := tx.GetLabelTypes(ctx, p.WorkspaceID, dedupe(ids))
+		if err != nil {
+			return err
+		}
+		byID := make(map[string]label.Type, len(types))
+		for _, t := range types {
+			byID[t.ID] = t
+		}
+		for _, l := range ls {
+			out[l.ThreadID] = append(out[l.ThreadID], TypedLabel{Label: l, Type: byID[l.TypeID]})
+		}
+		return nil
 	})
 	return out, err
 }

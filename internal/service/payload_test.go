@@ -151,11 +151,11 @@ func runPayloadScenario(t *testing.T, svc *Service, clock *payloadClock) payload
 
 	payloadMust(svc.AddLabels(bot, th.ID, []string{billing.ID}))(t)
 	labels := payloadMust(svc.LabelsOfThreads(bot, []string{th.ID}))(t)[th.ID]
-	i := slices.IndexFunc(labels, func(l label.Label) bool { return l.TypeID == bug.ID })
+	i := slices.IndexFunc(labels, func(l TypedLabel) bool { return l.Label.TypeID == bug.ID })
 	if i < 0 {
 		t.Fatalf("no Bug label on the thread: %+v", labels)
 	}
-	if err := svc.RemoveLabels(bot, []string{labels[i].ID}); err != nil {
+	if err := svc.RemoveLabels(bot, []string{labels[i].Label.ID}); err != nil {
 		t.Fatal(err)
 	}
 

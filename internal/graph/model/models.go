@@ -5,6 +5,7 @@ package model
 
 import (
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/label"
 )
 
 // Thread is a thread as the API shows it. Customer, labels, thread fields,
@@ -80,4 +81,6 @@ type Label struct {
 	UpdatedBy Actor
 
 	TypeID string
+	// Type is the label type when it was read with the label.
+	Type *label.Type
 }
