@@ -112,6 +112,11 @@ func TestWebhooksSurviveKill(t *testing.T) {
 			srv.Kill()
 			rcv.failing.Store(false)
 			srv = harness.Start(t, db, fastWebhooks...)
+			// Every acknowledged write survived the crash.
+			out := graphql(t, srv.GraphQLURL(), key, `{ customers { totalCount } }`)
+			if got := out["data"].(map[string]any)["customers"].(map[string]any)["totalCount"]; got != float64(n) {
+				t.Fatalf("%v customers after the crash, want %d", got, n)
+			}
 			rcv.waitFor(t, n, 30*time.Second)
 			d, total, dup := rcv.counts()
 			t.Logf("%d events, %d deliveries, %d delivered twice (after the crash)", d, total, len(dup))
