@@ -26,6 +26,11 @@ import (
 // nodeTimeout bounds npm ci and each run of the node test suites.
 const nodeTimeout = 5 * time.Minute
 
+// webhookRetrySchedule is the servers' webhook retry schedule: three
+// quick retries, so that the webhook suite sees a delivery fail twice and
+// then succeed, or run out of attempts, within seconds.
+const webhookRetrySchedule = "100ms,200ms,300ms"
+
 // sdkPackage is the npm package under test.
 const sdkPackage = "@team-plain/typescript-sdk"
 
@@ -123,6 +128,10 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 	listAPIKey := harness.NewAPIKey(t, db, listWorkspaceID, "all")
 	listUserID := cliID(t, userIDRe, db, "user", "create", "--workspace", listWorkspaceID, "--email", "katherine.johnson@example.com", "--name", "Katherine Johnson")
 	listUser2ID := cliID(t, userIDRe, db, "user", "create", "--workspace", listWorkspaceID, "--email", "dorothy.vaughan@example.com", "--name", "Dorothy Vaughan")
+	// Webhooks: the receivers of its targets get only the events the
+	// webhook suite causes, and it may regenerate the signing secret.
+	webhooksWorkspaceID := cliID(t, workspaceIDRe, db, "workspace", "create", "--name", "Webhooks workspace")
+	webhooksAPIKey, webhooksMachineUserID := newAPIKey(t, db, webhooksWorkspaceID, "all")
 
 	// Another workspace, with a user of its own and a user sharing the
 	// email of the default workspace's user (created first, so a lookup
@@ -134,8 +143,13 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 	otherUserID := cliID(t, userIDRe, db, "user", "create", "--workspace", otherWorkspaceID, "--email", otherUserEmail, "--name", "Grace Hopper")
 	userID := cliID(t, userIDRe, db, "user", "create", "--workspace", workspaceID, "--email", userEmail, "--name", userName)
 
-	// Snoozed threads wake within a test's patience.
-	srv := harness.Start(t, db, "THREADLINE_SCHEDULER_INTERVAL=100ms")
+	// Snoozed threads wake within a test's patience; webhooks reach the
+	// suite's receivers on loopback and are retried within it too.
+	srv := harness.Start(t, db,
+		"THREADLINE_SCHEDULER_INTERVAL=100ms",
+		"THREADLINE_WEBHOOK_ALLOW_PRIVATE=true",
+		"THREADLINE_WEBHOOK_RETRY_SCHEDULE="+webhookRetrySchedule,
+	)
 
 	ctx, cancel := context.WithTimeout(t.Context(), nodeTimeout)
 	defer cancel()
@@ -168,6 +182,10 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 		"THREADLINE_LIST_API_KEY="+listAPIKey,
 		"THREADLINE_LIST_USER_ID="+listUserID,
 		"THREADLINE_LIST_USER2_ID="+listUser2ID,
+		"THREADLINE_WEBHOOKS_API_KEY="+webhooksAPIKey,
+		"THREADLINE_WEBHOOKS_WORKSPACE_ID="+webhooksWorkspaceID,
+		"THREADLINE_WEBHOOKS_MACHINE_USER_ID="+webhooksMachineUserID,
+		"THREADLINE_WEBHOOK_RETRY_SCHEDULE="+webhookRetrySchedule,
 	)
 	output, err := cmd.CombinedOutput()
 	if ctx.Err() != nil {

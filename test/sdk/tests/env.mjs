@@ -55,6 +55,13 @@ export const env = {
   listApiKey: required('THREADLINE_LIST_API_KEY'),
   listUserId: required('THREADLINE_LIST_USER_ID'),
   listUser2Id: required('THREADLINE_LIST_USER2_ID'),
+  // The webhook suite's workspace, its all-permission key and that key's
+  // machine user: targets there receive only the events the suite causes.
+  webhooksApiKey: required('THREADLINE_WEBHOOKS_API_KEY'),
+  webhooksWorkspaceId: required('THREADLINE_WEBHOOKS_WORKSPACE_ID'),
+  webhooksMachineUserId: required('THREADLINE_WEBHOOKS_MACHINE_USER_ID'),
+  // The server's webhook retry schedule, e.g. "100ms,200ms,300ms".
+  webhookRetrySchedule: required('THREADLINE_WEBHOOK_RETRY_SCHEDULE'),
 };
 
 /** A client of the server under test; apiKey defaults to the all-permissions key. */
