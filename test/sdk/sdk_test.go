@@ -6,17 +6,12 @@ package sdk
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,9 +25,6 @@ const nodeTimeout = 5 * time.Minute
 // quick retries, so that the webhook suite sees a delivery fail twice and
 // then succeed, or run out of attempts, within seconds.
 const webhookRetrySchedule = "100ms,200ms,300ms"
-
-// sdkPackage is the npm package under test.
-const sdkPackage = "@team-plain/typescript-sdk"
 
 var (
 	workspaceIDRe = regexp.MustCompile(`^w_[0-9A-HJKMNP-TV-Z]{26}$`)
@@ -66,7 +58,7 @@ func TestSDK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	installNodeModules(t, dir)
+	harness.InstallSDK(t)
 
 	files, err := filepath.Glob(filepath.Join("tests", "*.test.mjs"))
 	if err != nil || len(files) == 0 {
@@ -224,94 +216,4 @@ func cliID(t *testing.T, re *regexp.Regexp, db string, args ...string) string {
 		t.Fatalf("threadline %v printed %q, want an id matching %s", args, id, re)
 	}
 	return id
-}
-
-var (
-	installOnce sync.Once
-	installErr  error
-)
-
-// installNodeModules runs "npm ci" in dir, once per test process, when the
-// SDK is missing from node_modules or differs from package-lock.json. A lock
-// file keeps concurrent test processes from installing at the same time.
-func installNodeModules(t *testing.T, dir string) {
-	t.Helper()
-	installOnce.Do(func() {
-		if installed(dir) {
-			return
-		}
-		unlock, err := lock(dir)
-		if err != nil {
-			installErr = err
-			return
-		}
-		defer unlock()
-		if installed(dir) { // another process installed meanwhile
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), nodeTimeout)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund")
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			installErr = fmt.Errorf("npm ci in %s: %v\n%s", dir, err, out)
-		}
-	})
-	if installErr != nil {
-		t.Fatal(installErr)
-	}
-}
-
-// installed reports whether node_modules holds the SDK version that
-// package-lock.json pins.
-func installed(dir string) bool {
-	var lockFile struct {
-		Packages map[string]struct {
-			Version string `json:"version"`
-		} `json:"packages"`
-	}
-	var pkg struct {
-		Version string `json:"version"`
-	}
-	key := "node_modules/" + sdkPackage
-	if readJSON(filepath.Join(dir, "package-lock.json"), &lockFile) != nil ||
-		readJSON(filepath.Join(dir, key, "package.json"), &pkg) != nil {
-		return false
-	}
-	want := lockFile.Packages[key].Version
-	return want != "" && pkg.Version == want
-}
-
-func readJSON(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, v)
-}
-
-// lock takes an exclusive lock file in the temporary directory, named after
-// dir, and returns its release. A lock older than nodeTimeout is stale.
-func lock(dir string) (unlock func(), err error) {
-	sum := sha256.Sum256([]byte(dir))
-	path := filepath.Join(os.TempDir(), "threadline-sdk-npm-"+hex.EncodeToString(sum[:8])+".lock")
-	deadline := time.Now().Add(nodeTimeout + time.Minute)
-	for {
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err == nil {
-			f.Close()
-			return func() { os.Remove(path) }, nil
-		}
-		if !errors.Is(err, os.ErrExist) {
-			return nil, err
-		}
-		if fi, err := os.Stat(path); err == nil && time.Since(fi.ModTime()) > nodeTimeout {
-			os.Remove(path)
-			continue
-		}
-		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("timed out waiting for %s", path)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
 }
