@@ -138,48 +138,52 @@ func (s *Service) CreateThread(ctx context.Context, in CreateThreadInput) (threa
 	return out, err
 }
 
-func (s *Service) createThread(ctx context.Context, tx store.Tx, p *auth.Principal, in CreateThreadInput, ref int64) (thread.Thread, error) {
-	now := s.clock.Now()
+// threadRefs is what a new thread's input refers to, resolved in the
+// transaction that creates it.
+type threadRefs struct {
+	customer   customer.Customer
+	labelTypes []label.Type
+	assignee   *core.Actor
+}
+
+// resolveThreadRefs checks everything a new thread refers to, collecting
+// every problem before failing.
+func (s *Service) resolveThreadRefs(ctx context.Context, tx store.Tx, ws string, in CreateThreadInput) (threadRefs, error) {
+	var r threadRefs
 	var c core.Collector
-	cust, err := findCustomer(ctx, tx, p.WorkspaceID, in.Customer)
+	cust, err := findCustomer(ctx, tx, ws, in.Customer)
 	if errors.Is(err, core.ErrNotFound) {
 		c.Add(in.Customer.Field("customerIdentifier"), "Customer not found", core.FieldNotFound)
 	} else if err != nil {
-		return thread.Thread{}, err
+		return r, err
 	}
-	labelTypes, err := s.checkLabelTypes(ctx, tx, p.WorkspaceID, in.LabelTypeIDs, &c)
-	if err != nil {
-		return thread.Thread{}, err
+	r.customer = cust
+	if r.labelTypes, err = s.checkLabelTypes(ctx, tx, ws, in.LabelTypeIDs, &c); err != nil {
+		return r, err
 	}
-	if err := s.checkThreadFields(ctx, tx, p.WorkspaceID, in.ThreadFields, in.LabelTypeIDs, &c); err != nil {
-		return thread.Thread{}, err
+	if err := s.checkThreadFields(ctx, tx, ws, in.ThreadFields, in.LabelTypeIDs, &c); err != nil {
+		return r, err
 	}
-	assignee, err := checkAssignee(ctx, tx, p.WorkspaceID, in.AssignedTo, &c)
-	if err != nil {
-		return thread.Thread{}, err
+	if r.assignee, err = checkAssignee(ctx, tx, ws, in.AssignedTo, &c); err != nil {
+		return r, err
 	}
 	if in.HasTenant {
 		c.Add("tenantIdentifier", "Tenant not found", core.FieldNotFound)
 	}
 	if in.ExternalID != nil && cust.ID != "" {
-		if _, err := tx.GetThreadByExternalID(ctx, p.WorkspaceID, cust.ID, *in.ExternalID); err == nil {
+		if _, err := tx.GetThreadByExternalID(ctx, ws, cust.ID, *in.ExternalID); err == nil {
 			c.Invalid("externalId", "A thread with this external id already exists for this customer.")
 		} else if !errors.Is(err, core.ErrNotFound) {
-			return thread.Thread{}, err
+			return r, err
 		}
 	}
-	if err := c.Err(); err != nil {
-		return thread.Thread{}, err
-	}
+	return r, c.Err()
+}
 
-	if ref == 0 {
-		var err error
-		if ref, err = tx.NextCounter(ctx, p.WorkspaceID, "thread_ref"); err != nil {
-			return thread.Thread{}, err
-		}
-	}
+// newThread builds a thread from a checked input.
+func newThread(p *auth.Principal, in CreateThreadInput, r threadRefs, ref int64, now core.Time) thread.Thread {
 	th := thread.Thread{ID: core.NewID(core.PrefixThread), WorkspaceID: p.WorkspaceID, Ref: ref,
-		ExternalID: in.ExternalID, CustomerID: cust.ID, Description: in.Description, Priority: thread.DefaultPriority,
+		ExternalID: in.ExternalID, CustomerID: r.customer.ID, Description: in.Description, Priority: thread.DefaultPriority,
 		Status: thread.StatusTodo, StatusDetail: thread.DetailCreated, StatusChangedAt: now, StatusChangedBy: p.Actor,
 		Channel: thread.ChannelAPI, CreatedAt: now, CreatedBy: p.Actor, UpdatedAt: now, UpdatedBy: p.Actor}
 	if in.Priority != nil {
@@ -188,31 +192,42 @@ func (s *Service) createThread(ctx context.Context, tx store.Tx, p *auth.Princip
 	if in.Channel != nil {
 		th.Channel = *in.Channel
 	}
-	preview := ""
+	desc, preview := "", ""
 	if in.Description != nil {
-		preview = thread.Truncate(*in.Description, thread.MaxPreviewLength)
+		desc = *in.Description
+		preview = thread.Truncate(desc, thread.MaxPreviewLength)
 	} else {
 		preview = component.PreviewText(in.Components, thread.MaxPreviewLength)
 	}
 	if preview != "" {
 		th.PreviewText = &preview
 	}
-	th.Title = *in.Title
-	if th.Title == "" {
-		desc := ""
-		if in.Description != nil {
-			desc = *in.Description
+	if th.Title = *in.Title; th.Title == "" {
+		th.Title = thread.DeriveTitle(desc, preview, r.customer.FullName)
+	}
+	if r.assignee != nil {
+		th.Assignee, th.AssignedAt = r.assignee, &now
+	}
+	return th
+}
+
+func (s *Service) createThread(ctx context.Context, tx store.Tx, p *auth.Principal, in CreateThreadInput, ref int64) (thread.Thread, error) {
+	now := s.clock.Now()
+	r, err := s.resolveThreadRefs(ctx, tx, p.WorkspaceID, in)
+	if err != nil {
+		return thread.Thread{}, err
+	}
+	if ref == 0 {
+		if ref, err = tx.NextCounter(ctx, p.WorkspaceID, "thread_ref"); err != nil {
+			return thread.Thread{}, err
 		}
-		th.Title = thread.DeriveTitle(desc, preview, cust.FullName)
 	}
-	if assignee != nil {
-		th.Assignee, th.AssignedAt = assignee, &now
-	}
+	th := newThread(p, in, r, ref, now)
 	if err := tx.CreateThread(ctx, th); err != nil {
 		return thread.Thread{}, err
 	}
 	var labels []label.Label
-	for _, lt := range labelTypes {
+	for _, lt := range r.labelTypes {
 		l := label.Label{ID: core.NewID(core.PrefixLabel), WorkspaceID: p.WorkspaceID, ThreadID: th.ID, TypeID: lt.ID,
 			CreatedAt: now, CreatedBy: p.Actor, UpdatedAt: now, UpdatedBy: p.Actor}
 		if err := tx.CreateLabel(ctx, l); err != nil {
@@ -233,10 +248,10 @@ func (s *Service) createThread(ctx context.Context, tx store.Tx, p *auth.Princip
 		return thread.Thread{}, err
 	}
 	if err := tx.CreateTimelineEntry(ctx, timeline.Entry{ID: core.NewID(core.PrefixTimeline), WorkspaceID: p.WorkspaceID,
-		ThreadID: th.ID, CustomerID: cust.ID, Kind: timeline.KindThreadCreated, Payload: payload, Actor: p.Actor, CreatedAt: now}); err != nil {
+		ThreadID: th.ID, CustomerID: r.customer.ID, Kind: timeline.KindThreadCreated, Payload: payload, Actor: p.Actor, CreatedAt: now}); err != nil {
 		return thread.Thread{}, err
 	}
-	snap, err := threadPayload(ctx, tx, th, cust, labelTypes, labels, values)
+	snap, err := threadPayload(ctx, tx, th, r.customer, r.labelTypes, labels, values)
 	if err != nil {
 		return thread.Thread{}, err
 	}

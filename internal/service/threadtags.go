@@ -197,4 +197,3 @@ func (s *Service) DeleteThreadField(ctx context.Context, threadID, key string) e
 		})
 	return err
 }
-

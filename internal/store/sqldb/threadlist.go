@@ -171,31 +171,49 @@ func threadFilter(f thread.Filter) (string, []any) {
 	rangeCond(&c, "t.updated_at", f.UpdatedAt)
 	rangeCond(&c, "t.status_changed_at", f.StatusChangedAt)
 	for _, ff := range f.ThreadFields {
-		sub := cond{}
-		sub.add("v.key = ?", ff.Key)
-		if ff.String != nil {
-			sub.add("v.string_value = ?", *ff.String)
-		}
-		if ff.Bool != nil {
-			sub.add("v.bool_value = ?", *ff.Bool)
-		}
-		if ff.NumberEq != nil {
-			sub.add("v.number_value = ?", *ff.NumberEq)
-		}
-		if ff.NumberGte != nil {
-			sub.add("v.number_value >= ?", *ff.NumberGte)
-		}
-		if ff.NumberLte != nil {
-			sub.add("v.number_value <= ?", *ff.NumberLte)
-		}
-		if ff.DateAfter != nil {
-			sub.add("v.date_value >= ?", *ff.DateAfter)
-		}
-		if ff.DateBefore != nil {
-			sub.add("v.date_value < ?", *ff.DateBefore)
-		}
-		c.add("EXISTS (SELECT 1 FROM thread_field_values v WHERE v.thread_id = t.id AND "+strings.Join(sub.sql, " AND ")+")", sub.args...)
+		sql, args := fieldFilter(ff)
+		c.add(sql, args...)
 	}
+	combinators(&c, f)
+	if len(c.sql) == 0 {
+		return "", nil
+	}
+	return "(" + strings.Join(c.sql, " AND ") + ")", c.args
+}
+
+// fieldFilter renders one thread field filter as an EXISTS condition.
+func fieldFilter(ff thread.FieldFilter) (string, []any) {
+	sub := cond{}
+	sub.add("v.key = ?", ff.Key)
+	for _, p := range []struct {
+		sql string
+		v   any
+		set bool
+	}{
+		{"v.string_value = ?", deref(ff.String), ff.String != nil},
+		{"v.bool_value = ?", deref(ff.Bool), ff.Bool != nil},
+		{"v.number_value = ?", deref(ff.NumberEq), ff.NumberEq != nil},
+		{"v.number_value >= ?", deref(ff.NumberGte), ff.NumberGte != nil},
+		{"v.number_value <= ?", deref(ff.NumberLte), ff.NumberLte != nil},
+		{"v.date_value >= ?", deref(ff.DateAfter), ff.DateAfter != nil},
+		{"v.date_value < ?", deref(ff.DateBefore), ff.DateBefore != nil},
+	} {
+		if p.set {
+			sub.add(p.sql, p.v)
+		}
+	}
+	return "EXISTS (SELECT 1 FROM thread_field_values v WHERE v.thread_id = t.id AND " + strings.Join(sub.sql, " AND ") + ")", sub.args
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// combinators adds f's and/or/not filters to c.
+func combinators(c *cond, f thread.Filter) {
 	for _, a := range f.And {
 		if s, args := threadFilter(a); s != "" {
 			c.add(s, args...)
@@ -220,10 +238,6 @@ func threadFilter(f thread.Filter) (string, []any) {
 		}
 		c.add("NOT ("+s+")", args...)
 	}
-	if len(c.sql) == 0 {
-		return "", nil
-	}
-	return "(" + strings.Join(c.sql, " AND ") + ")", c.args
 }
 
 // sortColumn returns the SQL expression a sort orders by and how to read a
