@@ -161,3 +161,19 @@ func (c *Collector) Err() error {
 	e.Code, e.Message = CodeNotFound, c.fields[0].Message
 	return e
 }
+
+// OptionalString trims an optional string input: blank becomes nil, and a
+// value over max runes is recorded as a VALIDATION error on field.
+func (c *Collector) OptionalString(field string, s *string, max int) *string {
+	if s == nil {
+		return nil
+	}
+	v := strings.TrimSpace(*s)
+	if v == "" {
+		return nil
+	}
+	if len([]rune(v)) > max {
+		c.Invalid(field, fmt.Sprintf("String must contain at most %d character(s)", max))
+	}
+	return &v
+}

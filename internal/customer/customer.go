@@ -103,20 +103,6 @@ func cleanName(c *core.Collector, field, s string) string {
 	return s
 }
 
-func cleanOptional(c *core.Collector, field string, s *string, max int) *string {
-	if s == nil {
-		return nil
-	}
-	v := strings.TrimSpace(*s)
-	if v == "" {
-		return nil
-	}
-	if len([]rune(v)) > max {
-		c.Invalid(field, "String must be at most 500 characters")
-	}
-	return &v
-}
-
 // CleanEmail normalises an email address, recording an error against field.
 func CleanEmail(c *core.Collector, field, email string) string {
 	if strings.TrimSpace(email) == "" {
@@ -134,8 +120,8 @@ func CleanEmail(c *core.Collector, field, email string) string {
 func (f CreateFields) Clean(prefix string) (CreateFields, error) {
 	var c core.Collector
 	f.FullName = cleanName(&c, prefix+".fullName", f.FullName)
-	f.ShortName = cleanOptional(&c, prefix+".shortName", f.ShortName, MaxNameLength)
-	f.ExternalID = cleanOptional(&c, prefix+".externalId", f.ExternalID, MaxExternalIDLength)
+	f.ShortName = c.OptionalString(prefix+".shortName", f.ShortName, MaxNameLength)
+	f.ExternalID = c.OptionalString(prefix+".externalId", f.ExternalID, MaxExternalIDLength)
 	f.Email = CleanEmail(&c, prefix+".email.email", f.Email)
 	return f, c.Err()
 }
@@ -148,10 +134,10 @@ func (f UpdateFields) Clean(prefix string) (UpdateFields, error) {
 		f.FullName = &v
 	}
 	if f.ShortName.Set {
-		f.ShortName.Value = cleanOptional(&c, prefix+".shortName.value", f.ShortName.Value, MaxNameLength)
+		f.ShortName.Value = c.OptionalString(prefix+".shortName.value", f.ShortName.Value, MaxNameLength)
 	}
 	if f.ExternalID.Set {
-		f.ExternalID.Value = cleanOptional(&c, prefix+".externalId.value", f.ExternalID.Value, MaxExternalIDLength)
+		f.ExternalID.Value = c.OptionalString(prefix+".externalId.value", f.ExternalID.Value, MaxExternalIDLength)
 	}
 	if f.Email != nil {
 		v := CleanEmail(&c, prefix+".email.email", *f.Email)

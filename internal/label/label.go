@@ -74,20 +74,6 @@ type CreateInput struct {
 
 var colorRe = regexp.MustCompile(`^#([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$`)
 
-func optional(c *core.Collector, field string, s *string, max int) *string {
-	if s == nil {
-		return nil
-	}
-	v := strings.TrimSpace(*s)
-	if v == "" {
-		return nil
-	}
-	if len([]rune(v)) > max {
-		c.Invalid(field, "String is too long")
-	}
-	return &v
-}
-
 // NewType validates in and returns the new label type.
 func NewType(workspaceID string, in CreateInput, at core.Time, by core.Actor) (Type, error) {
 	var c core.Collector
@@ -99,9 +85,9 @@ func NewType(workspaceID string, in CreateInput, at core.Time, by core.Actor) (T
 		c.Invalid("name", "String must contain at most 500 character(s)")
 	}
 	t := Type{ID: core.NewID(core.PrefixLabelType), WorkspaceID: workspaceID, Name: name,
-		Icon: optional(&c, "icon", in.Icon, 100), Color: optional(&c, "color", in.Color, 9),
-		Description: optional(&c, "description", in.Description, 2000),
-		ExternalID:  optional(&c, "externalId", in.ExternalID, 500), Kind: KindDefault,
+		Icon: c.OptionalString("icon", in.Icon, 100), Color: c.OptionalString("color", in.Color, 9),
+		Description: c.OptionalString("description", in.Description, 2000),
+		ExternalID:  c.OptionalString("externalId", in.ExternalID, 500), Kind: KindDefault,
 		ParentID: in.ParentID, CreatedAt: at, CreatedBy: by, UpdatedAt: at, UpdatedBy: by}
 	if t.Color != nil && !colorRe.MatchString(*t.Color) {
 		c.Invalid("color", "Must be a hex color such as #ff0000")
