@@ -31,6 +31,27 @@ type Tx struct {
 	q       Querier
 	dialect Dialect
 	rebind  bool
+	prep    Preparer
+}
+
+// Preparer returns a prepared statement for a query that runs on the same
+// connection as the transaction (the SQLite writer's), or nil to run the
+// query unprepared. Prepared statements are reused across transactions, so
+// SQL text is parsed once, not once per use.
+type Preparer func(ctx context.Context, query string) *sql.Stmt
+
+// NewPreparedTx is NewTx with statements from prep.
+func NewPreparedTx(q Querier, d Dialect, prep Preparer) *Tx {
+	t := NewTx(q, d)
+	t.prep = prep
+	return t
+}
+
+func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if t.prep == nil {
+		return nil
+	}
+	return t.prep(ctx, q)
 }
 
 // NewTx wraps q. Queries are written with "?" placeholders and rebound to
@@ -64,17 +85,31 @@ func (t *Tx) sql(q string) string {
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	res, err := t.q.ExecContext(ctx, t.sql(q), args...)
+	q = t.sql(q)
+	if s := t.stmt(ctx, q); s != nil {
+		res, err := s.ExecContext(ctx, args...)
+		return res, t.wrap(err)
+	}
+	res, err := t.q.ExecContext(ctx, q, args...)
 	return res, t.wrap(err)
 }
 
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	rows, err := t.q.QueryContext(ctx, t.sql(q), args...)
+	q = t.sql(q)
+	if s := t.stmt(ctx, q); s != nil {
+		rows, err := s.QueryContext(ctx, args...)
+		return rows, t.wrap(err)
+	}
+	rows, err := t.q.QueryContext(ctx, q, args...)
 	return rows, t.wrap(err)
 }
 
 func (t *Tx) row(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.q.QueryRowContext(ctx, t.sql(q), args...)
+	q = t.sql(q)
+	if s := t.stmt(ctx, q); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return t.q.QueryRowContext(ctx, q, args...)
 }
 
 // wrap maps driver errors to the store's sentinel errors.

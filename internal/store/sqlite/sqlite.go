@@ -100,8 +100,11 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
-	write.SetMaxOpenConns(1)
-	write.SetMaxIdleConns(1)
+	// The writer holds one connection for its whole life; a second serves
+	// migrations and DB() (tests and tools), which SQLite's own locking
+	// serialises with the writer.
+	write.SetMaxOpenConns(2)
+	write.SetMaxIdleConns(2)
 	write.SetConnMaxLifetime(0)
 	s := &Store{path: path, write: write}
 	if err := s.migrate(ctx); err != nil {
@@ -117,7 +120,11 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	s.read = read
-	s.writer = startWriter(write, opt.MaxBatch, opt.Logger)
+	if s.writer, err = startWriter(write, opt.MaxBatch, opt.Logger); err != nil {
+		read.Close()
+		write.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
