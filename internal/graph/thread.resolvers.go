@@ -25,11 +25,12 @@ func (r *mutationResolver) CreateThread(ctx context.Context, input model.CreateT
 	if err != nil {
 		return &model.CreateThreadOutput{Error: r.mutationError(ctx, err)}, nil
 	}
-	t, err := r.Svc.CreateThread(ctx, in)
+	c, err := r.Svc.CreateThreadWith(ctx, in)
 	if err != nil {
 		return &model.CreateThreadOutput{Error: r.mutationError(ctx, err)}, nil
 	}
-	return &model.CreateThreadOutput{Thread: threadModel(t)}, nil
+	r.prime(ctx, c)
+	return &model.CreateThreadOutput{Thread: threadModel(c.Thread)}, nil
 }
 
 // MarkThreadAsDone is the resolver for the markThreadAsDone field.

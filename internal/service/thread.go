@@ -41,11 +41,6 @@ type CreateThreadInput struct {
 	AttachmentIDs    []string
 }
 
-// CreatedThread is what CreateThread made, for the response.
-type CreatedThread struct {
-	Thread thread.Thread
-}
-
 // validateCreateThread checks everything that needs no database.
 func validateCreateThread(in *CreateThreadInput) error {
 	var c core.Collector
@@ -110,12 +105,28 @@ func validateCreateThread(in *CreateThreadInput) error {
 // first timeline entry and thread.thread_created event in one transaction.
 // Needs thread:create and thread:read.
 func (s *Service) CreateThread(ctx context.Context, in CreateThreadInput) (thread.Thread, error) {
+	c, err := s.CreateThreadWith(ctx, in)
+	return c.Thread, err
+}
+
+// CreatedThread is a new thread with what was written with it, so that a
+// caller can answer about it without reading it back.
+type CreatedThread struct {
+	Thread   thread.Thread
+	Customer customer.Customer
+	Labels   []TypedLabel
+	Fields   []field.Value
+}
+
+// CreateThreadWith is CreateThread returning the thread's customer, labels
+// and field values too.
+func (s *Service) CreateThreadWith(ctx context.Context, in CreateThreadInput) (CreatedThread, error) {
 	p, err := principal(ctx, "thread:create", "thread:read")
 	if err != nil {
-		return thread.Thread{}, err
+		return CreatedThread{}, err
 	}
 	if err := validateCreateThread(&in); err != nil {
-		return thread.Thread{}, err
+		return CreatedThread{}, err
 	}
 	// On PostgreSQL the ref is allocated first, in its own transaction, so
 	// that concurrent creates do not queue on the workspace's counter row
@@ -123,13 +134,13 @@ func (s *Service) CreateThread(ctx context.Context, in CreateThreadInput) (threa
 	var ref int64
 	if a, ok := s.store.(store.Allocator); ok {
 		if ref, err = a.Allocate(ctx, p.WorkspaceID, "thread_ref"); err != nil {
-			return thread.Thread{}, err
+			return CreatedThread{}, err
 		}
 	}
-	var out thread.Thread
+	var out CreatedThread
 	err = s.store.Update(ctx, func(tx store.Tx) error {
-		th, err := s.createThread(ctx, tx, p, in, ref)
-		out = th
+		c, err := s.createThread(ctx, tx, p, in, ref)
+		out = c
 		return err
 	})
 	if errors.Is(err, core.ErrDuplicate) {
@@ -211,51 +222,54 @@ func newThread(p *auth.Principal, in CreateThreadInput, r threadRefs, ref int64,
 	return th
 }
 
-func (s *Service) createThread(ctx context.Context, tx store.Tx, p *auth.Principal, in CreateThreadInput, ref int64) (thread.Thread, error) {
+func (s *Service) createThread(ctx context.Context, tx store.Tx, p *auth.Principal, in CreateThreadInput, ref int64) (CreatedThread, error) {
 	now := s.clock.Now()
 	r, err := s.resolveThreadRefs(ctx, tx, p.WorkspaceID, in)
 	if err != nil {
-		return thread.Thread{}, err
+		return CreatedThread{}, err
 	}
 	if ref == 0 {
 		if ref, err = tx.NextCounter(ctx, p.WorkspaceID, "thread_ref"); err != nil {
-			return thread.Thread{}, err
+			return CreatedThread{}, err
 		}
 	}
 	th := newThread(p, in, r, ref, now)
 	if err := tx.CreateThread(ctx, th); err != nil {
-		return thread.Thread{}, err
+		return CreatedThread{}, err
 	}
 	var labels []label.Label
+	var typed []TypedLabel
 	for _, lt := range r.labelTypes {
 		l := label.Label{ID: core.NewID(core.PrefixLabel), WorkspaceID: p.WorkspaceID, ThreadID: th.ID, TypeID: lt.ID,
 			CreatedAt: now, CreatedBy: p.Actor, UpdatedAt: now, UpdatedBy: p.Actor}
 		if err := tx.CreateLabel(ctx, l); err != nil {
-			return thread.Thread{}, err
+			return CreatedThread{}, err
 		}
 		labels = append(labels, l)
+		typed = append(typed, TypedLabel{Label: l, Type: lt})
 	}
 	var values []field.Value
 	for _, f := range in.ThreadFields {
 		v := field.NewValue(p.WorkspaceID, th.ID, f, now, p.Actor)
 		if err := tx.CreateFieldValue(ctx, v); err != nil {
-			return thread.Thread{}, err
+			return CreatedThread{}, err
 		}
 		values = append(values, v)
 	}
 	payload, err := component.Marshal(in.Components)
 	if err != nil {
-		return thread.Thread{}, err
+		return CreatedThread{}, err
 	}
 	if err := tx.CreateTimelineEntry(ctx, timeline.Entry{ID: core.NewID(core.PrefixTimeline), WorkspaceID: p.WorkspaceID,
 		ThreadID: th.ID, CustomerID: r.customer.ID, Kind: timeline.KindThreadCreated, Payload: payload, Actor: p.Actor, CreatedAt: now}); err != nil {
-		return thread.Thread{}, err
+		return CreatedThread{}, err
 	}
 	snap, err := threadPayload(ctx, tx, th, r.customer, r.labelTypes, labels, values)
 	if err != nil {
-		return thread.Thread{}, err
+		return CreatedThread{}, err
 	}
-	return th, s.emit(ctx, tx, p.WorkspaceID, "thread.thread_created", p.Actor, now, map[string]any{"thread": snap})
+	out := CreatedThread{Thread: th, Customer: r.customer, Labels: typed, Fields: values}
+	return out, s.emit(ctx, tx, p.WorkspaceID, "thread.thread_created", p.Actor, now, map[string]any{"thread": snap})
 }
 
 // checkLabelTypes resolves label type ids for a new thread: each must exist

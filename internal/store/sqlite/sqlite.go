@@ -52,10 +52,11 @@ type Options struct {
 
 // Store is the SQLite store.
 type Store struct {
-	path   string
-	read   *sql.DB
-	write  *sql.DB
-	writer *writer
+	path    string
+	read    *sql.DB
+	readers *readers
+	write   *sql.DB
+	writer  *writer
 }
 
 // dsn builds a modernc.org/sqlite DSN with the pragmas every connection needs.
@@ -120,6 +121,11 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	s.read = read
+	if s.readers, err = newReaders(read, n); err != nil {
+		read.Close()
+		write.Close()
+		return nil, err
+	}
 	if s.writer, err = startWriter(write, opt.MaxBatch, opt.Logger); err != nil {
 		read.Close()
 		write.Close()
@@ -146,12 +152,7 @@ func (s *Store) Backend() string { return "sqlite" }
 
 // View runs fn in a read-only transaction on a consistent snapshot.
 func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return fmt.Errorf("sqlite: begin read: %w", err)
-	}
-	defer tx.Rollback() //nolint:errcheck // read-only
-	return fn(sqldb.NewTx(tx, dialect{}))
+	return s.readers.view(ctx, fn)
 }
 
 // Update runs fn through the group-commit writer and returns once its
@@ -163,6 +164,7 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 // Close stops the writer after draining queued Updates and closes the database.
 func (s *Store) Close() error {
 	s.writer.stop()
+	s.readers.close()
 	err1 := s.read.Close()
 	// Checkpoint so that the file is complete on its own.
 	_, _ = s.write.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
