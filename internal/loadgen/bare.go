@@ -91,10 +91,21 @@ func (b *BareInsert) Do(ctx context.Context, _ int) error {
 	title := "Bench thread " + n
 	preview := "The login button does nothing when I click it."
 	value := "value " + n
-	return b.st.Update(ctx, func(tx store.Tx) error {
-		ref, err := tx.NextCounter(ctx, ws, "thread_ref")
-		if err != nil {
+	// Refs are allocated as the service allocates them: outside the
+	// transaction where the store offers it (PostgreSQL), else inside.
+	var ref int64
+	if a, ok := b.st.(store.Allocator); ok {
+		var err error
+		if ref, err = a.Allocate(ctx, ws, "thread_ref"); err != nil {
 			return err
+		}
+	}
+	return b.st.Update(ctx, func(tx store.Tx) error {
+		if ref == 0 {
+			var err error
+			if ref, err = tx.NextCounter(ctx, ws, "thread_ref"); err != nil {
+				return err
+			}
 		}
 		th := thread.Thread{ID: core.NewID(core.PrefixThread), WorkspaceID: ws, Ref: ref, CustomerID: b.cust.ID,
 			Title: title, PreviewText: &preview, Priority: thread.DefaultPriority, Status: thread.StatusTodo,
