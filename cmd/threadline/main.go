@@ -38,7 +38,7 @@ func commands() []command {
 		{"workspace", "create workspaces", runWorkspace},
 		{"field-schema", "create, list or delete thread field schemas", runFieldSchema},
 		{"webhook", "list webhook deliveries, replay one", runWebhook},
-		{"bench", "load-test the write path (create-threads over HTTP, bare-insert on the store)", runBench},
+		{"bench", "load generators: create-threads, bare-insert, seed-threads, list-threads", runBench},
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"version", "print the version", runVersion},
 	}
