@@ -2,9 +2,6 @@ package graph
 
 import (
 	"context"
-	"time"
-
-	"github.com/vikstrous/dataloadgen"
 
 	"github.com/threadline/threadline/internal/customer"
 	"github.com/threadline/threadline/internal/field"
@@ -16,19 +13,15 @@ import (
 // Loaders batch the relation lookups of one request, so that a list of
 // threads costs one query per relation, not one per thread.
 type Loaders struct {
-	Customers    *dataloadgen.Loader[string, *customer.Customer]
-	LabelTypes   *dataloadgen.Loader[string, *label.Type]
-	Labels       *dataloadgen.Loader[string, []service.TypedLabel]
-	Fields       *dataloadgen.Loader[string, []field.Value]
-	Users        *dataloadgen.Loader[string, *user.User]
-	MachineUsers *dataloadgen.Loader[string, *user.MachineUser]
+	Customers    *loader[string, *customer.Customer]
+	LabelTypes   *loader[string, *label.Type]
+	Labels       *loader[string, []service.TypedLabel]
+	Fields       *loader[string, []field.Value]
+	Users        *loader[string, *user.User]
+	MachineUsers *loader[string, *user.MachineUser]
 }
 
 type loadersKey struct{}
-
-// batchWait is how long a loader waits to collect keys; resolvers of one
-// list run concurrently, so a short wait gathers them all.
-const batchWait = 500 * time.Microsecond
 
 // byID adapts a service batch lookup to a loader: missing keys load as nil.
 func byID[V any](fetch func(context.Context, []string) (map[string]V, error)) func(context.Context, []string) ([]*V, []error) {
@@ -72,14 +65,13 @@ func grouped[V any](fetch func(context.Context, []string) (map[string][]V, error
 
 // WithLoaders returns ctx carrying fresh loaders for one request.
 func WithLoaders(ctx context.Context, svc *service.Service) context.Context {
-	w := dataloadgen.WithWait(batchWait)
 	return context.WithValue(ctx, loadersKey{}, &Loaders{
-		Customers:    dataloadgen.NewLoader(byID(svc.CustomersByIDs), w),
-		LabelTypes:   dataloadgen.NewLoader(byID(svc.LabelTypesByIDs), w),
-		Labels:       dataloadgen.NewLoader(grouped(svc.LabelsOfThreads), w),
-		Fields:       dataloadgen.NewLoader(grouped(svc.FieldValuesOfThreads), w),
-		Users:        dataloadgen.NewLoader(byID(svc.UsersByIDs), w),
-		MachineUsers: dataloadgen.NewLoader(byID(svc.MachineUsersByIDs), w),
+		Customers:    newLoader(byID(svc.CustomersByIDs)),
+		LabelTypes:   newLoader(byID(svc.LabelTypesByIDs)),
+		Labels:       newLoader(grouped(svc.LabelsOfThreads)),
+		Fields:       newLoader(grouped(svc.FieldValuesOfThreads)),
+		Users:        newLoader(byID(svc.UsersByIDs)),
+		MachineUsers: newLoader(byID(svc.MachineUsersByIDs)),
 	})
 }
 

@@ -243,3 +243,6 @@ func runSuffix() string {
 	_, _ = rand.Read(b)
 	return time.Now().UTC().Format("20060102T150405") + "_" + hex.EncodeToString(b)
 }
+
+// Client returns the API client the scenario uses.
+func (s *CreateThreads) Client() *APIClient { return s.c }

@@ -104,3 +104,57 @@ func newBenchScenario(b *testing.B, st store.Store) *loadgen.CreateThreads {
 	}
 	return s
 }
+
+// threadPartsQuery selects what the SDK's ThreadParts fragment selects.
+const threadPartsQuery = `id ref externalId customer { id fullName email { email } } status
+  statusDetail { __typename ... on ThreadStatusDetailCreated { createdAt { iso8601 } } }
+  statusChangedAt { iso8601 } title description previewText priority
+  labels { id labelType { id name icon isArchived } createdAt { iso8601 } }
+  threadFields { id key type stringValue booleanValue } assignedTo { __typename }
+  createdAt { iso8601 } createdBy { __typename ... on MachineUserActor { machineUserId } }
+  updatedAt { iso8601 }`
+
+// BenchmarkThreadRead reads threads the way the SDK's getThread and
+// getThreads do (ThreadParts), on SQLite: one thread by id, and the first
+// page of 25 threads, each with a label and a thread field.
+func BenchmarkThreadRead(b *testing.B) {
+	st := benchStores[0].open(b)
+	s := newBenchScenario(b, st)
+	ctx := context.Background()
+	for i := 0; i < 30; i++ {
+		if err := s.Do(ctx, i); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var page struct {
+		Threads struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	if err := s.Client().Do(ctx, `{ threads(first: 25) { edges { node { id } } } }`, nil, &page); err != nil || len(page.Threads.Edges) != 25 {
+		b.Fatalf("listing threads: %v", err)
+	}
+	id := page.Threads.Edges[0].Node.ID
+	b.Run("thread", func(b *testing.B) {
+		storetest.RunLoad(b, 1, func(ctx context.Context, _ int) error {
+			var out struct{ Thread struct{ ID string } }
+			if err := s.Client().Do(ctx, `query q($id: ID!) { thread(threadId: $id) { `+threadPartsQuery+` } }`,
+				map[string]any{"id": id}, &out); err != nil || out.Thread.ID != id {
+				return fmt.Errorf("thread: %v", err)
+			}
+			return nil
+		})
+	})
+	b.Run("threads", func(b *testing.B) {
+		storetest.RunLoad(b, 1, func(ctx context.Context, _ int) error {
+			var out struct {
+				Threads struct{ Edges []any }
+			}
+			if err := s.Client().Do(ctx, `{ threads(first: 25) { edges { node { `+threadPartsQuery+` } } } }`, nil, &out); err != nil ||
+				len(out.Threads.Edges) != 25 {
+				return fmt.Errorf("threads: %v", err)
+			}
+			return nil
+		})
+	})
+}

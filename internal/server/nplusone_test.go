@@ -1,0 +1,55 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+
+	"github.com/threadline/threadline/internal/auth"
+	"github.com/threadline/threadline/internal/service"
+	"github.com/threadline/threadline/internal/store"
+	"github.com/threadline/threadline/internal/store/sqlite"
+)
+
+// countingStore counts read transactions.
+type countingStore struct {
+	store.Store
+	views atomic.Int32
+}
+
+func (c *countingStore) View(ctx context.Context, fn func(store.Tx) error) error {
+	c.views.Add(1)
+	return c.Store.View(ctx, fn)
+}
+
+// TestThreadListBatched: a page of threads with their customers, labels,
+// label types and fields costs a handful of reads, not one per thread.
+func TestThreadListBatched(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "n.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cs := &countingStore{Store: st}
+	log := slog.New(slog.DiscardHandler)
+	svc := service.New(cs, nil, log)
+	ws, _ := svc.EnsureDefaultWorkspace(context.Background())
+	e := &env{t: t, st: st, svc: svc, h: New(svc, cs, log), ws: ws}
+	f := e.fixture(t)
+	key := e.key(e.ws, auth.All)
+	for i := 0; i < 25; i++ {
+		e.newThread(t, key, f, `, labelTypeIds: ["`+f.labelType.ID+`"], threadFields: [{key: "my_string_field", type: STRING, stringValue: "v"}]`)
+	}
+	before := cs.views.Load()
+	r := e.post(key, `{ threads(first: 25) { edges { node { `+threadPartsQuery+` } } } }`, nil)
+	if n := len(path(r.Body, "data", "threads", "edges").([]any)); n != 25 {
+		t.Fatalf("%d threads: %s", n, r.Raw)
+	}
+	reads := cs.views.Load() - before
+	t.Logf("%d reads for a page of 25 threads", reads)
+	if reads > 15 { // one per thread would be 75 and more
+		t.Fatalf("a page of 25 threads took %d reads; relations must be batched", reads)
+	}
+}
