@@ -90,6 +90,11 @@ func (s *Service) UpsertCustomer(ctx context.Context, in UpsertCustomerInput) (c
 			case err != nil:
 				return err
 			}
+			// Re-read under the row lock, so that concurrent updates of one
+			// customer apply one after the other instead of overwriting.
+			if existing, err = tx.LockCustomer(ctx, p.WorkspaceID, existing.ID); err != nil {
+				return err
+			}
 			next, changed := existing.Apply(update, now, p.Actor)
 			out, result = next, Noop
 			if !changed {

@@ -118,6 +118,9 @@ type CustomerStore interface {
 	CreateCustomer(ctx context.Context, c customer.Customer) error
 	UpdateCustomer(ctx context.Context, c customer.Customer) error
 	GetCustomer(ctx context.Context, workspaceID, id string) (customer.Customer, error)
+	// LockCustomer reads a customer to change it, holding its row lock
+	// until the transaction ends on PostgreSQL.
+	LockCustomer(ctx context.Context, workspaceID, id string) (customer.Customer, error)
 	GetCustomerByEmail(ctx context.Context, workspaceID, email string) (customer.Customer, error)
 	GetCustomerByExternalID(ctx context.Context, workspaceID, externalID string) (customer.Customer, error)
 	GetCustomers(ctx context.Context, workspaceID string, ids []string) ([]customer.Customer, error)

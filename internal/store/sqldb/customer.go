@@ -55,6 +55,11 @@ func (t *Tx) GetCustomer(ctx context.Context, workspaceID, id string) (customer.
 	return t.oneCustomer(ctx, `workspace_id = ? AND id = ?`, workspaceID, id)
 }
 
+// LockCustomer reads a customer for change, locking its row on PostgreSQL.
+func (t *Tx) LockCustomer(ctx context.Context, workspaceID, id string) (customer.Customer, error) {
+	return t.oneCustomer(ctx, `workspace_id = ? AND id = ?`+t.forUpdate(false), workspaceID, id)
+}
+
 // GetCustomerByEmail reads a customer by normalised email.
 func (t *Tx) GetCustomerByEmail(ctx context.Context, workspaceID, email string) (customer.Customer, error) {
 	return t.oneCustomer(ctx, `workspace_id = ? AND email = ?`, workspaceID, email)
