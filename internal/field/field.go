@@ -170,13 +170,12 @@ type Value struct {
 
 // ValueInput is one value a client sets (CreateThreadFieldOnThreadInput).
 type ValueInput struct {
-	Key     string
-	Type    Type
-	String  *string
-	Bool    *bool
-	Number  *float64
-	Date    *string
-	Missing bool // internal: set by CheckRequired for absent required fields
+	Key    string
+	Type   Type
+	String *string
+	Bool   *bool
+	Number *float64
+	Date   *string
 }
 
 func parseDate(s string) (core.Time, error) {
@@ -262,6 +261,7 @@ func contains(list []string, v string) bool {
 // when their condition holds, which a new thread's input decides.
 func MissingRequired(schemas []Schema, given map[string]ValueInput, labelTypeIDs []string) []string {
 	var out []string
+	byID := schemasByID(schemas)
 	for _, s := range schemas {
 		if !s.IsRequired {
 			continue
@@ -269,7 +269,7 @@ func MissingRequired(schemas []Schema, given map[string]ValueInput, labelTypeIDs
 		if _, ok := given[s.Key]; ok {
 			continue
 		}
-		if !s.applies(schemasByID(schemas), given, labelTypeIDs) {
+		if !s.applies(byID, given, labelTypeIDs) {
 			continue
 		}
 		out = append(out, s.Key)

@@ -62,7 +62,7 @@ func (r *queryResolver) Customers(ctx context.Context, after *string, before *st
 	if sortBy != nil {
 		sort.Descending = sortBy.Direction == model.SortDirectionDesc
 	}
-	conn, err := r.Svc.Customers(ctx, f, sort, pageArgs(first, after, last, before))
+	conn, err := r.Svc.Customers(ctx, f, sort, pageArgs(first, after, last, before), selects(ctx, "totalCount"))
 	if err != nil {
 		return nil, r.queryError(ctx, err)
 	}

@@ -54,12 +54,6 @@ type Label struct {
 	UpdatedBy   core.Actor
 }
 
-// Error codes of labels, as Plain names them.
-const (
-	CodeArchived     = "cannot_add_label_using_archived_label_type"
-	CodeAlreadyAdded = "label_with_given_type_already_added_to_thread"
-)
-
 // CreateInput is CreateLabelTypeInput.
 type CreateInput struct {
 	Name             string

@@ -93,7 +93,7 @@ func (s *Service) UpsertCustomer(ctx context.Context, in UpsertCustomerInput) (c
 			// Re-read under the row lock, so that concurrent updates of one
 			// customer apply one after the other instead of overwriting.
 			if existing, err = tx.LockCustomer(ctx, p.WorkspaceID, existing.ID); err != nil {
-				return err
+				return notFoundAs(err, in.Identifier.Field("identifier"), "Customer") // deleted meanwhile
 			}
 			next, changed := existing.Apply(update, now, p.Actor)
 			out, result = next, Noop
@@ -114,12 +114,9 @@ func (s *Service) UpsertCustomer(ctx context.Context, in UpsertCustomerInput) (c
 	// A concurrent upsert of the same new customer (PostgreSQL replicas or
 	// pool connections) can commit between our lookup and our insert: then
 	// the customer exists, and a second attempt updates it instead.
-	for i := 0; i < 3; i++ {
+	err = attempt()
+	if errors.Is(err, core.ErrDuplicate) || errors.Is(err, errCreatedMeanwhile) {
 		err = attempt()
-		if !errors.Is(err, core.ErrDuplicate) && !core.HasCode(err, customer.CodeEmailTaken) &&
-			!core.HasCode(err, customer.CodeExternalIDTaken) || in.Identifier.CustomerID != nil {
-			break
-		}
 	}
 	if errors.Is(err, core.ErrDuplicate) {
 		err = core.Conflict(customer.CodeEmailTaken, "onCreate.email.email", "A customer with this email address or external id already exists.")
@@ -149,6 +146,12 @@ func (s *Service) createCustomer(ctx context.Context, tx store.Tx, p *auth.Princ
 	}
 	cust := customer.New(p.WorkspaceID, f, now, p.Actor)
 	if err := checkCustomerUnique(ctx, tx, cust, "onCreate."); err != nil {
+		// Under READ COMMITTED a concurrent upsert of the same identifier
+		// may have committed since our lookup: the "conflict" is then the
+		// customer we were asked for, so update it instead.
+		if _, ferr := findCustomer(ctx, tx, p.WorkspaceID, id); ferr == nil {
+			return errCreatedMeanwhile
+		}
 		return err
 	}
 	if err := tx.CreateCustomer(ctx, cust); err != nil {
@@ -158,6 +161,10 @@ func (s *Service) createCustomer(ctx context.Context, tx store.Tx, p *auth.Princ
 	return s.emit(ctx, tx, p.WorkspaceID, "customer.customer_created", p.Actor, now,
 		map[string]any{"customer": customerPayload(cust)})
 }
+
+// errCreatedMeanwhile asks UpsertCustomer to try again: the customer it was
+// about to create was created by a concurrent request.
+var errCreatedMeanwhile = errors.New("customer created meanwhile")
 
 // joinValidation merges validation errors into one.
 func joinValidation(errs ...error) error {
@@ -210,7 +217,8 @@ func (s *Service) CustomersByIDs(ctx context.Context, ids []string) (map[string]
 }
 
 // Customers lists customers. Needs customer:read.
-func (s *Service) Customers(ctx context.Context, f customer.Filter, sort customer.Sort, args core.PageArgs) (core.Connection[customer.Customer], error) {
+// withCount also counts every customer the filter matches (a full count).
+func (s *Service) Customers(ctx context.Context, f customer.Filter, sort customer.Sort, args core.PageArgs, withCount bool) (core.Connection[customer.Customer], error) {
 	p, err := principal(ctx, "customer:read")
 	if err != nil {
 		return core.Connection[customer.Customer]{}, err
@@ -222,7 +230,7 @@ func (s *Service) Customers(ctx context.Context, f customer.Filter, sort custome
 	var rows []customer.Customer
 	var total int
 	err = s.store.View(ctx, func(tx store.Tx) (err error) {
-		if rows, err = tx.ListCustomers(ctx, p.WorkspaceID, f, sort, page); err != nil {
+		if rows, err = tx.ListCustomers(ctx, p.WorkspaceID, f, sort, page); err != nil || !withCount {
 			return err
 		}
 		total, err = tx.CountCustomers(ctx, p.WorkspaceID, f)
@@ -248,7 +256,7 @@ func (s *Service) DeleteCustomer(ctx context.Context, id string) error {
 			return notFoundAs(err, "customerId", "Customer")
 		}
 		if err := tx.DeleteCustomer(ctx, p.WorkspaceID, id); err != nil {
-			return err
+			return notFoundAs(err, "customerId", "Customer")
 		}
 		return s.emit(ctx, tx, p.WorkspaceID, "customer.customer_deleted", p.Actor, s.clock.Now(),
 			map[string]any{"previousCustomer": customerPayload(c)})

@@ -78,7 +78,7 @@ func (s *Service) checkSchemaRefs(ctx context.Context, tx store.Tx, sc field.Sch
 		}
 	}
 	if d := sc.DependsOnField; d != nil {
-		parent, err := tx.GetFieldSchema(ctx, sc.WorkspaceID, d.SchemaID)
+		parent, err := tx.LockFieldSchema(ctx, sc.WorkspaceID, d.SchemaID)
 		switch {
 		case errors.Is(err, core.ErrNotFound) || d.SchemaID == sc.ID:
 			c.Add("dependsOnThreadField.threadFieldSchemaId", "Thread field schema not found", core.FieldNotFound)
@@ -112,7 +112,7 @@ func (s *Service) UpdateThreadFieldSchema(ctx context.Context, u SchemaUpdate) (
 	}
 	var out field.Schema
 	err = s.store.Update(ctx, func(tx store.Tx) error {
-		cur, err := tx.GetFieldSchema(ctx, p.WorkspaceID, u.ID)
+		cur, err := tx.LockFieldSchema(ctx, p.WorkspaceID, u.ID)
 		if err != nil {
 			return notFoundAs(err, "threadFieldSchemaId", "Thread field schema")
 		}
@@ -129,7 +129,7 @@ func (s *Service) UpdateThreadFieldSchema(ctx context.Context, u SchemaUpdate) (
 			return err
 		}
 		if err := tx.UpdateFieldSchema(ctx, next); err != nil {
-			return err
+			return notFoundAs(err, "threadFieldSchemaId", "Thread field schema")
 		}
 		out = next
 		return s.emit(ctx, tx, p.WorkspaceID, "threadFieldSchema.thread_field_schema_updated", p.Actor, now,
@@ -198,7 +198,7 @@ func (s *Service) DeleteThreadFieldSchema(ctx context.Context, id string) error 
 		return err
 	}
 	return s.store.Update(ctx, func(tx store.Tx) error {
-		sc, err := tx.GetFieldSchema(ctx, p.WorkspaceID, id)
+		sc, err := tx.LockFieldSchema(ctx, p.WorkspaceID, id)
 		if err != nil {
 			return notFoundAs(err, "threadFieldSchemaId", "Thread field schema")
 		}

@@ -43,7 +43,7 @@ func (s *Service) SetLabelTypeArchived(ctx context.Context, id string, archived 
 	var t label.Type
 	err = s.store.Update(ctx, func(tx store.Tx) error {
 		now := s.clock.Now()
-		if t, err = tx.GetLabelType(ctx, p.WorkspaceID, id); err != nil {
+		if t, err = tx.LockLabelType(ctx, p.WorkspaceID, id); err != nil {
 			return notFoundAs(err, "labelTypeId", "Label type")
 		}
 		if t.IsArchived() == archived {

@@ -49,16 +49,7 @@ func validateCreateThread(in *CreateThreadInput) error {
 	}
 	title := thread.CleanTitle(&c, "title", in.Title)
 	in.Title = &title
-	if in.Description != nil {
-		d := strings.TrimSpace(*in.Description)
-		if len([]rune(d)) > 10000 {
-			c.Invalid("description", "String must contain at most 10000 character(s)")
-		}
-		in.Description = &d
-		if d == "" {
-			in.Description = nil
-		}
-	}
+	in.Description = c.OptionalString("description", in.Description, 10000)
 	if in.HasComponents {
 		if err := component.Validate("components", in.Components); err != nil {
 			e, _ := core.AsError(err)

@@ -107,15 +107,11 @@ func (s *Service) UsersByIDs(ctx context.Context, ids []string) (map[string]user
 	}
 	out := map[string]user.User{}
 	err = s.store.View(ctx, func(tx store.Tx) error {
-		for _, id := range dedupe(ids) {
-			u, err := tx.GetUser(ctx, p.WorkspaceID, id)
-			if err == nil {
-				out[id] = u
-			} else if !errors.Is(err, core.ErrNotFound) {
-				return err
-			}
+		us, err := tx.GetUsers(ctx, p.WorkspaceID, dedupe(ids))
+		for _, u := range us {
+			out[u.ID] = u
 		}
-		return nil
+		return err
 	})
 	return out, err
 }
@@ -128,15 +124,11 @@ func (s *Service) MachineUsersByIDs(ctx context.Context, ids []string) (map[stri
 	}
 	out := map[string]user.MachineUser{}
 	err = s.store.View(ctx, func(tx store.Tx) error {
-		for _, id := range dedupe(ids) {
-			m, err := tx.GetMachineUser(ctx, p.WorkspaceID, id)
-			if err == nil {
-				out[id] = m
-			} else if !errors.Is(err, core.ErrNotFound) {
-				return err
-			}
+		ms, err := tx.GetMachineUsers(ctx, p.WorkspaceID, dedupe(ids))
+		for _, m := range ms {
+			out[m.ID] = m
 		}
-		return nil
+		return err
 	})
 	return out, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/threadline/threadline/internal/core"
@@ -31,17 +32,24 @@ type TargetUpdate struct {
 	Version     *string
 }
 
+// vetURL applies the URL policy (it may resolve the host: never call it
+// inside a transaction).
+func (s *Service) vetURL(ctx context.Context, url string) error {
+	if s.checkURL == nil {
+		return nil
+	}
+	if err := s.checkURL(ctx, url); err != nil {
+		return core.InvalidField("url", err.Error())
+	}
+	return nil
+}
+
 func (s *Service) vetTarget(ctx context.Context, in webhook.TargetInput) (webhook.TargetInput, error) {
 	in, err := in.Validate()
 	if err != nil {
 		return in, err
 	}
-	if s.checkURL != nil {
-		if err := s.checkURL(ctx, in.URL); err != nil {
-			return in, core.InvalidField("url", err.Error())
-		}
-	}
-	return in, nil
+	return in, s.vetURL(ctx, in.URL)
 }
 
 // CreateWebhookTarget adds a webhook target (at most 25 per workspace).
@@ -81,9 +89,17 @@ func (s *Service) UpdateWebhookTarget(ctx context.Context, u TargetUpdate) (webh
 	if u.URL == nil && u.Description == nil && u.IsEnabled == nil && !u.HasTypes && u.Version == nil {
 		return webhook.Target{}, core.InvalidField("webhookTargetId", "Give at least one field to update")
 	}
+	if u.URL != nil {
+		if err := webhook.CheckURL(strings.TrimSpace(*u.URL)); err != nil {
+			return webhook.Target{}, core.InvalidField("url", err.Error())
+		}
+		if err := s.vetURL(ctx, strings.TrimSpace(*u.URL)); err != nil {
+			return webhook.Target{}, err
+		}
+	}
 	var out webhook.Target
 	err = s.store.Update(ctx, func(tx store.Tx) error {
-		cur, err := tx.GetTarget(ctx, p.WorkspaceID, u.ID)
+		cur, err := tx.LockTarget(ctx, p.WorkspaceID, u.ID)
 		if err != nil {
 			return notFoundAs(err, "webhookTargetId", "Webhook target")
 		}
@@ -104,13 +120,13 @@ func (s *Service) UpdateWebhookTarget(ctx context.Context, u TargetUpdate) (webh
 		if u.Version != nil {
 			in.Version = *u.Version
 		}
-		if in, err = s.vetTarget(ctx, in); err != nil {
+		if in, err = in.Validate(); err != nil { // the URL policy was applied above
 			return err
 		}
 		out = cur
 		out.URL, out.Description, out.IsEnabled, out.EventTypes, out.Version = in.URL, in.Description, in.IsEnabled, in.EventTypes, in.Version
 		out.UpdatedAt, out.UpdatedBy = s.clock.Now(), p.Actor
-		return tx.UpdateTarget(ctx, out)
+		return notFoundAs(tx.UpdateTarget(ctx, out), "webhookTargetId", "Webhook target")
 	})
 	return out, err
 }

@@ -75,9 +75,13 @@ type UserStore interface {
 	// CreateUser fails with core.ErrDuplicate when the email is taken.
 	CreateUser(ctx context.Context, u user.User) error
 	GetUser(ctx context.Context, workspaceID, id string) (user.User, error)
+	// GetUsers reads the users of ids that exist.
+	GetUsers(ctx context.Context, workspaceID string, ids []string) ([]user.User, error)
 	GetUserByEmail(ctx context.Context, workspaceID, email string) (user.User, error)
 	CreateMachineUser(ctx context.Context, m user.MachineUser) error
 	GetMachineUser(ctx context.Context, workspaceID, id string) (user.MachineUser, error)
+	// GetMachineUsers reads the machine users of ids that exist.
+	GetMachineUsers(ctx context.Context, workspaceID string, ids []string) ([]user.MachineUser, error)
 }
 
 // APIKeyStore persists API keys by hash.
@@ -135,6 +139,8 @@ type CustomerStore interface {
 type LabelStore interface {
 	CreateLabelType(ctx context.Context, t label.Type) error
 	GetLabelType(ctx context.Context, workspaceID, id string) (label.Type, error)
+	// LockLabelType reads a label type to change it (row lock on PostgreSQL).
+	LockLabelType(ctx context.Context, workspaceID, id string) (label.Type, error)
 	GetLabelTypes(ctx context.Context, workspaceID string, ids []string) ([]label.Type, error)
 	// ListLabelTypes returns up to p.Limit+1 types in creation order.
 	ListLabelTypes(ctx context.Context, workspaceID string, archived *bool, p core.Page) ([]label.Type, error)
@@ -153,6 +159,8 @@ type FieldStore interface {
 	UpdateFieldSchema(ctx context.Context, s field.Schema) error
 	DeleteFieldSchema(ctx context.Context, workspaceID, id string) error
 	GetFieldSchema(ctx context.Context, workspaceID, id string) (field.Schema, error)
+	// LockFieldSchema reads a schema to change it (row lock on PostgreSQL).
+	LockFieldSchema(ctx context.Context, workspaceID, id string) (field.Schema, error)
 	// ListFieldSchemas returns every schema of the workspace by order, then id.
 	ListFieldSchemas(ctx context.Context, workspaceID string) ([]field.Schema, error)
 	CreateFieldValue(ctx context.Context, v field.Value) error
@@ -203,6 +211,8 @@ type WebhookStore interface {
 	UpdateTarget(ctx context.Context, t webhook.Target) error
 	DeleteTarget(ctx context.Context, workspaceID, id string) error
 	GetTarget(ctx context.Context, workspaceID, id string) (webhook.Target, error)
+	// LockTarget reads a target to change it (row lock on PostgreSQL).
+	LockTarget(ctx context.Context, workspaceID, id string) (webhook.Target, error)
 	// ListTargets returns every target of the workspace, oldest first.
 	ListTargets(ctx context.Context, workspaceID string) ([]webhook.Target, error)
 	CreateDelivery(ctx context.Context, d webhook.Delivery) error

@@ -1,8 +1,6 @@
 package thread
 
 import (
-	"strconv"
-
 	"github.com/threadline/threadline/internal/core"
 )
 
@@ -76,15 +74,3 @@ type Sort struct {
 
 // DefaultSort lists the newest threads first.
 var DefaultSort = Sort{Field: SortCreatedAt, Descending: true}
-
-// SortKey returns the sort value of t under s as a cursor string (for
-// SortThreadField the caller supplies it).
-func (s Sort) SortKey(t Thread) string {
-	switch s.Field {
-	case SortStatusChangedAt:
-		return strconv.FormatInt(t.StatusChangedAt.Millis(), 10)
-	case SortPriority:
-		return strconv.Itoa(t.Priority)
-	}
-	return strconv.FormatInt(t.CreatedAt.Millis(), 10)
-}

@@ -105,15 +105,6 @@ func ParseRef(s string) (int64, bool) {
 // ValidPriority reports whether p is 0..3.
 func ValidPriority(p int) bool { return p >= PriorityUrgent && p <= PriorityLow }
 
-// ValidChannel reports whether c is a known channel.
-func ValidChannel(c Channel) bool {
-	switch c {
-	case ChannelAPI, ChannelChat, ChannelDiscord, ChannelEmail, ChannelImport, ChannelMSTeams, ChannelSlack:
-		return true
-	}
-	return false
-}
-
 // CleanTitle trims a title and checks its length; empty is allowed (the
 // caller derives one).
 func CleanTitle(c *core.Collector, field string, s *string) string {
@@ -156,9 +147,4 @@ func DeriveTitle(description, preview, customerName string) string {
 		return Truncate(s, 100)
 	}
 	return Truncate("Thread from "+customerName, MaxTitleLength)
-}
-
-// CursorOf is a thread's keyset cursor in creation order.
-func CursorOf(t Thread) string {
-	return core.EncodeCursor(strconv.FormatInt(t.CreatedAt.Millis(), 10), t.ID)
 }

@@ -166,9 +166,6 @@ type Delivery struct {
 var Schedule = []time.Duration{10 * time.Second, 30 * time.Second, 5 * time.Minute, 30 * time.Minute,
 	time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour, 24 * time.Hour, 24 * time.Hour, 24 * time.Hour}
 
-// MaxAttempts is the first attempt plus every retry.
-func MaxAttempts(schedule []time.Duration) int { return len(schedule) + 1 }
-
 // Backoff returns the wait after failed attempt n (1-based) under schedule,
 // with ±10 % jitter so that a target's retries do not all line up; ok is
 // false when no retry remains.

@@ -108,6 +108,12 @@ func (t *Tx) GetFieldSchema(ctx context.Context, workspaceID, id string) (field.
 	return f, t.wrap(err)
 }
 
+// LockFieldSchema reads a schema for change, locking its row on PostgreSQL.
+func (t *Tx) LockFieldSchema(ctx context.Context, workspaceID, id string) (field.Schema, error) {
+	f, err := scanFieldSchema(t.row(ctx, `SELECT `+fieldSchemaCols+` FROM thread_field_schemas WHERE workspace_id = ? AND id = ?`+t.forUpdate(false), workspaceID, id))
+	return f, t.wrap(err)
+}
+
 // ListFieldSchemas reads every schema of a workspace by order, then id.
 func (t *Tx) ListFieldSchemas(ctx context.Context, workspaceID string) ([]field.Schema, error) {
 	rows, err := t.query(ctx, `SELECT `+fieldSchemaCols+` FROM thread_field_schemas WHERE workspace_id = ? ORDER BY ord, id`, workspaceID)

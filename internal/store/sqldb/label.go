@@ -51,6 +51,12 @@ func (t *Tx) GetLabelType(ctx context.Context, workspaceID, id string) (label.Ty
 	return l, t.wrap(err)
 }
 
+// LockLabelType reads a label type for change, locking its row on PostgreSQL.
+func (t *Tx) LockLabelType(ctx context.Context, workspaceID, id string) (label.Type, error) {
+	l, err := scanLabelType(t.row(ctx, `SELECT `+labelTypeCols+` FROM label_types WHERE workspace_id = ? AND id = ?`+t.forUpdate(false), workspaceID, id))
+	return l, t.wrap(err)
+}
+
 func (t *Tx) labelTypes(ctx context.Context, q string, args ...any) ([]label.Type, error) {
 	rows, err := t.query(ctx, q, args...)
 	if err != nil {

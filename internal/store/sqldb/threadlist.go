@@ -27,8 +27,7 @@ func (t *Tx) forUpdate(skipLocked bool) string {
 
 // LockThread reads a thread for change, locking its row on PostgreSQL.
 func (t *Tx) LockThread(ctx context.Context, workspaceID, id string) (thread.Thread, error) {
-	th, err := scanThread(t.row(ctx, `SELECT `+threadCols+` FROM threads WHERE workspace_id = ? AND id = ?`+t.forUpdate(false), workspaceID, id))
-	return th, t.wrap(err)
+	return t.oneThread(ctx, `workspace_id = ? AND id = ?`+t.forUpdate(false), workspaceID, id)
 }
 
 // UpdateThread overwrites a thread's mutable columns.

@@ -72,3 +72,47 @@ func (t *Tx) GetMachineUser(ctx context.Context, workspaceID, id string) (user.M
 	m, err := scanMachineUser(t.row(ctx, `SELECT `+machineUserCols+` FROM machine_users WHERE workspace_id = ? AND id = ?`, workspaceID, id))
 	return m, t.wrap(err)
 }
+
+// GetUsers reads the users of ids that exist, in no order.
+func (t *Tx) GetUsers(ctx context.Context, workspaceID string, ids []string) ([]user.User, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	in, args := inList("id", ids)
+	rows, err := t.query(ctx, `SELECT `+userCols+` FROM users WHERE workspace_id = ? AND `+in, append([]any{workspaceID}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []user.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// GetMachineUsers reads the machine users of ids that exist, in no order.
+func (t *Tx) GetMachineUsers(ctx context.Context, workspaceID string, ids []string) ([]user.MachineUser, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	in, args := inList("id", ids)
+	rows, err := t.query(ctx, `SELECT `+machineUserCols+` FROM machine_users WHERE workspace_id = ? AND `+in, append([]any{workspaceID}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []user.MachineUser
+	for rows.Next() {
+		m, err := scanMachineUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}

@@ -60,6 +60,12 @@ func (t *Tx) GetTarget(ctx context.Context, workspaceID, id string) (webhook.Tar
 	return w, t.wrap(err)
 }
 
+// LockTarget reads a target for change, locking its row on PostgreSQL.
+func (t *Tx) LockTarget(ctx context.Context, workspaceID, id string) (webhook.Target, error) {
+	w, err := scanTarget(t.row(ctx, `SELECT `+targetCols+` FROM webhook_targets WHERE workspace_id = ? AND id = ?`+t.forUpdate(false), workspaceID, id))
+	return w, t.wrap(err)
+}
+
 // ListTargets reads every target of a workspace, oldest first.
 func (t *Tx) ListTargets(ctx context.Context, workspaceID string) ([]webhook.Target, error) {
 	rows, err := t.query(ctx, `SELECT `+targetCols+` FROM webhook_targets WHERE workspace_id = ? ORDER BY id`, workspaceID)
