@@ -8,6 +8,7 @@ import (
 
 	"github.com/threadline/threadline/internal/config"
 	"github.com/threadline/threadline/internal/service"
+	"github.com/threadline/threadline/internal/webhook"
 )
 
 func runWebhook(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -39,7 +40,7 @@ func webhookDeliveries(ctx context.Context, args []string, stdout, stderr io.Wri
 	fmt.Fprintln(tw, "ID\tTARGET\tEVENT\tTYPE\tSTATUS\tATTEMPTS\tNEXT ATTEMPT\tLAST ERROR")
 	for _, d := range ds {
 		next := "-"
-		if d.Status == "PENDING" {
+		if d.Status == webhook.Pending {
 			next = d.NextAttemptAt.ISO8601()
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", d.ID, d.TargetID, d.EventID, d.EventType, d.Status,

@@ -174,13 +174,13 @@ func (c Config) RetrySchedule() ([]time.Duration, error) {
 	var out []time.Duration
 	for _, part := range strings.Split(c.WebhookRetrySchedule, ",") {
 		part = strings.TrimSpace(part)
+		d, err := time.ParseDuration(part)
 		if strings.HasSuffix(part, "d") {
-			if n, err := time.ParseDuration(strings.TrimSuffix(part, "d") + "h"); err == nil {
-				out = append(out, 24*n)
-				continue
+			var n time.Duration
+			if n, err = time.ParseDuration(strings.TrimSuffix(part, "d") + "h"); err == nil {
+				d = 24 * n
 			}
 		}
-		d, err := time.ParseDuration(part)
 		if err != nil || d <= 0 {
 			return nil, fmt.Errorf("--webhook-retry-schedule: %q is not a positive duration", part)
 		}

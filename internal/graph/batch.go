@@ -2,13 +2,19 @@ package graph
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"runtime"
 	"sync"
 	"time"
 )
 
-// maxBatchWait bounds how long a batch waits for more keys.
-const maxBatchWait = 500 * time.Microsecond
+// A batch waits for more keys at least minBatchWait (so that resolvers
+// delayed by a busy scheduler still join) and at most maxBatchWait.
+const (
+	minBatchWait = 100 * time.Microsecond
+	maxBatchWait = 500 * time.Microsecond
+)
 
 // loader batches the lookups of one request: keys asked for while sibling
 // resolvers are still starting (gqlgen runs them in goroutines) are fetched
@@ -80,11 +86,25 @@ func (l *loader[K, V]) size(b *batch[K, V]) int {
 	return len(b.keys)
 }
 
-// run waits for the batch to fill, then fetches it.
+// errFetchPanicked answers the loads of a batch whose fetch panicked.
+var errFetchPanicked = errors.New("internal error while loading")
+
+// run waits for the batch to fill, then fetches it. A panicking fetch fails
+// the batch's loads instead of the process.
 func (l *loader[K, V]) run(ctx context.Context, b *batch[K, V]) {
-	deadline := time.Now().Add(maxBatchWait)
+	fetched := false
+	defer func() {
+		if p := recover(); p != nil && !fetched {
+			for _, r := range b.results {
+				r.err = fmt.Errorf("%w: %v", errFetchPanicked, p)
+				close(r.done)
+			}
+		}
+	}()
+	start := time.Now()
+	deadline := start.Add(maxBatchWait)
 	seen, quiet := 0, 0
-	for quiet < 4 && time.Now().Before(deadline) {
+	for (quiet < 4 || time.Since(start) < minBatchWait) && time.Now().Before(deadline) {
 		runtime.Gosched()
 		if n := l.size(b); n == seen {
 			quiet++
@@ -99,6 +119,7 @@ func (l *loader[K, V]) run(ctx context.Context, b *batch[K, V]) {
 	keys, results := b.keys, b.results
 	l.mu.Unlock()
 	vals, errs := l.fetch(ctx, keys)
+	fetched = true
 	for i, r := range results {
 		if i < len(vals) {
 			r.v = vals[i]

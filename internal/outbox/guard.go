@@ -19,15 +19,57 @@ func (e *BlockedError) Error() string {
 	return "refused to connect to " + e.Addr + ": private, loopback and link-local addresses are not allowed for webhooks"
 }
 
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+// reserved are ranges no webhook target lives in: "this network",
+// carrier-grade NAT, IETF protocol assignments, benchmarking, reserved
+// class E and broadcast, and deprecated site-local IPv6.
+var reserved = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("240.0.0.0/4"),
+	netip.MustParsePrefix("fec0::/10"),
+}
+
+// IPv6 ranges that carry an IPv4 address in their low 32 bits (NAT64, the
+// deprecated IPv4-compatible form) or in bits 16–48 (6to4): the IPv4
+// address inside is what gets reached.
+var (
+	embedLow32 = []netip.Prefix{
+		netip.MustParsePrefix("64:ff9b::/96"),
+		netip.MustParsePrefix("64:ff9b:1::/48"),
+		netip.MustParsePrefix("::/96"),
+	}
+	sixToFour = netip.MustParsePrefix("2002::/16")
+)
 
 // Private reports whether ip is an address webhooks must not reach unless
-// allowed: loopback, private (RFC 1918, ULA), link-local, carrier-grade NAT,
-// unspecified or multicast.
+// allowed: loopback, private (RFC 1918, ULA), link-local, unspecified,
+// multicast or reserved — including such IPv4 addresses embedded in IPv6
+// (IPv4-mapped, NAT64, 6to4, IPv4-compatible).
 func Private(ip netip.Addr) bool {
 	ip = ip.Unmap()
-	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() || cgnat.Contains(ip)
+	if ip.Is6() {
+		b := ip.As16()
+		for _, p := range embedLow32 {
+			if p.Contains(ip) && !ip.IsUnspecified() && !ip.IsLoopback() {
+				return Private(netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]}))
+			}
+		}
+		if sixToFour.Contains(ip) {
+			return Private(netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]}))
+		}
+	}
+	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() {
+		return true
+	}
+	for _, p := range reserved {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // Guard returns a net.Dialer Control function that refuses private

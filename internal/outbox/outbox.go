@@ -115,7 +115,10 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 // RunOnce claims one batch of due deliveries, sends them and records the
 // outcomes; it returns how many it sent.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
-	jobs, err := d.svc.ClaimDeliveries(ctx, d.owner, d.opt.Lease, d.opt.Workers*4)
+	// Claim no more than can be sent at once: every claimed delivery starts
+	// right away, so it finishes within the timeout, well inside its lease,
+	// and shutdown waits for at most one round of sends.
+	jobs, err := d.svc.ClaimDeliveries(ctx, d.owner, d.opt.Lease, d.opt.Workers)
 	if err != nil || len(jobs) == 0 {
 		return 0, err
 	}

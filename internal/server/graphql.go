@@ -58,11 +58,10 @@ func newGraphQLHandler(svc *service.Service, log *slog.Logger) *graphQLHandler {
 }
 
 type gqlRequest struct {
-	Query         string          `json:"query"`
-	Variables     map[string]any  `json:"variables"`
-	OperationName string          `json:"operationName"`
-	Extensions    map[string]any  `json:"extensions"`
-	Raw           json.RawMessage `json:"-"`
+	Query         string         `json:"query"`
+	Variables     map[string]any `json:"variables"`
+	OperationName string         `json:"operationName"`
+	Extensions    map[string]any `json:"extensions"`
 }
 
 func (h *graphQLHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -90,8 +89,13 @@ func (h *graphQLHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	if err != nil {
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
 		writeErrors(w, http.StatusRequestEntityTooLarge, nil, errorf("Request body too large.", graph.CodeBadUserInput))
+		return
+	case err != nil:
+		writeErrors(w, http.StatusBadRequest, nil, errorf("Could not read the request body.", graph.CodeBadUserInput))
 		return
 	}
 	var req gqlRequest
@@ -119,15 +123,15 @@ func (h *graphQLHandler) execute(ctx context.Context, w http.ResponseWriter, par
 
 	opCtx, errs := h.exec.CreateOperationContext(ctx, params)
 	if len(errs) > 0 {
-		variablesStage := opCtx.Doc != nil && opCtx.Operation != nil
 		for _, e := range errs {
 			switch {
-			case variablesStage:
+			case len(e.Path) > 0 && e.Path[0] == ast.PathName("variable"):
 				describeVariableError(opCtx.Operation, e)
 				setCode(e, graph.CodeBadUserInput)
 			default:
-				// gqlgen marks parse and validation failures itself.
-				if c, _ := e.Extensions["code"].(string); c == "" {
+				// gqlgen marks parse and validation failures itself; the
+				// rest (e.g. the complexity limit) reject the query as such.
+				if c, _ := e.Extensions["code"].(string); c == "" || c == "COMPLEXITY_LIMIT_EXCEEDED" {
 					setCode(e, graph.CodeValidation)
 				}
 			}
@@ -146,6 +150,12 @@ func (h *graphQLHandler) execute(ctx context.Context, w http.ResponseWriter, par
 	if resp == nil {
 		writeErrors(w, http.StatusInternalServerError, nil, errorf("Internal server error.", graph.CodeInternal))
 		return
+	}
+	for _, e := range resp.Errors {
+		if c, _ := e.Extensions["code"].(string); c == "" { // e.g. a null in a non-null field
+			h.log.ErrorContext(ctx, "graphql error without code", "message", e.Message, "path", e.Path.String())
+			setCode(e, graph.CodeInternal)
+		}
 	}
 	status := http.StatusOK
 	switch {

@@ -380,3 +380,29 @@ func TestArchivedLabelAlreadyOnThread(t *testing.T) {
 	wantError(t, "archived type not on the thread", e.mutate(key, "addLabels", `{threadId: "`+id+`", labelTypeIds: ["`+f.labelType.ID+`", "`+f.archived.ID+`"]}`),
 		"input_validation", "labelTypeIds.1", "VALIDATION")
 }
+
+// TestReviewEdgeCases: a deeply nested filter is a bad request (not a 500);
+// assigning with only __typename of the assignee selected needs no user:read.
+func TestReviewEdgeCases(t *testing.T) {
+	e := newEnv(t, "sqlite://"+t.TempDir()+"/r.db")
+	f := e.fixture(t)
+	key := e.key(e.ws, auth.All)
+	nested := "{statuses: [TODO]}"
+	for i := 0; i < 40; i++ {
+		nested = "{not: " + nested + "}"
+	}
+	r := e.post(key, `{ threads(filters: `+nested+`) { edges { cursor } } }`, nil)
+	if r.Status != 400 || code(firstError(t, r)) != "BAD_USER_INPUT" {
+		t.Fatalf("deep filter: %d %s", r.Status, r.Raw)
+	}
+	u, err := e.svc.CreateUser(service.System(context.Background(), e.ws), "agent2@example.com", "Agent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := e.newThread(t, key, f, "")
+	narrow := e.key(e.ws, "thread:assign", "thread:read")
+	r = e.post(narrow, `mutation { assignThread(input: {threadId: "`+id+`", userId: "`+u.ID+`"}) { thread { assignedTo { __typename } } error { code message } } }`, nil)
+	if r.Status != 200 || path(r.Body, "data", "assignThread", "thread", "assignedTo", "__typename") != "User" {
+		t.Fatalf("assign with __typename only: %d %s", r.Status, r.Raw)
+	}
+}
