@@ -180,7 +180,7 @@ func (r *Resolver) assignee(ctx context.Context, a *core.Actor) (model.ThreadAss
 	// permission), as preflight assumes.
 	switch a.Type {
 	case core.ActorUser:
-		if !selectsFieldsOf(ctx, "User") {
+		if !selectsFieldsOf(ctx, "User", "ThreadAssignee") {
 			return &model.User{ID: a.ID}, nil
 		}
 		u, err := r.loaders(ctx).Users.Load(ctx, a.ID)
@@ -189,7 +189,7 @@ func (r *Resolver) assignee(ctx context.Context, a *core.Actor) (model.ThreadAss
 		}
 		return userModel(*u), nil
 	case core.ActorMachineUser:
-		if !selectsFieldsOf(ctx, "MachineUser") {
+		if !selectsFieldsOf(ctx, "MachineUser", "ThreadAssignee") {
 			return &model.MachineUser{ID: a.ID}, nil
 		}
 		m, err := r.loaders(ctx).MachineUsers.Load(ctx, a.ID)
@@ -213,9 +213,10 @@ func onlyID(ctx context.Context) bool {
 }
 
 // selectsFieldsOf reports whether the current field selects any field but
-// __typename on the union member typ.
-func selectsFieldsOf(ctx context.Context, typ string) bool {
-	for _, f := range graphql.CollectFieldsCtx(ctx, []string{typ}) {
+// __typename of the object type satisfies[0] (satisfies lists it and the
+// unions and interfaces it belongs to, as fragments may be on either).
+func selectsFieldsOf(ctx context.Context, satisfies ...string) bool {
+	for _, f := range graphql.CollectFieldsCtx(ctx, satisfies) {
 		if f.Name != "__typename" {
 			return true
 		}

@@ -405,4 +405,11 @@ func TestReviewEdgeCases(t *testing.T) {
 	if r.Status != 200 || path(r.Body, "data", "assignThread", "thread", "assignedTo", "__typename") != "User" {
 		t.Fatalf("assign with __typename only: %d %s", r.Status, r.Raw)
 	}
+	// The SDK selects the assignee through a fragment on the union.
+	r = e.post(key, `query { thread(threadId: "`+id+`") { assignedTo { ...A } } }
+		fragment A on ThreadAssignee { ... on User { ...U } }
+		fragment U on User { id email }`, nil)
+	if path(r.Body, "data", "thread", "assignedTo", "email") != "agent2@example.com" {
+		t.Fatalf("assignee through fragments: %s", r.Raw)
+	}
 }
