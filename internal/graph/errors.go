@@ -16,7 +16,6 @@ const (
 	CodeUnauthenticated = "UNAUTHENTICATED"
 	CodeForbidden       = "FORBIDDEN"
 	CodeBadUserInput    = "BAD_USER_INPUT"
-	CodeParseFailed     = "GRAPHQL_PARSE_FAILED"
 	CodeValidation      = "GRAPHQL_VALIDATION_FAILED"
 	CodeInternal        = "INTERNAL_SERVER_ERROR"
 )
@@ -54,9 +53,7 @@ func (r *Resolver) queryError(ctx context.Context, err error) error {
 	switch {
 	case ok && e.Kind == core.KindForbidden:
 		return NewError(ctx, e.Message, CodeForbidden)
-	case ok && e.Kind == core.KindBadInput:
-		return NewError(ctx, e.Message, CodeBadUserInput)
-	case ok && e.Kind == core.KindValidation:
+	case ok && (e.Kind == core.KindBadInput || e.Kind == core.KindValidation):
 		return NewError(ctx, e.Message, CodeBadUserInput)
 	}
 	r.Log.ErrorContext(ctx, "query failed", "field", fieldPath(ctx), "err", err)

@@ -50,21 +50,12 @@ func customerFilter(f *model.CustomersFilter) (customer.Filter, error) {
 	// naming any of them matches no customer.
 	out.MatchNothing = len(f.CustomerGroupIds) > 0 || len(f.CustomerGroupKeys) > 0 ||
 		len(f.TenantIdentifiers) > 0 || len(f.CompanyIdentifiers) > 0
-	if u := f.UpdatedAt; u != nil {
-		for _, b := range []struct {
-			name string
-			src  *string
-			dst  **core.Time
-		}{{"after", u.After, &out.UpdatedAfter}, {"before", u.Before, &out.UpdatedBefore}} {
-			if b.src == nil {
-				continue
-			}
-			t, err := core.ParseISO8601(*b.src)
-			if err != nil {
-				return out, core.BadInput("filters.updatedAt.%s must be an ISO 8601 date-time.", b.name)
-			}
-			*b.dst = &t
-		}
+	r, err := timeRange("updatedAt", f.UpdatedAt)
+	if err != nil {
+		return out, err
+	}
+	if r != nil {
+		out.UpdatedAfter, out.UpdatedBefore = r.After, r.Before
 	}
 	return out, nil
 }

@@ -2,7 +2,8 @@ package graph
 
 import (
 	"context"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -27,18 +28,7 @@ func (r *Resolver) preflight(ctx context.Context, own ...auth.Permission) error 
 	}
 	need := map[auth.Permission]bool{}
 	selectionNeeds(fc.Field.Selections, need)
-	perms := make([]string, 0, len(need))
-	for p := range need {
-		perms = append(perms, string(p))
-	}
-	sort.Strings(perms)
-	p := auth.FromContext(ctx)
-	for _, perm := range perms {
-		if err := p.Require(auth.Permission(perm)); err != nil {
-			return err
-		}
-	}
-	return nil
+	return auth.FromContext(ctx).Require(slices.Sorted(maps.Keys(need))...)
 }
 
 // fields flattens a selection set through fragments into its fields, keeping

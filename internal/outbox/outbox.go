@@ -146,7 +146,7 @@ func (d *Dispatcher) deliver(ctx context.Context, j service.Job) {
 	if err != nil {
 		a.Result, a.Error = webhook.ResultError, "building the payload: "+err.Error()
 	} else {
-		d.send(ctx, j, a, body, &a)
+		d.send(ctx, j, body, &a)
 	}
 	a.DurationMS = int(time.Since(start).Milliseconds())
 	kept, err := d.svc.FinishDelivery(ctx, j, d.owner, a, d.opt.Schedule)
@@ -161,7 +161,7 @@ func (d *Dispatcher) deliver(ctx context.Context, j service.Job) {
 }
 
 // send POSTs body to the target, filling in the attempt's outcome.
-func (d *Dispatcher) send(ctx context.Context, j service.Job, meta webhook.Attempt, body []byte, a *webhook.Attempt) {
+func (d *Dispatcher) send(ctx context.Context, j service.Job, body []byte, a *webhook.Attempt) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, j.Target.URL, bytes.NewReader(body))
 	if err != nil {
 		a.Result, a.Error = webhook.ResultError, "invalid target URL"
@@ -174,9 +174,9 @@ func (d *Dispatcher) send(ctx context.Context, j service.Job, meta webhook.Attem
 	h.Set("Plain-Workspace-Id", j.Delivery.WorkspaceID)
 	h.Set("Plain-Webhook-Target-Id", j.Target.ID)
 	h.Set("Plain-Webhook-Target-Version", j.Target.Version)
-	h.Set("Plain-Webhook-Delivery-Attempt-Id", meta.ID)
-	h.Set("Plain-Webhook-Delivery-Attempt-Number", strconv.Itoa(meta.Number))
-	h.Set("Plain-Webhook-Delivery-Attempt-Timestamp", meta.AttemptedAt.ISO8601())
+	h.Set("Plain-Webhook-Delivery-Attempt-Id", a.ID)
+	h.Set("Plain-Webhook-Delivery-Attempt-Number", strconv.Itoa(a.Number))
+	h.Set("Plain-Webhook-Delivery-Attempt-Timestamp", a.AttemptedAt.ISO8601())
 	h.Set("Plain-Event-Type", j.Event.Type)
 	h.Set("Plain-Event-Id", j.Event.ID)
 	if j.Secret != "" {

@@ -143,7 +143,6 @@ func (h *graphQLHandler) execute(ctx context.Context, w http.ResponseWriter, par
 		writeErrors(w, http.StatusBadRequest, nil, errorf("Subscriptions are not supported.", graph.CodeValidation))
 		return
 	}
-	opCtx.DisableIntrospection = false
 	ctx = graphql.WithOperationContext(ctx, opCtx)
 	respond, ctx := h.exec.DispatchOperation(ctx, opCtx)
 	resp := respond(ctx)
