@@ -265,27 +265,41 @@ func (s *Service) ClaimDeliveries(ctx context.Context, owner string, lease time.
 		if err != nil {
 			return err
 		}
+		// A batch's deliveries mostly share targets and workspaces: read each once.
+		targets := map[string]*webhook.Target{}
+		secrets := map[string]string{}
 		for _, d := range ds {
-			t, err := tx.GetTarget(ctx, d.WorkspaceID, d.TargetID)
-			if errors.Is(err, core.ErrNotFound) || (err == nil && !t.IsEnabled) {
+			tp, ok := targets[d.TargetID]
+			if !ok {
+				t, err := tx.GetTarget(ctx, d.WorkspaceID, d.TargetID)
+				if err != nil && !errors.Is(err, core.ErrNotFound) {
+					return err
+				}
+				if err == nil {
+					tp = &t
+				}
+				targets[d.TargetID] = tp
+			}
+			if tp == nil || !tp.IsEnabled {
 				d.Status, d.LastError, d.UpdatedAt = webhook.Failed, "webhook target deleted or disabled", now
 				if _, err := tx.FinishAttempt(ctx, d, owner); err != nil {
 					return err
 				}
 				continue
 			}
-			if err != nil {
-				return err
-			}
 			ev, err := tx.GetEvent(ctx, d.WorkspaceID, d.EventID)
 			if err != nil {
 				return err
 			}
-			w, err := tx.GetWorkspace(ctx, d.WorkspaceID)
-			if err != nil {
-				return err
+			secret, ok := secrets[d.WorkspaceID]
+			if !ok {
+				w, err := tx.GetWorkspace(ctx, d.WorkspaceID)
+				if err != nil {
+					return err
+				}
+				secret, secrets[d.WorkspaceID] = w.HMACSecret, w.HMACSecret
 			}
-			jobs = append(jobs, Job{Delivery: d, Target: t, Event: ev, Secret: w.HMACSecret})
+			jobs = append(jobs, Job{Delivery: d, Target: *tp, Event: ev, Secret: secret})
 		}
 		return nil
 	})
