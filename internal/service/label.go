@@ -131,28 +131,36 @@ func (s *Service) LabelsOfThreads(ctx context.Context, threadIDs []string) (map[
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string][]TypedLabel, len(threadIDs))
-	err = s.store.View(ctx, func(tx store.Tx) error {
-		ls, err := tx.LabelsOfThreads(ctx, p.WorkspaceID, threadIDs)
-		if err != nil {
-			return err
-		}
-		ids := make([]string, len(ls))
-		for i, l := range ls {
-			ids[i] = l.TypeID
-		}
-		types, err := tx.GetLabelTypes(ctx, p.WorkspaceID, dedupe(ids))
-		if err != nil {
-			return err
-		}
-		byID := make(map[string]label.Type, len(types))
-		for _, t := range types {
-			byID[t.ID] = t
-		}
-		for _, l := range ls {
-			out[l.ThreadID] = append(out[l.ThreadID], TypedLabel{Label: l, Type: byID[l.TypeID]})
-		}
-		return nil
+	var out map[string][]TypedLabel
+	err = s.store.View(ctx, func(tx store.Tx) (err error) {
+		out, err = typedLabels(ctx, tx, p.WorkspaceID, threadIDs)
+		return err
 	})
 	return out, err
+}
+
+// typedLabels reads the labels of threads with their label types, grouped
+// by thread.
+func typedLabels(ctx context.Context, tx store.Tx, ws string, threadIDs []string) (map[string][]TypedLabel, error) {
+	ls, err := tx.LabelsOfThreads(ctx, ws, threadIDs)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(ls))
+	for i, l := range ls {
+		ids[i] = l.TypeID
+	}
+	types, err := tx.GetLabelTypes(ctx, ws, dedupe(ids))
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]label.Type, len(types))
+	for _, t := range types {
+		byID[t.ID] = t
+	}
+	out := make(map[string][]TypedLabel, len(threadIDs))
+	for _, l := range ls {
+		out[l.ThreadID] = append(out[l.ThreadID], TypedLabel{Label: l, Type: byID[l.TypeID]})
+	}
+	return out, nil
 }

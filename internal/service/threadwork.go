@@ -3,46 +3,58 @@ package service
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/customer"
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/thread"
 )
 
-// snapshot is a thread's event payload form, read inside tx.
-func (s *Service) snapshot(ctx context.Context, tx store.Tx, th thread.Thread) (map[string]any, error) {
-	c, err := tx.GetCustomer(ctx, th.WorkspaceID, th.CustomerID)
+// threadParts is what a thread's event payload shows besides the thread
+// row: its customer, labels with their types, field values and assignee.
+type threadParts struct {
+	customer customer.Customer
+	types    []label.Type
+	labels   []label.Label
+	values   []field.Value
+	assignee any
+}
+
+// readParts reads a thread's parts inside tx.
+func (s *Service) readParts(ctx context.Context, tx store.Tx, th thread.Thread) (threadParts, error) {
+	var p threadParts
+	var err error
+	if p.customer, err = tx.GetCustomer(ctx, th.WorkspaceID, th.CustomerID); err != nil {
+		return p, err
+	}
+	if err = s.readTags(ctx, tx, th, &p); err != nil {
+		return p, err
+	}
+	p.assignee, err = assigneePayload(ctx, tx, th)
+	return p, err
+}
+
+// readTags (re)reads a thread's labels, their types and its field values.
+func (s *Service) readTags(ctx context.Context, tx store.Tx, th thread.Thread, p *threadParts) error {
+	typed, err := typedLabels(ctx, tx, th.WorkspaceID, []string{th.ID})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	labels, err := tx.LabelsOfThreads(ctx, th.WorkspaceID, []string{th.ID})
-	if err != nil {
-		return nil, err
+	p.labels, p.types = nil, nil
+	for _, tl := range typed[th.ID] {
+		p.labels, p.types = append(p.labels, tl.Label), append(p.types, tl.Type)
 	}
-	ids := make([]string, len(labels))
-	for i, l := range labels {
-		ids[i] = l.TypeID
-	}
-	found, err := tx.GetLabelTypes(ctx, th.WorkspaceID, dedupe(ids))
-	if err != nil {
-		return nil, err
-	}
-	byID := map[string]label.Type{}
-	for _, t := range found {
-		byID[t.ID] = t
-	}
-	types := make([]label.Type, len(labels))
-	for i, l := range labels {
-		types[i] = byID[l.TypeID]
-	}
-	values, err := tx.FieldValuesOfThreads(ctx, th.WorkspaceID, []string{th.ID})
-	if err != nil {
-		return nil, err
-	}
-	return threadPayload(ctx, tx, th, c, types, labels, values)
+	p.values, err = tx.FieldValuesOfThreads(ctx, th.WorkspaceID, []string{th.ID})
+	return err
+}
+
+// body is the event payload of th with these parts.
+func (p threadParts) body(th thread.Thread) map[string]any {
+	return threadBody(th, p.customer, p.types, p.labels, p.values, p.assignee)
 }
 
 // changeThread runs one change of a thread: it locks the thread, applies
@@ -57,9 +69,14 @@ func (s *Service) changeThread(ctx context.Context, p *auth.Principal, threadID 
 		if err != nil {
 			return notFoundAs(err, "threadId", "Thread")
 		}
-		before, err := s.snapshot(ctx, tx, cur)
-		if err != nil {
-			return err
+		// Changes of labels or fields need the parts as they were before;
+		// other changes leave them alone, so they are read only if needed.
+		tags := strings.HasPrefix(*eventType, "thread.thread_labels") || strings.HasPrefix(*eventType, "thread.thread_field")
+		var parts threadParts
+		if tags {
+			if parts, err = s.readParts(ctx, tx, cur); err != nil {
+				return err
+			}
 		}
 		now := s.clock.Now()
 		next, changed, extra, err := change(tx, cur, now)
@@ -75,11 +92,23 @@ func (s *Service) changeThread(ctx context.Context, p *auth.Principal, threadID 
 			return err
 		}
 		out = next
-		after, err := s.snapshot(ctx, tx, next)
-		if err != nil {
-			return err
+		if !tags {
+			if parts, err = s.readParts(ctx, tx, cur); err != nil {
+				return err
+			}
 		}
-		payload := map[string]any{"thread": after, "previousThread": before}
+		before := parts.body(cur)
+		if tags {
+			if err := s.readTags(ctx, tx, next, &parts); err != nil {
+				return err
+			}
+		}
+		if !core.Equal(cur.Assignee, next.Assignee) {
+			if parts.assignee, err = assigneePayload(ctx, tx, next); err != nil {
+				return err
+			}
+		}
+		payload := map[string]any{"thread": parts.body(next), "previousThread": before}
 		for k, v := range extra {
 			payload[k] = v
 		}
@@ -177,17 +206,14 @@ func (s *Service) WakeDueThreads(ctx context.Context, limit int) (int, error) {
 			if !ok {
 				continue
 			}
-			before, err := s.snapshot(ctx, tx, th)
+			parts, err := s.readParts(ctx, tx, th)
 			if err != nil {
 				return err
 			}
 			if err := tx.UpdateThread(ctx, next); err != nil {
 				return err
 			}
-			after, err := s.snapshot(ctx, tx, next)
-			if err != nil {
-				return err
-			}
+			before, after := parts.body(th), parts.body(next)
 			if err := s.emit(ctx, tx, th.WorkspaceID, "thread.thread_status_transitioned", thread.SchedulerActor, now,
 				map[string]any{"thread": after, "previousThread": before}); err != nil {
 				return err
