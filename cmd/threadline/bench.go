@@ -32,17 +32,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return nil
 	}
-	switch args[0] {
-	case "create-threads":
-		return benchCreateThreads(ctx, args[1:], stdout, stderr)
-	case "bare-insert":
-		return benchBareInsert(ctx, args[1:], stdout, stderr)
-	case "seed-threads":
-		return benchSeedThreads(ctx, args[1:], stdout, stderr)
-	case "list-threads":
-		return benchListThreads(ctx, args[1:], stdout, stderr)
-	}
-	return fmt.Errorf("%w: unknown bench command %q", errUsage, args[0])
+	return subcommands(ctx, "bench", args, stdout, stderr, map[string]func(context.Context, []string, io.Writer, io.Writer) error{
+		"create-threads": benchCreateThreads,
+		"bare-insert":    benchBareInsert,
+		"seed-threads":   benchSeedThreads,
+		"list-threads":   benchListThreads,
+	})
 }
 
 // loadFlags bound a bench run.

@@ -26,9 +26,10 @@ const GraphQLPath = "/graphql/v1"
 func New(svc *service.Service, st store.Store, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle(GraphQLPath, newGraphQLHandler(svc, log))
+	sdl := []byte(schema.SDL())
 	mux.HandleFunc("GET "+GraphQLPath+"/schema.graphql", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = w.Write([]byte(schema.SDL()))
+		_, _ = w.Write(sdl)
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)

@@ -4,30 +4,48 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sync"
 
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/store/sqldb"
 )
 
-// reader is one read connection with its own prepared statements.
-type reader struct {
+// stmtCache holds the statements prepared on one connection. It is used by
+// one goroutine at a time (the writer, or the View holding the reader).
+// SQLite's transactions belong to the connection, so a statement prepared
+// on it runs inside whatever transaction the connection has open.
+type stmtCache struct {
 	conn  *sql.Conn
-	mu    sync.Mutex // held by the View using the reader
 	stmts map[string]*sql.Stmt
 }
 
-func (r *reader) prepare(ctx context.Context, q string) *sql.Stmt {
-	if s, ok := r.stmts[q]; ok {
+func newStmtCache(conn *sql.Conn) *stmtCache {
+	return &stmtCache{conn: conn, stmts: map[string]*sql.Stmt{}}
+}
+
+// prepare returns q prepared on the connection, once; nil lets the caller
+// run q unprepared (and report its error).
+func (c *stmtCache) prepare(ctx context.Context, q string) *sql.Stmt {
+	if s, ok := c.stmts[q]; ok {
 		return s
 	}
-	s, err := r.conn.PrepareContext(ctx, q)
+	s, err := c.conn.PrepareContext(ctx, q)
 	if err != nil {
-		return nil // the unprepared call reports the error
+		return nil
 	}
-	r.stmts[q] = s
+	c.stmts[q] = s
 	return s
 }
+
+// close closes the statements and the connection.
+func (c *stmtCache) close() {
+	for _, s := range c.stmts {
+		s.Close()
+	}
+	c.conn.Close()
+}
+
+// reader is one read connection with its prepared statements.
+type reader struct{ *stmtCache }
 
 // readers is a fixed pool of read connections; a View borrows one, so that
 // each connection's prepared statements are reused by the Views after it.
@@ -44,7 +62,7 @@ func newReaders(db *sql.DB, n int) (*readers, error) {
 			rs.close()
 			return nil, fmt.Errorf("sqlite: read connection: %w", err)
 		}
-		r := &reader{conn: c, stmts: map[string]*sql.Stmt{}}
+		r := &reader{newStmtCache(c)}
 		rs.all = append(rs.all, r)
 		rs.free <- r
 	}
@@ -70,9 +88,6 @@ func (rs *readers) view(ctx context.Context, fn func(store.Tx) error) error {
 
 func (rs *readers) close() {
 	for _, r := range rs.all {
-		for _, s := range r.stmts {
-			s.Close()
-		}
-		r.conn.Close()
+		r.close()
 	}
 }

@@ -26,8 +26,8 @@ type request struct {
 // commits once, then answers them all: one fsync for the whole batch.
 type writer struct {
 	db       *sql.DB
-	conn     *sql.Conn            // the one write connection, held for the writer's life
-	stmts    map[string]*sql.Stmt // prepared on conn; used by the writer goroutine only
+	conn     *sql.Conn  // the one write connection, held for the writer's life
+	stmts    *stmtCache // prepared on conn; used by the writer goroutine only
 	maxBatch int
 	log      *slog.Logger
 	queue    chan request
@@ -41,25 +41,10 @@ func startWriter(db *sql.DB, maxBatch int, log *slog.Logger) (*writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: writer connection: %w", err)
 	}
-	w := &writer{db: db, conn: conn, stmts: map[string]*sql.Stmt{}, maxBatch: maxBatch, log: log,
+	w := &writer{db: db, conn: conn, stmts: newStmtCache(conn), maxBatch: maxBatch, log: log,
 		queue: make(chan request, maxBatch), finished: make(chan struct{})}
 	go w.loop()
 	return w, nil
-}
-
-// prepare returns the statement for q, prepared on the write connection
-// once. SQLite's transactions belong to the connection, so a statement
-// prepared on it runs inside whatever transaction the connection has open.
-func (w *writer) prepare(ctx context.Context, q string) *sql.Stmt {
-	if s, ok := w.stmts[q]; ok {
-		return s
-	}
-	s, err := w.conn.PrepareContext(ctx, q)
-	if err != nil {
-		return nil // the unprepared call reports the error
-	}
-	w.stmts[q] = s
-	return s
 }
 
 func (w *writer) do(ctx context.Context, fn func(store.Tx) error) error {
@@ -93,12 +78,7 @@ func (w *writer) stop() {
 
 func (w *writer) loop() {
 	defer close(w.finished)
-	defer func() {
-		for _, s := range w.stmts {
-			s.Close()
-		}
-		w.conn.Close()
-	}()
+	defer w.stmts.close()
 	batch := make([]request, 0, w.maxBatch)
 	for r := range w.queue {
 		batch = append(batch[:0], r)
@@ -129,7 +109,7 @@ func (w *writer) commit(batch []request) {
 		}
 		return
 	}
-	st := sqldb.NewPreparedTx(tx, dialect{}, w.prepare)
+	st := sqldb.NewPreparedTx(tx, dialect{}, w.stmts.prepare)
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			errs[i] = err
