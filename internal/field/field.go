@@ -190,15 +190,21 @@ func parseDate(s string) (core.Time, error) {
 }
 
 // CheckValue validates one value against its schema; path is the input
-// path of the value (e.g. "threadFields.0"). A nil schema means the key is
-// unknown.
-func CheckValue(c *core.Collector, path string, s *Schema, v ValueInput) {
+// path of the value (e.g. "threadFields.0", or "" at the input's root) and
+// keyPath that of its key. A nil schema means the key is unknown.
+func CheckValue(c *core.Collector, path, keyPath string, s *Schema, v ValueInput) {
+	at := func(name string) string {
+		if path == "" {
+			return name
+		}
+		return path + "." + name
+	}
 	if s == nil {
-		c.Add(path+".key", fmt.Sprintf("No thread field schema with key %q", v.Key), core.FieldNotFound)
+		c.Add(keyPath, fmt.Sprintf("No thread field schema with key %q", v.Key), core.FieldNotFound)
 		return
 	}
 	if v.Type != s.Type {
-		c.Invalid(path+".type", fmt.Sprintf("Thread field %q is of type %s, not %s", s.Key, s.Type, v.Type))
+		c.Invalid(at("type"), fmt.Sprintf("Thread field %q is of type %s, not %s", s.Key, s.Type, v.Type))
 		return
 	}
 	set := 0
@@ -221,28 +227,32 @@ func CheckValue(c *core.Collector, path string, s *Schema, v ValueInput) {
 		has = v.Date != nil
 	}
 	if !has {
-		c.Required(path + "." + slot)
+		c.Required(at(slot))
 		return
 	}
 	if set > 1 {
-		c.Invalid(path, "Only "+slot+" may be set for a "+string(s.Type)+" field")
+		where := path
+		if where == "" {
+			where = slot
+		}
+		c.Invalid(where, "Only "+slot+" may be set for a "+string(s.Type)+" field")
 		return
 	}
 	switch s.Type {
 	case TypeString:
 		if strings.TrimSpace(*v.String) == "" {
-			c.Required(path + ".stringValue")
+			c.Required(at("stringValue"))
 		} else if len([]rune(*v.String)) > 10000 {
-			c.Invalid(path+".stringValue", "String must contain at most 10000 character(s)")
+			c.Invalid(at("stringValue"), "String must contain at most 10000 character(s)")
 		}
 	case TypeEnum:
 		if !contains(s.EnumValues, *v.String) {
-			c.Invalid(path+".stringValue", fmt.Sprintf("%q is not one of the values of %q: %s",
+			c.Invalid(at("stringValue"), fmt.Sprintf("%q is not one of the values of %q: %s",
 				*v.String, s.Key, strings.Join(s.EnumValues, ", ")))
 		}
 	case TypeDate:
 		if _, err := parseDate(*v.Date); err != nil {
-			c.Invalid(path+".dateValue", "Must be an ISO 8601 date")
+			c.Invalid(at("dateValue"), "Must be an ISO 8601 date")
 		}
 	}
 }

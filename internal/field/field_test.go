@@ -59,7 +59,7 @@ func TestCheckValue(t *testing.T) {
 	}
 	for _, c := range cases {
 		var col core.Collector
-		CheckValue(&col, "f", c.schema, c.v)
+		CheckValue(&col, "f", "f.key", c.schema, c.v)
 		e, _ := core.AsError(col.Err())
 		switch {
 		case c.field == "" && e != nil:

@@ -166,7 +166,7 @@ func (s *Service) resolveThreadRefs(ctx context.Context, tx store.Tx, ws string,
 	if err := s.checkThreadFields(ctx, tx, ws, in.ThreadFields, in.LabelTypeIDs, &c); err != nil {
 		return r, err
 	}
-	if r.assignee, err = checkAssignee(ctx, tx, ws, in.AssignedTo, &c); err != nil {
+	if r.assignee, err = checkAssignee(ctx, tx, ws, "assignedTo.", in.AssignedTo, &c); err != nil {
 		return r, err
 	}
 	if in.HasTenant {
@@ -311,7 +311,7 @@ func (s *Service) checkThreadFields(ctx context.Context, tx store.Tx, ws string,
 			continue
 		}
 		given[v.Key] = v
-		field.CheckValue(c, path, byKey[v.Key], v)
+		field.CheckValue(c, path, path+".key", byKey[v.Key], v)
 	}
 	for _, key := range field.MissingRequired(schemas, given, labelTypeIDs) {
 		c.Add("threadFields", fmt.Sprintf("Required thread field %q is missing", key), core.FieldRequired)
@@ -319,22 +319,23 @@ func (s *Service) checkThreadFields(ctx context.Context, tx store.Tx, ws string,
 	return nil
 }
 
-// checkAssignee checks that the assignee exists in the workspace.
-func checkAssignee(ctx context.Context, tx store.Tx, ws string, a *AssigneeInput, c *core.Collector) (*core.Actor, error) {
+// checkAssignee checks that the assignee exists in the workspace; prefix
+// is the input path of the assignee's fields ("assignedTo." or "").
+func checkAssignee(ctx context.Context, tx store.Tx, ws, prefix string, a *AssigneeInput, c *core.Collector) (*core.Actor, error) {
 	switch {
 	case a == nil:
 		return nil, nil
 	case a.UserID != nil:
 		u, err := tx.GetUser(ctx, ws, *a.UserID)
 		if errors.Is(err, core.ErrNotFound) || (err == nil && u.DeletedAt != nil) {
-			c.Add("assignedTo.userId", "User not found", core.FieldNotFound)
+			c.Add(prefix+"userId", "User not found", core.FieldNotFound)
 			return nil, nil
 		}
 		return &core.Actor{Type: core.ActorUser, ID: *a.UserID}, err
 	default:
 		m, err := tx.GetMachineUser(ctx, ws, *a.MachineUserID)
 		if errors.Is(err, core.ErrNotFound) || (err == nil && m.DeletedAt != nil) {
-			c.Add("assignedTo.machineUserId", "Machine user not found", core.FieldNotFound)
+			c.Add(prefix+"machineUserId", "Machine user not found", core.FieldNotFound)
 			return nil, nil
 		}
 		return &core.Actor{Type: core.ActorMachineUser, ID: *a.MachineUserID}, err

@@ -139,17 +139,9 @@ func (s *Service) UpsertThreadField(ctx context.Context, threadID string, v fiel
 				}
 			}
 			var c core.Collector
-			field.CheckValue(&c, "", schema, v)
+			field.CheckValue(&c, "", "identifier.key", schema, v)
 			if err := c.Err(); err != nil {
-				e, _ := core.AsError(err)
-				for i := range e.Fields { // paths relative to the input root
-					f := e.Fields[i].Field[1:]
-					if f == "key" {
-						f = "identifier.key"
-					}
-					e.Fields[i].Field = f
-				}
-				return th, false, nil, e
+				return th, false, nil, err
 			}
 			next := field.NewValue(p.WorkspaceID, th.ID, v, now, p.Actor)
 			cur, err := tx.GetFieldValue(ctx, p.WorkspaceID, th.ID, v.Key)

@@ -255,16 +255,12 @@ func (s *Service) AssignThread(ctx context.Context, threadID string, a AssigneeI
 	return s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_assignment_transitioned"),
 		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
 			var c core.Collector
-			who, err := checkAssignee(ctx, tx, p.WorkspaceID, &a, &c)
+			who, err := checkAssignee(ctx, tx, p.WorkspaceID, "", &a, &c)
 			if err != nil {
 				return th, false, nil, err
 			}
 			if err := c.Err(); err != nil {
-				e, _ := core.AsError(err)
-				for i := range e.Fields { // input paths are top-level here
-					e.Fields[i].Field = e.Fields[i].Field[len("assignedTo."):]
-				}
-				return th, false, nil, e
+				return th, false, nil, err
 			}
 			if th.Assignee != nil && *th.Assignee == *who {
 				return th, false, nil, nil
