@@ -192,7 +192,7 @@ type generator struct {
 	rng       *rand.Rand
 	now       int64 // ms
 	step      float64
-	by        string
+	actor     core.Actor
 	payloads  [][]byte
 	previews  []string
 	generated int
@@ -201,7 +201,7 @@ type generator struct {
 func newGenerator(cfg SeedConfig, s Seeded) (*generator, error) {
 	g := &generator{cfg: cfg, ws: s.WorkspaceID, cust: s.CustomerID, types: s.LabelTypeIDs,
 		rng: rand.New(rand.NewPCG(cfg.Seed, 0x7468726561646c6e)), now: core.SystemClock{}.Now().Millis(),
-		step: float64(cfg.Span.Milliseconds()) / float64(cfg.Count), by: core.SystemActor.String()}
+		step: float64(cfg.Span.Milliseconds()) / float64(cfg.Count), actor: core.SystemActor}
 	for _, text := range subjects {
 		cs := component.Normalize([]component.Component{{Text: &component.Text{Text: text}}})
 		b, err := component.Marshal(cs)

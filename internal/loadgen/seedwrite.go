@@ -7,19 +7,9 @@ import (
 	"strings"
 
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/store/sqldb"
-	"github.com/threadline/threadline/internal/thread"
 	"github.com/threadline/threadline/internal/timeline"
-)
-
-// The columns written, in the order of the store's own inserts
-// (internal/store/sqldb: CreateThread, CreateLabel, CreateTimelineEntry).
-const (
-	seedThreadCols = `id, workspace_id, ref, external_id, customer_id, title, description, preview_text, priority,
-	status, status_detail, status_changed_at, status_changed_by, waiting_until, channel, tenant_id, assignee,
-	assigned_at, created_at, created_by, updated_at, updated_by`
-	seedLabelCols    = `id, workspace_id, thread_id, label_type_id, created_at, created_by, updated_at, updated_by`
-	seedTimelineCols = `id, workspace_id, thread_id, customer_id, kind, payload, actor, created_at`
 )
 
 // Rows per INSERT statement: well under SQLite's 32,766 and PostgreSQL's
@@ -67,9 +57,9 @@ func (w *seedWriter) batch(ctx context.Context, g *generator, n int, out *Seeded
 		return fmt.Errorf("thread_ref counter: %w", err)
 	}
 	ref := last - int64(n)
-	threads := w.bulk(tx, "threads", seedThreadCols, threadsPerInsert)
-	labels := w.bulk(tx, "labels", seedLabelCols, rowsPerInsert)
-	entries := w.bulk(tx, "timeline_entries", seedTimelineCols, rowsPerInsert)
+	threads := w.bulk(tx, "threads", sqldb.ThreadColumns, threadsPerInsert)
+	labels := w.bulk(tx, "labels", sqldb.LabelColumns, rowsPerInsert)
+	entries := w.bulk(tx, "timeline_entries", sqldb.TimelineColumns, rowsPerInsert)
 	defer threads.close()
 	defer labels.close()
 	defer entries.close()
@@ -81,7 +71,7 @@ func (w *seedWriter) batch(ctx context.Context, g *generator, n int, out *Seeded
 			chunk = append(chunk, g.next(ref))
 		}
 		for _, s := range chunk {
-			if err := threads.add(ctx, threadArgs(s.th)...); err != nil {
+			if err := threads.add(ctx, sqldb.ThreadValues(s.th)...); err != nil {
 				return fmt.Errorf("threads: %w", err)
 			}
 		}
@@ -98,13 +88,15 @@ func (w *seedWriter) batch(ctx context.Context, g *generator, n int, out *Seeded
 					out.Labeled[th.Status]++
 				}
 				out.Labels++
-				if err := labels.add(ctx, core.NewID(core.PrefixLabel), th.WorkspaceID, th.ID, lt,
-					th.CreatedAt.Millis(), g.by, th.CreatedAt.Millis(), g.by); err != nil {
+				l := label.Label{ID: core.NewID(core.PrefixLabel), WorkspaceID: th.WorkspaceID, ThreadID: th.ID, TypeID: lt,
+					CreatedAt: th.CreatedAt, CreatedBy: g.actor, UpdatedAt: th.CreatedAt, UpdatedBy: g.actor}
+				if err := labels.add(ctx, sqldb.LabelValues(l)...); err != nil {
 					return fmt.Errorf("labels: %w", err)
 				}
 			}
-			if err := entries.add(ctx, core.NewID(core.PrefixTimeline), th.WorkspaceID, th.ID, th.CustomerID,
-				string(timeline.KindThreadCreated), string(s.payload), g.by, th.CreatedAt.Millis()); err != nil {
+			e := timeline.Entry{ID: core.NewID(core.PrefixTimeline), WorkspaceID: th.WorkspaceID, ThreadID: th.ID,
+				CustomerID: th.CustomerID, Kind: timeline.KindThreadCreated, Payload: s.payload, Actor: g.actor, CreatedAt: th.CreatedAt}
+			if err := entries.add(ctx, sqldb.TimelineValues(e)...); err != nil {
 				return fmt.Errorf("timeline entries: %w", err)
 			}
 		}
@@ -116,36 +108,6 @@ func (w *seedWriter) batch(ctx context.Context, g *generator, n int, out *Seeded
 		return fmt.Errorf("timeline entries: %w", err)
 	}
 	return tx.Commit()
-}
-
-// threadArgs are th's values for seedThreadCols, encoded as the store does.
-func threadArgs(th thread.Thread) []any {
-	return []any{th.ID, th.WorkspaceID, th.Ref, nullString(th.ExternalID), th.CustomerID, th.Title,
-		nullString(th.Description), nullString(th.PreviewText), th.Priority, string(th.Status), string(th.StatusDetail),
-		th.StatusChangedAt.Millis(), th.StatusChangedBy.String(), nullMillis(th.WaitingUntil), string(th.Channel),
-		nullString(th.TenantID), nullActor(th.Assignee), nullMillis(th.AssignedAt), th.CreatedAt.Millis(),
-		th.CreatedBy.String(), th.UpdatedAt.Millis(), th.UpdatedBy.String()}
-}
-
-func nullString(s *string) any {
-	if s == nil {
-		return nil
-	}
-	return *s
-}
-
-func nullMillis(t *core.Time) any {
-	if t == nil {
-		return nil
-	}
-	return t.Millis()
-}
-
-func nullActor(a *core.Actor) any {
-	if a == nil {
-		return nil
-	}
-	return a.String()
 }
 
 func (w *seedWriter) sql(q string) string {

@@ -36,14 +36,22 @@ func scanThread(s scanner) (thread.Thread, error) {
 	return th, err
 }
 
-// CreateThread inserts a thread.
-func (t *Tx) CreateThread(ctx context.Context, th thread.Thread) error {
-	_, err := t.exec(ctx, `INSERT INTO threads (`+threadCols+`) VALUES (`+placeholders(22)+`)`,
-		th.ID, th.WorkspaceID, th.Ref, nullStr(th.ExternalID), th.CustomerID, th.Title, nullStr(th.Description),
+// ThreadColumns are the columns of a thread row, in ThreadValues' order;
+// bulk loaders (the benchmark seeder) write rows with them.
+const ThreadColumns = threadCols
+
+// ThreadValues encodes th for ThreadColumns, as every thread row is stored.
+func ThreadValues(th thread.Thread) []any {
+	return []any{th.ID, th.WorkspaceID, th.Ref, nullStr(th.ExternalID), th.CustomerID, th.Title, nullStr(th.Description),
 		nullStr(th.PreviewText), th.Priority, string(th.Status), string(th.StatusDetail), th.StatusChangedAt.Millis(),
 		th.StatusChangedBy.String(), nullTime(th.WaitingUntil), string(th.Channel), nullStr(th.TenantID),
 		actorPtr(th.Assignee), nullTime(th.AssignedAt), th.CreatedAt.Millis(), th.CreatedBy.String(),
-		th.UpdatedAt.Millis(), th.UpdatedBy.String())
+		th.UpdatedAt.Millis(), th.UpdatedBy.String()}
+}
+
+// CreateThread inserts a thread.
+func (t *Tx) CreateThread(ctx context.Context, th thread.Thread) error {
+	_, err := t.exec(ctx, `INSERT INTO threads (`+threadCols+`) VALUES (`+placeholders(22)+`)`, ThreadValues(th)...)
 	return err
 }
 
@@ -67,11 +75,18 @@ func (t *Tx) GetThreadByExternalID(ctx context.Context, workspaceID, customerID,
 	return t.oneThread(ctx, `workspace_id = ? AND customer_id = ? AND external_id = ?`, workspaceID, customerID, externalID)
 }
 
+// TimelineColumns are the columns of a timeline entry row, in
+// TimelineValues' order.
+const TimelineColumns = `id, workspace_id, thread_id, customer_id, kind, payload, actor, created_at`
+
+// TimelineValues encodes e for TimelineColumns.
+func TimelineValues(e timeline.Entry) []any {
+	return []any{e.ID, e.WorkspaceID, e.ThreadID, e.CustomerID, string(e.Kind), string(e.Payload), e.Actor.String(), e.CreatedAt.Millis()}
+}
+
 // CreateTimelineEntry appends to a thread's timeline.
 func (t *Tx) CreateTimelineEntry(ctx context.Context, e timeline.Entry) error {
-	_, err := t.exec(ctx, `INSERT INTO timeline_entries (id, workspace_id, thread_id, customer_id, kind, payload, actor, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, e.WorkspaceID, e.ThreadID, e.CustomerID, string(e.Kind), string(e.Payload),
-		e.Actor.String(), e.CreatedAt.Millis())
+	_, err := t.exec(ctx, `INSERT INTO timeline_entries (`+TimelineColumns+`) VALUES (`+placeholders(8)+`)`, TimelineValues(e)...)
 	return err
 }
 
