@@ -229,19 +229,18 @@ func Sign(secret string, body []byte) string {
 }
 
 // Envelope builds the webhook body of an attempt: the event with its
-// payload and this attempt's metadata.
+// payload (stored ready to send, eventType included) and this attempt's
+// metadata.
 func Envelope(j service.Job, a webhook.Attempt) ([]byte, error) {
-	var payload map[string]any
-	if err := json.Unmarshal(j.Event.Payload, &payload); err != nil {
-		return nil, fmt.Errorf("event %s payload: %w", j.Event.ID, err)
+	if !json.Valid(j.Event.Payload) {
+		return nil, fmt.Errorf("event %s: payload is not JSON", j.Event.ID)
 	}
-	payload["eventType"] = j.Event.Type
 	return json.Marshal(map[string]any{
 		"id":          j.Event.ID,
 		"type":        j.Event.Type,
 		"timestamp":   j.Event.CreatedAt.ISO8601(),
 		"workspaceId": j.Delivery.WorkspaceID,
-		"payload":     payload,
+		"payload":     json.RawMessage(j.Event.Payload),
 		"webhookMetadata": map[string]any{
 			"webhookTargetId":                 j.Target.ID,
 			"webhookTargetVersion":            j.Target.Version,

@@ -81,6 +81,9 @@ func System(ctx context.Context, workspaceID string) context.Context {
 // the same transaction, queues its delivery to every enabled webhook target
 // of the workspace subscribed to its type.
 func (s *Service) emit(ctx context.Context, tx store.Tx, workspaceID, typ string, actor core.Actor, at core.Time, payload any) error {
+	if m, ok := payload.(map[string]any); ok {
+		m["eventType"] = typ // webhook payloads carry their type; stored ready to send
+	}
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("event %s: %w", typ, err)
