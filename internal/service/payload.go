@@ -72,19 +72,8 @@ func internalActorPayload(a core.Actor) map[string]any {
 	return actorPayload(a)
 }
 
-// threadPayload is a thread as webhook payloads show it, read inside tx:
-// it reads the assignee's user or machine user, which webhooks show in
-// full. types[i] is the label type of labels[i].
-func threadPayload(ctx context.Context, tx store.UserStore, th thread.Thread, c customer.Customer,
-	types []label.Type, labels []label.Label, values []field.Value) (map[string]any, error) {
-	assignee, err := assigneePayload(ctx, tx, th)
-	if err != nil {
-		return nil, err
-	}
-	return threadBody(th, c, types, labels, values, assignee), nil
-}
-
-// threadBody builds the thread payload from what threadPayload read.
+// threadBody builds a thread as webhook payloads show it, from its parts
+// (customer, labels with their types, field values, assignee payload).
 func threadBody(th thread.Thread, c customer.Customer, types []label.Type, labels []label.Label,
 	values []field.Value, assignee any) map[string]any {
 	ls := make([]map[string]any, len(labels))

@@ -146,6 +146,8 @@ type threadRefs struct {
 	customer   customer.Customer
 	labelTypes []label.Type
 	assignee   *core.Actor
+	// assigneeBody is the assignee as event payloads show it.
+	assigneeBody any
 }
 
 // resolveThreadRefs checks everything a new thread refers to, collecting
@@ -166,7 +168,7 @@ func (s *Service) resolveThreadRefs(ctx context.Context, tx store.Tx, ws string,
 	if err := s.checkThreadFields(ctx, tx, ws, in.ThreadFields, in.LabelTypeIDs, &c); err != nil {
 		return r, err
 	}
-	if r.assignee, err = checkAssignee(ctx, tx, ws, "assignedTo.", in.AssignedTo, &c); err != nil {
+	if r.assignee, r.assigneeBody, err = checkAssignee(ctx, tx, ws, "assignedTo.", in.AssignedTo, &c); err != nil {
 		return r, err
 	}
 	if in.HasTenant {
@@ -255,10 +257,7 @@ func (s *Service) createThread(ctx context.Context, tx store.Tx, p *auth.Princip
 		ThreadID: th.ID, CustomerID: r.customer.ID, Kind: timeline.KindThreadCreated, Payload: payload, Actor: p.Actor, CreatedAt: now}); err != nil {
 		return CreatedThread{}, err
 	}
-	snap, err := threadPayload(ctx, tx, th, r.customer, r.labelTypes, labels, values)
-	if err != nil {
-		return CreatedThread{}, err
-	}
+	snap := threadBody(th, r.customer, r.labelTypes, labels, values, r.assigneeBody)
 	out := CreatedThread{Thread: th, Customer: r.customer, Labels: typed, Fields: values}
 	return out, s.emit(ctx, tx, p.WorkspaceID, "thread.thread_created", p.Actor, now, map[string]any{"thread": snap})
 }
@@ -320,25 +319,32 @@ func (s *Service) checkThreadFields(ctx context.Context, tx store.Tx, ws string,
 }
 
 // checkAssignee checks that the assignee exists in the workspace; prefix
-// is the input path of the assignee's fields ("assignedTo." or "").
-func checkAssignee(ctx context.Context, tx store.Tx, ws, prefix string, a *AssigneeInput, c *core.Collector) (*core.Actor, error) {
+// is the input path of the assignee's fields ("assignedTo." or ""). It
+// returns the assignee and its event payload form.
+func checkAssignee(ctx context.Context, tx store.Tx, ws, prefix string, a *AssigneeInput, c *core.Collector) (*core.Actor, any, error) {
 	switch {
 	case a == nil:
-		return nil, nil
+		return nil, nil, nil
 	case a.UserID != nil:
 		u, err := tx.GetUser(ctx, ws, *a.UserID)
 		if errors.Is(err, core.ErrNotFound) || (err == nil && u.DeletedAt != nil) {
 			c.Add(prefix+"userId", "User not found", core.FieldNotFound)
-			return nil, nil
+			return nil, nil, nil
 		}
-		return &core.Actor{Type: core.ActorUser, ID: *a.UserID}, err
+		if err != nil {
+			return nil, nil, err
+		}
+		return &core.Actor{Type: core.ActorUser, ID: u.ID}, userPayload(u), nil
 	default:
 		m, err := tx.GetMachineUser(ctx, ws, *a.MachineUserID)
 		if errors.Is(err, core.ErrNotFound) || (err == nil && m.DeletedAt != nil) {
 			c.Add(prefix+"machineUserId", "Machine user not found", core.FieldNotFound)
-			return nil, nil
+			return nil, nil, nil
 		}
-		return &core.Actor{Type: core.ActorMachineUser, ID: *a.MachineUserID}, err
+		if err != nil {
+			return nil, nil, err
+		}
+		return &core.Actor{Type: core.ActorMachineUser, ID: m.ID}, machineUserPayload(m), nil
 	}
 }
 

@@ -255,7 +255,7 @@ func (s *Service) AssignThread(ctx context.Context, threadID string, a AssigneeI
 	return s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_assignment_transitioned"),
 		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
 			var c core.Collector
-			who, err := checkAssignee(ctx, tx, p.WorkspaceID, "", &a, &c)
+			who, _, err := checkAssignee(ctx, tx, p.WorkspaceID, "", &a, &c)
 			if err != nil {
 				return th, false, nil, err
 			}
