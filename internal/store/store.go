@@ -116,8 +116,8 @@ type OutboxStore interface {
 
 // CustomerStore persists customers. Creating or updating a customer whose
 // email or external id another customer of the workspace has fails with an
-// error wrapping core.ErrDuplicate and naming the constraint
-// (customers_email_key or customers_external_id_key).
+// error wrapping core.ErrDuplicate (the service checks both keys first, so
+// this only happens when a concurrent transaction won).
 type CustomerStore interface {
 	CreateCustomer(ctx context.Context, c customer.Customer) error
 	UpdateCustomer(ctx context.Context, c customer.Customer) error
