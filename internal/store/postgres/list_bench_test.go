@@ -12,6 +12,7 @@ import (
 	"github.com/threadline/threadline/internal/loadgen"
 	"github.com/threadline/threadline/internal/service"
 	"github.com/threadline/threadline/internal/store/postgres"
+	"github.com/threadline/threadline/internal/store/storetest"
 	"github.com/threadline/threadline/internal/thread"
 	"github.com/threadline/threadline/test/harness"
 )
@@ -74,18 +75,7 @@ func BenchmarkListThreads(b *testing.B) {
 		name string
 		op   loadgen.Op
 	}{{"FirstPage", l.First}, {"DeepPage", l.Deep}} {
-		b.Run(c.name, func(b *testing.B) {
-			b.ResetTimer()
-			res, err := loadgen.Run(ctx, loadgen.Config{Concurrency: 1, Requests: b.N, StopOnError: true}, c.op)
-			b.StopTimer()
-			if err != nil {
-				b.Fatal(err)
-			}
-			if res.Errors > 0 {
-				b.Fatalf("%d of %d requests failed; first: %v", res.Errors, res.Errors+res.OK, res.FirstErrors[0])
-			}
-			res.Report(b, "pages/s")
-		})
+		b.Run(c.name, func(b *testing.B) { storetest.RunLoadUnit(b, 1, c.op, "pages/s") })
 	}
 }
 

@@ -42,6 +42,12 @@ func BenchBareInsert(b *testing.B, newStore BenchFactory) {
 // first error and reports threads/s and p50/p99 latency.
 func RunLoad(b *testing.B, concurrency int, op loadgen.Op) {
 	b.Helper()
+	RunLoadUnit(b, concurrency, op, "threads/s")
+}
+
+// RunLoadUnit is RunLoad reporting throughput in unit (e.g. "pages/s").
+func RunLoadUnit(b *testing.B, concurrency int, op loadgen.Op, unit string) {
+	b.Helper()
 	b.ResetTimer()
 	res, err := loadgen.Run(context.Background(), loadgen.Config{Concurrency: concurrency, Requests: b.N, StopOnError: true}, op)
 	b.StopTimer()
@@ -51,5 +57,5 @@ func RunLoad(b *testing.B, concurrency int, op loadgen.Op) {
 	if res.Errors > 0 {
 		b.Fatalf("%d of %d requests failed; first: %v", res.Errors, res.Errors+res.OK, res.FirstErrors[0])
 	}
-	res.Report(b, "threads/s")
+	res.Report(b, unit)
 }
