@@ -6,6 +6,7 @@ package field
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -246,7 +247,7 @@ func CheckValue(c *core.Collector, path, keyPath string, s *Schema, v ValueInput
 			c.Invalid(at("stringValue"), "String must contain at most 10000 character(s)")
 		}
 	case TypeEnum:
-		if !contains(s.EnumValues, *v.String) {
+		if !slices.Contains(s.EnumValues, *v.String) {
 			c.Invalid(at("stringValue"), fmt.Sprintf("%q is not one of the values of %q: %s",
 				*v.String, s.Key, strings.Join(s.EnumValues, ", ")))
 		}
@@ -255,15 +256,6 @@ func CheckValue(c *core.Collector, path, keyPath string, s *Schema, v ValueInput
 			c.Invalid(at("dateValue"), "Must be an ISO 8601 date")
 		}
 	}
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // MissingRequired returns the keys of required schemas without a value in
@@ -299,7 +291,7 @@ func (s Schema) applies(byID map[string]Schema, given map[string]ValueInput, lab
 	if len(s.DependsOnLabelTypes) > 0 {
 		ok := false
 		for _, id := range s.DependsOnLabelTypes {
-			ok = ok || contains(labelTypeIDs, id)
+			ok = ok || slices.Contains(labelTypeIDs, id)
 		}
 		if !ok {
 			return false

@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/threadline/threadline/internal/auth"
-	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/service"
 )
@@ -312,7 +312,7 @@ func TestThreadList(t *testing.T) {
 			if fmt.Sprint(got) != fmt.Sprint(c.want) {
 				t.Errorf("threads(%s) = %v, want %v", c.args, got, c.want)
 			}
-			if !contains(c.args, "first") && conn["totalCount"] != float64(len(c.want)) {
+			if !strings.Contains(c.args, "first") && conn["totalCount"] != float64(len(c.want)) {
 				t.Errorf("threads(%s): totalCount %v", c.args, conn["totalCount"])
 			}
 		}
@@ -347,21 +347,6 @@ func TestThreadList(t *testing.T) {
 		}
 	})
 }
-
-func contains(s, sub string) bool {
-	return len(s) >= len(sub) && (s == sub || len(sub) == 0 || indexOf(s, sub) >= 0)
-}
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
-}
-
-var _ = core.Ptr[int]
 
 // TestArchivedLabelAlreadyOnThread: adding a type that is on the thread
 // returns its label even after the type was archived (idempotent).
