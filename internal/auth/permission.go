@@ -15,42 +15,145 @@ type Permission string
 // All is the pseudo-permission that grants every permission.
 const All Permission = "all"
 
-// Known lists every permission string Threadline understands, as Plain names them.
+// The permissions, as Plain names them.
+const (
+	APIKeyCreate                     Permission = "apiKey:create"
+	AttachmentCreate                 Permission = "attachment:create"
+	AttachmentDownload               Permission = "attachment:download"
+	ChatCreate                       Permission = "chat:create"
+	ChatAppCreate                    Permission = "chatApp:create"
+	CompanyCreate                    Permission = "company:create"
+	CompanyEdit                      Permission = "company:edit"
+	CompanyRead                      Permission = "company:read"
+	CompanyDelete                    Permission = "company:delete"
+	CompanySearch                    Permission = "company:search"
+	ConnectedSlackChannelEdit        Permission = "connectedSlackChannel:edit"
+	CustomerCreate                   Permission = "customer:create"
+	CustomerEdit                     Permission = "customer:edit"
+	CustomerRead                     Permission = "customer:read"
+	CustomerDelete                   Permission = "customer:delete"
+	CustomerImpersonate              Permission = "customer:impersonate"
+	CustomerSearch                   Permission = "customer:search"
+	CustomerCardConfigCreate         Permission = "customerCardConfig:create"
+	CustomerCardConfigEdit           Permission = "customerCardConfig:edit"
+	CustomerCardConfigDelete         Permission = "customerCardConfig:delete"
+	CustomerCardConfigRead           Permission = "customerCardConfig:read"
+	CustomerCardConfigAPIDetailsRead Permission = "customerCardConfigApiDetails:read"
+	CustomerCardConfigAPIDetailsEdit Permission = "customerCardConfigApiDetails:edit"
+	CustomerEventCreate              Permission = "customerEvent:create"
+	CustomerGroupCreate              Permission = "customerGroup:create"
+	CustomerGroupEdit                Permission = "customerGroup:edit"
+	CustomerGroupRead                Permission = "customerGroup:read"
+	CustomerGroupDelete              Permission = "customerGroup:delete"
+	CustomerGroupMembershipCreate    Permission = "customerGroupMembership:create"
+	CustomerGroupMembershipDelete    Permission = "customerGroupMembership:delete"
+	CustomerGroupMembershipRead      Permission = "customerGroupMembership:read"
+	CustomerTenantMembershipCreate   Permission = "customerTenantMembership:create"
+	CustomerTenantMembershipDelete   Permission = "customerTenantMembership:delete"
+	CustomerTenantMembershipRead     Permission = "customerTenantMembership:read"
+	EmailCreate                      Permission = "email:create"
+	EmailRead                        Permission = "email:read"
+	GeneratedReplyCreate             Permission = "generatedReply:create"
+	IndexedDocumentCreate            Permission = "indexedDocument:create"
+	KnowledgeSourceCreate            Permission = "knowledgeSource:create"
+	KnowledgeSourceRead              Permission = "knowledgeSource:read"
+	LabelCreate                      Permission = "label:create"
+	LabelDelete                      Permission = "label:delete"
+	LabelRead                        Permission = "label:read"
+	LabelTypeCreate                  Permission = "labelType:create"
+	LabelTypeEdit                    Permission = "labelType:edit"
+	LabelTypeRead                    Permission = "labelType:read"
+	MachineUserRead                  Permission = "machineUser:read"
+	NoteCreate                       Permission = "note:create"
+	NoteEdit                         Permission = "note:edit"
+	NoteDelete                       Permission = "note:delete"
+	NoteRead                         Permission = "note:read"
+	SuggestedLabelTypeRead           Permission = "suggestedLabelType:read"
+	TenantCreate                     Permission = "tenant:create"
+	TenantEdit                       Permission = "tenant:edit"
+	TenantRead                       Permission = "tenant:read"
+	TenantDelete                     Permission = "tenant:delete"
+	TenantSearch                     Permission = "tenant:search"
+	TenantFieldCreate                Permission = "tenantField:create"
+	TenantFieldUpdate                Permission = "tenantField:update"
+	TenantFieldSchemaRead            Permission = "tenantFieldSchema:read"
+	ThreadAssign                     Permission = "thread:assign"
+	ThreadUnassign                   Permission = "thread:unassign"
+	ThreadCreate                     Permission = "thread:create"
+	ThreadEdit                       Permission = "thread:edit"
+	ThreadRead                       Permission = "thread:read"
+	ThreadReply                      Permission = "thread:reply"
+	ThreadSearch                     Permission = "thread:search"
+	ThreadDelete                     Permission = "thread:delete"
+	ThreadChannelAssociationEdit     Permission = "threadChannelAssociation:edit"
+	ThreadEventCreate                Permission = "threadEvent:create"
+	ThreadEventRead                  Permission = "threadEvent:read"
+	ThreadFieldCreate                Permission = "threadField:create"
+	ThreadFieldUpdate                Permission = "threadField:update"
+	ThreadFieldDelete                Permission = "threadField:delete"
+	ThreadFieldRead                  Permission = "threadField:read"
+	ThreadFieldSchemaCreate          Permission = "threadFieldSchema:create"
+	ThreadFieldSchemaEdit            Permission = "threadFieldSchema:edit"
+	ThreadFieldSchemaRead            Permission = "threadFieldSchema:read"
+	ThreadLinkRead                   Permission = "threadLink:read"
+	TierCreate                       Permission = "tier:create"
+	TierEdit                         Permission = "tier:edit"
+	TierRead                         Permission = "tier:read"
+	TierDelete                       Permission = "tier:delete"
+	TierMembershipCreate             Permission = "tierMembership:create"
+	TierMembershipDelete             Permission = "tierMembership:delete"
+	TierMembershipRead               Permission = "tierMembership:read"
+	TimelineRead                     Permission = "timeline:read"
+	UserRead                         Permission = "user:read"
+	UserDelete                       Permission = "user:delete"
+	UserAvatarEdit                   Permission = "userAvatar:edit"
+	WebhookTargetCreate              Permission = "webhookTarget:create"
+	WebhookTargetEdit                Permission = "webhookTarget:edit"
+	WebhookTargetDelete              Permission = "webhookTarget:delete"
+	WebhookTargetRead                Permission = "webhookTarget:read"
+	WorkspaceRead                    Permission = "workspace:read"
+)
+
+// Known lists every permission Threadline understands.
 var Known = []Permission{
-	"apiKey:create",
-	"attachment:create", "attachment:download",
-	"chat:create", "chatApp:create",
-	"company:create", "company:edit", "company:read", "company:delete", "company:search",
-	"connectedSlackChannel:edit",
-	"customer:create", "customer:edit", "customer:read", "customer:delete", "customer:impersonate", "customer:search",
-	"customerCardConfig:create", "customerCardConfig:edit", "customerCardConfig:delete", "customerCardConfig:read",
-	"customerCardConfigApiDetails:read", "customerCardConfigApiDetails:edit",
-	"customerEvent:create",
-	"customerGroup:create", "customerGroup:edit", "customerGroup:read", "customerGroup:delete",
-	"customerGroupMembership:create", "customerGroupMembership:delete", "customerGroupMembership:read",
-	"customerTenantMembership:create", "customerTenantMembership:delete", "customerTenantMembership:read",
-	"email:create", "email:read",
-	"generatedReply:create",
-	"indexedDocument:create", "knowledgeSource:create", "knowledgeSource:read",
-	"label:create", "label:delete", "label:read",
-	"labelType:create", "labelType:edit", "labelType:read",
-	"machineUser:read",
-	"note:create", "note:edit", "note:delete", "note:read",
-	"suggestedLabelType:read",
-	"tenant:create", "tenant:edit", "tenant:read", "tenant:delete", "tenant:search",
-	"tenantField:create", "tenantField:update", "tenantFieldSchema:read",
-	"thread:assign", "thread:unassign", "thread:create", "thread:edit", "thread:read", "thread:reply", "thread:search", "thread:delete",
-	"threadChannelAssociation:edit",
-	"threadEvent:create", "threadEvent:read",
-	"threadField:create", "threadField:update", "threadField:delete", "threadField:read",
-	"threadFieldSchema:create", "threadFieldSchema:edit", "threadFieldSchema:read",
-	"threadLink:read",
-	"tier:create", "tier:edit", "tier:read", "tier:delete",
-	"tierMembership:create", "tierMembership:delete", "tierMembership:read",
-	"timeline:read",
-	"user:read", "user:delete", "userAvatar:edit",
-	"webhookTarget:create", "webhookTarget:edit", "webhookTarget:delete", "webhookTarget:read",
-	"workspace:read",
+	APIKeyCreate,
+	AttachmentCreate, AttachmentDownload,
+	ChatCreate,
+	ChatAppCreate,
+	CompanyCreate, CompanyEdit, CompanyRead, CompanyDelete, CompanySearch,
+	ConnectedSlackChannelEdit,
+	CustomerCreate, CustomerEdit, CustomerRead, CustomerDelete, CustomerImpersonate, CustomerSearch,
+	CustomerCardConfigCreate, CustomerCardConfigEdit, CustomerCardConfigDelete, CustomerCardConfigRead,
+	CustomerCardConfigAPIDetailsRead, CustomerCardConfigAPIDetailsEdit,
+	CustomerEventCreate,
+	CustomerGroupCreate, CustomerGroupEdit, CustomerGroupRead, CustomerGroupDelete,
+	CustomerGroupMembershipCreate, CustomerGroupMembershipDelete, CustomerGroupMembershipRead,
+	CustomerTenantMembershipCreate, CustomerTenantMembershipDelete, CustomerTenantMembershipRead,
+	EmailCreate, EmailRead,
+	GeneratedReplyCreate,
+	IndexedDocumentCreate,
+	KnowledgeSourceCreate, KnowledgeSourceRead,
+	LabelCreate, LabelDelete, LabelRead,
+	LabelTypeCreate, LabelTypeEdit, LabelTypeRead,
+	MachineUserRead,
+	NoteCreate, NoteEdit, NoteDelete, NoteRead,
+	SuggestedLabelTypeRead,
+	TenantCreate, TenantEdit, TenantRead, TenantDelete, TenantSearch,
+	TenantFieldCreate, TenantFieldUpdate,
+	TenantFieldSchemaRead,
+	ThreadAssign, ThreadUnassign, ThreadCreate, ThreadEdit, ThreadRead, ThreadReply, ThreadSearch, ThreadDelete,
+	ThreadChannelAssociationEdit,
+	ThreadEventCreate, ThreadEventRead,
+	ThreadFieldCreate, ThreadFieldUpdate, ThreadFieldDelete, ThreadFieldRead,
+	ThreadFieldSchemaCreate, ThreadFieldSchemaEdit, ThreadFieldSchemaRead,
+	ThreadLinkRead,
+	TierCreate, TierEdit, TierRead, TierDelete,
+	TierMembershipCreate, TierMembershipDelete, TierMembershipRead,
+	TimelineRead,
+	UserRead, UserDelete,
+	UserAvatarEdit,
+	WebhookTargetCreate, WebhookTargetEdit, WebhookTargetDelete, WebhookTargetRead,
+	WorkspaceRead,
 }
 
 var known = func() map[Permission]bool {

@@ -18,7 +18,7 @@ import (
 // LabelType is the resolver for the labelType field.
 func (r *labelResolver) LabelType(ctx context.Context, obj *model.Label) (*model.LabelType, error) {
 	if obj.Type != nil { // read with the label: no second round trip
-		if err := auth.FromContext(ctx).Require("labelType:read"); err != nil {
+		if err := auth.FromContext(ctx).Require(auth.LabelTypeRead); err != nil {
 			return nil, r.queryError(ctx, err)
 		}
 		return labelTypeModel(*obj.Type), nil
@@ -68,7 +68,7 @@ func (r *mutationResolver) UnarchiveLabelType(ctx context.Context, input model.U
 
 // AddLabels is the resolver for the addLabels field.
 func (r *mutationResolver) AddLabels(ctx context.Context, input model.AddLabelsInput) (*model.AddLabelsOutput, error) {
-	if err := r.preflight(ctx, "label:create"); err != nil {
+	if err := r.preflight(ctx, auth.LabelCreate); err != nil {
 		return &model.AddLabelsOutput{Error: r.mutationError(ctx, err), Labels: []model.Label{}}, nil
 	}
 	ls, err := r.Svc.AddLabels(ctx, input.ThreadID, input.LabelTypeIds)

@@ -70,15 +70,15 @@ func selectionNeeds(sel ast.SelectionSet, need map[auth.Permission]bool) {
 		}
 		switch parent + "." + f.Name {
 		case "Thread.labels":
-			need["label:read"] = true
+			need[auth.LabelRead] = true
 		case "Label.labelType":
-			need["labelType:read"] = true
+			need[auth.LabelTypeRead] = true
 		case "Thread.customer":
 			var sub []condField
 			fields(f.SelectionSet, "", &sub)
 			for _, s := range sub {
 				if s.Name != "id" && s.Name != "__typename" {
-					need["customer:read"] = true
+					need[auth.CustomerRead] = true
 				}
 			}
 		case "Thread.assignedTo":
@@ -90,9 +90,9 @@ func selectionNeeds(sel ast.SelectionSet, need map[auth.Permission]bool) {
 				}
 				switch s.cond {
 				case "User":
-					need["user:read"] = true
+					need[auth.UserRead] = true
 				case "MachineUser":
-					need["machineUser:read"] = true
+					need[auth.MachineUserRead] = true
 				}
 			}
 		}

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"github.com/threadline/threadline/internal/auth"
 
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/graph/generated"
@@ -18,7 +19,7 @@ import (
 
 // CreateThread is the resolver for the createThread field.
 func (r *mutationResolver) CreateThread(ctx context.Context, input model.CreateThreadInput) (*model.CreateThreadOutput, error) {
-	if err := r.preflight(ctx, "thread:create", "thread:read"); err != nil {
+	if err := r.preflight(ctx, auth.ThreadCreate, auth.ThreadRead); err != nil {
 		return &model.CreateThreadOutput{Error: r.mutationError(ctx, err)}, nil
 	}
 	in, err := createThreadInput(input)
@@ -35,7 +36,7 @@ func (r *mutationResolver) CreateThread(ctx context.Context, input model.CreateT
 
 // MarkThreadAsDone is the resolver for the markThreadAsDone field.
 func (r *mutationResolver) MarkThreadAsDone(ctx context.Context, input model.MarkThreadAsDoneInput) (*model.MarkThreadAsDoneOutput, error) {
-	if err := r.preflight(ctx, "thread:edit", "thread:read"); err != nil {
+	if err := r.preflight(ctx, auth.ThreadEdit, auth.ThreadRead); err != nil {
 		return &model.MarkThreadAsDoneOutput{Error: r.mutationError(ctx, err)}, nil
 	}
 	var d *thread.Detail
@@ -51,7 +52,7 @@ func (r *mutationResolver) MarkThreadAsDone(ctx context.Context, input model.Mar
 
 // MarkThreadAsTodo is the resolver for the markThreadAsTodo field.
 func (r *mutationResolver) MarkThreadAsTodo(ctx context.Context, input model.MarkThreadAsTodoInput) (*model.MarkThreadAsTodoOutput, error) {
-	if err := r.preflight(ctx, "thread:edit", "thread:read"); err != nil {
+	if err := r.preflight(ctx, auth.ThreadEdit, auth.ThreadRead); err != nil {
 		return &model.MarkThreadAsTodoOutput{Error: r.mutationError(ctx, err)}, nil
 	}
 	var d *thread.Detail
@@ -67,7 +68,7 @@ func (r *mutationResolver) MarkThreadAsTodo(ctx context.Context, input model.Mar
 
 // SnoozeThread is the resolver for the snoozeThread field.
 func (r *mutationResolver) SnoozeThread(ctx context.Context, input model.SnoozeThreadInput) (*model.SnoozeThreadOutput, error) {
-	if err := r.preflight(ctx, "thread:edit", "thread:read"); err != nil {
+	if err := r.preflight(ctx, auth.ThreadEdit, auth.ThreadRead); err != nil {
 		return &model.SnoozeThreadOutput{Error: r.mutationError(ctx, err)}, nil
 	}
 	var d *thread.Detail
@@ -83,7 +84,7 @@ func (r *mutationResolver) SnoozeThread(ctx context.Context, input model.SnoozeT
 
 // ChangeThreadPriority is the resolver for the changeThreadPriority field.
 func (r *mutationResolver) ChangeThreadPriority(ctx context.Context, input model.ChangeThreadPriorityInput) (*model.ChangeThreadPriorityOutput, error) {
-	if err := r.preflight(ctx, "thread:edit", "thread:read"); err != nil {
+	if err := r.preflight(ctx, auth.ThreadEdit, auth.ThreadRead); err != nil {
 		return &model.ChangeThreadPriorityOutput{Error: r.mutationError(ctx, err)}, nil
 	}
 	t, err := r.Svc.ChangeThreadPriority(ctx, input.ThreadID, input.Priority)
@@ -95,7 +96,7 @@ func (r *mutationResolver) ChangeThreadPriority(ctx context.Context, input model
 
 // AssignThread is the resolver for the assignThread field.
 func (r *mutationResolver) AssignThread(ctx context.Context, input model.AssignThreadInput) (*model.AssignThreadOutput, error) {
-	if err := r.preflight(ctx, "thread:assign", "thread:read"); err != nil {
+	if err := r.preflight(ctx, auth.ThreadAssign, auth.ThreadRead); err != nil {
 		return &model.AssignThreadOutput{Error: r.mutationError(ctx, err)}, nil
 	}
 	t, err := r.Svc.AssignThread(ctx, input.ThreadID, service.AssigneeInput{UserID: input.UserID, MachineUserID: input.MachineUserID})
@@ -107,7 +108,7 @@ func (r *mutationResolver) AssignThread(ctx context.Context, input model.AssignT
 
 // UnassignThread is the resolver for the unassignThread field.
 func (r *mutationResolver) UnassignThread(ctx context.Context, input model.UnassignThreadInput) (*model.UnassignThreadOutput, error) {
-	if err := r.preflight(ctx, "thread:unassign", "thread:read"); err != nil {
+	if err := r.preflight(ctx, auth.ThreadUnassign, auth.ThreadRead); err != nil {
 		return &model.UnassignThreadOutput{Error: r.mutationError(ctx, err)}, nil
 	}
 	t, err := r.Svc.UnassignThread(ctx, input.ThreadID)

@@ -33,32 +33,32 @@ func TestPermissionMatrix(t *testing.T) {
 		mutation string // root field of a mutation, "" for a query
 		doc      string
 	}{
-		{"customer:create", "upsertCustomer", upsert},
-		{"customer:edit", "upsertCustomer", upsert},
-		{"customer:delete", "deleteCustomer", `mutation { deleteCustomer(input: {customerId: "` + f.customer.ID + `"}) { error { type code message } } }`},
-		{"customer:read", "", `{ customer(customerId: "` + f.customer.ID + `") { id } }`},
-		{"customer:read", "", `{ customerByEmail(email: "ann@example.com") { id } }`},
-		{"customer:read", "", `{ customerByExternalId(externalId: "x") { id } }`},
-		{"customer:read", "", `{ customers { totalCount } }`},
-		{"labelType:create", "createLabelType", `mutation { createLabelType(input: {name: "x"}) { error { type code message } } }`},
-		{"labelType:edit", "archiveLabelType", `mutation { archiveLabelType(input: {labelTypeId: "` + f.labelType.ID + `"}) { error { type code message } } }`},
-		{"labelType:edit", "unarchiveLabelType", `mutation { unarchiveLabelType(input: {labelTypeId: "` + f.archived.ID + `"}) { error { type code message } } }`},
-		{"labelType:read", "", `{ labelType(labelTypeId: "` + f.labelType.ID + `") { id } }`},
-		{"labelType:read", "", `{ labelTypes { edges { node { id } } } }`},
-		{"threadFieldSchema:create", "createThreadFieldSchema", `mutation { createThreadFieldSchema(input: {key: "k", label: "K", description: "", enumValues: [], isAiAutoFillEnabled: false, isRequired: false, order: 0, type: STRING}) { error { type code message } } }`},
-		{"threadFieldSchema:edit", "updateThreadFieldSchema", `mutation { updateThreadFieldSchema(input: {threadFieldSchemaId: "tfs_01H14DFQ4PDYBH398J1E99TWSS", label: {value: "x"}}) { error { type code message } } }`},
-		{"threadFieldSchema:edit", "deleteThreadFieldSchema", `mutation { deleteThreadFieldSchema(input: {threadFieldSchemaId: "tfs_01H14DFQ4PDYBH398J1E99TWSS"}) { error { type code message } } }`},
-		{"threadFieldSchema:read", "", `{ threadFieldSchemas { edges { node { id } } } }`},
-		{"threadFieldSchema:read", "", `{ threadFieldSchema(threadFieldSchemaId: "x") { id } }`},
-		{"thread:create", "createThread", `mutation { createThread(input: {customerIdentifier: {customerId: "` + f.customer.ID + `"}}) { error { type code message } } }`},
-		{"thread:read", "createThread", `mutation { createThread(input: {customerIdentifier: {customerId: "` + f.customer.ID + `"}}) { error { type code message } } }`},
-		{"thread:read", "", `{ thread(threadId: "` + threadID + `") { id } }`},
-		{"thread:read", "", `{ threadByRef(ref: "T-1") { id } }`},
-		{"thread:read", "", `{ threadByExternalId(customerId: "` + f.customer.ID + `", externalId: "x") { id } }`},
-		{"label:read", "", `{ thread(threadId: "` + threadID + `") { labels { id } } }`},
-		{"labelType:read", "", `{ thread(threadId: "` + threadID + `") { labels { labelType { name } } } }`},
-		{"customer:read", "", `{ thread(threadId: "` + threadID + `") { customer { fullName } } }`},
-		{"user:read", "", `{ user(userId: "u_01H14DFQ4PDYBH398J1E99TWSS") { id } }`},
+		{auth.CustomerCreate, "upsertCustomer", upsert},
+		{auth.CustomerEdit, "upsertCustomer", upsert},
+		{auth.CustomerDelete, "deleteCustomer", `mutation { deleteCustomer(input: {customerId: "` + f.customer.ID + `"}) { error { type code message } } }`},
+		{auth.CustomerRead, "", `{ customer(customerId: "` + f.customer.ID + `") { id } }`},
+		{auth.CustomerRead, "", `{ customerByEmail(email: "ann@example.com") { id } }`},
+		{auth.CustomerRead, "", `{ customerByExternalId(externalId: "x") { id } }`},
+		{auth.CustomerRead, "", `{ customers { totalCount } }`},
+		{auth.LabelTypeCreate, "createLabelType", `mutation { createLabelType(input: {name: "x"}) { error { type code message } } }`},
+		{auth.LabelTypeEdit, "archiveLabelType", `mutation { archiveLabelType(input: {labelTypeId: "` + f.labelType.ID + `"}) { error { type code message } } }`},
+		{auth.LabelTypeEdit, "unarchiveLabelType", `mutation { unarchiveLabelType(input: {labelTypeId: "` + f.archived.ID + `"}) { error { type code message } } }`},
+		{auth.LabelTypeRead, "", `{ labelType(labelTypeId: "` + f.labelType.ID + `") { id } }`},
+		{auth.LabelTypeRead, "", `{ labelTypes { edges { node { id } } } }`},
+		{auth.ThreadFieldSchemaCreate, "createThreadFieldSchema", `mutation { createThreadFieldSchema(input: {key: "k", label: "K", description: "", enumValues: [], isAiAutoFillEnabled: false, isRequired: false, order: 0, type: STRING}) { error { type code message } } }`},
+		{auth.ThreadFieldSchemaEdit, "updateThreadFieldSchema", `mutation { updateThreadFieldSchema(input: {threadFieldSchemaId: "tfs_01H14DFQ4PDYBH398J1E99TWSS", label: {value: "x"}}) { error { type code message } } }`},
+		{auth.ThreadFieldSchemaEdit, "deleteThreadFieldSchema", `mutation { deleteThreadFieldSchema(input: {threadFieldSchemaId: "tfs_01H14DFQ4PDYBH398J1E99TWSS"}) { error { type code message } } }`},
+		{auth.ThreadFieldSchemaRead, "", `{ threadFieldSchemas { edges { node { id } } } }`},
+		{auth.ThreadFieldSchemaRead, "", `{ threadFieldSchema(threadFieldSchemaId: "x") { id } }`},
+		{auth.ThreadCreate, "createThread", `mutation { createThread(input: {customerIdentifier: {customerId: "` + f.customer.ID + `"}}) { error { type code message } } }`},
+		{auth.ThreadRead, "createThread", `mutation { createThread(input: {customerIdentifier: {customerId: "` + f.customer.ID + `"}}) { error { type code message } } }`},
+		{auth.ThreadRead, "", `{ thread(threadId: "` + threadID + `") { id } }`},
+		{auth.ThreadRead, "", `{ threadByRef(ref: "T-1") { id } }`},
+		{auth.ThreadRead, "", `{ threadByExternalId(customerId: "` + f.customer.ID + `", externalId: "x") { id } }`},
+		{auth.LabelRead, "", `{ thread(threadId: "` + threadID + `") { labels { id } } }`},
+		{auth.LabelTypeRead, "", `{ thread(threadId: "` + threadID + `") { labels { labelType { name } } } }`},
+		{auth.CustomerRead, "", `{ thread(threadId: "` + threadID + `") { customer { fullName } } }`},
+		{auth.UserRead, "", `{ user(userId: "u_01H14DFQ4PDYBH398J1E99TWSS") { id } }`},
 	}
 	want := `Insufficient permissions, missing "`
 	for _, c := range cases {
@@ -77,7 +77,7 @@ func TestPermissionMatrix(t *testing.T) {
 	}
 	// Selecting only a thread's customer id needs no customer:read (Plain's docs:
 	// createThread needs thread:create and thread:read only).
-	r := e.post(e.key(e.ws, "thread:read"), `{ thread(threadId: "`+threadID+`") { customer { id } threadFields { id } } }`, nil)
+	r := e.post(e.key(e.ws, auth.ThreadRead), `{ thread(threadId: "`+threadID+`") { customer { id } threadFields { id } } }`, nil)
 	if r.Status != 200 || path(r.Body, "data", "thread", "customer", "id") != f.customer.ID {
 		t.Errorf("customer id with thread:read only: %s", r.Raw)
 	}
@@ -88,23 +88,23 @@ func TestPermissionMatrix(t *testing.T) {
 func TestMutationRefusedBeforeWriting(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, e *env) {
 		f := e.fixture(t)
-		key := e.key(e.ws, "thread:create", "thread:read")
+		key := e.key(e.ws, auth.ThreadCreate, auth.ThreadRead)
 		before := countRows(t, e.st, "threads")
-		for perm, sel := range map[string]string{
-			"label:read":       `labels { id }`,
-			"labelType:read":   `id`, // checked with a key that has label:read below
-			"customer:read":    `customer { id fullName }`,
-			"user:read":        `assignedTo { __typename ... on User { email } }`,
-			"machineUser:read": `assignedTo { ... on MachineUser { fullName } }`,
+		for perm, sel := range map[auth.Permission]string{
+			auth.LabelRead:       `labels { id }`,
+			auth.LabelTypeRead:   `id`, // checked with a key that has label:read below
+			auth.CustomerRead:    `customer { id fullName }`,
+			auth.UserRead:        `assignedTo { __typename ... on User { email } }`,
+			auth.MachineUserRead: `assignedTo { ... on MachineUser { fullName } }`,
 		} {
 			k := key
-			if perm == "labelType:read" {
-				k, sel = e.key(e.ws, "thread:create", "thread:read", "label:read"), `labels { labelType { name } }`
+			if perm == auth.LabelTypeRead {
+				k, sel = e.key(e.ws, auth.ThreadCreate, auth.ThreadRead, auth.LabelRead), `labels { labelType { name } }`
 			}
 			r := e.post(k, `mutation { createThread(input: {customerIdentifier: {customerId: "`+f.customer.ID+`"},
 				components: [{componentText: {text: "x"}}]}) { thread { `+sel+` } error { type code message } } }`, nil)
 			er, _ := path(r.Body, "data", "createThread", "error").(map[string]any)
-			if r.Status != 200 || er == nil || er["code"] != "forbidden" || er["message"] != `Insufficient permissions, missing "`+perm+`".` {
+			if r.Status != 200 || er == nil || er["code"] != "forbidden" || er["message"] != `Insufficient permissions, missing "`+string(perm)+`".` {
 				t.Errorf("%s: %s", perm, r.Raw)
 			}
 		}

@@ -190,7 +190,7 @@ func TestMalformedRequests(t *testing.T) {
 
 func TestForbiddenShapes(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, e *env) {
-		k := e.key(e.ws, "thread:read")
+		k := e.key(e.ws, auth.ThreadRead)
 		r := e.post(k, "query {\n  user(userId: \"u_01H14DFQ4PDYBH398J1E99TWSS\") { id }\n}", nil)
 		if r.Status != 403 {
 			t.Fatalf("status %d, want 403: %s", r.Status, r.Raw)
@@ -255,7 +255,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 
 func TestKeysStoredHashed(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, e *env) {
-		secret := e.key(e.ws, "thread:read", "user:read")
+		secret := e.key(e.ws, auth.ThreadRead, auth.UserRead)
 		db := e.st.(interface{ DB() *sql.DB }).DB()
 		rows, err := db.Query(`SELECT id, name, key_hash, key_hint, permissions FROM api_keys`)
 		if err != nil {

@@ -147,7 +147,7 @@ func countRows(t *testing.T, st store.Store, table string) int {
 func TestSeedCreateThread(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, e *env) {
 		f := e.fixture(t)
-		key := e.key(e.ws, "thread:create", "thread:read")
+		key := e.key(e.ws, auth.ThreadCreate, auth.ThreadRead)
 		variants := []struct {
 			name  string
 			field map[string]any
@@ -342,7 +342,7 @@ func TestCreateThreadInvalidInput(t *testing.T) {
 func TestConcurrentCreateThread(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, e *env) {
 		f := e.fixture(t)
-		key := e.key(e.ws, "thread:create", "thread:read")
+		key := e.key(e.ws, auth.ThreadCreate, auth.ThreadRead)
 		const n = 200
 		refs := make([]string, n)
 		var wg sync.WaitGroup

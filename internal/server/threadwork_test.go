@@ -385,7 +385,7 @@ func TestReviewEdgeCases(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := e.newThread(t, key, f, "")
-	narrow := e.key(e.ws, "thread:assign", "thread:read")
+	narrow := e.key(e.ws, auth.ThreadAssign, auth.ThreadRead)
 	r = e.post(narrow, `mutation { assignThread(input: {threadId: "`+id+`", userId: "`+u.ID+`"}) { thread { assignedTo { __typename } } error { code message } } }`, nil)
 	if r.Status != 200 || path(r.Body, "data", "assignThread", "thread", "assignedTo", "__typename") != "User" {
 		t.Fatalf("assign with __typename only: %d %s", r.Status, r.Raw)

@@ -24,7 +24,7 @@ type NewAPIKey struct {
 // id it creates a machine user named like the key to own it. A caller can
 // only grant permissions it holds itself.
 func (s *Service) CreateAPIKey(ctx context.Context, name string, perms []auth.Permission, machineUserID string) (NewAPIKey, error) {
-	p, err := principal(ctx, "apiKey:create")
+	p, err := principal(ctx, auth.APIKeyCreate)
 	if err != nil {
 		return NewAPIKey{}, err
 	}

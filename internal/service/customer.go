@@ -64,7 +64,7 @@ func checkCustomerUnique(ctx context.Context, tx store.Tx, c customer.Customer, 
 // UpsertCustomer creates the customer the identifier names or updates it.
 // Needs customer:create and customer:edit.
 func (s *Service) UpsertCustomer(ctx context.Context, in UpsertCustomerInput) (customer.Customer, UpsertResult, error) {
-	p, err := principal(ctx, "customer:create", "customer:edit")
+	p, err := principal(ctx, auth.CustomerCreate, auth.CustomerEdit)
 	if err != nil {
 		return customer.Customer{}, "", err
 	}
@@ -187,7 +187,7 @@ func joinValidation(errs ...error) error {
 
 // Customer returns a customer by id, or nil. Needs customer:read.
 func (s *Service) Customer(ctx context.Context, id customer.Identifier) (*customer.Customer, error) {
-	p, err := principal(ctx, "customer:read")
+	p, err := principal(ctx, auth.CustomerRead)
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +201,7 @@ func (s *Service) Customer(ctx context.Context, id customer.Identifier) (*custom
 
 // CustomersByIDs loads customers for batched field resolution. Needs customer:read.
 func (s *Service) CustomersByIDs(ctx context.Context, ids []string) (map[string]customer.Customer, error) {
-	p, err := principal(ctx, "customer:read")
+	p, err := principal(ctx, auth.CustomerRead)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func (s *Service) CustomersByIDs(ctx context.Context, ids []string) (map[string]
 // Customers lists customers. Needs customer:read.
 // withCount also counts every customer the filter matches (a full count).
 func (s *Service) Customers(ctx context.Context, f customer.Filter, sort customer.Sort, args core.PageArgs, withCount bool) (core.Connection[customer.Customer], error) {
-	p, err := principal(ctx, "customer:read")
+	p, err := principal(ctx, auth.CustomerRead)
 	if err != nil {
 		return core.Connection[customer.Customer]{}, err
 	}
@@ -246,7 +246,7 @@ func (s *Service) Customers(ctx context.Context, f customer.Filter, sort custome
 
 // DeleteCustomer deletes a customer and their threads. Needs customer:delete.
 func (s *Service) DeleteCustomer(ctx context.Context, id string) error {
-	p, err := principal(ctx, "customer:delete")
+	p, err := principal(ctx, auth.CustomerDelete)
 	if err != nil {
 		return err
 	}

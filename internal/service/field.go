@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"github.com/threadline/threadline/internal/auth"
 
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/field"
@@ -29,7 +30,7 @@ type SchemaUpdate struct {
 
 // CreateThreadFieldSchema defines a thread field. Needs threadFieldSchema:create.
 func (s *Service) CreateThreadFieldSchema(ctx context.Context, in field.SchemaInput) (field.Schema, error) {
-	p, err := principal(ctx, "threadFieldSchema:create")
+	p, err := principal(ctx, auth.ThreadFieldSchemaCreate)
 	if err != nil {
 		return field.Schema{}, err
 	}
@@ -106,7 +107,7 @@ func dedupe(ids []string) []string {
 // UpdateThreadFieldSchema changes a thread field definition; its key and
 // type are fixed. Needs threadFieldSchema:edit.
 func (s *Service) UpdateThreadFieldSchema(ctx context.Context, u SchemaUpdate) (field.Schema, error) {
-	p, err := principal(ctx, "threadFieldSchema:edit")
+	p, err := principal(ctx, auth.ThreadFieldSchemaEdit)
 	if err != nil {
 		return field.Schema{}, err
 	}
@@ -193,7 +194,7 @@ func applySchemaUpdate(cur field.Schema, u SchemaUpdate) field.SchemaInput {
 // DeleteThreadFieldSchema deletes a thread field definition. Values already
 // on threads stay. Needs threadFieldSchema:edit.
 func (s *Service) DeleteThreadFieldSchema(ctx context.Context, id string) error {
-	p, err := principal(ctx, "threadFieldSchema:edit")
+	p, err := principal(ctx, auth.ThreadFieldSchemaEdit)
 	if err != nil {
 		return err
 	}
@@ -221,7 +222,7 @@ func (s *Service) DeleteThreadFieldSchema(ctx context.Context, id string) error 
 
 // ThreadFieldSchema returns a schema, or nil. Needs threadFieldSchema:read.
 func (s *Service) ThreadFieldSchema(ctx context.Context, id string) (*field.Schema, error) {
-	p, err := principal(ctx, "threadFieldSchema:read")
+	p, err := principal(ctx, auth.ThreadFieldSchemaRead)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +237,7 @@ func (s *Service) ThreadFieldSchema(ctx context.Context, id string) (*field.Sche
 // ThreadFieldSchemas lists schemas by order. A workspace has few, so the
 // page is cut from the full ordered list. Needs threadFieldSchema:read.
 func (s *Service) ThreadFieldSchemas(ctx context.Context, args core.PageArgs) (core.Connection[field.Schema], error) {
-	p, err := principal(ctx, "threadFieldSchema:read")
+	p, err := principal(ctx, auth.ThreadFieldSchemaRead)
 	if err != nil {
 		return core.Connection[field.Schema]{}, err
 	}
@@ -258,7 +259,7 @@ func (s *Service) ThreadFieldSchemas(ctx context.Context, args core.PageArgs) (c
 // FieldValuesOfThreads loads the field values of threads, grouped by thread.
 // They are thread data: thread:read suffices, as in Plain's docs.
 func (s *Service) FieldValuesOfThreads(ctx context.Context, threadIDs []string) (map[string][]field.Value, error) {
-	p, err := principal(ctx, "thread:read")
+	p, err := principal(ctx, auth.ThreadRead)
 	if err != nil {
 		return nil, err
 	}

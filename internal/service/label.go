@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"github.com/threadline/threadline/internal/auth"
 
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/label"
@@ -10,7 +11,7 @@ import (
 
 // CreateLabelType creates a label type. Needs labelType:create.
 func (s *Service) CreateLabelType(ctx context.Context, in label.CreateInput) (label.Type, error) {
-	p, err := principal(ctx, "labelType:create")
+	p, err := principal(ctx, auth.LabelTypeCreate)
 	if err != nil {
 		return label.Type{}, err
 	}
@@ -36,7 +37,7 @@ func (s *Service) CreateLabelType(ctx context.Context, in label.CreateInput) (la
 // SetLabelTypeArchived archives or unarchives a label type; doing what is
 // already done succeeds and changes nothing. Needs labelType:edit.
 func (s *Service) SetLabelTypeArchived(ctx context.Context, id string, archived bool) (label.Type, error) {
-	p, err := principal(ctx, "labelType:edit")
+	p, err := principal(ctx, auth.LabelTypeEdit)
 	if err != nil {
 		return label.Type{}, err
 	}
@@ -66,7 +67,7 @@ func (s *Service) SetLabelTypeArchived(ctx context.Context, id string, archived 
 
 // LabelType returns a label type, or nil. Needs labelType:read.
 func (s *Service) LabelType(ctx context.Context, id string) (*label.Type, error) {
-	p, err := principal(ctx, "labelType:read")
+	p, err := principal(ctx, auth.LabelTypeRead)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +81,7 @@ func (s *Service) LabelType(ctx context.Context, id string) (*label.Type, error)
 
 // LabelTypesByIDs loads label types for batched resolution. Needs labelType:read.
 func (s *Service) LabelTypesByIDs(ctx context.Context, ids []string) (map[string]label.Type, error) {
-	p, err := principal(ctx, "labelType:read")
+	p, err := principal(ctx, auth.LabelTypeRead)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +99,7 @@ func (s *Service) LabelTypesByIDs(ctx context.Context, ids []string) (map[string
 // LabelTypes lists label types, active and archived unless archived is
 // set. Needs labelType:read.
 func (s *Service) LabelTypes(ctx context.Context, archived *bool, args core.PageArgs) (core.Connection[label.Type], error) {
-	p, err := principal(ctx, "labelType:read")
+	p, err := principal(ctx, auth.LabelTypeRead)
 	if err != nil {
 		return core.Connection[label.Type]{}, err
 	}
@@ -127,7 +128,7 @@ type TypedLabel struct {
 // by thread, in one snapshot. Needs label:read; showing the types is the
 // caller's to check (labelType:read).
 func (s *Service) LabelsOfThreads(ctx context.Context, threadIDs []string) (map[string][]TypedLabel, error) {
-	p, err := principal(ctx, "label:read")
+	p, err := principal(ctx, auth.LabelRead)
 	if err != nil {
 		return nil, err
 	}

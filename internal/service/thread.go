@@ -112,7 +112,7 @@ type CreatedThread struct {
 // CreateThreadWith is CreateThread returning the thread's customer, labels
 // and field values too.
 func (s *Service) CreateThreadWith(ctx context.Context, in CreateThreadInput) (CreatedThread, error) {
-	p, err := principal(ctx, "thread:create", "thread:read")
+	p, err := principal(ctx, auth.ThreadCreate, auth.ThreadRead)
 	if err != nil {
 		return CreatedThread{}, err
 	}
@@ -358,7 +358,7 @@ type ThreadLookup struct {
 
 // Thread returns a thread, or nil. Needs thread:read.
 func (s *Service) Thread(ctx context.Context, l ThreadLookup) (*thread.Thread, error) {
-	p, err := principal(ctx, "thread:read")
+	p, err := principal(ctx, auth.ThreadRead)
 	if err != nil {
 		return nil, err
 	}
@@ -383,7 +383,7 @@ func (s *Service) Thread(ctx context.Context, l ThreadLookup) (*thread.Thread, e
 
 // Timeline returns a thread's timeline entries. Needs thread:read and timeline:read.
 func (s *Service) Timeline(ctx context.Context, threadID string) ([]timeline.Entry, error) {
-	p, err := principal(ctx, "thread:read", "timeline:read")
+	p, err := principal(ctx, auth.ThreadRead, auth.TimelineRead)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"github.com/threadline/threadline/internal/auth"
 
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/field"
@@ -15,7 +16,7 @@ import (
 // are kept as they are (idempotent); archived types are refused. Returns
 // the labels of the given types. Needs label:create.
 func (s *Service) AddLabels(ctx context.Context, threadID string, typeIDs []string) ([]label.Label, error) {
-	p, err := principal(ctx, "label:create")
+	p, err := principal(ctx, auth.LabelCreate)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +70,7 @@ func (s *Service) AddLabels(ctx context.Context, threadID string, typeIDs []stri
 // RemoveLabels removes labels (by label id) from their threads. Labels
 // already gone are ignored (idempotent). Needs label:delete.
 func (s *Service) RemoveLabels(ctx context.Context, labelIDs []string) error {
-	p, err := principal(ctx, "label:delete")
+	p, err := principal(ctx, auth.LabelDelete)
 	if err != nil {
 		return err
 	}
@@ -119,7 +120,7 @@ func (s *Service) RemoveLabels(ctx context.Context, labelIDs []string) error {
 // UpsertThreadField sets a thread's value of a field, validated against the
 // field's schema. Needs threadField:create and threadField:update.
 func (s *Service) UpsertThreadField(ctx context.Context, threadID string, v field.ValueInput) (field.Value, UpsertResult, error) {
-	p, err := principal(ctx, "threadField:create", "threadField:update")
+	p, err := principal(ctx, auth.ThreadFieldCreate, auth.ThreadFieldUpdate)
 	if err != nil {
 		return field.Value{}, "", err
 	}
@@ -172,7 +173,7 @@ func (s *Service) UpsertThreadField(ctx context.Context, threadID string, v fiel
 
 // DeleteThreadField removes a thread's value of a field. Needs threadField:delete.
 func (s *Service) DeleteThreadField(ctx context.Context, threadID, key string) error {
-	p, err := principal(ctx, "threadField:delete")
+	p, err := principal(ctx, auth.ThreadFieldDelete)
 	if err != nil {
 		return err
 	}

@@ -120,7 +120,7 @@ func (s *Service) changeThread(ctx context.Context, p *auth.Principal, threadID 
 // MarkThreadAsDone marks a thread done. Required thread fields must be set
 // first. Needs thread:edit and thread:read.
 func (s *Service) MarkThreadAsDone(ctx context.Context, threadID string, detail *thread.Detail) (thread.Thread, error) {
-	p, err := principal(ctx, "thread:edit", "thread:read")
+	p, err := principal(ctx, auth.ThreadEdit, auth.ThreadRead)
 	if err != nil {
 		return thread.Thread{}, err
 	}
@@ -165,7 +165,7 @@ func (s *Service) checkRequiredFieldsSet(ctx context.Context, tx store.Tx, th th
 
 // MarkThreadAsTodo moves a thread to TODO. Needs thread:edit and thread:read.
 func (s *Service) MarkThreadAsTodo(ctx context.Context, threadID string, detail *thread.Detail) (thread.Thread, error) {
-	p, err := principal(ctx, "thread:edit", "thread:read")
+	p, err := principal(ctx, auth.ThreadEdit, auth.ThreadRead)
 	if err != nil {
 		return thread.Thread{}, err
 	}
@@ -179,7 +179,7 @@ func (s *Service) MarkThreadAsTodo(ctx context.Context, threadID string, detail 
 // SnoozeThread snoozes a thread for a duration or until the customer
 // replies. Needs thread:edit and thread:read.
 func (s *Service) SnoozeThread(ctx context.Context, threadID string, durationSeconds *int, detail *thread.Detail) (thread.Thread, error) {
-	p, err := principal(ctx, "thread:edit", "thread:read")
+	p, err := principal(ctx, auth.ThreadEdit, auth.ThreadRead)
 	if err != nil {
 		return thread.Thread{}, err
 	}
@@ -227,7 +227,7 @@ func (s *Service) WakeDueThreads(ctx context.Context, limit int) (int, error) {
 
 // ChangeThreadPriority sets a thread's priority (0–3). Needs thread:edit and thread:read.
 func (s *Service) ChangeThreadPriority(ctx context.Context, threadID string, priority int) (thread.Thread, error) {
-	p, err := principal(ctx, "thread:edit", "thread:read")
+	p, err := principal(ctx, auth.ThreadEdit, auth.ThreadRead)
 	if err != nil {
 		return thread.Thread{}, err
 	}
@@ -245,7 +245,7 @@ func (s *Service) ChangeThreadPriority(ctx context.Context, threadID string, pri
 // AssignThread assigns a thread to a user or machine user of the workspace.
 // Needs thread:assign and thread:read.
 func (s *Service) AssignThread(ctx context.Context, threadID string, a AssigneeInput) (thread.Thread, error) {
-	p, err := principal(ctx, "thread:assign", "thread:read")
+	p, err := principal(ctx, auth.ThreadAssign, auth.ThreadRead)
 	if err != nil {
 		return thread.Thread{}, err
 	}
@@ -272,7 +272,7 @@ func (s *Service) AssignThread(ctx context.Context, threadID string, a AssigneeI
 
 // UnassignThread clears a thread's assignee. Needs thread:unassign and thread:read.
 func (s *Service) UnassignThread(ctx context.Context, threadID string) (thread.Thread, error) {
-	p, err := principal(ctx, "thread:unassign", "thread:read")
+	p, err := principal(ctx, auth.ThreadUnassign, auth.ThreadRead)
 	if err != nil {
 		return thread.Thread{}, err
 	}
@@ -290,7 +290,7 @@ type ThreadList = core.Connection[thread.Thread]
 // Threads lists the workspace's threads. withCount also counts every
 // thread the filter matches (it costs a full count). Needs thread:read.
 func (s *Service) Threads(ctx context.Context, f thread.Filter, sort thread.Sort, args core.PageArgs, withCount bool) (ThreadList, error) {
-	p, err := principal(ctx, "thread:read")
+	p, err := principal(ctx, auth.ThreadRead)
 	if err != nil {
 		return ThreadList{}, err
 	}

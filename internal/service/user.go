@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/threadline/threadline/internal/auth"
 
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/store"
@@ -52,7 +53,7 @@ func (s *Service) CreateUser(ctx context.Context, email, fullName string) (user.
 
 // User returns a user of the caller's workspace, or nil.
 func (s *Service) User(ctx context.Context, id string) (*user.User, error) {
-	p, err := principal(ctx, "user:read")
+	p, err := principal(ctx, auth.UserRead)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +67,7 @@ func (s *Service) User(ctx context.Context, id string) (*user.User, error) {
 
 // UserByEmail returns a user of the caller's workspace by email, or nil.
 func (s *Service) UserByEmail(ctx context.Context, email string) (*user.User, error) {
-	p, err := principal(ctx, "user:read")
+	p, err := principal(ctx, auth.UserRead)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +85,7 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (*user.User, er
 
 // MachineUser returns a machine user of the caller's workspace, or nil.
 func (s *Service) MachineUser(ctx context.Context, id string) (*user.MachineUser, error) {
-	p, err := principal(ctx, "machineUser:read")
+	p, err := principal(ctx, auth.MachineUserRead)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +102,7 @@ func (s *Service) MachineUser(ctx context.Context, id string) (*user.MachineUser
 
 // UsersByIDs loads users for batched resolution. Needs user:read.
 func (s *Service) UsersByIDs(ctx context.Context, ids []string) (map[string]user.User, error) {
-	p, err := principal(ctx, "user:read")
+	p, err := principal(ctx, auth.UserRead)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +119,7 @@ func (s *Service) UsersByIDs(ctx context.Context, ids []string) (map[string]user
 
 // MachineUsersByIDs loads machine users for batched resolution. Needs machineUser:read.
 func (s *Service) MachineUsersByIDs(ctx context.Context, ids []string) (map[string]user.MachineUser, error) {
-	p, err := principal(ctx, "machineUser:read")
+	p, err := principal(ctx, auth.MachineUserRead)
 	if err != nil {
 		return nil, err
 	}

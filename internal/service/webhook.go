@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"github.com/threadline/threadline/internal/auth"
 	"strconv"
 	"strings"
 	"time"
@@ -55,7 +56,7 @@ func (s *Service) vetTarget(ctx context.Context, in webhook.TargetInput) (webhoo
 // CreateWebhookTarget adds a webhook target (at most 25 per workspace).
 // Needs webhookTarget:create.
 func (s *Service) CreateWebhookTarget(ctx context.Context, in webhook.TargetInput) (webhook.Target, error) {
-	p, err := principal(ctx, "webhookTarget:create")
+	p, err := principal(ctx, auth.WebhookTargetCreate)
 	if err != nil {
 		return webhook.Target{}, err
 	}
@@ -82,7 +83,7 @@ func (s *Service) CreateWebhookTarget(ctx context.Context, in webhook.TargetInpu
 
 // UpdateWebhookTarget changes a target. Needs webhookTarget:edit.
 func (s *Service) UpdateWebhookTarget(ctx context.Context, u TargetUpdate) (webhook.Target, error) {
-	p, err := principal(ctx, "webhookTarget:edit")
+	p, err := principal(ctx, auth.WebhookTargetEdit)
 	if err != nil {
 		return webhook.Target{}, err
 	}
@@ -134,7 +135,7 @@ func (s *Service) UpdateWebhookTarget(ctx context.Context, u TargetUpdate) (webh
 // DeleteWebhookTarget deletes a target; its pending deliveries are
 // cancelled and its delivery history is kept. Needs webhookTarget:delete.
 func (s *Service) DeleteWebhookTarget(ctx context.Context, id string) error {
-	p, err := principal(ctx, "webhookTarget:delete")
+	p, err := principal(ctx, auth.WebhookTargetDelete)
 	if err != nil {
 		return err
 	}
@@ -148,7 +149,7 @@ func (s *Service) DeleteWebhookTarget(ctx context.Context, id string) error {
 
 // WebhookTarget returns a target, or nil. Needs webhookTarget:read.
 func (s *Service) WebhookTarget(ctx context.Context, id string) (*webhook.Target, error) {
-	p, err := principal(ctx, "webhookTarget:read")
+	p, err := principal(ctx, auth.WebhookTargetRead)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +163,7 @@ func (s *Service) WebhookTarget(ctx context.Context, id string) (*webhook.Target
 
 // WebhookTargets lists the workspace's targets, oldest first. Needs webhookTarget:read.
 func (s *Service) WebhookTargets(ctx context.Context, args core.PageArgs) (core.Connection[webhook.Target], error) {
-	p, err := principal(ctx, "webhookTarget:read")
+	p, err := principal(ctx, auth.WebhookTargetRead)
 	if err != nil {
 		return core.Connection[webhook.Target]{}, err
 	}
@@ -183,7 +184,7 @@ func (s *Service) WebhookTargets(ctx context.Context, args core.PageArgs) (core.
 
 // DeliveryAttempts lists a target's delivery attempts, newest first. Needs webhookTarget:read.
 func (s *Service) DeliveryAttempts(ctx context.Context, targetID string, f webhook.AttemptFilter, args core.PageArgs) (core.Connection[webhook.Attempt], error) {
-	p, err := principal(ctx, "webhookTarget:read")
+	p, err := principal(ctx, auth.WebhookTargetRead)
 	if err != nil {
 		return core.Connection[webhook.Attempt]{}, err
 	}

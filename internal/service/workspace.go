@@ -100,7 +100,7 @@ func (s *Service) MyWorkspace(ctx context.Context) (*workspace.Workspace, error)
 // WorkspaceHMAC returns the caller's workspace with its webhook signing
 // secret. The secret verifies webhooks, so it needs webhookTarget:read.
 func (s *Service) WorkspaceHMAC(ctx context.Context) (*workspace.Workspace, error) {
-	if _, err := principal(ctx, "webhookTarget:read"); err != nil {
+	if _, err := principal(ctx, auth.WebhookTargetRead); err != nil {
 		return nil, err
 	}
 	return s.MyWorkspace(ctx)
@@ -109,7 +109,7 @@ func (s *Service) WorkspaceHMAC(ctx context.Context) (*workspace.Workspace, erro
 // RegenerateWorkspaceHMAC replaces the signing secret; webhooks sent after
 // it returns are signed with the new one. Needs webhookTarget:edit.
 func (s *Service) RegenerateWorkspaceHMAC(ctx context.Context) (workspace.Workspace, error) {
-	p, err := principal(ctx, "webhookTarget:edit")
+	p, err := principal(ctx, auth.WebhookTargetEdit)
 	if err != nil {
 		return workspace.Workspace{}, err
 	}

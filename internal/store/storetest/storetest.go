@@ -201,7 +201,7 @@ func testMachineUsersAndKeys(t *testing.T, st store.Store) {
 		Description: &desc, Type: user.MachineAPIUser, CreatedAt: now, CreatedBy: core.SystemActor, UpdatedAt: now, UpdatedBy: core.SystemActor}
 	secret := auth.NewKey()
 	k := auth.APIKey{ID: core.NewID(core.PrefixAPIKey), WorkspaceID: a.ID, MachineUserID: m.ID, Name: "ci",
-		Hash: auth.HashKey(secret), Hint: auth.Hint(secret), Permissions: []auth.Permission{"thread:read", "user:read"},
+		Hash: auth.HashKey(secret), Hint: auth.Hint(secret), Permissions: []auth.Permission{auth.ThreadRead, auth.UserRead},
 		CreatedAt: now, CreatedBy: core.SystemActor}
 	err := st.Update(ctx, func(tx store.Tx) error {
 		if err := tx.CreateMachineUser(ctx, m); err != nil {
