@@ -80,12 +80,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 // shuts down gracefully within the configured timeout. ready, if not nil,
 // receives the bound address once the server accepts connections.
 func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+	h, err := server.New(a.Svc, a.Store, a.log)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           server.New(a.Svc, a.Store, a.log),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,

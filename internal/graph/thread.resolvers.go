@@ -8,7 +8,6 @@ package graph
 import (
 	"context"
 	"fmt"
-	"github.com/threadline/threadline/internal/auth"
 
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/graph/generated"
@@ -19,9 +18,6 @@ import (
 
 // CreateThread is the resolver for the createThread field.
 func (r *mutationResolver) CreateThread(ctx context.Context, input model.CreateThreadInput) (*model.CreateThreadOutput, error) {
-	if err := r.preflight(ctx, auth.ThreadCreate, auth.ThreadRead); err != nil {
-		return &model.CreateThreadOutput{Error: r.mutationError(ctx, err)}, nil
-	}
 	in, err := createThreadInput(input)
 	if err != nil {
 		return &model.CreateThreadOutput{Error: r.mutationError(ctx, err)}, nil
@@ -36,9 +32,6 @@ func (r *mutationResolver) CreateThread(ctx context.Context, input model.CreateT
 
 // MarkThreadAsDone is the resolver for the markThreadAsDone field.
 func (r *mutationResolver) MarkThreadAsDone(ctx context.Context, input model.MarkThreadAsDoneInput) (*model.MarkThreadAsDoneOutput, error) {
-	if err := r.preflight(ctx, auth.ThreadEdit, auth.ThreadRead); err != nil {
-		return &model.MarkThreadAsDoneOutput{Error: r.mutationError(ctx, err)}, nil
-	}
 	var d *thread.Detail
 	if input.StatusDetail != nil {
 		d = core.Ptr(thread.Detail(*input.StatusDetail))
@@ -52,9 +45,6 @@ func (r *mutationResolver) MarkThreadAsDone(ctx context.Context, input model.Mar
 
 // MarkThreadAsTodo is the resolver for the markThreadAsTodo field.
 func (r *mutationResolver) MarkThreadAsTodo(ctx context.Context, input model.MarkThreadAsTodoInput) (*model.MarkThreadAsTodoOutput, error) {
-	if err := r.preflight(ctx, auth.ThreadEdit, auth.ThreadRead); err != nil {
-		return &model.MarkThreadAsTodoOutput{Error: r.mutationError(ctx, err)}, nil
-	}
 	var d *thread.Detail
 	if input.StatusDetail != nil {
 		d = core.Ptr(thread.Detail(*input.StatusDetail))
@@ -68,9 +58,6 @@ func (r *mutationResolver) MarkThreadAsTodo(ctx context.Context, input model.Mar
 
 // SnoozeThread is the resolver for the snoozeThread field.
 func (r *mutationResolver) SnoozeThread(ctx context.Context, input model.SnoozeThreadInput) (*model.SnoozeThreadOutput, error) {
-	if err := r.preflight(ctx, auth.ThreadEdit, auth.ThreadRead); err != nil {
-		return &model.SnoozeThreadOutput{Error: r.mutationError(ctx, err)}, nil
-	}
 	var d *thread.Detail
 	if input.StatusDetail != nil {
 		d = core.Ptr(thread.Detail(*input.StatusDetail))
@@ -84,9 +71,6 @@ func (r *mutationResolver) SnoozeThread(ctx context.Context, input model.SnoozeT
 
 // ChangeThreadPriority is the resolver for the changeThreadPriority field.
 func (r *mutationResolver) ChangeThreadPriority(ctx context.Context, input model.ChangeThreadPriorityInput) (*model.ChangeThreadPriorityOutput, error) {
-	if err := r.preflight(ctx, auth.ThreadEdit, auth.ThreadRead); err != nil {
-		return &model.ChangeThreadPriorityOutput{Error: r.mutationError(ctx, err)}, nil
-	}
 	t, err := r.Svc.ChangeThreadPriority(ctx, input.ThreadID, input.Priority)
 	if err != nil {
 		return &model.ChangeThreadPriorityOutput{Error: r.mutationError(ctx, err)}, nil
@@ -96,9 +80,6 @@ func (r *mutationResolver) ChangeThreadPriority(ctx context.Context, input model
 
 // AssignThread is the resolver for the assignThread field.
 func (r *mutationResolver) AssignThread(ctx context.Context, input model.AssignThreadInput) (*model.AssignThreadOutput, error) {
-	if err := r.preflight(ctx, auth.ThreadAssign, auth.ThreadRead); err != nil {
-		return &model.AssignThreadOutput{Error: r.mutationError(ctx, err)}, nil
-	}
 	t, err := r.Svc.AssignThread(ctx, input.ThreadID, service.AssigneeInput{UserID: input.UserID, MachineUserID: input.MachineUserID})
 	if err != nil {
 		return &model.AssignThreadOutput{Error: r.mutationError(ctx, err)}, nil
@@ -108,9 +89,6 @@ func (r *mutationResolver) AssignThread(ctx context.Context, input model.AssignT
 
 // UnassignThread is the resolver for the unassignThread field.
 func (r *mutationResolver) UnassignThread(ctx context.Context, input model.UnassignThreadInput) (*model.UnassignThreadOutput, error) {
-	if err := r.preflight(ctx, auth.ThreadUnassign, auth.ThreadRead); err != nil {
-		return &model.UnassignThreadOutput{Error: r.mutationError(ctx, err)}, nil
-	}
 	t, err := r.Svc.UnassignThread(ctx, input.ThreadID)
 	if err != nil {
 		return &model.UnassignThreadOutput{Error: r.mutationError(ctx, err)}, nil
@@ -162,7 +140,7 @@ func (r *threadResolver) Customer(ctx context.Context, obj *model.Thread) (*mode
 	if onlyID(ctx) {
 		return &model.Customer{ID: obj.CustomerID}, nil
 	}
-	c, err := r.loaders(ctx).Customers.Load(ctx, obj.CustomerID)
+	c, err := customersByID.of(ctx, r.Svc).Load(ctx, obj.CustomerID)
 	if err != nil {
 		return nil, r.queryError(ctx, err)
 	}
@@ -174,7 +152,7 @@ func (r *threadResolver) Customer(ctx context.Context, obj *model.Thread) (*mode
 
 // Labels is the resolver for the labels field.
 func (r *threadResolver) Labels(ctx context.Context, obj *model.Thread) ([]model.Label, error) {
-	ls, err := r.loaders(ctx).Labels.Load(ctx, obj.ID)
+	ls, err := labelsOfThread.of(ctx, r.Svc).Load(ctx, obj.ID)
 	if err != nil {
 		return nil, r.queryError(ctx, err)
 	}
@@ -196,7 +174,7 @@ func (r *threadResolver) Tenant(ctx context.Context, obj *model.Thread) (*model.
 
 // ThreadFields is the resolver for the threadFields field.
 func (r *threadResolver) ThreadFields(ctx context.Context, obj *model.Thread) ([]model.ThreadField, error) {
-	vs, err := r.loaders(ctx).Fields.Load(ctx, obj.ID)
+	vs, err := fieldsOfThread.of(ctx, r.Svc).Load(ctx, obj.ID)
 	if err != nil {
 		return nil, r.queryError(ctx, err)
 	}

@@ -1,36 +1,10 @@
 package graph
 
 import (
-	"context"
-
-	"github.com/99designs/gqlgen/graphql"
-
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/graph/model"
 	"github.com/threadline/threadline/internal/thread"
 )
-
-func timeRange(field string, f *model.DatetimeFilter) (*thread.TimeRange, error) {
-	if f == nil {
-		return nil, nil
-	}
-	var r thread.TimeRange
-	for _, b := range []struct {
-		name string
-		src  *string
-		dst  **core.Time
-	}{{"after", f.After, &r.After}, {"before", f.Before, &r.Before}} {
-		if b.src == nil {
-			continue
-		}
-		t, err := core.ParseISO8601(*b.src)
-		if err != nil {
-			return nil, core.BadInput("filters.%s.%s must be an ISO 8601 date-time.", field, b.name)
-		}
-		*b.dst = &t
-	}
-	return &r, nil
-}
 
 // threadFilter converts ThreadsFilter. Criteria on things Threadline does
 // not have yet (tenants, tiers, companies, customer groups, SLAs, surveys,
@@ -135,14 +109,4 @@ func threadSort(s *model.ThreadsSort) thread.Sort {
 		out.FieldKey = *s.ThreadFieldKey
 	}
 	return out
-}
-
-// selects reports whether the current field's selection includes name.
-func selects(ctx context.Context, name string) bool {
-	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
-		if f.Name == name {
-			return true
-		}
-	}
-	return false
 }

@@ -9,20 +9,11 @@ import (
 	"context"
 
 	"github.com/threadline/threadline/internal/graph/model"
-	"github.com/threadline/threadline/internal/service"
-	"github.com/threadline/threadline/internal/webhook"
 )
 
 // CreateWebhookTarget is the resolver for the createWebhookTarget field.
 func (r *mutationResolver) CreateWebhookTarget(ctx context.Context, input model.CreateWebhookTargetInput) (*model.CreateWebhookTargetOutput, error) {
-	in := webhook.TargetInput{URL: input.URL, Description: input.Description, IsEnabled: input.IsEnabled}
-	for _, e := range input.EventSubscriptions {
-		in.EventTypes = append(in.EventTypes, e.EventType)
-	}
-	if input.Version != nil {
-		in.Version = *input.Version
-	}
-	t, err := r.Svc.CreateWebhookTarget(ctx, in)
+	t, err := r.Svc.CreateWebhookTarget(ctx, targetInput(input))
 	if err != nil {
 		return &model.CreateWebhookTargetOutput{Error: r.mutationError(ctx, err)}, nil
 	}
@@ -31,23 +22,7 @@ func (r *mutationResolver) CreateWebhookTarget(ctx context.Context, input model.
 
 // UpdateWebhookTarget is the resolver for the updateWebhookTarget field.
 func (r *mutationResolver) UpdateWebhookTarget(ctx context.Context, input model.UpdateWebhookTargetInput) (*model.UpdateWebhookTargetOutput, error) {
-	u := service.TargetUpdate{ID: input.WebhookTargetID, HasTypes: input.EventSubscriptions != nil}
-	if input.URL != nil {
-		u.URL = &input.URL.Value
-	}
-	if input.Description != nil {
-		u.Description = &input.Description.Value
-	}
-	if input.IsEnabled != nil {
-		u.IsEnabled = &input.IsEnabled.Value
-	}
-	if input.Version != nil {
-		u.Version = &input.Version.Value
-	}
-	for _, e := range input.EventSubscriptions {
-		u.EventTypes = append(u.EventTypes, e.EventType)
-	}
-	t, err := r.Svc.UpdateWebhookTarget(ctx, u)
+	t, err := r.Svc.UpdateWebhookTarget(ctx, targetUpdate(input))
 	if err != nil {
 		return &model.UpdateWebhookTargetOutput{Error: r.mutationError(ctx, err)}, nil
 	}
@@ -86,14 +61,7 @@ func (r *queryResolver) WebhookTargets(ctx context.Context, after *string, befor
 
 // WebhookDeliveryAttempts is the resolver for the webhookDeliveryAttempts field.
 func (r *queryResolver) WebhookDeliveryAttempts(ctx context.Context, after *string, before *string, filters *model.WebhookDeliveryAttemptFilter, first *int, last *int, webhookTargetID string) (*model.WebhookDeliveryAttemptConnection, error) {
-	var f webhook.AttemptFilter
-	if filters != nil {
-		f.EventTypes = filters.EventTypes
-		if filters.ResultStatus != nil {
-			f.Result = webhook.AttemptResult(*filters.ResultStatus)
-		}
-	}
-	conn, err := r.Svc.DeliveryAttempts(ctx, webhookTargetID, f, pageArgs(first, after, last, before))
+	conn, err := r.Svc.DeliveryAttempts(ctx, webhookTargetID, attemptFilter(filters), pageArgs(first, after, last, before))
 	if err != nil {
 		return nil, r.queryError(ctx, err)
 	}

@@ -96,7 +96,7 @@ func newBenchScenario(b *testing.B, st store.Store) *loadgen.CreateThreads {
 	if err != nil {
 		b.Fatal(err)
 	}
-	client := &loadgen.APIClient{HTTP: &http.Client{Transport: handlerTransport{New(svc, st, log)}},
+	client := &loadgen.APIClient{HTTP: &http.Client{Transport: handlerTransport{mustNew(b, svc, st, log)}},
 		URL: "http://threadline.test" + GraphQLPath, Key: k.Secret}
 	s, err := loadgen.NewCreateThreads(ctx, client)
 	if err != nil {

@@ -23,7 +23,6 @@ import (
 
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/graph"
-	"github.com/threadline/threadline/internal/graph/generated"
 	"github.com/threadline/threadline/internal/service"
 )
 
@@ -41,9 +40,11 @@ type graphQLHandler struct {
 
 type panicFlag struct{}
 
-func newGraphQLHandler(svc *service.Service, log *slog.Logger) *graphQLHandler {
-	schema := generated.NewExecutableSchema(generated.Config{Resolvers: &graph.Resolver{Svc: svc, Log: log}})
-	e := executor.New(schema)
+func newGraphQLHandler(svc *service.Service, log *slog.Logger) (*graphQLHandler, error) {
+	e, err := graph.NewExecutor(&graph.Resolver{Svc: svc, Log: log})
+	if err != nil {
+		return nil, err
+	}
 	e.Use(extension.Introspection{})
 	e.Use(extension.FixedComplexityLimit(20000))
 	e.SetQueryCache(lru.New[*ast.QueryDocument](1000))
@@ -54,7 +55,7 @@ func newGraphQLHandler(svc *service.Service, log *slog.Logger) *graphQLHandler {
 		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return &gqlerror.Error{Message: "Internal server error.", Extensions: map[string]any{"code": graph.CodeInternal}}
 	})
-	return &graphQLHandler{svc: svc, exec: e, log: log}
+	return &graphQLHandler{svc: svc, exec: e, log: log}, nil
 }
 
 type gqlRequest struct {

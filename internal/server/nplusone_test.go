@@ -36,7 +36,7 @@ func TestThreadListBatched(t *testing.T) {
 	log := slog.New(slog.DiscardHandler)
 	svc := service.New(cs, nil, log)
 	ws, _ := svc.EnsureDefaultWorkspace(context.Background())
-	e := &env{t: t, st: st, svc: svc, h: New(svc, cs, log), ws: ws}
+	e := &env{t: t, st: st, svc: svc, h: mustNew(t, svc, cs, log), ws: ws}
 	f := e.fixture(t)
 	key := e.key(e.ws, auth.All)
 	for i := 0; i < 25; i++ {

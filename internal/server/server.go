@@ -23,9 +23,13 @@ import (
 const GraphQLPath = "/graphql/v1"
 
 // New returns the HTTP handler of a Threadline server.
-func New(svc *service.Service, st store.Store, log *slog.Logger) http.Handler {
+func New(svc *service.Service, st store.Store, log *slog.Logger) (http.Handler, error) {
+	gh, err := newGraphQLHandler(svc, log)
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
-	mux.Handle(GraphQLPath, newGraphQLHandler(svc, log))
+	mux.Handle(GraphQLPath, gh)
 	sdl := []byte(schema.SDL())
 	mux.HandleFunc("GET "+GraphQLPath+"/schema.graphql", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -42,7 +46,7 @@ func New(svc *service.Service, st store.Store, log *slog.Logger) http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
 	})
-	return withRequestLog(log, withRecover(log, mux))
+	return withRequestLog(log, withRecover(log, mux)), nil
 }
 
 type logAttrs struct {

@@ -49,7 +49,7 @@ func newEnv(t *testing.T, dbURL string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, st: st, svc: svc, h: New(svc, st, log), ws: ws}
+	return &env{t: t, st: st, svc: svc, h: mustNew(t, svc, st, log), ws: ws}
 }
 
 // openStore opens the backend a test database URL names.
@@ -286,7 +286,10 @@ func TestKeysStoredHashed(t *testing.T) {
 
 func TestPanicIsolated(t *testing.T) {
 	e := newEnv(t, harness.Backends(t)[0].NewDatabaseURL(t))
-	gh := newGraphQLHandler(e.svc, slog.New(slog.DiscardHandler))
+	gh, err := newGraphQLHandler(e.svc, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
 	gh.exec.AroundFields(func(ctx context.Context, next graphql.Resolver) (any, error) {
 		if graphql.GetFieldContext(ctx).Field.Name == "workspaceHmac" {
 			panic("resolver bug")
@@ -325,4 +328,14 @@ func TestRoutes(t *testing.T) {
 			t.Errorf("%s %s: no request id header", c.method, c.path)
 		}
 	}
+}
+
+// mustNew returns the server's handler or fails the test.
+func mustNew(t testing.TB, svc *service.Service, st store.Store, log *slog.Logger) http.Handler {
+	t.Helper()
+	h, err := New(svc, st, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }

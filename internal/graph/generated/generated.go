@@ -3405,6 +3405,19 @@ input ComponentWorkflowButtonWorkflowIdentifierInput {
 `, BuiltIn: false},
 	{Name: "../schema/core.graphqls", Input: `# Shared types of Threadline's Plain-compatible API.
 
+"""
+Access rule, declared once here and enforced by the server: the caller must hold every listed
+permission to run this operation or select this field, or, on a type, to select any of its
+fields. except names fields of the related object that may be selected without the permission,
+because they are part of the object that holds the relation (a thread knows its customer's id).
+"""
+directive @requires(permissions: [String!]!, except: [String!]) on FIELD_DEFINITION | OBJECT
+
+"""
+Marks an operation or relation that needs no permission of its own; reason says why.
+"""
+directive @public(reason: String!) on FIELD_DEFINITION
+
 "An instant. iso8601 is UTC with milliseconds; unixTimestamp is milliseconds since the epoch, as a string."
 type DateTime {
   iso8601: String!
@@ -3508,7 +3521,7 @@ input OptionalFloatInput {
 
 type Customer {
   avatarUrl: String
-  company: Company
+  company: Company @public(reason: "companies do not exist in Threadline yet: always null")
   createdAt: DateTime!
   createdBy: Actor!
   email: EmailAddress!
@@ -3656,21 +3669,21 @@ input CompanyIdentifierInput {
 }
 
 extend type Query {
-  "A customer of the caller's workspace, or null. Needs customer:read."
-  customer(customerId: ID!): Customer
-  "A customer by email address (case-insensitive), or null. Needs customer:read."
-  customerByEmail(email: String!): Customer
-  "A customer by your own id for them, or null. Needs customer:read."
-  customerByExternalId(externalId: ID!): Customer
-  "Customers, by full name unless sorted otherwise; 25 a page by default, 100 at most. Needs customer:read."
-  customers(after: String, before: String, filters: CustomersFilter, first: Int, last: Int, sortBy: CustomersSort): CustomerConnection!
+  "A customer of the caller's workspace, or null."
+  customer(customerId: ID!): Customer @requires(permissions: ["customer:read"])
+  "A customer by email address (case-insensitive), or null."
+  customerByEmail(email: String!): Customer @requires(permissions: ["customer:read"])
+  "A customer by your own id for them, or null."
+  customerByExternalId(externalId: ID!): Customer @requires(permissions: ["customer:read"])
+  "Customers, by full name unless sorted otherwise; 25 a page by default, 100 at most."
+  customers(after: String, before: String, filters: CustomersFilter, first: Int, last: Int, sortBy: CustomersSort): CustomerConnection! @requires(permissions: ["customer:read"])
 }
 
 extend type Mutation {
-  "Creates the customer the identifier names, or updates it. Needs customer:create and customer:edit."
-  upsertCustomer(input: UpsertCustomerInput!): UpsertCustomerOutput!
-  "Deletes a customer and their threads. Needs customer:delete."
-  deleteCustomer(input: DeleteCustomerInput!): DeleteCustomerOutput!
+  "Creates the customer the identifier names, or updates it."
+  upsertCustomer(input: UpsertCustomerInput!): UpsertCustomerOutput! @requires(permissions: ["customer:create", "customer:edit"])
+  "Deletes a customer and their threads."
+  deleteCustomer(input: DeleteCustomerInput!): DeleteCustomerOutput! @requires(permissions: ["customer:delete"])
 }
 `, BuiltIn: false},
 	{Name: "../schema/field.graphqls", Input: `# Thread fields: the workspace defines schemas; threads hold values.
@@ -3813,19 +3826,16 @@ input CreateThreadFieldOnThreadInput {
 }
 
 extend type Query {
-  "A thread field schema, or null. Needs threadFieldSchema:read."
-  threadFieldSchema(threadFieldSchemaId: ID!): ThreadFieldSchema
-  "Thread field schemas by order. Needs threadFieldSchema:read."
-  threadFieldSchemas(after: String, before: String, first: Int, last: Int): ThreadFieldSchemaConnection!
+  "A thread field schema, or null."
+  threadFieldSchema(threadFieldSchemaId: ID!): ThreadFieldSchema @requires(permissions: ["threadFieldSchema:read"])
+  "Thread field schemas by order."
+  threadFieldSchemas(after: String, before: String, first: Int, last: Int): ThreadFieldSchemaConnection! @requires(permissions: ["threadFieldSchema:read"])
 }
 
 extend type Mutation {
-  "Needs threadFieldSchema:create."
-  createThreadFieldSchema(input: CreateThreadFieldSchemaInput!): CreateThreadFieldSchemaOutput!
-  "Needs threadFieldSchema:edit."
-  updateThreadFieldSchema(input: UpdateThreadFieldSchemaInput!): UpdateThreadFieldSchemaOutput!
-  "Needs threadFieldSchema:edit."
-  deleteThreadFieldSchema(input: DeleteThreadFieldSchemaInput!): DeleteThreadFieldSchemaOutput!
+  createThreadFieldSchema(input: CreateThreadFieldSchemaInput!): CreateThreadFieldSchemaOutput! @requires(permissions: ["threadFieldSchema:create"])
+  updateThreadFieldSchema(input: UpdateThreadFieldSchemaInput!): UpdateThreadFieldSchemaOutput! @requires(permissions: ["threadFieldSchema:edit"])
+  deleteThreadFieldSchema(input: DeleteThreadFieldSchemaInput!): DeleteThreadFieldSchemaOutput! @requires(permissions: ["threadFieldSchema:edit"])
 }
 
 input UpsertThreadFieldInput {
@@ -3862,10 +3872,9 @@ type DeleteThreadFieldOutput {
 }
 
 extend type Mutation {
-  "Sets a thread's value of a field, validated against its schema. Needs threadField:create and threadField:update."
-  upsertThreadField(input: UpsertThreadFieldInput!): UpsertThreadFieldOutput!
-  "Needs threadField:delete."
-  deleteThreadField(input: DeleteThreadFieldInput!): DeleteThreadFieldOutput!
+  "Sets a thread's value of a field, validated against its schema."
+  upsertThreadField(input: UpsertThreadFieldInput!): UpsertThreadFieldOutput! @requires(permissions: ["threadField:create", "threadField:update"])
+  deleteThreadField(input: DeleteThreadFieldInput!): DeleteThreadFieldOutput! @requires(permissions: ["threadField:delete"])
 }
 `, BuiltIn: false},
 	{Name: "../schema/label.graphqls", Input: `# Labels: label types define them; a label is one applied to a thread.
@@ -3874,7 +3883,7 @@ type Label {
   createdAt: DateTime!
   createdBy: Actor!
   id: ID!
-  labelType: LabelType!
+  labelType: LabelType! @requires(permissions: ["labelType:read"])
   updatedAt: DateTime!
   updatedBy: Actor!
 }
@@ -3952,19 +3961,17 @@ type UnarchiveLabelTypeOutput {
 }
 
 extend type Query {
-  "A label type, or null. Needs labelType:read."
-  labelType(labelTypeId: ID!): LabelType
-  "Label types, active and archived unless filtered. Needs labelType:read."
-  labelTypes(after: String, before: String, filters: LabelTypeFilter, first: Int, last: Int): LabelTypeConnection!
+  "A label type, or null."
+  labelType(labelTypeId: ID!): LabelType @requires(permissions: ["labelType:read"])
+  "Label types, active and archived unless filtered."
+  labelTypes(after: String, before: String, filters: LabelTypeFilter, first: Int, last: Int): LabelTypeConnection! @requires(permissions: ["labelType:read"])
 }
 
 extend type Mutation {
-  "Needs labelType:create."
-  createLabelType(input: CreateLabelTypeInput!): CreateLabelTypeOutput!
-  "Archived label types stay on threads but cannot be applied. Needs labelType:edit."
-  archiveLabelType(input: ArchiveLabelTypeInput!): ArchiveLabelTypeOutput!
-  "Needs labelType:edit."
-  unarchiveLabelType(input: UnarchiveLabelTypeInput!): UnarchiveLabelTypeOutput!
+  createLabelType(input: CreateLabelTypeInput!): CreateLabelTypeOutput! @requires(permissions: ["labelType:create"])
+  "Archived label types stay on threads but cannot be applied."
+  archiveLabelType(input: ArchiveLabelTypeInput!): ArchiveLabelTypeOutput! @requires(permissions: ["labelType:edit"])
+  unarchiveLabelType(input: UnarchiveLabelTypeInput!): UnarchiveLabelTypeOutput! @requires(permissions: ["labelType:edit"])
 }
 
 input AddLabelsInput {
@@ -3986,10 +3993,10 @@ type RemoveLabelsOutput {
 }
 
 extend type Mutation {
-  "Applies label types to a thread; types already on it are kept. Needs label:create."
-  addLabels(input: AddLabelsInput!): AddLabelsOutput!
-  "Removes labels (by label id, from thread.labels). Needs label:delete."
-  removeLabels(input: RemoveLabelsInput!): RemoveLabelsOutput!
+  "Applies label types to a thread; types already on it are kept."
+  addLabels(input: AddLabelsInput!): AddLabelsOutput! @requires(permissions: ["label:create"])
+  "Removes labels (by label id, from thread.labels)."
+  removeLabels(input: RemoveLabelsInput!): RemoveLabelsOutput! @requires(permissions: ["label:delete"])
 }
 `, BuiltIn: false},
 	{Name: "../schema/tenant.graphqls", Input: `# Tenants and tiers: the accounts of your product a thread can belong to.
@@ -4032,15 +4039,15 @@ type Tier {
 
 type Thread {
   assignedAt: DateTime
-  assignedTo: ThreadAssignee
+  assignedTo: ThreadAssignee @public(reason: "the assignee's own fields need user:read or machineUser:read, declared on User and MachineUser")
   channel: ThreadChannel!
   createdAt: DateTime!
   createdBy: Actor!
-  customer: Customer!
+  customer: Customer! @requires(permissions: ["customer:read"], except: ["id"])
   description: String
   externalId: ID
   id: ID!
-  labels: [Label!]!
+  labels: [Label!]! @requires(permissions: ["label:read"])
   lockedAt: DateTime
   previewText: String
   priority: Int!
@@ -4049,8 +4056,8 @@ type Thread {
   statusChangedAt: DateTime!
   statusDetail: ThreadStatusDetail
   supportEmailAddresses: [String!]!
-  tenant: Tenant
-  threadFields: [ThreadField!]!
+  tenant: Tenant @public(reason: "tenants do not exist in Threadline yet: always null")
+  threadFields: [ThreadField!]! @public(reason: "a thread's field values come with the thread (thread:read), as Plain's createThread documentation implies")
   title: String!
   updatedAt: DateTime!
   updatedBy: Actor!
@@ -4184,17 +4191,17 @@ type CreateThreadOutput {
 }
 
 extend type Query {
-  "A thread, or null. Needs thread:read."
-  thread(threadId: ID!): Thread
-  "A thread by its human ref (T-123), or null. Needs thread:read."
-  threadByRef(ref: String!): Thread
-  "A thread by your own id for it, unique per customer, or null. Needs thread:read."
-  threadByExternalId(customerId: ID!, externalId: ID!): Thread
+  "A thread, or null."
+  thread(threadId: ID!): Thread @requires(permissions: ["thread:read"])
+  "A thread by its human ref (T-123), or null."
+  threadByRef(ref: String!): Thread @requires(permissions: ["thread:read"])
+  "A thread by your own id for it, unique per customer, or null."
+  threadByExternalId(customerId: ID!, externalId: ID!): Thread @requires(permissions: ["thread:read"])
 }
 
 extend type Mutation {
-  "Creates a thread with a first message made of UI components. Needs thread:create and thread:read."
-  createThread(input: CreateThreadInput!): CreateThreadOutput!
+  "Creates a thread with a first message made of UI components."
+  createThread(input: CreateThreadInput!): CreateThreadOutput! @requires(permissions: ["thread:create", "thread:read"])
 }
 
 input MarkThreadAsDoneInput {
@@ -4439,27 +4446,26 @@ enum ThreadsSortField {
 }
 
 extend type Query {
-  "Threads, newest first unless sorted otherwise; 25 a page by default, 100 at most. Needs thread:read."
-  threads(after: String, before: String, filters: ThreadsFilter, first: Int, last: Int, sortBy: ThreadsSort): ThreadConnection!
+  "Threads, newest first unless sorted otherwise; 25 a page by default, 100 at most."
+  threads(after: String, before: String, filters: ThreadsFilter, first: Int, last: Int, sortBy: ThreadsSort): ThreadConnection! @requires(permissions: ["thread:read"])
 }
 
 extend type Mutation {
-  "Marks a thread done (default DONE_MANUALLY_SET); required thread fields must be set. Needs thread:edit and thread:read."
-  markThreadAsDone(input: MarkThreadAsDoneInput!): MarkThreadAsDoneOutput!
-  "Moves a thread back to Todo (default IN_PROGRESS). Needs thread:edit and thread:read."
-  markThreadAsTodo(input: MarkThreadAsTodoInput!): MarkThreadAsTodoOutput!
-  "Snoozes a thread for durationSeconds, or until the customer replies (WAITING_FOR_CUSTOMER). Needs thread:edit and thread:read."
-  snoozeThread(input: SnoozeThreadInput!): SnoozeThreadOutput!
-  "Sets a thread's priority: 0 urgent, 1 high, 2 normal, 3 low. Needs thread:edit and thread:read."
-  changeThreadPriority(input: ChangeThreadPriorityInput!): ChangeThreadPriorityOutput!
-  "Assigns a thread to a user or a machine user. Needs thread:assign and thread:read."
-  assignThread(input: AssignThreadInput!): AssignThreadOutput!
-  "Needs thread:unassign and thread:read."
-  unassignThread(input: UnassignThreadInput!): UnassignThreadOutput!
+  "Marks a thread done (default DONE_MANUALLY_SET); required thread fields must be set."
+  markThreadAsDone(input: MarkThreadAsDoneInput!): MarkThreadAsDoneOutput! @requires(permissions: ["thread:edit", "thread:read"])
+  "Moves a thread back to Todo (default IN_PROGRESS)."
+  markThreadAsTodo(input: MarkThreadAsTodoInput!): MarkThreadAsTodoOutput! @requires(permissions: ["thread:edit", "thread:read"])
+  "Snoozes a thread for durationSeconds, or until the customer replies (WAITING_FOR_CUSTOMER)."
+  snoozeThread(input: SnoozeThreadInput!): SnoozeThreadOutput! @requires(permissions: ["thread:edit", "thread:read"])
+  "Sets a thread's priority: 0 urgent, 1 high, 2 normal, 3 low."
+  changeThreadPriority(input: ChangeThreadPriorityInput!): ChangeThreadPriorityOutput! @requires(permissions: ["thread:edit", "thread:read"])
+  "Assigns a thread to a user or a machine user."
+  assignThread(input: AssignThreadInput!): AssignThreadOutput! @requires(permissions: ["thread:assign", "thread:read"])
+  unassignThread(input: UnassignThreadInput!): UnassignThreadOutput! @requires(permissions: ["thread:unassign", "thread:read"])
 }
 `, BuiltIn: false},
 	{Name: "../schema/user.graphqls", Input: `"A support agent of the workspace."
-type User {
+type User @requires(permissions: ["user:read"]) {
   avatarUrl: String
   email: String!
   fullName: String!
@@ -4484,7 +4490,7 @@ enum UserStatus {
 }
 
 "A bot identity that owns API keys."
-type MachineUser {
+type MachineUser @requires(permissions: ["machineUser:read"]) {
   description: String
   fullName: String!
   id: ID!
@@ -4505,10 +4511,10 @@ type System {
 }
 
 extend type Query {
-  "A user of the caller's workspace; null when there is none. Needs user:read."
-  user(userId: ID!): User
-  "A user of the caller's workspace by email; null when there is none. Needs user:read."
-  userByEmail(email: String!): User
+  "A user of the caller's workspace; null when there is none."
+  user(userId: ID!): User @requires(permissions: ["user:read"])
+  "A user of the caller's workspace by email; null when there is none."
+  userByEmail(email: String!): User @requires(permissions: ["user:read"])
 }
 `, BuiltIn: false},
 	{Name: "../schema/webhook.graphqls", Input: `# Webhooks: targets that receive the workspace's events, and the log of delivery attempts.
@@ -4645,21 +4651,21 @@ input WebhookDeliveryAttemptFilter {
 }
 
 extend type Query {
-  "A webhook target, or null. Needs webhookTarget:read."
-  webhookTarget(webhookTargetId: ID!): WebhookTarget
-  "Webhook targets, oldest first. Needs webhookTarget:read."
-  webhookTargets(after: String, before: String, first: Int, last: Int): WebhookTargetConnection!
-  "A target's delivery attempts, newest first. Needs webhookTarget:read."
-  webhookDeliveryAttempts(after: String, before: String, filters: WebhookDeliveryAttemptFilter, first: Int, last: Int, webhookTargetId: ID!): WebhookDeliveryAttemptConnection!
+  "A webhook target, or null."
+  webhookTarget(webhookTargetId: ID!): WebhookTarget @requires(permissions: ["webhookTarget:read"])
+  "Webhook targets, oldest first."
+  webhookTargets(after: String, before: String, first: Int, last: Int): WebhookTargetConnection! @requires(permissions: ["webhookTarget:read"])
+  "A target's delivery attempts, newest first."
+  webhookDeliveryAttempts(after: String, before: String, filters: WebhookDeliveryAttemptFilter, first: Int, last: Int, webhookTargetId: ID!): WebhookDeliveryAttemptConnection! @requires(permissions: ["webhookTarget:read"])
 }
 
 extend type Mutation {
-  "Adds a webhook target (at most 25). Needs webhookTarget:create."
-  createWebhookTarget(input: CreateWebhookTargetInput!): CreateWebhookTargetOutput!
-  "Changes a target; eventSubscriptions replaces the whole list. Needs webhookTarget:edit."
-  updateWebhookTarget(input: UpdateWebhookTargetInput!): UpdateWebhookTargetOutput!
-  "Deletes a target; its delivery history is kept. Needs webhookTarget:delete."
-  deleteWebhookTarget(input: DeleteWebhookTargetInput!): DeleteWebhookTargetOutput!
+  "Adds a webhook target (at most 25)."
+  createWebhookTarget(input: CreateWebhookTargetInput!): CreateWebhookTargetOutput! @requires(permissions: ["webhookTarget:create"])
+  "Changes a target; eventSubscriptions replaces the whole list."
+  updateWebhookTarget(input: UpdateWebhookTargetInput!): UpdateWebhookTargetOutput! @requires(permissions: ["webhookTarget:edit"])
+  "Deletes a target; its delivery history is kept."
+  deleteWebhookTarget(input: DeleteWebhookTargetInput!): DeleteWebhookTargetOutput! @requires(permissions: ["webhookTarget:delete"])
 }
 `, BuiltIn: false},
 	{Name: "../schema/workspace.graphqls", Input: `"A support organisation; every API key belongs to one."
@@ -4693,14 +4699,14 @@ type RegenerateWorkspaceHmacOutput {
 
 type Query {
   "The workspace of the calling API key."
-  myWorkspace: Workspace
-  "The webhook signing secret. Needs webhookTarget:read."
-  workspaceHmac: WorkspaceHmac
+  myWorkspace: Workspace @public(reason: "every valid key may read its own workspace; Plain names no permission for it")
+  "The webhook signing secret."
+  workspaceHmac: WorkspaceHmac @requires(permissions: ["webhookTarget:read"])
 }
 
 type Mutation {
-  "Replaces the webhook signing secret. Needs webhookTarget:edit."
-  regenerateWorkspaceHmac: RegenerateWorkspaceHmacOutput!
+  "Replaces the webhook signing secret."
+  regenerateWorkspaceHmac: RegenerateWorkspaceHmacOutput! @requires(permissions: ["webhookTarget:edit"])
 }
 `, BuiltIn: false},
 }
