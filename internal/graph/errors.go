@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -54,7 +56,11 @@ func (r *Resolver) queryError(ctx context.Context, err error) error {
 	case ok && e.Kind == core.KindForbidden:
 		return NewError(ctx, e.Message, CodeForbidden)
 	case ok && (e.Kind == core.KindBadInput || e.Kind == core.KindValidation):
-		return NewError(ctx, e.Message, CodeBadUserInput)
+		msg := e.Message
+		if len(e.Fields) > 0 { // a query has no MutationError to carry the fields
+			msg = fmt.Sprintf("%s: %s: %s.", strings.TrimSuffix(msg, "."), e.Fields[0].Field, strings.TrimSuffix(e.Fields[0].Message, "."))
+		}
+		return NewError(ctx, msg, CodeBadUserInput)
 	}
 	r.Log.ErrorContext(ctx, "query failed", "field", fieldPath(ctx), "err", err)
 	return NewError(ctx, "Internal server error.", CodeInternal)

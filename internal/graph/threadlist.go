@@ -10,20 +10,11 @@ import (
 // not have yet (tenants, tiers, companies, customer groups, SLAs, surveys,
 // AI agents, thread links, support email addresses, tenant fields) can
 // only match no thread, so they make the filter match nothing.
+// Its size is bounded by thread.Filter.Check, where it meets storage.
 func threadFilter(f *model.ThreadsFilter) (thread.Filter, error) {
-	return threadFilterAt(f, 0)
-}
-
-// maxFilterDepth bounds how deeply and/or/not may nest.
-const maxFilterDepth = 16
-
-func threadFilterAt(f *model.ThreadsFilter, depth int) (thread.Filter, error) {
 	var out thread.Filter
 	if f == nil {
 		return out, nil
-	}
-	if depth > maxFilterDepth {
-		return out, core.BadInput("filters may nest and/or/not at most %d levels deep.", maxFilterDepth)
 	}
 	out.MatchNothing = f.AgentStatus != nil || len(f.CompanyIdentifiers) > 0 || len(f.CustomerGroupIdentifiers) > 0 ||
 		f.ServiceLevelAgreements != nil || f.SurveyResponse != nil || len(f.TenantFields) > 0 ||
@@ -77,21 +68,21 @@ func threadFilterAt(f *model.ThreadsFilter, depth int) (thread.Filter, error) {
 		out.ThreadFields = append(out.ThreadFields, ff)
 	}
 	for i := range f.And {
-		sub, err := threadFilterAt(&f.And[i], depth+1)
+		sub, err := threadFilter(&f.And[i])
 		if err != nil {
 			return out, err
 		}
 		out.And = append(out.And, sub)
 	}
 	for i := range f.Or {
-		sub, err := threadFilterAt(&f.Or[i], depth+1)
+		sub, err := threadFilter(&f.Or[i])
 		if err != nil {
 			return out, err
 		}
 		out.Or = append(out.Or, sub)
 	}
 	if f.Not != nil {
-		sub, err := threadFilterAt(f.Not, depth+1)
+		sub, err := threadFilter(f.Not)
 		if err != nil {
 			return out, err
 		}

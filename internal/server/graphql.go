@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/executor"
@@ -26,16 +27,23 @@ import (
 	"github.com/threadline/threadline/internal/service"
 )
 
-// maxBodyBytes bounds a GraphQL request body.
-const maxBodyBytes = 4 << 20
+// requestTimeout bounds the work of one request; its context also ends
+// when the client goes away, and resolvers and SQL stop with it.
+const requestTimeout = 30 * time.Second
+
+// maxBodyBytes bounds a GraphQL request body; attachments have their own
+// upload endpoint.
+const maxBodyBytes = 1 << 20
 
 // graphQLHandler serves POST /graphql/v1 with the status codes and error
 // shapes Plain's SDK understands: 401 for bad keys, 400 for malformed
 // queries, 403 for missing permissions on queries, 500 for panics.
 type graphQLHandler struct {
-	svc  *service.Service
-	exec *executor.Executor
-	log  *slog.Logger
+	svc    *service.Service
+	exec   *executor.Executor
+	cache  *lru.LRU[*ast.QueryDocument]
+	limits graph.Limits
+	log    *slog.Logger
 }
 
 type panicFlag struct{}
@@ -46,8 +54,10 @@ func newGraphQLHandler(svc *service.Service, log *slog.Logger) (*graphQLHandler,
 		return nil, err
 	}
 	e.Use(extension.Introspection{})
-	e.Use(extension.FixedComplexityLimit(20000))
-	e.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	limits := graph.DefaultLimits
+	e.SetParserTokenLimit(limits.Tokens)
+	cache := lru.New[*ast.QueryDocument](1000)
+	e.SetQueryCache(cache)
 	e.SetRecoverFunc(func(ctx context.Context, p any) error {
 		if f, ok := ctx.Value(panicFlag{}).(*atomic.Bool); ok {
 			f.Store(true)
@@ -55,7 +65,7 @@ func newGraphQLHandler(svc *service.Service, log *slog.Logger) (*graphQLHandler,
 		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return &gqlerror.Error{Message: "Internal server error.", Extensions: map[string]any{"code": graph.CodeInternal}}
 	})
-	return &graphQLHandler{svc: svc, exec: e, log: log}, nil
+	return &graphQLHandler{svc: svc, exec: e, cache: cache, limits: limits, log: log}, nil
 }
 
 type gqlRequest struct {
@@ -82,7 +92,9 @@ func (h *graphQLHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			errorf("Authentication failed. Please check the provided API key.", graph.CodeUnauthenticated))
 		return
 	}
-	ctx := graph.WithLoaders(auth.WithPrincipal(r.Context(), p), h.svc)
+	ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
+	defer cancel()
+	ctx = graph.WithLoaders(auth.WithPrincipal(ctx, p), h.svc)
 	setLogAttr(ctx, "workspace", p.WorkspaceID)
 
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
@@ -102,7 +114,7 @@ func (h *graphQLHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var req gqlRequest
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	if err := dec.Decode(&req); err != nil {
+	if err := dec.Decode(&req); err != nil || dec.InputOffset() != int64(len(bytes.TrimRight(body, " \t\r\n"))) {
 		writeErrors(w, http.StatusBadRequest, nil, errorf("The request body is not valid JSON.", graph.CodeBadUserInput))
 		return
 	}
@@ -117,6 +129,17 @@ func (h *graphQLHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *graphQLHandler) execute(ctx context.Context, w http.ResponseWriter, params *graphql.RawParams) {
+	// A document not seen before is measured before gqlgen validates it:
+	// validation and execution cost are bounded by the limits first.
+	if _, seen := h.cache.Get(ctx, params.Query); !seen {
+		if _, err := graph.ParseBounded(params.Query, h.limits); err != nil {
+			if c, _ := err.Extensions["code"].(string); c == "" {
+				setCode(err, "GRAPHQL_PARSE_FAILED")
+			}
+			writeErrors(w, http.StatusBadRequest, nil, err)
+			return
+		}
+	}
 	params.ReadTime = graphql.TraceTiming{Start: graphql.Now(), End: graphql.Now()}
 	ctx = graphql.StartOperationTrace(ctx)
 	panicked := new(atomic.Bool)
@@ -131,8 +154,8 @@ func (h *graphQLHandler) execute(ctx context.Context, w http.ResponseWriter, par
 				setCode(e, graph.CodeBadUserInput)
 			default:
 				// gqlgen marks parse and validation failures itself; the
-				// rest (e.g. the complexity limit) reject the query as such.
-				if c, _ := e.Extensions["code"].(string); c == "" || c == "COMPLEXITY_LIMIT_EXCEEDED" {
+				// rest reject the query as such.
+				if c, _ := e.Extensions["code"].(string); c == "" {
 					setCode(e, graph.CodeValidation)
 				}
 			}
@@ -267,6 +290,10 @@ func writeErrors(w http.ResponseWriter, status int, data json.RawMessage, errs .
 	out := wireResponse{}
 	if data != nil {
 		out.Data = &data
+	}
+	if max := graph.DefaultLimits.ErrorsPerResp; len(errs) > max {
+		more := &gqlerror.Error{Message: fmt.Sprintf("%d more errors not shown.", len(errs)-(max-1)), Extensions: errs[0].Extensions}
+		errs = append(errs[:max-1:max-1], more)
 	}
 	for _, e := range errs {
 		we := wireError{Message: e.Message, Locations: []wireLocation{}, Path: e.Path, Extensions: map[string]any{}}

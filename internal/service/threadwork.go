@@ -294,6 +294,9 @@ func (s *Service) Threads(ctx context.Context, f thread.Filter, sort thread.Sort
 	if err != nil {
 		return ThreadList{}, err
 	}
+	if err := f.Check(); err != nil {
+		return ThreadList{}, err
+	}
 	page, err := args.Resolve(2)
 	if err != nil {
 		return ThreadList{}, err

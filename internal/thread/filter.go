@@ -1,6 +1,8 @@
 package thread
 
 import (
+	"fmt"
+
 	"github.com/threadline/threadline/internal/core"
 )
 
@@ -74,3 +76,44 @@ type Sort struct {
 
 // DefaultSort lists the newest threads first.
 var DefaultSort = Sort{Field: SortCreatedAt, Descending: true}
+
+// Bounds of one thread filter, so that the SQL built from it stays within
+// every backend's limits (bound parameters, expression depth) and its cost
+// is known before it runs.
+const (
+	MaxFilterDepth  = 16  // nesting of and/or/not
+	MaxFilterNodes  = 50  // filters, nested ones included
+	MaxFilterValues = 500 // values of list criteria, over the whole filter
+)
+
+// Check refuses a filter beyond the bounds with a validation error on
+// "filters".
+func (f Filter) Check() error {
+	nodes, values, depth := f.size(0)
+	switch {
+	case depth > MaxFilterDepth:
+		return core.InvalidField("filters", fmt.Sprintf("Filters may nest and/or/not at most %d levels deep", MaxFilterDepth))
+	case nodes > MaxFilterNodes:
+		return core.InvalidField("filters", fmt.Sprintf("A filter may combine at most %d filters with and/or/not (got %d)", MaxFilterNodes, nodes))
+	case values > MaxFilterValues:
+		return core.InvalidField("filters", fmt.Sprintf("A filter may list at most %d values in all (got %d)", MaxFilterValues, values))
+	}
+	return nil
+}
+
+// size counts f's filters, list values and nesting depth.
+func (f Filter) size(depth int) (nodes, values, maxDepth int) {
+	nodes, maxDepth = 1, depth
+	values = len(f.Statuses) + len(f.StatusDetails) + len(f.Priorities) + len(f.AssignedToUser) +
+		len(f.CustomerIDs) + len(f.LabelTypeIDs) + len(f.ThreadIDs) + len(f.Refs) + len(f.Channels) +
+		len(f.ParticipantIDs) + len(f.ThreadFields)
+	subs := append(append([]Filter(nil), f.And...), f.Or...)
+	if f.Not != nil {
+		subs = append(subs, *f.Not)
+	}
+	for _, s := range subs {
+		n, v, d := s.size(depth + 1)
+		nodes, values, maxDepth = nodes+n, values+v, max(maxDepth, d)
+	}
+	return nodes, values, maxDepth
+}

@@ -72,11 +72,12 @@ func (t Thread) Snooze(durationSeconds *int, d *Detail, now core.Time, by core.A
 	var until *core.Time
 	switch {
 	case durationSeconds != nil:
-		dur := time.Duration(*durationSeconds) * time.Second
-		if *durationSeconds < 1 || dur > MaxSnooze {
+		// Checked before converting: a huge count of seconds would
+		// overflow a Duration and wrap around to a short or past time.
+		if *durationSeconds < 1 || int64(*durationSeconds) > int64(MaxSnooze/time.Second) {
 			return t, core.InvalidField("durationSeconds", "Must be between 1 second and 1 year")
 		}
-		u := now.Add(dur)
+		u := now.Add(time.Duration(*durationSeconds) * time.Second)
 		until = &u
 	case detail == DetailWaitingForDuration:
 		return t, core.RequiredField("durationSeconds")

@@ -105,13 +105,16 @@ func ParseRef(s string) (int64, bool) {
 // ValidPriority reports whether p is 0..3.
 func ValidPriority(p int) bool { return p >= PriorityUrgent && p <= PriorityLow }
 
-// CleanTitle trims a title and checks its length; empty is allowed (the
-// caller derives one).
+// CleanTitle trims a given title and checks it is neither blank nor too
+// long; an absent title (nil) is "" and the caller derives one.
 func CleanTitle(c *core.Collector, field string, s *string) string {
 	if s == nil {
 		return ""
 	}
 	v := strings.TrimSpace(*s)
+	if v == "" {
+		c.Invalid(field, "String must contain at least 1 character(s)")
+	}
 	if len([]rune(v)) > MaxTitleLength {
 		c.Invalid(field, fmt.Sprintf("String must contain at most %d character(s)", MaxTitleLength))
 	}
