@@ -13,6 +13,7 @@ import (
 
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/webhook"
 )
@@ -101,7 +102,7 @@ func (s *Service) emit(ctx context.Context, tx store.Tx, workspaceID, typ string
 	}
 	key := orderKey(payload)
 	for _, t := range targets {
-		if !t.Subscribes(typ) {
+		if !t.Subscribes(event.Type(typ)) {
 			continue
 		}
 		d := webhook.Delivery{ID: core.NewID(core.PrefixDelivery), WorkspaceID: workspaceID, TargetID: t.ID,
