@@ -89,7 +89,7 @@ func (s *Service) emit(ctx context.Context, tx store.Tx, workspaceID, typ string
 	if err != nil {
 		return fmt.Errorf("event %s: %w", typ, err)
 	}
-	ev := store.Event{ID: core.NewID(core.PrefixEvent), WorkspaceID: workspaceID, Type: typ, Payload: b, Actor: actor, CreatedAt: at}
+	ev := event.Record{ID: core.NewID(core.PrefixEvent), WorkspaceID: workspaceID, Type: event.Type(typ), Payload: b, Actor: actor, CreatedAt: at}
 	if err := tx.AppendEvent(ctx, ev); err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/webhook"
 )
@@ -245,7 +246,7 @@ func (s *Service) ReplayDelivery(ctx context.Context, id string) (webhook.Delive
 type Job struct {
 	Delivery webhook.Delivery
 	Target   webhook.Target
-	Event    store.Event
+	Event    event.Record
 	Secret   string // the workspace's HMAC secret, read at claim time
 }
 
