@@ -140,7 +140,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 func (d *Dispatcher) deliver(ctx context.Context, j service.Job) {
 	now := core.SystemClock{}.Now()
 	a := webhook.Attempt{ID: core.NewID(core.PrefixAttempt), WorkspaceID: j.Delivery.WorkspaceID, DeliveryID: j.Delivery.ID,
-		TargetID: j.Target.ID, EventID: j.Event.ID, EventType: j.Event.Type, Number: j.Delivery.Attempts + 1, AttemptedAt: now}
+		TargetID: j.Target.ID, EventID: j.Event.ID, EventType: string(j.Event.Type), Number: j.Delivery.Attempts + 1, AttemptedAt: now}
 	body, err := Envelope(j, a)
 	start := time.Now()
 	if err != nil {
@@ -177,7 +177,7 @@ func (d *Dispatcher) send(ctx context.Context, j service.Job, body []byte, a *we
 	h.Set("Plain-Webhook-Delivery-Attempt-Id", a.ID)
 	h.Set("Plain-Webhook-Delivery-Attempt-Number", strconv.Itoa(a.Number))
 	h.Set("Plain-Webhook-Delivery-Attempt-Timestamp", a.AttemptedAt.ISO8601())
-	h.Set("Plain-Event-Type", j.Event.Type)
+	h.Set("Plain-Event-Type", string(j.Event.Type))
 	h.Set("Plain-Event-Id", j.Event.ID)
 	if j.Secret != "" {
 		h.Set("Plain-Request-Signature", Sign(j.Secret, body))

@@ -14,6 +14,7 @@ import (
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/service"
@@ -202,13 +203,13 @@ func TestSeedCreateThread(t *testing.T) {
 	})
 }
 
-func (e *env) events(t *testing.T, typ string) []store.Event {
+func (e *env) events(t *testing.T, typ string) []event.Record {
 	t.Helper()
-	var out []store.Event
+	var out []event.Record
 	err := e.st.View(context.Background(), func(tx store.Tx) error {
 		evs, err := tx.ListEvents(context.Background(), e.ws, 0, 10000)
 		for _, ev := range evs {
-			if ev.Type == typ {
+			if string(ev.Type) == typ {
 				out = append(out, ev)
 			}
 		}

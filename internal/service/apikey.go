@@ -7,6 +7,7 @@ import (
 
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/user"
 	"github.com/threadline/threadline/internal/workspace"
@@ -70,8 +71,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, name string, perms []auth.Pe
 		if err := tx.CreateAPIKey(ctx, out.Key); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.WorkspaceID, "apiKey.api_key_created", p.Actor, now, map[string]any{
-			"id": out.Key.ID, "name": name, "machineUserId": out.MachineUser.ID, "permissions": perms})
+		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewAPIKeyCreated(out.Key))
 	})
 	if err != nil {
 		return NewAPIKey{}, err
@@ -105,7 +105,7 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id string) error {
 		if err := tx.RevokeAPIKey(ctx, p.WorkspaceID, id, now); err != nil {
 			return notFoundAs(err, "id", "API key")
 		}
-		return s.emit(ctx, tx, p.WorkspaceID, "apiKey.api_key_revoked", p.Actor, now, map[string]any{"id": id})
+		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewAPIKeyRevoked(id))
 	})
 }
 

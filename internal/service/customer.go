@@ -7,6 +7,7 @@ import (
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/store"
 )
 
@@ -107,8 +108,8 @@ func (s *Service) UpsertCustomer(ctx context.Context, in UpsertCustomerInput) (c
 				return err
 			}
 			result = Updated
-			return s.emit(ctx, tx, p.WorkspaceID, "customer.customer_updated", p.Actor, now,
-				map[string]any{"customer": customerPayload(next), "previousCustomer": customerPayload(existing)})
+			return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now,
+				event.NewCustomerUpdated(event.NewCustomer(next), event.NewCustomer(existing)))
 		})
 	}
 	// A concurrent upsert of the same new customer (PostgreSQL replicas or
@@ -158,8 +159,7 @@ func (s *Service) createCustomer(ctx context.Context, tx store.Tx, p *auth.Princ
 		return err
 	}
 	*out, *result = cust, Created
-	return s.emit(ctx, tx, p.WorkspaceID, "customer.customer_created", p.Actor, now,
-		map[string]any{"customer": customerPayload(cust)})
+	return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewCustomerCreated(event.NewCustomer(cust)))
 }
 
 // errCreatedMeanwhile asks UpsertCustomer to try again: the customer it was
@@ -258,7 +258,6 @@ func (s *Service) DeleteCustomer(ctx context.Context, id string) error {
 		if err := tx.DeleteCustomer(ctx, p.WorkspaceID, id); err != nil {
 			return notFoundAs(err, "customerId", "Customer")
 		}
-		return s.emit(ctx, tx, p.WorkspaceID, "customer.customer_deleted", p.Actor, s.clock.Now(),
-			map[string]any{"previousCustomer": customerPayload(c)})
+		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, s.clock.Now(), event.NewCustomerDeleted(event.NewCustomer(c)))
 	})
 }

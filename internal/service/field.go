@@ -6,6 +6,7 @@ import (
 	"github.com/threadline/threadline/internal/auth"
 
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/store"
 )
@@ -52,8 +53,7 @@ func (s *Service) CreateThreadFieldSchema(ctx context.Context, in field.SchemaIn
 			}
 			return err
 		}
-		return s.emit(ctx, tx, p.WorkspaceID, "threadFieldSchema.thread_field_schema_created", p.Actor, now,
-			map[string]any{"id": sc.ID, "key": sc.Key, "type": sc.Type})
+		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewThreadFieldSchemaCreated(sc))
 	})
 	return sc, err
 }
@@ -133,8 +133,7 @@ func (s *Service) UpdateThreadFieldSchema(ctx context.Context, u SchemaUpdate) (
 			return notFoundAs(err, "threadFieldSchemaId", "Thread field schema")
 		}
 		out = next
-		return s.emit(ctx, tx, p.WorkspaceID, "threadFieldSchema.thread_field_schema_updated", p.Actor, now,
-			map[string]any{"id": next.ID, "key": next.Key})
+		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewThreadFieldSchemaUpdated(next))
 	})
 	return out, err
 }
@@ -215,8 +214,7 @@ func (s *Service) DeleteThreadFieldSchema(ctx context.Context, id string) error 
 		if err := tx.DeleteFieldSchema(ctx, p.WorkspaceID, id); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.WorkspaceID, "threadFieldSchema.thread_field_schema_deleted", p.Actor, s.clock.Now(),
-			map[string]any{"id": sc.ID, "key": sc.Key})
+		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, s.clock.Now(), event.NewThreadFieldSchemaDeleted(sc))
 	})
 }
 

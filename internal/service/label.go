@@ -2,9 +2,10 @@ package service
 
 import (
 	"context"
-	"github.com/threadline/threadline/internal/auth"
 
+	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/store"
 )
@@ -29,7 +30,7 @@ func (s *Service) CreateLabelType(ctx context.Context, in label.CreateInput) (la
 		if err := tx.CreateLabelType(ctx, t); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.WorkspaceID, "labelType.label_type_created", p.Actor, now, labelTypePayload(t))
+		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewLabelTypeCreated(t))
 	})
 	return t, err
 }
@@ -52,15 +53,17 @@ func (s *Service) SetLabelTypeArchived(ctx context.Context, id string, archived 
 		}
 		var at *core.Time
 		var by *core.Actor
-		typ := "labelType.label_type_unarchived"
 		if archived {
-			at, by, typ = &now, &p.Actor, "labelType.label_type_archived"
+			at, by = &now, &p.Actor
 		}
 		if err := tx.SetLabelTypeArchived(ctx, p.WorkspaceID, id, at, by, now, p.Actor); err != nil {
 			return err
 		}
 		t.ArchivedAt, t.ArchivedBy, t.UpdatedAt, t.UpdatedBy = at, by, now, p.Actor
-		return s.emit(ctx, tx, p.WorkspaceID, typ, p.Actor, now, labelTypePayload(t))
+		if archived {
+			return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewLabelTypeArchived(t))
+		}
+		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewLabelTypeUnarchived(t))
 	})
 	return t, err
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/store"
@@ -80,7 +81,7 @@ func payloadWebhooks(t *testing.T) (payloadWorld, [][]byte) {
 	clock.ms.Store(time.Now().UnixMilli())
 	w := runPayloadScenario(t, New(st, clock, nil), clock)
 
-	var events []store.Event
+	var events []event.Record
 	if err := st.View(ctx, func(tx store.Tx) (err error) {
 		events, err = tx.ListEvents(ctx, w.ws, 0, 1000)
 		return err
@@ -89,7 +90,7 @@ func payloadWebhooks(t *testing.T) (payloadWorld, [][]byte) {
 	}
 	var bodies [][]byte
 	for _, e := range events {
-		if webhook.Subscribable(e.Type) {
+		if e.Type.IsWebhook() {
 			bodies = append(bodies, payloadEnvelope(t, e))
 		}
 	}
@@ -176,7 +177,7 @@ func runPayloadScenario(t *testing.T, svc *Service, clock *payloadClock) payload
 
 // payloadEnvelope wraps an outbox event in the body the outbox delivers
 // (see outbox.Envelope), for a first delivery attempt now.
-func payloadEnvelope(t *testing.T, e store.Event) []byte {
+func payloadEnvelope(t *testing.T, e event.Record) []byte {
 	t.Helper()
 	var payload map[string]any
 	if err := json.Unmarshal(e.Payload, &payload); err != nil {

@@ -6,13 +6,12 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/webhook"
 )
@@ -77,58 +76,37 @@ func System(ctx context.Context, workspaceID string) context.Context {
 	})
 }
 
-// emit appends a domain event about a change to the outbox of tx and, in
-// the same transaction, queues its delivery to every enabled webhook target
-// of the workspace subscribed to its type.
-func (s *Service) emit(ctx context.Context, tx store.Tx, workspaceID, typ string, actor core.Actor, at core.Time, payload any) error {
-	if m, ok := payload.(map[string]any); ok {
-		m["eventType"] = typ // webhook payloads carry their type; stored ready to send
-	}
-	b, err := json.Marshal(payload)
+// emit appends the event p about a change actor made at a time to the
+// outbox of tx and, in the same transaction, queues its delivery to every
+// enabled webhook target of the workspace subscribed to its type, ordered
+// by p's order key.
+func (s *Service) emit(ctx context.Context, tx store.Tx, workspaceID string, actor core.Actor, at core.Time, p event.Payload) error {
+	ev, err := event.NewRecord(workspaceID, p, actor, at)
 	if err != nil {
-		return fmt.Errorf("event %s: %w", typ, err)
+		return err
 	}
-	ev := store.Event{ID: core.NewID(core.PrefixEvent), WorkspaceID: workspaceID, Type: typ, Payload: b, Actor: actor, CreatedAt: at}
 	if err := tx.AppendEvent(ctx, ev); err != nil {
 		return err
 	}
-	if !webhook.Subscribable(typ) {
+	if !ev.Type.IsWebhook() {
 		return nil
 	}
 	targets, err := tx.ListTargets(ctx, workspaceID)
 	if err != nil {
 		return err
 	}
-	key := orderKey(payload)
 	for _, t := range targets {
-		if !t.Subscribes(typ) {
+		if !t.Subscribes(ev.Type) {
 			continue
 		}
 		d := webhook.Delivery{ID: core.NewID(core.PrefixDelivery), WorkspaceID: workspaceID, TargetID: t.ID,
-			EventID: ev.ID, EventType: typ, OrderKey: key, Status: webhook.Pending, NextAttemptAt: at,
+			EventID: ev.ID, EventType: string(ev.Type), OrderKey: p.OrderKey(), Status: webhook.Pending, NextAttemptAt: at,
 			CreatedAt: at, UpdatedAt: at}
 		if err := tx.CreateDelivery(ctx, d); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// orderKey is what a target must receive events in order for: the thread
-// or customer the event is about.
-func orderKey(payload any) string {
-	m, ok := payload.(map[string]any)
-	if !ok {
-		return ""
-	}
-	for _, k := range []string{"thread", "customer", "previousCustomer"} {
-		if e, ok := m[k].(map[string]any); ok {
-			if id, ok := e["id"].(string); ok {
-				return id
-			}
-		}
-	}
-	return ""
 }
 
 // notFoundAs maps store.ErrNotFound to a not_found error about field.

@@ -10,6 +10,7 @@ import (
 	"github.com/threadline/threadline/internal/component"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/store"
@@ -147,7 +148,7 @@ type threadRefs struct {
 	labelTypes []label.Type
 	assignee   *core.Actor
 	// assigneeBody is the assignee as event payloads show it.
-	assigneeBody any
+	assigneeBody event.Assignee
 }
 
 // resolveThreadRefs checks everything a new thread refers to, collecting
@@ -257,9 +258,10 @@ func (s *Service) createThread(ctx context.Context, tx store.Tx, p *auth.Princip
 		ThreadID: th.ID, CustomerID: r.customer.ID, Kind: timeline.KindThreadCreated, Payload: payload, Actor: p.Actor, CreatedAt: now}); err != nil {
 		return CreatedThread{}, err
 	}
-	snap := threadBody(th, r.customer, r.labelTypes, labels, values, r.assigneeBody)
+	snap := event.NewThread(th, event.ThreadParts{Customer: r.customer, Labels: labels, LabelTypes: r.labelTypes,
+		Values: values, Assignee: r.assigneeBody})
 	out := CreatedThread{Thread: th, Customer: r.customer, Labels: typed, Fields: values}
-	return out, s.emit(ctx, tx, p.WorkspaceID, "thread.thread_created", p.Actor, now, map[string]any{"thread": snap})
+	return out, s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewThreadCreated(snap))
 }
 
 // checkLabelTypes resolves label type ids for a new thread: each must exist
@@ -321,7 +323,7 @@ func (s *Service) checkThreadFields(ctx context.Context, tx store.Tx, ws string,
 // checkAssignee checks that the assignee exists in the workspace; prefix
 // is the input path of the assignee's fields ("assignedTo." or ""). It
 // returns the assignee and its event payload form.
-func checkAssignee(ctx context.Context, tx store.Tx, ws, prefix string, a *AssigneeInput, c *core.Collector) (*core.Actor, any, error) {
+func checkAssignee(ctx context.Context, tx store.Tx, ws, prefix string, a *AssigneeInput, c *core.Collector) (*core.Actor, event.Assignee, error) {
 	switch {
 	case a == nil:
 		return nil, nil, nil
@@ -334,7 +336,7 @@ func checkAssignee(ctx context.Context, tx store.Tx, ws, prefix string, a *Assig
 		if err != nil {
 			return nil, nil, err
 		}
-		return &core.Actor{Type: core.ActorUser, ID: u.ID}, userPayload(u), nil
+		return &core.Actor{Type: core.ActorUser, ID: u.ID}, event.NewUser(u), nil
 	default:
 		m, err := tx.GetMachineUser(ctx, ws, *a.MachineUserID)
 		if errors.Is(err, core.ErrNotFound) || (err == nil && m.DeletedAt != nil) {
@@ -344,7 +346,7 @@ func checkAssignee(ctx context.Context, tx store.Tx, ws, prefix string, a *Assig
 		if err != nil {
 			return nil, nil, err
 		}
-		return &core.Actor{Type: core.ActorMachineUser, ID: m.ID}, machineUserPayload(m), nil
+		return &core.Actor{Type: core.ActorMachineUser, ID: m.ID}, event.NewMachineUser(m), nil
 	}
 }
 

@@ -3,9 +3,10 @@ package service
 import (
 	"context"
 	"errors"
-	"github.com/threadline/threadline/internal/auth"
 
+	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/store"
@@ -24,11 +25,11 @@ func (s *Service) AddLabels(ctx context.Context, threadID string, typeIDs []stri
 		return nil, core.InvalidField("labelTypeIds", "Array must contain at least 1 element(s)")
 	}
 	var out []label.Label
-	_, err = s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_labels_changed"),
-		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+	_, err = s.changeThread(ctx, p, threadID, event.ThreadLabelsChanged,
+		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, threadEvent, error) {
 			existing, err := tx.LabelsOfThreads(ctx, p.WorkspaceID, []string{th.ID})
 			if err != nil {
-				return th, false, nil, err
+				return th, nil, err
 			}
 			have := map[string]label.Label{}
 			for _, l := range existing {
@@ -45,26 +46,31 @@ func (s *Service) AddLabels(ctx context.Context, threadID string, typeIDs []stri
 			}
 			types, err := s.checkLabelTypes(ctx, tx, p.WorkspaceID, fresh, &c)
 			if err != nil {
-				return th, false, nil, err
+				return th, nil, err
 			}
 			if err := c.Err(); err != nil {
-				return th, false, nil, err
+				return th, nil, err
 			}
 			added := false
 			for _, t := range types {
 				l := label.Label{ID: core.NewID(core.PrefixLabel), WorkspaceID: p.WorkspaceID, ThreadID: th.ID, TypeID: t.ID,
 					CreatedAt: now, CreatedBy: p.Actor, UpdatedAt: now, UpdatedBy: p.Actor}
 				if err := tx.CreateLabel(ctx, l); err != nil {
-					return th, false, nil, err
+					return th, nil, err
 				}
 				have[t.ID], added = l, true
 			}
 			for _, id := range dedupe(typeIDs) { // in the order asked for
 				out = append(out, have[id])
 			}
-			return th, added, map[string]any{"changeType": "ADDED"}, nil
+			return th, ifChanged(added, labelsChanged(event.LabelsAdded)), nil
 		})
 	return out, err
+}
+
+// labelsChanged is the event of labels added to or removed from a thread.
+func labelsChanged(how event.LabelsChange) threadEvent {
+	return func(c event.ThreadChange) event.Payload { return event.NewThreadLabelsChanged(c, how) }
 }
 
 // RemoveLabels removes labels (by label id) from their threads. Labels
@@ -95,8 +101,8 @@ func (s *Service) RemoveLabels(ctx context.Context, labelIDs []string) error {
 	}
 	for _, threadID := range order {
 		ids := byThread[threadID]
-		_, err := s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_labels_changed"),
-			func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+		_, err := s.changeThread(ctx, p, threadID, event.ThreadLabelsChanged,
+			func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, threadEvent, error) {
 				removed := false
 				for _, id := range ids {
 					err := tx.DeleteLabel(ctx, p.WorkspaceID, id)
@@ -104,11 +110,11 @@ func (s *Service) RemoveLabels(ctx context.Context, labelIDs []string) error {
 						continue // removed concurrently
 					}
 					if err != nil {
-						return th, false, nil, err
+						return th, nil, err
 					}
 					removed = true
 				}
-				return th, removed, map[string]any{"changeType": "REMOVED"}, nil
+				return th, ifChanged(removed, labelsChanged(event.LabelsRemoved)), nil
 			})
 		if err != nil && !core.HasCode(err, core.CodeNotFound) {
 			return err
@@ -126,12 +132,13 @@ func (s *Service) UpsertThreadField(ctx context.Context, threadID string, v fiel
 	}
 	var out field.Value
 	var result UpsertResult
-	eventType := "thread.thread_field_updated"
-	_, err = s.changeThread(ctx, p, threadID, &eventType,
-		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+	// The change emits thread.thread_field_created or _updated: both show
+	// the thread's fields before and after.
+	_, err = s.changeThread(ctx, p, threadID, event.ThreadFieldUpdated,
+		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, threadEvent, error) {
 			schemas, err := tx.ListFieldSchemas(ctx, p.WorkspaceID)
 			if err != nil {
-				return th, false, nil, err
+				return th, nil, err
 			}
 			var schema *field.Schema
 			for i := range schemas {
@@ -142,31 +149,33 @@ func (s *Service) UpsertThreadField(ctx context.Context, threadID string, v fiel
 			var c core.Collector
 			field.CheckValue(&c, "", "identifier.key", schema, v)
 			if err := c.Err(); err != nil {
-				return th, false, nil, err
+				return th, nil, err
 			}
 			next := field.NewValue(p.WorkspaceID, th.ID, v, now, p.Actor)
 			cur, err := tx.GetFieldValue(ctx, p.WorkspaceID, th.ID, v.Key)
 			switch {
 			case errors.Is(err, core.ErrNotFound):
 				if err := tx.CreateFieldValue(ctx, next); err != nil {
-					return th, false, nil, err
+					return th, nil, err
 				}
-				out, result, eventType = next, Created, "thread.thread_field_created"
-				return th, true, map[string]any{"threadField": fieldPayload(next)}, nil
+				out, result = next, Created
+				f := event.NewThreadField(next)
+				return th, func(c event.ThreadChange) event.Payload { return event.NewThreadFieldCreated(c, f) }, nil
 			case err != nil:
-				return th, false, nil, err
+				return th, nil, err
 			}
 			next.ID, next.CreatedAt, next.CreatedBy = cur.ID, cur.CreatedAt, cur.CreatedBy
 			if cur.Type == next.Type && core.Equal(cur.String, next.String) && core.Equal(cur.Bool, next.Bool) &&
 				core.Equal(cur.Number, next.Number) && core.Equal(cur.Date, next.Date) {
 				out, result = cur, Noop
-				return th, false, nil, nil
+				return th, nil, nil
 			}
 			if err := tx.UpdateFieldValue(ctx, next); err != nil {
-				return th, false, nil, err
+				return th, nil, err
 			}
 			out, result = next, Updated
-			return th, true, map[string]any{"threadField": fieldPayload(next), "previousThreadField": fieldPayload(cur)}, nil
+			f, prev := event.NewThreadField(next), event.NewThreadField(cur)
+			return th, func(c event.ThreadChange) event.Payload { return event.NewThreadFieldUpdated(c, f, prev) }, nil
 		})
 	return out, result, err
 }
@@ -177,16 +186,17 @@ func (s *Service) DeleteThreadField(ctx context.Context, threadID, key string) e
 	if err != nil {
 		return err
 	}
-	_, err = s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_field_deleted"),
-		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+	_, err = s.changeThread(ctx, p, threadID, event.ThreadFieldDeleted,
+		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, threadEvent, error) {
 			cur, err := tx.GetFieldValue(ctx, p.WorkspaceID, th.ID, key)
 			if err != nil {
-				return th, false, nil, notFoundAs(err, "identifier.key", "Thread field")
+				return th, nil, notFoundAs(err, "identifier.key", "Thread field")
 			}
 			if err := tx.DeleteFieldValue(ctx, p.WorkspaceID, cur.ID); err != nil {
-				return th, false, nil, err
+				return th, nil, err
 			}
-			return th, true, map[string]any{"previousThreadField": fieldPayload(cur)}, nil
+			prev := event.NewThreadField(cur)
+			return th, func(c event.ThreadChange) event.Payload { return event.NewThreadFieldDeleted(c, prev) }, nil
 		})
 	return err
 }

@@ -2,67 +2,112 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
-	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/field"
-	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/thread"
+	"github.com/threadline/threadline/internal/user"
 )
 
-// threadParts is what a thread's event payload shows besides the thread
-// row: its customer, labels with their types, field values and assignee.
-type threadParts struct {
-	customer customer.Customer
-	types    []label.Type
-	labels   []label.Label
-	values   []field.Value
-	assignee any
-}
-
-// readParts reads a thread's parts inside tx.
-func (s *Service) readParts(ctx context.Context, tx store.Tx, th thread.Thread) (threadParts, error) {
-	var p threadParts
+// readParts reads what th's event payloads show besides the thread row
+// (its customer, labels with their types, field values and assignee)
+// inside tx.
+func (s *Service) readParts(ctx context.Context, tx store.Tx, th thread.Thread) (event.ThreadParts, error) {
+	var p event.ThreadParts
 	var err error
-	if p.customer, err = tx.GetCustomer(ctx, th.WorkspaceID, th.CustomerID); err != nil {
+	if p.Customer, err = tx.GetCustomer(ctx, th.WorkspaceID, th.CustomerID); err != nil {
 		return p, err
 	}
 	if err = s.readTags(ctx, tx, th, &p); err != nil {
 		return p, err
 	}
-	p.assignee, err = assigneePayload(ctx, tx, th)
+	p.Assignee, err = readAssignee(ctx, tx, th)
 	return p, err
 }
 
 // readTags (re)reads a thread's labels, their types and its field values.
-func (s *Service) readTags(ctx context.Context, tx store.Tx, th thread.Thread, p *threadParts) error {
+func (s *Service) readTags(ctx context.Context, tx store.Tx, th thread.Thread, p *event.ThreadParts) error {
 	typed, err := typedLabels(ctx, tx, th.WorkspaceID, []string{th.ID})
 	if err != nil {
 		return err
 	}
-	p.labels, p.types = nil, nil
+	p.Labels, p.LabelTypes = nil, nil
 	for _, tl := range typed[th.ID] {
-		p.labels, p.types = append(p.labels, tl.Label), append(p.types, tl.Type)
+		p.Labels, p.LabelTypes = append(p.Labels, tl.Label), append(p.LabelTypes, tl.Type)
 	}
-	p.values, err = tx.FieldValuesOfThreads(ctx, th.WorkspaceID, []string{th.ID})
+	p.Values, err = tx.FieldValuesOfThreads(ctx, th.WorkspaceID, []string{th.ID})
 	return err
 }
 
-// body is the event payload of th with these parts.
-func (p threadParts) body(th thread.Thread) map[string]any {
-	return threadBody(th, p.customer, p.types, p.labels, p.values, p.assignee)
+// readAssignee reads th's assignee as webhooks show it: the full user or
+// machine user, or nil when th is unassigned. An assignee that cannot be
+// read any more is shown by id only, as the schema allows.
+func readAssignee(ctx context.Context, tx store.UserStore, th thread.Thread) (event.Assignee, error) {
+	if th.Assignee == nil {
+		return nil, nil
+	}
+	var out event.Assignee
+	var err error
+	switch a := *th.Assignee; a.Type {
+	case core.ActorUser:
+		var u user.User
+		if u, err = tx.GetUser(ctx, th.WorkspaceID, a.ID); err == nil {
+			out = event.NewUser(u)
+		}
+	case core.ActorMachineUser:
+		var m user.MachineUser
+		if m, err = tx.GetMachineUser(ctx, th.WorkspaceID, a.ID); err == nil {
+			out = event.NewMachineUser(m)
+		}
+	default:
+		err = core.ErrNotFound
+	}
+	if errors.Is(err, core.ErrNotFound) {
+		return event.AssigneeRef{ID: th.Assignee.ID}, nil
+	}
+	return out, err
 }
 
-// changeThread runs one change of a thread: it locks the thread, applies
-// change, and when something changed stores it, stamps updatedAt/By and
-// emits *eventType (which change may rewrite) with the thread before and
-// after, plus change's extra payload.
-func (s *Service) changeThread(ctx context.Context, p *auth.Principal, threadID string, eventType *string,
-	change func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error)) (thread.Thread, error) {
+// threadEvent makes the event of a change of a thread from the thread as
+// it is after the change and as it was before.
+type threadEvent func(event.ThreadChange) event.Payload
+
+// ifChanged is ev when changed, else no event.
+func ifChanged(changed bool, ev threadEvent) threadEvent {
+	if !changed {
+		return nil
+	}
+	return ev
+}
+
+// statusTransitioned is the event of a change of a thread's status.
+func statusTransitioned(c event.ThreadChange) event.Payload {
+	return event.NewThreadStatusTransitioned(c)
+}
+
+// priorityChanged is the event of a change of a thread's priority.
+func priorityChanged(c event.ThreadChange) event.Payload {
+	return event.NewThreadPriorityChanged(c)
+}
+
+// assignmentTransitioned is the event of a change of a thread's assignee.
+func assignmentTransitioned(c event.ThreadChange) event.Payload {
+	return event.NewThreadAssignmentTransitioned(c)
+}
+
+// changeThread runs one change of a thread: it locks the thread and applies
+// change, which returns the thread changed and the event of the change, or
+// no event when nothing changed. A change is stored with updatedAt/By
+// stamped, and its event is emitted with the thread after and before it.
+// kind is the type of the events change emits: when their payloads show
+// labels or fields changing, these are read before and after the change.
+func (s *Service) changeThread(ctx context.Context, p *auth.Principal, threadID string, kind event.Type,
+	change func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, threadEvent, error)) (thread.Thread, error) {
 	var out thread.Thread
 	err := s.store.Update(ctx, func(tx store.Tx) error {
 		cur, err := tx.LockThread(ctx, p.WorkspaceID, threadID)
@@ -71,20 +116,20 @@ func (s *Service) changeThread(ctx context.Context, p *auth.Principal, threadID 
 		}
 		// Changes of labels or fields need the parts as they were before;
 		// other changes leave them alone, so they are read only if needed.
-		tags := strings.HasPrefix(*eventType, "thread.thread_labels") || strings.HasPrefix(*eventType, "thread.thread_field")
-		var parts threadParts
+		tags := kind.ChangesLabelsOrFields()
+		var parts event.ThreadParts
 		if tags {
 			if parts, err = s.readParts(ctx, tx, cur); err != nil {
 				return err
 			}
 		}
 		now := s.clock.Now()
-		next, changed, extra, err := change(tx, cur, now)
+		next, ev, err := change(tx, cur, now)
 		if err != nil {
 			return err
 		}
 		out = next
-		if !changed {
+		if ev == nil {
 			return nil
 		}
 		next = next.Touch(now, p.Actor)
@@ -97,22 +142,19 @@ func (s *Service) changeThread(ctx context.Context, p *auth.Principal, threadID 
 				return err
 			}
 		}
-		before := parts.body(cur)
+		before := event.NewThread(cur, parts)
 		if tags {
 			if err := s.readTags(ctx, tx, next, &parts); err != nil {
 				return err
 			}
 		}
 		if !core.Equal(cur.Assignee, next.Assignee) {
-			if parts.assignee, err = assigneePayload(ctx, tx, next); err != nil {
+			if parts.Assignee, err = readAssignee(ctx, tx, next); err != nil {
 				return err
 			}
 		}
-		payload := map[string]any{"thread": parts.body(next), "previousThread": before}
-		for k, v := range extra {
-			payload[k] = v
-		}
-		return s.emit(ctx, tx, p.WorkspaceID, *eventType, p.Actor, now, payload)
+		c := event.ThreadChange{Thread: event.NewThread(next, parts), PreviousThread: before}
+		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, ev(c))
 	})
 	return out, err
 }
@@ -124,13 +166,13 @@ func (s *Service) MarkThreadAsDone(ctx context.Context, threadID string, detail 
 	if err != nil {
 		return thread.Thread{}, err
 	}
-	return s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_status_transitioned"),
-		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+	return s.changeThread(ctx, p, threadID, event.ThreadStatusTransitioned,
+		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, threadEvent, error) {
 			if err := s.checkRequiredFieldsSet(ctx, tx, th); err != nil {
-				return th, false, nil, err
+				return th, nil, err
 			}
 			next, changed, err := th.MarkDone(detail, now, p.Actor)
-			return next, changed, nil, err
+			return next, ifChanged(changed, statusTransitioned), err
 		})
 }
 
@@ -169,10 +211,10 @@ func (s *Service) MarkThreadAsTodo(ctx context.Context, threadID string, detail 
 	if err != nil {
 		return thread.Thread{}, err
 	}
-	return s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_status_transitioned"),
-		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+	return s.changeThread(ctx, p, threadID, event.ThreadStatusTransitioned,
+		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, threadEvent, error) {
 			next, changed, err := th.MarkTodo(detail, now, p.Actor)
-			return next, changed, nil, err
+			return next, ifChanged(changed, statusTransitioned), err
 		})
 }
 
@@ -183,10 +225,10 @@ func (s *Service) SnoozeThread(ctx context.Context, threadID string, durationSec
 	if err != nil {
 		return thread.Thread{}, err
 	}
-	return s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_status_transitioned"),
-		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+	return s.changeThread(ctx, p, threadID, event.ThreadStatusTransitioned,
+		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, threadEvent, error) {
 			next, err := th.Snooze(durationSeconds, detail, now, p.Actor)
-			return next, err == nil, nil, err
+			return next, ifChanged(err == nil, statusTransitioned), err
 		})
 }
 
@@ -213,9 +255,8 @@ func (s *Service) WakeDueThreads(ctx context.Context, limit int) (int, error) {
 			if err := tx.UpdateThread(ctx, next); err != nil {
 				return err
 			}
-			before, after := parts.body(th), parts.body(next)
-			if err := s.emit(ctx, tx, th.WorkspaceID, "thread.thread_status_transitioned", thread.SchedulerActor, now,
-				map[string]any{"thread": after, "previousThread": before}); err != nil {
+			c := event.ThreadChange{Thread: event.NewThread(next, parts), PreviousThread: event.NewThread(th, parts)}
+			if err := s.emit(ctx, tx, th.WorkspaceID, thread.SchedulerActor, now, event.NewThreadStatusTransitioned(c)); err != nil {
 				return err
 			}
 			n++
@@ -234,11 +275,11 @@ func (s *Service) ChangeThreadPriority(ctx context.Context, threadID string, pri
 	if !thread.ValidPriority(priority) {
 		return thread.Thread{}, core.InvalidField("priority", "Priority must be 0 (urgent), 1 (high), 2 (normal) or 3 (low)")
 	}
-	return s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_priority_changed"),
-		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+	return s.changeThread(ctx, p, threadID, event.ThreadPriorityChanged,
+		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, threadEvent, error) {
 			changed := th.Priority != priority
 			th.Priority = priority
-			return th, changed, nil, nil
+			return th, ifChanged(changed, priorityChanged), nil
 		})
 }
 
@@ -252,21 +293,21 @@ func (s *Service) AssignThread(ctx context.Context, threadID string, a AssigneeI
 	if (a.UserID == nil) == (a.MachineUserID == nil) {
 		return thread.Thread{}, core.InvalidField("userId", "Exactly one of userId or machineUserId must be set")
 	}
-	return s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_assignment_transitioned"),
-		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+	return s.changeThread(ctx, p, threadID, event.ThreadAssignmentTransitioned,
+		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, threadEvent, error) {
 			var c core.Collector
 			who, _, err := checkAssignee(ctx, tx, p.WorkspaceID, "", &a, &c)
 			if err != nil {
-				return th, false, nil, err
+				return th, nil, err
 			}
 			if err := c.Err(); err != nil {
-				return th, false, nil, err
+				return th, nil, err
 			}
 			if th.Assignee != nil && *th.Assignee == *who {
-				return th, false, nil, nil
+				return th, nil, nil
 			}
 			th.Assignee, th.AssignedAt = who, &now
-			return th, true, nil, nil
+			return th, assignmentTransitioned, nil
 		})
 }
 
@@ -276,11 +317,11 @@ func (s *Service) UnassignThread(ctx context.Context, threadID string) (thread.T
 	if err != nil {
 		return thread.Thread{}, err
 	}
-	return s.changeThread(ctx, p, threadID, core.Ptr("thread.thread_assignment_transitioned"),
-		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, bool, map[string]any, error) {
+	return s.changeThread(ctx, p, threadID, event.ThreadAssignmentTransitioned,
+		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, threadEvent, error) {
 			changed := th.Assignee != nil
 			th.Assignee, th.AssignedAt = nil, nil
-			return th, changed, nil, nil
+			return th, ifChanged(changed, assignmentTransitioned), nil
 		})
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/threadline/threadline/internal/auth"
 
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/user"
 	"github.com/threadline/threadline/internal/workspace"
@@ -45,8 +46,7 @@ func (s *Service) CreateUser(ctx context.Context, email, fullName string) (user.
 			}
 			return err
 		}
-		return s.emit(ctx, tx, p.WorkspaceID, "user.user_created", p.Actor, now,
-			map[string]any{"id": u.ID, "email": u.Email, "fullName": u.FullName})
+		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewUserCreated(u))
 	})
 	return u, err
 }

@@ -3,12 +3,12 @@ package service
 import (
 	"context"
 	"errors"
-	"github.com/threadline/threadline/internal/auth"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/webhook"
 )
@@ -246,7 +246,7 @@ func (s *Service) ReplayDelivery(ctx context.Context, id string) (webhook.Delive
 type Job struct {
 	Delivery webhook.Delivery
 	Target   webhook.Target
-	Event    store.Event
+	Event    event.Record
 	Secret   string // the workspace's HMAC secret, read at claim time
 }
 
@@ -282,8 +282,7 @@ func (s *Service) ClaimDeliveries(ctx context.Context, owner string, lease time.
 				targets[d.TargetID] = tp
 			}
 			if tp == nil || !tp.IsEnabled {
-				d.Status, d.LastError, d.UpdatedAt = webhook.Failed, "webhook target deleted or disabled", now
-				if _, err := tx.FinishAttempt(ctx, d, owner); err != nil {
+				if _, err := tx.FinishAttempt(ctx, d.Abandon("webhook target deleted or disabled", now), owner); err != nil {
 					return err
 				}
 				continue
@@ -308,29 +307,14 @@ func (s *Service) ClaimDeliveries(ctx context.Context, owner string, lease time.
 }
 
 // FinishDelivery records an attempt of a claimed job and moves its
-// delivery on: delivered, retried after the schedule's next wait, or failed
-// when the schedule is exhausted. It reports false when owner had lost the
-// lease (another sender took over); the attempt is logged either way.
+// delivery on as webhook.Delivery.AfterAttempt says: delivered, retried
+// after the schedule's next wait, or failed when the schedule is exhausted.
+// It reports false when owner had lost the lease (another sender took
+// over); the attempt is logged either way.
 func (s *Service) FinishDelivery(ctx context.Context, j Job, owner string, a webhook.Attempt, schedule []time.Duration) (bool, error) {
 	var kept bool
 	err := s.store.Update(ctx, func(tx store.Tx) error {
-		now := s.clock.Now()
-		d := j.Delivery
-		d.Attempts, d.UpdatedAt = a.Number, now
-		switch {
-		case a.Result == webhook.ResultSuccess:
-			d.Status, d.LastError = webhook.Delivered, ""
-		default:
-			d.LastError = a.Error
-			if a.Result == webhook.ResultFailed {
-				d.LastError = "HTTP status " + strconv.Itoa(a.StatusCode)
-			}
-			if wait, ok := webhook.Backoff(schedule, a.Number); ok {
-				d.Status, d.NextAttemptAt = webhook.Pending, now.Add(wait)
-			} else {
-				d.Status = webhook.Failed
-			}
-		}
+		d := j.Delivery.AfterAttempt(a, schedule, s.clock.Now())
 		if err := tx.CreateAttempt(ctx, a); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/workspace"
 )
@@ -50,7 +51,7 @@ func (s *Service) EnsureDefaultWorkspace(ctx context.Context) (string, error) {
 		if err := tx.CreateWorkspace(ctx, w); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, w.ID, "workspace.workspace_created", core.SystemActor, now, workspacePayload(w))
+		return s.emit(ctx, tx, w.ID, core.SystemActor, now, event.NewWorkspaceCreated(w))
 	})
 	return id, err
 }
@@ -77,7 +78,7 @@ func (s *Service) CreateWorkspace(ctx context.Context, name string) (workspace.W
 		if err := tx.CreateWorkspace(ctx, w); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, w.ID, "workspace.workspace_created", core.SystemActor, now, workspacePayload(w))
+		return s.emit(ctx, tx, w.ID, core.SystemActor, now, event.NewWorkspaceCreated(w))
 	})
 	return w, err
 }
@@ -122,13 +123,7 @@ func (s *Service) RegenerateWorkspaceHMAC(ctx context.Context) (workspace.Worksp
 		if w, err = tx.GetWorkspace(ctx, p.WorkspaceID); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, w.ID, "workspace.workspace_hmac_regenerated", p.Actor, now, map[string]any{"workspaceId": w.ID})
+		return s.emit(ctx, tx, w.ID, p.Actor, now, event.NewWorkspaceHMACRegenerated(w.ID))
 	})
 	return w, err
-}
-
-// workspacePayload is a workspace's event payload; it never holds the secret.
-func workspacePayload(w workspace.Workspace) map[string]any {
-	return map[string]any{"id": w.ID, "name": w.Name, "publicName": w.PublicName,
-		"createdAt": w.CreatedAt.ISO8601()}
 }

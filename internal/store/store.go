@@ -10,6 +10,7 @@ import (
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/thread"
@@ -93,25 +94,19 @@ type APIKeyStore interface {
 	RevokeAPIKey(ctx context.Context, workspaceID, id string, at core.Time) error
 }
 
-// Event is a domain event written to the outbox in the transaction of the
-// change it describes; webhooks are delivered from it.
-type Event struct {
-	Seq         int64 // assigned by the store on insert; increasing, not gap-free
-	ID          string
-	WorkspaceID string
-	Type        string // e.g. "thread.thread_created"
-	Payload     []byte // JSON
-	Actor       core.Actor
-	CreatedAt   core.Time
-}
+// Event is the outbox record, event.Record.
+//
+// Deprecated: use event.Record. The alias only keeps code that has not
+// moved to it yet (internal/loadgen) compiling.
+type Event = event.Record
 
 // OutboxStore appends and reads domain events.
 type OutboxStore interface {
-	AppendEvent(ctx context.Context, e Event) error
+	AppendEvent(ctx context.Context, e event.Record) error
 	// GetEvent reads one event by id.
-	GetEvent(ctx context.Context, workspaceID, id string) (Event, error)
+	GetEvent(ctx context.Context, workspaceID, id string) (event.Record, error)
 	// ListEvents returns up to limit events of a workspace with Seq > afterSeq.
-	ListEvents(ctx context.Context, workspaceID string, afterSeq int64, limit int) ([]Event, error)
+	ListEvents(ctx context.Context, workspaceID string, afterSeq int64, limit int) ([]event.Record, error)
 }
 
 // CustomerStore persists customers. Creating or updating a customer whose

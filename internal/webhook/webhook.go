@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/event"
 )
 
 // Version is the webhook payload version Threadline sends: the one Plain's
@@ -24,30 +27,17 @@ const MaxTargets = 25
 const CodeTooMany = "too_many_webhook_targets"
 
 // EventTypes are the event types a target can subscribe to: the webhook
-// events Threadline emits.
-var EventTypes = []string{
-	"thread.thread_created",
-	"thread.thread_status_transitioned",
-	"thread.thread_assignment_transitioned",
-	"thread.thread_labels_changed",
-	"thread.thread_priority_changed",
-	"thread.thread_field_created",
-	"thread.thread_field_updated",
-	"thread.thread_field_deleted",
-	"customer.customer_created",
-	"customer.customer_updated",
-	"customer.customer_deleted",
-}
+// events Threadline emits, as event.WebhookTypes lists them.
+var EventTypes = func() []string {
+	var out []string
+	for _, t := range event.WebhookTypes() {
+		out = append(out, string(t))
+	}
+	return out
+}()
 
 // Subscribable reports whether t is an event type targets can receive.
-func Subscribable(t string) bool {
-	for _, e := range EventTypes {
-		if e == t {
-			return true
-		}
-	}
-	return false
-}
+func Subscribable(t string) bool { return event.Type(t).IsWebhook() }
 
 // Target is a URL that receives a workspace's events of chosen types.
 type Target struct {
@@ -64,17 +54,10 @@ type Target struct {
 	UpdatedBy   core.Actor
 }
 
-// Subscribes reports whether the target wants events of type t.
-func (t Target) Subscribes(eventType string) bool {
-	if !t.IsEnabled {
-		return false
-	}
-	for _, e := range t.EventTypes {
-		if e == eventType {
-			return true
-		}
-	}
-	return false
+// Subscribes reports whether the target is enabled and wants events of
+// type e.
+func (t Target) Subscribes(e event.Type) bool {
+	return t.IsEnabled && slices.Contains(t.EventTypes, string(e))
 }
 
 // TargetInput is the settable part of a target.
@@ -176,6 +159,37 @@ func Backoff(schedule []time.Duration, attempt int) (time.Duration, bool) {
 	d := schedule[attempt-1]
 	jitter := time.Duration((rand.Float64()*0.2 - 0.1) * float64(d))
 	return d + jitter, true
+}
+
+// AfterAttempt returns d moved on by attempt a, recorded at now: delivered
+// when a succeeded; otherwise pending again after the schedule's jittered
+// wait for attempt number a.Number, or failed once the schedule has no
+// wait left (NextAttemptAt then stays as it was). LastError says why the
+// attempt failed ("HTTP status 503" for a failed response, the attempt's
+// error otherwise) and is cleared on success. Attempts becomes a.Number.
+func (d Delivery) AfterAttempt(a Attempt, schedule []time.Duration, now core.Time) Delivery {
+	d.Attempts, d.UpdatedAt = a.Number, now
+	if a.Result == ResultSuccess {
+		d.Status, d.LastError = Delivered, ""
+		return d
+	}
+	d.LastError = a.Error
+	if a.Result == ResultFailed {
+		d.LastError = "HTTP status " + strconv.Itoa(a.StatusCode)
+	}
+	if wait, ok := Backoff(schedule, a.Number); ok {
+		d.Status, d.NextAttemptAt = Pending, now.Add(wait)
+	} else {
+		d.Status = Failed
+	}
+	return d
+}
+
+// Abandon returns d failed at now without a further attempt, with reason
+// as its LastError (its target is gone, say); Attempts stays as it was.
+func (d Delivery) Abandon(reason string, now core.Time) Delivery {
+	d.Status, d.LastError, d.UpdatedAt = Failed, reason, now
+	return d
 }
 
 // AttemptResult is Plain's WebhookDeliveryAttemptResultStatus.

@@ -11,7 +11,7 @@ import (
 const mod = "github.com/threadline/threadline/"
 
 // domain packages hold pure rules: no I/O, storage, transport or drivers.
-var domain = []string{"core", "auth", "workspace", "user", "customer", "label", "field", "thread", "timeline", "component"}
+var domain = []string{"core", "auth", "workspace", "user", "customer", "label", "field", "thread", "timeline", "component", "event"}
 
 func imports(t *testing.T) map[string][]string {
 	t.Helper()

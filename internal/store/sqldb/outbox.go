@@ -4,33 +4,33 @@ import (
 	"context"
 
 	"github.com/threadline/threadline/internal/core"
-	"github.com/threadline/threadline/internal/store"
+	"github.com/threadline/threadline/internal/event"
 )
 
 // AppendEvent writes e to the outbox.
-func (t *Tx) AppendEvent(ctx context.Context, e store.Event) error {
+func (t *Tx) AppendEvent(ctx context.Context, e event.Record) error {
 	_, err := t.exec(ctx, `INSERT INTO outbox (id, workspace_id, type, payload, actor, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		e.ID, e.WorkspaceID, e.Type, string(e.Payload), e.Actor.String(), e.CreatedAt.Millis())
+		e.ID, e.WorkspaceID, string(e.Type), string(e.Payload), e.Actor.String(), e.CreatedAt.Millis())
 	return err
 }
 
 // ListEvents reads a workspace's events after a sequence number.
-func (t *Tx) ListEvents(ctx context.Context, workspaceID string, afterSeq int64, limit int) ([]store.Event, error) {
+func (t *Tx) ListEvents(ctx context.Context, workspaceID string, afterSeq int64, limit int) ([]event.Record, error) {
 	rows, err := t.query(ctx, `SELECT seq, id, workspace_id, type, payload, actor, created_at FROM outbox
 		WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?`, workspaceID, afterSeq, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []store.Event
+	var out []event.Record
 	for rows.Next() {
-		var e store.Event
-		var payload, actor string
+		var e event.Record
+		var typ, payload, actor string
 		var at int64
-		if err := rows.Scan(&e.Seq, &e.ID, &e.WorkspaceID, &e.Type, &payload, &actor, &at); err != nil {
+		if err := rows.Scan(&e.Seq, &e.ID, &e.WorkspaceID, &typ, &payload, &actor, &at); err != nil {
 			return nil, err
 		}
-		e.Payload, e.Actor, e.CreatedAt = []byte(payload), core.ParseActor(actor), core.FromMillis(at)
+		e.Type, e.Payload, e.Actor, e.CreatedAt = event.Type(typ), []byte(payload), core.ParseActor(actor), core.FromMillis(at)
 		out = append(out, e)
 	}
 	return out, rows.Err()

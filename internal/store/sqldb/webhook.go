@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 
 	"github.com/threadline/threadline/internal/core"
-	"github.com/threadline/threadline/internal/store"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/webhook"
 )
 
@@ -232,12 +232,12 @@ func (t *Tx) ListAttempts(ctx context.Context, workspaceID, targetID string, f w
 }
 
 // GetEvent reads one outbox event.
-func (t *Tx) GetEvent(ctx context.Context, workspaceID, id string) (store.Event, error) {
-	var e store.Event
-	var payload, actor string
+func (t *Tx) GetEvent(ctx context.Context, workspaceID, id string) (event.Record, error) {
+	var e event.Record
+	var typ, payload, actor string
 	var at int64
 	err := t.row(ctx, `SELECT seq, id, workspace_id, type, payload, actor, created_at FROM outbox WHERE workspace_id = ? AND id = ?`,
-		workspaceID, id).Scan(&e.Seq, &e.ID, &e.WorkspaceID, &e.Type, &payload, &actor, &at)
-	e.Payload, e.Actor, e.CreatedAt = []byte(payload), core.ParseActor(actor), core.FromMillis(at)
+		workspaceID, id).Scan(&e.Seq, &e.ID, &e.WorkspaceID, &typ, &payload, &actor, &at)
+	e.Type, e.Payload, e.Actor, e.CreatedAt = event.Type(typ), []byte(payload), core.ParseActor(actor), core.FromMillis(at)
 	return e, t.wrap(err)
 }

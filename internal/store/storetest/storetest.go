@@ -12,6 +12,7 @@ import (
 
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/user"
 	"github.com/threadline/threadline/internal/workspace"
@@ -253,13 +254,13 @@ func testOutbox(t *testing.T, st store.Store) {
 	b := MustCreateWorkspace(t, st, "B")
 	now := core.SystemClock{}.Now()
 	for i, ws := range []string{a.ID, b.ID, a.ID} {
-		e := store.Event{ID: core.NewID(core.PrefixEvent), WorkspaceID: ws, Type: fmt.Sprintf("test.e%d", i),
+		e := event.Record{ID: core.NewID(core.PrefixEvent), WorkspaceID: ws, Type: event.Type(fmt.Sprintf("test.e%d", i)),
 			Payload: []byte(`{"n":1}`), Actor: core.SystemActor, CreatedAt: now}
 		if err := st.Update(ctx, func(tx store.Tx) error { return tx.AppendEvent(ctx, e) }); err != nil {
 			t.Fatal(err)
 		}
 	}
-	var evs []store.Event
+	var evs []event.Record
 	_ = st.View(ctx, func(tx store.Tx) (err error) { evs, err = tx.ListEvents(ctx, a.ID, 0, 10); return err })
 	if len(evs) != 2 || evs[0].Type != "test.e0" || evs[1].Type != "test.e2" || evs[0].Seq >= evs[1].Seq {
 		t.Fatalf("events of A = %+v", evs)

@@ -1,0 +1,127 @@
+// Package event defines Threadline's domain events: their types, one
+// payload struct per type with the builders that make it from domain
+// values, and the outbox record a change writes in its own transaction.
+// It is pure: it encodes payloads but never stores or sends them (see
+// internal/service and internal/outbox).
+//
+// For the event types Plain defines, a payload is the `payload` of Plain's
+// webhook, `eventType` included, and holds every property the definitions
+// of the SDK's webhook-schema.json require, in their webhook form: tagged
+// actors, discriminated status details, full assignees and label types.
+// Properties Threadline has no data for are null or empty (customer groups,
+// message infos, support email addresses). Extra properties (a thread's
+// ref, channel, description and threadFields) are Threadline's own; the
+// schema allows them.
+package event
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/threadline/threadline/internal/core"
+)
+
+// Type names a kind of event, as Plain names its webhook events
+// ("thread.thread_created").
+type Type string
+
+// The event types Threadline emits that webhook targets can subscribe to.
+const (
+	ThreadCreated                Type = "thread.thread_created"
+	ThreadStatusTransitioned     Type = "thread.thread_status_transitioned"
+	ThreadAssignmentTransitioned Type = "thread.thread_assignment_transitioned"
+	ThreadLabelsChanged          Type = "thread.thread_labels_changed"
+	ThreadPriorityChanged        Type = "thread.thread_priority_changed"
+	ThreadFieldCreated           Type = "thread.thread_field_created"
+	ThreadFieldUpdated           Type = "thread.thread_field_updated"
+	ThreadFieldDeleted           Type = "thread.thread_field_deleted"
+	CustomerCreated              Type = "customer.customer_created"
+	CustomerUpdated              Type = "customer.customer_updated"
+	CustomerDeleted              Type = "customer.customer_deleted"
+)
+
+// The event types Threadline only records in its outbox: no webhook
+// delivers them.
+const (
+	LabelTypeCreated         Type = "labelType.label_type_created"
+	LabelTypeArchived        Type = "labelType.label_type_archived"
+	LabelTypeUnarchived      Type = "labelType.label_type_unarchived"
+	ThreadFieldSchemaCreated Type = "threadFieldSchema.thread_field_schema_created"
+	ThreadFieldSchemaUpdated Type = "threadFieldSchema.thread_field_schema_updated"
+	ThreadFieldSchemaDeleted Type = "threadFieldSchema.thread_field_schema_deleted"
+	UserCreated              Type = "user.user_created"
+	APIKeyCreated            Type = "apiKey.api_key_created"
+	APIKeyRevoked            Type = "apiKey.api_key_revoked"
+	WorkspaceCreated         Type = "workspace.workspace_created"
+	WorkspaceHMACRegenerated Type = "workspace.workspace_hmac_regenerated"
+)
+
+// webhookTypes is the one list of the types webhook targets can subscribe
+// to, in the order Threadline documents them.
+var webhookTypes = []Type{
+	ThreadCreated,
+	ThreadStatusTransitioned,
+	ThreadAssignmentTransitioned,
+	ThreadLabelsChanged,
+	ThreadPriorityChanged,
+	ThreadFieldCreated,
+	ThreadFieldUpdated,
+	ThreadFieldDeleted,
+	CustomerCreated,
+	CustomerUpdated,
+	CustomerDeleted,
+}
+
+// WebhookTypes returns the types webhook targets can subscribe to, in a
+// fixed order; the caller owns the returned slice.
+func WebhookTypes() []Type { return slices.Clone(webhookTypes) }
+
+// IsWebhook reports whether webhook targets can subscribe to events of
+// type t.
+func (t Type) IsWebhook() bool { return slices.Contains(webhookTypes, t) }
+
+// ChangesLabelsOrFields reports whether an event of type t is about a
+// change of a thread's labels or field values, so that its payload shows
+// them as they were before the change and as they are after it.
+func (t Type) ChangesLabelsOrFields() bool {
+	switch t {
+	case ThreadLabelsChanged, ThreadFieldCreated, ThreadFieldUpdated, ThreadFieldDeleted:
+		return true
+	}
+	return false
+}
+
+// Payload is the data of one event. Its JSON encoding is what the outbox
+// stores and webhooks send; it carries Type as "eventType".
+type Payload interface {
+	// Type is the event's type.
+	Type() Type
+	// OrderKey is what a webhook target must receive events in order for:
+	// the id of the thread or customer the event is about, or "" when
+	// events of the type need no order.
+	OrderKey() string
+}
+
+// Record is an event as the outbox stores it, written in the transaction
+// of the change it describes; webhooks are delivered from it.
+type Record struct {
+	Seq         int64 // assigned by the store on insert; increasing, not gap-free
+	ID          string
+	WorkspaceID string
+	Type        Type
+	Payload     []byte // the payload's JSON, "eventType" included
+	Actor       core.Actor
+	CreatedAt   core.Time
+}
+
+// NewRecord encodes p as a new outbox record (with a new "pEv_" id) of a
+// change actor made in a workspace at a time.
+func NewRecord(workspaceID string, p Payload, actor core.Actor, at core.Time) (Record, error) {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return Record{}, fmt.Errorf("event %s: %w", p.Type(), err)
+	}
+	return Record{ID: core.NewID(core.PrefixEvent), WorkspaceID: workspaceID, Type: p.Type(), Payload: b,
+		Actor: actor, CreatedAt: at}, nil
+}
