@@ -17,6 +17,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/threadline/threadline/internal/config"
+	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/ratelimit"
 	"github.com/threadline/threadline/internal/outbox"
 	"github.com/threadline/threadline/internal/server"
 	"github.com/threadline/threadline/internal/service"
@@ -80,7 +82,17 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 // shuts down gracefully within the configured timeout. ready, if not nil,
 // receives the bound address once the server accepts connections.
 func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
-	h, err := server.New(a.Svc, a.Store, a.log)
+	opts := server.Options{RequestTimeout: a.cfg.RequestTimeout}
+	if a.cfg.RateLimit > 0 {
+		shared, _ := a.Store.(store.WindowCounter)
+		lim, err := ratelimit.New(a.cfg.RateLimit, time.Minute, shared, core.SystemClock{})
+		if err != nil {
+			return err
+		}
+		defer lim.Close(context.Background())
+		opts.RateLimit = lim
+	}
+	h, err := server.New(a.Svc, a.Store, a.log, opts)
 	if err != nil {
 		return err
 	}

@@ -28,6 +28,9 @@ type Config struct {
 	WebhookTimeout       time.Duration
 	WebhookLease         time.Duration
 	WebhookRetrySchedule string
+	// The API edge.
+	RateLimit      int // API-key requests per workspace a minute; 0 turns the limit off
+	RequestTimeout time.Duration
 }
 
 // Defaults returns the configuration of a server started with no flags.
@@ -43,6 +46,8 @@ func Defaults() Config {
 		SchedulerInterval: time.Second,
 		WebhookTimeout:    10 * time.Second,
 		WebhookLease:      2 * time.Minute,
+		RateLimit:         1000,
+		RequestTimeout:    30 * time.Second,
 	}
 }
 
@@ -71,6 +76,8 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.WebhookTimeout, "webhook-timeout", c.WebhookTimeout, "time limit of one webhook delivery attempt (env THREADLINE_WEBHOOK_TIMEOUT)")
 	fs.DurationVar(&c.WebhookLease, "webhook-lease", c.WebhookLease, "how long a replica holds a delivery it is sending; a crashed replica's deliveries are retried after it (env THREADLINE_WEBHOOK_LEASE)")
 	fs.StringVar(&c.WebhookRetrySchedule, "webhook-retry-schedule", c.WebhookRetrySchedule, "comma-separated waits between webhook attempts; default Plain's 10s,30s,5m,30m,1h,3h,6h,12h,1d×4 (env THREADLINE_WEBHOOK_RETRY_SCHEDULE)")
+	fs.IntVar(&c.RateLimit, "rate-limit", c.RateLimit, "API-key requests each workspace may make a minute, as Plain's highest plan; 0 turns the limit off (env THREADLINE_RATE_LIMIT)")
+	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.RequestTimeout, "time limit of one API request (env THREADLINE_REQUEST_TIMEOUT)")
 	fs.IntVar(&c.PostgresMaxConns, "postgres-max-conns", c.PostgresMaxConns, "PostgreSQL connection pool size (env THREADLINE_POSTGRES_MAX_CONNS)")
 }
 
@@ -126,6 +133,12 @@ func (c Config) Validate() error {
 	}
 	if c.WebhookTimeout <= 0 || c.WebhookLease <= c.WebhookTimeout {
 		return fmt.Errorf("--webhook-timeout must be positive and shorter than --webhook-lease")
+	}
+	if c.RateLimit < 0 {
+		return fmt.Errorf("--rate-limit must not be negative")
+	}
+	if c.RequestTimeout <= 0 {
+		return fmt.Errorf("--request-timeout must be positive")
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("--shutdown-timeout must be positive")

@@ -13,7 +13,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/executor"
@@ -27,10 +26,6 @@ import (
 	"github.com/threadline/threadline/internal/service"
 )
 
-// requestTimeout bounds the work of one request; its context also ends
-// when the client goes away, and resolvers and SQL stop with it.
-const requestTimeout = 30 * time.Second
-
 // maxBodyBytes bounds a GraphQL request body; attachments have their own
 // upload endpoint.
 const maxBodyBytes = 1 << 20
@@ -39,6 +34,7 @@ const maxBodyBytes = 1 << 20
 // shapes Plain's SDK understands: 401 for bad keys, 400 for malformed
 // queries, 403 for missing permissions on queries, 500 for panics.
 type graphQLHandler struct {
+	opts   Options
 	svc    *service.Service
 	exec   *executor.Executor
 	cache  *lru.LRU[*ast.QueryDocument]
@@ -48,7 +44,7 @@ type graphQLHandler struct {
 
 type panicFlag struct{}
 
-func newGraphQLHandler(svc *service.Service, log *slog.Logger) (*graphQLHandler, error) {
+func newGraphQLHandler(svc *service.Service, log *slog.Logger, opts Options) (*graphQLHandler, error) {
 	e, err := graph.NewExecutor(&graph.Resolver{Svc: svc, Log: log})
 	if err != nil {
 		return nil, err
@@ -65,7 +61,7 @@ func newGraphQLHandler(svc *service.Service, log *slog.Logger) (*graphQLHandler,
 		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return &gqlerror.Error{Message: "Internal server error.", Extensions: map[string]any{"code": graph.CodeInternal}}
 	})
-	return &graphQLHandler{svc: svc, exec: e, cache: cache, limits: limits, log: log}, nil
+	return &graphQLHandler{opts: opts.withDefaults(), svc: svc, exec: e, cache: cache, limits: limits, log: log}, nil
 }
 
 type gqlRequest struct {
@@ -92,7 +88,10 @@ func (h *graphQLHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			errorf("Authentication failed. Please check the provided API key.", graph.CodeUnauthenticated))
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
+	if !h.allow(w, r, p.WorkspaceID) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), h.opts.RequestTimeout)
 	defer cancel()
 	ctx = graph.WithLoaders(auth.WithPrincipal(ctx, p), h.svc)
 	setLogAttr(ctx, "workspace", p.WorkspaceID)

@@ -36,7 +36,7 @@ func repeated(field string, n int) string {
 // countingEnv is an env whose executions are counted.
 func countingEnv(t *testing.T) (*env, *atomic.Int32) {
 	e := newEnv(t, harness.Backends(t)[0].NewDatabaseURL(t))
-	gh, err := newGraphQLHandler(e.svc, slog.New(slog.DiscardHandler))
+	gh, err := newGraphQLHandler(e.svc, slog.New(slog.DiscardHandler), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

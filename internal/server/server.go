@@ -23,8 +23,8 @@ import (
 const GraphQLPath = "/graphql/v1"
 
 // New returns the HTTP handler of a Threadline server.
-func New(svc *service.Service, st store.Store, log *slog.Logger) (http.Handler, error) {
-	gh, err := newGraphQLHandler(svc, log)
+func New(svc *service.Service, st store.Store, log *slog.Logger, opts Options) (http.Handler, error) {
+	gh, err := newGraphQLHandler(svc, log, opts)
 	if err != nil {
 		return nil, err
 	}

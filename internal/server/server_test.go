@@ -286,7 +286,7 @@ func TestKeysStoredHashed(t *testing.T) {
 
 func TestPanicIsolated(t *testing.T) {
 	e := newEnv(t, harness.Backends(t)[0].NewDatabaseURL(t))
-	gh, err := newGraphQLHandler(e.svc, slog.New(slog.DiscardHandler))
+	gh, err := newGraphQLHandler(e.svc, slog.New(slog.DiscardHandler), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,7 +333,7 @@ func TestRoutes(t *testing.T) {
 // mustNew returns the server's handler or fails the test.
 func mustNew(t testing.TB, svc *service.Service, st store.Store, log *slog.Logger) http.Handler {
 	t.Helper()
-	h, err := New(svc, st, log)
+	h, err := New(svc, st, log, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,16 @@ type Allocator interface {
 	Allocate(ctx context.Context, workspaceID, name string) (int64, error)
 }
 
+// WindowCounter is implemented by stores that several replicas share
+// (PostgreSQL): it counts events per key in fixed time windows, so that a
+// rate limit holds across replicas.
+type WindowCounter interface {
+	// CountInWindow adds one to key's count for the window that starts at
+	// start, forgetting any earlier window of key, and returns the new
+	// count. Counts need not survive a crash.
+	CountInWindow(ctx context.Context, key string, start core.Time) (int64, error)
+}
+
 // Tx is one transaction's view of every aggregate.
 type Tx interface {
 	WorkspaceStore
