@@ -18,8 +18,8 @@ import (
 
 	"github.com/threadline/threadline/internal/config"
 	"github.com/threadline/threadline/internal/core"
-	"github.com/threadline/threadline/internal/ratelimit"
 	"github.com/threadline/threadline/internal/outbox"
+	"github.com/threadline/threadline/internal/ratelimit"
 	"github.com/threadline/threadline/internal/server"
 	"github.com/threadline/threadline/internal/service"
 	"github.com/threadline/threadline/internal/store"
