@@ -18,6 +18,7 @@ import (
 
 	"github.com/threadline/threadline/internal/config"
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/netguard"
 	"github.com/threadline/threadline/internal/outbox"
 	"github.com/threadline/threadline/internal/ratelimit"
 	"github.com/threadline/threadline/internal/server"
@@ -70,7 +71,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	svc := service.New(st, nil, log)
-	svc.SetURLChecker(outbox.CheckTargetURL(cfg.WebhookAllowPrivate))
+	svc.SetURLChecker(netguard.CheckURL(cfg.WebhookAllowPrivate))
 	if _, err := svc.EnsureDefaultWorkspace(ctx); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("default workspace: %w", err)

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/netguard"
 	"github.com/threadline/threadline/internal/service"
 	"github.com/threadline/threadline/internal/webhook"
 )
@@ -74,7 +75,7 @@ func New(svc *service.Service, opt Options) *Dispatcher {
 	}
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
-	dialer := &net.Dialer{Timeout: opt.Timeout, Control: Guard(opt.AllowPrivate)}
+	dialer := &net.Dialer{Timeout: opt.Timeout, Control: netguard.Guard(opt.AllowPrivate)}
 	transport := &http.Transport{
 		DialContext:           dialer.DialContext,
 		Proxy:                 nil, // never route webhooks through a proxy: the guard must see the real peer
@@ -185,7 +186,7 @@ func (d *Dispatcher) send(ctx context.Context, j service.Job, body []byte, a *we
 	resp, err := d.client.Do(req)
 	if err != nil {
 		a.Result = webhook.ResultError
-		var blocked *BlockedError
+		var blocked *netguard.BlockedError
 		if errors.As(err, &blocked) {
 			a.Result = webhook.ResultRejected
 		}
@@ -205,7 +206,7 @@ func (d *Dispatcher) send(ctx context.Context, j service.Job, body []byte, a *we
 // describe summarises a send error without echoing the URL (it may hold
 // basic-auth credentials).
 func describe(err error) string {
-	var blocked *BlockedError
+	var blocked *netguard.BlockedError
 	var ne net.Error
 	switch {
 	case errors.As(err, &blocked):

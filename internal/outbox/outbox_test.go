@@ -304,23 +304,6 @@ func TestPrivateAddressesRefused(t *testing.T) {
 	if len(conn.Edges) != 1 || conn.Edges[0].Node.Result != webhook.ResultRejected {
 		t.Fatalf("attempts: %+v", conn.Edges)
 	}
-	check := CheckTargetURL(false)
-	for _, u := range []string{"http://127.0.0.1:8080/x", "http://localhost/x", "http://api.localhost/x", "http://10.1.2.3/",
-		"http://192.168.0.1/", "http://[::1]/", "http://169.254.169.254/latest/meta-data", "http://[fe80::1]/", "http://100.64.0.1/",
-		"http://[64:ff9b::a9fe:a9fe]/", "http://[64:ff9b::7f00:1]/", "http://[2002:7f00:1::1]/", "http://[::127.0.0.1]/",
-		"http://[::ffff:10.0.0.1]/", "http://0.1.2.3/", "http://198.18.0.1/", "http://240.0.0.1/", "http://255.255.255.255/", "http://[fec0::1]/"} {
-		if err := check(context.Background(), u); err == nil {
-			t.Errorf("%s accepted", u)
-		}
-	}
-	for _, u := range []string{"https://93.184.216.34/hook", "https://[2606:2800:220:1:248:1893:25c8:1946]/", "https://[64:ff9b::5db8:d822]/"} {
-		if err := check(context.Background(), u); err != nil {
-			t.Errorf("public address %s refused: %v", u, err)
-		}
-	}
-	if err := CheckTargetURL(true)(context.Background(), "http://127.0.0.1/"); err != nil {
-		t.Errorf("allowed private refused: %v", err)
-	}
 }
 
 func mustFirstTarget(t *testing.T, e *env) string {

@@ -1,4 +1,8 @@
-package outbox
+// Package netguard keeps Threadline's outbound HTTP (webhooks, customer
+// cards) away from the network it runs in: loopback, private, link-local and
+// reserved addresses, in any spelling, are refused when a URL is saved and
+// again when a connection is made (so DNS rebinding does not get through).
+package netguard
 
 import (
 	"context"
@@ -6,17 +10,18 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 )
 
-// BlockedError is returned when a target resolves to an address webhooks
-// may not reach.
+// BlockedError is returned when a connection would reach an address
+// outbound HTTP may not reach.
 type BlockedError struct{ Addr string }
 
 func (e *BlockedError) Error() string {
-	return "refused to connect to " + e.Addr + ": private, loopback and link-local addresses are not allowed for webhooks"
+	return "refused to connect to " + e.Addr + ": private, loopback and link-local addresses are not allowed"
 }
 
 // reserved are ranges no webhook target lives in: "this network",
@@ -89,11 +94,11 @@ func Guard(allowPrivate bool) func(network, address string, c syscall.RawConn) e
 	}
 }
 
-// CheckTargetURL vets a target URL when it is created or changed: with
+// CheckURL vets an outbound URL when it is saved: with
 // private addresses disallowed, a literal private IP, a localhost name, or a
 // name that resolves to a private address is refused. A name that does not
 // resolve now is accepted; connecting checks again.
-func CheckTargetURL(allowPrivate bool) func(ctx context.Context, raw string) error {
+func CheckURL(allowPrivate bool) func(ctx context.Context, raw string) error {
 	return func(ctx context.Context, raw string) error {
 		if allowPrivate {
 			return nil
@@ -107,7 +112,7 @@ func CheckTargetURL(allowPrivate bool) func(ctx context.Context, raw string) err
 		if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 			return refuse
 		}
-		if ip, err := netip.ParseAddr(host); err == nil {
+		if ip, ok := ParseHostIP(host); ok {
 			if Private(ip) {
 				return refuse
 			}
@@ -126,4 +131,62 @@ func CheckTargetURL(allowPrivate bool) func(ctx context.Context, raw string) err
 		}
 		return nil
 	}
+}
+
+// ParseHostIP reads a URL host that is an IP address in any spelling a
+// resolver or browser accepts: IPv6 (with or without brackets) and IPv4 in
+// the dotted quad, and also the inet_aton forms with fewer parts ("127.1",
+// "0", "2130706433") and octal or hex parts ("0177.0.0.1", "0x7f000001",
+// "017700000001"). ok is false for a name.
+func ParseHostIP(host string) (netip.Addr, bool) {
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return ip, true
+	}
+	parts := strings.Split(host, ".")
+	if len(parts) > 4 {
+		return netip.Addr{}, false
+	}
+	var vals []uint64
+	for _, p := range parts {
+		v, ok := parseIPv4Part(p)
+		if !ok {
+			return netip.Addr{}, false
+		}
+		vals = append(vals, v)
+	}
+	// Every part but the last is one byte; the last fills the rest.
+	var n uint64
+	for _, v := range vals[:len(vals)-1] {
+		if v > 0xff {
+			return netip.Addr{}, false
+		}
+		n = n<<8 | v
+	}
+	rest := uint(8 * (5 - len(vals)))
+	last := vals[len(vals)-1]
+	if last >= 1<<rest {
+		return netip.Addr{}, false
+	}
+	n = n<<rest | last
+	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}), true
+}
+
+// parseIPv4Part reads one part of an inet_aton address: decimal, octal
+// (leading 0) or hex (leading 0x).
+func parseIPv4Part(p string) (uint64, bool) {
+	base := 10
+	switch {
+	case p == "":
+		return 0, false
+	case strings.HasPrefix(p, "0x") || strings.HasPrefix(p, "0X"):
+		p, base = p[2:], 16
+		if p == "" {
+			return 0, true
+		}
+	case len(p) > 1 && p[0] == '0':
+		p, base = p[1:], 8
+	}
+	v, err := strconv.ParseUint(p, base, 32)
+	return v, err == nil
 }
