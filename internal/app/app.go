@@ -18,6 +18,7 @@ import (
 
 	"github.com/threadline/threadline/internal/config"
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/metrics"
 	"github.com/threadline/threadline/internal/netguard"
 	"github.com/threadline/threadline/internal/outbox"
 	"github.com/threadline/threadline/internal/ratelimit"
@@ -55,10 +56,11 @@ func OpenStore(ctx context.Context, cfg config.Config, log *slog.Logger) (store.
 
 // App is a running Threadline.
 type App struct {
-	cfg   config.Config
-	log   *slog.Logger
-	Store store.Store
-	Svc   *service.Service
+	cfg     config.Config
+	log     *slog.Logger
+	metrics *metrics.Metrics
+	Store   store.Store
+	Svc     *service.Service
 }
 
 // New opens the store, migrates it and makes sure a default workspace exists.
@@ -76,22 +78,19 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		st.Close()
 		return nil, fmt.Errorf("default workspace: %w", err)
 	}
-	return &App{cfg: cfg, log: log, Store: st, Svc: svc}, nil
+	return &App{cfg: cfg, log: log, metrics: metrics.New(), Store: st, Svc: svc}, nil
 }
 
 // Serve listens on the configured address and serves until ctx ends, then
 // shuts down gracefully within the configured timeout. ready, if not nil,
 // receives the bound address once the server accepts connections.
 func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
-	opts := server.Options{RequestTimeout: a.cfg.RequestTimeout}
-	if a.cfg.RateLimit > 0 {
-		shared, _ := a.Store.(store.WindowCounter)
-		lim, err := ratelimit.New(a.cfg.RateLimit, time.Minute, shared, core.SystemClock{})
-		if err != nil {
-			return err
-		}
-		defer lim.Close(context.Background())
-		opts.RateLimit = lim
+	opts, err := a.serverOptions()
+	if err != nil {
+		return err
+	}
+	if opts.RateLimit != nil {
+		defer opts.RateLimit.Close(context.Background())
 	}
 	h, err := server.New(a.Svc, a.Store, a.log, opts)
 	if err != nil {
@@ -101,21 +100,17 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
-	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			return err
+	a.serveOn(g, gctx, ln, h)
+	if a.cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", a.cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("--metrics-addr: %w", err)
 		}
-		return nil
-	})
+		a.serveOn(g, gctx, mln, server.Debug(opts.Metrics, isLoopback(mln.Addr())))
+		a.log.Info("metrics listening", "addr", mln.Addr().String())
+	}
 	g.Go(func() error { return a.Svc.RunScheduler(gctx, a.cfg.SchedulerInterval) })
 	schedule, _ := a.cfg.RetrySchedule() // validated in New
 	dispatcher := outbox.New(a.Svc, outbox.Options{Timeout: a.cfg.WebhookTimeout, Lease: a.cfg.WebhookLease,
@@ -125,9 +120,46 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
+	return g.Wait()
+}
+
+// serverOptions builds the HTTP server's options from the configuration.
+func (a *App) serverOptions() (server.Options, error) {
+	opts := server.Options{RequestTimeout: a.cfg.RequestTimeout}
+	if a.cfg.MetricsAddr != "" {
+		opts.Metrics = a.metrics
+	}
+	if a.cfg.RateLimit > 0 {
+		shared, _ := a.Store.(store.WindowCounter)
+		lim, err := ratelimit.New(a.cfg.RateLimit, time.Minute, shared, core.SystemClock{})
+		if err != nil {
+			return opts, err
+		}
+		opts.RateLimit = lim
+	}
+	return opts, nil
+}
+
+// serveOn serves h on ln under g until gctx ends, then shuts it down
+// gracefully within the configured timeout.
+func (a *App) serveOn(g *errgroup.Group, gctx context.Context, ln net.Listener, h http.Handler) {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	g.Go(func() error {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
 	g.Go(func() error {
 		<-gctx.Done()
-		a.log.Info("shutting down", "timeout", a.cfg.ShutdownTimeout)
+		a.log.Info("shutting down", "addr", ln.Addr().String(), "timeout", a.cfg.ShutdownTimeout)
 		sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 		defer cancel()
 		if err := srv.Shutdown(sctx); err != nil {
@@ -135,7 +167,11 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		}
 		return nil
 	})
-	return g.Wait()
+}
+
+func isLoopback(a net.Addr) bool {
+	t, ok := a.(*net.TCPAddr)
+	return ok && t.IP.IsLoopback()
 }
 
 // Close closes the store (after Serve returned).

@@ -31,6 +31,9 @@ type Config struct {
 	// The API edge.
 	RateLimit      int // API-key requests per workspace a minute; 0 turns the limit off
 	RequestTimeout time.Duration
+	// MetricsAddr, when set, serves Prometheus metrics (and, on loopback,
+	// pprof) on a listener of its own.
+	MetricsAddr string
 }
 
 // Defaults returns the configuration of a server started with no flags.
@@ -78,6 +81,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.WebhookRetrySchedule, "webhook-retry-schedule", c.WebhookRetrySchedule, "comma-separated waits between webhook attempts; default Plain's 10s,30s,5m,30m,1h,3h,6h,12h,1d×4 (env THREADLINE_WEBHOOK_RETRY_SCHEDULE)")
 	fs.IntVar(&c.RateLimit, "rate-limit", c.RateLimit, "API-key requests each workspace may make a minute, as Plain's highest plan; 0 turns the limit off (env THREADLINE_RATE_LIMIT)")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.RequestTimeout, "time limit of one API request (env THREADLINE_REQUEST_TIMEOUT)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "HOST:PORT to serve Prometheus /metrics on (and /debug/pprof/ when on loopback); off when empty (env THREADLINE_METRICS_ADDR)")
 	fs.IntVar(&c.PostgresMaxConns, "postgres-max-conns", c.PostgresMaxConns, "PostgreSQL connection pool size (env THREADLINE_POSTGRES_MAX_CONNS)")
 }
 

@@ -11,8 +11,10 @@ import (
 	"mime"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/executor"
@@ -72,6 +74,14 @@ type gqlRequest struct {
 }
 
 func (h *graphQLHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start, sw, op := time.Now(), &statusWriter{ResponseWriter: w}, "invalid"
+	defer func() { h.opts.Metrics.Request(op, sw.status, time.Since(start)) }()
+	h.serve(sw, r, &op)
+}
+
+// serve answers one request; op receives the operation's label for metrics
+// once the document is known to be valid.
+func (h *graphQLHandler) serve(w http.ResponseWriter, r *http.Request, op *string) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		writeErrors(w, http.StatusMethodNotAllowed, nil, errorf("Only POST is allowed.", graph.CodeBadUserInput))
@@ -121,13 +131,13 @@ func (h *graphQLHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeErrors(w, http.StatusBadRequest, nil, errorf("Strings must not contain NUL (\\u0000) characters.", graph.CodeBadUserInput))
 		return
 	}
-	h.execute(ctx, w, &graphql.RawParams{
+	h.execute(ctx, w, op, &graphql.RawParams{
 		Query: req.Query, Variables: req.Variables, OperationName: req.OperationName,
 		Extensions: req.Extensions, Headers: r.Header,
 	})
 }
 
-func (h *graphQLHandler) execute(ctx context.Context, w http.ResponseWriter, params *graphql.RawParams) {
+func (h *graphQLHandler) execute(ctx context.Context, w http.ResponseWriter, op *string, params *graphql.RawParams) {
 	// A document not seen before is measured before gqlgen validates it:
 	// validation and execution cost are bounded by the limits first.
 	if _, seen := h.cache.Get(ctx, params.Query); !seen {
@@ -162,6 +172,8 @@ func (h *graphQLHandler) execute(ctx context.Context, w http.ResponseWriter, par
 		writeErrors(w, http.StatusBadRequest, nil, errs...)
 		return
 	}
+	*op = operationLabel(opCtx.Operation)
+	setLogAttr(ctx, "operation", *op)
 	if opCtx.Operation.Operation == ast.Subscription {
 		writeErrors(w, http.StatusBadRequest, nil, errorf("Subscriptions are not supported.", graph.CodeValidation))
 		return
@@ -315,4 +327,20 @@ func writeErrors(w http.ResponseWriter, status int, data json.RawMessage, errs .
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// operationLabel names an operation by its root fields (Plain's clients
+// send no operation name), a set the schema bounds.
+func operationLabel(op *ast.OperationDefinition) string {
+	var names []string
+	for _, sel := range op.SelectionSet {
+		if f, ok := sel.(*ast.Field); ok && !slices.Contains(names, f.Name) {
+			names = append(names, f.Name)
+		}
+	}
+	slices.Sort(names)
+	if len(names) > 3 {
+		names = append(names[:3], "…")
+	}
+	return strings.Join(names, ",")
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/threadline/threadline/internal/metrics"
 	"github.com/threadline/threadline/internal/ratelimit"
 )
 
@@ -17,6 +18,8 @@ type Options struct {
 	RequestTimeout time.Duration
 	// RateLimit, when set, limits each workspace's API-key requests.
 	RateLimit *ratelimit.Limiter
+	// Metrics, when set, records requests and refusals.
+	Metrics *metrics.Metrics
 }
 
 func (o Options) withDefaults() Options {
@@ -55,5 +58,6 @@ func (h *graphQLHandler) allow(w http.ResponseWriter, r *http.Request, workspace
 	w.WriteHeader(http.StatusTooManyRequests)
 	fmt.Fprint(w, rateLimitedBody)
 	setLogAttr(r.Context(), "rate_limited", true)
+	h.opts.Metrics.RateLimited("api")
 	return false
 }
