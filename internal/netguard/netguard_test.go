@@ -31,7 +31,6 @@ func TestCheckURL(t *testing.T) {
 	}
 }
 
-
 func TestParseHostIP(t *testing.T) {
 	for host, want := range map[string]string{
 		"127.0.0.1": "127.0.0.1", "127.1": "127.0.0.1", "0": "0.0.0.0", "2130706433": "127.0.0.1",
