@@ -120,21 +120,30 @@ func (h *graphQLHandler) serve(w http.ResponseWriter, r *http.Request, op *strin
 		writeErrors(w, http.StatusBadRequest, nil, errorf("Could not read the request body.", graph.CodeBadUserInput))
 		return
 	}
-	var req gqlRequest
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&req); err != nil || dec.InputOffset() != int64(len(bytes.TrimRight(body, " \t\r\n"))) {
-		writeErrors(w, http.StatusBadRequest, nil, errorf("The request body is not valid JSON.", graph.CodeBadUserInput))
-		return
-	}
-	if strings.ContainsRune(req.Query, 0) || hasNUL(req.Variables) {
-		writeErrors(w, http.StatusBadRequest, nil, errorf("Strings must not contain NUL (\\u0000) characters.", graph.CodeBadUserInput))
+	req, gerr := decodeRequest(body)
+	if gerr != nil {
+		writeErrors(w, http.StatusBadRequest, nil, gerr)
 		return
 	}
 	h.execute(ctx, w, op, &graphql.RawParams{
 		Query: req.Query, Variables: req.Variables, OperationName: req.OperationName,
 		Extensions: req.Extensions, Headers: r.Header,
 	})
+}
+
+// decodeRequest reads a GraphQL request body: one JSON object (trailing
+// whitespace only) whose strings hold no NUL character.
+func decodeRequest(body []byte) (gqlRequest, *gqlerror.Error) {
+	var req gqlRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&req); err != nil || dec.InputOffset() != int64(len(bytes.TrimRight(body, " \t\r\n"))) {
+		return req, errorf("The request body is not valid JSON.", graph.CodeBadUserInput)
+	}
+	if strings.ContainsRune(req.Query, 0) || strings.ContainsRune(req.OperationName, 0) || hasNUL(req.Variables) {
+		return req, errorf("Strings must not contain NUL (\\u0000) characters.", graph.CodeBadUserInput)
+	}
+	return req, nil
 }
 
 func (h *graphQLHandler) execute(ctx context.Context, w http.ResponseWriter, op *string, params *graphql.RawParams) {

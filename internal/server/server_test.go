@@ -27,14 +27,14 @@ import (
 
 // env is one server under test with its store and an operator context.
 type env struct {
-	t   *testing.T
+	t   testing.TB
 	st  store.Store
 	svc *service.Service
 	h   http.Handler
 	ws  string // default workspace
 }
 
-func newEnv(t *testing.T, dbURL string) *env {
+func newEnv(t testing.TB, dbURL string) *env {
 	t.Helper()
 	cfg := config.Defaults()
 	cfg.DatabaseURL = dbURL
