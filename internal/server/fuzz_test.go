@@ -66,4 +66,3 @@ func FuzzGraphQL(f *testing.F) {
 		}
 	})
 }
-
