@@ -218,6 +218,9 @@ func Start(t testing.TB, dbURL string, env ...string) *Server {
 	}
 }
 
+// PID is the server process's id.
+func (s *Server) PID() int { return s.cmd.Process.Pid }
+
 // GraphQLURL is the server's API endpoint.
 func (s *Server) GraphQLURL() string { return s.URL + "/graphql/v1" }
 
