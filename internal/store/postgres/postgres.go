@@ -130,8 +130,21 @@ func (s *Store) Allocate(ctx context.Context, workspaceID, name string) (int64, 
 	return v, err
 }
 
-// DB exposes the pool to tests and tools of this backend.
+// DB exposes the pool to tests of the storage layer.
 func (s *Store) DB() *sql.DB { return s.db }
+
+var _ store.BulkSeeder = (*Store)(nil)
+
+// SeedThreads implements store.BulkSeeder on a connection of the pool, in
+// one transaction.
+func (s *Store) SeedThreads(ctx context.Context, workspaceID string, n int, gen func(ref int64) store.SeedThread) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: seed: %w", err)
+	}
+	defer conn.Close()
+	return sqldb.SeedThreads(ctx, conn, dialect{}, workspaceID, n, gen)
+}
 
 // Close closes the pool.
 func (s *Store) Close() error { return s.db.Close() }
