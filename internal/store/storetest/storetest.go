@@ -38,17 +38,21 @@ type conformance struct {
 // place tests are registered.
 var suite = []conformance{
 	// The store and its transactions.
+	{"Backend", []string{"Store.Backend"}, testBackend},
 	{"WorkspaceRoundTrip", []string{"Store.View", "Store.Update", "WorkspaceStore.CreateWorkspace",
 		"WorkspaceStore.GetWorkspace", "WorkspaceStore.UpdateWorkspaceHMAC"}, testWorkspaceRoundTrip},
 	{"FailedUpdateWritesNothing", []string{"Store.Update"}, testFailedUpdate},
 	{"ConcurrentUpdatesIsolated", []string{"Store.Update"}, testConcurrentUpdatesIsolated},
+	{"CloseEndsTheStore", []string{"Store.Close"}, testClose},
 	{"SettingOnce", []string{"WorkspaceStore.SetSettingOnce", "WorkspaceStore.Setting"}, testSettingOnce},
 	{"CountersDistinctUnderConcurrency", []string{"WorkspaceStore.NextCounter"}, testCounters},
+	{"AllocatorDistinctUnderConcurrency", []string{"Allocator.Allocate"}, testAllocate},
 	{"NotFound", []string{"WorkspaceStore.GetWorkspace", "WorkspaceStore.Setting", "UserStore.GetUser",
 		"UserStore.GetUserByEmail", "UserStore.GetMachineUser"}, testNotFound},
 
 	// Users, machine users and API keys.
 	{"Users", []string{"UserStore.CreateUser", "UserStore.GetUser", "UserStore.GetUserByEmail"}, testUsers},
+	{"UsersByIDs", []string{"UserStore.GetUsers", "UserStore.GetMachineUsers"}, testUsersByIDs},
 	{"MachineUsersAndKeys", []string{"UserStore.CreateMachineUser", "UserStore.GetMachineUser", "APIKeyStore.CreateAPIKey",
 		"APIKeyStore.APIKeyByHash", "APIKeyStore.ListAPIKeys", "APIKeyStore.RevokeAPIKey"}, testMachineUsersAndKeys},
 
@@ -68,26 +72,45 @@ var suite = []conformance{
 	{"Targets", []string{"WebhookStore.CreateTarget", "WebhookStore.GetTarget", "WebhookStore.UpdateTarget",
 		"WebhookStore.DeleteTarget", "WebhookStore.ListTargets", "WebhookStore.LockTarget"}, testTargets},
 
+	// Row locks: concurrent changes of one row serialise.
+	{"LocksSerialiseChanges", []string{"ThreadStore.LockThread", "CustomerStore.LockCustomer", "LabelStore.LockLabelType",
+		"FieldStore.LockFieldSchema", "WebhookStore.LockTarget"}, testLocksSerialise},
+	{"LockThreadWaitsForHolder", []string{"ThreadStore.LockThread"}, testLockThreadWaits},
+
 	// Customers.
 	{"CustomerUniqueness", []string{"CustomerStore.CreateCustomer", "CustomerStore.UpdateCustomer",
 		"CustomerStore.GetCustomer", "CustomerStore.GetCustomerByExternalID"}, testCustomerUniqueness},
 	{"CustomerPagination", []string{"CustomerStore.ListCustomers", "CustomerStore.CountCustomers"}, testCustomerPagination},
+	{"CustomerReads", []string{"CustomerStore.GetCustomer", "CustomerStore.GetCustomerByEmail", "CustomerStore.GetCustomers",
+		"CustomerStore.LockCustomer", "CustomerStore.CountCustomers"}, testCustomerReads},
 	{"DeleteCustomerCascades", []string{"CustomerStore.DeleteCustomer"}, testDeleteCustomerCascades},
 
 	// Label types and labels.
 	{"LabelTypes", []string{"LabelStore.CreateLabelType", "LabelStore.ListLabelTypes", "LabelStore.SetLabelTypeArchived"}, testLabelTypes},
+	{"Labels", []string{"LabelStore.GetLabelType", "LabelStore.LockLabelType", "LabelStore.GetLabelTypes", "LabelStore.CreateLabel",
+		"LabelStore.GetLabels", "LabelStore.DeleteLabel", "LabelStore.LabelsOfThreads"}, testLabels},
 
 	// Thread field schemas and values.
 	{"FieldSchemas", []string{"FieldStore.CreateFieldSchema", "FieldStore.ListFieldSchemas", "FieldStore.UpdateFieldSchema",
 		"FieldStore.DeleteFieldSchema"}, testFieldSchemas},
+	{"FieldValues", []string{"FieldStore.GetFieldSchema", "FieldStore.LockFieldSchema", "FieldStore.CreateFieldValue",
+		"FieldStore.GetFieldValue", "FieldStore.UpdateFieldValue", "FieldStore.DeleteFieldValue",
+		"FieldStore.FieldValuesOfThreads"}, testFieldValues},
 
 	// Threads and their timelines.
 	{"ThreadRoundTrip", []string{"ThreadStore.CreateThread", "ThreadStore.GetThread", "ThreadStore.GetThreadByRef",
 		"ThreadStore.GetThreadByExternalID", "ThreadStore.CreateTimelineEntry", "ThreadStore.TimelineOfThread",
 		"LabelStore.CreateLabel", "LabelStore.LabelsOfThreads", "FieldStore.CreateFieldValue",
 		"FieldStore.FieldValuesOfThreads"}, testThreadRoundTrip},
+	{"ThreadChanges", []string{"ThreadStore.UpdateThread", "ThreadStore.LockThread", "ThreadStore.CreateTimelineEntry",
+		"ThreadStore.TimelineOfThread"}, testThreadChanges},
 	{"SnoozeWake", []string{"ThreadStore.NextWake", "ThreadStore.DueSnoozedThreads", "ThreadStore.UpdateThread"}, testSnoozeWake},
+	{"DueSnoozedThreads", []string{"ThreadStore.DueSnoozedThreads", "ThreadStore.NextWake"}, testDueSnoozedThreads},
+	{"DueSnoozedThreadsSkipsLocked", []string{"ThreadStore.DueSnoozedThreads"}, testDueSnoozedSkipsLocked},
 	{"ThreadListKeyset", []string{"ThreadStore.ListThreads"}, testThreadListKeyset},
+	{"CountThreads", []string{"ThreadStore.CountThreads", "ThreadStore.ListThreads"}, testCountThreads},
+	{"ExplainListThreads", []string{"ThreadListExplainer.ExplainListThreads"}, testExplainListThreads},
+	{"BulkSeedThreads", []string{"BulkSeeder.SeedThreads"}, testBulkSeedThreads},
 }
 
 var ctx = context.Background()

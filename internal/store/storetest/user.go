@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/threadline/threadline/internal/auth"
@@ -102,6 +103,49 @@ func testMachineUsersAndKeys(t *testing.T, st store.Store) {
 		keys, err := tx.ListAPIKeys(ctx, a.ID)
 		if err != nil || len(keys) != 1 || keys[0].RevokedAt == nil || *keys[0].RevokedAt != now {
 			t.Errorf("after revoke: %+v, %v", keys, err)
+		}
+		return nil
+	})
+}
+
+func testUsersByIDs(t *testing.T, st store.Store) {
+	a := MustCreateWorkspace(t, st, "A")
+	b := MustCreateWorkspace(t, st, "B")
+	now := core.SystemClock{}.Now()
+	u1, u2, other := NewUser(a.ID, "one@example.com"), NewUser(a.ID, "two@example.com"), NewUser(b.ID, "one@example.com")
+	machine := func(ws string) user.MachineUser {
+		return user.MachineUser{ID: core.NewID(core.PrefixMachineUser), WorkspaceID: ws, FullName: "Bot", PublicName: "Bot",
+			Type: user.MachineAPIUser, CreatedAt: now, CreatedBy: core.SystemActor, UpdatedAt: now, UpdatedBy: core.SystemActor}
+	}
+	m1, m2, otherM := machine(a.ID), machine(a.ID), machine(b.ID)
+	mustUpdate(t, st, func(tx store.Tx) error {
+		for _, u := range []user.User{u1, u2, other} {
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
+			}
+		}
+		for _, m := range []user.MachineUser{m1, m2, otherM} {
+			if err := tx.CreateMachineUser(ctx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	mustView(t, st, func(tx store.Tx) error {
+		us, err := tx.GetUsers(ctx, a.ID, []string{u2.ID, "u_missing", other.ID, u1.ID})
+		if err != nil || len(us) != 2 || !slices.ContainsFunc(us, func(u user.User) bool { return u == u1 }) ||
+			!slices.ContainsFunc(us, func(u user.User) bool { return u == u2 }) {
+			t.Errorf("GetUsers = %+v, %v; want u1 and u2 only", us, err)
+		}
+		if us, err := tx.GetUsers(ctx, a.ID, nil); err != nil || len(us) != 0 {
+			t.Errorf("GetUsers of no ids = %+v, %v", us, err)
+		}
+		ms, err := tx.GetMachineUsers(ctx, a.ID, []string{otherM.ID, m1.ID, "mu_missing", m2.ID})
+		if err != nil || len(ms) != 2 || slices.ContainsFunc(ms, func(m user.MachineUser) bool { return m.ID == otherM.ID }) {
+			t.Errorf("GetMachineUsers = %+v, %v; want m1 and m2 only", ms, err)
+		}
+		if ms, err := tx.GetMachineUsers(ctx, a.ID, nil); err != nil || len(ms) != 0 {
+			t.Errorf("GetMachineUsers of no ids = %+v, %v", ms, err)
 		}
 		return nil
 	})

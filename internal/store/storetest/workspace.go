@@ -175,3 +175,63 @@ func testNotFound(t *testing.T, st store.Store) {
 		return nil
 	})
 }
+
+func testBackend(t *testing.T, st store.Store) {
+	if b := st.Backend(); b != "sqlite" && b != "postgres" {
+		t.Fatalf("Backend() = %q, want sqlite or postgres", b)
+	}
+}
+
+// testClose closes the store: its transactions fail afterwards, and what
+// was committed before is not lost (the factory's store is closed again
+// when the test ends, which must be harmless).
+func testClose(t *testing.T, st store.Store) {
+	MustCreateWorkspace(t, st, "Before close")
+	if err := st.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if err := st.Update(ctx, func(tx store.Tx) error { return tx.CreateWorkspace(ctx, NewWorkspace("After")) }); err == nil {
+		t.Error("Update after Close succeeded")
+	}
+	if err := st.View(ctx, func(tx store.Tx) error { _, err := tx.Setting(ctx, "x"); return err }); err == nil || errors.Is(err, core.ErrNotFound) {
+		t.Errorf("View after Close: %v, want a failure", err)
+	}
+}
+
+// testAllocate takes counter values outside transactions from many
+// goroutines: each value once, and NextCounter carries on after them.
+func testAllocate(t *testing.T, st store.Store) {
+	a, ok := st.(store.Allocator)
+	if !ok {
+		t.Skipf("the %s store allocates counter values inside transactions (no store.Allocator)", st.Backend())
+	}
+	w := MustCreateWorkspace(t, st, "A")
+	const n = 30
+	got := make([]int64, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i], errs[i] = a.Allocate(ctx, w.ID, "thread_ref")
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	sort.Slice(got, func(i, j int) bool { return got[i] < got[j] })
+	for i, v := range got {
+		if v != int64(i+1) {
+			t.Fatalf("allocated %v: want 1..%d each once", got, n)
+		}
+	}
+	var next int64
+	mustUpdate(t, st, func(tx store.Tx) (err error) { next, err = tx.NextCounter(ctx, w.ID, "thread_ref"); return err })
+	if next != n+1 {
+		t.Fatalf("NextCounter after %d allocations = %d", n, next)
+	}
+}
