@@ -1,7 +1,8 @@
 // Package storetest is the conformance suite every storage backend must
 // pass: one table of behaviours (suite), run against SQLite and PostgreSQL
-// by their packages' tests. It also holds the storage benchmarks' support
-// (BenchBareInsert, SeedList).
+// by their packages' tests, that covers every method of every interface of
+// package store (TestSuiteCoversEveryMethod keeps it so). It also holds the
+// storage benchmarks' support (BenchBareInsert, SeedList).
 package storetest
 
 import (
