@@ -27,7 +27,6 @@ var (
 	storage   = []string{"internal/store"}
 	sqldb     = []string{"internal/store/sqldb"}
 	backends  = []string{"internal/store/sqlite", "internal/store/postgres"}
-	storetest = []string{"internal/store/storetest"}
 	service   = []string{"internal/service"}
 	runner    = []string{"internal/bench"}
 	graph     = []string{"internal/graph", "internal/graph/generated", "internal/graph/model", "internal/graph/schema"}
