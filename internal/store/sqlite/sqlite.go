@@ -102,7 +102,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	// The writer holds one connection for its whole life; a second serves
-	// migrations and DB() (tests and tools), which SQLite's own locking
+	// migrations, SeedThreads and DB() (tests), which SQLite's own locking
 	// serialises with the writer.
 	write.SetMaxOpenConns(2)
 	write.SetMaxIdleConns(2)
