@@ -1,23 +1,24 @@
 package main
 
 import (
+	"bytes"
 	"context"
-	"errors"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
-	"github.com/threadline/threadline/internal/app"
-	"github.com/threadline/threadline/internal/auth"
-	"github.com/threadline/threadline/internal/config"
-	"github.com/threadline/threadline/internal/loadgen"
-	"github.com/threadline/threadline/internal/service"
-	"github.com/threadline/threadline/internal/thread"
+	"github.com/threadline/threadline/internal/bench"
 )
+
+// The load scenarios of `threadline bench` live in this package, one file
+// per sub-command (bench_create.go, bench_bare.go, bench_seed.go,
+// bench_list.go); internal/bench runs and measures them.
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
@@ -41,7 +42,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // loadFlags bound a bench run.
-type loadFlags struct{ cfg loadgen.Config }
+type loadFlags struct{ cfg bench.Config }
 
 func (l *loadFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&l.cfg.Concurrency, "concurrency", 8, "number of workers, each with one request in flight")
@@ -61,7 +62,7 @@ func (l *loadFlags) validate() error {
 
 // report prints the run's summary (its rate in unit) to stdout, up to five
 // failures to stderr, and fails when any request failed.
-func report(res loadgen.Result, unit string, stdout, stderr io.Writer) error {
+func report(res bench.Result, unit string, stdout, stderr io.Writer) error {
 	if err := res.Write(stdout, unit); err != nil {
 		return err
 	}
@@ -74,202 +75,117 @@ func report(res loadgen.Result, unit string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func benchCreateThreads(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var l loadFlags
-	var endpoint, key string
-	fs := newFlagSet("bench create-threads",
-		"bench create-threads --url URL --key plainApiKey_… [--concurrency N] [--duration D] [--requests M]", stderr)
-	fs.StringVar(&endpoint, "url", "http://127.0.0.1:8080/graphql/v1", "the GraphQL endpoint of the server to load; nothing else is contacted")
-	fs.StringVar(&key, "key", "", "API key (permissions: all, or customer:create,customer:edit,labelType:create,threadFieldSchema:create,thread:create,thread:read and the reads of the response)")
-	l.register(fs)
-	if err := config.Parse(fs, args); err != nil {
-		return err
-	}
-	if err := requireFlags(fs, "url", "key"); err != nil {
-		return err
-	}
-	if err := l.validate(); err != nil {
-		return err
-	}
-	client, closeFn, err := newAPIClient(endpoint, key, l.cfg.Concurrency)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	s, err := loadgen.NewCreateThreads(ctx, client)
-	if err != nil {
-		return fmt.Errorf("set-up: %w", err)
-	}
-	fmt.Fprintf(stdout, "bench create-threads %s (customer %s, label type %s, field %s)\n",
-		endpoint, s.CustomerID, s.LabelTypeID, s.FieldKey)
-	res, err := loadgen.Run(ctx, l.cfg, s.Do)
-	if err != nil {
-		return err
-	}
-	return report(res, "threads/s", stdout, stderr)
+// runSuffix is a name part unique to one run: a timestamp and random bits.
+func runSuffix() string {
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	return time.Now().UTC().Format("20060102T150405") + "_" + hex.EncodeToString(b)
 }
 
-func benchBareInsert(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var l loadFlags
-	cfg := config.Defaults()
-	cfg.DatabaseURL = "" // no default: this writes benchmark rows
-	fs := newFlagSet("bench bare-insert",
-		"bench bare-insert --database URL [--concurrency N] [--duration D] [--requests M]", stderr)
-	config.DatabaseFlag(fs, &cfg.DatabaseURL)
-	fs.StringVar(&cfg.SQLiteSynchronous, "sqlite-synchronous", cfg.SQLiteSynchronous, "SQLite PRAGMA synchronous: FULL or NORMAL, as for serve")
-	fs.IntVar(&cfg.PostgresMaxConns, "postgres-max-conns", cfg.PostgresMaxConns, "PostgreSQL connection pool size, as for serve")
-	l.register(fs)
-	if err := config.Parse(fs, args); err != nil {
-		return err
-	}
-	if err := requireFlags(fs, "database"); err != nil {
-		return err
-	}
-	if err := l.validate(); err != nil {
-		return err
-	}
-	if _, err := config.ParseDatabaseURL(cfg.DatabaseURL); err != nil {
-		return err
-	}
-	st, err := app.OpenStore(ctx, cfg, app.NewLogger(stderr, "warn", "text"))
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	b, err := loadgen.NewBareInsert(ctx, st)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "bench bare-insert %s (workspace %s)\n", st.Backend(), b.WorkspaceID())
-	res, err := loadgen.Run(ctx, l.cfg, b.Do)
-	if err != nil {
-		return err
-	}
-	return report(res, "threads/s", stdout, stderr)
+// apiClient sends GraphQL requests to one endpoint (…/graphql/v1) with an
+// API key. It talks to that URL only.
+type apiClient struct {
+	http *http.Client
+	url  string
+	key  string
 }
 
 // newAPIClient checks endpoint and returns a client keeping up to conns
 // connections open, and what closes them.
-func newAPIClient(endpoint, key string, conns int) (*loadgen.APIClient, func(), error) {
+func newAPIClient(endpoint, key string, conns int) (*apiClient, func(), error) {
 	if u, err := url.Parse(endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, nil, fmt.Errorf("%w: --url must be an http:// or https:// URL, such as http://127.0.0.1:8080/graphql/v1", errUsage)
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = conns // keep one connection per worker
-	client := &loadgen.APIClient{HTTP: &http.Client{Transport: tr, Timeout: 30 * time.Second}, URL: endpoint, Key: key}
+	client := &apiClient{http: &http.Client{Transport: tr, Timeout: 30 * time.Second}, url: endpoint, key: key}
 	return client, tr.CloseIdleConnections, nil
 }
 
-// seedKeyPermissions are the permissions of the key seed-threads prints:
-// enough to read the seeded threads, their customer and labels.
-const seedKeyPermissions = "thread:read,customer:read,label:read,labelType:read"
-
-func benchSeedThreads(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var a adminFlags
-	var count, labeled, done int
-	fs := newFlagSet("bench seed-threads",
-		"bench seed-threads --database URL [--count N] [--labeled-percent P] [--done-percent P]", stderr)
-	a.register(fs, false)
-	a.cfg.DatabaseURL = "" // no default: this writes benchmark rows
-	fs.IntVar(&count, "count", 1_000_000, "number of threads to generate")
-	fs.IntVar(&labeled, "labeled-percent", 30, "percentage of the threads that carry the first label type")
-	fs.IntVar(&done, "done-percent", 50, "percentage of the threads that are DONE (of the rest, 4 in 5 are TODO, 1 in 5 SNOOZED)")
-	if err := config.Parse(fs, args); err != nil {
-		return err
-	}
-	if err := requireFlags(fs, "database"); err != nil {
-		return err
-	}
-	if count < 1 || labeled < 0 || labeled > 100 || done < 0 || done > 100 {
-		return fmt.Errorf("%w: --count must be positive, the percentages between 0 and 100", errUsage)
-	}
-	svc, _, closeFn, err := a.open(ctx, stderr)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	start := time.Now()
-	s, err := loadgen.SeedThreads(ctx, svc, loadgen.SeedConfig{Count: count, LabeledPercent: &labeled, DonePercent: &done,
-		Progress: func(n int) {
-			fmt.Fprintf(stderr, "seeded %d of %d threads (%s)\n", n, count, time.Since(start).Round(time.Second/10))
-		}})
-	if err != nil {
-		return describe(err)
-	}
-	perms, err := auth.ParseList(seedKeyPermissions)
-	if err != nil {
-		return err
-	}
-	k, err := svc.CreateAPIKey(service.System(ctx, s.WorkspaceID), "bench list", perms, "")
-	if err != nil {
-		return describe(err)
-	}
-	st := func(status thread.Status) string {
-		return fmt.Sprintf("%d (%d with %s)", s.ByStatus[status], s.Labeled[status], s.LabelTypeIDs[0])
-	}
-	fmt.Fprintf(stdout, "bench seed-threads %s (workspace %s)\n", svc.Store().Backend(), s.WorkspaceID)
-	fmt.Fprintf(stdout, "%-11s %d\n%-11s %d\n%-11s %s\n%-11s %.1f\n", "threads", s.Threads, "labels", s.Labels,
-		"elapsed", s.Elapsed.Round(time.Millisecond), "threads/s", float64(s.Threads)/s.Elapsed.Seconds())
-	fmt.Fprintf(stdout, "%-11s %s\n%-11s %s\n%-11s %s\n", "todo", st(thread.StatusTodo),
-		"snoozed", st(thread.StatusSnoozed), "done", st(thread.StatusDone))
-	fmt.Fprintf(stdout, "%-11s %s\n%-11s %s\n%-11s %s\n", "workspace", s.WorkspaceID, "customer", s.CustomerID,
-		"label-types", strings.Join(s.LabelTypeIDs, " "))
-	fmt.Fprintf(stdout, "# API key %s (%s) of workspace %s, shown only this once:\n",
-		k.Key.ID, seedKeyPermissions, s.WorkspaceID)
-	_, err = fmt.Fprintln(stdout, k.Secret)
-	return err
+// graphQLError is one entry of a response's "errors".
+type graphQLError struct {
+	Message    string `json:"message"`
+	Extensions struct {
+		Code string `json:"code"`
+	} `json:"extensions"`
 }
 
-func benchListThreads(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var endpoint, key, labelType, statuses string
-	var depth, requests, concurrency int
-	fs := newFlagSet("bench list-threads",
-		"bench list-threads --url URL --key plainApiKey_… --label-type-id lt_… [--status TODO] [--depth N] [--requests M]", stderr)
-	fs.StringVar(&endpoint, "url", "http://127.0.0.1:8080/graphql/v1", "the GraphQL endpoint of the server to load; nothing else is contacted")
-	fs.StringVar(&key, "key", "", "API key (permissions: thread:read)")
-	fs.StringVar(&labelType, "label-type-id", "", "list the threads carrying this label type (lt_…)")
-	fs.StringVar(&statuses, "status", "TODO", `comma-separated statuses the threads must have ("": any)`)
-	fs.IntVar(&depth, "depth", 10_000, "the deep page starts after this many threads")
-	fs.IntVar(&requests, "requests", 200, "requests of each page")
-	fs.IntVar(&concurrency, "concurrency", 1, "number of workers, each with one request in flight")
-	if err := config.Parse(fs, args); err != nil {
-		return err
+// mutationError is Plain's MutationError, as the scenarios select it.
+type mutationError struct {
+	Message string `json:"message"`
+	Type    string `json:"type"`
+	Code    string `json:"code"`
+	Fields  []struct {
+		Field   string `json:"field"`
+		Message string `json:"message"`
+		Type    string `json:"type"`
+	} `json:"fields"`
+}
+
+func (e *mutationError) Error() string {
+	s := fmt.Sprintf("mutation error %s (%s): %s", e.Type, e.Code, e.Message)
+	for _, f := range e.Fields {
+		s += fmt.Sprintf("; %s: %s", f.Field, f.Message)
 	}
-	if err := requireFlags(fs, "url", "key", "label-type-id"); err != nil {
-		return err
-	}
-	if depth < 0 || requests < 1 || concurrency < 1 || concurrency > 1024 {
-		return fmt.Errorf("%w: --depth must not be negative, --requests positive, --concurrency between 1 and 1024", errUsage)
-	}
-	client, closeFn, err := newAPIClient(endpoint, key, concurrency)
+	return s
+}
+
+// mutationErrorFields is the selection of MutationError every mutation here uses.
+const mutationErrorFields = `error { message type code fields { field message type } }`
+
+// do posts query with variables and decodes "data" into out. It fails on a
+// non-200 status, on any entry in "errors", or on undecodable JSON.
+func (c *apiClient) do(ctx context.Context, query string, variables, out any) error {
+	body, err := json.Marshal(map[string]any{"query": query, "variables": variables})
 	if err != nil {
 		return err
 	}
-	defer closeFn()
-	var sts []string
-	if statuses != "" {
-		sts = strings.Split(statuses, ",")
-	}
-	l, err := loadgen.NewListThreads(ctx, client, labelType, sts, depth)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("set-up: %w", err)
+		return err
 	}
-	fmt.Fprintf(stdout, "bench list-threads %s (label type %s, statuses %q, %d per page, depth %d)\n",
-		endpoint, labelType, statuses, l.PageSize, depth)
-	cfg := loadgen.Config{Concurrency: concurrency, Requests: requests}
-	var errs []error
-	for _, p := range []struct {
-		name string
-		op   loadgen.Op
-	}{{"first page", l.First}, {fmt.Sprintf("deep page (after %d)", depth), l.Deep}} {
-		res, err := loadgen.Run(ctx, cfg, p.op)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "# %s\n", p.name)
-		if err := report(res, "pages/s", stdout, stderr); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", p.name, err))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+c.key)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	var env struct {
+		Data   json.RawMessage `json:"data"`
+		Errors []graphQLError  `json:"errors"`
+	}
+	if err := json.Unmarshal(raw, &env); err != nil {
+		return fmt.Errorf("HTTP %d, body is not JSON: %.200s", resp.StatusCode, raw)
+	}
+	if len(env.Errors) > 0 {
+		e := env.Errors[0]
+		return fmt.Errorf("HTTP %d: %s (%s)", resp.StatusCode, e.Message, e.Extensions.Code)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, raw)
+	}
+	if out != nil {
+		if err := json.Unmarshal(env.Data, out); err != nil {
+			return fmt.Errorf("decoding data: %w", err)
 		}
 	}
-	return errors.Join(errs...)
+	return nil
+}
+
+// checkMutation turns a mutation's outcome into one error.
+func checkMutation(what string, err error, merr *mutationError, missing bool) error {
+	switch {
+	case err != nil:
+		return fmt.Errorf("%s: %w", what, err)
+	case merr != nil:
+		return fmt.Errorf("%s: %w", what, merr)
+	case missing:
+		return fmt.Errorf("%s: no result and no error", what)
+	}
+	return nil
 }

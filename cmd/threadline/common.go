@@ -44,6 +44,28 @@ func (a *adminFlags) register(fs *flag.FlagSet, withWorkspace bool) {
 // open opens the store (migrating it, creating the default workspace) and
 // returns a service plus a context acting as System in the chosen workspace.
 func (a *adminFlags) open(ctx context.Context, stderr io.Writer) (*service.Service, context.Context, func(), error) {
+	st, svc, closeFn, err := a.openStore(ctx, stderr)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	wsID, err := svc.EnsureDefaultWorkspace(ctx)
+	if err != nil {
+		closeFn()
+		return nil, nil, nil, err
+	}
+	if a.workspace != "" {
+		wsID = a.workspace
+		if err := checkWorkspace(ctx, st, wsID); err != nil {
+			closeFn()
+			return nil, nil, nil, err
+		}
+	}
+	return svc, service.System(ctx, wsID), closeFn, nil
+}
+
+// openStore opens the store (migrating it) and returns it with a service
+// over it and what closes it.
+func (a *adminFlags) openStore(ctx context.Context, stderr io.Writer) (store.Store, *service.Service, func(), error) {
 	log := app.NewLogger(stderr, a.cfg.LogLevel, a.cfg.LogFormat)
 	if _, err := config.ParseDatabaseURL(a.cfg.DatabaseURL); err != nil {
 		return nil, nil, nil, err
@@ -52,20 +74,7 @@ func (a *adminFlags) open(ctx context.Context, stderr io.Writer) (*service.Servi
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	svc := service.New(st, nil, log)
-	wsID, err := svc.EnsureDefaultWorkspace(ctx)
-	if err != nil {
-		st.Close()
-		return nil, nil, nil, err
-	}
-	if a.workspace != "" {
-		wsID = a.workspace
-		if err := checkWorkspace(ctx, st, wsID); err != nil {
-			st.Close()
-			return nil, nil, nil, err
-		}
-	}
-	return svc, service.System(ctx, wsID), func() { st.Close() }, nil
+	return st, service.New(st, nil, log), func() { st.Close() }, nil
 }
 
 func checkWorkspace(ctx context.Context, st store.Store, id string) error {

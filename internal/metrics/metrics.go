@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -51,7 +50,10 @@ func New() *Metrics {
 		Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16),
 	}, []string{"backend"})
 	m.reg.MustRegister(m.requests, m.latency, m.rateLimited, m.batch, m.commit,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		// The collectors package would bring database/sql with it: these
+		// are the same collectors from prometheus itself.
+		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{})) //nolint:staticcheck
+
 	return m
 }
 

@@ -2,10 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"database/sql"
-	"encoding/hex"
-	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -20,7 +16,7 @@ import (
 	"github.com/threadline/threadline/internal/graph"
 	"github.com/threadline/threadline/internal/graph/generated"
 	"github.com/threadline/threadline/internal/service"
-	"github.com/threadline/threadline/internal/store"
+	"github.com/threadline/threadline/internal/store/storetest"
 )
 
 // servedSchema is the schema the server executes.
@@ -260,12 +256,12 @@ func (e *env) checkAccess(t *testing.T, root *ast.Field, need []auth.Permission,
 	}
 	for _, p := range need {
 		key := e.key(e.ws, without(need, p)...)
-		before := dbDigest(t, e.st)
+		before := storetest.Digest(t, e.st)
 		r := e.post(key, doc, nil)
 		if got := refusedFor(r, root.Name, mutation); got != string(p) {
 			t.Errorf("%s without %s: refused for %q: %d %s", root.Name, p, got, r.Status, r.Raw)
 		}
-		if mutation && dbDigest(t, e.st) != before {
+		if mutation && storetest.Digest(t, e.st) != before {
 			t.Errorf("%s without %s wrote to the database", root.Name, p)
 		}
 	}
@@ -364,55 +360,4 @@ func anyCovered(covered map[string]bool, def *ast.Definition) bool {
 		}
 	}
 	return false
-}
-
-// dbDigest hashes every row of every table: equal digests mean nothing was
-// written in between.
-func dbDigest(t *testing.T, st store.Store) string {
-	t.Helper()
-	db := st.(interface{ DB() *sql.DB }).DB()
-	q := `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`
-	if st.Backend() == "postgres" {
-		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1`
-	}
-	tables := queryStrings(t, db, q)
-	h := sha256.New()
-	for _, tb := range tables {
-		rows, err := db.Query(`SELECT * FROM ` + tb + ` ORDER BY 1`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintf(h, "%s %v\n", tb, vals)
-		}
-		rows.Close()
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-func queryStrings(t *testing.T, db *sql.DB, q string) []string {
-	t.Helper()
-	rows, err := db.Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	return out
 }

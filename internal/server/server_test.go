@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -22,6 +21,7 @@ import (
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/store/postgres"
 	"github.com/threadline/threadline/internal/store/sqlite"
+	"github.com/threadline/threadline/internal/store/storetest"
 	"github.com/threadline/threadline/test/harness"
 )
 
@@ -256,19 +256,9 @@ func TestWorkspaceIsolation(t *testing.T) {
 func TestKeysStoredHashed(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, e *env) {
 		secret := e.key(e.ws, auth.ThreadRead, auth.UserRead)
-		db := e.st.(interface{ DB() *sql.DB }).DB()
-		rows, err := db.Query(`SELECT id, name, key_hash, key_hint, permissions FROM api_keys`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
 		sum := sha256.Sum256([]byte(secret))
 		found := false
-		for rows.Next() {
-			var cols [5]string
-			if err := rows.Scan(&cols[0], &cols[1], &cols[2], &cols[3], &cols[4]); err != nil {
-				t.Fatal(err)
-			}
+		for _, cols := range storetest.QueryRows(t, e.st, `SELECT id, name, key_hash, key_hint, permissions FROM api_keys`) {
 			for _, c := range cols {
 				if strings.Contains(c, secret) || strings.Contains(c, secret[len(auth.KeyPrefix):]) {
 					t.Fatalf("api_keys row holds the secret: %v", cols)

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -19,6 +18,7 @@ import (
 	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/service"
 	"github.com/threadline/threadline/internal/store"
+	"github.com/threadline/threadline/internal/store/storetest"
 )
 
 // seedDocument is the createThread request of Plain's docs, verbatim.
@@ -135,14 +135,10 @@ var (
 	fieldIDRe  = regexp.MustCompile(`^tf_[0-9A-HJKMNP-TV-Z]{26}$`)
 )
 
+// countRows counts a table's rows straight in the database.
 func countRows(t *testing.T, st store.Store, table string) int {
 	t.Helper()
-	var n int
-	db := st.(interface{ DB() *sql.DB }).DB()
-	if err := db.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return storetest.CountRows(t, st, table)
 }
 
 func TestSeedCreateThread(t *testing.T) {

@@ -35,9 +35,6 @@ func New(st store.Store, clock core.Clock, log *slog.Logger) *Service {
 	return &Service{store: st, clock: clock, log: log}
 }
 
-// Store returns the underlying store (for wiring and tests).
-func (s *Service) Store() store.Store { return s.store }
-
 // principal returns the caller of ctx after checking perms. Without a
 // principal the caller holds nothing.
 func principal(ctx context.Context, perms ...auth.Permission) (*auth.Principal, error) {

@@ -52,6 +52,36 @@ type WindowCounter interface {
 	CountInWindow(ctx context.Context, key string, start core.Time) (int64, error)
 }
 
+// BulkSeeder is implemented by stores that write many generated threads far
+// faster than one Update per thread could: for load generators and
+// benchmarks. Callers type-assert a Store to it. Nothing is written to the
+// outbox, as for an import: no webhook fires for seeded threads.
+type BulkSeeder interface {
+	// SeedThreads writes n threads of workspaceID in one transaction: it
+	// takes n consecutive refs from the workspace's "thread_ref" counter and
+	// calls gen once per ref, in increasing order, for the thread with that
+	// ref (of workspaceID, with Ref set to it) and its labels and timeline
+	// entries. Either every row is written or, on error, none.
+	SeedThreads(ctx context.Context, workspaceID string, n int, gen func(ref int64) SeedThread) error
+}
+
+// SeedThread is one generated thread with the rows written with it.
+type SeedThread struct {
+	Thread   thread.Thread
+	Labels   []label.Label
+	Timeline []timeline.Entry
+}
+
+// ThreadListExplainer is implemented by the transactions (Tx) of stores
+// that can show how they run a thread list: a diagnostic for benchmarks
+// and operators. Callers type-assert a Tx to it.
+type ThreadListExplainer interface {
+	// ExplainListThreads returns the query plan of the very query
+	// ListThreads runs for the same arguments, one line per plan row;
+	// nothing is executed.
+	ExplainListThreads(ctx context.Context, workspaceID string, f thread.Filter, s thread.Sort, p core.Page) ([]string, error)
+}
+
 // Tx is one transaction's view of every aggregate.
 type Tx interface {
 	WorkspaceStore
@@ -103,12 +133,6 @@ type APIKeyStore interface {
 	ListAPIKeys(ctx context.Context, workspaceID string) ([]auth.APIKey, error)
 	RevokeAPIKey(ctx context.Context, workspaceID, id string, at core.Time) error
 }
-
-// Event is the outbox record, event.Record.
-//
-// Deprecated: use event.Record. The alias only keeps code that has not
-// moved to it yet (internal/loadgen) compiling.
-type Event = event.Record
 
 // OutboxStore appends and reads domain events.
 type OutboxStore interface {

@@ -8,9 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/threadline/threadline/internal/bench"
 	"github.com/threadline/threadline/internal/config"
-	"github.com/threadline/threadline/internal/loadgen"
+	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/service"
+	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/store/postgres"
 	"github.com/threadline/threadline/internal/store/storetest"
 	"github.com/threadline/threadline/internal/thread"
@@ -41,8 +43,7 @@ func BenchmarkListThreads(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	svc := service.New(st, nil, nil)
-	s, err := loadgen.SeedThreads(ctx, svc, loadgen.SeedConfig{Count: n})
+	s, err := storetest.SeedList(ctx, st, n)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -51,19 +52,23 @@ func BenchmarkListThreads(b *testing.B) {
 	}
 	f := thread.Filter{Statuses: []thread.Status{thread.StatusTodo}, LabelTypeIDs: s.LabelTypeIDs[:1]}
 	depth := 10_000
-	if matched := s.Labeled[thread.StatusTodo]; matched <= depth {
+	if matched := s.TodoLabeled; matched <= depth {
 		depth = matched / 2
 	}
-	l, err := loadgen.NewServiceList(ctx, svc, s.WorkspaceID, f, depth)
+	l, err := serviceList(ctx, st, s.WorkspaceID, f, depth)
 	if err != nil {
 		b.Fatal(err)
 	}
-	first, deep, err := l.Plans(ctx)
+	first, err := storetest.ExplainThreadPage(ctx, st, s.WorkspaceID, f, l.PageSize, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	deep, err := storetest.ExplainThreadPage(ctx, st, s.WorkspaceID, f, l.PageSize, l.DeepAfter())
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("%d threads (generated in %s), %d TODO with the label; plan of the first page:\n%s\nplan of the page after row %d:\n%s",
-		s.Threads, s.Elapsed, s.Labeled[thread.StatusTodo], strings.Join(first, "\n"), depth, strings.Join(deep, "\n"))
+		s.Threads, s.Elapsed, s.TodoLabeled, strings.Join(first, "\n"), depth, strings.Join(deep, "\n"))
 	for _, p := range [][]string{first, deep} {
 		for _, line := range p {
 			if badPGPlan.MatchString(line) {
@@ -73,10 +78,25 @@ func BenchmarkListThreads(b *testing.B) {
 	}
 	for _, c := range []struct {
 		name string
-		op   loadgen.Op
+		op   bench.Op
 	}{{"FirstPage", l.First}, {"DeepPage", l.Deep}} {
-		b.Run(c.name, func(b *testing.B) { storetest.RunLoadUnit(b, 1, c.op, "pages/s") })
+		b.Run(c.name, func(b *testing.B) { bench.Benchmark(b, b.N, 1, c.op, "pages/s") })
 	}
+}
+
+// serviceList prepares the thread-list scenario through the service
+// (service.Threads as the workspace's system principal, without GraphQL or
+// HTTP) for the threads of workspaceID that f selects, in the default order.
+func serviceList(ctx context.Context, st store.Store, workspaceID string, f thread.Filter, depth int) (*bench.List, error) {
+	svc := service.New(st, nil, nil)
+	read := func(ctx context.Context, first int, after *string) (int, *string, bool, error) {
+		p, err := svc.Threads(service.System(ctx, workspaceID), f, thread.DefaultSort, core.PageArgs{First: &first, After: after}, false)
+		if err != nil {
+			return 0, nil, false, err
+		}
+		return len(p.Edges), p.PageInfo.EndCursor, p.PageInfo.HasNextPage, nil
+	}
+	return bench.NewList(ctx, read, depth, "thread")
 }
 
 // badPGPlan matches EXPLAIN lines of a sequential scan of threads or of a

@@ -34,7 +34,10 @@ func (dialect) UniqueViolation(err error) bool {
 }
 
 // Store is the PostgreSQL store.
-type Store struct{ db *sql.DB }
+type Store struct {
+	db     *sql.DB
+	counts *sql.DB // rate-limit windows (ratewindow.go)
+}
 
 // Open connects to url (postgres://…), and migrates the database.
 func Open(ctx context.Context, url string, maxConns int) (*Store, error) {
@@ -51,9 +54,14 @@ func Open(ctx context.Context, url string, maxConns int) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	s := &Store{db: db}
-	if err := s.migrate(ctx); err != nil {
+	counts, err := openCounts(url)
+	if err != nil {
 		db.Close()
+		return nil, err
+	}
+	s := &Store{db: db, counts: counts}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -130,8 +138,21 @@ func (s *Store) Allocate(ctx context.Context, workspaceID, name string) (int64, 
 	return v, err
 }
 
-// DB exposes the pool to tests and tools of this backend.
+// DB exposes the pool to tests of the storage layer.
 func (s *Store) DB() *sql.DB { return s.db }
 
-// Close closes the pool.
-func (s *Store) Close() error { return s.db.Close() }
+var _ store.BulkSeeder = (*Store)(nil)
+
+// SeedThreads implements store.BulkSeeder on a connection of the pool, in
+// one transaction.
+func (s *Store) SeedThreads(ctx context.Context, workspaceID string, n int, gen func(ref int64) store.SeedThread) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: seed: %w", err)
+	}
+	defer conn.Close()
+	return sqldb.SeedThreads(ctx, conn, dialect{}, workspaceID, n, gen)
+}
+
+// Close closes the pools.
+func (s *Store) Close() error { return errors.Join(s.counts.Close(), s.db.Close()) }

@@ -7,14 +7,17 @@ import (
 	"strings"
 
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/thread"
 )
+
+var _ store.ThreadListExplainer = (*Tx)(nil)
 
 // ExplainListThreads returns the query plan of the very query ListThreads
 // runs for the same arguments, one line per plan row: on SQLite the
 // EXPLAIN QUERY PLAN rows, indented two spaces per level of nesting; on
 // PostgreSQL the lines of EXPLAIN (the estimated plan; nothing is executed).
-// It is a diagnostic for benchmarks and operators, not part of store.Tx.
+// It implements store.ThreadListExplainer.
 func (t *Tx) ExplainListThreads(ctx context.Context, workspaceID string, f thread.Filter, s thread.Sort, p core.Page) ([]string, error) {
 	q, args, err := listThreadsQuery(workspaceID, f, s, p)
 	if err != nil {

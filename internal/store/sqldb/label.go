@@ -108,17 +108,14 @@ func (t *Tx) SetLabelTypeArchived(ctx context.Context, workspaceID, id string, a
 
 const labelCols = `id, workspace_id, thread_id, label_type_id, created_at, created_by, updated_at, updated_by`
 
-// LabelColumns are the columns of a label row, in LabelValues' order.
-const LabelColumns = labelCols
-
-// LabelValues encodes l for LabelColumns.
-func LabelValues(l label.Label) []any {
+// labelValues encodes l for labelCols.
+func labelValues(l label.Label) []any {
 	return []any{l.ID, l.WorkspaceID, l.ThreadID, l.TypeID, l.CreatedAt.Millis(), l.CreatedBy.String(), l.UpdatedAt.Millis(), l.UpdatedBy.String()}
 }
 
 // CreateLabel applies a label type to a thread.
 func (t *Tx) CreateLabel(ctx context.Context, l label.Label) error {
-	_, err := t.exec(ctx, `INSERT INTO labels (`+labelCols+`) VALUES (`+placeholders(8)+`)`, LabelValues(l)...)
+	_, err := t.exec(ctx, `INSERT INTO labels (`+labelCols+`) VALUES (`+placeholders(8)+`)`, labelValues(l)...)
 	return err
 }
 

@@ -71,7 +71,7 @@ func Migrate(ctx context.Context, conn *sql.Conn, d Dialect, ms []Migration) err
 		}
 		q := `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`
 		if d.Name() == "postgres" {
-			q = Rebind(q)
+			q = rebindDollar(q)
 		}
 		if _, err := tx.ExecContext(ctx, q, m.Version, m.Name, nowMillis()); err != nil {
 			_ = tx.Rollback()

@@ -60,9 +60,9 @@ func NewTx(q Querier, d Dialect) *Tx {
 	return &Tx{q: q, dialect: d, rebind: d.Name() == "postgres"}
 }
 
-// Rebind turns "?" placeholders into "$1", "$2", … Queries in this package
+// rebindDollar turns "?" placeholders into "$1", "$2", … Queries in this package
 // never contain a literal "?".
-func Rebind(q string) string {
+func rebindDollar(q string) string {
 	var b strings.Builder
 	n := 0
 	for i := 0; i < len(q); i++ {
@@ -79,7 +79,7 @@ func Rebind(q string) string {
 
 func (t *Tx) sql(q string) string {
 	if t.rebind {
-		return Rebind(q)
+		return rebindDollar(q)
 	}
 	return q
 }

@@ -36,12 +36,8 @@ func scanThread(s scanner) (thread.Thread, error) {
 	return th, err
 }
 
-// ThreadColumns are the columns of a thread row, in ThreadValues' order;
-// bulk loaders (the benchmark seeder) write rows with them.
-const ThreadColumns = threadCols
-
-// ThreadValues encodes th for ThreadColumns, as every thread row is stored.
-func ThreadValues(th thread.Thread) []any {
+// threadValues encodes th for threadCols, as every thread row is stored.
+func threadValues(th thread.Thread) []any {
 	return []any{th.ID, th.WorkspaceID, th.Ref, nullStr(th.ExternalID), th.CustomerID, th.Title, nullStr(th.Description),
 		nullStr(th.PreviewText), th.Priority, string(th.Status), string(th.StatusDetail), th.StatusChangedAt.Millis(),
 		th.StatusChangedBy.String(), nullTime(th.WaitingUntil), string(th.Channel), nullStr(th.TenantID),
@@ -51,7 +47,7 @@ func ThreadValues(th thread.Thread) []any {
 
 // CreateThread inserts a thread.
 func (t *Tx) CreateThread(ctx context.Context, th thread.Thread) error {
-	_, err := t.exec(ctx, `INSERT INTO threads (`+threadCols+`) VALUES (`+placeholders(22)+`)`, ThreadValues(th)...)
+	_, err := t.exec(ctx, `INSERT INTO threads (`+threadCols+`) VALUES (`+placeholders(22)+`)`, threadValues(th)...)
 	return err
 }
 
@@ -75,24 +71,22 @@ func (t *Tx) GetThreadByExternalID(ctx context.Context, workspaceID, customerID,
 	return t.oneThread(ctx, `workspace_id = ? AND customer_id = ? AND external_id = ?`, workspaceID, customerID, externalID)
 }
 
-// TimelineColumns are the columns of a timeline entry row, in
-// TimelineValues' order.
-const TimelineColumns = `id, workspace_id, thread_id, customer_id, kind, payload, actor, created_at`
+const timelineCols = `id, workspace_id, thread_id, customer_id, kind, payload, actor, created_at`
 
-// TimelineValues encodes e for TimelineColumns.
-func TimelineValues(e timeline.Entry) []any {
+// timelineValues encodes e for timelineCols.
+func timelineValues(e timeline.Entry) []any {
 	return []any{e.ID, e.WorkspaceID, e.ThreadID, e.CustomerID, string(e.Kind), string(e.Payload), e.Actor.String(), e.CreatedAt.Millis()}
 }
 
 // CreateTimelineEntry appends to a thread's timeline.
 func (t *Tx) CreateTimelineEntry(ctx context.Context, e timeline.Entry) error {
-	_, err := t.exec(ctx, `INSERT INTO timeline_entries (`+TimelineColumns+`) VALUES (`+placeholders(8)+`)`, TimelineValues(e)...)
+	_, err := t.exec(ctx, `INSERT INTO timeline_entries (`+timelineCols+`) VALUES (`+placeholders(8)+`)`, timelineValues(e)...)
 	return err
 }
 
 // TimelineOfThread reads a thread's timeline, oldest first.
 func (t *Tx) TimelineOfThread(ctx context.Context, workspaceID, threadID string) ([]timeline.Entry, error) {
-	rows, err := t.query(ctx, `SELECT id, workspace_id, thread_id, customer_id, kind, payload, actor, created_at
+	rows, err := t.query(ctx, `SELECT `+timelineCols+`
 		FROM timeline_entries WHERE workspace_id = ? AND thread_id = ? ORDER BY id`, workspaceID, threadID)
 	if err != nil {
 		return nil, err

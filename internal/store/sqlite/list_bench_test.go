@@ -12,8 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/threadline/threadline/internal/loadgen"
+	"github.com/threadline/threadline/internal/bench"
+	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/service"
+	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/store/sqlite"
 	"github.com/threadline/threadline/internal/store/storetest"
 	"github.com/threadline/threadline/internal/thread"
@@ -29,7 +31,7 @@ const listDepth = 10_000
 // page after row 10,000 (25 threads each, newest first) of the TODO
 // threads carrying one label type, in a generated workspace of 1,000,000
 // threads (THREADLINE_BENCH_THREADS=N for another size). The database is
-// built once by loadgen.SeedThreads and kept in os.TempDir() for later
+// built once by storetest.SeedList and kept in os.TempDir() for later
 // runs. The query plans of both pages are logged, and the benchmark fails
 // if either scans the threads table or sorts in a temporary B-tree.
 func BenchmarkListThreads(b *testing.B) {
@@ -51,23 +53,18 @@ func BenchmarkListThreads(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	svc := service.New(st, nil, nil)
 	f := thread.Filter{Statuses: []thread.Status{thread.StatusTodo}, LabelTypeIDs: seeded.LabelTypeIDs[:1]}
 	depth := listDepth
-	if matched := seeded.Labeled[thread.StatusTodo]; matched <= depth {
+	if matched := seeded.TodoLabeled; matched <= depth {
 		depth = matched / 2
 		b.Logf("only %d threads match; the deep page starts after row %d", matched, depth)
 	}
-	l, err := loadgen.NewServiceList(ctx, svc, seeded.WorkspaceID, f, depth)
-	if err != nil {
-		b.Fatal(err)
-	}
-	first, deep, err := l.Plans(ctx)
+	l, first, deep, err := serviceList(ctx, st, seeded.WorkspaceID, f, depth)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("%d threads, %d TODO with %s; query plan of the first page:\n%s\nquery plan of the page after row %d:\n%s",
-		seeded.Threads, seeded.Labeled[thread.StatusTodo], seeded.LabelTypeIDs[0], strings.Join(first, "\n"), depth, strings.Join(deep, "\n"))
+		seeded.Threads, seeded.TodoLabeled, seeded.LabelTypeIDs[0], strings.Join(first, "\n"), depth, strings.Join(deep, "\n"))
 	for _, p := range [][]string{first, deep} {
 		if bad := planProblems(p); len(bad) > 0 {
 			b.Errorf("the plan does not use an index for both filtering and order: %q", bad)
@@ -75,10 +72,35 @@ func BenchmarkListThreads(b *testing.B) {
 	}
 	for _, c := range []struct {
 		name string
-		op   loadgen.Op
+		op   bench.Op
 	}{{"FirstPage", l.First}, {"DeepPage", l.Deep}} {
-		b.Run(c.name, func(b *testing.B) { storetest.RunLoadUnit(b, 1, c.op, "pages/s") })
+		b.Run(c.name, func(b *testing.B) { bench.Benchmark(b, b.N, 1, c.op, "pages/s") })
 	}
+}
+
+// serviceList prepares the thread-list scenario through the service
+// (service.Threads as the workspace's system principal, without GraphQL or
+// HTTP) for the threads of workspaceID that f selects, in the default
+// order, and returns the query plans of its first and deep page.
+func serviceList(ctx context.Context, st store.Store, workspaceID string, f thread.Filter, depth int) (*bench.List, []string, []string, error) {
+	svc := service.New(st, nil, nil)
+	read := func(ctx context.Context, first int, after *string) (int, *string, bool, error) {
+		p, err := svc.Threads(service.System(ctx, workspaceID), f, thread.DefaultSort, core.PageArgs{First: &first, After: after}, false)
+		if err != nil {
+			return 0, nil, false, err
+		}
+		return len(p.Edges), p.PageInfo.EndCursor, p.PageInfo.HasNextPage, nil
+	}
+	l, err := bench.NewList(ctx, read, depth, "thread")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	first, err := storetest.ExplainThreadPage(ctx, st, workspaceID, f, l.PageSize, nil)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	deep, err := storetest.ExplainThreadPage(ctx, st, workspaceID, f, l.PageSize, l.DeepAfter())
+	return l, first, deep, err
 }
 
 // badPlan matches plan lines that read the whole threads table or sort.
@@ -101,9 +123,9 @@ func planProblems(plan []string) []string {
 // database lives in its own directory of os.TempDir(), named by n and the
 // generator's version, next to seed.json; it is built elsewhere and renamed
 // into place, so that an interrupted build is never reused.
-func cachedListDB(b *testing.B, n int) (string, loadgen.Seeded) {
+func cachedListDB(b *testing.B, n int) (string, storetest.SeededList) {
 	b.Helper()
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("threadline-bench-list-%d-v%d", n, loadgen.SeedVersion))
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("threadline-bench-list-%d-v%d", n, storetest.SeedVersion))
 	if s, err := readSeeded(dir); err == nil {
 		return filepath.Join(dir, "bench.db"), s
 	}
@@ -118,7 +140,7 @@ func cachedListDB(b *testing.B, n int) (string, loadgen.Seeded) {
 		b.Fatal(err)
 	}
 	b.Logf("building a %d-thread database in %s (once; later runs reuse it)", n, dir)
-	s, err := loadgen.SeedThreads(ctx, service.New(st, nil, nil), loadgen.SeedConfig{Count: n})
+	s, err := storetest.SeedList(ctx, st, n)
 	if cerr := st.Close(); err == nil {
 		err = cerr
 	}
@@ -144,8 +166,8 @@ func cachedListDB(b *testing.B, n int) (string, loadgen.Seeded) {
 	return filepath.Join(dir, "bench.db"), s
 }
 
-func readSeeded(dir string) (loadgen.Seeded, error) {
-	var s loadgen.Seeded
+func readSeeded(dir string) (storetest.SeededList, error) {
+	var s storetest.SeededList
 	raw, err := os.ReadFile(filepath.Join(dir, "seed.json"))
 	if err == nil {
 		err = json.Unmarshal(raw, &s)
@@ -164,17 +186,12 @@ func TestListThreadsPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	svc := service.New(st, nil, nil)
-	s, err := loadgen.SeedThreads(ctx, svc, loadgen.SeedConfig{Count: 500})
+	s, err := storetest.SeedList(ctx, st, 500)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := thread.Filter{Statuses: []thread.Status{thread.StatusTodo}, LabelTypeIDs: s.LabelTypeIDs[:1]}
-	l, err := loadgen.NewServiceList(ctx, svc, s.WorkspaceID, f, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	first, deep, err := l.Plans(ctx)
+	_, first, deep, err := serviceList(ctx, st, s.WorkspaceID, f, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -102,7 +102,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	// The writer holds one connection for its whole life; a second serves
-	// migrations and DB() (tests and tools), which SQLite's own locking
+	// migrations, SeedThreads and DB() (tests), which SQLite's own locking
 	// serialises with the writer.
 	write.SetMaxOpenConns(2)
 	write.SetMaxIdleConns(2)
@@ -172,6 +172,32 @@ func (s *Store) Close() error {
 	return errors.Join(err1, err2)
 }
 
-// DB exposes the writer connection to tests of this backend (e.g. to read
-// a table directly). Writing through it bypasses the group commit.
+// DB exposes the writer pool to tests of the storage layer (e.g. to read a
+// table directly). Writing through it bypasses the group commit.
 func (s *Store) DB() *sql.DB { return s.write }
+
+var _ store.BulkSeeder = (*Store)(nil)
+
+// seedCacheKiB is the page cache of the seeding connection (256 MiB).
+const seedCacheKiB = 262144
+
+// SeedThreads implements store.BulkSeeder beside the group-commit writer:
+// on the second write connection, its page cache enlarged for the bulk load
+// and restored afterwards, in one transaction that SQLite's locking
+// serialises with the writer's.
+func (s *Store) SeedThreads(ctx context.Context, workspaceID string, n int, gen func(ref int64) store.SeedThread) error {
+	conn, err := s.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: seed: %w", err)
+	}
+	defer conn.Close()
+	var old int64
+	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&old); err != nil {
+		return fmt.Errorf("sqlite: seed: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, seedCacheKiB)); err != nil {
+		return fmt.Errorf("sqlite: seed: %w", err)
+	}
+	defer conn.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA cache_size = %d`, old)) //nolint:errcheck // best effort
+	return sqldb.SeedThreads(ctx, conn, dialect{}, workspaceID, n, gen)
+}

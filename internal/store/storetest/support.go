@@ -14,29 +14,6 @@ import (
 	"github.com/threadline/threadline/internal/timeline"
 )
 
-func init() {
-	domainTests = append(domainTests,
-		domainTest{"CustomerUniqueness", testCustomerUniqueness},
-		domainTest{"CustomerPagination", testCustomerPagination},
-		domainTest{"LabelTypes", testLabelTypes},
-		domainTest{"FieldSchemas", testFieldSchemas},
-		domainTest{"ThreadRoundTrip", testThreadRoundTrip},
-		domainTest{"DeleteCustomerCascades", testDeleteCustomerCascades},
-	)
-}
-
-// NewCustomer returns a valid customer value (not stored).
-func NewCustomer(ws, name, email string) customer.Customer {
-	return customer.New(ws, customer.CreateFields{FullName: name, Email: email}, core.SystemClock{}.Now(), core.SystemActor)
-}
-
-func mustUpdate(t *testing.T, st store.Store, fn func(tx store.Tx) error) {
-	t.Helper()
-	if err := st.Update(ctx, fn); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func testCustomerUniqueness(t *testing.T, st store.Store) {
 	a := MustCreateWorkspace(t, st, "A")
 	b := MustCreateWorkspace(t, st, "B")

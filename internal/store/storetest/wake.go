@@ -9,10 +9,6 @@ import (
 	"github.com/threadline/threadline/internal/thread"
 )
 
-func init() {
-	domainTests = append(domainTests, domainTest{"SnoozeWake", testSnoozeWake}, domainTest{"ThreadListKeyset", testThreadListKeyset})
-}
-
 func testSnoozeWake(t *testing.T, st store.Store) {
 	a := MustCreateWorkspace(t, st, "A")
 	c := NewCustomer(a.ID, "C", "c@example.com")

@@ -1,16 +1,21 @@
-package loadgen
+package main
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
 	"sync/atomic"
 
+	"github.com/threadline/threadline/internal/app"
 	"github.com/threadline/threadline/internal/auth"
+	"github.com/threadline/threadline/internal/bench"
 	"github.com/threadline/threadline/internal/component"
+	"github.com/threadline/threadline/internal/config"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/store"
@@ -19,13 +24,13 @@ import (
 	"github.com/threadline/threadline/internal/workspace"
 )
 
-// BareInsert is the storage baseline of createThread: each Do writes, in one
+// bareInsert is the storage baseline of createThread: each Do writes, in one
 // store.Update, the rows the service's CreateThread writes (the thread_ref
 // counter, the thread, one label, one field value, the thread_created
 // timeline entry and the thread.thread_created outbox event), with no
 // service, GraphQL or HTTP around it and none of the reads the service does
 // first (customer, label types, field schemas).
-type BareInsert struct {
+type bareInsert struct {
 	st         store.Store
 	ws         workspace.Workspace
 	cust       customer.Customer
@@ -35,14 +40,14 @@ type BareInsert struct {
 	seq        atomic.Int64
 }
 
-// NewBareInsert creates, in st, a workspace with a customer, a label type
+// newBareInsert creates, in st, a workspace with a customer, a label type
 // and a STRING field schema named uniquely for this run; the threads go
 // there, so that the run touches no existing workspace's counters.
-func NewBareInsert(ctx context.Context, st store.Store) (*BareInsert, error) {
+func newBareInsert(ctx context.Context, st store.Store) (*bareInsert, error) {
 	suffix := runSuffix()
 	now := core.SystemClock{}.Now()
 	by := core.SystemActor
-	b := &BareInsert{st: st, fieldKey: "bench_" + suffix}
+	b := &bareInsert{st: st, fieldKey: "bench_" + suffix}
 	b.ws = workspace.Workspace{ID: core.NewID(core.PrefixWorkspace), Name: "Bench " + suffix, PublicName: "Bench " + suffix,
 		HMACSecret: auth.NewSecret(), HMACUpdatedAt: now, HMACUpdatedBy: by,
 		CreatedAt: now, CreatedBy: by, UpdatedAt: now, UpdatedBy: by}
@@ -79,11 +84,8 @@ func NewBareInsert(ctx context.Context, st store.Store) (*BareInsert, error) {
 	return b, nil
 }
 
-// WorkspaceID is the workspace the threads are written to.
-func (b *BareInsert) WorkspaceID() string { return b.ws.ID }
-
-// Do writes one thread's rows in one Update. It is an Op.
-func (b *BareInsert) Do(ctx context.Context, _ int) error {
+// do writes one thread's rows in one Update. It is a bench.Op.
+func (b *bareInsert) do(ctx context.Context, _ int) error {
 	n := strconv.FormatInt(b.seq.Add(1), 10)
 	now := core.SystemClock{}.Now()
 	by := core.SystemActor
@@ -132,15 +134,15 @@ func (b *BareInsert) Do(ctx context.Context, _ int) error {
 		if err != nil {
 			return err
 		}
-		return tx.AppendEvent(ctx, store.Event{ID: core.NewID(core.PrefixEvent), WorkspaceID: ws,
-			Type: "thread.thread_created", Payload: payload, Actor: by, CreatedAt: now})
+		return tx.AppendEvent(ctx, event.Record{ID: core.NewID(core.PrefixEvent), WorkspaceID: ws,
+			Type: event.ThreadCreated, Payload: payload, Actor: by, CreatedAt: now})
 	})
 }
 
 // eventPayload approximates the service's thread.thread_created payload
 // (same shape, fewer nested details) so that the outbox row is of a
 // comparable size.
-func (b *BareInsert) eventPayload(th thread.Thread, l label.Label, v field.Value) map[string]any {
+func (b *bareInsert) eventPayload(th thread.Thread, l label.Label, v field.Value) map[string]any {
 	at := th.CreatedAt.ISO8601()
 	actor := map[string]any{"actorType": "system", "systemId": "system"}
 	return map[string]any{"thread": map[string]any{
@@ -157,4 +159,43 @@ func (b *BareInsert) eventPayload(th thread.Thread, l label.Label, v field.Value
 			"stringValue": v.String, "booleanValue": nil, "numberValue": nil, "dateValue": nil, "isAiGenerated": false}},
 		"createdAt": at, "createdBy": actor, "updatedAt": at, "updatedBy": actor,
 	}}
+}
+
+func benchBareInsert(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var l loadFlags
+	cfg := config.Defaults()
+	cfg.DatabaseURL = "" // no default: this writes benchmark rows
+	fs := newFlagSet("bench bare-insert",
+		"bench bare-insert --database URL [--concurrency N] [--duration D] [--requests M]", stderr)
+	config.DatabaseFlag(fs, &cfg.DatabaseURL)
+	fs.StringVar(&cfg.SQLiteSynchronous, "sqlite-synchronous", cfg.SQLiteSynchronous, "SQLite PRAGMA synchronous: FULL or NORMAL, as for serve")
+	fs.IntVar(&cfg.PostgresMaxConns, "postgres-max-conns", cfg.PostgresMaxConns, "PostgreSQL connection pool size, as for serve")
+	l.register(fs)
+	if err := config.Parse(fs, args); err != nil {
+		return err
+	}
+	if err := requireFlags(fs, "database"); err != nil {
+		return err
+	}
+	if err := l.validate(); err != nil {
+		return err
+	}
+	if _, err := config.ParseDatabaseURL(cfg.DatabaseURL); err != nil {
+		return err
+	}
+	st, err := app.OpenStore(ctx, cfg, app.NewLogger(stderr, "warn", "text"))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	b, err := newBareInsert(ctx, st)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "bench bare-insert %s (workspace %s)\n", st.Backend(), b.ws.ID)
+	res, err := bench.Run(ctx, l.cfg, b.do)
+	if err != nil {
+		return err
+	}
+	return report(res, "threads/s", stdout, stderr)
 }

@@ -1,9 +1,11 @@
-// Package loadgen measures a write path under load: it runs an operation
-// from N workers until a request count or a duration is reached, keeps every
-// request's latency, and summarises them as throughput and nearest-rank
-// percentiles. The `threadline bench` command and the `go test -bench`
-// benchmarks both use it, so that their figures mean the same thing.
-package loadgen
+// Package bench is the measuring machinery of Threadline's load generators
+// and benchmarks: it runs an operation from N workers until a request count
+// or a duration is reached, keeps every request's latency, and summarises
+// them as throughput and nearest-rank percentiles. The `threadline bench`
+// command (whose scenarios live in cmd/threadline) and the `go test -bench`
+// benchmarks both run their operations through it, so that their figures
+// mean the same thing. It imports nothing of Threadline's.
+package bench
 
 import (
 	"context"
@@ -61,10 +63,10 @@ func Run(ctx context.Context, cfg Config, op Op) (Result, error) {
 		cfg.Concurrency = 1
 	}
 	if cfg.Duration < 0 || cfg.Requests < 0 {
-		return Result{}, errors.New("loadgen: duration and requests must not be negative")
+		return Result{}, errors.New("bench: duration and requests must not be negative")
 	}
 	if cfg.Duration == 0 && cfg.Requests == 0 {
-		return Result{}, errors.New("loadgen: set a duration or a number of requests")
+		return Result{}, errors.New("bench: set a duration or a number of requests")
 	}
 	var (
 		issued  atomic.Int64

@@ -1,60 +1,49 @@
-package loadgen
+package main
 
 import (
 	"context"
+	"log/slog"
 	"maps"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/threadline/threadline/internal/app"
 	"github.com/threadline/threadline/internal/component"
+	"github.com/threadline/threadline/internal/config"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
 	"github.com/threadline/threadline/internal/service"
 	"github.com/threadline/threadline/internal/store"
-	"github.com/threadline/threadline/internal/store/postgres"
-	"github.com/threadline/threadline/internal/store/sqlite"
 	"github.com/threadline/threadline/internal/thread"
 	"github.com/threadline/threadline/internal/timeline"
 	"github.com/threadline/threadline/test/harness"
 )
 
 func TestSeedThreads(t *testing.T) {
-	backends := map[string]func(t *testing.T) store.Store{
-		"sqlite": func(t *testing.T) store.Store {
-			st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "seed.db"), sqlite.Options{})
+	for _, b := range harness.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			cfg := config.Defaults()
+			cfg.DatabaseURL = b.NewDatabaseURL(t)
+			st, err := app.OpenStore(context.Background(), cfg, slog.New(slog.DiscardHandler))
 			if err != nil {
 				t.Fatal(err)
 			}
-			return st
-		},
-		"postgres": func(t *testing.T) store.Store {
-			st, err := postgres.Open(context.Background(), harness.FreshPostgresURL(t), 4)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return st
-		},
-	}
-	for name, open := range backends {
-		t.Run(name, func(t *testing.T) {
-			st := open(t)
 			defer st.Close()
-			checkSeed(t, service.New(st, nil, nil))
+			checkSeed(t, st, service.New(st, nil, nil))
 		})
 	}
 }
 
 // checkSeed generates a small workspace (several batches) and reads it
 // back through the store and the service.
-func checkSeed(t *testing.T, svc *service.Service) {
+func checkSeed(t *testing.T, st store.Store, svc *service.Service) {
 	ctx := context.Background()
 	const n = 1234
 	labeled := 40
 	before := core.SystemClock{}.Now()
 	var progress []int
-	s, err := SeedThreads(ctx, svc, SeedConfig{Count: n, LabeledPercent: &labeled, Batch: 500,
+	s, err := seedThreads(ctx, svc, st, seedConfig{Count: n, LabeledPercent: &labeled, Batch: 500,
 		Progress: func(done int) { progress = append(progress, done) }})
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +107,7 @@ func checkSeed(t *testing.T, svc *service.Service) {
 	for i, th := range all {
 		ids[i] = th.ID
 	}
-	err = svc.Store().View(ctx, func(tx store.Tx) error {
+	err = st.View(ctx, func(tx store.Tx) error {
 		labels, err := tx.LabelsOfThreads(ctx, s.WorkspaceID, ids)
 		if err != nil {
 			return err
@@ -174,7 +163,7 @@ func checkSeed(t *testing.T, svc *service.Service) {
 }
 
 // checkSeededThread checks one thread against the status model.
-func checkSeededThread(t *testing.T, th thread.Thread, s Seeded, before, now core.Time) {
+func checkSeededThread(t *testing.T, th thread.Thread, s seeded, before, now core.Time) {
 	t.Helper()
 	okDetail := map[thread.Status][]thread.Detail{
 		thread.StatusTodo:    {thread.DetailCreated, thread.DetailInProgress},

@@ -1,10 +1,13 @@
-package loadgen
+package bench
 
 import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -124,5 +127,95 @@ func TestWriteFormat(t *testing.T) {
 	}
 	if !regexp.MustCompile(`(?m)^p99 +\d+\.\d{3}ms$`).MatchString(b.String()) {
 		t.Fatal("p99 line format")
+	}
+}
+
+// sliceReader reads pages of the rows 1..*total, the cursor being a row's number.
+func sliceReader(total *int) PageReader {
+	return func(_ context.Context, first int, after *string) (int, *string, bool, error) {
+		start := 0
+		if after != nil {
+			start, _ = strconv.Atoi(*after)
+		}
+		end := min(start+first, *total)
+		if end <= start {
+			return 0, nil, false, nil
+		}
+		c := strconv.Itoa(end)
+		return end - start, &c, end < *total, nil
+	}
+}
+
+func TestList(t *testing.T) {
+	ctx := context.Background()
+	total := 260
+	for _, c := range []struct {
+		depth      int
+		deepCursor string
+		wantErr    string
+	}{
+		{0, "", ""},
+		{30, "30", ""},
+		{250, "250", ""},
+		{260, "", "the list has no row after row 260"},
+		{400, "", "the list has only 260 rows, not more than the depth 400"},
+		{-1, "", "depth must not be negative"},
+	} {
+		l, err := NewList(ctx, sliceReader(&total), c.depth, "row")
+		if c.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				t.Errorf("depth %d: %v, want %q", c.depth, err, c.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("depth %d: %v", c.depth, err)
+		}
+		if l.DeepCursor != c.deepCursor || l.PageSize != ListPageSize || (c.depth == 0) != (l.DeepAfter() == nil) {
+			t.Errorf("depth %d: cursor %q, page size %d", c.depth, l.DeepCursor, l.PageSize)
+		}
+		if err := l.First(ctx, 0); err != nil {
+			t.Errorf("depth %d: first page: %v", c.depth, err)
+		}
+		if err := l.Deep(ctx, 0); err != nil {
+			t.Errorf("depth %d: deep page: %v", c.depth, err)
+		}
+	}
+	// A page whose length changed since set-up fails.
+	l, err := NewList(ctx, sliceReader(&total), 250, "row")
+	if err != nil {
+		t.Fatal(err)
+	}
+	total = 255
+	if err := l.Deep(ctx, 0); err == nil || err.Error() != "rows: 5 on the page, 10 at set-up" {
+		t.Fatalf("shrunk deep page: %v", err)
+	}
+}
+
+// fakeB records what Benchmark does with a *testing.B.
+type fakeB struct {
+	metrics map[string]float64
+	fatal   string
+}
+
+func (f *fakeB) Helper()     {}
+func (f *fakeB) ResetTimer() {}
+func (f *fakeB) StopTimer()  {}
+func (f *fakeB) Fatalf(format string, args ...any) {
+	f.fatal = fmt.Sprintf(format, args...)
+}
+func (f *fakeB) ReportMetric(n float64, unit string) { f.metrics[unit] = n }
+
+func TestBenchmark(t *testing.T) {
+	var calls atomic.Int64
+	b := &fakeB{metrics: map[string]float64{}}
+	Benchmark(b, 20, 4, func(context.Context, int) error { calls.Add(1); return nil }, "pages/s")
+	if calls.Load() != 20 || b.fatal != "" || b.metrics["pages/s"] <= 0 || len(b.metrics) != 3 {
+		t.Fatalf("calls %d, fatal %q, metrics %v", calls.Load(), b.fatal, b.metrics)
+	}
+	b = &fakeB{metrics: map[string]float64{}}
+	Benchmark(b, 20, 1, func(context.Context, int) error { return errors.New("boom") }, "pages/s")
+	if b.fatal != "1 of 1 requests failed; first: boom" {
+		t.Fatalf("failing op: fatal %q", b.fatal)
 	}
 }
