@@ -35,7 +35,7 @@ type adminFlags struct {
 func (a *adminFlags) register(fs *flag.FlagSet, withWorkspace bool) {
 	a.cfg = config.Defaults()
 	a.cfg.LogLevel = "warn"
-	config.DatabaseFlag(fs, &a.cfg.DatabaseURL)
+	a.cfg.StoreFlags(fs)
 	if withWorkspace {
 		fs.StringVar(&a.workspace, "workspace", "", "workspace id (w_…); default: the default workspace (env THREADLINE_WORKSPACE)")
 	}

@@ -42,16 +42,31 @@ func NewLogger(w io.Writer, level, format string) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// OpenStore opens and migrates the database of url.
+// OpenStore opens and migrates the database of the configuration, and
+// makes it seal secrets at rest with the configured key.
 func OpenStore(ctx context.Context, cfg config.Config, log *slog.Logger) (store.Store, error) {
 	db, err := config.ParseDatabaseURL(cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
 	}
-	if db.Backend == "postgres" {
-		return postgres.Open(ctx, db.URL, cfg.PostgresMaxConns)
+	box, err := secretBox(cfg, db)
+	if err != nil {
+		return nil, err
 	}
-	return sqlite.Open(ctx, db.Path, sqlite.Options{Synchronous: cfg.SQLiteSynchronous, Logger: log})
+	var st store.Store
+	if db.Backend == "postgres" {
+		st, err = postgres.Open(ctx, db.URL, cfg.PostgresMaxConns)
+	} else {
+		st, err = sqlite.Open(ctx, db.Path, sqlite.Options{Synchronous: cfg.SQLiteSynchronous, Logger: log})
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := st.(store.SecretKeeper).UseSecrets(ctx, box); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("%w (--secret-key, --secret-key-file)", err)
+	}
+	return st, nil
 }
 
 // App is a running Threadline.

@@ -34,6 +34,11 @@ type Config struct {
 	// MetricsAddr, when set, serves Prometheus metrics (and, on loopback,
 	// pprof) on a listener of its own.
 	MetricsAddr string
+	// The key that seals secrets at rest: SecretKey (base64) or the file
+	// SecretKeyFile; with neither, secret.key in the data directory,
+	// generated on first start.
+	SecretKey     string
+	SecretKeyFile string
 }
 
 // Defaults returns the configuration of a server started with no flags.
@@ -67,10 +72,18 @@ func DatabaseFlag(fs *flag.FlagSet, v *string) {
 	fs.StringVar(v, "database", *v, "database URL: sqlite://PATH or postgres://… (env THREADLINE_DATABASE_URL)")
 }
 
+// StoreFlags registers what opening the store needs: --database and the
+// secret key that seals secrets at rest.
+func (c *Config) StoreFlags(fs *flag.FlagSet) {
+	DatabaseFlag(fs, &c.DatabaseURL)
+	fs.StringVar(&c.SecretKey, "secret-key", c.SecretKey, "base64 of the 32-byte key sealing secrets at rest; every replica and CLI run on one database needs the same (env THREADLINE_SECRET_KEY)")
+	fs.StringVar(&c.SecretKeyFile, "secret-key-file", c.SecretKeyFile, "file holding that key; default secret.key in the data directory, created on first start (env THREADLINE_SECRET_KEY_FILE)")
+}
+
 // ServeFlags registers the serve command's flags on fs, writing into c.
 func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "HOST:PORT to listen on (env THREADLINE_ADDR)")
-	DatabaseFlag(fs, &c.DatabaseURL)
+	c.StoreFlags(fs)
 	c.LogFlags(fs)
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long in-flight requests get on shutdown (env THREADLINE_SHUTDOWN_TIMEOUT)")
 	fs.StringVar(&c.SQLiteSynchronous, "sqlite-synchronous", c.SQLiteSynchronous, "SQLite PRAGMA synchronous: FULL (durable) or NORMAL (env THREADLINE_SQLITE_SYNCHRONOUS)")

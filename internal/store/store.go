@@ -52,6 +52,16 @@ type WindowCounter interface {
 	CountInWindow(ctx context.Context, key string, start core.Time) (int64, error)
 }
 
+// SecretKeeper is implemented by stores that seal secrets at rest (webhook
+// signing secrets, mail passwords) with a key from the configuration.
+type SecretKeeper interface {
+	// UseSecrets makes the store seal the secrets it writes with box and
+	// open those it reads. It refuses (auth.ErrWrongSecretKey) a box other
+	// than the one the database's secrets were sealed with, and seals the
+	// secrets stored before.
+	UseSecrets(ctx context.Context, box *auth.SecretBox) error
+}
+
 // BulkSeeder is implemented by stores that write many generated threads far
 // faster than one Update per thread could: for load generators and
 // benchmarks. Callers type-assert a Store to it. Nothing is written to the

@@ -48,7 +48,7 @@ func status(t *testing.T, url, key, id string) string {
 func wakes(t *testing.T, dbURL string) map[string]int {
 	t.Helper()
 	cfg := config.Defaults()
-	cfg.DatabaseURL = dbURL
+	cfg.DatabaseURL, cfg.SecretKey = dbURL, harness.SecretKey
 	st, err := app.OpenStore(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -28,6 +28,11 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver for schema set-up
 )
 
+// SecretKey is the key sealing secrets at rest that every server and CLI
+// run of the tests is given (as replicas of one database must share one),
+// so that no key file is written beside the tests.
+var SecretKey = "dGhyZWFkbGluZS10ZXN0LXNlY3JldC1rZXktMzItYnk="
+
 // PostgresEnv names the variable holding the PostgreSQL URL tests may use.
 const PostgresEnv = "THREADLINE_TEST_POSTGRES_URL"
 
@@ -167,7 +172,7 @@ var listenRe = regexp.MustCompile(`msg=listening addr=(\S+)`)
 func Start(t testing.TB, dbURL string, env ...string) *Server {
 	t.Helper()
 	cmd := exec.Command(Binary(t), "serve", "--addr", "127.0.0.1:0", "--database", dbURL, "--log-level", "info")
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(append(os.Environ(), "THREADLINE_SECRET_KEY="+SecretKey), env...)
 	logs := &syncBuffer{}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -256,7 +261,7 @@ func CLI(t testing.TB, dbURL string, args ...string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, Binary(t), args...)
-	cmd.Env = append(os.Environ(), "THREADLINE_DATABASE_URL="+dbURL)
+	cmd.Env = append(os.Environ(), "THREADLINE_DATABASE_URL="+dbURL, "THREADLINE_SECRET_KEY="+SecretKey)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

@@ -9,10 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 
+	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/store/sqldb"
 )
@@ -35,8 +37,9 @@ func (dialect) UniqueViolation(err error) bool {
 
 // Store is the PostgreSQL store.
 type Store struct {
-	db     *sql.DB
-	counts *sql.DB // rate-limit windows (ratewindow.go)
+	db      *sql.DB
+	counts  *sql.DB // rate-limit windows (ratewindow.go)
+	secrets atomic.Pointer[auth.SecretBox]
 }
 
 // Open connects to url (postgres://…), and migrates the database.
@@ -98,7 +101,7 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 		return fmt.Errorf("postgres: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only
-	return fn(sqldb.NewTx(tx, dialect{}))
+	return fn(sqldb.NewTx(tx, dialect{}).WithSecrets(s.secrets.Load()))
 }
 
 // Update runs fn in a READ COMMITTED transaction and commits it. Writers
@@ -117,7 +120,7 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) (err error)
 			_ = tx.Rollback()
 		}
 	}()
-	if err = fn(sqldb.NewTx(tx, dialect{})); err != nil {
+	if err = fn(sqldb.NewTx(tx, dialect{}).WithSecrets(s.secrets.Load())); err != nil {
 		return err
 	}
 	if err = tx.Commit(); err != nil {
@@ -152,6 +155,18 @@ func (s *Store) SeedThreads(ctx context.Context, workspaceID string, n int, gen 
 	}
 	defer conn.Close()
 	return sqldb.SeedThreads(ctx, conn, dialect{}, workspaceID, n, gen)
+}
+
+var _ store.SecretKeeper = (*Store)(nil)
+
+// UseSecrets implements store.SecretKeeper.
+func (s *Store) UseSecrets(ctx context.Context, box *auth.SecretBox) error {
+	err := s.Update(ctx, func(tx store.Tx) error { return sqldb.UseSecrets(ctx, tx.(*sqldb.Tx), box) })
+	if err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	s.secrets.Store(box)
+	return nil
 }
 
 // Close closes the pools.

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/threadline/threadline/internal/auth"
 )
 
 // Dialect is what differs between SQLite and PostgreSQL.
@@ -32,6 +34,7 @@ type Tx struct {
 	dialect Dialect
 	rebind  bool
 	prep    Preparer
+	secrets *auth.SecretBox // seals secrets at rest; nil stores them as they are
 }
 
 // Preparer returns a prepared statement for a query that runs on the same
@@ -41,6 +44,13 @@ type Tx struct {
 type Preparer func(ctx context.Context, query string) *sql.Stmt
 
 // NewPreparedTx is NewTx with statements from prep.
+// WithSecrets makes t seal the secrets it writes and open those it reads
+// with box (nil: as they are). It returns t.
+func (t *Tx) WithSecrets(box *auth.SecretBox) *Tx {
+	t.secrets = box
+	return t
+}
+
 func NewPreparedTx(q Querier, d Dialect, prep Preparer) *Tx {
 	t := NewTx(q, d)
 	t.prep = prep

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync/atomic"
 
+	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/store/sqldb"
 )
@@ -50,12 +52,13 @@ type reader struct{ *stmtCache }
 // readers is a fixed pool of read connections; a View borrows one, so that
 // each connection's prepared statements are reused by the Views after it.
 type readers struct {
-	free chan *reader
-	all  []*reader
+	free    chan *reader
+	all     []*reader
+	secrets *atomic.Pointer[auth.SecretBox]
 }
 
-func newReaders(db *sql.DB, n int) (*readers, error) {
-	rs := &readers{free: make(chan *reader, n)}
+func newReaders(db *sql.DB, n int, secrets *atomic.Pointer[auth.SecretBox]) (*readers, error) {
+	rs := &readers{free: make(chan *reader, n), secrets: secrets}
 	for i := 0; i < n; i++ {
 		c, err := db.Conn(context.Background())
 		if err != nil {
@@ -83,7 +86,7 @@ func (rs *readers) view(ctx context.Context, fn func(store.Tx) error) error {
 		return fmt.Errorf("sqlite: begin read: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only
-	return fn(sqldb.NewPreparedTx(tx, dialect{}, r.prepare))
+	return fn(sqldb.NewPreparedTx(tx, dialect{}, r.prepare).WithSecrets(rs.secrets.Load()))
 }
 
 func (rs *readers) close() {

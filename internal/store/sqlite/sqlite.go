@@ -15,10 +15,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/store/sqldb"
 )
@@ -57,6 +59,7 @@ type Store struct {
 	readers *readers
 	write   *sql.DB
 	writer  *writer
+	secrets atomic.Pointer[auth.SecretBox] // shared with readers and writer
 }
 
 // dsn builds a modernc.org/sqlite DSN with the pragmas every connection needs.
@@ -121,12 +124,12 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	s.read = read
-	if s.readers, err = newReaders(read, n); err != nil {
+	if s.readers, err = newReaders(read, n, &s.secrets); err != nil {
 		read.Close()
 		write.Close()
 		return nil, err
 	}
-	if s.writer, err = startWriter(write, opt.MaxBatch, opt.Logger); err != nil {
+	if s.writer, err = startWriter(write, opt.MaxBatch, opt.Logger, &s.secrets); err != nil {
 		read.Close()
 		write.Close()
 		return nil, err
@@ -159,6 +162,18 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 // batch is durably committed (or fn failed).
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 	return s.writer.do(ctx, fn)
+}
+
+var _ store.SecretKeeper = (*Store)(nil)
+
+// UseSecrets implements store.SecretKeeper.
+func (s *Store) UseSecrets(ctx context.Context, box *auth.SecretBox) error {
+	err := s.Update(ctx, func(tx store.Tx) error { return sqldb.UseSecrets(ctx, tx.(*sqldb.Tx), box) })
+	if err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	s.secrets.Store(box)
+	return nil
 }
 
 // Close stops the writer after draining queued Updates and closes the database.

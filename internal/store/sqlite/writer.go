@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 
+	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/store/sqldb"
 )
@@ -34,15 +36,16 @@ type writer struct {
 	mu       sync.RWMutex
 	closed   bool
 	finished chan struct{}
+	secrets  *atomic.Pointer[auth.SecretBox]
 }
 
-func startWriter(db *sql.DB, maxBatch int, log *slog.Logger) (*writer, error) {
+func startWriter(db *sql.DB, maxBatch int, log *slog.Logger, secrets *atomic.Pointer[auth.SecretBox]) (*writer, error) {
 	conn, err := db.Conn(context.Background())
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: writer connection: %w", err)
 	}
 	w := &writer{db: db, conn: conn, stmts: newStmtCache(conn), maxBatch: maxBatch, log: log,
-		queue: make(chan request, maxBatch), finished: make(chan struct{})}
+		queue: make(chan request, maxBatch), finished: make(chan struct{}), secrets: secrets}
 	go w.loop()
 	return w, nil
 }
@@ -109,7 +112,7 @@ func (w *writer) commit(batch []request) {
 		}
 		return
 	}
-	st := sqldb.NewPreparedTx(tx, dialect{}, w.stmts.prepare)
+	st := sqldb.NewPreparedTx(tx, dialect{}, w.stmts.prepare).WithSecrets(w.secrets.Load())
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			errs[i] = err

@@ -49,6 +49,7 @@ var suite = []conformance{
 	{"CountersDistinctUnderConcurrency", []string{"WorkspaceStore.NextCounter"}, testCounters},
 	{"AllocatorDistinctUnderConcurrency", []string{"Allocator.Allocate"}, testAllocate},
 	{"WindowCounts", []string{"WindowCounter.CountInWindow"}, testWindowCounter},
+	{"SecretsSealedAtRest", []string{"SecretKeeper.UseSecrets"}, testSecretsSealed},
 	{"NotFound", []string{"WorkspaceStore.GetWorkspace", "WorkspaceStore.Setting", "UserStore.GetUser",
 		"UserStore.GetUserByEmail", "UserStore.GetMachineUser"}, testNotFound},
 

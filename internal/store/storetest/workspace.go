@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/workspace"
@@ -278,5 +280,52 @@ func testWindowCounter(t *testing.T, st store.Store) {
 		if err != nil || got != c.want {
 			t.Fatalf("CountInWindow(%s, %v) = %d, %v; want %d", c.key, c.start, got, err, c.want)
 		}
+	}
+}
+
+func testSecretsSealed(t *testing.T, st store.Store) {
+	sk, ok := st.(store.SecretKeeper)
+	if !ok {
+		t.Fatalf("the %s store does not seal secrets (store.SecretKeeper)", st.Backend())
+	}
+	raw := func(id string) string {
+		rows := QueryRows(t, st, `SELECT hmac_secret FROM workspaces WHERE id = '`+id+`'`)
+		if len(rows) != 1 {
+			t.Fatalf("workspace %s: %d rows", id, len(rows))
+		}
+		return rows[0][0]
+	}
+	before := MustCreateWorkspace(t, st, "Before")
+	if raw(before.ID) != before.HMACSecret {
+		t.Fatal("without a key, secrets are stored as they are")
+	}
+	box, _ := auth.NewSecretBox(auth.NewSecretKey())
+	if err := sk.UseSecrets(ctx, box); err != nil {
+		t.Fatal(err)
+	}
+	after := MustCreateWorkspace(t, st, "After")
+	by := core.Actor{Type: core.ActorMachineUser, ID: "mu_X"}
+	mustUpdate(t, st, func(tx store.Tx) error { return tx.UpdateWorkspaceHMAC(ctx, after.ID, "rotated", after.CreatedAt, by) })
+	for id, want := range map[string]string{before.ID: before.HMACSecret, after.ID: "rotated"} {
+		if r := raw(id); !auth.IsSealed(r) || strings.Contains(r, want) {
+			t.Errorf("workspace %s: stored %q, want it sealed", id, r)
+		}
+		var got workspace.Workspace
+		mustView(t, st, func(tx store.Tx) (err error) { got, err = tx.GetWorkspace(ctx, id); return err })
+		if got.HMACSecret != want {
+			t.Errorf("workspace %s: read %q, want %q", id, got.HMACSecret, want)
+		}
+	}
+	if err := sk.UseSecrets(ctx, box); err != nil {
+		t.Fatalf("the same key again: %v", err)
+	}
+	other, _ := auth.NewSecretBox(auth.NewSecretKey())
+	if err := sk.UseSecrets(ctx, other); !errors.Is(err, auth.ErrWrongSecretKey) {
+		t.Fatalf("another key: %v, want ErrWrongSecretKey", err)
+	}
+	var got workspace.Workspace
+	mustView(t, st, func(tx store.Tx) (err error) { got, err = tx.GetWorkspace(ctx, after.ID); return err })
+	if got.HMACSecret != "rotated" {
+		t.Fatalf("after a refused key the store reads %q", got.HMACSecret)
 	}
 }
