@@ -143,6 +143,9 @@ func (a *App) serverOptions() (server.Options, error) {
 	opts := server.Options{RequestTimeout: a.cfg.RequestTimeout}
 	if a.cfg.MetricsAddr != "" {
 		opts.Metrics = a.metrics
+		if err := instrument(a.metrics, a.Store); err != nil {
+			return opts, err
+		}
 	}
 	if a.cfg.RateLimit > 0 {
 		shared, _ := a.Store.(store.WindowCounter)

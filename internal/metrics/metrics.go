@@ -109,3 +109,13 @@ func statusText(code int) string {
 	}
 	return strconv.Itoa(code)
 }
+
+// GaugeFunc registers a gauge read from fn at each scrape.
+func (m *Metrics) GaugeFunc(name, help string, fn func() float64) error {
+	return m.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, fn))
+}
+
+// CounterFunc registers a counter read from fn at each scrape.
+func (m *Metrics) CounterFunc(name, help string, fn func() float64) error {
+	return m.Register(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, fn))
+}

@@ -6,6 +6,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
@@ -50,6 +51,24 @@ type WindowCounter interface {
 	// start, forgetting any earlier window of key, and returns the new
 	// count. Counts need not survive a crash.
 	CountInWindow(ctx context.Context, key string, start core.Time) (int64, error)
+}
+
+// PoolStats is the use of a store's database connections.
+type PoolStats struct {
+	MaxOpen, Open, InUse, Idle int
+	WaitCount                  int64         // connections waited for, in all
+	WaitDuration               time.Duration // time spent waiting, in all
+}
+
+// Instrumented is implemented by stores that report on themselves for
+// metrics.
+type Instrumented interface {
+	// OnCommit registers fn, called after each durable commit with the
+	// number of Updates it made durable together and how long it took.
+	// Register before the store is used.
+	OnCommit(fn func(updates int, took time.Duration))
+	// Pool reports the use of the store's connections.
+	Pool() PoolStats
 }
 
 // SecretKeeper is implemented by stores that seal secrets at rest (webhook
@@ -267,6 +286,9 @@ type WebhookStore interface {
 	FinishAttempt(ctx context.Context, d webhook.Delivery, owner string) (bool, error)
 	// HasDueDeliveries reports whether any delivery might be claimable now.
 	HasDueDeliveries(ctx context.Context, now core.Time) (bool, error)
+	// DeliveryBacklog counts the pending deliveries of every workspace and
+	// returns when the oldest was created (zero when none is pending).
+	DeliveryBacklog(ctx context.Context) (pending int, oldest core.Time, err error)
 	// CancelDeliveries fails the pending deliveries of a target.
 	CancelDeliveries(ctx context.Context, workspaceID, targetID, reason string, now core.Time) error
 	CreateAttempt(ctx context.Context, a webhook.Attempt) error

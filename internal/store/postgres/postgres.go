@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -37,9 +38,10 @@ func (dialect) UniqueViolation(err error) bool {
 
 // Store is the PostgreSQL store.
 type Store struct {
-	db      *sql.DB
-	counts  *sql.DB // rate-limit windows (ratewindow.go)
-	secrets atomic.Pointer[auth.SecretBox]
+	db       *sql.DB
+	counts   *sql.DB // rate-limit windows (ratewindow.go)
+	secrets  atomic.Pointer[auth.SecretBox]
+	onCommit atomic.Pointer[func(int, time.Duration)]
 }
 
 // Open connects to url (postgres://…), and migrates the database.
@@ -123,8 +125,12 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) (err error)
 	if err = fn(sqldb.NewTx(tx, dialect{}).WithSecrets(s.secrets.Load())); err != nil {
 		return err
 	}
+	start := time.Now()
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("postgres: commit: %w", err)
+	}
+	if fn := s.onCommit.Load(); fn != nil {
+		(*fn)(1, time.Since(start))
 	}
 	return nil
 }
@@ -155,6 +161,18 @@ func (s *Store) SeedThreads(ctx context.Context, workspaceID string, n int, gen 
 	}
 	defer conn.Close()
 	return sqldb.SeedThreads(ctx, conn, dialect{}, workspaceID, n, gen)
+}
+
+var _ store.Instrumented = (*Store)(nil)
+
+// OnCommit implements store.Instrumented: every Update commits alone.
+func (s *Store) OnCommit(fn func(updates int, took time.Duration)) { s.onCommit.Store(&fn) }
+
+// Pool implements store.Instrumented.
+func (s *Store) Pool() store.PoolStats {
+	p := s.db.Stats()
+	return store.PoolStats{MaxOpen: p.MaxOpenConnections, Open: p.OpenConnections, InUse: p.InUse, Idle: p.Idle,
+		WaitCount: p.WaitCount, WaitDuration: p.WaitDuration}
 }
 
 var _ store.SecretKeeper = (*Store)(nil)

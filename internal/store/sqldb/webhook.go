@@ -159,6 +159,14 @@ func (t *Tx) HasDueDeliveries(ctx context.Context, now core.Time) (bool, error) 
 	return n > 0, t.wrap(err)
 }
 
+// DeliveryBacklog counts pending deliveries and finds the oldest's creation.
+func (t *Tx) DeliveryBacklog(ctx context.Context) (int, core.Time, error) {
+	var n int
+	var oldest sql.NullInt64
+	err := t.row(ctx, `SELECT COUNT(*), MIN(created_at) FROM webhook_deliveries WHERE status = 'PENDING'`).Scan(&n, &oldest)
+	return n, core.FromMillis(oldest.Int64), t.wrap(err)
+}
+
 // FinishAttempt stores a delivery's outcome if owner still holds its lease.
 func (t *Tx) FinishAttempt(ctx context.Context, d webhook.Delivery, owner string) (bool, error) {
 	res, err := t.exec(ctx, `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, lease_until = NULL,

@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -162,6 +163,19 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 // batch is durably committed (or fn failed).
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 	return s.writer.do(ctx, fn)
+}
+
+var _ store.Instrumented = (*Store)(nil)
+
+// OnCommit implements store.Instrumented: fn hears of every group commit.
+func (s *Store) OnCommit(fn func(updates int, took time.Duration)) { s.writer.onCommit.Store(&fn) }
+
+// Pool implements store.Instrumented: the readers' pool and the writer's.
+func (s *Store) Pool() store.PoolStats {
+	r, w := s.read.Stats(), s.write.Stats()
+	return store.PoolStats{MaxOpen: r.MaxOpenConnections + w.MaxOpenConnections, Open: r.OpenConnections + w.OpenConnections,
+		InUse: r.InUse + w.InUse, Idle: r.Idle + w.Idle, WaitCount: r.WaitCount + w.WaitCount,
+		WaitDuration: r.WaitDuration + w.WaitDuration}
 }
 
 var _ store.SecretKeeper = (*Store)(nil)

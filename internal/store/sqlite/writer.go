@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/store"
@@ -37,6 +38,7 @@ type writer struct {
 	closed   bool
 	finished chan struct{}
 	secrets  *atomic.Pointer[auth.SecretBox]
+	onCommit atomic.Pointer[func(int, time.Duration)]
 }
 
 func startWriter(db *sql.DB, maxBatch int, log *slog.Logger, secrets *atomic.Pointer[auth.SecretBox]) (*writer, error) {
@@ -104,6 +106,7 @@ func (w *writer) loop() {
 // commit runs one batch. Each request's error is its own; a failed COMMIT
 // fails every request that had succeeded.
 func (w *writer) commit(batch []request) {
+	start := time.Now()
 	errs := make([]error, len(batch))
 	tx, err := w.conn.BeginTx(context.Background(), nil)
 	if err != nil {
@@ -126,6 +129,16 @@ func (w *writer) commit(batch []request) {
 			if errs[i] == nil {
 				errs[i] = fmt.Errorf("sqlite: commit: %w", err)
 			}
+		}
+	} else if fn := w.onCommit.Load(); fn != nil {
+		n := 0
+		for _, e := range errs {
+			if e == nil {
+				n++
+			}
+		}
+		if n > 0 {
+			(*fn)(n, time.Since(start))
 		}
 	}
 	for i, r := range batch {

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,11 +24,23 @@ func testHasDueDeliveries(t *testing.T, st store.Store) {
 		mustView(t, st, func(tx store.Tx) (err error) { ok, err = tx.HasDueDeliveries(ctx, at); return err })
 		return ok
 	}
+	backlog := func() (int, core.Time) {
+		var n int
+		var oldest core.Time
+		mustView(t, st, func(tx store.Tx) (err error) { n, oldest, err = tx.DeliveryBacklog(ctx); return err })
+		return n, oldest
+	}
 	if has(f.now) {
 		t.Fatal("due deliveries in an empty store")
 	}
+	if n, oldest := backlog(); n != 0 || oldest != (core.Time{}) {
+		t.Fatalf("backlog of an empty store: %d, %v", n, oldest)
+	}
 	d := f.delivery(core.NewID(core.PrefixTarget), "k", time.Minute)
 	f.create(t, st, d)
+	if n, oldest := backlog(); n != 1 || oldest != d.CreatedAt {
+		t.Fatalf("backlog: %d, %v; want 1, %v", n, oldest, d.CreatedAt)
+	}
 	if has(f.now) || !has(f.now.Add(time.Minute)) {
 		t.Fatal("a delivery due in a minute: want not due now, due in a minute")
 	}
@@ -39,6 +52,40 @@ func testHasDueDeliveries(t *testing.T, st store.Store) {
 	claimed := getDelivery(t, st, f.ws, d.ID)
 	if !finish(t, st, delivered(claimed, later), "owner") || has(later.Add(time.Hour)) {
 		t.Fatal("a delivered delivery is still due")
+	}
+	if n, _ := backlog(); n != 0 {
+		t.Fatalf("backlog after delivery: %d", n)
+	}
+}
+
+// testInstrumented checks the reports metrics read: a commit per Update
+// (or per batch of them), and the connection pool.
+func testInstrumented(t *testing.T, st store.Store) {
+	in, ok := st.(store.Instrumented)
+	if !ok {
+		t.Fatalf("the %s store reports nothing (store.Instrumented)", st.Backend())
+	}
+	var mu sync.Mutex
+	commits, updates := 0, 0
+	in.OnCommit(func(n int, took time.Duration) {
+		mu.Lock()
+		defer mu.Unlock()
+		commits++
+		updates += n
+		if n < 1 || took < 0 {
+			t.Errorf("commit of %d updates in %v", n, took)
+		}
+	})
+	for range 3 {
+		MustCreateWorkspace(t, st, "W")
+	}
+	mu.Lock()
+	if updates != 3 || commits < 1 || commits > 3 {
+		t.Errorf("3 Updates reported as %d updates in %d commits", updates, commits)
+	}
+	mu.Unlock()
+	if p := in.Pool(); p.Open < 1 || p.MaxOpen < p.Open || p.InUse < 0 || p.Idle < 0 {
+		t.Errorf("pool: %+v", p)
 	}
 }
 
