@@ -127,6 +127,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		a.log.Info("metrics listening", "addr", mln.Addr().String())
 	}
 	g.Go(func() error { return a.Svc.RunScheduler(gctx, a.cfg.SchedulerInterval) })
+	g.Go(func() error { return a.Svc.RunCacheInvalidation(gctx) })
 	schedule, _ := a.cfg.RetrySchedule() // validated in New
 	dispatcher := outbox.New(a.Svc, outbox.Options{Timeout: a.cfg.WebhookTimeout, Lease: a.cfg.WebhookLease,
 		Schedule: schedule, AllowPrivate: a.cfg.WebhookAllowPrivate, Logger: a.log})

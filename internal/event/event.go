@@ -81,6 +81,17 @@ func WebhookTypes() []Type { return slices.Clone(webhookTypes) }
 // type t.
 func (t Type) IsWebhook() bool { return slices.Contains(webhookTypes, t) }
 
+// ChangesAccess reports whether an event of type t may change what an API
+// key lets its holder do (a key revoked), so that caches of keys must be
+// emptied.
+func (t Type) ChangesAccess() bool {
+	switch t {
+	case APIKeyRevoked:
+		return true
+	}
+	return false
+}
+
 // ChangesLabelsOrFields reports whether an event of type t is about a
 // change of a thread's labels or field values, so that its payload shows
 // them as they were before the change and as they are after it.
@@ -124,4 +135,22 @@ func NewRecord(workspaceID string, p Payload, actor core.Actor, at core.Time) (R
 	}
 	return Record{ID: core.NewID(core.PrefixEvent), WorkspaceID: workspaceID, Type: p.Type(), Payload: b,
 		Actor: actor, CreatedAt: at}, nil
+}
+
+// Topic is where every event is announced, once its transaction commits,
+// to the subscribers of every replica (live views, caches).
+const Topic = "threadline_events"
+
+// Notice is the announcement of one event: enough to know what changed,
+// not the event itself (subscribers read what they need).
+type Notice struct {
+	WorkspaceID string `json:"w"`
+	Type        Type   `json:"t"`
+	Key         string `json:"k,omitempty"` // the thread or customer it is about
+	EventID     string `json:"e"`
+}
+
+// NoticeOf returns the notice of r, whose payload p is.
+func NoticeOf(r Record, p Payload) Notice {
+	return Notice{WorkspaceID: r.WorkspaceID, Type: r.Type, Key: p.OrderKey(), EventID: r.ID}
 }

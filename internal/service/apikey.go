@@ -101,6 +101,7 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id string) error {
 		return err
 	}
 	now := s.clock.Now()
+	defer s.keys.clear() // at once here; other replicas hear of it
 	return s.store.Update(ctx, func(tx store.Tx) error {
 		if err := tx.RevokeAPIKey(ctx, p.WorkspaceID, id, now); err != nil {
 			return notFoundAs(err, "id", "API key")
@@ -121,16 +122,20 @@ func (s *Service) Authenticate(ctx context.Context, header string) (*auth.Princi
 	if !strings.HasPrefix(key, auth.KeyPrefix) {
 		return nil, ErrUnauthenticated
 	}
-	var k auth.APIKey
-	err := s.store.View(ctx, func(tx store.Tx) (err error) {
-		k, err = tx.APIKeyByHash(ctx, auth.HashKey(key))
-		return err
-	})
-	if errors.Is(err, core.ErrNotFound) {
-		return nil, ErrUnauthenticated
-	}
-	if err != nil {
-		return nil, err
+	hash := auth.HashKey(key)
+	k, ok := s.keys.get(hash)
+	if !ok {
+		err := s.store.View(ctx, func(tx store.Tx) (err error) {
+			k, err = tx.APIKeyByHash(ctx, hash)
+			return err
+		})
+		if errors.Is(err, core.ErrNotFound) {
+			return nil, ErrUnauthenticated // unknown keys are not cached: guessing fills nothing
+		}
+		if err != nil {
+			return nil, err
+		}
+		s.keys.put(hash, k)
 	}
 	if k.RevokedAt != nil {
 		return nil, ErrUnauthenticated

@@ -6,6 +6,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 
@@ -22,6 +23,7 @@ type Service struct {
 	clock    core.Clock
 	log      *slog.Logger
 	checkURL URLChecker
+	keys     keyCache
 }
 
 // New returns a Service. A nil clock means the system clock; a nil logger discards.
@@ -83,6 +85,10 @@ func (s *Service) emit(ctx context.Context, tx store.Tx, workspaceID string, act
 		return err
 	}
 	if err := tx.AppendEvent(ctx, ev); err != nil {
+		return err
+	}
+	notice, _ := json.Marshal(event.NoticeOf(ev, p))
+	if err := tx.Publish(ctx, event.Topic, string(notice)); err != nil {
 		return err
 	}
 	if !ev.Type.IsWebhook() {

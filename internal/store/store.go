@@ -111,8 +111,28 @@ type ThreadListExplainer interface {
 	ExplainListThreads(ctx context.Context, workspaceID string, f thread.Filter, s thread.Sort, p core.Page) ([]string, error)
 }
 
+// PublishStore sends messages to the subscribers of every replica
+// (Broadcaster), once the transaction that publishes them commits: what
+// was rolled back is never heard of.
+type PublishStore interface {
+	// Publish queues payload (at most 7,000 bytes) on topic.
+	Publish(ctx context.Context, topic, payload string) error
+}
+
+// Broadcaster is implemented by stores that carry published messages to
+// subscribers: in process on SQLite, through LISTEN/NOTIFY between the
+// replicas of a PostgreSQL database.
+type Broadcaster interface {
+	// Subscribe returns a channel of the payloads published on topic
+	// from now on, closed when ctx ends. Delivery is best effort: a
+	// subscriber that falls behind, or a replica that loses its connection
+	// for a moment, misses messages.
+	Subscribe(ctx context.Context, topic string) (<-chan string, error)
+}
+
 // Tx is one transaction's view of every aggregate.
 type Tx interface {
+	PublishStore
 	WorkspaceStore
 	UserStore
 	APIKeyStore
@@ -161,6 +181,9 @@ type APIKeyStore interface {
 	APIKeyByHash(ctx context.Context, hash string) (auth.APIKey, error)
 	ListAPIKeys(ctx context.Context, workspaceID string) ([]auth.APIKey, error)
 	RevokeAPIKey(ctx context.Context, workspaceID, id string, at core.Time) error
+	// LastRevocation returns the time of the latest revocation of a key of
+	// any workspace, zero when no key was ever revoked.
+	LastRevocation(ctx context.Context) (core.Time, error)
 }
 
 // OutboxStore appends and reads domain events.

@@ -42,6 +42,7 @@ type Store struct {
 	counts   *sql.DB // rate-limit windows (ratewindow.go)
 	secrets  atomic.Pointer[auth.SecretBox]
 	onCommit atomic.Pointer[func(int, time.Duration)]
+	listen   *listener // subscriptions (notify.go)
 }
 
 // Open connects to url (postgres://…), and migrates the database.
@@ -64,7 +65,7 @@ func Open(ctx context.Context, url string, maxConns int) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	s := &Store{db: db, counts: counts}
+	s := &Store{db: db, counts: counts, listen: newListener(url, counts)}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -103,7 +104,7 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 		return fmt.Errorf("postgres: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only
-	return fn(sqldb.NewTx(tx, dialect{}).WithSecrets(s.secrets.Load()))
+	return fn(sqldb.NewTx(tx, dialect{}).WithSecrets(s.secrets.Load()).ReadOnly())
 }
 
 // Update runs fn in a READ COMMITTED transaction and commits it. Writers
@@ -122,7 +123,8 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) (err error)
 			_ = tx.Rollback()
 		}
 	}()
-	if err = fn(sqldb.NewTx(tx, dialect{}).WithSecrets(s.secrets.Load())); err != nil {
+	st := sqldb.NewTx(tx, dialect{}).WithSecrets(s.secrets.Load())
+	if err = fn(st); err != nil {
 		return err
 	}
 	start := time.Now()
@@ -131,6 +133,9 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) (err error)
 	}
 	if fn := s.onCommit.Load(); fn != nil {
 		(*fn)(1, time.Since(start))
+	}
+	if msgs := st.Pending(); len(msgs) > 0 {
+		s.listen.send(msgs)
 	}
 	return nil
 }
@@ -188,4 +193,7 @@ func (s *Store) UseSecrets(ctx context.Context, box *auth.SecretBox) error {
 }
 
 // Close closes the pools.
-func (s *Store) Close() error { return errors.Join(s.counts.Close(), s.db.Close()) }
+func (s *Store) Close() error {
+	s.listen.close()
+	return errors.Join(s.counts.Close(), s.db.Close())
+}

@@ -35,6 +35,15 @@ type Tx struct {
 	rebind  bool
 	prep    Preparer
 	secrets *auth.SecretBox // seals secrets at rest; nil stores them as they are
+	pending []Message       // published, waiting for the commit (publish.go)
+	noWrite bool            // a View: Publish is refused
+}
+
+// ReadOnly marks t as a View's transaction, in which nothing may be
+// published. It returns t.
+func (t *Tx) ReadOnly() *Tx {
+	t.noWrite = true
+	return t
 }
 
 // Preparer returns a prepared statement for a query that runs on the same

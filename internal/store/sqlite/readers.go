@@ -86,7 +86,7 @@ func (rs *readers) view(ctx context.Context, fn func(store.Tx) error) error {
 		return fmt.Errorf("sqlite: begin read: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only
-	return fn(sqldb.NewPreparedTx(tx, dialect{}, r.prepare).WithSecrets(rs.secrets.Load()))
+	return fn(sqldb.NewPreparedTx(tx, dialect{}, r.prepare).WithSecrets(rs.secrets.Load()).ReadOnly())
 }
 
 func (rs *readers) close() {

@@ -61,6 +61,7 @@ type Store struct {
 	write   *sql.DB
 	writer  *writer
 	secrets atomic.Pointer[auth.SecretBox] // shared with readers and writer
+	hub     *sqldb.Hub                     // subscribers of this process
 }
 
 // dsn builds a modernc.org/sqlite DSN with the pragmas every connection needs.
@@ -130,7 +131,8 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		write.Close()
 		return nil, err
 	}
-	if s.writer, err = startWriter(write, opt.MaxBatch, opt.Logger, &s.secrets); err != nil {
+	s.hub = sqldb.NewHub()
+	if s.writer, err = startWriter(write, opt.MaxBatch, opt.Logger, &s.secrets, s.hub); err != nil {
 		read.Close()
 		write.Close()
 		return nil, err
@@ -163,6 +165,14 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 // batch is durably committed (or fn failed).
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 	return s.writer.do(ctx, fn)
+}
+
+var _ store.Broadcaster = (*Store)(nil)
+
+// Subscribe implements store.Broadcaster: one process owns a SQLite file,
+// so messages go to its own subscribers.
+func (s *Store) Subscribe(ctx context.Context, topic string) (<-chan string, error) {
+	return s.hub.Subscribe(ctx, topic), nil
 }
 
 var _ store.Instrumented = (*Store)(nil)

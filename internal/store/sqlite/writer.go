@@ -39,15 +39,16 @@ type writer struct {
 	finished chan struct{}
 	secrets  *atomic.Pointer[auth.SecretBox]
 	onCommit atomic.Pointer[func(int, time.Duration)]
+	hub      *sqldb.Hub // gets what the batch published, once it committed
 }
 
-func startWriter(db *sql.DB, maxBatch int, log *slog.Logger, secrets *atomic.Pointer[auth.SecretBox]) (*writer, error) {
+func startWriter(db *sql.DB, maxBatch int, log *slog.Logger, secrets *atomic.Pointer[auth.SecretBox], hub *sqldb.Hub) (*writer, error) {
 	conn, err := db.Conn(context.Background())
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: writer connection: %w", err)
 	}
 	w := &writer{db: db, conn: conn, stmts: newStmtCache(conn), maxBatch: maxBatch, log: log,
-		queue: make(chan request, maxBatch), finished: make(chan struct{}), secrets: secrets}
+		queue: make(chan request, maxBatch), finished: make(chan struct{}), secrets: secrets, hub: hub}
 	go w.loop()
 	return w, nil
 }
@@ -121,7 +122,10 @@ func (w *writer) commit(batch []request) {
 			errs[i] = err
 			continue
 		}
-		errs[i] = w.runOne(tx, st, r)
+		mark := st.Mark()
+		if errs[i] = w.runOne(tx, st, r); errs[i] != nil {
+			st.Rewind(mark) // rolled back: what it published is dropped
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		w.log.Error("sqlite: group commit failed", "requests", len(batch), "err", err)
@@ -130,7 +134,18 @@ func (w *writer) commit(batch []request) {
 				errs[i] = fmt.Errorf("sqlite: commit: %w", err)
 			}
 		}
-	} else if fn := w.onCommit.Load(); fn != nil {
+	} else {
+		w.hub.Deliver(st.Pending()...)
+		w.observe(errs, start)
+	}
+	for i, r := range batch {
+		r.done <- errs[i]
+	}
+}
+
+// observe reports a committed batch to the commit observer, if any.
+func (w *writer) observe(errs []error, start time.Time) {
+	if fn := w.onCommit.Load(); fn != nil {
 		n := 0
 		for _, e := range errs {
 			if e == nil {
@@ -140,9 +155,6 @@ func (w *writer) commit(batch []request) {
 		if n > 0 {
 			(*fn)(n, time.Since(start))
 		}
-	}
-	for i, r := range batch {
-		r.done <- errs[i]
 	}
 }
 

@@ -50,6 +50,8 @@ var suite = []conformance{
 	{"AllocatorDistinctUnderConcurrency", []string{"Allocator.Allocate"}, testAllocate},
 	{"WindowCounts", []string{"WindowCounter.CountInWindow"}, testWindowCounter},
 	{"SecretsSealedAtRest", []string{"SecretKeeper.UseSecrets"}, testSecretsSealed},
+	{"LastRevocation", []string{"APIKeyStore.LastRevocation"}, testLastRevocation},
+	{"PublishedOnCommit", []string{"PublishStore.Publish", "Broadcaster.Subscribe"}, testPublish},
 	{"NotFound", []string{"WorkspaceStore.GetWorkspace", "WorkspaceStore.Setting", "UserStore.GetUser",
 		"UserStore.GetUserByEmail", "UserStore.GetMachineUser"}, testNotFound},
 
