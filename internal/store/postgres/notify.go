@@ -61,8 +61,13 @@ func (l *listener) close() {
 	if l.stop != nil {
 		l.stop()
 		<-l.done
+		l.stop = nil
 	}
 	l.sendMu.Lock()
+	if l.closed { // closing twice closes once
+		l.sendMu.Unlock()
+		return
+	}
 	l.closed = true
 	close(l.outbox)
 	l.sendMu.Unlock()
