@@ -118,4 +118,3 @@ func (t *Tx) GetThreadByRef(ctx context.Context, workspaceID string, ref int64) 
 func (t *Tx) GetThreadByExternalID(ctx context.Context, workspaceID, customerID, externalID string) (thread.Thread, error) {
 	return t.oneThread(ctx, `workspace_id = ? AND customer_id = ? AND external_id = ?`, workspaceID, customerID, externalID)
 }
-
