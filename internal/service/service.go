@@ -8,7 +8,9 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 
+	"github.com/threadline/threadline/internal/attachment"
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/event"
@@ -22,6 +24,11 @@ type Service struct {
 	clock    core.Clock
 	log      *slog.Logger
 	checkURL URLChecker
+	// attachLimits bound attachments; key signs their tokens (read from
+	// the database on first use).
+	attachLimits attachment.Limits
+	keyMu        sync.Mutex
+	key          []byte
 }
 
 // New returns a Service. A nil clock means the system clock; a nil logger discards.
@@ -32,7 +39,7 @@ func New(st store.Store, clock core.Clock, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: st, clock: clock, log: log}
+	return &Service{store: st, clock: clock, log: log, attachLimits: attachment.DefaultLimits}
 }
 
 // principal returns the caller of ctx after checking perms. Without a

@@ -250,18 +250,19 @@ func (s *Service) createThread(ctx context.Context, tx store.Tx, p *auth.Princip
 		}
 		values = append(values, v)
 	}
-	payload, err := component.Marshal(in.Components)
-	if err != nil {
-		return CreatedThread{}, err
-	}
-	if err := tx.CreateTimelineEntry(ctx, timeline.Entry{ID: core.NewID(core.PrefixTimeline), WorkspaceID: p.WorkspaceID,
-		ThreadID: th.ID, CustomerID: r.customer.ID, Kind: timeline.KindThreadCreated, Payload: payload, Actor: p.Actor, CreatedAt: now}); err != nil {
-		return CreatedThread{}, err
-	}
 	snap := event.NewThread(th, event.ThreadParts{Customer: r.customer, Labels: labels, LabelTypes: r.labelTypes,
 		Values: values, Assignee: r.assigneeBody})
 	out := CreatedThread{Thread: th, Customer: r.customer, Labels: typed, Fields: values}
-	return out, s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewThreadCreated(snap))
+	if err := s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewThreadCreated(snap)); err != nil {
+		return out, err
+	}
+	if err := s.copyCustomerEntries(ctx, tx, th, now); err != nil {
+		return out, err
+	}
+	if in.HasComponents {
+		_, err = s.newEntry(ctx, tx, th, "", timeline.ThreadCreated{Components: in.Components}, p.Actor, now, now)
+	}
+	return out, err
 }
 
 // checkLabelTypes resolves label type ids for a new thread: each must exist
