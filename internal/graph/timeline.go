@@ -39,7 +39,7 @@ func (r *Resolver) attachmentList(ctx context.Context, ids []string) ([]model.At
 func attachmentModel(a attachment.Attachment) model.Attachment {
 	return model.Attachment{ID: a.ID, FileName: a.FileName, FileExtension: a.Extension, FileMimeType: a.MimeType,
 		FileSize: model.FileSize{Bytes: int(a.Size), KiloBytes: float64(a.Size) / 1000, MegaBytes: float64(a.Size) / 1_000_000},
-		Type: model.AttachmentType(a.Type), CreatedAt: a.CreatedAt, CreatedBy: actor(a.CreatedBy), UpdatedAt: a.UpdatedAt,
+		Type:     model.AttachmentType(a.Type), CreatedAt: a.CreatedAt, CreatedBy: actor(a.CreatedBy), UpdatedAt: a.UpdatedAt,
 		UpdatedBy: actor(a.UpdatedBy)}
 }
 
