@@ -216,7 +216,9 @@ func accessSamples(w accessWorld) []string {
 // attachments.
 func conversationSamples(w accessWorld, th, missing string) []string {
 	cust := `"` + w.customerID + `"`
-	entries := func(sel string) string { return `{ ` + th + ` { timelineEntries { edges { node { ` + sel + ` } } } } }` }
+	entries := func(sel string) string {
+		return `{ ` + th + ` { timelineEntries { edges { node { ` + sel + ` } } } } }`
+	}
 	return []string{
 		entries(`id llmText entry { __typename }`),
 		entries(`entry { ... on NoteEntry { text } }`),
