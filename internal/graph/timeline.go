@@ -47,7 +47,7 @@ func attachmentModel(a attachment.Attachment) model.Attachment {
 func timelineEntryModel(it service.TimelineItem) model.TimelineEntry {
 	e := it.Entry
 	out := model.TimelineEntry{ID: e.ID, CustomerID: e.CustomerID, ThreadID: e.ThreadID, Timestamp: e.CreatedAt,
-		Actor: actor(e.Actor), Entry: entryModel(it.Payload)}
+		Actor: actor(e.Actor), Entry: entryModel(e, it.Payload)}
 	if text := timeline.LLMText(it.Payload); text != "" {
 		out.LlmText = &text
 	}
@@ -62,8 +62,8 @@ func timelineConnection(page service.TimelinePage) *model.TimelineEntryConnectio
 	return out
 }
 
-// entryModel presents a payload as its member of the Entry union.
-func entryModel(p timeline.Payload) model.Entry {
+// entryModel presents the payload of e as its member of the Entry union.
+func entryModel(e timeline.Entry, p timeline.Payload) model.Entry {
 	switch p := p.(type) {
 	case timeline.ThreadCreated:
 		return model.CustomEntry{Title: "", Components: asCustom(componentModels(p.Components)), Attachments: []model.Attachment{}}
@@ -73,10 +73,10 @@ func entryModel(p timeline.Payload) model.Entry {
 	case timeline.Chat:
 		return model.ChatEntry{ChatID: p.ChatID, Text: p.Text, CustomerReadAt: p.CustomerReadAt, AttachmentIDs: p.AttachmentIDs}
 	case timeline.ThreadEvent:
-		return model.ThreadEventEntry{TimelineEventID: p.EventID, Title: p.Title, ExternalID: p.ExternalID,
+		return model.ThreadEventEntry{TimelineEventID: p.EventID, CustomerID: e.CustomerID, Title: p.Title, ExternalID: p.ExternalID,
 			IsCollapsed: p.IsCollapsed, Components: asEvent(componentModels(p.Components))}
 	case timeline.CustomerEvent:
-		return model.CustomerEventEntry{TimelineEventID: p.EventID, Title: p.Title, ExternalID: p.ExternalID,
+		return model.CustomerEventEntry{TimelineEventID: p.EventID, CustomerID: e.CustomerID, Title: p.Title, ExternalID: p.ExternalID,
 			IsCollapsed: p.IsCollapsed, Components: asEvent(componentModels(p.Components))}
 	case timeline.StatusTransitioned:
 		return model.ThreadStatusTransitionedEntry{PreviousStatus: model.ThreadStatus(p.Previous.Status),

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/threadline/threadline/internal/attachment"
 	"github.com/threadline/threadline/internal/auth"
@@ -309,12 +310,17 @@ func checkAttachments(ctx context.Context, tx store.Tx, ws, customerID string, i
 	return as, nil
 }
 
+// sweepGrace is how long an attachment whose upload expired unused is
+// kept: its upload URL is refused meanwhile, but a message naming it gets
+// "not uploaded" rather than "not found".
+const sweepGrace = time.Hour
+
 // SweepAttachments deletes up to limit attachments whose upload expired
-// unused, and returns how many it deleted.
+// unused more than an hour ago, and returns how many it deleted.
 func (s *Service) SweepAttachments(ctx context.Context, limit int) (int, error) {
 	var n int
 	err := s.store.Update(ctx, func(tx store.Tx) (err error) {
-		n, err = tx.DeleteExpiredUploads(ctx, s.clock.Now(), limit)
+		n, err = tx.DeleteExpiredUploads(ctx, s.clock.Now().Add(-sweepGrace), limit)
 		return err
 	})
 	return n, err

@@ -48,7 +48,17 @@ func LLMText(p Payload) string {
 	case PriorityChanged:
 		s = fmt.Sprintf("Priority changed from %s to %s.", priorityWord(p.Previous), priorityWord(p.Next))
 	}
-	return thread.Truncate(s, maxLLMText)
+	return cut(s, maxLLMText)
+}
+
+// cut shortens s to at most n runes, keeping its lines, adding "…" when it
+// cut.
+func cut(s string, n int) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // componentText is the text of components, one line per text component.

@@ -68,7 +68,7 @@ func TestLLMText(t *testing.T) {
 		{Chat{Text: &text, Inbound: true}, "Customer: My printer is on fire"},
 		{Chat{Text: &text, AttachmentIDs: []string{"att_1"}}, "Support: My printer is on fire [1 attachment(s)]"},
 		{Note{Text: "call back"}, "Internal note: call back"},
-		{ThreadEvent{EventBody{Title: "Deploy", Components: []component.Component{{PlainText: &component.PlainText{PlainText: "v2"}}}}}, "Event: Deploy v2"},
+		{ThreadEvent{EventBody{Title: "Deploy", Components: []component.Component{{PlainText: &component.PlainText{PlainText: "v2"}}}}}, "Event: Deploy\nv2"},
 		{StatusTransitioned{Previous: StatusSnapshot{Status: thread.StatusDone, Detail: thread.DetailDoneManuallySet},
 			Next: StatusSnapshot{Status: thread.StatusTodo, Detail: thread.DetailNewReply}}, "Status changed from Done (done manually set) to Todo (new reply)."},
 		{AssignmentTransitioned{Next: &Assignee{Name: "Ada"}}, "Thread assigned to Ada."},
