@@ -111,6 +111,7 @@ var suite = []conformance{
 	{"DueSnoozedThreadsSkipsLocked", []string{"ThreadStore.DueSnoozedThreads"}, testDueSnoozedSkipsLocked},
 	{"ThreadListKeyset", []string{"ThreadStore.ListThreads"}, testThreadListKeyset},
 	{"CountThreads", []string{"ThreadStore.CountThreads", "ThreadStore.ListThreads"}, testCountThreads},
+	{"ThreadListByLastInbound", []string{"ThreadStore.ListThreads", "ThreadListExplainer.ExplainListThreads"}, testThreadListByLastInbound},
 	{"ExplainListThreads", []string{"ThreadListExplainer.ExplainListThreads"}, testExplainListThreads},
 	{"BulkSeedThreads", []string{"BulkSeeder.SeedThreads"}, testBulkSeedThreads},
 
