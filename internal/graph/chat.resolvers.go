@@ -8,10 +8,9 @@ package graph
 import (
 	"context"
 
-	"github.com/threadline/threadline/internal/service"
-
 	"github.com/threadline/threadline/internal/graph/generated"
 	"github.com/threadline/threadline/internal/graph/model"
+	"github.com/threadline/threadline/internal/service"
 )
 
 // Attachments is the resolver for the attachments field.

@@ -8,11 +8,10 @@ package graph
 import (
 	"context"
 
-	"github.com/threadline/threadline/internal/note"
-	"github.com/threadline/threadline/internal/service"
-
 	"github.com/threadline/threadline/internal/graph/generated"
 	"github.com/threadline/threadline/internal/graph/model"
+	"github.com/threadline/threadline/internal/note"
+	"github.com/threadline/threadline/internal/service"
 )
 
 // CreateNote is the resolver for the createNote field.
