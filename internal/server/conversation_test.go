@@ -137,20 +137,48 @@ func TestAttachmentUploadAndDownload(t *testing.T) {
 			}
 		}
 
-		// Links expire: with one-second links, an upload and a download
-		// link used two seconds later are refused.
-		e.svc.SetAttachmentLimits(attachment.Limits{MaxBytes: attachment.DefaultMaxBytes, UploadTTL: time.Second, DownloadTTL: time.Second})
-		u2, tok2, _ := e.uploadURL(t, key, f.customer.ID, "late.png", len(png))
-		late := e.downloadURL(key, id)
-		lateLink, _ := path(late.Body, "data", "createAttachmentDownloadUrl", "attachmentDownloadUrl", "downloadUrl").(string)
-		time.Sleep(2 * time.Second)
-		if code, body := e.upload(t, u2, tok2, png); code != 410 || !strings.Contains(body, "attachment_token_expired") {
-			t.Errorf("an expired upload: %d %s", code, body)
-		}
-		if rec := e.download(lateLink); rec.Code != 410 {
-			t.Errorf("an expired download link: %d %s", rec.Code, rec.Body.String())
-		}
+		checkLinksExpire(t, e, key, f.customer.ID, id, png)
 	})
+}
+
+// refusedOnB posts, with a key of workspace A, every write naming workspace
+// B's customer, thread, note or attachment: each must be NOT_FOUND.
+func (e *env) refusedOnB(t *testing.T, keyA, cust, threadB, noteB, attachmentB string) {
+	t.Helper()
+	for name, q := range map[string]string{
+		"createNote":                  `mutation { createNote(input: {customerId: "` + cust + `", threadId: "` + threadB + `", text: "x"}) { error { code } } }`,
+		"updateNote":                  `mutation { updateNote(input: {noteId: "` + noteB + `", text: "x"}) { error { code } } }`,
+		"deleteNote":                  `mutation { deleteNote(input: {noteId: "` + noteB + `"}) { error { code } } }`,
+		"sendChat":                    `mutation { sendChat(input: {customerId: "` + cust + `", threadId: "` + threadB + `", text: "x"}) { error { code } } }`,
+		"sendCustomerChat":            `mutation { sendCustomerChat(input: {customerId: "` + cust + `", threadId: "` + threadB + `", text: "x"}) { error { code } } }`,
+		"replyToThread":               `mutation { replyToThread(input: {threadId: "` + threadB + `", textContent: "x"}) { error { code } } }`,
+		"createThreadEvent":           `mutation { createThreadEvent(input: {threadId: "` + threadB + `", title: "t", components: [{componentText: {text: "x"}}]}) { error { code } } }`,
+		"createCustomerEvent":         `mutation { createCustomerEvent(input: {customerIdentifier: {customerId: "` + cust + `"}, title: "t", components: [{componentText: {text: "x"}}]}) { error { code } } }`,
+		"createAttachmentUploadUrl":   `mutation { createAttachmentUploadUrl(input: {customerId: "` + cust + `", fileName: "a.png", fileSizeBytes: 1, attachmentType: CHAT}) { error { code } } }`,
+		"createAttachmentDownloadUrl": `mutation { createAttachmentDownloadUrl(input: {attachmentId: "` + attachmentB + `"}) { error { code } } }`,
+	} {
+		r := e.post(keyA, q, nil)
+		if c := path(r.Body, "data", name, "error", "code"); c != "not_found" {
+			t.Errorf("%s on B's data: %s", name, r.Raw)
+		}
+	}
+}
+
+// checkLinksExpire: with one-second links, an upload link and a download
+// link (of attachment id) used two seconds later are refused with 410.
+func checkLinksExpire(t *testing.T, e *env, key, customerID, id string, png []byte) {
+	t.Helper()
+	e.svc.SetAttachmentLimits(attachment.Limits{MaxBytes: attachment.DefaultMaxBytes, UploadTTL: time.Second, DownloadTTL: time.Second})
+	u2, tok2, _ := e.uploadURL(t, key, customerID, "late.png", len(png))
+	late := e.downloadURL(key, id)
+	lateLink, _ := path(late.Body, "data", "createAttachmentDownloadUrl", "attachmentDownloadUrl", "downloadUrl").(string)
+	time.Sleep(2 * time.Second)
+	if code, body := e.upload(t, u2, tok2, png); code != 410 || !strings.Contains(body, "attachment_token_expired") {
+		t.Errorf("an expired upload: %d %s", code, body)
+	}
+	if rec := e.download(lateLink); rec.Code != 410 {
+		t.Errorf("an expired download link: %d %s", rec.Code, rec.Body.String())
+	}
 }
 
 // TestConversationIsolation: nothing of workspace B's timelines, notes,
@@ -195,23 +223,7 @@ func TestConversationIsolation(t *testing.T) {
 			}
 		}
 		before := storetest.Digest(t, e.st)
-		for name, q := range map[string]string{
-			"createNote":                  `mutation { createNote(input: {customerId: "` + cust + `", threadId: "` + threadB + `", text: "x"}) { error { code } } }`,
-			"updateNote":                  `mutation { updateNote(input: {noteId: "` + nB.ID + `", text: "x"}) { error { code } } }`,
-			"deleteNote":                  `mutation { deleteNote(input: {noteId: "` + nB.ID + `"}) { error { code } } }`,
-			"sendChat":                    `mutation { sendChat(input: {customerId: "` + cust + `", threadId: "` + threadB + `", text: "x"}) { error { code } } }`,
-			"sendCustomerChat":            `mutation { sendCustomerChat(input: {customerId: "` + cust + `", threadId: "` + threadB + `", text: "x"}) { error { code } } }`,
-			"replyToThread":               `mutation { replyToThread(input: {threadId: "` + threadB + `", textContent: "x"}) { error { code } } }`,
-			"createThreadEvent":           `mutation { createThreadEvent(input: {threadId: "` + threadB + `", title: "t", components: [{componentText: {text: "x"}}]}) { error { code } } }`,
-			"createCustomerEvent":         `mutation { createCustomerEvent(input: {customerIdentifier: {customerId: "` + cust + `"}, title: "t", components: [{componentText: {text: "x"}}]}) { error { code } } }`,
-			"createAttachmentUploadUrl":   `mutation { createAttachmentUploadUrl(input: {customerId: "` + cust + `", fileName: "a.png", fileSizeBytes: 1, attachmentType: CHAT}) { error { code } } }`,
-			"createAttachmentDownloadUrl": `mutation { createAttachmentDownloadUrl(input: {attachmentId: "` + up.Attachment.ID + `"}) { error { code } } }`,
-		} {
-			r := e.post(keyA, q, nil)
-			if c := path(r.Body, "data", name, "error", "code"); c != "not_found" {
-				t.Errorf("%s on B's data: %s", name, r.Raw)
-			}
-		}
+		e.refusedOnB(t, keyA, cust, threadB, nB.ID, up.Attachment.ID)
 		if storetest.Digest(t, e.st) != before {
 			t.Error("A's refused writes on B's data wrote to the database")
 		}

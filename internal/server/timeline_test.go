@@ -89,36 +89,43 @@ func TestTimelineRecordsThreadChanges(t *testing.T) {
 			}
 		}
 
-		// Pages from either end: the newest two, then the two before them.
-		last := e.post(key, entriesQuery, map[string]any{"id": id, "last": 2})
-		if got := strings.Join(entryTypes(last), " "); got != "ThreadAssignmentTransitionedEntry ThreadLabelsChangedEntry" ||
-			path(last.Body, "data", "thread", "timelineEntries", "pageInfo", "hasPreviousPage") != true {
-			t.Errorf("last 2: %s", last.Raw)
-		}
-		start := path(last.Body, "data", "thread", "timelineEntries", "pageInfo", "startCursor")
-		prev := e.post(key, entriesQuery, map[string]any{"id": id, "last": 2, "before": start})
-		if got := strings.Join(entryTypes(prev), " "); got != "ThreadStatusTransitionedEntry ThreadPriorityChangedEntry" {
-			t.Errorf("the two before: %s", prev.Raw)
-		}
-		first := e.post(key, entriesQuery, map[string]any{"id": id, "first": 2})
-		end := path(first.Body, "data", "thread", "timelineEntries", "pageInfo", "endCursor")
-		next := e.post(key, entriesQuery, map[string]any{"id": id, "first": 2, "after": end})
-		if got := strings.Join(entryTypes(next), " "); got != "ThreadStatusTransitionedEntry ThreadPriorityChangedEntry" {
-			t.Errorf("the two after the first two: %s", next.Raw)
-		}
-		filtered := e.post(key, entriesQuery, map[string]any{"id": id, "filters": map[string]any{
-			"entryTypes": []string{"THREAD_STATUS_TRANSITIONED", "EMAIL"}}})
-		if got := strings.Join(entryTypes(filtered), " "); got != "ThreadStatusTransitionedEntry ThreadStatusTransitionedEntry" {
-			t.Errorf("status entries only: %s", filtered.Raw)
-		}
-		msgs := e.post(key, entriesQuery, map[string]any{"id": id, "filters": map[string]any{"isMessage": true}})
-		if got := entryTypes(msgs); len(got) != 0 || msgs.Status != 200 {
-			t.Errorf("messages only (there are none): %s", msgs.Raw)
-		}
-		if r := e.post(key, entriesQuery, map[string]any{"id": id, "first": 101}); r.Status != 400 {
-			t.Errorf("first: 101 = %d %s", r.Status, r.Raw)
-		}
+		checkTimelinePages(t, e, key, id)
 	})
+}
+
+// checkTimelinePages pages through the timeline TestTimelineRecordsThreadChanges
+// made, from either end, and filters it.
+func checkTimelinePages(t *testing.T, e *env, key, id string) {
+	t.Helper()
+	// Pages from either end: the newest two, then the two before them.
+	last := e.post(key, entriesQuery, map[string]any{"id": id, "last": 2})
+	if got := strings.Join(entryTypes(last), " "); got != "ThreadAssignmentTransitionedEntry ThreadLabelsChangedEntry" ||
+		path(last.Body, "data", "thread", "timelineEntries", "pageInfo", "hasPreviousPage") != true {
+		t.Errorf("last 2: %s", last.Raw)
+	}
+	start := path(last.Body, "data", "thread", "timelineEntries", "pageInfo", "startCursor")
+	prev := e.post(key, entriesQuery, map[string]any{"id": id, "last": 2, "before": start})
+	if got := strings.Join(entryTypes(prev), " "); got != "ThreadStatusTransitionedEntry ThreadPriorityChangedEntry" {
+		t.Errorf("the two before: %s", prev.Raw)
+	}
+	first := e.post(key, entriesQuery, map[string]any{"id": id, "first": 2})
+	end := path(first.Body, "data", "thread", "timelineEntries", "pageInfo", "endCursor")
+	next := e.post(key, entriesQuery, map[string]any{"id": id, "first": 2, "after": end})
+	if got := strings.Join(entryTypes(next), " "); got != "ThreadStatusTransitionedEntry ThreadPriorityChangedEntry" {
+		t.Errorf("the two after the first two: %s", next.Raw)
+	}
+	filtered := e.post(key, entriesQuery, map[string]any{"id": id, "filters": map[string]any{
+		"entryTypes": []string{"THREAD_STATUS_TRANSITIONED", "EMAIL"}}})
+	if got := strings.Join(entryTypes(filtered), " "); got != "ThreadStatusTransitionedEntry ThreadStatusTransitionedEntry" {
+		t.Errorf("status entries only: %s", filtered.Raw)
+	}
+	msgs := e.post(key, entriesQuery, map[string]any{"id": id, "filters": map[string]any{"isMessage": true}})
+	if got := entryTypes(msgs); len(got) != 0 || msgs.Status != 200 {
+		t.Errorf("messages only (there are none): %s", msgs.Raw)
+	}
+	if r := e.post(key, entriesQuery, map[string]any{"id": id, "first": 101}); r.Status != 400 {
+		t.Errorf("first: 101 = %d %s", r.Status, r.Raw)
+	}
 }
 
 // TestInboundChatReopensThread: a customer's chat on a DONE thread makes it
