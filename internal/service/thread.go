@@ -383,17 +383,3 @@ func (s *Service) Thread(ctx context.Context, l ThreadLookup) (*thread.Thread, e
 	})
 	return th, err
 }
-
-// Timeline returns a thread's timeline entries. Needs thread:read and timeline:read.
-func (s *Service) Timeline(ctx context.Context, threadID string) ([]timeline.Entry, error) {
-	p, err := principal(ctx, auth.ThreadRead, auth.TimelineRead)
-	if err != nil {
-		return nil, err
-	}
-	var out []timeline.Entry
-	err = s.store.View(ctx, func(tx store.Tx) (err error) {
-		out, err = tx.TimelineOfThread(ctx, p.WorkspaceID, threadID)
-		return err
-	})
-	return out, err
-}
