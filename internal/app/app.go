@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/threadline/threadline/internal/attachment"
 	"github.com/threadline/threadline/internal/config"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/metrics"
@@ -89,6 +90,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	svc := service.New(st, nil, log)
 	svc.SetURLChecker(netguard.CheckURL(cfg.WebhookAllowPrivate))
+	svc.SetAttachmentLimits(attachment.Limits{MaxBytes: cfg.AttachmentMaxBytes, UploadTTL: cfg.AttachmentUploadTTL,
+		DownloadTTL: cfg.AttachmentDownloadTTL})
 	if _, err := svc.EnsureDefaultWorkspace(ctx); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("default workspace: %w", err)
@@ -141,7 +144,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 
 // serverOptions builds the HTTP server's options from the configuration.
 func (a *App) serverOptions() (server.Options, error) {
-	opts := server.Options{RequestTimeout: a.cfg.RequestTimeout}
+	opts := server.Options{RequestTimeout: a.cfg.RequestTimeout, PublicURL: a.cfg.PublicURL}
 	if a.cfg.MetricsAddr != "" {
 		opts.Metrics = a.metrics
 		if err := instrument(a.metrics, a.Store); err != nil {

@@ -12,6 +12,8 @@ package component
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/threadline/threadline/internal/core"
 )
 
 // Size is the size of a text or plain text component (ComponentTextSize,
@@ -83,12 +85,14 @@ type Component struct {
 	Badge          *Badge          `json:"componentBadge,omitempty"`
 	Container      *Container      `json:"componentContainer,omitempty"`
 	CopyButton     *CopyButton     `json:"componentCopyButton,omitempty"`
+	DateTime       *DateTime       `json:"componentDateTime,omitempty"`
 	Divider        *Divider        `json:"componentDivider,omitempty"`
 	LinkButton     *LinkButton     `json:"componentLinkButton,omitempty"`
 	PlainText      *PlainText      `json:"componentPlainText,omitempty"`
 	Row            *Row            `json:"componentRow,omitempty"`
 	Spacer         *Spacer         `json:"componentSpacer,omitempty"`
 	Text           *Text           `json:"componentText,omitempty"`
+	User           *User           `json:"componentUser,omitempty"`
 	WorkflowButton *WorkflowButton `json:"componentWorkflowButton,omitempty"`
 }
 
@@ -121,6 +125,25 @@ type Badge struct {
 type CopyButton struct {
 	CopyButtonValue        string  `json:"copyButtonValue"`
 	CopyButtonTooltipLabel *string `json:"copyButtonTooltipLabel,omitempty"`
+}
+
+// DateTime shows an instant, each reader in their own time zone. Its value
+// is an ISO 8601 date-time; Normalize stores it in UTC with milliseconds.
+type DateTime struct {
+	DateTimeISO8601 string `json:"dateTimeIso8601"`
+}
+
+// User shows a user or machine user of the workspace. Threadline does not
+// accept it yet: Validate refuses it.
+type User struct {
+	UserIdentifier *UserIdentifier `json:"userIdentifier,omitempty"`
+}
+
+// UserIdentifier names a user by id or email, or a machine user by id.
+type UserIdentifier struct {
+	UserID        *string `json:"userId,omitempty"`
+	MachineUserID *string `json:"machineUserId,omitempty"`
+	EmailAddress  *string `json:"emailAddress,omitempty"`
 }
 
 // Divider is a horizontal rule. SpacingSize is a deprecated alias of
@@ -228,6 +251,16 @@ func normalizeOne(c Component) Component {
 			tip = strings.TrimSpace(*b.CopyButtonTooltipLabel)
 		}
 		n.CopyButton = &CopyButton{CopyButtonValue: b.CopyButtonValue, CopyButtonTooltipLabel: &tip}
+	}
+	if d := c.DateTime; d != nil {
+		v := strings.TrimSpace(d.DateTimeISO8601)
+		if t, err := core.ParseISO8601(v); err == nil {
+			v = t.ISO8601()
+		}
+		n.DateTime = &DateTime{DateTimeISO8601: v}
+	}
+	if u := c.User; u != nil {
+		n.User = &User{UserIdentifier: u.UserIdentifier}
 	}
 	if d := c.Divider; d != nil {
 		n.Divider = &Divider{DividerSpacingSize: ptr(first(d.DividerSpacingSize, d.SpacingSize, SpacingS))}

@@ -24,12 +24,14 @@ const (
 	keyBadge          = "componentBadge"
 	keyContainer      = "componentContainer"
 	keyCopyButton     = "componentCopyButton"
+	keyDateTime       = "componentDateTime"
 	keyDivider        = "componentDivider"
 	keyLinkButton     = "componentLinkButton"
 	keyPlainText      = "componentPlainText"
 	keyRow            = "componentRow"
 	keySpacer         = "componentSpacer"
 	keyText           = "componentText"
+	keyUser           = "componentUser"
 	keyWorkflowButton = "componentWorkflowButton"
 )
 
@@ -115,6 +117,12 @@ func (v *validator) one(path string, c Component, lvl level) {
 		if b.CopyButtonTooltipLabel != nil && strings.TrimSpace(*b.CopyButtonTooltipLabel) != "" {
 			v.str(join(path, "copyButtonTooltipLabel"), *b.CopyButtonTooltipLabel, MaxLabelLength, true)
 		}
+	case c.DateTime != nil:
+		if _, err := core.ParseISO8601(strings.TrimSpace(c.DateTime.DateTimeISO8601)); err != nil {
+			v.c.Invalid(join(path, "dateTimeIso8601"), "Invalid datetime")
+		}
+	case c.User != nil:
+		v.c.Invalid(path, "componentUser is not supported by this server yet")
 	case c.Divider != nil:
 		enum(v, join(path, "dividerSpacingSize"), c.Divider.DividerSpacingSize, spacingSizes)
 		enum(v, join(path, "spacingSize"), c.Divider.SpacingSize, spacingSizes)
@@ -232,12 +240,14 @@ func setKeys(c Component) []string {
 	add(c.Badge != nil, keyBadge)
 	add(c.Container != nil, keyContainer)
 	add(c.CopyButton != nil, keyCopyButton)
+	add(c.DateTime != nil, keyDateTime)
 	add(c.Divider != nil, keyDivider)
 	add(c.LinkButton != nil, keyLinkButton)
 	add(c.PlainText != nil, keyPlainText)
 	add(c.Row != nil, keyRow)
 	add(c.Spacer != nil, keySpacer)
 	add(c.Text != nil, keyText)
+	add(c.User != nil, keyUser)
 	add(c.WorkflowButton != nil, keyWorkflowButton)
 	return keys
 }

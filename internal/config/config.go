@@ -39,6 +39,13 @@ type Config struct {
 	// generated on first start.
 	SecretKey     string
 	SecretKeyFile string
+	// PublicURL is the URL clients reach the server at (attachment links
+	// start with it); empty means each request's scheme and host.
+	PublicURL string
+	// Attachments.
+	AttachmentMaxBytes    int64
+	AttachmentUploadTTL   time.Duration
+	AttachmentDownloadTTL time.Duration
 }
 
 // Defaults returns the configuration of a server started with no flags.
@@ -56,6 +63,10 @@ func Defaults() Config {
 		WebhookLease:      2 * time.Minute,
 		RateLimit:         1000,
 		RequestTimeout:    30 * time.Second,
+		// Plain's limits: 6 MB files, upload links valid for 2 hours.
+		AttachmentMaxBytes:    6 << 20,
+		AttachmentUploadTTL:   2 * time.Hour,
+		AttachmentDownloadTTL: time.Hour,
 	}
 }
 
@@ -95,6 +106,10 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.RateLimit, "rate-limit", c.RateLimit, "API-key requests each workspace may make a minute, as Plain's highest plan; 0 turns the limit off (env THREADLINE_RATE_LIMIT)")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.RequestTimeout, "time limit of one API request (env THREADLINE_REQUEST_TIMEOUT)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "HOST:PORT to serve Prometheus /metrics on (and /debug/pprof/ when on loopback); off when empty (env THREADLINE_METRICS_ADDR)")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "URL clients reach this server at, e.g. https://support.example.com; attachment links start with it (default: each request's scheme and host) (env THREADLINE_PUBLIC_URL)")
+	fs.Int64Var(&c.AttachmentMaxBytes, "attachment-max-bytes", c.AttachmentMaxBytes, "largest attachment accepted, in bytes (env THREADLINE_ATTACHMENT_MAX_BYTES)")
+	fs.DurationVar(&c.AttachmentUploadTTL, "attachment-upload-ttl", c.AttachmentUploadTTL, "how long an attachment upload link is valid (env THREADLINE_ATTACHMENT_UPLOAD_TTL)")
+	fs.DurationVar(&c.AttachmentDownloadTTL, "attachment-download-ttl", c.AttachmentDownloadTTL, "how long an attachment download link is valid (env THREADLINE_ATTACHMENT_DOWNLOAD_TTL)")
 	fs.IntVar(&c.PostgresMaxConns, "postgres-max-conns", c.PostgresMaxConns, "PostgreSQL connection pool size (env THREADLINE_POSTGRES_MAX_CONNS)")
 }
 
@@ -159,6 +174,15 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("--shutdown-timeout must be positive")
+	}
+	if c.AttachmentMaxBytes < 1 || c.AttachmentMaxBytes > 1<<30 {
+		return fmt.Errorf("--attachment-max-bytes must be between 1 and 1 GiB")
+	}
+	if c.AttachmentUploadTTL <= 0 || c.AttachmentDownloadTTL <= 0 {
+		return fmt.Errorf("--attachment-upload-ttl and --attachment-download-ttl must be positive")
+	}
+	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
+		return fmt.Errorf("--public-url must be an http(s) URL")
 	}
 	return nil
 }

@@ -36,3 +36,13 @@ func ParseActor(s string) Actor {
 	}
 	return SystemActor
 }
+
+// MarshalText encodes the actor as String does, so that stored JSON
+// payloads keep actors as "type:id".
+func (a Actor) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
+
+// UnmarshalText decodes what MarshalText encodes (see ParseActor).
+func (a *Actor) UnmarshalText(b []byte) error {
+	*a = ParseActor(string(b))
+	return nil
+}

@@ -22,10 +22,17 @@ const (
 	PrefixThreadField = "tf"
 	PrefixFieldSchema = "tfs"
 	PrefixTimeline    = "t"
-	PrefixEvent       = "pEv"
-	PrefixTarget      = "whTarget"
-	PrefixDelivery    = "whDelivery"
-	PrefixAttempt     = "whAttempt"
+	PrefixNote        = "n"
+	PrefixChat        = "ch"
+	PrefixThreadEvent = "tev"
+	// PrefixCustomerEvent is Threadline's: Plain's docs show no prefix of
+	// its own for customer events.
+	PrefixCustomerEvent = "cev"
+	PrefixAttachment    = "att"
+	PrefixEvent         = "pEv"
+	PrefixTarget        = "whTarget"
+	PrefixDelivery      = "whDelivery"
+	PrefixAttempt       = "whAttempt"
 )
 
 var (

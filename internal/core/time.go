@@ -1,6 +1,7 @@
 package core
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 )
@@ -51,3 +52,17 @@ type SystemClock struct{}
 
 // Now returns the current instant.
 func (SystemClock) Now() Time { return At(time.Now()) }
+
+// MarshalJSON encodes t as milliseconds since the epoch, the form stored
+// payloads keep it in.
+func (t Time) MarshalJSON() ([]byte, error) { return strconv.AppendInt(nil, t.ms, 10), nil }
+
+// UnmarshalJSON decodes what MarshalJSON encodes.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	ms, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return fmt.Errorf("core.Time: %w", err)
+	}
+	t.ms = ms
+	return nil
+}

@@ -36,9 +36,13 @@ const (
 	ThreadFieldCreated           Type = "thread.thread_field_created"
 	ThreadFieldUpdated           Type = "thread.thread_field_updated"
 	ThreadFieldDeleted           Type = "thread.thread_field_deleted"
+	ThreadNoteCreated            Type = "thread.note_created"
+	ThreadChatSent               Type = "thread.chat_sent"
+	ThreadChatReceived           Type = "thread.chat_received"
 	CustomerCreated              Type = "customer.customer_created"
 	CustomerUpdated              Type = "customer.customer_updated"
 	CustomerDeleted              Type = "customer.customer_deleted"
+	TimelineEntryChanged         Type = "timeline.timeline_entry_changed"
 )
 
 // The event types Threadline only records in its outbox: no webhook
@@ -68,9 +72,13 @@ var webhookTypes = []Type{
 	ThreadFieldCreated,
 	ThreadFieldUpdated,
 	ThreadFieldDeleted,
+	ThreadNoteCreated,
+	ThreadChatSent,
+	ThreadChatReceived,
 	CustomerCreated,
 	CustomerUpdated,
 	CustomerDeleted,
+	TimelineEntryChanged,
 }
 
 // WebhookTypes returns the types webhook targets can subscribe to, in a

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/label"
@@ -28,9 +29,9 @@ type Thread struct {
 	Assignee            Assignee       `json:"assignee"`
 	AssignedAt          *string        `json:"assignedAt"`
 	AdditionalAssignees []Assignee     `json:"additionalAssignees"`
-	// The message infos are null and SupportEmailAddresses is empty:
-	// Threadline records no messages yet, and threads have no support email
-	// addresses.
+	// The message infos are null until a message of their kind exists;
+	// SupportEmailAddresses is empty: threads have no support email
+	// addresses yet.
 	FirstInboundMessageInfo  *MessageInfo `json:"firstInboundMessageInfo"`
 	FirstOutboundMessageInfo *MessageInfo `json:"firstOutboundMessageInfo"`
 	LastInboundMessageInfo   *MessageInfo `json:"lastInboundMessageInfo"`
@@ -42,9 +43,39 @@ type Thread struct {
 	UpdatedBy                Actor        `json:"updatedBy"`
 }
 
-// MessageInfo stands for what a thread's first or last message was, which
-// Threadline does not record yet: no payload holds one.
-type MessageInfo struct{}
+// MessageInfo is a thread's first or last inbound or outbound message as
+// webhooks show it: when, through which channel, and by whom.
+type MessageInfo struct {
+	Timestamp     string  `json:"timestamp"`
+	MessageSource string  `json:"messageSource"`
+	ActorID       *string `json:"actorId"`
+	ActorType     *string `json:"actorType"`
+}
+
+// newMessageInfo shows m as webhooks do: nil when there is no such
+// message, a source webhooks do not know as
+// UNKNOWN_THREAD_MESSAGE_INFO_MESSAGE_SOURCE.
+func newMessageInfo(m *thread.MessageInfo) *MessageInfo {
+	if m == nil {
+		return nil
+	}
+	src := string(m.Source)
+	switch m.Source {
+	case thread.SourceChat, thread.SourceEmail, thread.SourceAPI, thread.SourceSlack, thread.SourceMSTeams:
+	default:
+		src = "UNKNOWN_THREAD_MESSAGE_INFO_MESSAGE_SOURCE"
+	}
+	out := &MessageInfo{Timestamp: m.At.ISO8601(), MessageSource: src}
+	switch m.Actor.Type {
+	case core.ActorUser, core.ActorMachineUser, core.ActorCustomer, core.ActorSystem:
+		id, typ := m.Actor.ID, string(m.Actor.Type)
+		out.ActorID, out.ActorType = &id, &typ
+	case core.ActorDeletedCustomer:
+		id, typ := m.Actor.ID, string(core.ActorCustomer)
+		out.ActorID, out.ActorType = &id, &typ
+	}
+	return out
+}
 
 // ThreadParts are what a thread's payload shows besides the thread row.
 type ThreadParts struct {
@@ -73,8 +104,12 @@ func NewThread(th thread.Thread, p ThreadParts) Thread {
 		StatusChangedAt: th.StatusChangedAt.ISO8601(), StatusChangedBy: NewActor(th.StatusChangedBy),
 		Channel: th.Channel, Labels: labels, ThreadFields: fields,
 		Assignee: p.Assignee, AssignedAt: iso(th.AssignedAt), AdditionalAssignees: []Assignee{},
-		SupportEmailAddresses: []string{},
-		CreatedAt:             th.CreatedAt.ISO8601(), CreatedBy: NewActor(th.CreatedBy),
+		SupportEmailAddresses:    []string{},
+		FirstInboundMessageInfo:  newMessageInfo(th.Messages.FirstInbound),
+		FirstOutboundMessageInfo: newMessageInfo(th.Messages.FirstOutbound),
+		LastInboundMessageInfo:   newMessageInfo(th.Messages.LastInbound),
+		LastOutboundMessageInfo:  newMessageInfo(th.Messages.LastOutbound),
+		CreatedAt:                th.CreatedAt.ISO8601(), CreatedBy: NewActor(th.CreatedBy),
 		UpdatedAt: th.UpdatedAt.ISO8601(), UpdatedBy: NewActor(th.UpdatedBy),
 	}
 }

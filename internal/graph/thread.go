@@ -20,7 +20,17 @@ func threadModel(t thread.Thread) *model.Thread {
 		AssignedAt: t.AssignedAt, SupportEmailAddresses: []string{},
 		CreatedAt: t.CreatedAt, CreatedBy: actor(t.CreatedBy), UpdatedAt: t.UpdatedAt, UpdatedBy: actor(t.UpdatedBy),
 		CustomerID: t.CustomerID, TenantID: t.TenantID, Assignee: t.Assignee,
+		FirstInboundMessageInfo: messageInfo(t.Messages.FirstInbound), FirstOutboundMessageInfo: messageInfo(t.Messages.FirstOutbound),
+		LastInboundMessageInfo: messageInfo(t.Messages.LastInbound), LastOutboundMessageInfo: messageInfo(t.Messages.LastOutbound),
 	}
+}
+
+// messageInfo presents a thread's message info, nil when there is none.
+func messageInfo(m *thread.MessageInfo) *model.ThreadMessageInfo {
+	if m == nil {
+		return nil
+	}
+	return &model.ThreadMessageInfo{MessageSource: model.MessageSource(m.Source), Timestamp: m.At}
 }
 
 // statusDetail presents a thread's status detail as its union member.

@@ -185,6 +185,15 @@ func (r *threadResolver) ThreadFields(ctx context.Context, obj *model.Thread) ([
 	return out, nil
 }
 
+// TimelineEntries is the resolver for the timelineEntries field.
+func (r *threadResolver) TimelineEntries(ctx context.Context, obj *model.Thread, after *string, before *string, filters *model.ThreadTimelineEntriesFilter, first *int, last *int) (*model.TimelineEntryConnection, error) {
+	page, err := r.Svc.ThreadTimeline(ctx, obj.ID, timelineFilter(filters), pageArgs(first, after, last, before))
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	return timelineConnection(page), nil
+}
+
 // Thread returns generated.ThreadResolver implementation.
 func (r *Resolver) Thread() generated.ThreadResolver { return &threadResolver{r} }
 

@@ -11,12 +11,16 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/threadline/threadline/internal/auth"
+	"github.com/threadline/threadline/internal/component"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
 	"github.com/threadline/threadline/internal/graph"
 	"github.com/threadline/threadline/internal/graph/generated"
+	"github.com/threadline/threadline/internal/label"
+	"github.com/threadline/threadline/internal/note"
 	"github.com/threadline/threadline/internal/service"
 	"github.com/threadline/threadline/internal/store/storetest"
+	"github.com/threadline/threadline/internal/timeline"
 )
 
 // servedSchema is the schema the server executes.
@@ -125,7 +129,29 @@ func (e *env) accessWorld(t *testing.T) accessWorld {
 		t.Fatalf("labels: %v %v", labels, err)
 	}
 	w.labelID = labels[w.threadID][0].Label.ID
+	e.conversationWorld(t, ctx, &w)
 	return w
+}
+
+// conversationWorld gives the access world's thread a labels change, a
+// note and a thread event, whose timeline entries the samples read.
+func (e *env) conversationWorld(t *testing.T, ctx context.Context, w *accessWorld) {
+	t.Helper()
+	lt, err := e.svc.CreateLabelType(ctx, label.CreateInput{Name: "Second"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.AddLabels(ctx, w.threadID, []string{lt.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.CreateNote(ctx, service.CreateNoteInput{CustomerID: w.customerID, ThreadID: &w.threadID,
+		Content: note.Content{Text: "Internal"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.CreateThreadEvent(ctx, w.threadID, timeline.EventInput{Title: "Deployed",
+		Components: []component.Component{{Text: &component.Text{Text: "v2"}}}}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // accessSamples are documents that select every operation and every field
@@ -135,7 +161,7 @@ func (e *env) accessWorld(t *testing.T) accessWorld {
 func accessSamples(w accessWorld) []string {
 	th := `thread(threadId: "` + w.threadID + `")`
 	missing := `"x_01H14DFQ4PDYBH398J1E99TWSS"`
-	return []string{
+	return append([]string{
 		`{ myWorkspace { id } }`,
 		`{ workspaceHmac { hmacSecret } }`,
 		`{ user(userId: "` + w.userID + `") { id email } }`,
@@ -183,6 +209,33 @@ func accessSamples(w accessWorld) []string {
 		`mutation { createWebhookTarget(input: {url: "https://example.com/hook", description: "d", isEnabled: false, eventSubscriptions: []}) { webhookTarget { id } error { type code message } } }`,
 		`mutation { updateWebhookTarget(input: {webhookTargetId: ` + missing + `, description: {value: "x"}}) { error { type code message } } }`,
 		`mutation { deleteWebhookTarget(input: {webhookTargetId: ` + missing + `}) { error { type code message } } }`,
+	}, conversationSamples(w, th, missing)...)
+}
+
+// conversationSamples select the timeline, notes, events, chats and
+// attachments.
+func conversationSamples(w accessWorld, th, missing string) []string {
+	cust := `"` + w.customerID + `"`
+	entries := func(sel string) string {
+		return `{ ` + th + ` { timelineEntries { edges { node { ` + sel + ` } } } } }`
+	}
+	return []string{
+		entries(`id llmText entry { __typename }`),
+		entries(`entry { ... on NoteEntry { text } }`),
+		entries(`entry { ... on ThreadEventEntry { title } }`),
+		entries(`entry { ... on ThreadLabelsChangedEntry { nextLabels { id } previousLabels { id } } }`),
+		`{ timelineEntries(customerId: ` + cust + `) { edges { node { id } } } }`,
+		`{ timelineEntry(customerId: ` + cust + `, timelineEntryId: ` + missing + `) { id } }`,
+		`mutation { createNote(input: {customerId: ` + cust + `, threadId: "` + w.threadID + `", text: "x"}) { note { id customer { fullName } } error { type code message } } }`,
+		`mutation { updateNote(input: {noteId: ` + missing + `, text: "x"}) { note { id } error { type code message } } }`,
+		`mutation { deleteNote(input: {noteId: ` + missing + `}) { note { id } error { type code message } } }`,
+		`mutation { createThreadEvent(input: {threadId: ` + missing + `, title: "t", components: [{componentText: {text: "x"}}]}) { threadEvent { id } error { type code message } } }`,
+		`mutation { createCustomerEvent(input: {customerIdentifier: {customerId: ` + missing + `}, title: "t", components: [{componentText: {text: "x"}}]}) { customerEvent { id } error { type code message } } }`,
+		`mutation { sendChat(input: {customerId: ` + missing + `, text: "x"}) { chat { id } error { type code message } } }`,
+		`mutation { sendCustomerChat(input: {customerId: ` + cust + `, threadId: ` + missing + `, text: "x"}) { chat { id } error { type code message } } }`,
+		`mutation { replyToThread(input: {threadId: ` + missing + `, textContent: "x"}) { error { type code message } } }`,
+		`mutation { createAttachmentUploadUrl(input: {customerId: ` + missing + `, fileName: "a.png", fileSizeBytes: 1, attachmentType: CHAT}) { attachmentUploadUrl { uploadFormUrl } error { type code message } } }`,
+		`mutation { createAttachmentDownloadUrl(input: {attachmentId: ` + missing + `}) { attachmentDownloadUrl { downloadUrl } error { type code message } } }`,
 	}
 }
 

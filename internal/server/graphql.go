@@ -104,6 +104,7 @@ func (h *graphQLHandler) serve(w http.ResponseWriter, r *http.Request, op *strin
 	ctx, cancel := context.WithTimeout(r.Context(), h.opts.RequestTimeout)
 	defer cancel()
 	ctx = graph.WithLoaders(auth.WithPrincipal(ctx, p), h.svc)
+	ctx = graph.WithBaseURL(ctx, publicBase(h.opts.PublicURL, r))
 	setLogAttr(ctx, "workspace", p.WorkspaceID)
 
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {

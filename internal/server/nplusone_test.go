@@ -53,3 +53,54 @@ func TestThreadListBatched(t *testing.T) {
 		t.Fatalf("a page of 25 threads took %d reads; relations must be batched", reads)
 	}
 }
+
+// TestTimelineBatched: a page of timeline entries with their attachments,
+// assignees and label types costs a handful of reads, not one per entry.
+func TestTimelineBatched(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "n.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cs := &countingStore{Store: st}
+	log := slog.New(slog.DiscardHandler)
+	svc := service.New(cs, nil, log)
+	ws, _ := svc.EnsureDefaultWorkspace(context.Background())
+	e := &env{t: t, st: st, svc: svc, h: mustNew(t, svc, cs, log), ws: ws}
+	f := e.fixture(t)
+	key := e.key(e.ws, auth.All)
+	id := e.newThread(t, key, f, `, channel: CHAT`)
+	u, err := svc.CreateUser(service.System(context.Background(), ws), "agent@example.com", "Agent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 12; i++ {
+		_, tok, att := e.uploadURL(t, key, f.customer.ID, "a.txt", 2)
+		if code, body := e.upload(t, "http://example.com/attachments/upload", tok, []byte("hi")); code != 201 {
+			t.Fatalf("upload: %d %s", code, body)
+		}
+		for _, m := range []string{
+			`sendChat(input: {customerId: "` + f.customer.ID + `", threadId: "` + id + `", text: "x", attachmentIds: ["` + att + `"]}) { error { code } }`,
+			`assignThread(input: {threadId: "` + id + `", userId: "` + u.ID + `"}) { error { code } }`,
+			`unassignThread(input: {threadId: "` + id + `"}) { error { code } }`,
+		} {
+			if r := e.post(key, `mutation { `+m+` }`, nil); path(r.Body, "data") == nil {
+				t.Fatalf("%s: %s", m, r.Raw)
+			}
+		}
+	}
+	e.post(key, `mutation { addLabels(input: {threadId: "`+id+`", labelTypeIds: ["`+f.labelType.ID+`"]}) { error { code } } }`, nil)
+	before := cs.views.Load()
+	r := e.post(key, `{ thread(threadId: "`+id+`") { timelineEntries(last: 50) { edges { node { id entry { __typename
+		... on ChatEntry { attachments { id fileName } }
+		... on ThreadAssignmentTransitionedEntry { nextAssignee { ... on User { fullName } } previousAssignee { ... on User { fullName } } }
+		... on ThreadLabelsChangedEntry { nextLabels { labelType { name } } } } } } } } }`, nil)
+	if n := len(path(r.Body, "data", "thread", "timelineEntries", "edges").([]any)); n != 38 {
+		t.Fatalf("%d entries: %s", n, r.Raw)
+	}
+	reads := cs.views.Load() - before
+	t.Logf("%d reads for a page of 38 timeline entries", reads)
+	if reads > 15 { // one per entry would be 38 and more
+		t.Fatalf("a page of timeline entries took %d reads; relations must be batched", reads)
+	}
+}

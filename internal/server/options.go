@@ -20,6 +20,10 @@ type Options struct {
 	RateLimit *ratelimit.Limiter
 	// Metrics, when set, records requests and refusals.
 	Metrics *metrics.Metrics
+	// PublicURL is the URL clients reach the server at, which attachment
+	// upload and download links start with; empty means the scheme and
+	// host of each request.
+	PublicURL string
 }
 
 func (o Options) withDefaults() Options {

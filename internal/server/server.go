@@ -30,6 +30,7 @@ func New(svc *service.Service, st store.Store, log *slog.Logger, opts Options) (
 	}
 	mux := http.NewServeMux()
 	mux.Handle(GraphQLPath, gh)
+	newAttachmentHandler(svc, log).routes(mux)
 	sdl := []byte(schema.SDL())
 	mux.HandleFunc("GET "+GraphQLPath+"/schema.graphql", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

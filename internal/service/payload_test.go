@@ -52,11 +52,13 @@ func TestPayloadWebhookSchema(t *testing.T) {
 }
 
 // TestPayloadContents checks what the webhook payloads of the same changes
-// say, with or without the SDK.
+// say, with or without the SDK, and that this scenario and the
+// conversation scenario emit every webhook type.
 func TestPayloadContents(t *testing.T) {
 	w, bodies := payloadWebhooks(t)
+	_, conversation := conversationWebhooks(t) // chats, notes and timeline entries
 	seen := map[string]bool{}
-	for _, b := range bodies {
+	for _, b := range append(slices.Clone(bodies), conversation...) {
 		seen[payloadStr(payloadJSON(t, b), "type")] = true
 	}
 	for _, typ := range webhook.EventTypes {

@@ -12,18 +12,35 @@ import (
 // wakeBatch is how many threads one wake transaction handles.
 const wakeBatch = 100
 
-// RunScheduler wakes snoozed threads when their time comes, until ctx ends.
+// Expired attachment uploads are deleted every sweepEvery, sweepBatch at a
+// time.
+const (
+	sweepEvery = time.Minute
+	sweepBatch = 500
+)
+
+// RunScheduler wakes snoozed threads when their time comes, and deletes
+// attachments whose upload expired unused, until ctx ends.
 // It polls the database (at most every interval, sooner when the next wake
 // is due sooner), so wake-ups survive restarts and need no coordination
 // between replicas: each wake is a locked compare-and-set.
 func (s *Service) RunScheduler(ctx context.Context, interval time.Duration) error {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	lastSweep := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-timer.C:
+		}
+		if time.Since(lastSweep) >= sweepEvery {
+			lastSweep = time.Now()
+			if n, err := s.SweepAttachments(ctx, sweepBatch); err != nil && ctx.Err() == nil {
+				s.log.Error("scheduler: deleting expired attachment uploads", "err", err)
+			} else if n > 0 {
+				s.log.Info("scheduler: deleted expired attachment uploads", "count", n)
+			}
 		}
 		wait := interval
 		next, err := s.nextWake(ctx)

@@ -9,7 +9,9 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"sync"
 
+	"github.com/threadline/threadline/internal/attachment"
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/event"
@@ -24,6 +26,11 @@ type Service struct {
 	log      *slog.Logger
 	checkURL URLChecker
 	keys     keyCache
+	// attachLimits bound attachments; key signs their tokens (read from
+	// the database on first use).
+	attachLimits attachment.Limits
+	keyMu        sync.Mutex
+	key          []byte
 }
 
 // New returns a Service. A nil clock means the system clock; a nil logger discards.
@@ -34,7 +41,7 @@ func New(st store.Store, clock core.Clock, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: st, clock: clock, log: log}
+	return &Service{store: st, clock: clock, log: log, attachLimits: attachment.DefaultLimits}
 }
 
 // principal returns the caller of ctx after checking perms. Without a

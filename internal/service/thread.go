@@ -250,18 +250,19 @@ func (s *Service) createThread(ctx context.Context, tx store.Tx, p *auth.Princip
 		}
 		values = append(values, v)
 	}
-	payload, err := component.Marshal(in.Components)
-	if err != nil {
-		return CreatedThread{}, err
-	}
-	if err := tx.CreateTimelineEntry(ctx, timeline.Entry{ID: core.NewID(core.PrefixTimeline), WorkspaceID: p.WorkspaceID,
-		ThreadID: th.ID, CustomerID: r.customer.ID, Kind: timeline.KindThreadCreated, Payload: payload, Actor: p.Actor, CreatedAt: now}); err != nil {
-		return CreatedThread{}, err
-	}
 	snap := event.NewThread(th, event.ThreadParts{Customer: r.customer, Labels: labels, LabelTypes: r.labelTypes,
 		Values: values, Assignee: r.assigneeBody})
 	out := CreatedThread{Thread: th, Customer: r.customer, Labels: typed, Fields: values}
-	return out, s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewThreadCreated(snap))
+	if err := s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewThreadCreated(snap)); err != nil {
+		return out, err
+	}
+	if err := s.copyCustomerEntries(ctx, tx, th, now); err != nil {
+		return out, err
+	}
+	if in.HasComponents {
+		_, err = s.newEntry(ctx, tx, th, "", timeline.ThreadCreated{Components: in.Components}, p.Actor, now, now)
+	}
+	return out, err
 }
 
 // checkLabelTypes resolves label type ids for a new thread: each must exist
@@ -381,18 +382,4 @@ func (s *Service) Thread(ctx context.Context, l ThreadLookup) (*thread.Thread, e
 		return err
 	})
 	return th, err
-}
-
-// Timeline returns a thread's timeline entries. Needs thread:read and timeline:read.
-func (s *Service) Timeline(ctx context.Context, threadID string) ([]timeline.Entry, error) {
-	p, err := principal(ctx, auth.ThreadRead, auth.TimelineRead)
-	if err != nil {
-		return nil, err
-	}
-	var out []timeline.Entry
-	err = s.store.View(ctx, func(tx store.Tx) (err error) {
-		out, err = tx.TimelineOfThread(ctx, p.WorkspaceID, threadID)
-		return err
-	})
-	return out, err
 }

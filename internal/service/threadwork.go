@@ -11,6 +11,7 @@ import (
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/thread"
+	"github.com/threadline/threadline/internal/timeline"
 	"github.com/threadline/threadline/internal/user"
 )
 
@@ -142,7 +143,7 @@ func (s *Service) changeThread(ctx context.Context, p *auth.Principal, threadID 
 				return err
 			}
 		}
-		before := event.NewThread(cur, parts)
+		before, beforeParts := event.NewThread(cur, parts), parts
 		if tags {
 			if err := s.readTags(ctx, tx, next, &parts); err != nil {
 				return err
@@ -154,7 +155,14 @@ func (s *Service) changeThread(ctx context.Context, p *auth.Principal, threadID 
 			}
 		}
 		c := event.ThreadChange{Thread: event.NewThread(next, parts), PreviousThread: before}
-		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, ev(c))
+		payload := ev(c)
+		if err := s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, payload); err != nil {
+			return err
+		}
+		if te := changeEntry(payload.Type(), cur, next, beforeParts, parts); te != nil {
+			_, err = s.newEntry(ctx, tx, next, "", te, p.Actor, now, now)
+		}
+		return err
 	})
 	return out, err
 }
@@ -257,6 +265,10 @@ func (s *Service) WakeDueThreads(ctx context.Context, limit int) (int, error) {
 			}
 			c := event.ThreadChange{Thread: event.NewThread(next, parts), PreviousThread: event.NewThread(th, parts)}
 			if err := s.emit(ctx, tx, th.WorkspaceID, thread.SchedulerActor, now, event.NewThreadStatusTransitioned(c)); err != nil {
+				return err
+			}
+			te := timeline.StatusTransitioned{Previous: timeline.StatusOf(th), Next: timeline.StatusOf(next)}
+			if _, err := s.newEntry(ctx, tx, next, "", te, thread.SchedulerActor, now, now); err != nil {
 				return err
 			}
 			n++

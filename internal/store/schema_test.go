@@ -28,6 +28,7 @@ var sqliteTypes = map[string]string{
 	"INTEGER":          "integer",
 	"BOOLEAN":          "boolean",
 	"DOUBLE PRECISION": "double precision",
+	"BLOB":             "bytea",
 }
 
 // rowidColumns are the legitimate dialect differences of column types:

@@ -8,12 +8,14 @@ import (
 	"context"
 	"time"
 
+	"github.com/threadline/threadline/internal/attachment"
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
 	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/label"
+	"github.com/threadline/threadline/internal/note"
 	"github.com/threadline/threadline/internal/thread"
 	"github.com/threadline/threadline/internal/timeline"
 	"github.com/threadline/threadline/internal/user"
@@ -130,6 +132,16 @@ type Broadcaster interface {
 	Subscribe(ctx context.Context, topic string) (<-chan string, error)
 }
 
+// TimelineExplainer is implemented by the transactions (Tx) of stores that
+// can show how they read a page of a timeline. Callers type-assert a Tx to
+// it.
+type TimelineExplainer interface {
+	// ExplainListTimeline returns the query plan of the very query
+	// ListTimeline runs for the same arguments, one line per plan row;
+	// nothing is executed.
+	ExplainListTimeline(ctx context.Context, workspaceID string, f timeline.Filter, p core.Page) ([]string, error)
+}
+
 // Tx is one transaction's view of every aggregate.
 type Tx interface {
 	PublishStore
@@ -141,6 +153,10 @@ type Tx interface {
 	LabelStore
 	FieldStore
 	ThreadStore
+	TimelineStore
+	NoteStore
+	EventStore
+	AttachmentStore
 	WebhookStore
 }
 
@@ -151,7 +167,8 @@ type WorkspaceStore interface {
 	GetWorkspace(ctx context.Context, id string) (workspace.Workspace, error)
 	UpdateWorkspaceHMAC(ctx context.Context, id, secret string, at core.Time, by core.Actor) error
 	// SetSetting stores a server-wide setting if key is not set yet and
-	// reports whether it did.
+	// reports whether it did. Settings named "secret:…" are sealed at rest
+	// (SecretKeeper) like every other secret.
 	SetSettingOnce(ctx context.Context, key, value string) (bool, error)
 	// Setting returns core.ErrNotFound when key is not set.
 	Setting(ctx context.Context, key string) (string, error)
@@ -278,6 +295,71 @@ type ThreadStore interface {
 	CountThreads(ctx context.Context, workspaceID string, f thread.Filter) (int, error)
 	CreateTimelineEntry(ctx context.Context, e timeline.Entry) error
 	TimelineOfThread(ctx context.Context, workspaceID, threadID string) ([]timeline.Entry, error)
+}
+
+// TimelineStore reads and changes timelines beyond appending to them
+// (ThreadStore.CreateTimelineEntry). Every read is workspace-scoped.
+type TimelineStore interface {
+	// ListTimeline returns up to p.Limit+1 entries of the timeline f
+	// selects in page order: by time, then id, oldest first (backward
+	// pages are read newest first and flipped by the caller).
+	ListTimeline(ctx context.Context, workspaceID string, f timeline.Filter, p core.Page) ([]timeline.Entry, error)
+	GetTimelineEntry(ctx context.Context, workspaceID, id string) (timeline.Entry, error)
+	// TimelineEntriesOfSource returns the entries that show a note, chat
+	// or event, oldest first.
+	TimelineEntriesOfSource(ctx context.Context, workspaceID, sourceID string) ([]timeline.Entry, error)
+	// UpdateTimelineEntry overwrites an entry's payload and actor.
+	UpdateTimelineEntry(ctx context.Context, e timeline.Entry) error
+	DeleteTimelineEntry(ctx context.Context, workspaceID, id string) error
+	// RecentThreadsOfCustomer returns up to limit threads of a customer,
+	// most recently created first.
+	RecentThreadsOfCustomer(ctx context.Context, workspaceID, customerID string, limit int) ([]thread.Thread, error)
+}
+
+// NoteStore persists notes.
+type NoteStore interface {
+	CreateNote(ctx context.Context, n note.Note) error
+	GetNote(ctx context.Context, workspaceID, id string) (note.Note, error)
+	// LockNote reads a note to change it (row lock on PostgreSQL).
+	LockNote(ctx context.Context, workspaceID, id string) (note.Note, error)
+	// UpdateNote overwrites a note's content, edit and deletion columns.
+	UpdateNote(ctx context.Context, n note.Note) error
+	// CustomerNotes returns up to limit notes on a customer (on no
+	// thread) that are not deleted, most recent first.
+	CustomerNotes(ctx context.Context, workspaceID, customerID string, limit int) ([]note.Note, error)
+}
+
+// EventStore persists thread and customer events.
+type EventStore interface {
+	// CreateTimelineEvent fails with an error wrapping core.ErrDuplicate
+	// when another event of its scope has its external id.
+	CreateTimelineEvent(ctx context.Context, e timeline.Event) error
+	// GetTimelineEventByExternalID reads the event of a scope (thread, or
+	// customer for customer events) with an external id.
+	GetTimelineEventByExternalID(ctx context.Context, workspaceID, scopeID, externalID string) (timeline.Event, error)
+	// CustomerEvents returns up to limit customer events of a customer,
+	// latest first.
+	CustomerEvents(ctx context.Context, workspaceID, customerID string, limit int) ([]timeline.Event, error)
+}
+
+// AttachmentStore persists attachments and their contents.
+type AttachmentStore interface {
+	CreateAttachment(ctx context.Context, a attachment.Attachment) error
+	// GetAttachments reads the attachments of ids that exist.
+	GetAttachments(ctx context.Context, workspaceID string, ids []string) ([]attachment.Attachment, error)
+	// LockAttachment reads an attachment to change it (row lock on
+	// PostgreSQL).
+	LockAttachment(ctx context.Context, workspaceID, id string) (attachment.Attachment, error)
+	// StoreAttachmentContent stores the content of a and overwrites a's
+	// status, type, upload time and update stamp. It fails with
+	// core.ErrDuplicate when a's content is already stored.
+	StoreAttachmentContent(ctx context.Context, a attachment.Attachment, data []byte) error
+	// AttachmentContent reads an attachment's content.
+	AttachmentContent(ctx context.Context, workspaceID, id string) ([]byte, error)
+	// DeleteExpiredUploads deletes up to limit attachments of any
+	// workspace whose upload expired at or before now without content,
+	// and returns how many it deleted.
+	DeleteExpiredUploads(ctx context.Context, now core.Time, limit int) (int, error)
 }
 
 // ThreadRow is a listed thread with the value it was sorted by.

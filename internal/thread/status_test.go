@@ -2,6 +2,7 @@ package thread
 
 import (
 	"testing"
+	"time"
 
 	"github.com/threadline/threadline/internal/core"
 )
@@ -70,3 +71,40 @@ func TestTransitions(t *testing.T) {
 
 // ptr returns a pointer to v.
 func ptr[T any](v T) *T { return &v }
+
+func TestReceiveAndSendMessage(t *testing.T) {
+	t0 := core.FromMillis(1_000_000)
+	cust := core.Actor{Type: core.ActorCustomer, ID: "c_1"}
+	agent := core.Actor{Type: core.ActorUser, ID: "u_1"}
+	base := Thread{Status: StatusTodo, StatusDetail: DetailInProgress, StatusChangedAt: t0}
+	done, _, _ := base.MarkDone(nil, t0, agent)
+	snoozed, _ := base.Snooze(nil, ptr(DetailWaitingForCustomer), t0, agent)
+
+	for _, from := range []Thread{done, snoozed} {
+		now := t0.Add(time.Minute)
+		got, changed := from.ReceiveMessage(MessageInfo{At: now, Source: SourceChat, Actor: cust}, "help", now)
+		if !changed || got.Status != StatusTodo || got.StatusDetail != DetailNewReply || got.StatusChangedBy != cust {
+			t.Errorf("a customer message on %s %s: %s %s by %v", from.Status, from.StatusDetail, got.Status, got.StatusDetail, got.StatusChangedBy)
+		}
+		if got.Messages.LastInbound == nil || got.LastInboundMillis() != now.Millis() || *got.PreviewText != "help" {
+			t.Errorf("message infos not kept: %+v", got.Messages)
+		}
+	}
+	// On a TODO thread the status stays; a back-dated message is the first
+	// but not the last inbound message.
+	now := t0.Add(time.Hour)
+	got, changed := base.ReceiveMessage(MessageInfo{At: now, Source: SourceChat, Actor: cust}, "", now)
+	if changed || got.StatusDetail != DetailInProgress || got.PreviewText != nil {
+		t.Errorf("TODO thread: changed %v, %s, preview %v", changed, got.StatusDetail, got.PreviewText)
+	}
+	early := t0.Add(-time.Hour)
+	got, _ = got.ReceiveMessage(MessageInfo{At: early, Source: SourceChat, Actor: cust}, "older", now)
+	if got.Messages.FirstInbound.At != early || got.Messages.LastInbound.At != now {
+		t.Errorf("back-dated message: first %v last %v", got.Messages.FirstInbound.At, got.Messages.LastInbound.At)
+	}
+	// Sending records outbound infos and leaves the status alone.
+	sent := done.SendMessage(MessageInfo{At: now, Source: SourceChat, Actor: agent}, "on it", now)
+	if sent.Status != StatusDone || sent.Messages.FirstOutbound == nil || sent.Messages.LastInbound != nil || sent.LastInboundMillis() != 0 {
+		t.Errorf("send: %+v", sent)
+	}
+}

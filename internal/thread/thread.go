@@ -83,10 +83,13 @@ type Thread struct {
 	TenantID     *string
 	Assignee     *core.Actor // a user or machine user
 	AssignedAt   *core.Time
-	CreatedAt    core.Time
-	CreatedBy    core.Actor
-	UpdatedAt    core.Time
-	UpdatedBy    core.Actor
+	// Messages are the thread's first and last inbound and outbound
+	// message infos.
+	Messages  Messages
+	CreatedAt core.Time
+	CreatedBy core.Actor
+	UpdatedAt core.Time
+	UpdatedBy core.Actor
 }
 
 // RefString formats the ref ("T-12").

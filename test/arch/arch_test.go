@@ -23,7 +23,8 @@ var (
 	// typed events. auth (permissions, principals, keys) is as pure.
 	domain = []string{"internal/auth", "internal/component", "internal/customer", "internal/email", "internal/event",
 		"internal/field", "internal/label", "internal/thread", "internal/timeline", "internal/user",
-		"internal/webhook", "internal/workspace"}
+		"internal/webhook", "internal/workspace",
+		"internal/note", "internal/chat", "internal/attachment"}
 	storage   = []string{"internal/store"}
 	sqldb     = []string{"internal/store/sqldb"}
 	backends  = []string{"internal/store/sqlite", "internal/store/postgres"}

@@ -26,6 +26,11 @@ const nodeTimeout = 5 * time.Minute
 // then succeed, or run out of attempts, within seconds.
 const webhookRetrySchedule = "100ms,200ms,300ms"
 
+// attachmentLinkTTL is how long the servers' attachment upload and download
+// links are valid: long enough to use one at once, short enough for the
+// suites to see one expire.
+const attachmentLinkTTL = "5s"
+
 var (
 	workspaceIDRe = regexp.MustCompile(`^w_[0-9A-HJKMNP-TV-Z]{26}$`)
 	userIDRe      = regexp.MustCompile(`^u_[0-9A-HJKMNP-TV-Z]{26}$`)
@@ -125,6 +130,18 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 	webhooksWorkspaceID := cliID(t, workspaceIDRe, db, "workspace", "create", "--name", "Webhooks workspace")
 	webhooksAPIKey, webhooksMachineUserID := newAPIKey(t, db, webhooksWorkspaceID, "all")
 
+	// Conversations: receivers of its targets get only the events the
+	// conversation suites cause; a key of another workspace checks that
+	// nothing of one workspace's timelines or attachments reaches the other.
+	conversationsWorkspaceID := cliID(t, workspaceIDRe, db, "workspace", "create", "--name", "Conversations workspace")
+	conversationsAPIKey, conversationsMachineUserID := newAPIKey(t, db, conversationsWorkspaceID, "all")
+	conversationsOtherWorkspaceID := cliID(t, workspaceIDRe, db, "workspace", "create", "--name", "Conversations other workspace")
+	conversationsOtherAPIKey := harness.NewAPIKey(t, db, conversationsOtherWorkspaceID, "all")
+	// Everything the conversation suites do but read timelines (nor notes,
+	// nor download attachments): the suites check what each refusal says.
+	apiKeyConversationNoTimeline := harness.NewAPIKey(t, db, conversationsWorkspaceID,
+		"thread:create,thread:read,customer:create,customer:edit,customer:read,note:create,chat:create,attachment:create,threadEvent:create,threadEvent:read")
+
 	// Another workspace, with a user of its own and a user sharing the
 	// email of the default workspace's user (created first, so a lookup
 	// that ignores the workspace would likely find it).
@@ -141,6 +158,9 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 		"THREADLINE_SCHEDULER_INTERVAL=100ms",
 		"THREADLINE_WEBHOOK_ALLOW_PRIVATE=true",
 		"THREADLINE_WEBHOOK_RETRY_SCHEDULE="+webhookRetrySchedule,
+		// Attachment links expire within a test's patience.
+		"THREADLINE_ATTACHMENT_UPLOAD_TTL="+attachmentLinkTTL,
+		"THREADLINE_ATTACHMENT_DOWNLOAD_TTL="+attachmentLinkTTL,
 	)
 
 	ctx, cancel := context.WithTimeout(t.Context(), nodeTimeout)
@@ -178,6 +198,11 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 		"THREADLINE_WEBHOOKS_WORKSPACE_ID="+webhooksWorkspaceID,
 		"THREADLINE_WEBHOOKS_MACHINE_USER_ID="+webhooksMachineUserID,
 		"THREADLINE_WEBHOOK_RETRY_SCHEDULE="+webhookRetrySchedule,
+		"THREADLINE_CONVERSATIONS_API_KEY="+conversationsAPIKey,
+		"THREADLINE_CONVERSATIONS_MACHINE_USER_ID="+conversationsMachineUserID,
+		"THREADLINE_CONVERSATIONS_OTHER_API_KEY="+conversationsOtherAPIKey,
+		"THREADLINE_API_KEY_CONVERSATION_NO_TIMELINE="+apiKeyConversationNoTimeline,
+		"THREADLINE_ATTACHMENT_LINK_TTL="+attachmentLinkTTL,
 	)
 	output, err := cmd.CombinedOutput()
 	if ctx.Err() != nil {

@@ -29,11 +29,17 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Chat() ChatResolver
+	ChatEntry() ChatEntryResolver
 	Customer() CustomerResolver
 	Label() LabelResolver
 	Mutation() MutationResolver
+	Note() NoteResolver
+	NoteEntry() NoteEntryResolver
 	Query() QueryResolver
 	Thread() ThreadResolver
+	ThreadAssignmentTransitionedEntry() ThreadAssignmentTransitionedEntryResolver
+	ThreadLabelsChangedEntry() ThreadLabelsChangedEntryResolver
 }
 
 type DirectiveRoot struct {
@@ -55,9 +61,67 @@ type ComplexityRoot struct {
 		Thread func(childComplexity int) int
 	}
 
+	Attachment struct {
+		CreatedAt     func(childComplexity int) int
+		CreatedBy     func(childComplexity int) int
+		FileExtension func(childComplexity int) int
+		FileMimeType  func(childComplexity int) int
+		FileName      func(childComplexity int) int
+		FileSize      func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Type          func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+		UpdatedBy     func(childComplexity int) int
+	}
+
+	AttachmentDownloadUrl struct {
+		Attachment  func(childComplexity int) int
+		DownloadURL func(childComplexity int) int
+		ExpiresAt   func(childComplexity int) int
+	}
+
+	AttachmentUploadUrl struct {
+		Attachment     func(childComplexity int) int
+		ExpiresAt      func(childComplexity int) int
+		UploadFormData func(childComplexity int) int
+		UploadFormURL  func(childComplexity int) int
+	}
+
+	BeforeBreachAction struct {
+		BeforeBreachMinutes func(childComplexity int) int
+		CreatedAt           func(childComplexity int) int
+		CreatedBy           func(childComplexity int) int
+		UpdatedAt           func(childComplexity int) int
+		UpdatedBy           func(childComplexity int) int
+	}
+
 	ChangeThreadPriorityOutput struct {
 		Error  func(childComplexity int) int
 		Thread func(childComplexity int) int
+	}
+
+	Chat struct {
+		Attachments    func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		CreatedBy      func(childComplexity int) int
+		CustomerReadAt func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Text           func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		UpdatedBy      func(childComplexity int) int
+	}
+
+	ChatEntry struct {
+		Attachments    func(childComplexity int) int
+		ChatID         func(childComplexity int) int
+		CustomerReadAt func(childComplexity int) int
+		Text           func(childComplexity int) int
+	}
+
+	ChildThreadDetails struct {
+		ID    func(childComplexity int) int
+		Ref   func(childComplexity int) int
+		Title func(childComplexity int) int
 	}
 
 	Company struct {
@@ -73,9 +137,104 @@ type ComplexityRoot struct {
 		UpdatedBy     func(childComplexity int) int
 	}
 
+	ComponentBadge struct {
+		BadgeColor func(childComplexity int) int
+		BadgeLabel func(childComplexity int) int
+	}
+
+	ComponentContainer struct {
+		ContainerContent func(childComplexity int) int
+	}
+
+	ComponentCopyButton struct {
+		CopyButtonTooltipLabel func(childComplexity int) int
+		CopyButtonValue        func(childComplexity int) int
+	}
+
+	ComponentDateTime struct {
+		DateTimeIso8601 func(childComplexity int) int
+	}
+
+	ComponentDivider struct {
+		DividerSpacingSize func(childComplexity int) int
+		SpacingSize        func(childComplexity int) int
+	}
+
+	ComponentLinkButton struct {
+		Label           func(childComplexity int) int
+		LinkButtonLabel func(childComplexity int) int
+		LinkButtonURL   func(childComplexity int) int
+		URL             func(childComplexity int) int
+	}
+
+	ComponentPlainText struct {
+		PlainText      func(childComplexity int) int
+		PlainTextColor func(childComplexity int) int
+		PlainTextSize  func(childComplexity int) int
+	}
+
+	ComponentRow struct {
+		RowAsideContent func(childComplexity int) int
+		RowMainContent  func(childComplexity int) int
+	}
+
+	ComponentSpacer struct {
+		Size       func(childComplexity int) int
+		SpacerSize func(childComplexity int) int
+	}
+
+	ComponentText struct {
+		Color     func(childComplexity int) int
+		Size      func(childComplexity int) int
+		Text      func(childComplexity int) int
+		TextColor func(childComplexity int) int
+		TextSize  func(childComplexity int) int
+	}
+
+	ComponentUser struct {
+		User            func(childComplexity int) int
+		UserMachineUser func(childComplexity int) int
+	}
+
+	ComponentWorkflowButton struct {
+		WorkflowButtonLabel              func(childComplexity int) int
+		WorkflowButtonWorkflowIdentifier func(childComplexity int) int
+	}
+
+	ComponentWorkflowButtonWorkflowIdentifier struct {
+		WorkflowID  func(childComplexity int) int
+		WorkflowKey func(childComplexity int) int
+	}
+
+	CreateAttachmentDownloadUrlOutput struct {
+		AttachmentDownloadURL     func(childComplexity int) int
+		AttachmentVirusScanResult func(childComplexity int) int
+		Error                     func(childComplexity int) int
+	}
+
+	CreateAttachmentUploadUrlOutput struct {
+		AttachmentUploadURL func(childComplexity int) int
+		Error               func(childComplexity int) int
+	}
+
+	CreateCustomerEventOutput struct {
+		CustomerEvent func(childComplexity int) int
+		Error         func(childComplexity int) int
+	}
+
 	CreateLabelTypeOutput struct {
 		Error     func(childComplexity int) int
 		LabelType func(childComplexity int) int
+	}
+
+	CreateNoteOutput struct {
+		Error func(childComplexity int) int
+		Note  func(childComplexity int) int
+	}
+
+	CreateThreadEventOutput struct {
+		Error       func(childComplexity int) int
+		ThreadEvent func(childComplexity int) int
 	}
 
 	CreateThreadFieldSchemaOutput struct {
@@ -91,6 +250,14 @@ type ComplexityRoot struct {
 	CreateWebhookTargetOutput struct {
 		Error         func(childComplexity int) int
 		WebhookTarget func(childComplexity int) int
+	}
+
+	CustomEntry struct {
+		Attachments func(childComplexity int) int
+		Components  func(childComplexity int) int
+		ExternalID  func(childComplexity int) int
+		Title       func(childComplexity int) int
+		Type        func(childComplexity int) int
 	}
 
 	Customer struct {
@@ -124,6 +291,40 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CustomerEmailActor struct {
+		Customer   func(childComplexity int) int
+		CustomerID func(childComplexity int) int
+	}
+
+	CustomerEvent struct {
+		Components  func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		CreatedBy   func(childComplexity int) int
+		CustomerID  func(childComplexity int) int
+		ID          func(childComplexity int) int
+		IsCollapsed func(childComplexity int) int
+		Title       func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+		UpdatedBy   func(childComplexity int) int
+	}
+
+	CustomerEventEntry struct {
+		Components      func(childComplexity int) int
+		CustomerID      func(childComplexity int) int
+		ExternalID      func(childComplexity int) int
+		IsCollapsed     func(childComplexity int) int
+		TimelineEventID func(childComplexity int) int
+		Title           func(childComplexity int) int
+	}
+
+	CustomerSurveyRequestedEntry struct {
+		CustomerID             func(childComplexity int) int
+		CustomerSurveyID       func(childComplexity int) int
+		SurveyResponseID       func(childComplexity int) int
+		SurveyResponsePublicID func(childComplexity int) int
+		ThreadID               func(childComplexity int) int
+	}
+
 	DateTime struct {
 		ISO8601    func(childComplexity int) int
 		UnixString func(childComplexity int) int
@@ -131,6 +332,11 @@ type ComplexityRoot struct {
 
 	DeleteCustomerOutput struct {
 		Error func(childComplexity int) int
+	}
+
+	DeleteNoteOutput struct {
+		Error func(childComplexity int) int
+		Note  func(childComplexity int) int
 	}
 
 	DeleteThreadFieldOutput struct {
@@ -149,6 +355,10 @@ type ComplexityRoot struct {
 		CustomerID func(childComplexity int) int
 	}
 
+	DeletedCustomerEmailActor struct {
+		CustomerID func(childComplexity int) int
+	}
+
 	DependsOnLabelType struct {
 		LabelTypeID func(childComplexity int) int
 	}
@@ -158,10 +368,70 @@ type ComplexityRoot struct {
 		ThreadFieldSchemaValue func(childComplexity int) int
 	}
 
+	DiscordMessageEntry struct {
+		Attachments           func(childComplexity int) int
+		CustomerID            func(childComplexity int) int
+		DeletedOnDiscordAt    func(childComplexity int) int
+		DiscordMessageID      func(childComplexity int) int
+		DiscordMessageLink    func(childComplexity int) int
+		LastEditedOnDiscordAt func(childComplexity int) int
+		MarkdownContent       func(childComplexity int) int
+	}
+
 	EmailAddress struct {
 		Email      func(childComplexity int) int
 		IsVerified func(childComplexity int) int
 		VerifiedAt func(childComplexity int) int
+	}
+
+	EmailBounce struct {
+		BouncedAt       func(childComplexity int) int
+		Details         func(childComplexity int) int
+		IsSendRetriable func(childComplexity int) int
+		Reason          func(childComplexity int) int
+		Recipient       func(childComplexity int) int
+	}
+
+	EmailEntry struct {
+		AdditionalRecipients   func(childComplexity int) int
+		Attachments            func(childComplexity int) int
+		Authenticity           func(childComplexity int) int
+		Bounces                func(childComplexity int) int
+		Category               func(childComplexity int) int
+		EmailID                func(childComplexity int) int
+		From                   func(childComplexity int) int
+		FullMarkdownContent    func(childComplexity int) int
+		FullTextContent        func(childComplexity int) int
+		HasMoreMarkdownContent func(childComplexity int) int
+		HasMoreTextContent     func(childComplexity int) int
+		HiddenRecipients       func(childComplexity int) int
+		IsStartOfThread        func(childComplexity int) int
+		MarkdownContent        func(childComplexity int) int
+		ReceivedAt             func(childComplexity int) int
+		SendStatus             func(childComplexity int) int
+		SentAt                 func(childComplexity int) int
+		Subject                func(childComplexity int) int
+		TextContent            func(childComplexity int) int
+		To                     func(childComplexity int) int
+	}
+
+	EmailParticipant struct {
+		Email      func(childComplexity int) int
+		EmailActor func(childComplexity int) int
+		Name       func(childComplexity int) int
+	}
+
+	FileSize struct {
+		Bytes     func(childComplexity int) int
+		KiloBytes func(childComplexity int) int
+		MegaBytes func(childComplexity int) int
+	}
+
+	HelpCenterAiConversationMessageEntry struct {
+		HelpCenterAiConversationID func(childComplexity int) int
+		HelpCenterID               func(childComplexity int) int
+		Markdown                   func(childComplexity int) int
+		MessageID                  func(childComplexity int) int
 	}
 
 	Label struct {
@@ -202,6 +472,24 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LinearIssueThreadLinkStateTransitionedEntry struct {
+		LinearIssueID         func(childComplexity int) int
+		NextLinearStateID     func(childComplexity int) int
+		PreviousLinearStateID func(childComplexity int) int
+	}
+
+	MSTeamsMessageEntry struct {
+		Attachments               func(childComplexity int) int
+		CustomerID                func(childComplexity int) int
+		DeletedOnMsTeamsAt        func(childComplexity int) int
+		HasUnprocessedAttachments func(childComplexity int) int
+		LastEditedOnMsTeamsAt     func(childComplexity int) int
+		MarkdownContent           func(childComplexity int) int
+		MsTeamsMessageID          func(childComplexity int) int
+		MsTeamsMessageLink        func(childComplexity int) int
+		Text                      func(childComplexity int) int
+	}
+
 	MachineUser struct {
 		Description func(childComplexity int) int
 		FullName    func(childComplexity int) int
@@ -226,30 +514,46 @@ type ComplexityRoot struct {
 		Thread func(childComplexity int) int
 	}
 
+	MergedThreadMessageEntry struct {
+		ChildThreadDetails func(childComplexity int) int
+		ChildTimelineEntry func(childComplexity int) int
+		ThreadLinkID       func(childComplexity int) int
+	}
+
 	Mutation struct {
-		AddLabels               func(childComplexity int, input model.AddLabelsInput) int
-		ArchiveLabelType        func(childComplexity int, input model.ArchiveLabelTypeInput) int
-		AssignThread            func(childComplexity int, input model.AssignThreadInput) int
-		ChangeThreadPriority    func(childComplexity int, input model.ChangeThreadPriorityInput) int
-		CreateLabelType         func(childComplexity int, input model.CreateLabelTypeInput) int
-		CreateThread            func(childComplexity int, input model.CreateThreadInput) int
-		CreateThreadFieldSchema func(childComplexity int, input model.CreateThreadFieldSchemaInput) int
-		CreateWebhookTarget     func(childComplexity int, input model.CreateWebhookTargetInput) int
-		DeleteCustomer          func(childComplexity int, input model.DeleteCustomerInput) int
-		DeleteThreadField       func(childComplexity int, input model.DeleteThreadFieldInput) int
-		DeleteThreadFieldSchema func(childComplexity int, input model.DeleteThreadFieldSchemaInput) int
-		DeleteWebhookTarget     func(childComplexity int, input model.DeleteWebhookTargetInput) int
-		MarkThreadAsDone        func(childComplexity int, input model.MarkThreadAsDoneInput) int
-		MarkThreadAsTodo        func(childComplexity int, input model.MarkThreadAsTodoInput) int
-		RegenerateWorkspaceHmac func(childComplexity int) int
-		RemoveLabels            func(childComplexity int, input model.RemoveLabelsInput) int
-		SnoozeThread            func(childComplexity int, input model.SnoozeThreadInput) int
-		UnarchiveLabelType      func(childComplexity int, input model.UnarchiveLabelTypeInput) int
-		UnassignThread          func(childComplexity int, input model.UnassignThreadInput) int
-		UpdateThreadFieldSchema func(childComplexity int, input model.UpdateThreadFieldSchemaInput) int
-		UpdateWebhookTarget     func(childComplexity int, input model.UpdateWebhookTargetInput) int
-		UpsertCustomer          func(childComplexity int, input model.UpsertCustomerInput) int
-		UpsertThreadField       func(childComplexity int, input model.UpsertThreadFieldInput) int
+		AddLabels                   func(childComplexity int, input model.AddLabelsInput) int
+		ArchiveLabelType            func(childComplexity int, input model.ArchiveLabelTypeInput) int
+		AssignThread                func(childComplexity int, input model.AssignThreadInput) int
+		ChangeThreadPriority        func(childComplexity int, input model.ChangeThreadPriorityInput) int
+		CreateAttachmentDownloadURL func(childComplexity int, input model.CreateAttachmentDownloadURLInput) int
+		CreateAttachmentUploadURL   func(childComplexity int, input model.CreateAttachmentUploadURLInput) int
+		CreateCustomerEvent         func(childComplexity int, input model.CreateCustomerEventInput) int
+		CreateLabelType             func(childComplexity int, input model.CreateLabelTypeInput) int
+		CreateNote                  func(childComplexity int, input model.CreateNoteInput) int
+		CreateThread                func(childComplexity int, input model.CreateThreadInput) int
+		CreateThreadEvent           func(childComplexity int, input model.CreateThreadEventInput) int
+		CreateThreadFieldSchema     func(childComplexity int, input model.CreateThreadFieldSchemaInput) int
+		CreateWebhookTarget         func(childComplexity int, input model.CreateWebhookTargetInput) int
+		DeleteCustomer              func(childComplexity int, input model.DeleteCustomerInput) int
+		DeleteNote                  func(childComplexity int, input model.DeleteNoteInput) int
+		DeleteThreadField           func(childComplexity int, input model.DeleteThreadFieldInput) int
+		DeleteThreadFieldSchema     func(childComplexity int, input model.DeleteThreadFieldSchemaInput) int
+		DeleteWebhookTarget         func(childComplexity int, input model.DeleteWebhookTargetInput) int
+		MarkThreadAsDone            func(childComplexity int, input model.MarkThreadAsDoneInput) int
+		MarkThreadAsTodo            func(childComplexity int, input model.MarkThreadAsTodoInput) int
+		RegenerateWorkspaceHmac     func(childComplexity int) int
+		RemoveLabels                func(childComplexity int, input model.RemoveLabelsInput) int
+		ReplyToThread               func(childComplexity int, input model.ReplyToThreadInput) int
+		SendChat                    func(childComplexity int, input model.SendChatInput) int
+		SendCustomerChat            func(childComplexity int, input model.SendCustomerChatInput) int
+		SnoozeThread                func(childComplexity int, input model.SnoozeThreadInput) int
+		UnarchiveLabelType          func(childComplexity int, input model.UnarchiveLabelTypeInput) int
+		UnassignThread              func(childComplexity int, input model.UnassignThreadInput) int
+		UpdateNote                  func(childComplexity int, input model.UpdateNoteInput) int
+		UpdateThreadFieldSchema     func(childComplexity int, input model.UpdateThreadFieldSchemaInput) int
+		UpdateWebhookTarget         func(childComplexity int, input model.UpdateWebhookTargetInput) int
+		UpsertCustomer              func(childComplexity int, input model.UpsertCustomerInput) int
+		UpsertThreadField           func(childComplexity int, input model.UpsertThreadFieldInput) int
 	}
 
 	MutationError struct {
@@ -263,6 +567,35 @@ type ComplexityRoot struct {
 		Field   func(childComplexity int) int
 		Message func(childComplexity int) int
 		Type    func(childComplexity int) int
+	}
+
+	Note struct {
+		Attachments func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		CreatedBy   func(childComplexity int) int
+		Customer    func(childComplexity int) int
+		DeletedAt   func(childComplexity int) int
+		DeletedBy   func(childComplexity int) int
+		EditedAt    func(childComplexity int) int
+		EditedBy    func(childComplexity int) int
+		ExternalID  func(childComplexity int) int
+		ID          func(childComplexity int) int
+		IsDeleted   func(childComplexity int) int
+		IsEdited    func(childComplexity int) int
+		Markdown    func(childComplexity int) int
+		Text        func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+		UpdatedBy   func(childComplexity int) int
+	}
+
+	NoteEntry struct {
+		Attachments func(childComplexity int) int
+		EditedAt    func(childComplexity int) int
+		EditedBy    func(childComplexity int) int
+		IsEdited    func(childComplexity int) int
+		Markdown    func(childComplexity int) int
+		NoteID      func(childComplexity int) int
+		Text        func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -286,6 +619,8 @@ type ComplexityRoot struct {
 		ThreadFieldSchema       func(childComplexity int, threadFieldSchemaID string) int
 		ThreadFieldSchemas      func(childComplexity int, after *string, before *string, first *int, last *int) int
 		Threads                 func(childComplexity int, after *string, before *string, filters *model.ThreadsFilter, first *int, last *int, sortBy *model.ThreadsSort) int
+		TimelineEntries         func(childComplexity int, after *string, before *string, customerID string, first *int, last *int) int
+		TimelineEntry           func(childComplexity int, customerID string, timelineEntryID string) int
 		User                    func(childComplexity int, userID string) int
 		UserByEmail             func(childComplexity int, email string) int
 		WebhookDeliveryAttempts func(childComplexity int, after *string, before *string, filters *model.WebhookDeliveryAttemptFilter, first *int, last *int, webhookTargetID string) int
@@ -303,6 +638,64 @@ type ComplexityRoot struct {
 		Error func(childComplexity int) int
 	}
 
+	ReplyToThreadOutput struct {
+		Error func(childComplexity int) int
+	}
+
+	SendChatOutput struct {
+		Chat  func(childComplexity int) int
+		Error func(childComplexity int) int
+	}
+
+	SendCustomerChatOutput struct {
+		Chat  func(childComplexity int) int
+		Error func(childComplexity int) int
+	}
+
+	ServiceLevelAgreementStatusTransitionedEntry struct {
+		NextStatus            func(childComplexity int) int
+		PreviousStatus        func(childComplexity int) int
+		ServiceLevelAgreement func(childComplexity int) int
+	}
+
+	ServiceLevelAgreementThreadLabelTypeIdFilter struct {
+		LabelTypeIds func(childComplexity int) int
+		RequireAll   func(childComplexity int) int
+	}
+
+	SlackMessageEntry struct {
+		Attachments         func(childComplexity int) int
+		CustomerID          func(childComplexity int) int
+		DeletedOnSlackAt    func(childComplexity int) int
+		LastEditedOnSlackAt func(childComplexity int) int
+		Reactions           func(childComplexity int) int
+		RelatedThread       func(childComplexity int) int
+		SlackMessageLink    func(childComplexity int) int
+		SlackWebMessageLink func(childComplexity int) int
+		Text                func(childComplexity int) int
+	}
+
+	SlackMessageEntryRelatedThread struct {
+		ThreadID func(childComplexity int) int
+	}
+
+	SlackReaction struct {
+		Actors   func(childComplexity int) int
+		ImageURL func(childComplexity int) int
+		Name     func(childComplexity int) int
+	}
+
+	SlackReplyEntry struct {
+		Attachments         func(childComplexity int) int
+		CustomerID          func(childComplexity int) int
+		DeletedOnSlackAt    func(childComplexity int) int
+		LastEditedOnSlackAt func(childComplexity int) int
+		Reactions           func(childComplexity int) int
+		SlackMessageLink    func(childComplexity int) int
+		SlackWebMessageLink func(childComplexity int) int
+		Text                func(childComplexity int) int
+	}
+
 	SlackUserIdentity struct {
 		SlackTeamID func(childComplexity int) int
 		SlackUserID func(childComplexity int) int
@@ -311,6 +704,10 @@ type ComplexityRoot struct {
 	SnoozeThreadOutput struct {
 		Error  func(childComplexity int) int
 		Thread func(childComplexity int) int
+	}
+
+	SupportEmailAddressEmailActor struct {
+		SupportEmailAddress func(childComplexity int) int
 	}
 
 	System struct {
@@ -336,29 +733,44 @@ type ComplexityRoot struct {
 	}
 
 	Thread struct {
-		AssignedAt            func(childComplexity int) int
-		AssignedTo            func(childComplexity int) int
-		Channel               func(childComplexity int) int
-		CreatedAt             func(childComplexity int) int
-		CreatedBy             func(childComplexity int) int
-		Customer              func(childComplexity int) int
-		Description           func(childComplexity int) int
-		ExternalID            func(childComplexity int) int
-		ID                    func(childComplexity int) int
-		Labels                func(childComplexity int) int
-		LockedAt              func(childComplexity int) int
-		PreviewText           func(childComplexity int) int
-		Priority              func(childComplexity int) int
-		Ref                   func(childComplexity int) int
-		Status                func(childComplexity int) int
-		StatusChangedAt       func(childComplexity int) int
-		StatusDetail          func(childComplexity int) int
-		SupportEmailAddresses func(childComplexity int) int
-		Tenant                func(childComplexity int) int
-		ThreadFields          func(childComplexity int) int
-		Title                 func(childComplexity int) int
-		UpdatedAt             func(childComplexity int) int
-		UpdatedBy             func(childComplexity int) int
+		AssignedAt               func(childComplexity int) int
+		AssignedTo               func(childComplexity int) int
+		Channel                  func(childComplexity int) int
+		CreatedAt                func(childComplexity int) int
+		CreatedBy                func(childComplexity int) int
+		Customer                 func(childComplexity int) int
+		Description              func(childComplexity int) int
+		ExternalID               func(childComplexity int) int
+		FirstInboundMessageInfo  func(childComplexity int) int
+		FirstOutboundMessageInfo func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		Labels                   func(childComplexity int) int
+		LastInboundMessageInfo   func(childComplexity int) int
+		LastOutboundMessageInfo  func(childComplexity int) int
+		LockedAt                 func(childComplexity int) int
+		PreviewText              func(childComplexity int) int
+		Priority                 func(childComplexity int) int
+		Ref                      func(childComplexity int) int
+		Status                   func(childComplexity int) int
+		StatusChangedAt          func(childComplexity int) int
+		StatusDetail             func(childComplexity int) int
+		SupportEmailAddresses    func(childComplexity int) int
+		Tenant                   func(childComplexity int) int
+		ThreadFields             func(childComplexity int) int
+		TimelineEntries          func(childComplexity int, after *string, before *string, filters *model.ThreadTimelineEntriesFilter, first *int, last *int) int
+		Title                    func(childComplexity int) int
+		UpdatedAt                func(childComplexity int) int
+		UpdatedBy                func(childComplexity int) int
+	}
+
+	ThreadAdditionalAssigneesTransitionedEntry struct {
+		NextAssignees     func(childComplexity int) int
+		PreviousAssignees func(childComplexity int) int
+	}
+
+	ThreadAssignmentTransitionedEntry struct {
+		NextAssignee     func(childComplexity int) int
+		PreviousAssignee func(childComplexity int) int
 	}
 
 	ThreadConnection struct {
@@ -367,9 +779,73 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	ThreadDiscussionEntry struct {
+		CustomerID         func(childComplexity int) int
+		DiscussionType     func(childComplexity int) int
+		EmailRecipients    func(childComplexity int) int
+		SlackChannelName   func(childComplexity int) int
+		SlackMessageLink   func(childComplexity int) int
+		ThreadDiscussionID func(childComplexity int) int
+	}
+
+	ThreadDiscussionMessageEntry struct {
+		Attachments               func(childComplexity int) int
+		CustomerID                func(childComplexity int) int
+		DeletedOnSlackAt          func(childComplexity int) int
+		DiscussionType            func(childComplexity int) int
+		HasUnprocessedAttachments func(childComplexity int) int
+		LastEditedOnSlackAt       func(childComplexity int) int
+		Reactions                 func(childComplexity int) int
+		ResolvedText              func(childComplexity int) int
+		SlackMessageLink          func(childComplexity int) int
+		SlackMessageTimestamp     func(childComplexity int) int
+		Text                      func(childComplexity int) int
+		ThreadDiscussionID        func(childComplexity int) int
+		ThreadDiscussionMessageID func(childComplexity int) int
+		Type                      func(childComplexity int) int
+	}
+
+	ThreadDiscussionMessageReaction struct {
+		Actors   func(childComplexity int) int
+		ImageURL func(childComplexity int) int
+		Name     func(childComplexity int) int
+	}
+
+	ThreadDiscussionResolvedEntry struct {
+		CustomerID         func(childComplexity int) int
+		DiscussionType     func(childComplexity int) int
+		EmailRecipients    func(childComplexity int) int
+		ResolvedAt         func(childComplexity int) int
+		SlackChannelName   func(childComplexity int) int
+		SlackMessageLink   func(childComplexity int) int
+		ThreadDiscussionID func(childComplexity int) int
+	}
+
 	ThreadEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ThreadEvent struct {
+		Components  func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		CreatedBy   func(childComplexity int) int
+		CustomerID  func(childComplexity int) int
+		ID          func(childComplexity int) int
+		IsCollapsed func(childComplexity int) int
+		ThreadID    func(childComplexity int) int
+		Title       func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+		UpdatedBy   func(childComplexity int) int
+	}
+
+	ThreadEventEntry struct {
+		Components      func(childComplexity int) int
+		CustomerID      func(childComplexity int) int
+		ExternalID      func(childComplexity int) int
+		IsCollapsed     func(childComplexity int) int
+		TimelineEventID func(childComplexity int) int
+		Title           func(childComplexity int) int
 	}
 
 	ThreadField struct {
@@ -418,6 +894,44 @@ type ComplexityRoot struct {
 	ThreadFieldSchemaEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ThreadLabelsChangedEntry struct {
+		NextLabels     func(childComplexity int) int
+		PreviousLabels func(childComplexity int) int
+	}
+
+	ThreadLinkCreatedEntry struct {
+		ThreadLink func(childComplexity int) int
+	}
+
+	ThreadLinkDeletedEntry struct {
+		ThreadLink func(childComplexity int) int
+	}
+
+	ThreadLinkTargetCreatedEntry struct {
+		SourceThread func(childComplexity int) int
+		ThreadLink   func(childComplexity int) int
+	}
+
+	ThreadLinkTargetDeletedEntry struct {
+		SourceThread func(childComplexity int) int
+		ThreadLink   func(childComplexity int) int
+	}
+
+	ThreadLinkUpdatedEntry struct {
+		PreviousThreadLink func(childComplexity int) int
+		ThreadLink         func(childComplexity int) int
+	}
+
+	ThreadMessageInfo struct {
+		MessageSource func(childComplexity int) int
+		Timestamp     func(childComplexity int) int
+	}
+
+	ThreadPriorityChangedEntry struct {
+		NextPriority     func(childComplexity int) int
+		PreviousPriority func(childComplexity int) int
 	}
 
 	ThreadStatusDetailCreated struct {
@@ -486,6 +1000,13 @@ type ComplexityRoot struct {
 		WaitingUntil    func(childComplexity int) int
 	}
 
+	ThreadStatusTransitionedEntry struct {
+		NextStatus           func(childComplexity int) int
+		NextStatusDetail     func(childComplexity int) int
+		PreviousStatus       func(childComplexity int) int
+		PreviousStatusDetail func(childComplexity int) int
+	}
+
 	Tier struct {
 		Color                 func(childComplexity int) int
 		CreatedAt             func(childComplexity int) int
@@ -501,6 +1022,26 @@ type ComplexityRoot struct {
 		UpdatedBy             func(childComplexity int) int
 	}
 
+	TimelineEntry struct {
+		Actor      func(childComplexity int) int
+		CustomerID func(childComplexity int) int
+		Entry      func(childComplexity int) int
+		ID         func(childComplexity int) int
+		LlmText    func(childComplexity int) int
+		ThreadID   func(childComplexity int) int
+		Timestamp  func(childComplexity int) int
+	}
+
+	TimelineEntryConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	TimelineEntryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	UnarchiveLabelTypeOutput struct {
 		Error     func(childComplexity int) int
 		LabelType func(childComplexity int) int
@@ -511,6 +1052,11 @@ type ComplexityRoot struct {
 		Thread func(childComplexity int) int
 	}
 
+	UpdateNoteOutput struct {
+		Error func(childComplexity int) int
+		Note  func(childComplexity int) int
+	}
+
 	UpdateThreadFieldSchemaOutput struct {
 		Error             func(childComplexity int) int
 		ThreadFieldSchema func(childComplexity int) int
@@ -519,6 +1065,11 @@ type ComplexityRoot struct {
 	UpdateWebhookTargetOutput struct {
 		Error         func(childComplexity int) int
 		WebhookTarget func(childComplexity int) int
+	}
+
+	UploadFormData struct {
+		Key   func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	UpsertCustomerOutput struct {
@@ -546,6 +1097,11 @@ type ComplexityRoot struct {
 	}
 
 	UserActor struct {
+		UserID func(childComplexity int) int
+	}
+
+	UserEmailActor struct {
+		User   func(childComplexity int) int
 		UserID func(childComplexity int) int
 	}
 
@@ -649,6 +1205,12 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ChatResolver interface {
+	Attachments(ctx context.Context, obj *model.Chat) ([]model.Attachment, error)
+}
+type ChatEntryResolver interface {
+	Attachments(ctx context.Context, obj *model.ChatEntry) ([]model.Attachment, error)
+}
 type CustomerResolver interface {
 	Company(ctx context.Context, obj *model.Customer) (*model.Company, error)
 }
@@ -657,6 +1219,11 @@ type LabelResolver interface {
 }
 type MutationResolver interface {
 	RegenerateWorkspaceHmac(ctx context.Context) (*model.RegenerateWorkspaceHmacOutput, error)
+	CreateAttachmentDownloadURL(ctx context.Context, input model.CreateAttachmentDownloadURLInput) (*model.CreateAttachmentDownloadURLOutput, error)
+	CreateAttachmentUploadURL(ctx context.Context, input model.CreateAttachmentUploadURLInput) (*model.CreateAttachmentUploadURLOutput, error)
+	ReplyToThread(ctx context.Context, input model.ReplyToThreadInput) (*model.ReplyToThreadOutput, error)
+	SendChat(ctx context.Context, input model.SendChatInput) (*model.SendChatOutput, error)
+	SendCustomerChat(ctx context.Context, input model.SendCustomerChatInput) (*model.SendCustomerChatOutput, error)
 	UpsertCustomer(ctx context.Context, input model.UpsertCustomerInput) (*model.UpsertCustomerOutput, error)
 	DeleteCustomer(ctx context.Context, input model.DeleteCustomerInput) (*model.DeleteCustomerOutput, error)
 	CreateThreadFieldSchema(ctx context.Context, input model.CreateThreadFieldSchemaInput) (*model.CreateThreadFieldSchemaOutput, error)
@@ -669,6 +1236,9 @@ type MutationResolver interface {
 	UnarchiveLabelType(ctx context.Context, input model.UnarchiveLabelTypeInput) (*model.UnarchiveLabelTypeOutput, error)
 	AddLabels(ctx context.Context, input model.AddLabelsInput) (*model.AddLabelsOutput, error)
 	RemoveLabels(ctx context.Context, input model.RemoveLabelsInput) (*model.RemoveLabelsOutput, error)
+	CreateNote(ctx context.Context, input model.CreateNoteInput) (*model.CreateNoteOutput, error)
+	DeleteNote(ctx context.Context, input model.DeleteNoteInput) (*model.DeleteNoteOutput, error)
+	UpdateNote(ctx context.Context, input model.UpdateNoteInput) (*model.UpdateNoteOutput, error)
 	CreateThread(ctx context.Context, input model.CreateThreadInput) (*model.CreateThreadOutput, error)
 	MarkThreadAsDone(ctx context.Context, input model.MarkThreadAsDoneInput) (*model.MarkThreadAsDoneOutput, error)
 	MarkThreadAsTodo(ctx context.Context, input model.MarkThreadAsTodoInput) (*model.MarkThreadAsTodoOutput, error)
@@ -676,9 +1246,19 @@ type MutationResolver interface {
 	ChangeThreadPriority(ctx context.Context, input model.ChangeThreadPriorityInput) (*model.ChangeThreadPriorityOutput, error)
 	AssignThread(ctx context.Context, input model.AssignThreadInput) (*model.AssignThreadOutput, error)
 	UnassignThread(ctx context.Context, input model.UnassignThreadInput) (*model.UnassignThreadOutput, error)
+	CreateCustomerEvent(ctx context.Context, input model.CreateCustomerEventInput) (*model.CreateCustomerEventOutput, error)
+	CreateThreadEvent(ctx context.Context, input model.CreateThreadEventInput) (*model.CreateThreadEventOutput, error)
 	CreateWebhookTarget(ctx context.Context, input model.CreateWebhookTargetInput) (*model.CreateWebhookTargetOutput, error)
 	UpdateWebhookTarget(ctx context.Context, input model.UpdateWebhookTargetInput) (*model.UpdateWebhookTargetOutput, error)
 	DeleteWebhookTarget(ctx context.Context, input model.DeleteWebhookTargetInput) (*model.DeleteWebhookTargetOutput, error)
+}
+type NoteResolver interface {
+	Attachments(ctx context.Context, obj *model.Note) ([]model.Attachment, error)
+
+	Customer(ctx context.Context, obj *model.Note) (*model.Customer, error)
+}
+type NoteEntryResolver interface {
+	Attachments(ctx context.Context, obj *model.NoteEntry) ([]model.Attachment, error)
 }
 type QueryResolver interface {
 	MyWorkspace(ctx context.Context) (*model.Workspace, error)
@@ -695,6 +1275,8 @@ type QueryResolver interface {
 	ThreadByRef(ctx context.Context, ref string) (*model.Thread, error)
 	ThreadByExternalID(ctx context.Context, customerID string, externalID string) (*model.Thread, error)
 	Threads(ctx context.Context, after *string, before *string, filters *model.ThreadsFilter, first *int, last *int, sortBy *model.ThreadsSort) (*model.ThreadConnection, error)
+	TimelineEntries(ctx context.Context, after *string, before *string, customerID string, first *int, last *int) (*model.TimelineEntryConnection, error)
+	TimelineEntry(ctx context.Context, customerID string, timelineEntryID string) (*model.TimelineEntry, error)
 	User(ctx context.Context, userID string) (*model.User, error)
 	UserByEmail(ctx context.Context, email string) (*model.User, error)
 	WebhookTarget(ctx context.Context, webhookTargetID string) (*model.WebhookTarget, error)
@@ -710,6 +1292,15 @@ type ThreadResolver interface {
 
 	Tenant(ctx context.Context, obj *model.Thread) (*model.Tenant, error)
 	ThreadFields(ctx context.Context, obj *model.Thread) ([]model.ThreadField, error)
+	TimelineEntries(ctx context.Context, obj *model.Thread, after *string, before *string, filters *model.ThreadTimelineEntriesFilter, first *int, last *int) (*model.TimelineEntryConnection, error)
+}
+type ThreadAssignmentTransitionedEntryResolver interface {
+	NextAssignee(ctx context.Context, obj *model.ThreadAssignmentTransitionedEntry) (model.ThreadAssignee, error)
+	PreviousAssignee(ctx context.Context, obj *model.ThreadAssignmentTransitionedEntry) (model.ThreadAssignee, error)
+}
+type ThreadLabelsChangedEntryResolver interface {
+	NextLabels(ctx context.Context, obj *model.ThreadLabelsChangedEntry) ([]model.Label, error)
+	PreviousLabels(ctx context.Context, obj *model.ThreadLabelsChangedEntry) ([]model.Label, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -769,6 +1360,142 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AssignThreadOutput.Thread(childComplexity), true
 
+	case "Attachment.createdAt":
+		if e.ComplexityRoot.Attachment.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.CreatedAt(childComplexity), true
+	case "Attachment.createdBy":
+		if e.ComplexityRoot.Attachment.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.CreatedBy(childComplexity), true
+	case "Attachment.fileExtension":
+		if e.ComplexityRoot.Attachment.FileExtension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.FileExtension(childComplexity), true
+	case "Attachment.fileMimeType":
+		if e.ComplexityRoot.Attachment.FileMimeType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.FileMimeType(childComplexity), true
+	case "Attachment.fileName":
+		if e.ComplexityRoot.Attachment.FileName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.FileName(childComplexity), true
+	case "Attachment.fileSize":
+		if e.ComplexityRoot.Attachment.FileSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.FileSize(childComplexity), true
+	case "Attachment.id":
+		if e.ComplexityRoot.Attachment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.ID(childComplexity), true
+	case "Attachment.type":
+		if e.ComplexityRoot.Attachment.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.Type(childComplexity), true
+	case "Attachment.updatedAt":
+		if e.ComplexityRoot.Attachment.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.UpdatedAt(childComplexity), true
+	case "Attachment.updatedBy":
+		if e.ComplexityRoot.Attachment.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attachment.UpdatedBy(childComplexity), true
+
+	case "AttachmentDownloadUrl.attachment":
+		if e.ComplexityRoot.AttachmentDownloadUrl.Attachment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachmentDownloadUrl.Attachment(childComplexity), true
+	case "AttachmentDownloadUrl.downloadUrl":
+		if e.ComplexityRoot.AttachmentDownloadUrl.DownloadURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachmentDownloadUrl.DownloadURL(childComplexity), true
+	case "AttachmentDownloadUrl.expiresAt":
+		if e.ComplexityRoot.AttachmentDownloadUrl.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachmentDownloadUrl.ExpiresAt(childComplexity), true
+
+	case "AttachmentUploadUrl.attachment":
+		if e.ComplexityRoot.AttachmentUploadUrl.Attachment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachmentUploadUrl.Attachment(childComplexity), true
+	case "AttachmentUploadUrl.expiresAt":
+		if e.ComplexityRoot.AttachmentUploadUrl.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachmentUploadUrl.ExpiresAt(childComplexity), true
+	case "AttachmentUploadUrl.uploadFormData":
+		if e.ComplexityRoot.AttachmentUploadUrl.UploadFormData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachmentUploadUrl.UploadFormData(childComplexity), true
+	case "AttachmentUploadUrl.uploadFormUrl":
+		if e.ComplexityRoot.AttachmentUploadUrl.UploadFormURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttachmentUploadUrl.UploadFormURL(childComplexity), true
+
+	case "BeforeBreachAction.beforeBreachMinutes":
+		if e.ComplexityRoot.BeforeBreachAction.BeforeBreachMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BeforeBreachAction.BeforeBreachMinutes(childComplexity), true
+	case "BeforeBreachAction.createdAt":
+		if e.ComplexityRoot.BeforeBreachAction.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BeforeBreachAction.CreatedAt(childComplexity), true
+	case "BeforeBreachAction.createdBy":
+		if e.ComplexityRoot.BeforeBreachAction.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BeforeBreachAction.CreatedBy(childComplexity), true
+	case "BeforeBreachAction.updatedAt":
+		if e.ComplexityRoot.BeforeBreachAction.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BeforeBreachAction.UpdatedAt(childComplexity), true
+	case "BeforeBreachAction.updatedBy":
+		if e.ComplexityRoot.BeforeBreachAction.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BeforeBreachAction.UpdatedBy(childComplexity), true
+
 	case "ChangeThreadPriorityOutput.error":
 		if e.ComplexityRoot.ChangeThreadPriorityOutput.Error == nil {
 			break
@@ -781,6 +1508,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChangeThreadPriorityOutput.Thread(childComplexity), true
+
+	case "Chat.attachments":
+		if e.ComplexityRoot.Chat.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chat.Attachments(childComplexity), true
+	case "Chat.createdAt":
+		if e.ComplexityRoot.Chat.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chat.CreatedAt(childComplexity), true
+	case "Chat.createdBy":
+		if e.ComplexityRoot.Chat.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chat.CreatedBy(childComplexity), true
+	case "Chat.customerReadAt":
+		if e.ComplexityRoot.Chat.CustomerReadAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chat.CustomerReadAt(childComplexity), true
+	case "Chat.id":
+		if e.ComplexityRoot.Chat.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chat.ID(childComplexity), true
+	case "Chat.text":
+		if e.ComplexityRoot.Chat.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chat.Text(childComplexity), true
+	case "Chat.updatedAt":
+		if e.ComplexityRoot.Chat.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chat.UpdatedAt(childComplexity), true
+	case "Chat.updatedBy":
+		if e.ComplexityRoot.Chat.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chat.UpdatedBy(childComplexity), true
+
+	case "ChatEntry.attachments":
+		if e.ComplexityRoot.ChatEntry.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatEntry.Attachments(childComplexity), true
+	case "ChatEntry.chatId":
+		if e.ComplexityRoot.ChatEntry.ChatID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatEntry.ChatID(childComplexity), true
+	case "ChatEntry.customerReadAt":
+		if e.ComplexityRoot.ChatEntry.CustomerReadAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatEntry.CustomerReadAt(childComplexity), true
+	case "ChatEntry.text":
+		if e.ComplexityRoot.ChatEntry.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChatEntry.Text(childComplexity), true
+
+	case "ChildThreadDetails.id":
+		if e.ComplexityRoot.ChildThreadDetails.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChildThreadDetails.ID(childComplexity), true
+	case "ChildThreadDetails.ref":
+		if e.ComplexityRoot.ChildThreadDetails.Ref == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChildThreadDetails.Ref(childComplexity), true
+	case "ChildThreadDetails.title":
+		if e.ComplexityRoot.ChildThreadDetails.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChildThreadDetails.Title(childComplexity), true
 
 	case "Company.contractValue":
 		if e.ComplexityRoot.Company.ContractValue == nil {
@@ -848,6 +1668,244 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Company.UpdatedBy(childComplexity), true
 
+	case "ComponentBadge.badgeColor":
+		if e.ComplexityRoot.ComponentBadge.BadgeColor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentBadge.BadgeColor(childComplexity), true
+	case "ComponentBadge.badgeLabel":
+		if e.ComplexityRoot.ComponentBadge.BadgeLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentBadge.BadgeLabel(childComplexity), true
+
+	case "ComponentContainer.containerContent":
+		if e.ComplexityRoot.ComponentContainer.ContainerContent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentContainer.ContainerContent(childComplexity), true
+
+	case "ComponentCopyButton.copyButtonTooltipLabel":
+		if e.ComplexityRoot.ComponentCopyButton.CopyButtonTooltipLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentCopyButton.CopyButtonTooltipLabel(childComplexity), true
+	case "ComponentCopyButton.copyButtonValue":
+		if e.ComplexityRoot.ComponentCopyButton.CopyButtonValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentCopyButton.CopyButtonValue(childComplexity), true
+
+	case "ComponentDateTime.dateTimeIso8601":
+		if e.ComplexityRoot.ComponentDateTime.DateTimeIso8601 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentDateTime.DateTimeIso8601(childComplexity), true
+
+	case "ComponentDivider.dividerSpacingSize":
+		if e.ComplexityRoot.ComponentDivider.DividerSpacingSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentDivider.DividerSpacingSize(childComplexity), true
+	case "ComponentDivider.spacingSize":
+		if e.ComplexityRoot.ComponentDivider.SpacingSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentDivider.SpacingSize(childComplexity), true
+
+	case "ComponentLinkButton.label":
+		if e.ComplexityRoot.ComponentLinkButton.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentLinkButton.Label(childComplexity), true
+	case "ComponentLinkButton.linkButtonLabel":
+		if e.ComplexityRoot.ComponentLinkButton.LinkButtonLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentLinkButton.LinkButtonLabel(childComplexity), true
+	case "ComponentLinkButton.linkButtonUrl":
+		if e.ComplexityRoot.ComponentLinkButton.LinkButtonURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentLinkButton.LinkButtonURL(childComplexity), true
+	case "ComponentLinkButton.url":
+		if e.ComplexityRoot.ComponentLinkButton.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentLinkButton.URL(childComplexity), true
+
+	case "ComponentPlainText.plainText":
+		if e.ComplexityRoot.ComponentPlainText.PlainText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentPlainText.PlainText(childComplexity), true
+	case "ComponentPlainText.plainTextColor":
+		if e.ComplexityRoot.ComponentPlainText.PlainTextColor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentPlainText.PlainTextColor(childComplexity), true
+	case "ComponentPlainText.plainTextSize":
+		if e.ComplexityRoot.ComponentPlainText.PlainTextSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentPlainText.PlainTextSize(childComplexity), true
+
+	case "ComponentRow.rowAsideContent":
+		if e.ComplexityRoot.ComponentRow.RowAsideContent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentRow.RowAsideContent(childComplexity), true
+	case "ComponentRow.rowMainContent":
+		if e.ComplexityRoot.ComponentRow.RowMainContent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentRow.RowMainContent(childComplexity), true
+
+	case "ComponentSpacer.size":
+		if e.ComplexityRoot.ComponentSpacer.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentSpacer.Size(childComplexity), true
+	case "ComponentSpacer.spacerSize":
+		if e.ComplexityRoot.ComponentSpacer.SpacerSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentSpacer.SpacerSize(childComplexity), true
+
+	case "ComponentText.color":
+		if e.ComplexityRoot.ComponentText.Color == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentText.Color(childComplexity), true
+	case "ComponentText.size":
+		if e.ComplexityRoot.ComponentText.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentText.Size(childComplexity), true
+	case "ComponentText.text":
+		if e.ComplexityRoot.ComponentText.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentText.Text(childComplexity), true
+	case "ComponentText.textColor":
+		if e.ComplexityRoot.ComponentText.TextColor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentText.TextColor(childComplexity), true
+	case "ComponentText.textSize":
+		if e.ComplexityRoot.ComponentText.TextSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentText.TextSize(childComplexity), true
+
+	case "ComponentUser.user":
+		if e.ComplexityRoot.ComponentUser.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentUser.User(childComplexity), true
+	case "ComponentUser.userMachineUser":
+		if e.ComplexityRoot.ComponentUser.UserMachineUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentUser.UserMachineUser(childComplexity), true
+
+	case "ComponentWorkflowButton.workflowButtonLabel":
+		if e.ComplexityRoot.ComponentWorkflowButton.WorkflowButtonLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentWorkflowButton.WorkflowButtonLabel(childComplexity), true
+	case "ComponentWorkflowButton.workflowButtonWorkflowIdentifier":
+		if e.ComplexityRoot.ComponentWorkflowButton.WorkflowButtonWorkflowIdentifier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentWorkflowButton.WorkflowButtonWorkflowIdentifier(childComplexity), true
+
+	case "ComponentWorkflowButtonWorkflowIdentifier.workflowId":
+		if e.ComplexityRoot.ComponentWorkflowButtonWorkflowIdentifier.WorkflowID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentWorkflowButtonWorkflowIdentifier.WorkflowID(childComplexity), true
+	case "ComponentWorkflowButtonWorkflowIdentifier.workflowKey":
+		if e.ComplexityRoot.ComponentWorkflowButtonWorkflowIdentifier.WorkflowKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComponentWorkflowButtonWorkflowIdentifier.WorkflowKey(childComplexity), true
+
+	case "CreateAttachmentDownloadUrlOutput.attachmentDownloadUrl":
+		if e.ComplexityRoot.CreateAttachmentDownloadUrlOutput.AttachmentDownloadURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAttachmentDownloadUrlOutput.AttachmentDownloadURL(childComplexity), true
+	case "CreateAttachmentDownloadUrlOutput.attachmentVirusScanResult":
+		if e.ComplexityRoot.CreateAttachmentDownloadUrlOutput.AttachmentVirusScanResult == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAttachmentDownloadUrlOutput.AttachmentVirusScanResult(childComplexity), true
+	case "CreateAttachmentDownloadUrlOutput.error":
+		if e.ComplexityRoot.CreateAttachmentDownloadUrlOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAttachmentDownloadUrlOutput.Error(childComplexity), true
+
+	case "CreateAttachmentUploadUrlOutput.attachmentUploadUrl":
+		if e.ComplexityRoot.CreateAttachmentUploadUrlOutput.AttachmentUploadURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAttachmentUploadUrlOutput.AttachmentUploadURL(childComplexity), true
+	case "CreateAttachmentUploadUrlOutput.error":
+		if e.ComplexityRoot.CreateAttachmentUploadUrlOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAttachmentUploadUrlOutput.Error(childComplexity), true
+
+	case "CreateCustomerEventOutput.customerEvent":
+		if e.ComplexityRoot.CreateCustomerEventOutput.CustomerEvent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateCustomerEventOutput.CustomerEvent(childComplexity), true
+	case "CreateCustomerEventOutput.error":
+		if e.ComplexityRoot.CreateCustomerEventOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateCustomerEventOutput.Error(childComplexity), true
+
 	case "CreateLabelTypeOutput.error":
 		if e.ComplexityRoot.CreateLabelTypeOutput.Error == nil {
 			break
@@ -860,6 +1918,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateLabelTypeOutput.LabelType(childComplexity), true
+
+	case "CreateNoteOutput.error":
+		if e.ComplexityRoot.CreateNoteOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateNoteOutput.Error(childComplexity), true
+	case "CreateNoteOutput.note":
+		if e.ComplexityRoot.CreateNoteOutput.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateNoteOutput.Note(childComplexity), true
+
+	case "CreateThreadEventOutput.error":
+		if e.ComplexityRoot.CreateThreadEventOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateThreadEventOutput.Error(childComplexity), true
+	case "CreateThreadEventOutput.threadEvent":
+		if e.ComplexityRoot.CreateThreadEventOutput.ThreadEvent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateThreadEventOutput.ThreadEvent(childComplexity), true
 
 	case "CreateThreadFieldSchemaOutput.error":
 		if e.ComplexityRoot.CreateThreadFieldSchemaOutput.Error == nil {
@@ -899,6 +1983,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateWebhookTargetOutput.WebhookTarget(childComplexity), true
+
+	case "CustomEntry.attachments":
+		if e.ComplexityRoot.CustomEntry.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomEntry.Attachments(childComplexity), true
+	case "CustomEntry.components":
+		if e.ComplexityRoot.CustomEntry.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomEntry.Components(childComplexity), true
+	case "CustomEntry.externalId":
+		if e.ComplexityRoot.CustomEntry.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomEntry.ExternalID(childComplexity), true
+	case "CustomEntry.title":
+		if e.ComplexityRoot.CustomEntry.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomEntry.Title(childComplexity), true
+	case "CustomEntry.type":
+		if e.ComplexityRoot.CustomEntry.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomEntry.Type(childComplexity), true
 
 	case "Customer.avatarUrl":
 		if e.ComplexityRoot.Customer.AvatarURL == nil {
@@ -1018,6 +2133,142 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CustomerEdge.Node(childComplexity), true
 
+	case "CustomerEmailActor.customer":
+		if e.ComplexityRoot.CustomerEmailActor.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEmailActor.Customer(childComplexity), true
+	case "CustomerEmailActor.customerId":
+		if e.ComplexityRoot.CustomerEmailActor.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEmailActor.CustomerID(childComplexity), true
+
+	case "CustomerEvent.components":
+		if e.ComplexityRoot.CustomerEvent.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEvent.Components(childComplexity), true
+	case "CustomerEvent.createdAt":
+		if e.ComplexityRoot.CustomerEvent.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEvent.CreatedAt(childComplexity), true
+	case "CustomerEvent.createdBy":
+		if e.ComplexityRoot.CustomerEvent.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEvent.CreatedBy(childComplexity), true
+	case "CustomerEvent.customerId":
+		if e.ComplexityRoot.CustomerEvent.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEvent.CustomerID(childComplexity), true
+	case "CustomerEvent.id":
+		if e.ComplexityRoot.CustomerEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEvent.ID(childComplexity), true
+	case "CustomerEvent.isCollapsed":
+		if e.ComplexityRoot.CustomerEvent.IsCollapsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEvent.IsCollapsed(childComplexity), true
+	case "CustomerEvent.title":
+		if e.ComplexityRoot.CustomerEvent.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEvent.Title(childComplexity), true
+	case "CustomerEvent.updatedAt":
+		if e.ComplexityRoot.CustomerEvent.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEvent.UpdatedAt(childComplexity), true
+	case "CustomerEvent.updatedBy":
+		if e.ComplexityRoot.CustomerEvent.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEvent.UpdatedBy(childComplexity), true
+
+	case "CustomerEventEntry.components":
+		if e.ComplexityRoot.CustomerEventEntry.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEventEntry.Components(childComplexity), true
+	case "CustomerEventEntry.customerId":
+		if e.ComplexityRoot.CustomerEventEntry.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEventEntry.CustomerID(childComplexity), true
+	case "CustomerEventEntry.externalId":
+		if e.ComplexityRoot.CustomerEventEntry.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEventEntry.ExternalID(childComplexity), true
+	case "CustomerEventEntry.isCollapsed":
+		if e.ComplexityRoot.CustomerEventEntry.IsCollapsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEventEntry.IsCollapsed(childComplexity), true
+	case "CustomerEventEntry.timelineEventId":
+		if e.ComplexityRoot.CustomerEventEntry.TimelineEventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEventEntry.TimelineEventID(childComplexity), true
+	case "CustomerEventEntry.title":
+		if e.ComplexityRoot.CustomerEventEntry.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerEventEntry.Title(childComplexity), true
+
+	case "CustomerSurveyRequestedEntry.customerId":
+		if e.ComplexityRoot.CustomerSurveyRequestedEntry.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerSurveyRequestedEntry.CustomerID(childComplexity), true
+	case "CustomerSurveyRequestedEntry.customerSurveyId":
+		if e.ComplexityRoot.CustomerSurveyRequestedEntry.CustomerSurveyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerSurveyRequestedEntry.CustomerSurveyID(childComplexity), true
+	case "CustomerSurveyRequestedEntry.surveyResponseId":
+		if e.ComplexityRoot.CustomerSurveyRequestedEntry.SurveyResponseID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerSurveyRequestedEntry.SurveyResponseID(childComplexity), true
+	case "CustomerSurveyRequestedEntry.surveyResponsePublicId":
+		if e.ComplexityRoot.CustomerSurveyRequestedEntry.SurveyResponsePublicID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerSurveyRequestedEntry.SurveyResponsePublicID(childComplexity), true
+	case "CustomerSurveyRequestedEntry.threadId":
+		if e.ComplexityRoot.CustomerSurveyRequestedEntry.ThreadID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerSurveyRequestedEntry.ThreadID(childComplexity), true
+
 	case "DateTime.iso8601":
 		if e.ComplexityRoot.DateTime.ISO8601 == nil {
 			break
@@ -1037,6 +2288,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeleteCustomerOutput.Error(childComplexity), true
+
+	case "DeleteNoteOutput.error":
+		if e.ComplexityRoot.DeleteNoteOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteNoteOutput.Error(childComplexity), true
+	case "DeleteNoteOutput.note":
+		if e.ComplexityRoot.DeleteNoteOutput.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteNoteOutput.Note(childComplexity), true
 
 	case "DeleteThreadFieldOutput.error":
 		if e.ComplexityRoot.DeleteThreadFieldOutput.Error == nil {
@@ -1066,6 +2330,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeletedCustomerActor.CustomerID(childComplexity), true
 
+	case "DeletedCustomerEmailActor.customerId":
+		if e.ComplexityRoot.DeletedCustomerEmailActor.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeletedCustomerEmailActor.CustomerID(childComplexity), true
+
 	case "DependsOnLabelType.labelTypeId":
 		if e.ComplexityRoot.DependsOnLabelType.LabelTypeID == nil {
 			break
@@ -1086,6 +2357,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DependsOnThreadFieldType.ThreadFieldSchemaValue(childComplexity), true
 
+	case "DiscordMessageEntry.attachments":
+		if e.ComplexityRoot.DiscordMessageEntry.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscordMessageEntry.Attachments(childComplexity), true
+	case "DiscordMessageEntry.customerId":
+		if e.ComplexityRoot.DiscordMessageEntry.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscordMessageEntry.CustomerID(childComplexity), true
+	case "DiscordMessageEntry.deletedOnDiscordAt":
+		if e.ComplexityRoot.DiscordMessageEntry.DeletedOnDiscordAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscordMessageEntry.DeletedOnDiscordAt(childComplexity), true
+	case "DiscordMessageEntry.discordMessageId":
+		if e.ComplexityRoot.DiscordMessageEntry.DiscordMessageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscordMessageEntry.DiscordMessageID(childComplexity), true
+	case "DiscordMessageEntry.discordMessageLink":
+		if e.ComplexityRoot.DiscordMessageEntry.DiscordMessageLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscordMessageEntry.DiscordMessageLink(childComplexity), true
+	case "DiscordMessageEntry.lastEditedOnDiscordAt":
+		if e.ComplexityRoot.DiscordMessageEntry.LastEditedOnDiscordAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscordMessageEntry.LastEditedOnDiscordAt(childComplexity), true
+	case "DiscordMessageEntry.markdownContent":
+		if e.ComplexityRoot.DiscordMessageEntry.MarkdownContent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscordMessageEntry.MarkdownContent(childComplexity), true
+
 	case "EmailAddress.email":
 		if e.ComplexityRoot.EmailAddress.Email == nil {
 			break
@@ -1104,6 +2418,221 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EmailAddress.VerifiedAt(childComplexity), true
+
+	case "EmailBounce.bouncedAt":
+		if e.ComplexityRoot.EmailBounce.BouncedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailBounce.BouncedAt(childComplexity), true
+	case "EmailBounce.details":
+		if e.ComplexityRoot.EmailBounce.Details == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailBounce.Details(childComplexity), true
+	case "EmailBounce.isSendRetriable":
+		if e.ComplexityRoot.EmailBounce.IsSendRetriable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailBounce.IsSendRetriable(childComplexity), true
+	case "EmailBounce.reason":
+		if e.ComplexityRoot.EmailBounce.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailBounce.Reason(childComplexity), true
+	case "EmailBounce.recipient":
+		if e.ComplexityRoot.EmailBounce.Recipient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailBounce.Recipient(childComplexity), true
+
+	case "EmailEntry.additionalRecipients":
+		if e.ComplexityRoot.EmailEntry.AdditionalRecipients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.AdditionalRecipients(childComplexity), true
+	case "EmailEntry.attachments":
+		if e.ComplexityRoot.EmailEntry.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.Attachments(childComplexity), true
+	case "EmailEntry.authenticity":
+		if e.ComplexityRoot.EmailEntry.Authenticity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.Authenticity(childComplexity), true
+	case "EmailEntry.bounces":
+		if e.ComplexityRoot.EmailEntry.Bounces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.Bounces(childComplexity), true
+	case "EmailEntry.category":
+		if e.ComplexityRoot.EmailEntry.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.Category(childComplexity), true
+	case "EmailEntry.emailId":
+		if e.ComplexityRoot.EmailEntry.EmailID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.EmailID(childComplexity), true
+	case "EmailEntry.from":
+		if e.ComplexityRoot.EmailEntry.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.From(childComplexity), true
+	case "EmailEntry.fullMarkdownContent":
+		if e.ComplexityRoot.EmailEntry.FullMarkdownContent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.FullMarkdownContent(childComplexity), true
+	case "EmailEntry.fullTextContent":
+		if e.ComplexityRoot.EmailEntry.FullTextContent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.FullTextContent(childComplexity), true
+	case "EmailEntry.hasMoreMarkdownContent":
+		if e.ComplexityRoot.EmailEntry.HasMoreMarkdownContent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.HasMoreMarkdownContent(childComplexity), true
+	case "EmailEntry.hasMoreTextContent":
+		if e.ComplexityRoot.EmailEntry.HasMoreTextContent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.HasMoreTextContent(childComplexity), true
+	case "EmailEntry.hiddenRecipients":
+		if e.ComplexityRoot.EmailEntry.HiddenRecipients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.HiddenRecipients(childComplexity), true
+	case "EmailEntry.isStartOfThread":
+		if e.ComplexityRoot.EmailEntry.IsStartOfThread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.IsStartOfThread(childComplexity), true
+	case "EmailEntry.markdownContent":
+		if e.ComplexityRoot.EmailEntry.MarkdownContent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.MarkdownContent(childComplexity), true
+	case "EmailEntry.receivedAt":
+		if e.ComplexityRoot.EmailEntry.ReceivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.ReceivedAt(childComplexity), true
+	case "EmailEntry.sendStatus":
+		if e.ComplexityRoot.EmailEntry.SendStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.SendStatus(childComplexity), true
+	case "EmailEntry.sentAt":
+		if e.ComplexityRoot.EmailEntry.SentAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.SentAt(childComplexity), true
+	case "EmailEntry.subject":
+		if e.ComplexityRoot.EmailEntry.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.Subject(childComplexity), true
+	case "EmailEntry.textContent":
+		if e.ComplexityRoot.EmailEntry.TextContent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.TextContent(childComplexity), true
+	case "EmailEntry.to":
+		if e.ComplexityRoot.EmailEntry.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailEntry.To(childComplexity), true
+
+	case "EmailParticipant.email":
+		if e.ComplexityRoot.EmailParticipant.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailParticipant.Email(childComplexity), true
+	case "EmailParticipant.emailActor":
+		if e.ComplexityRoot.EmailParticipant.EmailActor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailParticipant.EmailActor(childComplexity), true
+	case "EmailParticipant.name":
+		if e.ComplexityRoot.EmailParticipant.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailParticipant.Name(childComplexity), true
+
+	case "FileSize.bytes":
+		if e.ComplexityRoot.FileSize.Bytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FileSize.Bytes(childComplexity), true
+	case "FileSize.kiloBytes":
+		if e.ComplexityRoot.FileSize.KiloBytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FileSize.KiloBytes(childComplexity), true
+	case "FileSize.megaBytes":
+		if e.ComplexityRoot.FileSize.MegaBytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FileSize.MegaBytes(childComplexity), true
+
+	case "HelpCenterAiConversationMessageEntry.helpCenterAiConversationId":
+		if e.ComplexityRoot.HelpCenterAiConversationMessageEntry.HelpCenterAiConversationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpCenterAiConversationMessageEntry.HelpCenterAiConversationID(childComplexity), true
+	case "HelpCenterAiConversationMessageEntry.helpCenterId":
+		if e.ComplexityRoot.HelpCenterAiConversationMessageEntry.HelpCenterID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpCenterAiConversationMessageEntry.HelpCenterID(childComplexity), true
+	case "HelpCenterAiConversationMessageEntry.markdown":
+		if e.ComplexityRoot.HelpCenterAiConversationMessageEntry.Markdown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpCenterAiConversationMessageEntry.Markdown(childComplexity), true
+	case "HelpCenterAiConversationMessageEntry.messageId":
+		if e.ComplexityRoot.HelpCenterAiConversationMessageEntry.MessageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HelpCenterAiConversationMessageEntry.MessageID(childComplexity), true
 
 	case "Label.createdAt":
 		if e.ComplexityRoot.Label.CreatedAt == nil {
@@ -1265,6 +2794,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LabelTypeEdge.Node(childComplexity), true
 
+	case "LinearIssueThreadLinkStateTransitionedEntry.linearIssueId":
+		if e.ComplexityRoot.LinearIssueThreadLinkStateTransitionedEntry.LinearIssueID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinearIssueThreadLinkStateTransitionedEntry.LinearIssueID(childComplexity), true
+	case "LinearIssueThreadLinkStateTransitionedEntry.nextLinearStateId":
+		if e.ComplexityRoot.LinearIssueThreadLinkStateTransitionedEntry.NextLinearStateID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinearIssueThreadLinkStateTransitionedEntry.NextLinearStateID(childComplexity), true
+	case "LinearIssueThreadLinkStateTransitionedEntry.previousLinearStateId":
+		if e.ComplexityRoot.LinearIssueThreadLinkStateTransitionedEntry.PreviousLinearStateID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinearIssueThreadLinkStateTransitionedEntry.PreviousLinearStateID(childComplexity), true
+
+	case "MSTeamsMessageEntry.attachments":
+		if e.ComplexityRoot.MSTeamsMessageEntry.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MSTeamsMessageEntry.Attachments(childComplexity), true
+	case "MSTeamsMessageEntry.customerId":
+		if e.ComplexityRoot.MSTeamsMessageEntry.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MSTeamsMessageEntry.CustomerID(childComplexity), true
+	case "MSTeamsMessageEntry.deletedOnMsTeamsAt":
+		if e.ComplexityRoot.MSTeamsMessageEntry.DeletedOnMsTeamsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MSTeamsMessageEntry.DeletedOnMsTeamsAt(childComplexity), true
+	case "MSTeamsMessageEntry.hasUnprocessedAttachments":
+		if e.ComplexityRoot.MSTeamsMessageEntry.HasUnprocessedAttachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MSTeamsMessageEntry.HasUnprocessedAttachments(childComplexity), true
+	case "MSTeamsMessageEntry.lastEditedOnMsTeamsAt":
+		if e.ComplexityRoot.MSTeamsMessageEntry.LastEditedOnMsTeamsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MSTeamsMessageEntry.LastEditedOnMsTeamsAt(childComplexity), true
+	case "MSTeamsMessageEntry.markdownContent":
+		if e.ComplexityRoot.MSTeamsMessageEntry.MarkdownContent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MSTeamsMessageEntry.MarkdownContent(childComplexity), true
+	case "MSTeamsMessageEntry.msTeamsMessageId":
+		if e.ComplexityRoot.MSTeamsMessageEntry.MsTeamsMessageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MSTeamsMessageEntry.MsTeamsMessageID(childComplexity), true
+	case "MSTeamsMessageEntry.msTeamsMessageLink":
+		if e.ComplexityRoot.MSTeamsMessageEntry.MsTeamsMessageLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MSTeamsMessageEntry.MsTeamsMessageLink(childComplexity), true
+	case "MSTeamsMessageEntry.text":
+		if e.ComplexityRoot.MSTeamsMessageEntry.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MSTeamsMessageEntry.Text(childComplexity), true
+
 	case "MachineUser.description":
 		if e.ComplexityRoot.MachineUser.Description == nil {
 			break
@@ -1341,6 +2944,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MarkThreadAsTodoOutput.Thread(childComplexity), true
 
+	case "MergedThreadMessageEntry.childThreadDetails":
+		if e.ComplexityRoot.MergedThreadMessageEntry.ChildThreadDetails == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergedThreadMessageEntry.ChildThreadDetails(childComplexity), true
+	case "MergedThreadMessageEntry.childTimelineEntry":
+		if e.ComplexityRoot.MergedThreadMessageEntry.ChildTimelineEntry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergedThreadMessageEntry.ChildTimelineEntry(childComplexity), true
+	case "MergedThreadMessageEntry.threadLinkId":
+		if e.ComplexityRoot.MergedThreadMessageEntry.ThreadLinkID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergedThreadMessageEntry.ThreadLinkID(childComplexity), true
+
 	case "Mutation.addLabels":
 		if e.ComplexityRoot.Mutation.AddLabels == nil {
 			break
@@ -1385,6 +3007,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangeThreadPriority(childComplexity, args["input"].(model.ChangeThreadPriorityInput)), true
+	case "Mutation.createAttachmentDownloadUrl":
+		if e.ComplexityRoot.Mutation.CreateAttachmentDownloadURL == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAttachmentDownloadUrl_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAttachmentDownloadURL(childComplexity, args["input"].(model.CreateAttachmentDownloadURLInput)), true
+	case "Mutation.createAttachmentUploadUrl":
+		if e.ComplexityRoot.Mutation.CreateAttachmentUploadURL == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAttachmentUploadUrl_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAttachmentUploadURL(childComplexity, args["input"].(model.CreateAttachmentUploadURLInput)), true
+	case "Mutation.createCustomerEvent":
+		if e.ComplexityRoot.Mutation.CreateCustomerEvent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCustomerEvent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCustomerEvent(childComplexity, args["input"].(model.CreateCustomerEventInput)), true
 	case "Mutation.createLabelType":
 		if e.ComplexityRoot.Mutation.CreateLabelType == nil {
 			break
@@ -1396,6 +3051,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateLabelType(childComplexity, args["input"].(model.CreateLabelTypeInput)), true
+	case "Mutation.createNote":
+		if e.ComplexityRoot.Mutation.CreateNote == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createNote_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateNote(childComplexity, args["input"].(model.CreateNoteInput)), true
 	case "Mutation.createThread":
 		if e.ComplexityRoot.Mutation.CreateThread == nil {
 			break
@@ -1407,6 +3073,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateThread(childComplexity, args["input"].(model.CreateThreadInput)), true
+	case "Mutation.createThreadEvent":
+		if e.ComplexityRoot.Mutation.CreateThreadEvent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createThreadEvent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateThreadEvent(childComplexity, args["input"].(model.CreateThreadEventInput)), true
 	case "Mutation.createThreadFieldSchema":
 		if e.ComplexityRoot.Mutation.CreateThreadFieldSchema == nil {
 			break
@@ -1440,6 +3117,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteCustomer(childComplexity, args["input"].(model.DeleteCustomerInput)), true
+	case "Mutation.deleteNote":
+		if e.ComplexityRoot.Mutation.DeleteNote == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteNote_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteNote(childComplexity, args["input"].(model.DeleteNoteInput)), true
 	case "Mutation.deleteThreadField":
 		if e.ComplexityRoot.Mutation.DeleteThreadField == nil {
 			break
@@ -1512,6 +3200,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveLabels(childComplexity, args["input"].(model.RemoveLabelsInput)), true
+	case "Mutation.replyToThread":
+		if e.ComplexityRoot.Mutation.ReplyToThread == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_replyToThread_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReplyToThread(childComplexity, args["input"].(model.ReplyToThreadInput)), true
+	case "Mutation.sendChat":
+		if e.ComplexityRoot.Mutation.SendChat == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendChat_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendChat(childComplexity, args["input"].(model.SendChatInput)), true
+	case "Mutation.sendCustomerChat":
+		if e.ComplexityRoot.Mutation.SendCustomerChat == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendCustomerChat_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendCustomerChat(childComplexity, args["input"].(model.SendCustomerChatInput)), true
 	case "Mutation.snoozeThread":
 		if e.ComplexityRoot.Mutation.SnoozeThread == nil {
 			break
@@ -1545,6 +3266,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnassignThread(childComplexity, args["input"].(model.UnassignThreadInput)), true
+	case "Mutation.updateNote":
+		if e.ComplexityRoot.Mutation.UpdateNote == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateNote_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateNote(childComplexity, args["input"].(model.UpdateNoteInput)), true
 	case "Mutation.updateThreadFieldSchema":
 		if e.ComplexityRoot.Mutation.UpdateThreadFieldSchema == nil {
 			break
@@ -1633,6 +3365,146 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MutationFieldError.Type(childComplexity), true
+
+	case "Note.attachments":
+		if e.ComplexityRoot.Note.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.Attachments(childComplexity), true
+	case "Note.createdAt":
+		if e.ComplexityRoot.Note.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.CreatedAt(childComplexity), true
+	case "Note.createdBy":
+		if e.ComplexityRoot.Note.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.CreatedBy(childComplexity), true
+	case "Note.customer":
+		if e.ComplexityRoot.Note.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.Customer(childComplexity), true
+	case "Note.deletedAt":
+		if e.ComplexityRoot.Note.DeletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.DeletedAt(childComplexity), true
+	case "Note.deletedBy":
+		if e.ComplexityRoot.Note.DeletedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.DeletedBy(childComplexity), true
+	case "Note.editedAt":
+		if e.ComplexityRoot.Note.EditedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.EditedAt(childComplexity), true
+	case "Note.editedBy":
+		if e.ComplexityRoot.Note.EditedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.EditedBy(childComplexity), true
+	case "Note.externalId":
+		if e.ComplexityRoot.Note.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.ExternalID(childComplexity), true
+	case "Note.id":
+		if e.ComplexityRoot.Note.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.ID(childComplexity), true
+	case "Note.isDeleted":
+		if e.ComplexityRoot.Note.IsDeleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.IsDeleted(childComplexity), true
+	case "Note.isEdited":
+		if e.ComplexityRoot.Note.IsEdited == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.IsEdited(childComplexity), true
+	case "Note.markdown":
+		if e.ComplexityRoot.Note.Markdown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.Markdown(childComplexity), true
+	case "Note.text":
+		if e.ComplexityRoot.Note.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.Text(childComplexity), true
+	case "Note.updatedAt":
+		if e.ComplexityRoot.Note.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.UpdatedAt(childComplexity), true
+	case "Note.updatedBy":
+		if e.ComplexityRoot.Note.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.UpdatedBy(childComplexity), true
+
+	case "NoteEntry.attachments":
+		if e.ComplexityRoot.NoteEntry.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteEntry.Attachments(childComplexity), true
+	case "NoteEntry.editedAt":
+		if e.ComplexityRoot.NoteEntry.EditedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteEntry.EditedAt(childComplexity), true
+	case "NoteEntry.editedBy":
+		if e.ComplexityRoot.NoteEntry.EditedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteEntry.EditedBy(childComplexity), true
+	case "NoteEntry.isEdited":
+		if e.ComplexityRoot.NoteEntry.IsEdited == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteEntry.IsEdited(childComplexity), true
+	case "NoteEntry.markdown":
+		if e.ComplexityRoot.NoteEntry.Markdown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteEntry.Markdown(childComplexity), true
+	case "NoteEntry.noteId":
+		if e.ComplexityRoot.NoteEntry.NoteID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteEntry.NoteID(childComplexity), true
+	case "NoteEntry.text":
+		if e.ComplexityRoot.NoteEntry.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteEntry.Text(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1798,6 +3670,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Threads(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.ThreadsFilter), args["first"].(*int), args["last"].(*int), args["sortBy"].(*model.ThreadsSort)), true
+	case "Query.timelineEntries":
+		if e.ComplexityRoot.Query.TimelineEntries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_timelineEntries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TimelineEntries(childComplexity, args["after"].(*string), args["before"].(*string), args["customerId"].(string), args["first"].(*int), args["last"].(*int)), true
+	case "Query.timelineEntry":
+		if e.ComplexityRoot.Query.TimelineEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Query_timelineEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TimelineEntry(childComplexity, args["customerId"].(string), args["timelineEntryId"].(string)), true
 	case "Query.user":
 		if e.ComplexityRoot.Query.User == nil {
 			break
@@ -1880,6 +3774,201 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RemoveLabelsOutput.Error(childComplexity), true
 
+	case "ReplyToThreadOutput.error":
+		if e.ComplexityRoot.ReplyToThreadOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplyToThreadOutput.Error(childComplexity), true
+
+	case "SendChatOutput.chat":
+		if e.ComplexityRoot.SendChatOutput.Chat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SendChatOutput.Chat(childComplexity), true
+	case "SendChatOutput.error":
+		if e.ComplexityRoot.SendChatOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SendChatOutput.Error(childComplexity), true
+
+	case "SendCustomerChatOutput.chat":
+		if e.ComplexityRoot.SendCustomerChatOutput.Chat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SendCustomerChatOutput.Chat(childComplexity), true
+	case "SendCustomerChatOutput.error":
+		if e.ComplexityRoot.SendCustomerChatOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SendCustomerChatOutput.Error(childComplexity), true
+
+	case "ServiceLevelAgreementStatusTransitionedEntry.nextStatus":
+		if e.ComplexityRoot.ServiceLevelAgreementStatusTransitionedEntry.NextStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceLevelAgreementStatusTransitionedEntry.NextStatus(childComplexity), true
+	case "ServiceLevelAgreementStatusTransitionedEntry.previousStatus":
+		if e.ComplexityRoot.ServiceLevelAgreementStatusTransitionedEntry.PreviousStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceLevelAgreementStatusTransitionedEntry.PreviousStatus(childComplexity), true
+	case "ServiceLevelAgreementStatusTransitionedEntry.serviceLevelAgreement":
+		if e.ComplexityRoot.ServiceLevelAgreementStatusTransitionedEntry.ServiceLevelAgreement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceLevelAgreementStatusTransitionedEntry.ServiceLevelAgreement(childComplexity), true
+
+	case "ServiceLevelAgreementThreadLabelTypeIdFilter.labelTypeIds":
+		if e.ComplexityRoot.ServiceLevelAgreementThreadLabelTypeIdFilter.LabelTypeIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceLevelAgreementThreadLabelTypeIdFilter.LabelTypeIds(childComplexity), true
+	case "ServiceLevelAgreementThreadLabelTypeIdFilter.requireAll":
+		if e.ComplexityRoot.ServiceLevelAgreementThreadLabelTypeIdFilter.RequireAll == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceLevelAgreementThreadLabelTypeIdFilter.RequireAll(childComplexity), true
+
+	case "SlackMessageEntry.attachments":
+		if e.ComplexityRoot.SlackMessageEntry.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackMessageEntry.Attachments(childComplexity), true
+	case "SlackMessageEntry.customerId":
+		if e.ComplexityRoot.SlackMessageEntry.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackMessageEntry.CustomerID(childComplexity), true
+	case "SlackMessageEntry.deletedOnSlackAt":
+		if e.ComplexityRoot.SlackMessageEntry.DeletedOnSlackAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackMessageEntry.DeletedOnSlackAt(childComplexity), true
+	case "SlackMessageEntry.lastEditedOnSlackAt":
+		if e.ComplexityRoot.SlackMessageEntry.LastEditedOnSlackAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackMessageEntry.LastEditedOnSlackAt(childComplexity), true
+	case "SlackMessageEntry.reactions":
+		if e.ComplexityRoot.SlackMessageEntry.Reactions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackMessageEntry.Reactions(childComplexity), true
+	case "SlackMessageEntry.relatedThread":
+		if e.ComplexityRoot.SlackMessageEntry.RelatedThread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackMessageEntry.RelatedThread(childComplexity), true
+	case "SlackMessageEntry.slackMessageLink":
+		if e.ComplexityRoot.SlackMessageEntry.SlackMessageLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackMessageEntry.SlackMessageLink(childComplexity), true
+	case "SlackMessageEntry.slackWebMessageLink":
+		if e.ComplexityRoot.SlackMessageEntry.SlackWebMessageLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackMessageEntry.SlackWebMessageLink(childComplexity), true
+	case "SlackMessageEntry.text":
+		if e.ComplexityRoot.SlackMessageEntry.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackMessageEntry.Text(childComplexity), true
+
+	case "SlackMessageEntryRelatedThread.threadId":
+		if e.ComplexityRoot.SlackMessageEntryRelatedThread.ThreadID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackMessageEntryRelatedThread.ThreadID(childComplexity), true
+
+	case "SlackReaction.actors":
+		if e.ComplexityRoot.SlackReaction.Actors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackReaction.Actors(childComplexity), true
+	case "SlackReaction.imageUrl":
+		if e.ComplexityRoot.SlackReaction.ImageURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackReaction.ImageURL(childComplexity), true
+	case "SlackReaction.name":
+		if e.ComplexityRoot.SlackReaction.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackReaction.Name(childComplexity), true
+
+	case "SlackReplyEntry.attachments":
+		if e.ComplexityRoot.SlackReplyEntry.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackReplyEntry.Attachments(childComplexity), true
+	case "SlackReplyEntry.customerId":
+		if e.ComplexityRoot.SlackReplyEntry.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackReplyEntry.CustomerID(childComplexity), true
+	case "SlackReplyEntry.deletedOnSlackAt":
+		if e.ComplexityRoot.SlackReplyEntry.DeletedOnSlackAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackReplyEntry.DeletedOnSlackAt(childComplexity), true
+	case "SlackReplyEntry.lastEditedOnSlackAt":
+		if e.ComplexityRoot.SlackReplyEntry.LastEditedOnSlackAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackReplyEntry.LastEditedOnSlackAt(childComplexity), true
+	case "SlackReplyEntry.reactions":
+		if e.ComplexityRoot.SlackReplyEntry.Reactions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackReplyEntry.Reactions(childComplexity), true
+	case "SlackReplyEntry.slackMessageLink":
+		if e.ComplexityRoot.SlackReplyEntry.SlackMessageLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackReplyEntry.SlackMessageLink(childComplexity), true
+	case "SlackReplyEntry.slackWebMessageLink":
+		if e.ComplexityRoot.SlackReplyEntry.SlackWebMessageLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackReplyEntry.SlackWebMessageLink(childComplexity), true
+	case "SlackReplyEntry.text":
+		if e.ComplexityRoot.SlackReplyEntry.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackReplyEntry.Text(childComplexity), true
+
 	case "SlackUserIdentity.slackTeamId":
 		if e.ComplexityRoot.SlackUserIdentity.SlackTeamID == nil {
 			break
@@ -1905,6 +3994,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SnoozeThreadOutput.Thread(childComplexity), true
+
+	case "SupportEmailAddressEmailActor.supportEmailAddress":
+		if e.ComplexityRoot.SupportEmailAddressEmailActor.SupportEmailAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportEmailAddressEmailActor.SupportEmailAddress(childComplexity), true
 
 	case "System.id":
 		if e.ComplexityRoot.System.ID == nil {
@@ -2035,6 +4131,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Thread.ExternalID(childComplexity), true
+	case "Thread.firstInboundMessageInfo":
+		if e.ComplexityRoot.Thread.FirstInboundMessageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.FirstInboundMessageInfo(childComplexity), true
+	case "Thread.firstOutboundMessageInfo":
+		if e.ComplexityRoot.Thread.FirstOutboundMessageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.FirstOutboundMessageInfo(childComplexity), true
 	case "Thread.id":
 		if e.ComplexityRoot.Thread.ID == nil {
 			break
@@ -2047,6 +4155,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Thread.Labels(childComplexity), true
+	case "Thread.lastInboundMessageInfo":
+		if e.ComplexityRoot.Thread.LastInboundMessageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.LastInboundMessageInfo(childComplexity), true
+	case "Thread.lastOutboundMessageInfo":
+		if e.ComplexityRoot.Thread.LastOutboundMessageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.LastOutboundMessageInfo(childComplexity), true
 	case "Thread.lockedAt":
 		if e.ComplexityRoot.Thread.LockedAt == nil {
 			break
@@ -2107,6 +4227,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Thread.ThreadFields(childComplexity), true
+	case "Thread.timelineEntries":
+		if e.ComplexityRoot.Thread.TimelineEntries == nil {
+			break
+		}
+
+		args, err := ec.field_Thread_timelineEntries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Thread.TimelineEntries(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.ThreadTimelineEntriesFilter), args["first"].(*int), args["last"].(*int)), true
 	case "Thread.title":
 		if e.ComplexityRoot.Thread.Title == nil {
 			break
@@ -2125,6 +4256,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Thread.UpdatedBy(childComplexity), true
+
+	case "ThreadAdditionalAssigneesTransitionedEntry.nextAssignees":
+		if e.ComplexityRoot.ThreadAdditionalAssigneesTransitionedEntry.NextAssignees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadAdditionalAssigneesTransitionedEntry.NextAssignees(childComplexity), true
+	case "ThreadAdditionalAssigneesTransitionedEntry.previousAssignees":
+		if e.ComplexityRoot.ThreadAdditionalAssigneesTransitionedEntry.PreviousAssignees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadAdditionalAssigneesTransitionedEntry.PreviousAssignees(childComplexity), true
+
+	case "ThreadAssignmentTransitionedEntry.nextAssignee":
+		if e.ComplexityRoot.ThreadAssignmentTransitionedEntry.NextAssignee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadAssignmentTransitionedEntry.NextAssignee(childComplexity), true
+	case "ThreadAssignmentTransitionedEntry.previousAssignee":
+		if e.ComplexityRoot.ThreadAssignmentTransitionedEntry.PreviousAssignee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadAssignmentTransitionedEntry.PreviousAssignee(childComplexity), true
 
 	case "ThreadConnection.edges":
 		if e.ComplexityRoot.ThreadConnection.Edges == nil {
@@ -2145,6 +4302,190 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ThreadConnection.TotalCount(childComplexity), true
 
+	case "ThreadDiscussionEntry.customerId":
+		if e.ComplexityRoot.ThreadDiscussionEntry.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionEntry.CustomerID(childComplexity), true
+	case "ThreadDiscussionEntry.discussionType":
+		if e.ComplexityRoot.ThreadDiscussionEntry.DiscussionType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionEntry.DiscussionType(childComplexity), true
+	case "ThreadDiscussionEntry.emailRecipients":
+		if e.ComplexityRoot.ThreadDiscussionEntry.EmailRecipients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionEntry.EmailRecipients(childComplexity), true
+	case "ThreadDiscussionEntry.slackChannelName":
+		if e.ComplexityRoot.ThreadDiscussionEntry.SlackChannelName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionEntry.SlackChannelName(childComplexity), true
+	case "ThreadDiscussionEntry.slackMessageLink":
+		if e.ComplexityRoot.ThreadDiscussionEntry.SlackMessageLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionEntry.SlackMessageLink(childComplexity), true
+	case "ThreadDiscussionEntry.threadDiscussionId":
+		if e.ComplexityRoot.ThreadDiscussionEntry.ThreadDiscussionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionEntry.ThreadDiscussionID(childComplexity), true
+
+	case "ThreadDiscussionMessageEntry.attachments":
+		if e.ComplexityRoot.ThreadDiscussionMessageEntry.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionMessageEntry.Attachments(childComplexity), true
+	case "ThreadDiscussionMessageEntry.customerId":
+		if e.ComplexityRoot.ThreadDiscussionMessageEntry.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionMessageEntry.CustomerID(childComplexity), true
+	case "ThreadDiscussionMessageEntry.deletedOnSlackAt":
+		if e.ComplexityRoot.ThreadDiscussionMessageEntry.DeletedOnSlackAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionMessageEntry.DeletedOnSlackAt(childComplexity), true
+	case "ThreadDiscussionMessageEntry.discussionType":
+		if e.ComplexityRoot.ThreadDiscussionMessageEntry.DiscussionType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionMessageEntry.DiscussionType(childComplexity), true
+	case "ThreadDiscussionMessageEntry.hasUnprocessedAttachments":
+		if e.ComplexityRoot.ThreadDiscussionMessageEntry.HasUnprocessedAttachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionMessageEntry.HasUnprocessedAttachments(childComplexity), true
+	case "ThreadDiscussionMessageEntry.lastEditedOnSlackAt":
+		if e.ComplexityRoot.ThreadDiscussionMessageEntry.LastEditedOnSlackAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionMessageEntry.LastEditedOnSlackAt(childComplexity), true
+	case "ThreadDiscussionMessageEntry.reactions":
+		if e.ComplexityRoot.ThreadDiscussionMessageEntry.Reactions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionMessageEntry.Reactions(childComplexity), true
+	case "ThreadDiscussionMessageEntry.resolvedText":
+		if e.ComplexityRoot.ThreadDiscussionMessageEntry.ResolvedText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionMessageEntry.ResolvedText(childComplexity), true
+	case "ThreadDiscussionMessageEntry.slackMessageLink":
+		if e.ComplexityRoot.ThreadDiscussionMessageEntry.SlackMessageLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionMessageEntry.SlackMessageLink(childComplexity), true
+	case "ThreadDiscussionMessageEntry.slackMessageTimestamp":
+		if e.ComplexityRoot.ThreadDiscussionMessageEntry.SlackMessageTimestamp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionMessageEntry.SlackMessageTimestamp(childComplexity), true
+	case "ThreadDiscussionMessageEntry.text":
+		if e.ComplexityRoot.ThreadDiscussionMessageEntry.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionMessageEntry.Text(childComplexity), true
+	case "ThreadDiscussionMessageEntry.threadDiscussionId":
+		if e.ComplexityRoot.ThreadDiscussionMessageEntry.ThreadDiscussionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionMessageEntry.ThreadDiscussionID(childComplexity), true
+	case "ThreadDiscussionMessageEntry.threadDiscussionMessageId":
+		if e.ComplexityRoot.ThreadDiscussionMessageEntry.ThreadDiscussionMessageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionMessageEntry.ThreadDiscussionMessageID(childComplexity), true
+	case "ThreadDiscussionMessageEntry.type":
+		if e.ComplexityRoot.ThreadDiscussionMessageEntry.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionMessageEntry.Type(childComplexity), true
+
+	case "ThreadDiscussionMessageReaction.actors":
+		if e.ComplexityRoot.ThreadDiscussionMessageReaction.Actors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionMessageReaction.Actors(childComplexity), true
+	case "ThreadDiscussionMessageReaction.imageUrl":
+		if e.ComplexityRoot.ThreadDiscussionMessageReaction.ImageURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionMessageReaction.ImageURL(childComplexity), true
+	case "ThreadDiscussionMessageReaction.name":
+		if e.ComplexityRoot.ThreadDiscussionMessageReaction.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionMessageReaction.Name(childComplexity), true
+
+	case "ThreadDiscussionResolvedEntry.customerId":
+		if e.ComplexityRoot.ThreadDiscussionResolvedEntry.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionResolvedEntry.CustomerID(childComplexity), true
+	case "ThreadDiscussionResolvedEntry.discussionType":
+		if e.ComplexityRoot.ThreadDiscussionResolvedEntry.DiscussionType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionResolvedEntry.DiscussionType(childComplexity), true
+	case "ThreadDiscussionResolvedEntry.emailRecipients":
+		if e.ComplexityRoot.ThreadDiscussionResolvedEntry.EmailRecipients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionResolvedEntry.EmailRecipients(childComplexity), true
+	case "ThreadDiscussionResolvedEntry.resolvedAt":
+		if e.ComplexityRoot.ThreadDiscussionResolvedEntry.ResolvedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionResolvedEntry.ResolvedAt(childComplexity), true
+	case "ThreadDiscussionResolvedEntry.slackChannelName":
+		if e.ComplexityRoot.ThreadDiscussionResolvedEntry.SlackChannelName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionResolvedEntry.SlackChannelName(childComplexity), true
+	case "ThreadDiscussionResolvedEntry.slackMessageLink":
+		if e.ComplexityRoot.ThreadDiscussionResolvedEntry.SlackMessageLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionResolvedEntry.SlackMessageLink(childComplexity), true
+	case "ThreadDiscussionResolvedEntry.threadDiscussionId":
+		if e.ComplexityRoot.ThreadDiscussionResolvedEntry.ThreadDiscussionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadDiscussionResolvedEntry.ThreadDiscussionID(childComplexity), true
+
 	case "ThreadEdge.cursor":
 		if e.ComplexityRoot.ThreadEdge.Cursor == nil {
 			break
@@ -2157,6 +4498,104 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThreadEdge.Node(childComplexity), true
+
+	case "ThreadEvent.components":
+		if e.ComplexityRoot.ThreadEvent.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadEvent.Components(childComplexity), true
+	case "ThreadEvent.createdAt":
+		if e.ComplexityRoot.ThreadEvent.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadEvent.CreatedAt(childComplexity), true
+	case "ThreadEvent.createdBy":
+		if e.ComplexityRoot.ThreadEvent.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadEvent.CreatedBy(childComplexity), true
+	case "ThreadEvent.customerId":
+		if e.ComplexityRoot.ThreadEvent.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadEvent.CustomerID(childComplexity), true
+	case "ThreadEvent.id":
+		if e.ComplexityRoot.ThreadEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadEvent.ID(childComplexity), true
+	case "ThreadEvent.isCollapsed":
+		if e.ComplexityRoot.ThreadEvent.IsCollapsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadEvent.IsCollapsed(childComplexity), true
+	case "ThreadEvent.threadId":
+		if e.ComplexityRoot.ThreadEvent.ThreadID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadEvent.ThreadID(childComplexity), true
+	case "ThreadEvent.title":
+		if e.ComplexityRoot.ThreadEvent.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadEvent.Title(childComplexity), true
+	case "ThreadEvent.updatedAt":
+		if e.ComplexityRoot.ThreadEvent.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadEvent.UpdatedAt(childComplexity), true
+	case "ThreadEvent.updatedBy":
+		if e.ComplexityRoot.ThreadEvent.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadEvent.UpdatedBy(childComplexity), true
+
+	case "ThreadEventEntry.components":
+		if e.ComplexityRoot.ThreadEventEntry.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadEventEntry.Components(childComplexity), true
+	case "ThreadEventEntry.customerId":
+		if e.ComplexityRoot.ThreadEventEntry.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadEventEntry.CustomerID(childComplexity), true
+	case "ThreadEventEntry.externalId":
+		if e.ComplexityRoot.ThreadEventEntry.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadEventEntry.ExternalID(childComplexity), true
+	case "ThreadEventEntry.isCollapsed":
+		if e.ComplexityRoot.ThreadEventEntry.IsCollapsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadEventEntry.IsCollapsed(childComplexity), true
+	case "ThreadEventEntry.timelineEventId":
+		if e.ComplexityRoot.ThreadEventEntry.TimelineEventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadEventEntry.TimelineEventID(childComplexity), true
+	case "ThreadEventEntry.title":
+		if e.ComplexityRoot.ThreadEventEntry.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadEventEntry.Title(childComplexity), true
 
 	case "ThreadField.booleanValue":
 		if e.ComplexityRoot.ThreadField.BooleanValue == nil {
@@ -2378,6 +4817,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ThreadFieldSchemaEdge.Node(childComplexity), true
 
+	case "ThreadLabelsChangedEntry.nextLabels":
+		if e.ComplexityRoot.ThreadLabelsChangedEntry.NextLabels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadLabelsChangedEntry.NextLabels(childComplexity), true
+	case "ThreadLabelsChangedEntry.previousLabels":
+		if e.ComplexityRoot.ThreadLabelsChangedEntry.PreviousLabels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadLabelsChangedEntry.PreviousLabels(childComplexity), true
+
+	case "ThreadLinkCreatedEntry.threadLink":
+		if e.ComplexityRoot.ThreadLinkCreatedEntry.ThreadLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadLinkCreatedEntry.ThreadLink(childComplexity), true
+
+	case "ThreadLinkDeletedEntry.threadLink":
+		if e.ComplexityRoot.ThreadLinkDeletedEntry.ThreadLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadLinkDeletedEntry.ThreadLink(childComplexity), true
+
+	case "ThreadLinkTargetCreatedEntry.sourceThread":
+		if e.ComplexityRoot.ThreadLinkTargetCreatedEntry.SourceThread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadLinkTargetCreatedEntry.SourceThread(childComplexity), true
+	case "ThreadLinkTargetCreatedEntry.threadLink":
+		if e.ComplexityRoot.ThreadLinkTargetCreatedEntry.ThreadLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadLinkTargetCreatedEntry.ThreadLink(childComplexity), true
+
+	case "ThreadLinkTargetDeletedEntry.sourceThread":
+		if e.ComplexityRoot.ThreadLinkTargetDeletedEntry.SourceThread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadLinkTargetDeletedEntry.SourceThread(childComplexity), true
+	case "ThreadLinkTargetDeletedEntry.threadLink":
+		if e.ComplexityRoot.ThreadLinkTargetDeletedEntry.ThreadLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadLinkTargetDeletedEntry.ThreadLink(childComplexity), true
+
+	case "ThreadLinkUpdatedEntry.previousThreadLink":
+		if e.ComplexityRoot.ThreadLinkUpdatedEntry.PreviousThreadLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadLinkUpdatedEntry.PreviousThreadLink(childComplexity), true
+	case "ThreadLinkUpdatedEntry.threadLink":
+		if e.ComplexityRoot.ThreadLinkUpdatedEntry.ThreadLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadLinkUpdatedEntry.ThreadLink(childComplexity), true
+
+	case "ThreadMessageInfo.messageSource":
+		if e.ComplexityRoot.ThreadMessageInfo.MessageSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadMessageInfo.MessageSource(childComplexity), true
+	case "ThreadMessageInfo.timestamp":
+		if e.ComplexityRoot.ThreadMessageInfo.Timestamp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadMessageInfo.Timestamp(childComplexity), true
+
+	case "ThreadPriorityChangedEntry.nextPriority":
+		if e.ComplexityRoot.ThreadPriorityChangedEntry.NextPriority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadPriorityChangedEntry.NextPriority(childComplexity), true
+	case "ThreadPriorityChangedEntry.previousPriority":
+		if e.ComplexityRoot.ThreadPriorityChangedEntry.PreviousPriority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadPriorityChangedEntry.PreviousPriority(childComplexity), true
+
 	case "ThreadStatusDetailCreated.createdAt":
 		if e.ComplexityRoot.ThreadStatusDetailCreated.CreatedAt == nil {
 			break
@@ -2536,6 +5067,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ThreadStatusDetailWaitingForDuration.WaitingUntil(childComplexity), true
 
+	case "ThreadStatusTransitionedEntry.nextStatus":
+		if e.ComplexityRoot.ThreadStatusTransitionedEntry.NextStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusTransitionedEntry.NextStatus(childComplexity), true
+	case "ThreadStatusTransitionedEntry.nextStatusDetail":
+		if e.ComplexityRoot.ThreadStatusTransitionedEntry.NextStatusDetail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusTransitionedEntry.NextStatusDetail(childComplexity), true
+	case "ThreadStatusTransitionedEntry.previousStatus":
+		if e.ComplexityRoot.ThreadStatusTransitionedEntry.PreviousStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusTransitionedEntry.PreviousStatus(childComplexity), true
+	case "ThreadStatusTransitionedEntry.previousStatusDetail":
+		if e.ComplexityRoot.ThreadStatusTransitionedEntry.PreviousStatusDetail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreadStatusTransitionedEntry.PreviousStatusDetail(childComplexity), true
+
 	case "Tier.color":
 		if e.ComplexityRoot.Tier.Color == nil {
 			break
@@ -2609,6 +5165,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Tier.UpdatedBy(childComplexity), true
 
+	case "TimelineEntry.actor":
+		if e.ComplexityRoot.TimelineEntry.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Actor(childComplexity), true
+	case "TimelineEntry.customerId":
+		if e.ComplexityRoot.TimelineEntry.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.CustomerID(childComplexity), true
+	case "TimelineEntry.entry":
+		if e.ComplexityRoot.TimelineEntry.Entry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Entry(childComplexity), true
+	case "TimelineEntry.id":
+		if e.ComplexityRoot.TimelineEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.ID(childComplexity), true
+	case "TimelineEntry.llmText":
+		if e.ComplexityRoot.TimelineEntry.LlmText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.LlmText(childComplexity), true
+	case "TimelineEntry.threadId":
+		if e.ComplexityRoot.TimelineEntry.ThreadID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.ThreadID(childComplexity), true
+	case "TimelineEntry.timestamp":
+		if e.ComplexityRoot.TimelineEntry.Timestamp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Timestamp(childComplexity), true
+
+	case "TimelineEntryConnection.edges":
+		if e.ComplexityRoot.TimelineEntryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntryConnection.Edges(childComplexity), true
+	case "TimelineEntryConnection.pageInfo":
+		if e.ComplexityRoot.TimelineEntryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntryConnection.PageInfo(childComplexity), true
+
+	case "TimelineEntryEdge.cursor":
+		if e.ComplexityRoot.TimelineEntryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntryEdge.Cursor(childComplexity), true
+	case "TimelineEntryEdge.node":
+		if e.ComplexityRoot.TimelineEntryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntryEdge.Node(childComplexity), true
+
 	case "UnarchiveLabelTypeOutput.error":
 		if e.ComplexityRoot.UnarchiveLabelTypeOutput.Error == nil {
 			break
@@ -2635,6 +5260,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnassignThreadOutput.Thread(childComplexity), true
 
+	case "UpdateNoteOutput.error":
+		if e.ComplexityRoot.UpdateNoteOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateNoteOutput.Error(childComplexity), true
+	case "UpdateNoteOutput.note":
+		if e.ComplexityRoot.UpdateNoteOutput.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateNoteOutput.Note(childComplexity), true
+
 	case "UpdateThreadFieldSchemaOutput.error":
 		if e.ComplexityRoot.UpdateThreadFieldSchemaOutput.Error == nil {
 			break
@@ -2660,6 +5298,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateWebhookTargetOutput.WebhookTarget(childComplexity), true
+
+	case "UploadFormData.key":
+		if e.ComplexityRoot.UploadFormData.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UploadFormData.Key(childComplexity), true
+	case "UploadFormData.value":
+		if e.ComplexityRoot.UploadFormData.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UploadFormData.Value(childComplexity), true
 
 	case "UpsertCustomerOutput.customer":
 		if e.ComplexityRoot.UpsertCustomerOutput.Customer == nil {
@@ -2760,6 +5411,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UserActor.UserID(childComplexity), true
+
+	case "UserEmailActor.user":
+		if e.ComplexityRoot.UserEmailActor.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserEmailActor.User(childComplexity), true
+	case "UserEmailActor.userId":
+		if e.ComplexityRoot.UserEmailActor.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserEmailActor.UserID(childComplexity), true
 
 	case "WebhookDeliveryAttempt.attemptedAt":
 		if e.ComplexityRoot.WebhookDeliveryAttempt.AttemptedAt == nil {
@@ -3113,6 +5777,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ComponentContainerContentInput", ec.unmarshalInputComponentContainerContentInput),
 			graphql.NewInputUnmarshaler("ComponentContainerInput", ec.unmarshalInputComponentContainerInput),
 			graphql.NewInputUnmarshaler("ComponentCopyButtonInput", ec.unmarshalInputComponentCopyButtonInput),
+			graphql.NewInputUnmarshaler("ComponentDateTimeInput", ec.unmarshalInputComponentDateTimeInput),
 			graphql.NewInputUnmarshaler("ComponentDividerInput", ec.unmarshalInputComponentDividerInput),
 			graphql.NewInputUnmarshaler("ComponentInput", ec.unmarshalInputComponentInput),
 			graphql.NewInputUnmarshaler("ComponentLinkButtonInput", ec.unmarshalInputComponentLinkButtonInput),
@@ -3121,26 +5786,37 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ComponentRowInput", ec.unmarshalInputComponentRowInput),
 			graphql.NewInputUnmarshaler("ComponentSpacerInput", ec.unmarshalInputComponentSpacerInput),
 			graphql.NewInputUnmarshaler("ComponentTextInput", ec.unmarshalInputComponentTextInput),
+			graphql.NewInputUnmarshaler("ComponentUserInput", ec.unmarshalInputComponentUserInput),
 			graphql.NewInputUnmarshaler("ComponentWorkflowButtonInput", ec.unmarshalInputComponentWorkflowButtonInput),
 			graphql.NewInputUnmarshaler("ComponentWorkflowButtonWorkflowIdentifierInput", ec.unmarshalInputComponentWorkflowButtonWorkflowIdentifierInput),
+			graphql.NewInputUnmarshaler("CreateAttachmentDownloadUrlInput", ec.unmarshalInputCreateAttachmentDownloadUrlInput),
+			graphql.NewInputUnmarshaler("CreateAttachmentUploadUrlInput", ec.unmarshalInputCreateAttachmentUploadUrlInput),
+			graphql.NewInputUnmarshaler("CreateCustomerEventInput", ec.unmarshalInputCreateCustomerEventInput),
 			graphql.NewInputUnmarshaler("CreateLabelTypeInput", ec.unmarshalInputCreateLabelTypeInput),
+			graphql.NewInputUnmarshaler("CreateNoteInput", ec.unmarshalInputCreateNoteInput),
 			graphql.NewInputUnmarshaler("CreateThreadAssignedToInput", ec.unmarshalInputCreateThreadAssignedToInput),
+			graphql.NewInputUnmarshaler("CreateThreadEventInput", ec.unmarshalInputCreateThreadEventInput),
 			graphql.NewInputUnmarshaler("CreateThreadFieldOnThreadInput", ec.unmarshalInputCreateThreadFieldOnThreadInput),
 			graphql.NewInputUnmarshaler("CreateThreadFieldSchemaInput", ec.unmarshalInputCreateThreadFieldSchemaInput),
 			graphql.NewInputUnmarshaler("CreateThreadInput", ec.unmarshalInputCreateThreadInput),
 			graphql.NewInputUnmarshaler("CreateWebhookTargetInput", ec.unmarshalInputCreateWebhookTargetInput),
 			graphql.NewInputUnmarshaler("CustomerGroupIdentifier", ec.unmarshalInputCustomerGroupIdentifier),
 			graphql.NewInputUnmarshaler("CustomerIdentifierInput", ec.unmarshalInputCustomerIdentifierInput),
+			graphql.NewInputUnmarshaler("CustomerImpersonationInput", ec.unmarshalInputCustomerImpersonationInput),
 			graphql.NewInputUnmarshaler("CustomersFilter", ec.unmarshalInputCustomersFilter),
 			graphql.NewInputUnmarshaler("CustomersSort", ec.unmarshalInputCustomersSort),
 			graphql.NewInputUnmarshaler("DatetimeFilter", ec.unmarshalInputDatetimeFilter),
 			graphql.NewInputUnmarshaler("DeleteCustomerInput", ec.unmarshalInputDeleteCustomerInput),
+			graphql.NewInputUnmarshaler("DeleteNoteInput", ec.unmarshalInputDeleteNoteInput),
 			graphql.NewInputUnmarshaler("DeleteThreadFieldIdentifier", ec.unmarshalInputDeleteThreadFieldIdentifier),
 			graphql.NewInputUnmarshaler("DeleteThreadFieldInput", ec.unmarshalInputDeleteThreadFieldInput),
 			graphql.NewInputUnmarshaler("DeleteThreadFieldSchemaInput", ec.unmarshalInputDeleteThreadFieldSchemaInput),
 			graphql.NewInputUnmarshaler("DeleteWebhookTargetInput", ec.unmarshalInputDeleteWebhookTargetInput),
 			graphql.NewInputUnmarshaler("DependsOnThreadFieldInput", ec.unmarshalInputDependsOnThreadFieldInput),
 			graphql.NewInputUnmarshaler("EmailAddressInput", ec.unmarshalInputEmailAddressInput),
+			graphql.NewInputUnmarshaler("EmailParticipantInput", ec.unmarshalInputEmailParticipantInput),
+			graphql.NewInputUnmarshaler("EventComponentInput", ec.unmarshalInputEventComponentInput),
+			graphql.NewInputUnmarshaler("ImpersonationInput", ec.unmarshalInputImpersonationInput),
 			graphql.NewInputUnmarshaler("LabelTypeFilter", ec.unmarshalInputLabelTypeFilter),
 			graphql.NewInputUnmarshaler("MSTeamsThreadChannelDetailsInput", ec.unmarshalInputMSTeamsThreadChannelDetailsInput),
 			graphql.NewInputUnmarshaler("MarkThreadAsDoneInput", ec.unmarshalInputMarkThreadAsDoneInput),
@@ -3151,6 +5827,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("OptionalFloatInput", ec.unmarshalInputOptionalFloatInput),
 			graphql.NewInputUnmarshaler("OptionalStringInput", ec.unmarshalInputOptionalStringInput),
 			graphql.NewInputUnmarshaler("RemoveLabelsInput", ec.unmarshalInputRemoveLabelsInput),
+			graphql.NewInputUnmarshaler("ReplyToThreadChannelSpecificOptionsInput", ec.unmarshalInputReplyToThreadChannelSpecificOptionsInput),
+			graphql.NewInputUnmarshaler("ReplyToThreadEmailChannelSpecificOptionsInput", ec.unmarshalInputReplyToThreadEmailChannelSpecificOptionsInput),
+			graphql.NewInputUnmarshaler("ReplyToThreadInput", ec.unmarshalInputReplyToThreadInput),
+			graphql.NewInputUnmarshaler("SendChatInput", ec.unmarshalInputSendChatInput),
+			graphql.NewInputUnmarshaler("SendCustomerChatInput", ec.unmarshalInputSendCustomerChatInput),
 			graphql.NewInputUnmarshaler("ServiceLevelAgreementFilter", ec.unmarshalInputServiceLevelAgreementFilter),
 			graphql.NewInputUnmarshaler("SlackThreadChannelDetailsInput", ec.unmarshalInputSlackThreadChannelDetailsInput),
 			graphql.NewInputUnmarshaler("SnoozeThreadInput", ec.unmarshalInputSnoozeThreadInput),
@@ -3162,11 +5843,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ThreadFieldDateFilter", ec.unmarshalInputThreadFieldDateFilter),
 			graphql.NewInputUnmarshaler("ThreadFieldFilter", ec.unmarshalInputThreadFieldFilter),
 			graphql.NewInputUnmarshaler("ThreadFieldNumberFilter", ec.unmarshalInputThreadFieldNumberFilter),
+			graphql.NewInputUnmarshaler("ThreadTimelineEntriesFilter", ec.unmarshalInputThreadTimelineEntriesFilter),
 			graphql.NewInputUnmarshaler("ThreadsFilter", ec.unmarshalInputThreadsFilter),
 			graphql.NewInputUnmarshaler("ThreadsSort", ec.unmarshalInputThreadsSort),
 			graphql.NewInputUnmarshaler("TierIdentifierInput", ec.unmarshalInputTierIdentifierInput),
 			graphql.NewInputUnmarshaler("UnarchiveLabelTypeInput", ec.unmarshalInputUnarchiveLabelTypeInput),
 			graphql.NewInputUnmarshaler("UnassignThreadInput", ec.unmarshalInputUnassignThreadInput),
+			graphql.NewInputUnmarshaler("UpdateNoteInput", ec.unmarshalInputUpdateNoteInput),
 			graphql.NewInputUnmarshaler("UpdateThreadFieldSchemaInput", ec.unmarshalInputUpdateThreadFieldSchemaInput),
 			graphql.NewInputUnmarshaler("UpdateWebhookTargetInput", ec.unmarshalInputUpdateWebhookTargetInput),
 			graphql.NewInputUnmarshaler("UpsertCustomerIdentifierInput", ec.unmarshalInputUpsertCustomerIdentifierInput),
@@ -3175,6 +5858,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpsertCustomerOnUpdateInput", ec.unmarshalInputUpsertCustomerOnUpdateInput),
 			graphql.NewInputUnmarshaler("UpsertThreadFieldIdentifier", ec.unmarshalInputUpsertThreadFieldIdentifier),
 			graphql.NewInputUnmarshaler("UpsertThreadFieldInput", ec.unmarshalInputUpsertThreadFieldInput),
+			graphql.NewInputUnmarshaler("UserIdentifierInput", ec.unmarshalInputUserIdentifierInput),
 			graphql.NewInputUnmarshaler("WebhookDeliveryAttemptFilter", ec.unmarshalInputWebhookDeliveryAttemptFilter),
 			graphql.NewInputUnmarshaler("WebhookTargetEventSubscriptionInput", ec.unmarshalInputWebhookTargetEventSubscriptionInput),
 		)
@@ -3253,18 +5937,187 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/attachment.graphqls", Input: `# Attachments: files of a customer added to notes and chats. Upload with the
+# form an upload URL gives (signed, expiring, single use); download through a
+# signed, expiring link.
+
+type Attachment {
+  createdAt: DateTime!
+  createdBy: Actor!
+  fileExtension: String
+  fileMimeType: String!
+  fileName: String!
+  fileSize: FileSize!
+  id: ID!
+  type: AttachmentType!
+  updatedAt: DateTime!
+  updatedBy: Actor!
+}
+
+enum AttachmentType {
+  CHAT
+  CUSTOM_TIMELINE_ENTRY
+  DISCORD
+  EMAIL
+  MS_TEAMS
+  NOTE
+  SLACK
+  THREAD_DISCUSSION
+}
+
+type FileSize {
+  bytes: Int!
+  kiloBytes: Float!
+  megaBytes: Float!
+}
+
+type AttachmentUploadUrl {
+  attachment: Attachment!
+  expiresAt: DateTime!
+  uploadFormData: [UploadFormData!]!
+  uploadFormUrl: String!
+}
+
+type UploadFormData {
+  key: String!
+  value: String!
+}
+
+input CreateAttachmentUploadUrlInput {
+  attachmentType: AttachmentType!
+  customerId: ID!
+  fileName: String!
+  fileSizeBytes: Int!
+}
+
+type CreateAttachmentUploadUrlOutput {
+  attachmentUploadUrl: AttachmentUploadUrl
+  error: MutationError
+}
+
+input CreateAttachmentDownloadUrlInput {
+  attachmentId: ID!
+}
+
+type CreateAttachmentDownloadUrlOutput {
+  attachmentDownloadUrl: AttachmentDownloadUrl
+  attachmentVirusScanResult: AttachmentVirusScanResult
+  error: MutationError
+}
+
+type AttachmentDownloadUrl {
+  attachment: Attachment!
+  downloadUrl: String!
+  expiresAt: DateTime!
+}
+
+enum AttachmentVirusScanResult {
+  CLEAN
+  FAILED
+  INFECTED
+  PENDING
+}
+
+extend type Mutation {
+  createAttachmentDownloadUrl(input: CreateAttachmentDownloadUrlInput!): CreateAttachmentDownloadUrlOutput! @requires(permissions: ["attachment:download"])
+  createAttachmentUploadUrl(input: CreateAttachmentUploadUrlInput!): CreateAttachmentUploadUrlOutput! @requires(permissions: ["attachment:create"])
+}
+`, BuiltIn: false},
+	{Name: "../schema/chat.graphqls", Input: `# Chats and replies: messages exchanged with the customer on a thread's
+# channel (chat; email once it exists).
+
+type Chat {
+  attachments: [Attachment!]! @public(reason: "attachment metadata comes with the chat that carries it; downloading needs attachment:download")
+  createdAt: DateTime!
+  createdBy: Actor!
+  customerReadAt: DateTime
+  id: ID!
+  text: String
+  updatedAt: DateTime!
+  updatedBy: Actor!
+}
+
+input SendChatInput {
+  attachmentIds: [ID!]
+  customerId: ID!
+  text: String
+  threadId: ID
+  timestamp: String
+}
+
+type SendChatOutput {
+  chat: Chat
+  error: MutationError
+}
+
+input SendCustomerChatInput {
+  attachmentIds: [ID!]
+  customerId: ID!
+  text: String
+  threadId: ID!
+  timestamp: String
+}
+
+type SendCustomerChatOutput {
+  chat: Chat
+  error: MutationError
+}
+
+input ReplyToThreadInput {
+  attachmentIds: [ID!]
+  channelSpecificOptions: ReplyToThreadChannelSpecificOptionsInput
+  impersonation: ImpersonationInput
+  markdownContent: String
+  textContent: String!
+  threadId: ID!
+}
+
+type ReplyToThreadOutput {
+  error: MutationError
+}
+
+input ReplyToThreadChannelSpecificOptionsInput {
+  email: ReplyToThreadEmailChannelSpecificOptionsInput!
+}
+
+input ReplyToThreadEmailChannelSpecificOptionsInput {
+  additionalRecipients: [EmailParticipantInput!]
+  hiddenRecipients: [EmailParticipantInput!]
+}
+
+input EmailParticipantInput {
+  email: String!
+  name: String
+}
+
+input ImpersonationInput {
+  asCustomer: CustomerImpersonationInput!
+}
+
+input CustomerImpersonationInput {
+  customerIdentifier: CustomerIdentifierInput!
+}
+
+extend type Mutation {
+  replyToThread(input: ReplyToThreadInput!): ReplyToThreadOutput! @requires(permissions: ["thread:reply"])
+  sendChat(input: SendChatInput!): SendChatOutput! @requires(permissions: ["chat:create"])
+  sendCustomerChat(input: SendCustomerChatInput!): SendCustomerChatOutput! @requires(permissions: ["chat:create"])
+}
+`, BuiltIn: false},
 	{Name: "../schema/component.graphqls", Input: `# UI components: the building blocks of thread messages, events and cards. Set exactly one key of each input.
 
 input ComponentInput {
   componentBadge: ComponentBadgeInput
   componentContainer: ComponentContainerInput
   componentCopyButton: ComponentCopyButtonInput
+  componentDateTime: ComponentDateTimeInput
   componentDivider: ComponentDividerInput
   componentLinkButton: ComponentLinkButtonInput
   componentPlainText: ComponentPlainTextInput
   componentRow: ComponentRowInput
   componentSpacer: ComponentSpacerInput
   componentText: ComponentTextInput
+  componentUser: ComponentUserInput
   componentWorkflowButton: ComponentWorkflowButtonInput
 }
 
@@ -3288,12 +6141,14 @@ input ComponentContainerInput {
 input ComponentContainerContentInput {
   componentBadge: ComponentBadgeInput
   componentCopyButton: ComponentCopyButtonInput
+  componentDateTime: ComponentDateTimeInput
   componentDivider: ComponentDividerInput
   componentLinkButton: ComponentLinkButtonInput
   componentPlainText: ComponentPlainTextInput
   componentRow: ComponentRowInput
   componentSpacer: ComponentSpacerInput
   componentText: ComponentTextInput
+  componentUser: ComponentUserInput
   componentWorkflowButton: ComponentWorkflowButtonInput
 }
 
@@ -3350,11 +6205,13 @@ input ComponentRowInput {
 input ComponentRowContentInput {
   componentBadge: ComponentBadgeInput
   componentCopyButton: ComponentCopyButtonInput
+  componentDateTime: ComponentDateTimeInput
   componentDivider: ComponentDividerInput
   componentLinkButton: ComponentLinkButtonInput
   componentPlainText: ComponentPlainTextInput
   componentSpacer: ComponentSpacerInput
   componentText: ComponentTextInput
+  componentUser: ComponentUserInput
   componentWorkflowButton: ComponentWorkflowButtonInput
 }
 
@@ -3399,6 +6256,89 @@ input ComponentWorkflowButtonInput {
 }
 
 input ComponentWorkflowButtonWorkflowIdentifierInput {
+  workflowId: ID
+  workflowKey: String
+}
+
+# The output forms of components (events, custom entries).
+
+type ComponentBadge {
+  badgeColor: ComponentBadgeColor
+  badgeLabel: String!
+}
+
+type ComponentContainer {
+  containerContent: [ComponentContainerContent!]!
+}
+
+union ComponentContainerContent = ComponentBadge | ComponentCopyButton | ComponentDateTime | ComponentDivider | ComponentLinkButton | ComponentPlainText | ComponentRow | ComponentSpacer | ComponentText | ComponentUser | ComponentWorkflowButton
+
+type ComponentCopyButton {
+  copyButtonTooltipLabel: String
+  copyButtonValue: String!
+}
+
+type ComponentDateTime {
+  dateTimeIso8601: DateTime!
+}
+
+input ComponentDateTimeInput {
+  dateTimeIso8601: String!
+}
+
+type ComponentDivider {
+  dividerSpacingSize: ComponentDividerSpacingSize
+  spacingSize: ComponentDividerSpacingSize @deprecated(reason: "use dividerSpacingSize instead")
+}
+
+type ComponentLinkButton {
+  label: String! @deprecated(reason: "use linkButtonLabel instead")
+  linkButtonLabel: String!
+  linkButtonUrl: String!
+  url: String! @deprecated(reason: "use linkButtonUrl instead")
+}
+
+type ComponentPlainText {
+  plainText: String!
+  plainTextColor: ComponentPlainTextColor
+  plainTextSize: ComponentPlainTextSize
+}
+
+type ComponentRow {
+  rowAsideContent: [ComponentRowContent!]!
+  rowMainContent: [ComponentRowContent!]!
+}
+
+union ComponentRowContent = ComponentBadge | ComponentCopyButton | ComponentDateTime | ComponentDivider | ComponentLinkButton | ComponentPlainText | ComponentSpacer | ComponentText | ComponentUser | ComponentWorkflowButton
+
+type ComponentSpacer {
+  size: ComponentSpacerSize! @deprecated(reason: "Use spacerSize instead, which has the same type")
+  spacerSize: ComponentSpacerSize!
+}
+
+type ComponentText {
+  color: ComponentTextColor @deprecated(reason: "Use textColor instead, which has the same type")
+  size: ComponentTextSize @deprecated(reason: "Use textSize instead, which has the same type")
+  text: String!
+  textColor: ComponentTextColor
+  textSize: ComponentTextSize
+}
+
+type ComponentUser {
+  user: User
+  userMachineUser: MachineUser
+}
+
+input ComponentUserInput {
+  userIdentifier: UserIdentifierInput!
+}
+
+type ComponentWorkflowButton {
+  workflowButtonLabel: String!
+  workflowButtonWorkflowIdentifier: ComponentWorkflowButtonWorkflowIdentifier!
+}
+
+type ComponentWorkflowButtonWorkflowIdentifier {
   workflowId: ID
   workflowKey: String
 }
@@ -3684,6 +6624,104 @@ extend type Mutation {
   upsertCustomer(input: UpsertCustomerInput!): UpsertCustomerOutput! @requires(permissions: ["customer:create", "customer:edit"])
   "Deletes a customer and their threads."
   deleteCustomer(input: DeleteCustomerInput!): DeleteCustomerOutput! @requires(permissions: ["customer:delete"])
+}
+`, BuiltIn: false},
+	{Name: "../schema/email.graphqls", Input: `# Email: the timeline's email entries. Threadline does not send or receive
+# email yet: these types are part of Plain's schema and never produced.
+
+type EmailEntry {
+  additionalRecipients: [EmailParticipant!]!
+  attachments: [Attachment!]!
+  authenticity: EmailAuthenticity!
+  bounces: [EmailBounce!]!
+  category: EmailCategory!
+  emailId: ID!
+  from: EmailParticipant!
+  fullMarkdownContent: String
+  fullTextContent: String
+  hasMoreMarkdownContent: Boolean!
+  hasMoreTextContent: Boolean!
+  hiddenRecipients: [EmailParticipant!]!
+  isStartOfThread: Boolean!
+  markdownContent: String
+  receivedAt: DateTime
+  sendStatus: EmailSendStatus
+  sentAt: DateTime
+  subject: String
+  textContent: String
+  to: EmailParticipant!
+}
+
+type EmailParticipant {
+  email: String!
+  emailActor: EmailActor
+  name: String
+}
+
+type EmailBounce {
+  bouncedAt: DateTime!
+  details: String
+  isSendRetriable: Boolean!
+  reason: EmailBounceReason!
+  recipient: EmailParticipant!
+}
+
+union EmailActor = CustomerEmailActor | DeletedCustomerEmailActor | SupportEmailAddressEmailActor | UserEmailActor
+
+type CustomerEmailActor {
+  customer: Customer!
+  customerId: ID!
+}
+
+type DeletedCustomerEmailActor {
+  customerId: ID!
+}
+
+type SupportEmailAddressEmailActor {
+  supportEmailAddress: String!
+}
+
+type UserEmailActor {
+  user: User!
+  userId: ID!
+}
+
+enum EmailAuthenticity {
+  FAIL
+  PASS
+  UNKNOWN
+}
+
+enum EmailBounceReason {
+  AUTO_RESPONDER
+  BAD_EMAIL_ADDRESS
+  BLOCKED
+  DNS_ERROR
+  HARD_BOUNCE
+  INACTIVE_RECIPIENT
+  MANUALLY_DEACTIVATED
+  NO_REPLY_RECIPIENT
+  SOFT_BOUNCE
+  SPAM_COMPLAINT
+  SPAM_NOTIFICATION
+  TRANSIENT
+  UNDELIVERABLE
+  UNKNOWN
+}
+
+enum EmailCategory {
+  CUSTOMER_SURVEY
+  MESSAGING
+  THREAD_DISCUSSION
+  UNREAD_CHAT_MESSAGES
+  USER_HIDDEN
+}
+
+enum EmailSendStatus {
+  BOUNCED
+  FAILED
+  PENDING
+  SENT
 }
 `, BuiltIn: false},
 	{Name: "../schema/field.graphqls", Input: `# Thread fields: the workspace defines schemas; threads hold values.
@@ -3999,6 +7037,68 @@ extend type Mutation {
   removeLabels(input: RemoveLabelsInput!): RemoveLabelsOutput! @requires(permissions: ["label:delete"])
 }
 `, BuiltIn: false},
+	{Name: "../schema/note.graphqls", Input: `# Notes: internal messages of the team, on a thread or on a customer (then
+# shown on the customer's threads), never sent to the customer.
+
+type Note {
+  attachments: [Attachment!]! @public(reason: "attachment metadata comes with the note that carries it; downloading needs attachment:download")
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  customer: Customer! @requires(permissions: ["customer:read"], except: ["id"])
+  deletedAt: DateTime
+  deletedBy: InternalActor
+  editedAt: DateTime
+  editedBy: InternalActor
+  externalId: ID
+  id: ID!
+  isDeleted: Boolean!
+  isEdited: Boolean!
+  markdown: String
+  text: String!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+}
+
+input CreateNoteInput {
+  attachmentIds: [ID!]
+  customerId: ID!
+  markdown: String
+  text: String!
+  threadId: ID
+}
+
+type CreateNoteOutput {
+  error: MutationError
+  note: Note
+}
+
+input UpdateNoteInput {
+  attachmentIds: [ID!]
+  markdown: String
+  noteId: ID!
+  text: String!
+}
+
+type UpdateNoteOutput {
+  error: MutationError
+  note: Note
+}
+
+input DeleteNoteInput {
+  noteId: ID!
+}
+
+type DeleteNoteOutput {
+  error: MutationError
+  note: Note
+}
+
+extend type Mutation {
+  createNote(input: CreateNoteInput!): CreateNoteOutput! @requires(permissions: ["note:create"])
+  deleteNote(input: DeleteNoteInput!): DeleteNoteOutput! @requires(permissions: ["note:delete"])
+  updateNote(input: UpdateNoteInput!): UpdateNoteOutput! @requires(permissions: ["note:edit"])
+}
+`, BuiltIn: false},
 	{Name: "../schema/tenant.graphqls", Input: `# Tenants and tiers: the accounts of your product a thread can belong to.
 
 type Tenant {
@@ -4046,8 +7146,12 @@ type Thread {
   customer: Customer! @requires(permissions: ["customer:read"], except: ["id"])
   description: String
   externalId: ID
+  firstInboundMessageInfo: ThreadMessageInfo
+  firstOutboundMessageInfo: ThreadMessageInfo
   id: ID!
   labels: [Label!]! @requires(permissions: ["label:read"])
+  lastInboundMessageInfo: ThreadMessageInfo
+  lastOutboundMessageInfo: ThreadMessageInfo
   lockedAt: DateTime
   previewText: String
   priority: Int!
@@ -4058,6 +7162,7 @@ type Thread {
   supportEmailAddresses: [String!]!
   tenant: Tenant @public(reason: "tenants do not exist in Threadline yet: always null")
   threadFields: [ThreadField!]! @public(reason: "a thread's field values come with the thread (thread:read), as Plain's createThread documentation implies")
+  timelineEntries(after: String, before: String, filters: ThreadTimelineEntriesFilter, first: Int, last: Int): TimelineEntryConnection! @requires(permissions: ["timeline:read"])
   title: String!
   updatedAt: DateTime!
   updatedBy: Actor!
@@ -4345,8 +7450,14 @@ enum MessageSource {
   CHAT
   DISCORD
   EMAIL
+  INTERNAL
   MS_TEAMS
   SLACK
+}
+
+type ThreadMessageInfo {
+  messageSource: MessageSource!
+  timestamp: DateTime!
 }
 
 input ServiceLevelAgreementFilter {
@@ -4464,6 +7575,463 @@ extend type Mutation {
   unassignThread(input: UnassignThreadInput!): UnassignThreadOutput! @requires(permissions: ["thread:unassign", "thread:read"])
 }
 `, BuiltIn: false},
+	{Name: "../schema/timeline.graphqls", Input: `# Timelines: what happened in a thread, and in every thread of a customer,
+# oldest first (` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + ` page from the oldest, ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + ` from the
+# newest). Each entry shows one Entry. Threadline records ChatEntry, NoteEntry,
+# ThreadEventEntry, CustomerEventEntry, CustomEntry (the components a thread
+# was created with) and the Thread*TransitionedEntry/Thread*ChangedEntry
+# members for status, assignment, labels and priority; the other members
+# (email, Slack, Discord, MS Teams, discussions, links, SLAs, surveys …) are
+# part of Plain's schema but never produced yet.
+
+type TimelineEntry {
+  actor: Actor!
+  customerId: ID!
+  entry: Entry!
+  id: ID!
+  llmText: String
+  threadId: ID!
+  timestamp: DateTime!
+}
+
+type TimelineEntryConnection {
+  edges: [TimelineEntryEdge!]!
+  pageInfo: PageInfo!
+}
+
+type TimelineEntryEdge {
+  cursor: String!
+  node: TimelineEntry!
+}
+
+input ThreadTimelineEntriesFilter {
+  entryTypes: [TimelineEntryType!]
+  isMessage: Boolean
+}
+
+enum TimelineEntryType {
+  CHAT
+  CUSTOM
+  CUSTOMER_EVENT
+  CUSTOMER_SURVEY_REQUESTED
+  DISCORD_MESSAGE
+  EMAIL
+  HELP_CENTER_AI_CONVERSATION_MESSAGE
+  LINEAR_ISSUE_THREAD_LINK_STATE_TRANSITIONED
+  MERGED_THREAD_MESSAGE
+  MS_TEAMS_MESSAGE
+  NOTE
+  SERVICE_LEVEL_AGREEMENT_STATUS_TRANSITIONED
+  SLACK_MESSAGE
+  SLACK_REPLY
+  THREAD_ADDITIONAL_ASSIGNEES_TRANSITIONED
+  THREAD_ASSIGNMENT_TRANSITIONED
+  THREAD_DISCUSSION
+  THREAD_DISCUSSION_MESSAGE
+  THREAD_DISCUSSION_RESOLVED
+  THREAD_EVENT
+  THREAD_LABELS_CHANGED
+  THREAD_LINK_CREATED
+  THREAD_LINK_DELETED
+  THREAD_LINK_TARGET_CREATED
+  THREAD_LINK_TARGET_DELETED
+  THREAD_LINK_UPDATED
+  THREAD_PRIORITY_CHANGED
+  THREAD_STATUS_TRANSITIONED
+}
+
+union Entry = ChatEntry | CustomEntry | CustomerEventEntry | CustomerSurveyRequestedEntry | DiscordMessageEntry | EmailEntry | HelpCenterAiConversationMessageEntry | LinearIssueThreadLinkStateTransitionedEntry | MSTeamsMessageEntry | MergedThreadMessageEntry | NoteEntry | ServiceLevelAgreementStatusTransitionedEntry | SlackMessageEntry | SlackReplyEntry | ThreadAdditionalAssigneesTransitionedEntry | ThreadAssignmentTransitionedEntry | ThreadDiscussionEntry | ThreadDiscussionMessageEntry | ThreadDiscussionResolvedEntry | ThreadEventEntry | ThreadLabelsChangedEntry | ThreadLinkCreatedEntry | ThreadLinkDeletedEntry | ThreadLinkTargetCreatedEntry | ThreadLinkTargetDeletedEntry | ThreadLinkUpdatedEntry | ThreadPriorityChangedEntry | ThreadStatusTransitionedEntry
+
+interface TimelineEventEntry {
+  components: [EventComponent!]!
+  customerId: ID!
+  externalId: ID
+  isCollapsed: Boolean!
+  timelineEventId: ID!
+  title: String!
+}
+
+type ChatEntry {
+  attachments: [Attachment!]! @public(reason: "attachment metadata comes with the message that carries it; downloading needs attachment:download")
+  chatId: ID!
+  customerReadAt: DateTime
+  text: String
+}
+
+type CustomEntry {
+  attachments: [Attachment!]!
+  components: [CustomTimelineEntryComponent!]!
+  externalId: ID
+  title: String!
+  type: String
+}
+
+type CustomerEventEntry implements TimelineEventEntry {
+  components: [EventComponent!]!
+  customerId: ID!
+  externalId: ID
+  isCollapsed: Boolean!
+  timelineEventId: ID!
+  title: String!
+}
+
+type CustomerSurveyRequestedEntry {
+  customerId: ID!
+  customerSurveyId: ID!
+  surveyResponseId: ID!
+  surveyResponsePublicId: String!
+  threadId: ID!
+}
+
+type DiscordMessageEntry {
+  attachments: [Attachment!]!
+  customerId: ID!
+  deletedOnDiscordAt: DateTime
+  discordMessageId: ID!
+  discordMessageLink: String!
+  lastEditedOnDiscordAt: DateTime
+  markdownContent: String
+}
+
+type HelpCenterAiConversationMessageEntry {
+  helpCenterAiConversationId: ID!
+  helpCenterId: ID!
+  markdown: String!
+  messageId: ID!
+}
+
+type LinearIssueThreadLinkStateTransitionedEntry {
+  linearIssueId: ID!
+  nextLinearStateId: ID!
+  previousLinearStateId: ID!
+}
+
+type MSTeamsMessageEntry {
+  attachments: [Attachment!]!
+  customerId: ID!
+  deletedOnMsTeamsAt: DateTime
+  hasUnprocessedAttachments: Boolean!
+  lastEditedOnMsTeamsAt: DateTime
+  markdownContent: String
+  msTeamsMessageId: ID!
+  msTeamsMessageLink: String!
+  text: String!
+}
+
+type MergedThreadMessageEntry {
+  childThreadDetails: ChildThreadDetails!
+  childTimelineEntry: TimelineEntry
+  threadLinkId: ID!
+}
+
+type NoteEntry @requires(permissions: ["note:read"]) {
+  attachments: [Attachment!]!
+  editedAt: DateTime
+  editedBy: InternalActor
+  isEdited: Boolean!
+  markdown: String
+  noteId: ID!
+  text: String!
+}
+
+type ServiceLevelAgreementStatusTransitionedEntry {
+  nextStatus: ServiceLevelAgreementStatus!
+  previousStatus: ServiceLevelAgreementStatus!
+  serviceLevelAgreement: ServiceLevelAgreement
+}
+
+type SlackMessageEntry {
+  attachments: [Attachment!]!
+  customerId: ID!
+  deletedOnSlackAt: DateTime
+  lastEditedOnSlackAt: DateTime
+  reactions: [SlackReaction!]!
+  relatedThread: SlackMessageEntryRelatedThread
+  slackMessageLink: String
+  slackWebMessageLink: String!
+  text: String!
+}
+
+type SlackReplyEntry {
+  attachments: [Attachment!]!
+  customerId: ID!
+  deletedOnSlackAt: DateTime
+  lastEditedOnSlackAt: DateTime
+  reactions: [SlackReaction!]!
+  slackMessageLink: String
+  slackWebMessageLink: String!
+  text: String!
+}
+
+type ThreadAdditionalAssigneesTransitionedEntry {
+  nextAssignees: [ThreadAssignee!]!
+  previousAssignees: [ThreadAssignee!]!
+}
+
+type ThreadAssignmentTransitionedEntry {
+  nextAssignee: ThreadAssignee @public(reason: "the assignee's own fields need user:read or machineUser:read, declared on User and MachineUser")
+  previousAssignee: ThreadAssignee @public(reason: "the assignee's own fields need user:read or machineUser:read, declared on User and MachineUser")
+}
+
+type ThreadDiscussionEntry {
+  customerId: ID!
+  discussionType: ThreadDiscussionType!
+  emailRecipients: [String!]!
+  slackChannelName: String
+  slackMessageLink: String
+  threadDiscussionId: ID!
+}
+
+type ThreadDiscussionMessageEntry {
+  attachments: [Attachment!]!
+  customerId: ID!
+  deletedOnSlackAt: DateTime
+  discussionType: ThreadDiscussionType!
+  hasUnprocessedAttachments: Boolean!
+  lastEditedOnSlackAt: DateTime
+  reactions: [ThreadDiscussionMessageReaction!]!
+  resolvedText: String!
+  slackMessageLink: String
+  slackMessageTimestamp: String
+  text: String!
+  threadDiscussionId: ID!
+  threadDiscussionMessageId: ID!
+  type: ThreadDiscussionMessageType!
+}
+
+type ThreadDiscussionResolvedEntry {
+  customerId: ID!
+  discussionType: ThreadDiscussionType!
+  emailRecipients: [String!]!
+  resolvedAt: DateTime!
+  slackChannelName: String
+  slackMessageLink: String
+  threadDiscussionId: ID!
+}
+
+type ThreadEventEntry implements TimelineEventEntry @requires(permissions: ["threadEvent:read"]) {
+  components: [EventComponent!]!
+  customerId: ID!
+  externalId: ID
+  isCollapsed: Boolean!
+  timelineEventId: ID!
+  title: String!
+}
+
+type ThreadLabelsChangedEntry {
+  nextLabels: [Label!]! @requires(permissions: ["label:read"])
+  previousLabels: [Label!]! @requires(permissions: ["label:read"])
+}
+
+type ThreadLinkCreatedEntry {
+  threadLink: ThreadLink!
+}
+
+type ThreadLinkDeletedEntry {
+  threadLink: ThreadLink!
+}
+
+type ThreadLinkTargetCreatedEntry {
+  sourceThread: ChildThreadDetails!
+  threadLink: ThreadLink!
+}
+
+type ThreadLinkTargetDeletedEntry {
+  sourceThread: ChildThreadDetails!
+  threadLink: ThreadLink!
+}
+
+type ThreadLinkUpdatedEntry {
+  previousThreadLink: ThreadLink!
+  threadLink: ThreadLink!
+}
+
+type ThreadPriorityChangedEntry {
+  nextPriority: Int!
+  previousPriority: Int!
+}
+
+type ThreadStatusTransitionedEntry {
+  nextStatus: ThreadStatus!
+  nextStatusDetail: ThreadStatusDetail
+  previousStatus: ThreadStatus!
+  previousStatusDetail: ThreadStatusDetail
+}
+
+interface ThreadLink {
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  description: String
+  id: ID!
+  linkType: ThreadLinkLinkType!
+  sourceId: String!
+  sourceType: String!
+  status: ThreadLinkStatus!
+  threadId: ID!
+  title: String!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+  url: String!
+}
+
+enum ThreadLinkLinkType {
+  MERGED_INTO
+  RELATED_TO
+  SUCCEEDED_BY
+}
+
+enum ThreadLinkStatus {
+  DONE
+  IN_PROGRESS
+  TODO
+  UNKNOWN
+}
+
+type ChildThreadDetails {
+  id: ID!
+  ref: String!
+  title: String
+}
+
+interface ServiceLevelAgreement {
+  breachActions: [BreachAction!]!
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  id: ID!
+  threadLabelTypeIdFilter: ServiceLevelAgreementThreadLabelTypeIdFilter
+  threadPriorityFilter: [Int!]!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+  useBusinessHoursOnly: Boolean!
+}
+
+union BreachAction = BeforeBreachAction
+
+type BeforeBreachAction {
+  beforeBreachMinutes: Int!
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+}
+
+type ServiceLevelAgreementThreadLabelTypeIdFilter {
+  labelTypeIds: [ID!]!
+  requireAll: Boolean!
+}
+
+type SlackReaction {
+  actors: [Actor!]!
+  imageUrl: String
+  name: String!
+}
+
+type SlackMessageEntryRelatedThread {
+  threadId: ID!
+}
+
+type ThreadDiscussionMessageReaction {
+  actors: [Actor!]!
+  imageUrl: String
+  name: String!
+}
+
+enum ThreadDiscussionMessageType {
+  INBOUND
+  OUTBOUND
+}
+
+enum ThreadDiscussionType {
+  AGENT_SESSION
+  CURSOR_WORKSPACE_BACKGROUND_AGENT
+  EMAIL
+  SLACK
+}
+
+# Thread events and customer events: titled UI components an integration records.
+
+type ThreadEvent {
+  components: [EventComponent!]!
+  createdAt: DateTime!
+  createdBy: Actor!
+  customerId: ID!
+  id: ID!
+  isCollapsed: Boolean!
+  threadId: ID!
+  title: String!
+  updatedAt: DateTime!
+  updatedBy: Actor!
+}
+
+type CustomerEvent {
+  components: [EventComponent!]!
+  createdAt: DateTime!
+  createdBy: Actor!
+  customerId: ID!
+  id: ID!
+  isCollapsed: Boolean!
+  title: String!
+  updatedAt: DateTime!
+  updatedBy: Actor!
+}
+
+input CreateThreadEventInput {
+  components: [EventComponentInput!]!
+  externalId: ID
+  isCollapsed: Boolean
+  threadId: ID!
+  timestamp: String
+  title: String!
+}
+
+type CreateThreadEventOutput {
+  error: MutationError
+  threadEvent: ThreadEvent
+}
+
+input CreateCustomerEventInput {
+  components: [EventComponentInput!]!
+  customerIdentifier: CustomerIdentifierInput!
+  externalId: ID
+  isCollapsed: Boolean
+  timestamp: String
+  title: String!
+}
+
+type CreateCustomerEventOutput {
+  customerEvent: CustomerEvent
+  error: MutationError
+}
+
+input EventComponentInput {
+  componentBadge: ComponentBadgeInput
+  componentContainer: ComponentContainerInput
+  componentCopyButton: ComponentCopyButtonInput
+  componentDateTime: ComponentDateTimeInput
+  componentDivider: ComponentDividerInput
+  componentLinkButton: ComponentLinkButtonInput
+  componentPlainText: ComponentPlainTextInput
+  componentRow: ComponentRowInput
+  componentSpacer: ComponentSpacerInput
+  componentText: ComponentTextInput
+  componentUser: ComponentUserInput
+  componentWorkflowButton: ComponentWorkflowButtonInput
+}
+
+union EventComponent = ComponentBadge | ComponentContainer | ComponentCopyButton | ComponentDateTime | ComponentDivider | ComponentLinkButton | ComponentPlainText | ComponentRow | ComponentSpacer | ComponentText | ComponentUser | ComponentWorkflowButton
+
+union CustomTimelineEntryComponent = ComponentBadge | ComponentContainer | ComponentCopyButton | ComponentDateTime | ComponentDivider | ComponentLinkButton | ComponentPlainText | ComponentRow | ComponentSpacer | ComponentText | ComponentUser | ComponentWorkflowButton
+
+extend type Query {
+  timelineEntries(after: String, before: String, customerId: ID!, first: Int, last: Int): TimelineEntryConnection! @requires(permissions: ["customer:read", "timeline:read"])
+  timelineEntry(customerId: ID!, timelineEntryId: ID!): TimelineEntry @requires(permissions: ["customer:read", "timeline:read"])
+}
+
+extend type Mutation {
+  createCustomerEvent(input: CreateCustomerEventInput!): CreateCustomerEventOutput! @requires(permissions: ["customerEvent:create"])
+  createThreadEvent(input: CreateThreadEventInput!): CreateThreadEventOutput! @requires(permissions: ["threadEvent:create", "threadEvent:read"])
+}
+`, BuiltIn: false},
 	{Name: "../schema/user.graphqls", Input: `"A support agent of the workspace."
 type User @requires(permissions: ["user:read"]) {
   avatarUrl: String
@@ -4515,6 +8083,12 @@ extend type Query {
   user(userId: ID!): User @requires(permissions: ["user:read"])
   "A user of the caller's workspace by email; null when there is none."
   userByEmail(email: String!): User @requires(permissions: ["user:read"])
+}
+
+input UserIdentifierInput {
+  emailAddress: String
+  machineUserId: ID
+  userId: ID
 }
 `, BuiltIn: false},
 	{Name: "../schema/webhook.graphqls", Input: `# Webhooks: targets that receive the workspace's events, and the log of delivery attempts.
@@ -4746,6 +8320,58 @@ func (ec *executionContext) childFields_AssignThreadOutput(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type AssignThreadOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_Attachment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "createdAt":
+		return ec.fieldContext_Attachment_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Attachment_createdBy(ctx, field)
+	case "fileExtension":
+		return ec.fieldContext_Attachment_fileExtension(ctx, field)
+	case "fileMimeType":
+		return ec.fieldContext_Attachment_fileMimeType(ctx, field)
+	case "fileName":
+		return ec.fieldContext_Attachment_fileName(ctx, field)
+	case "fileSize":
+		return ec.fieldContext_Attachment_fileSize(ctx, field)
+	case "id":
+		return ec.fieldContext_Attachment_id(ctx, field)
+	case "type":
+		return ec.fieldContext_Attachment_type(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Attachment_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_Attachment_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Attachment", field.Name)
+}
+
+func (ec *executionContext) childFields_AttachmentDownloadUrl(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "attachment":
+		return ec.fieldContext_AttachmentDownloadUrl_attachment(ctx, field)
+	case "downloadUrl":
+		return ec.fieldContext_AttachmentDownloadUrl_downloadUrl(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_AttachmentDownloadUrl_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttachmentDownloadUrl", field.Name)
+}
+
+func (ec *executionContext) childFields_AttachmentUploadUrl(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "attachment":
+		return ec.fieldContext_AttachmentUploadUrl_attachment(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_AttachmentUploadUrl_expiresAt(ctx, field)
+	case "uploadFormData":
+		return ec.fieldContext_AttachmentUploadUrl_uploadFormData(ctx, field)
+	case "uploadFormUrl":
+		return ec.fieldContext_AttachmentUploadUrl_uploadFormUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttachmentUploadUrl", field.Name)
+}
+
 func (ec *executionContext) childFields_ChangeThreadPriorityOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -4754,6 +8380,40 @@ func (ec *executionContext) childFields_ChangeThreadPriorityOutput(ctx context.C
 		return ec.fieldContext_ChangeThreadPriorityOutput_thread(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChangeThreadPriorityOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_Chat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "attachments":
+		return ec.fieldContext_Chat_attachments(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Chat_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Chat_createdBy(ctx, field)
+	case "customerReadAt":
+		return ec.fieldContext_Chat_customerReadAt(ctx, field)
+	case "id":
+		return ec.fieldContext_Chat_id(ctx, field)
+	case "text":
+		return ec.fieldContext_Chat_text(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Chat_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_Chat_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Chat", field.Name)
+}
+
+func (ec *executionContext) childFields_ChildThreadDetails(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ChildThreadDetails_id(ctx, field)
+	case "ref":
+		return ec.fieldContext_ChildThreadDetails_ref(ctx, field)
+	case "title":
+		return ec.fieldContext_ChildThreadDetails_title(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChildThreadDetails", field.Name)
 }
 
 func (ec *executionContext) childFields_Company(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4782,6 +8442,48 @@ func (ec *executionContext) childFields_Company(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Company", field.Name)
 }
 
+func (ec *executionContext) childFields_ComponentWorkflowButtonWorkflowIdentifier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "workflowId":
+		return ec.fieldContext_ComponentWorkflowButtonWorkflowIdentifier_workflowId(ctx, field)
+	case "workflowKey":
+		return ec.fieldContext_ComponentWorkflowButtonWorkflowIdentifier_workflowKey(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComponentWorkflowButtonWorkflowIdentifier", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateAttachmentDownloadUrlOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "attachmentDownloadUrl":
+		return ec.fieldContext_CreateAttachmentDownloadUrlOutput_attachmentDownloadUrl(ctx, field)
+	case "attachmentVirusScanResult":
+		return ec.fieldContext_CreateAttachmentDownloadUrlOutput_attachmentVirusScanResult(ctx, field)
+	case "error":
+		return ec.fieldContext_CreateAttachmentDownloadUrlOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateAttachmentDownloadUrlOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateAttachmentUploadUrlOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "attachmentUploadUrl":
+		return ec.fieldContext_CreateAttachmentUploadUrlOutput_attachmentUploadUrl(ctx, field)
+	case "error":
+		return ec.fieldContext_CreateAttachmentUploadUrlOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateAttachmentUploadUrlOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateCustomerEventOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customerEvent":
+		return ec.fieldContext_CreateCustomerEventOutput_customerEvent(ctx, field)
+	case "error":
+		return ec.fieldContext_CreateCustomerEventOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateCustomerEventOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateLabelTypeOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -4790,6 +8492,26 @@ func (ec *executionContext) childFields_CreateLabelTypeOutput(ctx context.Contex
 		return ec.fieldContext_CreateLabelTypeOutput_labelType(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateLabelTypeOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateNoteOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_CreateNoteOutput_error(ctx, field)
+	case "note":
+		return ec.fieldContext_CreateNoteOutput_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateNoteOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateThreadEventOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_CreateThreadEventOutput_error(ctx, field)
+	case "threadEvent":
+		return ec.fieldContext_CreateThreadEventOutput_threadEvent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateThreadEventOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_CreateThreadFieldSchemaOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4876,6 +8598,30 @@ func (ec *executionContext) childFields_CustomerEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type CustomerEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CustomerEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "components":
+		return ec.fieldContext_CustomerEvent_components(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CustomerEvent_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_CustomerEvent_createdBy(ctx, field)
+	case "customerId":
+		return ec.fieldContext_CustomerEvent_customerId(ctx, field)
+	case "id":
+		return ec.fieldContext_CustomerEvent_id(ctx, field)
+	case "isCollapsed":
+		return ec.fieldContext_CustomerEvent_isCollapsed(ctx, field)
+	case "title":
+		return ec.fieldContext_CustomerEvent_title(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CustomerEvent_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_CustomerEvent_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_DateTime(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "iso8601":
@@ -4892,6 +8638,16 @@ func (ec *executionContext) childFields_DeleteCustomerOutput(ctx context.Context
 		return ec.fieldContext_DeleteCustomerOutput_error(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteCustomerOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteNoteOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_DeleteNoteOutput_error(ctx, field)
+	case "note":
+		return ec.fieldContext_DeleteNoteOutput_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteNoteOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_DeleteThreadFieldOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4946,6 +8702,46 @@ func (ec *executionContext) childFields_EmailAddress(ctx context.Context, field 
 		return ec.fieldContext_EmailAddress_verifiedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EmailAddress", field.Name)
+}
+
+func (ec *executionContext) childFields_EmailBounce(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "bouncedAt":
+		return ec.fieldContext_EmailBounce_bouncedAt(ctx, field)
+	case "details":
+		return ec.fieldContext_EmailBounce_details(ctx, field)
+	case "isSendRetriable":
+		return ec.fieldContext_EmailBounce_isSendRetriable(ctx, field)
+	case "reason":
+		return ec.fieldContext_EmailBounce_reason(ctx, field)
+	case "recipient":
+		return ec.fieldContext_EmailBounce_recipient(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmailBounce", field.Name)
+}
+
+func (ec *executionContext) childFields_EmailParticipant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "email":
+		return ec.fieldContext_EmailParticipant_email(ctx, field)
+	case "emailActor":
+		return ec.fieldContext_EmailParticipant_emailActor(ctx, field)
+	case "name":
+		return ec.fieldContext_EmailParticipant_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmailParticipant", field.Name)
+}
+
+func (ec *executionContext) childFields_FileSize(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "bytes":
+		return ec.fieldContext_FileSize_bytes(ctx, field)
+	case "kiloBytes":
+		return ec.fieldContext_FileSize_kiloBytes(ctx, field)
+	case "megaBytes":
+		return ec.fieldContext_FileSize_megaBytes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FileSize", field.Name)
 }
 
 func (ec *executionContext) childFields_Label(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5024,6 +8820,26 @@ func (ec *executionContext) childFields_LabelTypeEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type LabelTypeEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_MachineUser(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "description":
+		return ec.fieldContext_MachineUser_description(ctx, field)
+	case "fullName":
+		return ec.fieldContext_MachineUser_fullName(ctx, field)
+	case "id":
+		return ec.fieldContext_MachineUser_id(ctx, field)
+	case "isDeleted":
+		return ec.fieldContext_MachineUser_isDeleted(ctx, field)
+	case "publicName":
+		return ec.fieldContext_MachineUser_publicName(ctx, field)
+	case "type":
+		return ec.fieldContext_MachineUser_type(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MachineUser_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MachineUser", field.Name)
+}
+
 func (ec *executionContext) childFields_MarkThreadAsDoneOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -5070,6 +8886,44 @@ func (ec *executionContext) childFields_MutationFieldError(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type MutationFieldError", field.Name)
 }
 
+func (ec *executionContext) childFields_Note(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "attachments":
+		return ec.fieldContext_Note_attachments(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Note_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Note_createdBy(ctx, field)
+	case "customer":
+		return ec.fieldContext_Note_customer(ctx, field)
+	case "deletedAt":
+		return ec.fieldContext_Note_deletedAt(ctx, field)
+	case "deletedBy":
+		return ec.fieldContext_Note_deletedBy(ctx, field)
+	case "editedAt":
+		return ec.fieldContext_Note_editedAt(ctx, field)
+	case "editedBy":
+		return ec.fieldContext_Note_editedBy(ctx, field)
+	case "externalId":
+		return ec.fieldContext_Note_externalId(ctx, field)
+	case "id":
+		return ec.fieldContext_Note_id(ctx, field)
+	case "isDeleted":
+		return ec.fieldContext_Note_isDeleted(ctx, field)
+	case "isEdited":
+		return ec.fieldContext_Note_isEdited(ctx, field)
+	case "markdown":
+		return ec.fieldContext_Note_markdown(ctx, field)
+	case "text":
+		return ec.fieldContext_Note_text(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Note_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_Note_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Note", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "endCursor":
@@ -5100,6 +8954,54 @@ func (ec *executionContext) childFields_RemoveLabelsOutput(ctx context.Context, 
 		return ec.fieldContext_RemoveLabelsOutput_error(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RemoveLabelsOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_ReplyToThreadOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_ReplyToThreadOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReplyToThreadOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_SendChatOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "chat":
+		return ec.fieldContext_SendChatOutput_chat(ctx, field)
+	case "error":
+		return ec.fieldContext_SendChatOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SendChatOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_SendCustomerChatOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "chat":
+		return ec.fieldContext_SendCustomerChatOutput_chat(ctx, field)
+	case "error":
+		return ec.fieldContext_SendCustomerChatOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SendCustomerChatOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_SlackMessageEntryRelatedThread(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "threadId":
+		return ec.fieldContext_SlackMessageEntryRelatedThread_threadId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SlackMessageEntryRelatedThread", field.Name)
+}
+
+func (ec *executionContext) childFields_SlackReaction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actors":
+		return ec.fieldContext_SlackReaction_actors(ctx, field)
+	case "imageUrl":
+		return ec.fieldContext_SlackReaction_imageUrl(ctx, field)
+	case "name":
+		return ec.fieldContext_SlackReaction_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SlackReaction", field.Name)
 }
 
 func (ec *executionContext) childFields_SlackUserIdentity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5166,10 +9068,18 @@ func (ec *executionContext) childFields_Thread(ctx context.Context, field graphq
 		return ec.fieldContext_Thread_description(ctx, field)
 	case "externalId":
 		return ec.fieldContext_Thread_externalId(ctx, field)
+	case "firstInboundMessageInfo":
+		return ec.fieldContext_Thread_firstInboundMessageInfo(ctx, field)
+	case "firstOutboundMessageInfo":
+		return ec.fieldContext_Thread_firstOutboundMessageInfo(ctx, field)
 	case "id":
 		return ec.fieldContext_Thread_id(ctx, field)
 	case "labels":
 		return ec.fieldContext_Thread_labels(ctx, field)
+	case "lastInboundMessageInfo":
+		return ec.fieldContext_Thread_lastInboundMessageInfo(ctx, field)
+	case "lastOutboundMessageInfo":
+		return ec.fieldContext_Thread_lastOutboundMessageInfo(ctx, field)
 	case "lockedAt":
 		return ec.fieldContext_Thread_lockedAt(ctx, field)
 	case "previewText":
@@ -5190,6 +9100,8 @@ func (ec *executionContext) childFields_Thread(ctx context.Context, field graphq
 		return ec.fieldContext_Thread_tenant(ctx, field)
 	case "threadFields":
 		return ec.fieldContext_Thread_threadFields(ctx, field)
+	case "timelineEntries":
+		return ec.fieldContext_Thread_timelineEntries(ctx, field)
 	case "title":
 		return ec.fieldContext_Thread_title(ctx, field)
 	case "updatedAt":
@@ -5212,6 +9124,18 @@ func (ec *executionContext) childFields_ThreadConnection(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type ThreadConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_ThreadDiscussionMessageReaction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actors":
+		return ec.fieldContext_ThreadDiscussionMessageReaction_actors(ctx, field)
+	case "imageUrl":
+		return ec.fieldContext_ThreadDiscussionMessageReaction_imageUrl(ctx, field)
+	case "name":
+		return ec.fieldContext_ThreadDiscussionMessageReaction_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreadDiscussionMessageReaction", field.Name)
+}
+
 func (ec *executionContext) childFields_ThreadEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "cursor":
@@ -5220,6 +9144,32 @@ func (ec *executionContext) childFields_ThreadEdge(ctx context.Context, field gr
 		return ec.fieldContext_ThreadEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThreadEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ThreadEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "components":
+		return ec.fieldContext_ThreadEvent_components(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ThreadEvent_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_ThreadEvent_createdBy(ctx, field)
+	case "customerId":
+		return ec.fieldContext_ThreadEvent_customerId(ctx, field)
+	case "id":
+		return ec.fieldContext_ThreadEvent_id(ctx, field)
+	case "isCollapsed":
+		return ec.fieldContext_ThreadEvent_isCollapsed(ctx, field)
+	case "threadId":
+		return ec.fieldContext_ThreadEvent_threadId(ctx, field)
+	case "title":
+		return ec.fieldContext_ThreadEvent_title(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ThreadEvent_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_ThreadEvent_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreadEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_ThreadField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5318,6 +9268,16 @@ func (ec *executionContext) childFields_ThreadFieldSchemaEdge(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type ThreadFieldSchemaEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ThreadMessageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "messageSource":
+		return ec.fieldContext_ThreadMessageInfo_messageSource(ctx, field)
+	case "timestamp":
+		return ec.fieldContext_ThreadMessageInfo_timestamp(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreadMessageInfo", field.Name)
+}
+
 func (ec *executionContext) childFields_Tier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "color":
@@ -5348,6 +9308,46 @@ func (ec *executionContext) childFields_Tier(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Tier", field.Name)
 }
 
+func (ec *executionContext) childFields_TimelineEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_TimelineEntry_actor(ctx, field)
+	case "customerId":
+		return ec.fieldContext_TimelineEntry_customerId(ctx, field)
+	case "entry":
+		return ec.fieldContext_TimelineEntry_entry(ctx, field)
+	case "id":
+		return ec.fieldContext_TimelineEntry_id(ctx, field)
+	case "llmText":
+		return ec.fieldContext_TimelineEntry_llmText(ctx, field)
+	case "threadId":
+		return ec.fieldContext_TimelineEntry_threadId(ctx, field)
+	case "timestamp":
+		return ec.fieldContext_TimelineEntry_timestamp(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimelineEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_TimelineEntryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TimelineEntryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TimelineEntryConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimelineEntryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TimelineEntryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TimelineEntryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TimelineEntryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimelineEntryEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_UnarchiveLabelTypeOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -5368,6 +9368,16 @@ func (ec *executionContext) childFields_UnassignThreadOutput(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type UnassignThreadOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_UpdateNoteOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_UpdateNoteOutput_error(ctx, field)
+	case "note":
+		return ec.fieldContext_UpdateNoteOutput_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateNoteOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_UpdateThreadFieldSchemaOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -5386,6 +9396,16 @@ func (ec *executionContext) childFields_UpdateWebhookTargetOutput(ctx context.Co
 		return ec.fieldContext_UpdateWebhookTargetOutput_webhookTarget(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateWebhookTargetOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_UploadFormData(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_UploadFormData_key(ctx, field)
+	case "value":
+		return ec.fieldContext_UploadFormData_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UploadFormData", field.Name)
 }
 
 func (ec *executionContext) childFields_UpsertCustomerOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5760,12 +9780,82 @@ func (ec *executionContext) field_Mutation_changeThreadPriority_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createAttachmentDownloadUrl_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateAttachmentDownloadURLInput, error) {
+			return ec.unmarshalNCreateAttachmentDownloadUrlInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateAttachmentDownloadURLInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createAttachmentUploadUrl_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateAttachmentUploadURLInput, error) {
+			return ec.unmarshalNCreateAttachmentUploadUrlInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateAttachmentUploadURLInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createCustomerEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateCustomerEventInput, error) {
+			return ec.unmarshalNCreateCustomerEventInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateCustomerEventInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createLabelType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateLabelTypeInput, error) {
 			return ec.unmarshalNCreateLabelTypeInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateLabelTypeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createNote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateNoteInput, error) {
+			return ec.unmarshalNCreateNoteInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateNoteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createThreadEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateThreadEventInput, error) {
+			return ec.unmarshalNCreateThreadEventInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadEventInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5822,6 +9912,20 @@ func (ec *executionContext) field_Mutation_deleteCustomer_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DeleteCustomerInput, error) {
 			return ec.unmarshalNDeleteCustomerInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCustomerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteNote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteNoteInput, error) {
+			return ec.unmarshalNDeleteNoteInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteNoteInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5914,6 +10018,48 @@ func (ec *executionContext) field_Mutation_removeLabels_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_replyToThread_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReplyToThreadInput, error) {
+			return ec.unmarshalNReplyToThreadInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReplyToThreadInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendChat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SendChatInput, error) {
+			return ec.unmarshalNSendChatInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSendChatInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendCustomerChat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SendCustomerChatInput, error) {
+			return ec.unmarshalNSendCustomerChatInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSendCustomerChatInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_snoozeThread_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5948,6 +10094,20 @@ func (ec *executionContext) field_Mutation_unassignThread_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UnassignThreadInput, error) {
 			return ec.unmarshalNUnassignThreadInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUnassignThreadInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateNote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateNoteInput, error) {
+			return ec.unmarshalNUpdateNoteInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateNoteInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6338,6 +10498,74 @@ func (ec *executionContext) field_Query_threads_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_timelineEntries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_timelineEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "timelineEntryId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timelineEntryId"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_userByEmail_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6469,6 +10697,52 @@ func (ec *executionContext) field_Query_webhookTargets_args(ctx context.Context,
 		return nil, err
 	}
 	args["last"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Thread_timelineEntries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
+		func(ctx context.Context, v any) (*model.ThreadTimelineEntriesFilter, error) {
+			return ec.unmarshalOThreadTimelineEntriesFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadTimelineEntriesFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filters"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
 	return args, nil
 }
 
@@ -6738,6 +11012,602 @@ func (ec *executionContext) fieldContext_AssignThreadOutput_thread(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Attachment_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Attachment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attachment_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attachment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Attachment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Attachment_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.Attachment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attachment_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attachment_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attachment", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _Attachment_fileExtension(ctx context.Context, field graphql.CollectedField, obj *model.Attachment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attachment_fileExtension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileExtension, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Attachment_fileExtension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attachment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Attachment_fileMimeType(ctx context.Context, field graphql.CollectedField, obj *model.Attachment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attachment_fileMimeType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileMimeType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attachment_fileMimeType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attachment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Attachment_fileName(ctx context.Context, field graphql.CollectedField, obj *model.Attachment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attachment_fileName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attachment_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attachment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Attachment_fileSize(ctx context.Context, field graphql.CollectedField, obj *model.Attachment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attachment_fileSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FileSize) graphql.Marshaler {
+			return ec.marshalNFileSize2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐFileSize(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attachment_fileSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Attachment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FileSize(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Attachment_id(ctx context.Context, field graphql.CollectedField, obj *model.Attachment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attachment_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attachment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attachment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Attachment_type(ctx context.Context, field graphql.CollectedField, obj *model.Attachment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attachment_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AttachmentType) graphql.Marshaler {
+			return ec.marshalNAttachmentType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attachment_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attachment", field, false, false, "AttachmentType")
+}
+
+func (ec *executionContext) _Attachment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Attachment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attachment_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attachment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Attachment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Attachment_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.Attachment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attachment_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attachment_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attachment", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _AttachmentDownloadUrl_attachment(ctx context.Context, field graphql.CollectedField, obj *model.AttachmentDownloadURL) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttachmentDownloadUrl_attachment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attachment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Attachment) graphql.Marshaler {
+			return ec.marshalNAttachment2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttachmentDownloadUrl_attachment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttachmentDownloadUrl",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attachment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttachmentDownloadUrl_downloadUrl(ctx context.Context, field graphql.CollectedField, obj *model.AttachmentDownloadURL) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttachmentDownloadUrl_downloadUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DownloadURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttachmentDownloadUrl_downloadUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttachmentDownloadUrl", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttachmentDownloadUrl_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.AttachmentDownloadURL) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttachmentDownloadUrl_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttachmentDownloadUrl_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttachmentDownloadUrl",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttachmentUploadUrl_attachment(ctx context.Context, field graphql.CollectedField, obj *model.AttachmentUploadURL) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttachmentUploadUrl_attachment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attachment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Attachment) graphql.Marshaler {
+			return ec.marshalNAttachment2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttachmentUploadUrl_attachment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttachmentUploadUrl",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attachment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttachmentUploadUrl_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.AttachmentUploadURL) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttachmentUploadUrl_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttachmentUploadUrl_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttachmentUploadUrl",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttachmentUploadUrl_uploadFormData(ctx context.Context, field graphql.CollectedField, obj *model.AttachmentUploadURL) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttachmentUploadUrl_uploadFormData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UploadFormData, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.UploadFormData) graphql.Marshaler {
+			return ec.marshalNUploadFormData2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUploadFormDataᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttachmentUploadUrl_uploadFormData(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttachmentUploadUrl",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UploadFormData(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttachmentUploadUrl_uploadFormUrl(ctx context.Context, field graphql.CollectedField, obj *model.AttachmentUploadURL) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttachmentUploadUrl_uploadFormUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UploadFormURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttachmentUploadUrl_uploadFormUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttachmentUploadUrl", field, false, false, "String")
+}
+
+func (ec *executionContext) _BeforeBreachAction_beforeBreachMinutes(ctx context.Context, field graphql.CollectedField, obj *model.BeforeBreachAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BeforeBreachAction_beforeBreachMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BeforeBreachMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BeforeBreachAction_beforeBreachMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BeforeBreachAction", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BeforeBreachAction_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.BeforeBreachAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BeforeBreachAction_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BeforeBreachAction_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BeforeBreachAction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BeforeBreachAction_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.BeforeBreachAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BeforeBreachAction_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BeforeBreachAction_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BeforeBreachAction", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _BeforeBreachAction_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.BeforeBreachAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BeforeBreachAction_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BeforeBreachAction_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BeforeBreachAction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BeforeBreachAction_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.BeforeBreachAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BeforeBreachAction_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BeforeBreachAction_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BeforeBreachAction", field, false, false, "InternalActor")
+}
+
 func (ec *executionContext) _ChangeThreadPriorityOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.ChangeThreadPriorityOutput) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6800,6 +11670,405 @@ func (ec *executionContext) fieldContext_ChangeThreadPriorityOutput_thread(_ con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Chat_attachments(ctx context.Context, field graphql.CollectedField, obj *model.Chat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chat_attachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Chat().Attachments(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Attachment) graphql.Marshaler {
+			return ec.marshalNAttachment2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chat_attachments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Chat",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attachment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Chat_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Chat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chat_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chat_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Chat",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Chat_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.Chat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chat_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chat_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chat", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _Chat_customerReadAt(ctx context.Context, field graphql.CollectedField, obj *model.Chat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chat_customerReadAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerReadAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Chat_customerReadAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Chat",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Chat_id(ctx context.Context, field graphql.CollectedField, obj *model.Chat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chat_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chat_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chat", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Chat_text(ctx context.Context, field graphql.CollectedField, obj *model.Chat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chat_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Chat_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chat", field, false, false, "String")
+}
+
+func (ec *executionContext) _Chat_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Chat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chat_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chat_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Chat",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Chat_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.Chat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chat_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chat_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chat", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _ChatEntry_attachments(ctx context.Context, field graphql.CollectedField, obj *model.ChatEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatEntry_attachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChatEntry().Attachments(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Attachment) graphql.Marshaler {
+			return ec.marshalNAttachment2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatEntry_attachments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChatEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attachment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChatEntry_chatId(ctx context.Context, field graphql.CollectedField, obj *model.ChatEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatEntry_chatId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChatID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChatEntry_chatId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChatEntry_customerReadAt(ctx context.Context, field graphql.CollectedField, obj *model.ChatEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatEntry_customerReadAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerReadAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChatEntry_customerReadAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChatEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChatEntry_text(ctx context.Context, field graphql.CollectedField, obj *model.ChatEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChatEntry_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChatEntry_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChatEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChildThreadDetails_id(ctx context.Context, field graphql.CollectedField, obj *model.ChildThreadDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChildThreadDetails_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChildThreadDetails_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChildThreadDetails", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChildThreadDetails_ref(ctx context.Context, field graphql.CollectedField, obj *model.ChildThreadDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChildThreadDetails_ref(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ref, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChildThreadDetails_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChildThreadDetails", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChildThreadDetails_title(ctx context.Context, field graphql.CollectedField, obj *model.ChildThreadDetails) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChildThreadDetails_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChildThreadDetails_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChildThreadDetails", field, false, false, "String")
 }
 
 func (ec *executionContext) _Company_contractValue(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
@@ -7070,6 +12339,947 @@ func (ec *executionContext) fieldContext_Company_updatedBy(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Company", field, false, false, "InternalActor")
 }
 
+func (ec *executionContext) _ComponentBadge_badgeColor(ctx context.Context, field graphql.CollectedField, obj *model.ComponentBadge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentBadge_badgeColor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BadgeColor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ComponentBadgeColor) graphql.Marshaler {
+			return ec.marshalOComponentBadgeColor2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentBadgeColor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentBadge_badgeColor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentBadge", field, false, false, "ComponentBadgeColor")
+}
+
+func (ec *executionContext) _ComponentBadge_badgeLabel(ctx context.Context, field graphql.CollectedField, obj *model.ComponentBadge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentBadge_badgeLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BadgeLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentBadge_badgeLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentBadge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComponentContainer_containerContent(ctx context.Context, field graphql.CollectedField, obj *model.ComponentContainer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentContainer_containerContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContainerContent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ComponentContainerContent) graphql.Marshaler {
+			return ec.marshalNComponentContainerContent2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentContainerContentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentContainer_containerContent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentContainer", field, false, false, "ComponentContainerContent")
+}
+
+func (ec *executionContext) _ComponentCopyButton_copyButtonTooltipLabel(ctx context.Context, field graphql.CollectedField, obj *model.ComponentCopyButton) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentCopyButton_copyButtonTooltipLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CopyButtonTooltipLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentCopyButton_copyButtonTooltipLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentCopyButton", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComponentCopyButton_copyButtonValue(ctx context.Context, field graphql.CollectedField, obj *model.ComponentCopyButton) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentCopyButton_copyButtonValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CopyButtonValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentCopyButton_copyButtonValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentCopyButton", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComponentDateTime_dateTimeIso8601(ctx context.Context, field graphql.CollectedField, obj *model.ComponentDateTime) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentDateTime_dateTimeIso8601(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DateTimeIso8601, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentDateTime_dateTimeIso8601(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComponentDateTime",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComponentDivider_dividerSpacingSize(ctx context.Context, field graphql.CollectedField, obj *model.ComponentDivider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentDivider_dividerSpacingSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DividerSpacingSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ComponentDividerSpacingSize) graphql.Marshaler {
+			return ec.marshalOComponentDividerSpacingSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentDividerSpacingSize(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentDivider_dividerSpacingSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentDivider", field, false, false, "ComponentDividerSpacingSize")
+}
+
+func (ec *executionContext) _ComponentDivider_spacingSize(ctx context.Context, field graphql.CollectedField, obj *model.ComponentDivider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentDivider_spacingSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SpacingSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ComponentDividerSpacingSize) graphql.Marshaler {
+			return ec.marshalOComponentDividerSpacingSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentDividerSpacingSize(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentDivider_spacingSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentDivider", field, false, false, "ComponentDividerSpacingSize")
+}
+
+func (ec *executionContext) _ComponentLinkButton_label(ctx context.Context, field graphql.CollectedField, obj *model.ComponentLinkButton) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentLinkButton_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentLinkButton_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentLinkButton", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComponentLinkButton_linkButtonLabel(ctx context.Context, field graphql.CollectedField, obj *model.ComponentLinkButton) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentLinkButton_linkButtonLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LinkButtonLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentLinkButton_linkButtonLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentLinkButton", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComponentLinkButton_linkButtonUrl(ctx context.Context, field graphql.CollectedField, obj *model.ComponentLinkButton) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentLinkButton_linkButtonUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LinkButtonURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentLinkButton_linkButtonUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentLinkButton", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComponentLinkButton_url(ctx context.Context, field graphql.CollectedField, obj *model.ComponentLinkButton) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentLinkButton_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentLinkButton_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentLinkButton", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComponentPlainText_plainText(ctx context.Context, field graphql.CollectedField, obj *model.ComponentPlainText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentPlainText_plainText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlainText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentPlainText_plainText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentPlainText", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComponentPlainText_plainTextColor(ctx context.Context, field graphql.CollectedField, obj *model.ComponentPlainText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentPlainText_plainTextColor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlainTextColor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ComponentPlainTextColor) graphql.Marshaler {
+			return ec.marshalOComponentPlainTextColor2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentPlainTextColor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentPlainText_plainTextColor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentPlainText", field, false, false, "ComponentPlainTextColor")
+}
+
+func (ec *executionContext) _ComponentPlainText_plainTextSize(ctx context.Context, field graphql.CollectedField, obj *model.ComponentPlainText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentPlainText_plainTextSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlainTextSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ComponentPlainTextSize) graphql.Marshaler {
+			return ec.marshalOComponentPlainTextSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentPlainTextSize(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentPlainText_plainTextSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentPlainText", field, false, false, "ComponentPlainTextSize")
+}
+
+func (ec *executionContext) _ComponentRow_rowAsideContent(ctx context.Context, field graphql.CollectedField, obj *model.ComponentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentRow_rowAsideContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowAsideContent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ComponentRowContent) graphql.Marshaler {
+			return ec.marshalNComponentRowContent2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentRowContentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentRow_rowAsideContent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentRow", field, false, false, "ComponentRowContent")
+}
+
+func (ec *executionContext) _ComponentRow_rowMainContent(ctx context.Context, field graphql.CollectedField, obj *model.ComponentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentRow_rowMainContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowMainContent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ComponentRowContent) graphql.Marshaler {
+			return ec.marshalNComponentRowContent2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentRowContentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentRow_rowMainContent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentRow", field, false, false, "ComponentRowContent")
+}
+
+func (ec *executionContext) _ComponentSpacer_size(ctx context.Context, field graphql.CollectedField, obj *model.ComponentSpacer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentSpacer_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ComponentSpacerSize) graphql.Marshaler {
+			return ec.marshalNComponentSpacerSize2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentSpacerSize(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentSpacer_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentSpacer", field, false, false, "ComponentSpacerSize")
+}
+
+func (ec *executionContext) _ComponentSpacer_spacerSize(ctx context.Context, field graphql.CollectedField, obj *model.ComponentSpacer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentSpacer_spacerSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SpacerSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ComponentSpacerSize) graphql.Marshaler {
+			return ec.marshalNComponentSpacerSize2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentSpacerSize(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentSpacer_spacerSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentSpacer", field, false, false, "ComponentSpacerSize")
+}
+
+func (ec *executionContext) _ComponentText_color(ctx context.Context, field graphql.CollectedField, obj *model.ComponentText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentText_color(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Color, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ComponentTextColor) graphql.Marshaler {
+			return ec.marshalOComponentTextColor2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentTextColor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentText_color(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentText", field, false, false, "ComponentTextColor")
+}
+
+func (ec *executionContext) _ComponentText_size(ctx context.Context, field graphql.CollectedField, obj *model.ComponentText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentText_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ComponentTextSize) graphql.Marshaler {
+			return ec.marshalOComponentTextSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentTextSize(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentText_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentText", field, false, false, "ComponentTextSize")
+}
+
+func (ec *executionContext) _ComponentText_text(ctx context.Context, field graphql.CollectedField, obj *model.ComponentText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentText_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentText_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentText", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComponentText_textColor(ctx context.Context, field graphql.CollectedField, obj *model.ComponentText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentText_textColor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TextColor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ComponentTextColor) graphql.Marshaler {
+			return ec.marshalOComponentTextColor2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentTextColor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentText_textColor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentText", field, false, false, "ComponentTextColor")
+}
+
+func (ec *executionContext) _ComponentText_textSize(ctx context.Context, field graphql.CollectedField, obj *model.ComponentText) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentText_textSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TextSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ComponentTextSize) graphql.Marshaler {
+			return ec.marshalOComponentTextSize2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentTextSize(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentText_textSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentText", field, false, false, "ComponentTextSize")
+}
+
+func (ec *executionContext) _ComponentUser_user(ctx context.Context, field graphql.CollectedField, obj *model.ComponentUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentUser_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentUser_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComponentUser",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComponentUser_userMachineUser(ctx context.Context, field graphql.CollectedField, obj *model.ComponentUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentUser_userMachineUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserMachineUser, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MachineUser) graphql.Marshaler {
+			return ec.marshalOMachineUser2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMachineUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentUser_userMachineUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComponentUser",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MachineUser(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComponentWorkflowButton_workflowButtonLabel(ctx context.Context, field graphql.CollectedField, obj *model.ComponentWorkflowButton) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentWorkflowButton_workflowButtonLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkflowButtonLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentWorkflowButton_workflowButtonLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentWorkflowButton", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComponentWorkflowButton_workflowButtonWorkflowIdentifier(ctx context.Context, field graphql.CollectedField, obj *model.ComponentWorkflowButton) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentWorkflowButton_workflowButtonWorkflowIdentifier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkflowButtonWorkflowIdentifier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ComponentWorkflowButtonWorkflowIdentifier) graphql.Marshaler {
+			return ec.marshalNComponentWorkflowButtonWorkflowIdentifier2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentWorkflowButtonWorkflowIdentifier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentWorkflowButton_workflowButtonWorkflowIdentifier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComponentWorkflowButton",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComponentWorkflowButtonWorkflowIdentifier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComponentWorkflowButtonWorkflowIdentifier_workflowId(ctx context.Context, field graphql.CollectedField, obj *model.ComponentWorkflowButtonWorkflowIdentifier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentWorkflowButtonWorkflowIdentifier_workflowId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkflowID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentWorkflowButtonWorkflowIdentifier_workflowId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentWorkflowButtonWorkflowIdentifier", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ComponentWorkflowButtonWorkflowIdentifier_workflowKey(ctx context.Context, field graphql.CollectedField, obj *model.ComponentWorkflowButtonWorkflowIdentifier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentWorkflowButtonWorkflowIdentifier_workflowKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkflowKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComponentWorkflowButtonWorkflowIdentifier_workflowKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComponentWorkflowButtonWorkflowIdentifier", field, false, false, "String")
+}
+
+func (ec *executionContext) _CreateAttachmentDownloadUrlOutput_attachmentDownloadUrl(ctx context.Context, field graphql.CollectedField, obj *model.CreateAttachmentDownloadURLOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAttachmentDownloadUrlOutput_attachmentDownloadUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttachmentDownloadURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AttachmentDownloadURL) graphql.Marshaler {
+			return ec.marshalOAttachmentDownloadUrl2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentDownloadURL(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAttachmentDownloadUrlOutput_attachmentDownloadUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateAttachmentDownloadUrlOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttachmentDownloadUrl(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateAttachmentDownloadUrlOutput_attachmentVirusScanResult(ctx context.Context, field graphql.CollectedField, obj *model.CreateAttachmentDownloadURLOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAttachmentDownloadUrlOutput_attachmentVirusScanResult(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttachmentVirusScanResult, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AttachmentVirusScanResult) graphql.Marshaler {
+			return ec.marshalOAttachmentVirusScanResult2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentVirusScanResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAttachmentDownloadUrlOutput_attachmentVirusScanResult(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateAttachmentDownloadUrlOutput", field, false, false, "AttachmentVirusScanResult")
+}
+
+func (ec *executionContext) _CreateAttachmentDownloadUrlOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.CreateAttachmentDownloadURLOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAttachmentDownloadUrlOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAttachmentDownloadUrlOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateAttachmentDownloadUrlOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateAttachmentUploadUrlOutput_attachmentUploadUrl(ctx context.Context, field graphql.CollectedField, obj *model.CreateAttachmentUploadURLOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAttachmentUploadUrlOutput_attachmentUploadUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttachmentUploadURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AttachmentUploadURL) graphql.Marshaler {
+			return ec.marshalOAttachmentUploadUrl2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentUploadURL(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAttachmentUploadUrlOutput_attachmentUploadUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateAttachmentUploadUrlOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttachmentUploadUrl(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateAttachmentUploadUrlOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.CreateAttachmentUploadURLOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAttachmentUploadUrlOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAttachmentUploadUrlOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateAttachmentUploadUrlOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateCustomerEventOutput_customerEvent(ctx context.Context, field graphql.CollectedField, obj *model.CreateCustomerEventOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateCustomerEventOutput_customerEvent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerEvent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerEvent) graphql.Marshaler {
+			return ec.marshalOCustomerEvent2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateCustomerEventOutput_customerEvent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateCustomerEventOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateCustomerEventOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.CreateCustomerEventOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateCustomerEventOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateCustomerEventOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateCustomerEventOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CreateLabelTypeOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.CreateLabelTypeOutput) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7129,6 +13339,134 @@ func (ec *executionContext) fieldContext_CreateLabelTypeOutput_labelType(_ conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LabelType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateNoteOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.CreateNoteOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateNoteOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateNoteOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateNoteOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateNoteOutput_note(ctx context.Context, field graphql.CollectedField, obj *model.CreateNoteOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateNoteOutput_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Note) graphql.Marshaler {
+			return ec.marshalONote2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐNote(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateNoteOutput_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateNoteOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Note(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateThreadEventOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.CreateThreadEventOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateThreadEventOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateThreadEventOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateThreadEventOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateThreadEventOutput_threadEvent(ctx context.Context, field graphql.CollectedField, obj *model.CreateThreadEventOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateThreadEventOutput_threadEvent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadEvent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreadEvent) graphql.Marshaler {
+			return ec.marshalOThreadEvent2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateThreadEventOutput_threadEvent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateThreadEventOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreadEvent(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7324,6 +13662,130 @@ func (ec *executionContext) fieldContext_CreateWebhookTargetOutput_webhookTarget
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CustomEntry_attachments(ctx context.Context, field graphql.CollectedField, obj *model.CustomEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomEntry_attachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attachments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Attachment) graphql.Marshaler {
+			return ec.marshalNAttachment2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomEntry_attachments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attachment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomEntry_components(ctx context.Context, field graphql.CollectedField, obj *model.CustomEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomEntry_components(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Components, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CustomTimelineEntryComponent) graphql.Marshaler {
+			return ec.marshalNCustomTimelineEntryComponent2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomTimelineEntryComponentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomEntry_components(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomEntry", field, false, false, "CustomTimelineEntryComponent")
+}
+
+func (ec *executionContext) _CustomEntry_externalId(ctx context.Context, field graphql.CollectedField, obj *model.CustomEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomEntry_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomEntry_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomEntry_title(ctx context.Context, field graphql.CollectedField, obj *model.CustomEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomEntry_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomEntry_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomEntry_type(ctx context.Context, field graphql.CollectedField, obj *model.CustomEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomEntry_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomEntry_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _Customer_avatarUrl(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
@@ -7835,6 +14297,539 @@ func (ec *executionContext) fieldContext_CustomerEdge_node(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _CustomerEmailActor_customer(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEmailActor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEmailActor_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEmailActor_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerEmailActor",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerEmailActor_customerId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEmailActor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEmailActor_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEmailActor_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerEmailActor", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerEvent_components(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEvent_components(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Components, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EventComponent) graphql.Marshaler {
+			return ec.marshalNEventComponent2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEventComponentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEvent_components(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerEvent", field, false, false, "EventComponent")
+}
+
+func (ec *executionContext) _CustomerEvent_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEvent_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEvent_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerEvent_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEvent_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEvent_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerEvent", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _CustomerEvent_customerId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEvent_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEvent_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerEvent_isCollapsed(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEvent_isCollapsed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsCollapsed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEvent_isCollapsed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerEvent", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CustomerEvent_title(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEvent_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEvent_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerEvent_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEvent_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEvent_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerEvent_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEvent_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEvent_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerEvent", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _CustomerEventEntry_components(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEventEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEventEntry_components(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Components, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EventComponent) graphql.Marshaler {
+			return ec.marshalNEventComponent2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEventComponentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEventEntry_components(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerEventEntry", field, false, false, "EventComponent")
+}
+
+func (ec *executionContext) _CustomerEventEntry_customerId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEventEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEventEntry_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEventEntry_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerEventEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerEventEntry_externalId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEventEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEventEntry_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEventEntry_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerEventEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerEventEntry_isCollapsed(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEventEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEventEntry_isCollapsed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsCollapsed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEventEntry_isCollapsed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerEventEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CustomerEventEntry_timelineEventId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEventEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEventEntry_timelineEventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimelineEventID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEventEntry_timelineEventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerEventEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerEventEntry_title(ctx context.Context, field graphql.CollectedField, obj *model.CustomerEventEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerEventEntry_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerEventEntry_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerEventEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerSurveyRequestedEntry_customerId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerSurveyRequestedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerSurveyRequestedEntry_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerSurveyRequestedEntry_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerSurveyRequestedEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerSurveyRequestedEntry_customerSurveyId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerSurveyRequestedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerSurveyRequestedEntry_customerSurveyId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerSurveyID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerSurveyRequestedEntry_customerSurveyId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerSurveyRequestedEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerSurveyRequestedEntry_surveyResponseId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerSurveyRequestedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerSurveyRequestedEntry_surveyResponseId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SurveyResponseID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerSurveyRequestedEntry_surveyResponseId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerSurveyRequestedEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerSurveyRequestedEntry_surveyResponsePublicId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerSurveyRequestedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerSurveyRequestedEntry_surveyResponsePublicId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SurveyResponsePublicID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerSurveyRequestedEntry_surveyResponsePublicId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerSurveyRequestedEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerSurveyRequestedEntry_threadId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerSurveyRequestedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerSurveyRequestedEntry_threadId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerSurveyRequestedEntry_threadId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerSurveyRequestedEntry", field, false, false, "ID")
+}
+
 func (ec *executionContext) _DateTime_iso8601(ctx context.Context, field graphql.CollectedField, obj *core.Time) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7908,6 +14903,70 @@ func (ec *executionContext) fieldContext_DeleteCustomerOutput_error(_ context.Co
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteNoteOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.DeleteNoteOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteNoteOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteNoteOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteNoteOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteNoteOutput_note(ctx context.Context, field graphql.CollectedField, obj *model.DeleteNoteOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteNoteOutput_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Note) graphql.Marshaler {
+			return ec.marshalONote2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐNote(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteNoteOutput_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteNoteOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Note(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8032,6 +15091,29 @@ func (ec *executionContext) fieldContext_DeletedCustomerActor_customerId(_ conte
 	return graphql.NewScalarFieldContext("DeletedCustomerActor", field, false, false, "ID")
 }
 
+func (ec *executionContext) _DeletedCustomerEmailActor_customerId(ctx context.Context, field graphql.CollectedField, obj *model.DeletedCustomerEmailActor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeletedCustomerEmailActor_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeletedCustomerEmailActor_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeletedCustomerEmailActor", field, false, false, "ID")
+}
+
 func (ec *executionContext) _DependsOnLabelType_labelTypeId(ctx context.Context, field graphql.CollectedField, obj *model.DependsOnLabelType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8099,6 +15181,194 @@ func (ec *executionContext) _DependsOnThreadFieldType_threadFieldSchemaValue(ctx
 }
 func (ec *executionContext) fieldContext_DependsOnThreadFieldType_threadFieldSchemaValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DependsOnThreadFieldType", field, false, false, "String")
+}
+
+func (ec *executionContext) _DiscordMessageEntry_attachments(ctx context.Context, field graphql.CollectedField, obj *model.DiscordMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscordMessageEntry_attachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attachments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Attachment) graphql.Marshaler {
+			return ec.marshalNAttachment2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscordMessageEntry_attachments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DiscordMessageEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attachment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DiscordMessageEntry_customerId(ctx context.Context, field graphql.CollectedField, obj *model.DiscordMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscordMessageEntry_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscordMessageEntry_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiscordMessageEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DiscordMessageEntry_deletedOnDiscordAt(ctx context.Context, field graphql.CollectedField, obj *model.DiscordMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscordMessageEntry_deletedOnDiscordAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedOnDiscordAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DiscordMessageEntry_deletedOnDiscordAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DiscordMessageEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DiscordMessageEntry_discordMessageId(ctx context.Context, field graphql.CollectedField, obj *model.DiscordMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscordMessageEntry_discordMessageId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscordMessageID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscordMessageEntry_discordMessageId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiscordMessageEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DiscordMessageEntry_discordMessageLink(ctx context.Context, field graphql.CollectedField, obj *model.DiscordMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscordMessageEntry_discordMessageLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscordMessageLink, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscordMessageEntry_discordMessageLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiscordMessageEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _DiscordMessageEntry_lastEditedOnDiscordAt(ctx context.Context, field graphql.CollectedField, obj *model.DiscordMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscordMessageEntry_lastEditedOnDiscordAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastEditedOnDiscordAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DiscordMessageEntry_lastEditedOnDiscordAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DiscordMessageEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DiscordMessageEntry_markdownContent(ctx context.Context, field graphql.CollectedField, obj *model.DiscordMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscordMessageEntry_markdownContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MarkdownContent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DiscordMessageEntry_markdownContent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiscordMessageEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _EmailAddress_email(ctx context.Context, field graphql.CollectedField, obj *model.EmailAddress) (ret graphql.Marshaler) {
@@ -8177,6 +15447,901 @@ func (ec *executionContext) fieldContext_EmailAddress_verifiedAt(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _EmailBounce_bouncedAt(ctx context.Context, field graphql.CollectedField, obj *model.EmailBounce) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailBounce_bouncedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BouncedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailBounce_bouncedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailBounce",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailBounce_details(ctx context.Context, field graphql.CollectedField, obj *model.EmailBounce) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailBounce_details(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Details, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmailBounce_details(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailBounce", field, false, false, "String")
+}
+
+func (ec *executionContext) _EmailBounce_isSendRetriable(ctx context.Context, field graphql.CollectedField, obj *model.EmailBounce) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailBounce_isSendRetriable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsSendRetriable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailBounce_isSendRetriable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailBounce", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _EmailBounce_reason(ctx context.Context, field graphql.CollectedField, obj *model.EmailBounce) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailBounce_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EmailBounceReason) graphql.Marshaler {
+			return ec.marshalNEmailBounceReason2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailBounceReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailBounce_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailBounce", field, false, false, "EmailBounceReason")
+}
+
+func (ec *executionContext) _EmailBounce_recipient(ctx context.Context, field graphql.CollectedField, obj *model.EmailBounce) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailBounce_recipient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recipient, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EmailParticipant) graphql.Marshaler {
+			return ec.marshalNEmailParticipant2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailBounce_recipient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailBounce",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailParticipant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailEntry_additionalRecipients(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_additionalRecipients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdditionalRecipients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EmailParticipant) graphql.Marshaler {
+			return ec.marshalNEmailParticipant2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_additionalRecipients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailParticipant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailEntry_attachments(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_attachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attachments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Attachment) graphql.Marshaler {
+			return ec.marshalNAttachment2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_attachments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attachment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailEntry_authenticity(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_authenticity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Authenticity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EmailAuthenticity) graphql.Marshaler {
+			return ec.marshalNEmailAuthenticity2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailAuthenticity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_authenticity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailEntry", field, false, false, "EmailAuthenticity")
+}
+
+func (ec *executionContext) _EmailEntry_bounces(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_bounces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bounces, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EmailBounce) graphql.Marshaler {
+			return ec.marshalNEmailBounce2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailBounceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_bounces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailBounce(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailEntry_category(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EmailCategory) graphql.Marshaler {
+			return ec.marshalNEmailCategory2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailCategory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailEntry", field, false, false, "EmailCategory")
+}
+
+func (ec *executionContext) _EmailEntry_emailId(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_emailId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmailID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_emailId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EmailEntry_from(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EmailParticipant) graphql.Marshaler {
+			return ec.marshalNEmailParticipant2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailParticipant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailEntry_fullMarkdownContent(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_fullMarkdownContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FullMarkdownContent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_fullMarkdownContent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _EmailEntry_fullTextContent(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_fullTextContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FullTextContent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_fullTextContent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _EmailEntry_hasMoreMarkdownContent(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_hasMoreMarkdownContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasMoreMarkdownContent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_hasMoreMarkdownContent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _EmailEntry_hasMoreTextContent(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_hasMoreTextContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasMoreTextContent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_hasMoreTextContent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _EmailEntry_hiddenRecipients(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_hiddenRecipients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HiddenRecipients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EmailParticipant) graphql.Marshaler {
+			return ec.marshalNEmailParticipant2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_hiddenRecipients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailParticipant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailEntry_isStartOfThread(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_isStartOfThread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsStartOfThread, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_isStartOfThread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _EmailEntry_markdownContent(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_markdownContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MarkdownContent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_markdownContent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _EmailEntry_receivedAt(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_receivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailEntry_sendStatus(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_sendStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SendStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EmailSendStatus) graphql.Marshaler {
+			return ec.marshalOEmailSendStatus2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailSendStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_sendStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailEntry", field, false, false, "EmailSendStatus")
+}
+
+func (ec *executionContext) _EmailEntry_sentAt(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_sentAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SentAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailEntry_subject(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _EmailEntry_textContent(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_textContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TextContent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_textContent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _EmailEntry_to(ctx context.Context, field graphql.CollectedField, obj *model.EmailEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailEntry_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EmailParticipant) graphql.Marshaler {
+			return ec.marshalNEmailParticipant2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailEntry_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailParticipant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailParticipant_email(ctx context.Context, field graphql.CollectedField, obj *model.EmailParticipant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailParticipant_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailParticipant_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailParticipant", field, false, false, "String")
+}
+
+func (ec *executionContext) _EmailParticipant_emailActor(ctx context.Context, field graphql.CollectedField, obj *model.EmailParticipant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailParticipant_emailActor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmailActor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EmailActor) graphql.Marshaler {
+			return ec.marshalOEmailActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailActor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmailParticipant_emailActor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailParticipant", field, false, false, "EmailActor")
+}
+
+func (ec *executionContext) _EmailParticipant_name(ctx context.Context, field graphql.CollectedField, obj *model.EmailParticipant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailParticipant_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmailParticipant_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailParticipant", field, false, false, "String")
+}
+
+func (ec *executionContext) _FileSize_bytes(ctx context.Context, field graphql.CollectedField, obj *model.FileSize) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FileSize_bytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bytes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FileSize_bytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FileSize", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FileSize_kiloBytes(ctx context.Context, field graphql.CollectedField, obj *model.FileSize) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FileSize_kiloBytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KiloBytes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FileSize_kiloBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FileSize", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FileSize_megaBytes(ctx context.Context, field graphql.CollectedField, obj *model.FileSize) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FileSize_megaBytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MegaBytes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FileSize_megaBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FileSize", field, false, false, "Float")
+}
+
+func (ec *executionContext) _HelpCenterAiConversationMessageEntry_helpCenterAiConversationId(ctx context.Context, field graphql.CollectedField, obj *model.HelpCenterAiConversationMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpCenterAiConversationMessageEntry_helpCenterAiConversationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HelpCenterAiConversationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpCenterAiConversationMessageEntry_helpCenterAiConversationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpCenterAiConversationMessageEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HelpCenterAiConversationMessageEntry_helpCenterId(ctx context.Context, field graphql.CollectedField, obj *model.HelpCenterAiConversationMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpCenterAiConversationMessageEntry_helpCenterId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HelpCenterID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpCenterAiConversationMessageEntry_helpCenterId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpCenterAiConversationMessageEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HelpCenterAiConversationMessageEntry_markdown(ctx context.Context, field graphql.CollectedField, obj *model.HelpCenterAiConversationMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpCenterAiConversationMessageEntry_markdown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Markdown, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpCenterAiConversationMessageEntry_markdown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpCenterAiConversationMessageEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _HelpCenterAiConversationMessageEntry_messageId(ctx context.Context, field graphql.CollectedField, obj *model.HelpCenterAiConversationMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HelpCenterAiConversationMessageEntry_messageId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MessageID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HelpCenterAiConversationMessageEntry_messageId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HelpCenterAiConversationMessageEntry", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Label_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Label) (ret graphql.Marshaler) {
@@ -8858,6 +17023,309 @@ func (ec *executionContext) fieldContext_LabelTypeEdge_node(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _LinearIssueThreadLinkStateTransitionedEntry_linearIssueId(ctx context.Context, field graphql.CollectedField, obj *model.LinearIssueThreadLinkStateTransitionedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinearIssueThreadLinkStateTransitionedEntry_linearIssueId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LinearIssueID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinearIssueThreadLinkStateTransitionedEntry_linearIssueId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinearIssueThreadLinkStateTransitionedEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LinearIssueThreadLinkStateTransitionedEntry_nextLinearStateId(ctx context.Context, field graphql.CollectedField, obj *model.LinearIssueThreadLinkStateTransitionedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinearIssueThreadLinkStateTransitionedEntry_nextLinearStateId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextLinearStateID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinearIssueThreadLinkStateTransitionedEntry_nextLinearStateId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinearIssueThreadLinkStateTransitionedEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LinearIssueThreadLinkStateTransitionedEntry_previousLinearStateId(ctx context.Context, field graphql.CollectedField, obj *model.LinearIssueThreadLinkStateTransitionedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinearIssueThreadLinkStateTransitionedEntry_previousLinearStateId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousLinearStateID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinearIssueThreadLinkStateTransitionedEntry_previousLinearStateId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinearIssueThreadLinkStateTransitionedEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MSTeamsMessageEntry_attachments(ctx context.Context, field graphql.CollectedField, obj *model.MSTeamsMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MSTeamsMessageEntry_attachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attachments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Attachment) graphql.Marshaler {
+			return ec.marshalNAttachment2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MSTeamsMessageEntry_attachments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MSTeamsMessageEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attachment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MSTeamsMessageEntry_customerId(ctx context.Context, field graphql.CollectedField, obj *model.MSTeamsMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MSTeamsMessageEntry_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MSTeamsMessageEntry_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MSTeamsMessageEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MSTeamsMessageEntry_deletedOnMsTeamsAt(ctx context.Context, field graphql.CollectedField, obj *model.MSTeamsMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MSTeamsMessageEntry_deletedOnMsTeamsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedOnMsTeamsAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MSTeamsMessageEntry_deletedOnMsTeamsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MSTeamsMessageEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MSTeamsMessageEntry_hasUnprocessedAttachments(ctx context.Context, field graphql.CollectedField, obj *model.MSTeamsMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MSTeamsMessageEntry_hasUnprocessedAttachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasUnprocessedAttachments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MSTeamsMessageEntry_hasUnprocessedAttachments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MSTeamsMessageEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MSTeamsMessageEntry_lastEditedOnMsTeamsAt(ctx context.Context, field graphql.CollectedField, obj *model.MSTeamsMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MSTeamsMessageEntry_lastEditedOnMsTeamsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastEditedOnMsTeamsAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MSTeamsMessageEntry_lastEditedOnMsTeamsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MSTeamsMessageEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MSTeamsMessageEntry_markdownContent(ctx context.Context, field graphql.CollectedField, obj *model.MSTeamsMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MSTeamsMessageEntry_markdownContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MarkdownContent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MSTeamsMessageEntry_markdownContent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MSTeamsMessageEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _MSTeamsMessageEntry_msTeamsMessageId(ctx context.Context, field graphql.CollectedField, obj *model.MSTeamsMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MSTeamsMessageEntry_msTeamsMessageId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MsTeamsMessageID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MSTeamsMessageEntry_msTeamsMessageId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MSTeamsMessageEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MSTeamsMessageEntry_msTeamsMessageLink(ctx context.Context, field graphql.CollectedField, obj *model.MSTeamsMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MSTeamsMessageEntry_msTeamsMessageLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MsTeamsMessageLink, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MSTeamsMessageEntry_msTeamsMessageLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MSTeamsMessageEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _MSTeamsMessageEntry_text(ctx context.Context, field graphql.CollectedField, obj *model.MSTeamsMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MSTeamsMessageEntry_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MSTeamsMessageEntry_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MSTeamsMessageEntry", field, false, false, "String")
+}
+
 func (ec *executionContext) _MachineUser_description(ctx context.Context, field graphql.CollectedField, obj *model.MachineUser) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9179,6 +17647,93 @@ func (ec *executionContext) fieldContext_MarkThreadAsTodoOutput_thread(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _MergedThreadMessageEntry_childThreadDetails(ctx context.Context, field graphql.CollectedField, obj *model.MergedThreadMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergedThreadMessageEntry_childThreadDetails(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChildThreadDetails, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ChildThreadDetails) graphql.Marshaler {
+			return ec.marshalNChildThreadDetails2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChildThreadDetails(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergedThreadMessageEntry_childThreadDetails(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MergedThreadMessageEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChildThreadDetails(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MergedThreadMessageEntry_childTimelineEntry(ctx context.Context, field graphql.CollectedField, obj *model.MergedThreadMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergedThreadMessageEntry_childTimelineEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChildTimelineEntry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TimelineEntry) graphql.Marshaler {
+			return ec.marshalOTimelineEntry2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MergedThreadMessageEntry_childTimelineEntry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MergedThreadMessageEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelineEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MergedThreadMessageEntry_threadLinkId(ctx context.Context, field graphql.CollectedField, obj *model.MergedThreadMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergedThreadMessageEntry_threadLinkId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadLinkID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergedThreadMessageEntry_threadLinkId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergedThreadMessageEntry", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Mutation_regenerateWorkspaceHmac(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9207,6 +17762,226 @@ func (ec *executionContext) fieldContext_Mutation_regenerateWorkspaceHmac(_ cont
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RegenerateWorkspaceHmacOutput(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createAttachmentDownloadUrl(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createAttachmentDownloadUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateAttachmentDownloadURL(ctx, fc.Args["input"].(model.CreateAttachmentDownloadURLInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateAttachmentDownloadURLOutput) graphql.Marshaler {
+			return ec.marshalNCreateAttachmentDownloadUrlOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateAttachmentDownloadURLOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createAttachmentDownloadUrl(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateAttachmentDownloadUrlOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createAttachmentDownloadUrl_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createAttachmentUploadUrl(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createAttachmentUploadUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateAttachmentUploadURL(ctx, fc.Args["input"].(model.CreateAttachmentUploadURLInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateAttachmentUploadURLOutput) graphql.Marshaler {
+			return ec.marshalNCreateAttachmentUploadUrlOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateAttachmentUploadURLOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createAttachmentUploadUrl(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateAttachmentUploadUrlOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createAttachmentUploadUrl_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_replyToThread(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_replyToThread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReplyToThread(ctx, fc.Args["input"].(model.ReplyToThreadInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReplyToThreadOutput) graphql.Marshaler {
+			return ec.marshalNReplyToThreadOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReplyToThreadOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_replyToThread(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReplyToThreadOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_replyToThread_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_sendChat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendChat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendChat(ctx, fc.Args["input"].(model.SendChatInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SendChatOutput) graphql.Marshaler {
+			return ec.marshalNSendChatOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSendChatOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendChat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SendChatOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendChat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_sendCustomerChat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendCustomerChat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendCustomerChat(ctx, fc.Args["input"].(model.SendCustomerChatInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SendCustomerChatOutput) graphql.Marshaler {
+			return ec.marshalNSendCustomerChatOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSendCustomerChatOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendCustomerChat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SendCustomerChatOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendCustomerChat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -9739,6 +18514,138 @@ func (ec *executionContext) fieldContext_Mutation_removeLabels(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createNote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateNote(ctx, fc.Args["input"].(model.CreateNoteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateNoteOutput) graphql.Marshaler {
+			return ec.marshalNCreateNoteOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateNoteOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createNote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateNoteOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createNote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteNote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteNote(ctx, fc.Args["input"].(model.DeleteNoteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteNoteOutput) graphql.Marshaler {
+			return ec.marshalNDeleteNoteOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteNoteOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteNote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteNoteOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteNote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateNote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateNote(ctx, fc.Args["input"].(model.UpdateNoteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateNoteOutput) graphql.Marshaler {
+			return ec.marshalNUpdateNoteOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateNoteOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateNote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateNoteOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateNote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createThread(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10047,6 +18954,94 @@ func (ec *executionContext) fieldContext_Mutation_unassignThread(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createCustomerEvent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCustomerEvent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCustomerEvent(ctx, fc.Args["input"].(model.CreateCustomerEventInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateCustomerEventOutput) graphql.Marshaler {
+			return ec.marshalNCreateCustomerEventOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateCustomerEventOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCustomerEvent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateCustomerEventOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCustomerEvent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createThreadEvent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createThreadEvent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateThreadEvent(ctx, fc.Args["input"].(model.CreateThreadEventInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateThreadEventOutput) graphql.Marshaler {
+			return ec.marshalNCreateThreadEventOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadEventOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createThreadEvent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateThreadEventOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createThreadEvent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createWebhookTarget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10347,6 +19342,607 @@ func (ec *executionContext) _MutationFieldError_type(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_MutationFieldError_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MutationFieldError", field, false, false, "MutationFieldErrorType")
+}
+
+func (ec *executionContext) _Note_attachments(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_attachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Note().Attachments(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Attachment) graphql.Marshaler {
+			return ec.marshalNAttachment2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Note_attachments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Note",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attachment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Note_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Note_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Note",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Note_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Note_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _Note_customer(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Note().Customer(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Note_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Note",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Note_deletedAt(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_deletedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Note_deletedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Note",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Note_deletedBy(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_deletedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalOInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Note_deletedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _Note_editedAt(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_editedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EditedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Note_editedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Note",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Note_editedBy(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_editedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EditedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalOInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Note_editedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _Note_externalId(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Note_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Note_id(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Note_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Note_isDeleted(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_isDeleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsDeleted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Note_isDeleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Note_isEdited(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_isEdited(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsEdited, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Note_isEdited(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Note_markdown(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_markdown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Markdown, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Note_markdown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "String")
+}
+
+func (ec *executionContext) _Note_text(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Note_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "String")
+}
+
+func (ec *executionContext) _Note_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Note_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Note",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Note_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Note_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _NoteEntry_attachments(ctx context.Context, field graphql.CollectedField, obj *model.NoteEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoteEntry_attachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NoteEntry().Attachments(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Attachment) graphql.Marshaler {
+			return ec.marshalNAttachment2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NoteEntry_attachments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NoteEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attachment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NoteEntry_editedAt(ctx context.Context, field graphql.CollectedField, obj *model.NoteEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoteEntry_editedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EditedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NoteEntry_editedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NoteEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NoteEntry_editedBy(ctx context.Context, field graphql.CollectedField, obj *model.NoteEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoteEntry_editedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EditedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalOInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NoteEntry_editedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NoteEntry", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _NoteEntry_isEdited(ctx context.Context, field graphql.CollectedField, obj *model.NoteEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoteEntry_isEdited(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsEdited, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NoteEntry_isEdited(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NoteEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _NoteEntry_markdown(ctx context.Context, field graphql.CollectedField, obj *model.NoteEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoteEntry_markdown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Markdown, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NoteEntry_markdown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NoteEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _NoteEntry_noteId(ctx context.Context, field graphql.CollectedField, obj *model.NoteEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoteEntry_noteId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NoteID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NoteEntry_noteId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NoteEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NoteEntry_text(ctx context.Context, field graphql.CollectedField, obj *model.NoteEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoteEntry_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NoteEntry_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NoteEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -11033,6 +20629,94 @@ func (ec *executionContext) fieldContext_Query_threads(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_timelineEntries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_timelineEntries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TimelineEntries(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["customerId"].(string), fc.Args["first"].(*int), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TimelineEntryConnection) graphql.Marshaler {
+			return ec.marshalNTimelineEntryConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_timelineEntries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelineEntryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_timelineEntries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_timelineEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_timelineEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TimelineEntry(ctx, fc.Args["customerId"].(string), fc.Args["timelineEntryId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TimelineEntry) graphql.Marshaler {
+			return ec.marshalOTimelineEntry2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_timelineEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelineEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_timelineEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_user(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11425,6 +21109,854 @@ func (ec *executionContext) fieldContext_RemoveLabelsOutput_error(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _ReplyToThreadOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.ReplyToThreadOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplyToThreadOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReplyToThreadOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReplyToThreadOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SendChatOutput_chat(ctx context.Context, field graphql.CollectedField, obj *model.SendChatOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SendChatOutput_chat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Chat, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Chat) graphql.Marshaler {
+			return ec.marshalOChat2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SendChatOutput_chat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SendChatOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Chat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SendChatOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.SendChatOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SendChatOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SendChatOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SendChatOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SendCustomerChatOutput_chat(ctx context.Context, field graphql.CollectedField, obj *model.SendCustomerChatOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SendCustomerChatOutput_chat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Chat, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Chat) graphql.Marshaler {
+			return ec.marshalOChat2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SendCustomerChatOutput_chat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SendCustomerChatOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Chat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SendCustomerChatOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.SendCustomerChatOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SendCustomerChatOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SendCustomerChatOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SendCustomerChatOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceLevelAgreementStatusTransitionedEntry_nextStatus(ctx context.Context, field graphql.CollectedField, obj *model.ServiceLevelAgreementStatusTransitionedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceLevelAgreementStatusTransitionedEntry_nextStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ServiceLevelAgreementStatus) graphql.Marshaler {
+			return ec.marshalNServiceLevelAgreementStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceLevelAgreementStatusTransitionedEntry_nextStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceLevelAgreementStatusTransitionedEntry", field, false, false, "ServiceLevelAgreementStatus")
+}
+
+func (ec *executionContext) _ServiceLevelAgreementStatusTransitionedEntry_previousStatus(ctx context.Context, field graphql.CollectedField, obj *model.ServiceLevelAgreementStatusTransitionedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceLevelAgreementStatusTransitionedEntry_previousStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ServiceLevelAgreementStatus) graphql.Marshaler {
+			return ec.marshalNServiceLevelAgreementStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceLevelAgreementStatusTransitionedEntry_previousStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceLevelAgreementStatusTransitionedEntry", field, false, false, "ServiceLevelAgreementStatus")
+}
+
+func (ec *executionContext) _ServiceLevelAgreementStatusTransitionedEntry_serviceLevelAgreement(ctx context.Context, field graphql.CollectedField, obj *model.ServiceLevelAgreementStatusTransitionedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceLevelAgreementStatusTransitionedEntry_serviceLevelAgreement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServiceLevelAgreement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ServiceLevelAgreement) graphql.Marshaler {
+			return ec.marshalOServiceLevelAgreement2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreement(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceLevelAgreementStatusTransitionedEntry_serviceLevelAgreement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceLevelAgreementStatusTransitionedEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceLevelAgreementThreadLabelTypeIdFilter_labelTypeIds(ctx context.Context, field graphql.CollectedField, obj *model.ServiceLevelAgreementThreadLabelTypeIDFilter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceLevelAgreementThreadLabelTypeIdFilter_labelTypeIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LabelTypeIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceLevelAgreementThreadLabelTypeIdFilter_labelTypeIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceLevelAgreementThreadLabelTypeIdFilter", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ServiceLevelAgreementThreadLabelTypeIdFilter_requireAll(ctx context.Context, field graphql.CollectedField, obj *model.ServiceLevelAgreementThreadLabelTypeIDFilter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceLevelAgreementThreadLabelTypeIdFilter_requireAll(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequireAll, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceLevelAgreementThreadLabelTypeIdFilter_requireAll(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceLevelAgreementThreadLabelTypeIdFilter", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SlackMessageEntry_attachments(ctx context.Context, field graphql.CollectedField, obj *model.SlackMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackMessageEntry_attachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attachments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Attachment) graphql.Marshaler {
+			return ec.marshalNAttachment2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlackMessageEntry_attachments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SlackMessageEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attachment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SlackMessageEntry_customerId(ctx context.Context, field graphql.CollectedField, obj *model.SlackMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackMessageEntry_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlackMessageEntry_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlackMessageEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SlackMessageEntry_deletedOnSlackAt(ctx context.Context, field graphql.CollectedField, obj *model.SlackMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackMessageEntry_deletedOnSlackAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedOnSlackAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SlackMessageEntry_deletedOnSlackAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SlackMessageEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SlackMessageEntry_lastEditedOnSlackAt(ctx context.Context, field graphql.CollectedField, obj *model.SlackMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackMessageEntry_lastEditedOnSlackAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastEditedOnSlackAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SlackMessageEntry_lastEditedOnSlackAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SlackMessageEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SlackMessageEntry_reactions(ctx context.Context, field graphql.CollectedField, obj *model.SlackMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackMessageEntry_reactions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reactions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SlackReaction) graphql.Marshaler {
+			return ec.marshalNSlackReaction2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSlackReactionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlackMessageEntry_reactions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SlackMessageEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SlackReaction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SlackMessageEntry_relatedThread(ctx context.Context, field graphql.CollectedField, obj *model.SlackMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackMessageEntry_relatedThread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RelatedThread, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SlackMessageEntryRelatedThread) graphql.Marshaler {
+			return ec.marshalOSlackMessageEntryRelatedThread2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSlackMessageEntryRelatedThread(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SlackMessageEntry_relatedThread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SlackMessageEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SlackMessageEntryRelatedThread(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SlackMessageEntry_slackMessageLink(ctx context.Context, field graphql.CollectedField, obj *model.SlackMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackMessageEntry_slackMessageLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlackMessageLink, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SlackMessageEntry_slackMessageLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlackMessageEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _SlackMessageEntry_slackWebMessageLink(ctx context.Context, field graphql.CollectedField, obj *model.SlackMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackMessageEntry_slackWebMessageLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlackWebMessageLink, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlackMessageEntry_slackWebMessageLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlackMessageEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _SlackMessageEntry_text(ctx context.Context, field graphql.CollectedField, obj *model.SlackMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackMessageEntry_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlackMessageEntry_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlackMessageEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _SlackMessageEntryRelatedThread_threadId(ctx context.Context, field graphql.CollectedField, obj *model.SlackMessageEntryRelatedThread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackMessageEntryRelatedThread_threadId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlackMessageEntryRelatedThread_threadId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlackMessageEntryRelatedThread", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SlackReaction_actors(ctx context.Context, field graphql.CollectedField, obj *model.SlackReaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackReaction_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlackReaction_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlackReaction", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _SlackReaction_imageUrl(ctx context.Context, field graphql.CollectedField, obj *model.SlackReaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackReaction_imageUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImageURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SlackReaction_imageUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlackReaction", field, false, false, "String")
+}
+
+func (ec *executionContext) _SlackReaction_name(ctx context.Context, field graphql.CollectedField, obj *model.SlackReaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackReaction_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlackReaction_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlackReaction", field, false, false, "String")
+}
+
+func (ec *executionContext) _SlackReplyEntry_attachments(ctx context.Context, field graphql.CollectedField, obj *model.SlackReplyEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackReplyEntry_attachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attachments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Attachment) graphql.Marshaler {
+			return ec.marshalNAttachment2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlackReplyEntry_attachments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SlackReplyEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attachment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SlackReplyEntry_customerId(ctx context.Context, field graphql.CollectedField, obj *model.SlackReplyEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackReplyEntry_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlackReplyEntry_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlackReplyEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SlackReplyEntry_deletedOnSlackAt(ctx context.Context, field graphql.CollectedField, obj *model.SlackReplyEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackReplyEntry_deletedOnSlackAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedOnSlackAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SlackReplyEntry_deletedOnSlackAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SlackReplyEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SlackReplyEntry_lastEditedOnSlackAt(ctx context.Context, field graphql.CollectedField, obj *model.SlackReplyEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackReplyEntry_lastEditedOnSlackAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastEditedOnSlackAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SlackReplyEntry_lastEditedOnSlackAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SlackReplyEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SlackReplyEntry_reactions(ctx context.Context, field graphql.CollectedField, obj *model.SlackReplyEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackReplyEntry_reactions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reactions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SlackReaction) graphql.Marshaler {
+			return ec.marshalNSlackReaction2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSlackReactionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlackReplyEntry_reactions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SlackReplyEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SlackReaction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SlackReplyEntry_slackMessageLink(ctx context.Context, field graphql.CollectedField, obj *model.SlackReplyEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackReplyEntry_slackMessageLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlackMessageLink, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SlackReplyEntry_slackMessageLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlackReplyEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _SlackReplyEntry_slackWebMessageLink(ctx context.Context, field graphql.CollectedField, obj *model.SlackReplyEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackReplyEntry_slackWebMessageLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlackWebMessageLink, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlackReplyEntry_slackWebMessageLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlackReplyEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _SlackReplyEntry_text(ctx context.Context, field graphql.CollectedField, obj *model.SlackReplyEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackReplyEntry_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlackReplyEntry_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlackReplyEntry", field, false, false, "String")
+}
+
 func (ec *executionContext) _SlackUserIdentity_slackTeamId(ctx context.Context, field graphql.CollectedField, obj *model.SlackUserIdentity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11533,6 +22065,29 @@ func (ec *executionContext) fieldContext_SnoozeThreadOutput_thread(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SupportEmailAddressEmailActor_supportEmailAddress(ctx context.Context, field graphql.CollectedField, obj *model.SupportEmailAddressEmailActor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportEmailAddressEmailActor_supportEmailAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SupportEmailAddress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportEmailAddressEmailActor_supportEmailAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportEmailAddressEmailActor", field, false, false, "String")
 }
 
 func (ec *executionContext) _System_id(ctx context.Context, field graphql.CollectedField, obj *model.System) (ret graphql.Marshaler) {
@@ -12072,6 +22627,70 @@ func (ec *executionContext) fieldContext_Thread_externalId(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Thread", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Thread_firstInboundMessageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_firstInboundMessageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstInboundMessageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreadMessageInfo) graphql.Marshaler {
+			return ec.marshalOThreadMessageInfo2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadMessageInfo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_firstInboundMessageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Thread",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreadMessageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Thread_firstOutboundMessageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_firstOutboundMessageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstOutboundMessageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreadMessageInfo) graphql.Marshaler {
+			return ec.marshalOThreadMessageInfo2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadMessageInfo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_firstOutboundMessageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Thread",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreadMessageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Thread_id(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12122,6 +22741,70 @@ func (ec *executionContext) fieldContext_Thread_labels(_ context.Context, field 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Label(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Thread_lastInboundMessageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_lastInboundMessageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastInboundMessageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreadMessageInfo) graphql.Marshaler {
+			return ec.marshalOThreadMessageInfo2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadMessageInfo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_lastInboundMessageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Thread",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreadMessageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Thread_lastOutboundMessageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_lastOutboundMessageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastOutboundMessageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreadMessageInfo) graphql.Marshaler {
+			return ec.marshalOThreadMessageInfo2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadMessageInfo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_lastOutboundMessageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Thread",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreadMessageInfo(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12393,6 +23076,50 @@ func (ec *executionContext) fieldContext_Thread_threadFields(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Thread_timelineEntries(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_timelineEntries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Thread().TimelineEntries(ctx, obj, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].(*model.ThreadTimelineEntriesFilter), fc.Args["first"].(*int), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TimelineEntryConnection) graphql.Marshaler {
+			return ec.marshalNTimelineEntryConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_timelineEntries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Thread",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelineEntryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Thread_timelineEntries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Thread_title(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12469,6 +23196,98 @@ func (ec *executionContext) _Thread_updatedBy(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Thread_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Thread", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _ThreadAdditionalAssigneesTransitionedEntry_nextAssignees(ctx context.Context, field graphql.CollectedField, obj *model.ThreadAdditionalAssigneesTransitionedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadAdditionalAssigneesTransitionedEntry_nextAssignees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextAssignees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ThreadAssignee) graphql.Marshaler {
+			return ec.marshalNThreadAssignee2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadAssigneeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadAdditionalAssigneesTransitionedEntry_nextAssignees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadAdditionalAssigneesTransitionedEntry", field, false, false, "ThreadAssignee")
+}
+
+func (ec *executionContext) _ThreadAdditionalAssigneesTransitionedEntry_previousAssignees(ctx context.Context, field graphql.CollectedField, obj *model.ThreadAdditionalAssigneesTransitionedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadAdditionalAssigneesTransitionedEntry_previousAssignees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousAssignees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ThreadAssignee) graphql.Marshaler {
+			return ec.marshalNThreadAssignee2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadAssigneeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadAdditionalAssigneesTransitionedEntry_previousAssignees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadAdditionalAssigneesTransitionedEntry", field, false, false, "ThreadAssignee")
+}
+
+func (ec *executionContext) _ThreadAssignmentTransitionedEntry_nextAssignee(ctx context.Context, field graphql.CollectedField, obj *model.ThreadAssignmentTransitionedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadAssignmentTransitionedEntry_nextAssignee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ThreadAssignmentTransitionedEntry().NextAssignee(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadAssignee) graphql.Marshaler {
+			return ec.marshalOThreadAssignee2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadAssignee(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadAssignmentTransitionedEntry_nextAssignee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadAssignmentTransitionedEntry", field, true, true, "ThreadAssignee")
+}
+
+func (ec *executionContext) _ThreadAssignmentTransitionedEntry_previousAssignee(ctx context.Context, field graphql.CollectedField, obj *model.ThreadAssignmentTransitionedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadAssignmentTransitionedEntry_previousAssignee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ThreadAssignmentTransitionedEntry().PreviousAssignee(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadAssignee) graphql.Marshaler {
+			return ec.marshalOThreadAssignee2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadAssignee(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadAssignmentTransitionedEntry_previousAssignee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadAssignmentTransitionedEntry", field, true, true, "ThreadAssignee")
 }
 
 func (ec *executionContext) _ThreadConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ThreadConnection) (ret graphql.Marshaler) {
@@ -12558,6 +23377,741 @@ func (ec *executionContext) fieldContext_ThreadConnection_totalCount(_ context.C
 	return graphql.NewScalarFieldContext("ThreadConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ThreadDiscussionEntry_customerId(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionEntry_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionEntry_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ThreadDiscussionEntry_discussionType(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionEntry_discussionType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscussionType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadDiscussionType) graphql.Marshaler {
+			return ec.marshalNThreadDiscussionType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadDiscussionType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionEntry_discussionType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionEntry", field, false, false, "ThreadDiscussionType")
+}
+
+func (ec *executionContext) _ThreadDiscussionEntry_emailRecipients(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionEntry_emailRecipients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmailRecipients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionEntry_emailRecipients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadDiscussionEntry_slackChannelName(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionEntry_slackChannelName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlackChannelName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionEntry_slackChannelName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadDiscussionEntry_slackMessageLink(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionEntry_slackMessageLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlackMessageLink, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionEntry_slackMessageLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadDiscussionEntry_threadDiscussionId(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionEntry_threadDiscussionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadDiscussionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionEntry_threadDiscussionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ThreadDiscussionMessageEntry_attachments(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionMessageEntry_attachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attachments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Attachment) graphql.Marshaler {
+			return ec.marshalNAttachment2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionMessageEntry_attachments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadDiscussionMessageEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attachment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadDiscussionMessageEntry_customerId(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionMessageEntry_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionMessageEntry_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionMessageEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ThreadDiscussionMessageEntry_deletedOnSlackAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionMessageEntry_deletedOnSlackAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedOnSlackAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionMessageEntry_deletedOnSlackAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadDiscussionMessageEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadDiscussionMessageEntry_discussionType(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionMessageEntry_discussionType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscussionType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadDiscussionType) graphql.Marshaler {
+			return ec.marshalNThreadDiscussionType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadDiscussionType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionMessageEntry_discussionType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionMessageEntry", field, false, false, "ThreadDiscussionType")
+}
+
+func (ec *executionContext) _ThreadDiscussionMessageEntry_hasUnprocessedAttachments(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionMessageEntry_hasUnprocessedAttachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasUnprocessedAttachments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionMessageEntry_hasUnprocessedAttachments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionMessageEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ThreadDiscussionMessageEntry_lastEditedOnSlackAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionMessageEntry_lastEditedOnSlackAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastEditedOnSlackAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionMessageEntry_lastEditedOnSlackAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadDiscussionMessageEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadDiscussionMessageEntry_reactions(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionMessageEntry_reactions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reactions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ThreadDiscussionMessageReaction) graphql.Marshaler {
+			return ec.marshalNThreadDiscussionMessageReaction2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadDiscussionMessageReactionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionMessageEntry_reactions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadDiscussionMessageEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreadDiscussionMessageReaction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadDiscussionMessageEntry_resolvedText(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionMessageEntry_resolvedText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolvedText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionMessageEntry_resolvedText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionMessageEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadDiscussionMessageEntry_slackMessageLink(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionMessageEntry_slackMessageLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlackMessageLink, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionMessageEntry_slackMessageLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionMessageEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadDiscussionMessageEntry_slackMessageTimestamp(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionMessageEntry_slackMessageTimestamp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlackMessageTimestamp, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionMessageEntry_slackMessageTimestamp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionMessageEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadDiscussionMessageEntry_text(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionMessageEntry_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionMessageEntry_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionMessageEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadDiscussionMessageEntry_threadDiscussionId(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionMessageEntry_threadDiscussionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadDiscussionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionMessageEntry_threadDiscussionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionMessageEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ThreadDiscussionMessageEntry_threadDiscussionMessageId(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionMessageEntry_threadDiscussionMessageId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadDiscussionMessageID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionMessageEntry_threadDiscussionMessageId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionMessageEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ThreadDiscussionMessageEntry_type(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionMessageEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionMessageEntry_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadDiscussionMessageType) graphql.Marshaler {
+			return ec.marshalNThreadDiscussionMessageType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadDiscussionMessageType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionMessageEntry_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionMessageEntry", field, false, false, "ThreadDiscussionMessageType")
+}
+
+func (ec *executionContext) _ThreadDiscussionMessageReaction_actors(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionMessageReaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionMessageReaction_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionMessageReaction_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionMessageReaction", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _ThreadDiscussionMessageReaction_imageUrl(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionMessageReaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionMessageReaction_imageUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImageURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionMessageReaction_imageUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionMessageReaction", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadDiscussionMessageReaction_name(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionMessageReaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionMessageReaction_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionMessageReaction_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionMessageReaction", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadDiscussionResolvedEntry_customerId(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionResolvedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionResolvedEntry_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionResolvedEntry_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionResolvedEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ThreadDiscussionResolvedEntry_discussionType(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionResolvedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionResolvedEntry_discussionType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscussionType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadDiscussionType) graphql.Marshaler {
+			return ec.marshalNThreadDiscussionType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadDiscussionType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionResolvedEntry_discussionType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionResolvedEntry", field, false, false, "ThreadDiscussionType")
+}
+
+func (ec *executionContext) _ThreadDiscussionResolvedEntry_emailRecipients(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionResolvedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionResolvedEntry_emailRecipients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmailRecipients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionResolvedEntry_emailRecipients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionResolvedEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadDiscussionResolvedEntry_resolvedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionResolvedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionResolvedEntry_resolvedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolvedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionResolvedEntry_resolvedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadDiscussionResolvedEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadDiscussionResolvedEntry_slackChannelName(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionResolvedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionResolvedEntry_slackChannelName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlackChannelName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionResolvedEntry_slackChannelName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionResolvedEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadDiscussionResolvedEntry_slackMessageLink(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionResolvedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionResolvedEntry_slackMessageLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlackMessageLink, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionResolvedEntry_slackMessageLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionResolvedEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadDiscussionResolvedEntry_threadDiscussionId(ctx context.Context, field graphql.CollectedField, obj *model.ThreadDiscussionResolvedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadDiscussionResolvedEntry_threadDiscussionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadDiscussionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadDiscussionResolvedEntry_threadDiscussionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadDiscussionResolvedEntry", field, false, false, "ID")
+}
+
 func (ec *executionContext) _ThreadEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ThreadEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12611,6 +24165,392 @@ func (ec *executionContext) fieldContext_ThreadEdge_node(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ThreadEvent_components(ctx context.Context, field graphql.CollectedField, obj *model.ThreadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadEvent_components(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Components, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EventComponent) graphql.Marshaler {
+			return ec.marshalNEventComponent2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEventComponentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadEvent_components(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadEvent", field, false, false, "EventComponent")
+}
+
+func (ec *executionContext) _ThreadEvent_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadEvent_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadEvent_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadEvent_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.ThreadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadEvent_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadEvent_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadEvent", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _ThreadEvent_customerId(ctx context.Context, field graphql.CollectedField, obj *model.ThreadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadEvent_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadEvent_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ThreadEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.ThreadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ThreadEvent_isCollapsed(ctx context.Context, field graphql.CollectedField, obj *model.ThreadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadEvent_isCollapsed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsCollapsed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadEvent_isCollapsed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadEvent", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ThreadEvent_threadId(ctx context.Context, field graphql.CollectedField, obj *model.ThreadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadEvent_threadId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadEvent_threadId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ThreadEvent_title(ctx context.Context, field graphql.CollectedField, obj *model.ThreadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadEvent_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadEvent_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreadEvent_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadEvent_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadEvent_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadEvent_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.ThreadEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadEvent_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadEvent_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadEvent", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _ThreadEventEntry_components(ctx context.Context, field graphql.CollectedField, obj *model.ThreadEventEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadEventEntry_components(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Components, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EventComponent) graphql.Marshaler {
+			return ec.marshalNEventComponent2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEventComponentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadEventEntry_components(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadEventEntry", field, false, false, "EventComponent")
+}
+
+func (ec *executionContext) _ThreadEventEntry_customerId(ctx context.Context, field graphql.CollectedField, obj *model.ThreadEventEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadEventEntry_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadEventEntry_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadEventEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ThreadEventEntry_externalId(ctx context.Context, field graphql.CollectedField, obj *model.ThreadEventEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadEventEntry_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadEventEntry_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadEventEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ThreadEventEntry_isCollapsed(ctx context.Context, field graphql.CollectedField, obj *model.ThreadEventEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadEventEntry_isCollapsed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsCollapsed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadEventEntry_isCollapsed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadEventEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ThreadEventEntry_timelineEventId(ctx context.Context, field graphql.CollectedField, obj *model.ThreadEventEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadEventEntry_timelineEventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimelineEventID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadEventEntry_timelineEventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadEventEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ThreadEventEntry_title(ctx context.Context, field graphql.CollectedField, obj *model.ThreadEventEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadEventEntry_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadEventEntry_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadEventEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _ThreadField_booleanValue(ctx context.Context, field graphql.CollectedField, obj *model.ThreadField) (ret graphql.Marshaler) {
@@ -13531,6 +25471,427 @@ func (ec *executionContext) fieldContext_ThreadFieldSchemaEdge_node(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _ThreadLabelsChangedEntry_nextLabels(ctx context.Context, field graphql.CollectedField, obj *model.ThreadLabelsChangedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadLabelsChangedEntry_nextLabels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ThreadLabelsChangedEntry().NextLabels(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Label) graphql.Marshaler {
+			return ec.marshalNLabel2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadLabelsChangedEntry_nextLabels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadLabelsChangedEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Label(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadLabelsChangedEntry_previousLabels(ctx context.Context, field graphql.CollectedField, obj *model.ThreadLabelsChangedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadLabelsChangedEntry_previousLabels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ThreadLabelsChangedEntry().PreviousLabels(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Label) graphql.Marshaler {
+			return ec.marshalNLabel2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadLabelsChangedEntry_previousLabels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadLabelsChangedEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Label(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadLinkCreatedEntry_threadLink(ctx context.Context, field graphql.CollectedField, obj *model.ThreadLinkCreatedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadLinkCreatedEntry_threadLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadLink, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadLink) graphql.Marshaler {
+			return ec.marshalNThreadLink2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadLinkCreatedEntry_threadLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadLinkCreatedEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadLinkDeletedEntry_threadLink(ctx context.Context, field graphql.CollectedField, obj *model.ThreadLinkDeletedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadLinkDeletedEntry_threadLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadLink, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadLink) graphql.Marshaler {
+			return ec.marshalNThreadLink2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadLinkDeletedEntry_threadLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadLinkDeletedEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadLinkTargetCreatedEntry_sourceThread(ctx context.Context, field graphql.CollectedField, obj *model.ThreadLinkTargetCreatedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadLinkTargetCreatedEntry_sourceThread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceThread, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ChildThreadDetails) graphql.Marshaler {
+			return ec.marshalNChildThreadDetails2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChildThreadDetails(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadLinkTargetCreatedEntry_sourceThread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadLinkTargetCreatedEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChildThreadDetails(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadLinkTargetCreatedEntry_threadLink(ctx context.Context, field graphql.CollectedField, obj *model.ThreadLinkTargetCreatedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadLinkTargetCreatedEntry_threadLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadLink, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadLink) graphql.Marshaler {
+			return ec.marshalNThreadLink2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadLinkTargetCreatedEntry_threadLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadLinkTargetCreatedEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadLinkTargetDeletedEntry_sourceThread(ctx context.Context, field graphql.CollectedField, obj *model.ThreadLinkTargetDeletedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadLinkTargetDeletedEntry_sourceThread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceThread, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ChildThreadDetails) graphql.Marshaler {
+			return ec.marshalNChildThreadDetails2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChildThreadDetails(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadLinkTargetDeletedEntry_sourceThread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadLinkTargetDeletedEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChildThreadDetails(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadLinkTargetDeletedEntry_threadLink(ctx context.Context, field graphql.CollectedField, obj *model.ThreadLinkTargetDeletedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadLinkTargetDeletedEntry_threadLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadLink, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadLink) graphql.Marshaler {
+			return ec.marshalNThreadLink2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadLinkTargetDeletedEntry_threadLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadLinkTargetDeletedEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadLinkUpdatedEntry_previousThreadLink(ctx context.Context, field graphql.CollectedField, obj *model.ThreadLinkUpdatedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadLinkUpdatedEntry_previousThreadLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousThreadLink, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadLink) graphql.Marshaler {
+			return ec.marshalNThreadLink2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadLinkUpdatedEntry_previousThreadLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadLinkUpdatedEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadLinkUpdatedEntry_threadLink(ctx context.Context, field graphql.CollectedField, obj *model.ThreadLinkUpdatedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadLinkUpdatedEntry_threadLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadLink, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadLink) graphql.Marshaler {
+			return ec.marshalNThreadLink2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadLinkUpdatedEntry_threadLink(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadLinkUpdatedEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadMessageInfo_messageSource(ctx context.Context, field graphql.CollectedField, obj *model.ThreadMessageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadMessageInfo_messageSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MessageSource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MessageSource) graphql.Marshaler {
+			return ec.marshalNMessageSource2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMessageSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadMessageInfo_messageSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadMessageInfo", field, false, false, "MessageSource")
+}
+
+func (ec *executionContext) _ThreadMessageInfo_timestamp(ctx context.Context, field graphql.CollectedField, obj *model.ThreadMessageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadMessageInfo_timestamp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timestamp, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadMessageInfo_timestamp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreadMessageInfo",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreadPriorityChangedEntry_nextPriority(ctx context.Context, field graphql.CollectedField, obj *model.ThreadPriorityChangedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadPriorityChangedEntry_nextPriority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextPriority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadPriorityChangedEntry_nextPriority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadPriorityChangedEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThreadPriorityChangedEntry_previousPriority(ctx context.Context, field graphql.CollectedField, obj *model.ThreadPriorityChangedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadPriorityChangedEntry_previousPriority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousPriority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadPriorityChangedEntry_previousPriority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadPriorityChangedEntry", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ThreadStatusDetailCreated_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusDetailCreated) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14263,6 +26624,98 @@ func (ec *executionContext) fieldContext_ThreadStatusDetailWaitingForDuration_wa
 	return fc, nil
 }
 
+func (ec *executionContext) _ThreadStatusTransitionedEntry_nextStatus(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusTransitionedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusTransitionedEntry_nextStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadStatus) graphql.Marshaler {
+			return ec.marshalNThreadStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusTransitionedEntry_nextStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadStatusTransitionedEntry", field, false, false, "ThreadStatus")
+}
+
+func (ec *executionContext) _ThreadStatusTransitionedEntry_nextStatusDetail(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusTransitionedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusTransitionedEntry_nextStatusDetail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextStatusDetail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadStatusDetail) graphql.Marshaler {
+			return ec.marshalOThreadStatusDetail2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadStatusDetail(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusTransitionedEntry_nextStatusDetail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadStatusTransitionedEntry", field, false, false, "ThreadStatusDetail")
+}
+
+func (ec *executionContext) _ThreadStatusTransitionedEntry_previousStatus(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusTransitionedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusTransitionedEntry_previousStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadStatus) graphql.Marshaler {
+			return ec.marshalNThreadStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusTransitionedEntry_previousStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadStatusTransitionedEntry", field, false, false, "ThreadStatus")
+}
+
+func (ec *executionContext) _ThreadStatusTransitionedEntry_previousStatusDetail(ctx context.Context, field graphql.CollectedField, obj *model.ThreadStatusTransitionedEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreadStatusTransitionedEntry_previousStatusDetail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousStatusDetail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ThreadStatusDetail) graphql.Marshaler {
+			return ec.marshalOThreadStatusDetail2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadStatusDetail(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreadStatusTransitionedEntry_previousStatusDetail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreadStatusTransitionedEntry", field, false, false, "ThreadStatusDetail")
+}
+
 func (ec *executionContext) _Tier_color(ctx context.Context, field graphql.CollectedField, obj *model.Tier) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14557,6 +27010,295 @@ func (ec *executionContext) fieldContext_Tier_updatedBy(_ context.Context, field
 	return graphql.NewScalarFieldContext("Tier", field, false, false, "InternalActor")
 }
 
+func (ec *executionContext) _TimelineEntry_actor(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _TimelineEntry_customerId(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TimelineEntry_entry(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_entry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entry) graphql.Marshaler {
+			return ec.marshalNEntry2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_entry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, "Entry")
+}
+
+func (ec *executionContext) _TimelineEntry_id(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TimelineEntry_llmText(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_llmText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LlmText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_llmText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _TimelineEntry_threadId(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_threadId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_threadId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TimelineEntry_timestamp(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_timestamp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timestamp, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_timestamp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelineEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelineEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TimelineEntryEdge) graphql.Marshaler {
+			return ec.marshalNTimelineEntryEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntryEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelineEntryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelineEntryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelineEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelineEntryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelineEntryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineEntryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _TimelineEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TimelineEntry) graphql.Marshaler {
+			return ec.marshalNTimelineEntry2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelineEntryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelineEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UnarchiveLabelTypeOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UnarchiveLabelTypeOutput) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14680,6 +27422,70 @@ func (ec *executionContext) fieldContext_UnassignThreadOutput_thread(_ context.C
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Thread(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateNoteOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpdateNoteOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateNoteOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateNoteOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateNoteOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateNoteOutput_note(ctx context.Context, field graphql.CollectedField, obj *model.UpdateNoteOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateNoteOutput_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Note) graphql.Marshaler {
+			return ec.marshalONote2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐNote(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateNoteOutput_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateNoteOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Note(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14811,6 +27617,52 @@ func (ec *executionContext) fieldContext_UpdateWebhookTargetOutput_webhookTarget
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _UploadFormData_key(ctx context.Context, field graphql.CollectedField, obj *model.UploadFormData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UploadFormData_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UploadFormData_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UploadFormData", field, false, false, "String")
+}
+
+func (ec *executionContext) _UploadFormData_value(ctx context.Context, field graphql.CollectedField, obj *model.UploadFormData) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UploadFormData_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UploadFormData_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UploadFormData", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpsertCustomerOutput_customer(ctx context.Context, field graphql.CollectedField, obj *model.UpsertCustomerOutput) (ret graphql.Marshaler) {
@@ -15233,6 +28085,61 @@ func (ec *executionContext) _UserActor_userId(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_UserActor_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserActor", field, false, false, "ID")
+}
+
+func (ec *executionContext) _UserEmailActor_user(ctx context.Context, field graphql.CollectedField, obj *model.UserEmailActor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserEmailActor_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.User) graphql.Marshaler {
+			return ec.marshalNUser2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserEmailActor_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UserEmailActor",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UserEmailActor_userId(ctx context.Context, field graphql.CollectedField, obj *model.UserEmailActor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserEmailActor_userId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserEmailActor_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserEmailActor", field, false, false, "ID")
 }
 
 func (ec *executionContext) _WebhookDeliveryAttempt_attemptedAt(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryAttempt) (ret graphql.Marshaler) {
@@ -18056,7 +30963,7 @@ func (ec *executionContext) unmarshalInputComponentContainerContentInput(ctx con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"componentBadge", "componentCopyButton", "componentDivider", "componentLinkButton", "componentPlainText", "componentRow", "componentSpacer", "componentText", "componentWorkflowButton"}
+	fieldsInOrder := [...]string{"componentBadge", "componentCopyButton", "componentDateTime", "componentDivider", "componentLinkButton", "componentPlainText", "componentRow", "componentSpacer", "componentText", "componentUser", "componentWorkflowButton"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18077,6 +30984,13 @@ func (ec *executionContext) unmarshalInputComponentContainerContentInput(ctx con
 				return it, err
 			}
 			it.ComponentCopyButton = data
+		case "componentDateTime":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentDateTime"))
+			data, err := ec.unmarshalOComponentDateTimeInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentDateTimeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentDateTime = data
 		case "componentDivider":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentDivider"))
 			data, err := ec.unmarshalOComponentDividerInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentDividerInput(ctx, v)
@@ -18119,6 +31033,13 @@ func (ec *executionContext) unmarshalInputComponentContainerContentInput(ctx con
 				return it, err
 			}
 			it.ComponentText = data
+		case "componentUser":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentUser"))
+			data, err := ec.unmarshalOComponentUserInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentUserInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentUser = data
 		case "componentWorkflowButton":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentWorkflowButton"))
 			data, err := ec.unmarshalOComponentWorkflowButtonInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentWorkflowButtonInput(ctx, v)
@@ -18234,6 +31155,48 @@ func UnmarshalComponentCopyButtonInput(ctx context.Context, raw any) (model.Comp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputComponentDateTimeInput(ctx context.Context, obj any) (model.ComponentDateTimeInput, error) {
+	var it model.ComponentDateTimeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"dateTimeIso8601"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "dateTimeIso8601":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateTimeIso8601"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateTimeIso8601 = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComponentDateTimeInput unmarshals raw into the ComponentDateTimeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComponentDateTimeInput(ctx context.Context, raw any) (model.ComponentDateTimeInput, error) {
+	var out model.ComponentDateTimeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComponentDateTimeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputComponentDividerInput(ctx context.Context, obj any) (model.ComponentDividerInput, error) {
 	var it model.ComponentDividerInput
 	if obj == nil {
@@ -18294,7 +31257,7 @@ func (ec *executionContext) unmarshalInputComponentInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"componentBadge", "componentContainer", "componentCopyButton", "componentDivider", "componentLinkButton", "componentPlainText", "componentRow", "componentSpacer", "componentText", "componentWorkflowButton"}
+	fieldsInOrder := [...]string{"componentBadge", "componentContainer", "componentCopyButton", "componentDateTime", "componentDivider", "componentLinkButton", "componentPlainText", "componentRow", "componentSpacer", "componentText", "componentUser", "componentWorkflowButton"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18322,6 +31285,13 @@ func (ec *executionContext) unmarshalInputComponentInput(ctx context.Context, ob
 				return it, err
 			}
 			it.ComponentCopyButton = data
+		case "componentDateTime":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentDateTime"))
+			data, err := ec.unmarshalOComponentDateTimeInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentDateTimeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentDateTime = data
 		case "componentDivider":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentDivider"))
 			data, err := ec.unmarshalOComponentDividerInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentDividerInput(ctx, v)
@@ -18364,6 +31334,13 @@ func (ec *executionContext) unmarshalInputComponentInput(ctx context.Context, ob
 				return it, err
 			}
 			it.ComponentText = data
+		case "componentUser":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentUser"))
+			data, err := ec.unmarshalOComponentUserInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentUserInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentUser = data
 		case "componentWorkflowButton":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentWorkflowButton"))
 			data, err := ec.unmarshalOComponentWorkflowButtonInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentWorkflowButtonInput(ctx, v)
@@ -18518,7 +31495,7 @@ func (ec *executionContext) unmarshalInputComponentRowContentInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"componentBadge", "componentCopyButton", "componentDivider", "componentLinkButton", "componentPlainText", "componentSpacer", "componentText", "componentWorkflowButton"}
+	fieldsInOrder := [...]string{"componentBadge", "componentCopyButton", "componentDateTime", "componentDivider", "componentLinkButton", "componentPlainText", "componentSpacer", "componentText", "componentUser", "componentWorkflowButton"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18539,6 +31516,13 @@ func (ec *executionContext) unmarshalInputComponentRowContentInput(ctx context.C
 				return it, err
 			}
 			it.ComponentCopyButton = data
+		case "componentDateTime":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentDateTime"))
+			data, err := ec.unmarshalOComponentDateTimeInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentDateTimeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentDateTime = data
 		case "componentDivider":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentDivider"))
 			data, err := ec.unmarshalOComponentDividerInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentDividerInput(ctx, v)
@@ -18574,6 +31558,13 @@ func (ec *executionContext) unmarshalInputComponentRowContentInput(ctx context.C
 				return it, err
 			}
 			it.ComponentText = data
+		case "componentUser":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentUser"))
+			data, err := ec.unmarshalOComponentUserInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentUserInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentUser = data
 		case "componentWorkflowButton":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentWorkflowButton"))
 			data, err := ec.unmarshalOComponentWorkflowButtonInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentWorkflowButtonInput(ctx, v)
@@ -18766,6 +31757,48 @@ func UnmarshalComponentTextInput(ctx context.Context, raw any) (model.ComponentT
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputComponentUserInput(ctx context.Context, obj any) (model.ComponentUserInput, error) {
+	var it model.ComponentUserInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"userIdentifier"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "userIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIdentifier"))
+			data, err := ec.unmarshalNUserIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUserIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserIdentifier = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComponentUserInput unmarshals raw into the ComponentUserInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComponentUserInput(ctx context.Context, raw any) (model.ComponentUserInput, error) {
+	var out model.ComponentUserInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComponentUserInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputComponentWorkflowButtonInput(ctx context.Context, obj any) (model.ComponentWorkflowButtonInput, error) {
 	var it model.ComponentWorkflowButtonInput
 	if obj == nil {
@@ -18864,6 +31897,188 @@ func UnmarshalComponentWorkflowButtonWorkflowIdentifierInput(ctx context.Context
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateAttachmentDownloadUrlInput(ctx context.Context, obj any) (model.CreateAttachmentDownloadURLInput, error) {
+	var it model.CreateAttachmentDownloadURLInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"attachmentId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "attachmentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attachmentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttachmentID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateAttachmentDownloadUrlInput unmarshals raw into the CreateAttachmentDownloadUrlInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateAttachmentDownloadUrlInput(ctx context.Context, raw any) (model.CreateAttachmentDownloadURLInput, error) {
+	var out model.CreateAttachmentDownloadURLInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateAttachmentDownloadUrlInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateAttachmentUploadUrlInput(ctx context.Context, obj any) (model.CreateAttachmentUploadURLInput, error) {
+	var it model.CreateAttachmentUploadURLInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"attachmentType", "customerId", "fileName", "fileSizeBytes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "attachmentType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attachmentType"))
+			data, err := ec.unmarshalNAttachmentType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttachmentType = data
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "fileName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileName = data
+		case "fileSizeBytes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileSizeBytes"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileSizeBytes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateAttachmentUploadUrlInput unmarshals raw into the CreateAttachmentUploadUrlInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateAttachmentUploadUrlInput(ctx context.Context, raw any) (model.CreateAttachmentUploadURLInput, error) {
+	var out model.CreateAttachmentUploadURLInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateAttachmentUploadUrlInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateCustomerEventInput(ctx context.Context, obj any) (model.CreateCustomerEventInput, error) {
+	var it model.CreateCustomerEventInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"components", "customerIdentifier", "externalId", "isCollapsed", "timestamp", "title"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "components":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("components"))
+			data, err := ec.unmarshalNEventComponentInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEventComponentInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Components = data
+		case "customerIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerIdentifier"))
+			data, err := ec.unmarshalNCustomerIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerIdentifier = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "isCollapsed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isCollapsed"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsCollapsed = data
+		case "timestamp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timestamp"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Timestamp = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateCustomerEventInput unmarshals raw into the CreateCustomerEventInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateCustomerEventInput(ctx context.Context, raw any) (model.CreateCustomerEventInput, error) {
+	var out model.CreateCustomerEventInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateCustomerEventInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateLabelTypeInput(ctx context.Context, obj any) (model.CreateLabelTypeInput, error) {
 	var it model.CreateLabelTypeInput
 	if obj == nil {
@@ -18955,6 +32170,76 @@ func UnmarshalCreateLabelTypeInput(ctx context.Context, raw any) (model.CreateLa
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateNoteInput(ctx context.Context, obj any) (model.CreateNoteInput, error) {
+	var it model.CreateNoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"attachmentIds", "customerId", "markdown", "text", "threadId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "attachmentIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attachmentIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttachmentIds = data
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "markdown":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markdown"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Markdown = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "threadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateNoteInput unmarshals raw into the CreateNoteInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateNoteInput(ctx context.Context, raw any) (model.CreateNoteInput, error) {
+	var out model.CreateNoteInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateNoteInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateThreadAssignedToInput(ctx context.Context, obj any) (model.CreateThreadAssignedToInput, error) {
 	var it model.CreateThreadAssignedToInput
 	if obj == nil {
@@ -19001,6 +32286,83 @@ func (ec *executionContext) unmarshalInputCreateThreadAssignedToInput(ctx contex
 func UnmarshalCreateThreadAssignedToInput(ctx context.Context, raw any) (model.CreateThreadAssignedToInput, error) {
 	var out model.CreateThreadAssignedToInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateThreadAssignedToInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateThreadEventInput(ctx context.Context, obj any) (model.CreateThreadEventInput, error) {
+	var it model.CreateThreadEventInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"components", "externalId", "isCollapsed", "threadId", "timestamp", "title"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "components":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("components"))
+			data, err := ec.unmarshalNEventComponentInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEventComponentInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Components = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "isCollapsed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isCollapsed"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsCollapsed = data
+		case "threadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadID = data
+		case "timestamp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timestamp"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Timestamp = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateThreadEventInput unmarshals raw into the CreateThreadEventInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateThreadEventInput(ctx context.Context, raw any) (model.CreateThreadEventInput, error) {
+	var out model.CreateThreadEventInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateThreadEventInput", raw, &out)
 	return out, err
 }
 
@@ -19529,6 +32891,48 @@ func UnmarshalCustomerIdentifierInput(ctx context.Context, raw any) (model.Custo
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCustomerImpersonationInput(ctx context.Context, obj any) (model.CustomerImpersonationInput, error) {
+	var it model.CustomerImpersonationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerIdentifier"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerIdentifier"))
+			data, err := ec.unmarshalNCustomerIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerIdentifier = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCustomerImpersonationInput unmarshals raw into the CustomerImpersonationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCustomerImpersonationInput(ctx context.Context, raw any) (model.CustomerImpersonationInput, error) {
+	var out model.CustomerImpersonationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerImpersonationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCustomersFilter(ctx context.Context, obj any) (model.CustomersFilter, error) {
 	var it model.CustomersFilter
 	if obj == nil {
@@ -19743,6 +33147,48 @@ func (ec *executionContext) unmarshalInputDeleteCustomerInput(ctx context.Contex
 func UnmarshalDeleteCustomerInput(ctx context.Context, raw any) (model.DeleteCustomerInput, error) {
 	var out model.DeleteCustomerInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteCustomerInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteNoteInput(ctx context.Context, obj any) (model.DeleteNoteInput, error) {
+	var it model.DeleteNoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"noteId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "noteId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteNoteInput unmarshals raw into the DeleteNoteInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteNoteInput(ctx context.Context, raw any) (model.DeleteNoteInput, error) {
+	var out model.DeleteNoteInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteNoteInput", raw, &out)
 	return out, err
 }
 
@@ -20016,6 +33462,216 @@ func (ec *executionContext) unmarshalInputEmailAddressInput(ctx context.Context,
 func UnmarshalEmailAddressInput(ctx context.Context, raw any) (model.EmailAddressInput, error) {
 	var out model.EmailAddressInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmailAddressInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEmailParticipantInput(ctx context.Context, obj any) (model.EmailParticipantInput, error) {
+	var it model.EmailParticipantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEmailParticipantInput unmarshals raw into the EmailParticipantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEmailParticipantInput(ctx context.Context, raw any) (model.EmailParticipantInput, error) {
+	var out model.EmailParticipantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmailParticipantInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEventComponentInput(ctx context.Context, obj any) (model.EventComponentInput, error) {
+	var it model.EventComponentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"componentBadge", "componentContainer", "componentCopyButton", "componentDateTime", "componentDivider", "componentLinkButton", "componentPlainText", "componentRow", "componentSpacer", "componentText", "componentUser", "componentWorkflowButton"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "componentBadge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentBadge"))
+			data, err := ec.unmarshalOComponentBadgeInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentBadgeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentBadge = data
+		case "componentContainer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentContainer"))
+			data, err := ec.unmarshalOComponentContainerInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentContainerInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentContainer = data
+		case "componentCopyButton":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentCopyButton"))
+			data, err := ec.unmarshalOComponentCopyButtonInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentCopyButtonInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentCopyButton = data
+		case "componentDateTime":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentDateTime"))
+			data, err := ec.unmarshalOComponentDateTimeInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentDateTimeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentDateTime = data
+		case "componentDivider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentDivider"))
+			data, err := ec.unmarshalOComponentDividerInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentDividerInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentDivider = data
+		case "componentLinkButton":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentLinkButton"))
+			data, err := ec.unmarshalOComponentLinkButtonInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentLinkButtonInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentLinkButton = data
+		case "componentPlainText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentPlainText"))
+			data, err := ec.unmarshalOComponentPlainTextInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentPlainTextInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentPlainText = data
+		case "componentRow":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentRow"))
+			data, err := ec.unmarshalOComponentRowInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentRowInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentRow = data
+		case "componentSpacer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentSpacer"))
+			data, err := ec.unmarshalOComponentSpacerInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentSpacerInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentSpacer = data
+		case "componentText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentText"))
+			data, err := ec.unmarshalOComponentTextInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentTextInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentText = data
+		case "componentUser":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentUser"))
+			data, err := ec.unmarshalOComponentUserInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentUserInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentUser = data
+		case "componentWorkflowButton":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentWorkflowButton"))
+			data, err := ec.unmarshalOComponentWorkflowButtonInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentWorkflowButtonInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentWorkflowButton = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEventComponentInput unmarshals raw into the EventComponentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEventComponentInput(ctx context.Context, raw any) (model.EventComponentInput, error) {
+	var out model.EventComponentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventComponentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputImpersonationInput(ctx context.Context, obj any) (model.ImpersonationInput, error) {
+	var it model.ImpersonationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"asCustomer"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "asCustomer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asCustomer"))
+			data, err := ec.unmarshalNCustomerImpersonationInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerImpersonationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsCustomer = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalImpersonationInput unmarshals raw into the ImpersonationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalImpersonationInput(ctx context.Context, raw any) (model.ImpersonationInput, error) {
+	var out model.ImpersonationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ImpersonationInput", raw, &out)
 	return out, err
 }
 
@@ -20457,6 +34113,314 @@ func (ec *executionContext) unmarshalInputRemoveLabelsInput(ctx context.Context,
 func UnmarshalRemoveLabelsInput(ctx context.Context, raw any) (model.RemoveLabelsInput, error) {
 	var out model.RemoveLabelsInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveLabelsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReplyToThreadChannelSpecificOptionsInput(ctx context.Context, obj any) (model.ReplyToThreadChannelSpecificOptionsInput, error) {
+	var it model.ReplyToThreadChannelSpecificOptionsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNReplyToThreadEmailChannelSpecificOptionsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReplyToThreadEmailChannelSpecificOptionsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReplyToThreadChannelSpecificOptionsInput unmarshals raw into the ReplyToThreadChannelSpecificOptionsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReplyToThreadChannelSpecificOptionsInput(ctx context.Context, raw any) (model.ReplyToThreadChannelSpecificOptionsInput, error) {
+	var out model.ReplyToThreadChannelSpecificOptionsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReplyToThreadChannelSpecificOptionsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReplyToThreadEmailChannelSpecificOptionsInput(ctx context.Context, obj any) (model.ReplyToThreadEmailChannelSpecificOptionsInput, error) {
+	var it model.ReplyToThreadEmailChannelSpecificOptionsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"additionalRecipients", "hiddenRecipients"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "additionalRecipients":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("additionalRecipients"))
+			data, err := ec.unmarshalOEmailParticipantInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipantInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdditionalRecipients = data
+		case "hiddenRecipients":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenRecipients"))
+			data, err := ec.unmarshalOEmailParticipantInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipantInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenRecipients = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReplyToThreadEmailChannelSpecificOptionsInput unmarshals raw into the ReplyToThreadEmailChannelSpecificOptionsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReplyToThreadEmailChannelSpecificOptionsInput(ctx context.Context, raw any) (model.ReplyToThreadEmailChannelSpecificOptionsInput, error) {
+	var out model.ReplyToThreadEmailChannelSpecificOptionsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReplyToThreadEmailChannelSpecificOptionsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReplyToThreadInput(ctx context.Context, obj any) (model.ReplyToThreadInput, error) {
+	var it model.ReplyToThreadInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"attachmentIds", "channelSpecificOptions", "impersonation", "markdownContent", "textContent", "threadId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "attachmentIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attachmentIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttachmentIds = data
+		case "channelSpecificOptions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channelSpecificOptions"))
+			data, err := ec.unmarshalOReplyToThreadChannelSpecificOptionsInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReplyToThreadChannelSpecificOptionsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChannelSpecificOptions = data
+		case "impersonation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("impersonation"))
+			data, err := ec.unmarshalOImpersonationInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐImpersonationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Impersonation = data
+		case "markdownContent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markdownContent"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarkdownContent = data
+		case "textContent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textContent"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextContent = data
+		case "threadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReplyToThreadInput unmarshals raw into the ReplyToThreadInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReplyToThreadInput(ctx context.Context, raw any) (model.ReplyToThreadInput, error) {
+	var out model.ReplyToThreadInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReplyToThreadInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSendChatInput(ctx context.Context, obj any) (model.SendChatInput, error) {
+	var it model.SendChatInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"attachmentIds", "customerId", "text", "threadId", "timestamp"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "attachmentIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attachmentIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttachmentIds = data
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "threadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadID = data
+		case "timestamp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timestamp"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Timestamp = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSendChatInput unmarshals raw into the SendChatInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSendChatInput(ctx context.Context, raw any) (model.SendChatInput, error) {
+	var out model.SendChatInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendChatInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSendCustomerChatInput(ctx context.Context, obj any) (model.SendCustomerChatInput, error) {
+	var it model.SendCustomerChatInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"attachmentIds", "customerId", "text", "threadId", "timestamp"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "attachmentIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attachmentIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttachmentIds = data
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "threadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadID = data
+		case "timestamp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timestamp"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Timestamp = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSendCustomerChatInput unmarshals raw into the SendCustomerChatInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSendCustomerChatInput(ctx context.Context, raw any) (model.SendCustomerChatInput, error) {
+	var out model.SendCustomerChatInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendCustomerChatInput", raw, &out)
 	return out, err
 }
 
@@ -21083,6 +35047,55 @@ func UnmarshalThreadFieldNumberFilter(ctx context.Context, raw any) (model.Threa
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputThreadTimelineEntriesFilter(ctx context.Context, obj any) (model.ThreadTimelineEntriesFilter, error) {
+	var it model.ThreadTimelineEntriesFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"entryTypes", "isMessage"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "entryTypes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("entryTypes"))
+			data, err := ec.unmarshalOTimelineEntryType2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntryTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EntryTypes = data
+		case "isMessage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isMessage"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsMessage = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalThreadTimelineEntriesFilter unmarshals raw into the ThreadTimelineEntriesFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalThreadTimelineEntriesFilter(ctx context.Context, raw any) (model.ThreadTimelineEntriesFilter, error) {
+	var out model.ThreadTimelineEntriesFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreadTimelineEntriesFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputThreadsFilter(ctx context.Context, obj any) (model.ThreadsFilter, error) {
 	var it model.ThreadsFilter
 	if obj == nil {
@@ -21507,6 +35520,69 @@ func (ec *executionContext) unmarshalInputUnassignThreadInput(ctx context.Contex
 func UnmarshalUnassignThreadInput(ctx context.Context, raw any) (model.UnassignThreadInput, error) {
 	var out model.UnassignThreadInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnassignThreadInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateNoteInput(ctx context.Context, obj any) (model.UpdateNoteInput, error) {
+	var it model.UpdateNoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"attachmentIds", "markdown", "noteId", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "attachmentIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attachmentIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttachmentIds = data
+		case "markdown":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markdown"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Markdown = data
+		case "noteId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteID = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateNoteInput unmarshals raw into the UpdateNoteInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateNoteInput(ctx context.Context, raw any) (model.UpdateNoteInput, error) {
+	var out model.UpdateNoteInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateNoteInput", raw, &out)
 	return out, err
 }
 
@@ -22098,6 +36174,62 @@ func UnmarshalUpsertThreadFieldInput(ctx context.Context, raw any) (model.Upsert
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUserIdentifierInput(ctx context.Context, obj any) (model.UserIdentifierInput, error) {
+	var it model.UserIdentifierInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"emailAddress", "machineUserId", "userId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "emailAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailAddress"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailAddress = data
+		case "machineUserId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("machineUserId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MachineUserID = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUserIdentifierInput unmarshals raw into the UserIdentifierInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUserIdentifierInput(ctx context.Context, raw any) (model.UserIdentifierInput, error) {
+	var out model.UserIdentifierInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserIdentifierInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputWebhookDeliveryAttemptFilter(ctx context.Context, obj any) (model.WebhookDeliveryAttemptFilter, error) {
 	var it model.WebhookDeliveryAttemptFilter
 	if obj == nil {
@@ -22241,6 +36373,643 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 	}
 }
 
+func (ec *executionContext) _BreachAction(ctx context.Context, sel ast.SelectionSet, obj model.BreachAction) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.BeforeBreachAction:
+		return ec._BeforeBreachAction(ctx, sel, &obj)
+	case *model.BeforeBreachAction:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BeforeBreachAction(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of BreachAction must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _ComponentContainerContent(ctx context.Context, sel ast.SelectionSet, obj model.ComponentContainerContent) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.ComponentWorkflowButton:
+		return ec._ComponentWorkflowButton(ctx, sel, &obj)
+	case *model.ComponentWorkflowButton:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentWorkflowButton(ctx, sel, obj)
+	case model.ComponentUser:
+		return ec._ComponentUser(ctx, sel, &obj)
+	case *model.ComponentUser:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentUser(ctx, sel, obj)
+	case model.ComponentText:
+		return ec._ComponentText(ctx, sel, &obj)
+	case *model.ComponentText:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentText(ctx, sel, obj)
+	case model.ComponentSpacer:
+		return ec._ComponentSpacer(ctx, sel, &obj)
+	case *model.ComponentSpacer:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentSpacer(ctx, sel, obj)
+	case model.ComponentRow:
+		return ec._ComponentRow(ctx, sel, &obj)
+	case *model.ComponentRow:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentRow(ctx, sel, obj)
+	case model.ComponentPlainText:
+		return ec._ComponentPlainText(ctx, sel, &obj)
+	case *model.ComponentPlainText:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentPlainText(ctx, sel, obj)
+	case model.ComponentLinkButton:
+		return ec._ComponentLinkButton(ctx, sel, &obj)
+	case *model.ComponentLinkButton:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentLinkButton(ctx, sel, obj)
+	case model.ComponentDivider:
+		return ec._ComponentDivider(ctx, sel, &obj)
+	case *model.ComponentDivider:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentDivider(ctx, sel, obj)
+	case model.ComponentDateTime:
+		return ec._ComponentDateTime(ctx, sel, &obj)
+	case *model.ComponentDateTime:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentDateTime(ctx, sel, obj)
+	case model.ComponentCopyButton:
+		return ec._ComponentCopyButton(ctx, sel, &obj)
+	case *model.ComponentCopyButton:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentCopyButton(ctx, sel, obj)
+	case model.ComponentBadge:
+		return ec._ComponentBadge(ctx, sel, &obj)
+	case *model.ComponentBadge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentBadge(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of ComponentContainerContent must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _ComponentRowContent(ctx context.Context, sel ast.SelectionSet, obj model.ComponentRowContent) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.ComponentWorkflowButton:
+		return ec._ComponentWorkflowButton(ctx, sel, &obj)
+	case *model.ComponentWorkflowButton:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentWorkflowButton(ctx, sel, obj)
+	case model.ComponentUser:
+		return ec._ComponentUser(ctx, sel, &obj)
+	case *model.ComponentUser:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentUser(ctx, sel, obj)
+	case model.ComponentText:
+		return ec._ComponentText(ctx, sel, &obj)
+	case *model.ComponentText:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentText(ctx, sel, obj)
+	case model.ComponentSpacer:
+		return ec._ComponentSpacer(ctx, sel, &obj)
+	case *model.ComponentSpacer:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentSpacer(ctx, sel, obj)
+	case model.ComponentPlainText:
+		return ec._ComponentPlainText(ctx, sel, &obj)
+	case *model.ComponentPlainText:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentPlainText(ctx, sel, obj)
+	case model.ComponentLinkButton:
+		return ec._ComponentLinkButton(ctx, sel, &obj)
+	case *model.ComponentLinkButton:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentLinkButton(ctx, sel, obj)
+	case model.ComponentDivider:
+		return ec._ComponentDivider(ctx, sel, &obj)
+	case *model.ComponentDivider:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentDivider(ctx, sel, obj)
+	case model.ComponentDateTime:
+		return ec._ComponentDateTime(ctx, sel, &obj)
+	case *model.ComponentDateTime:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentDateTime(ctx, sel, obj)
+	case model.ComponentCopyButton:
+		return ec._ComponentCopyButton(ctx, sel, &obj)
+	case *model.ComponentCopyButton:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentCopyButton(ctx, sel, obj)
+	case model.ComponentBadge:
+		return ec._ComponentBadge(ctx, sel, &obj)
+	case *model.ComponentBadge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentBadge(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of ComponentRowContent must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _CustomTimelineEntryComponent(ctx context.Context, sel ast.SelectionSet, obj model.CustomTimelineEntryComponent) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.ComponentWorkflowButton:
+		return ec._ComponentWorkflowButton(ctx, sel, &obj)
+	case *model.ComponentWorkflowButton:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentWorkflowButton(ctx, sel, obj)
+	case model.ComponentUser:
+		return ec._ComponentUser(ctx, sel, &obj)
+	case *model.ComponentUser:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentUser(ctx, sel, obj)
+	case model.ComponentText:
+		return ec._ComponentText(ctx, sel, &obj)
+	case *model.ComponentText:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentText(ctx, sel, obj)
+	case model.ComponentSpacer:
+		return ec._ComponentSpacer(ctx, sel, &obj)
+	case *model.ComponentSpacer:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentSpacer(ctx, sel, obj)
+	case model.ComponentRow:
+		return ec._ComponentRow(ctx, sel, &obj)
+	case *model.ComponentRow:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentRow(ctx, sel, obj)
+	case model.ComponentPlainText:
+		return ec._ComponentPlainText(ctx, sel, &obj)
+	case *model.ComponentPlainText:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentPlainText(ctx, sel, obj)
+	case model.ComponentLinkButton:
+		return ec._ComponentLinkButton(ctx, sel, &obj)
+	case *model.ComponentLinkButton:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentLinkButton(ctx, sel, obj)
+	case model.ComponentDivider:
+		return ec._ComponentDivider(ctx, sel, &obj)
+	case *model.ComponentDivider:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentDivider(ctx, sel, obj)
+	case model.ComponentDateTime:
+		return ec._ComponentDateTime(ctx, sel, &obj)
+	case *model.ComponentDateTime:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentDateTime(ctx, sel, obj)
+	case model.ComponentCopyButton:
+		return ec._ComponentCopyButton(ctx, sel, &obj)
+	case *model.ComponentCopyButton:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentCopyButton(ctx, sel, obj)
+	case model.ComponentContainer:
+		return ec._ComponentContainer(ctx, sel, &obj)
+	case *model.ComponentContainer:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentContainer(ctx, sel, obj)
+	case model.ComponentBadge:
+		return ec._ComponentBadge(ctx, sel, &obj)
+	case *model.ComponentBadge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentBadge(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of CustomTimelineEntryComponent must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _EmailActor(ctx context.Context, sel ast.SelectionSet, obj model.EmailActor) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.UserEmailActor:
+		return ec._UserEmailActor(ctx, sel, &obj)
+	case *model.UserEmailActor:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._UserEmailActor(ctx, sel, obj)
+	case model.SupportEmailAddressEmailActor:
+		return ec._SupportEmailAddressEmailActor(ctx, sel, &obj)
+	case *model.SupportEmailAddressEmailActor:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SupportEmailAddressEmailActor(ctx, sel, obj)
+	case model.DeletedCustomerEmailActor:
+		return ec._DeletedCustomerEmailActor(ctx, sel, &obj)
+	case *model.DeletedCustomerEmailActor:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DeletedCustomerEmailActor(ctx, sel, obj)
+	case model.CustomerEmailActor:
+		return ec._CustomerEmailActor(ctx, sel, &obj)
+	case *model.CustomerEmailActor:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CustomerEmailActor(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of EmailActor must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _Entry(ctx context.Context, sel ast.SelectionSet, obj model.Entry) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.ThreadEventEntry:
+		return ec._ThreadEventEntry(ctx, sel, &obj)
+	case *model.ThreadEventEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadEventEntry(ctx, sel, obj)
+	case model.CustomerEventEntry:
+		return ec._CustomerEventEntry(ctx, sel, &obj)
+	case *model.CustomerEventEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CustomerEventEntry(ctx, sel, obj)
+	case model.ThreadStatusTransitionedEntry:
+		return ec._ThreadStatusTransitionedEntry(ctx, sel, &obj)
+	case *model.ThreadStatusTransitionedEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadStatusTransitionedEntry(ctx, sel, obj)
+	case model.ThreadPriorityChangedEntry:
+		return ec._ThreadPriorityChangedEntry(ctx, sel, &obj)
+	case *model.ThreadPriorityChangedEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadPriorityChangedEntry(ctx, sel, obj)
+	case model.ThreadLinkUpdatedEntry:
+		return ec._ThreadLinkUpdatedEntry(ctx, sel, &obj)
+	case *model.ThreadLinkUpdatedEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadLinkUpdatedEntry(ctx, sel, obj)
+	case model.ThreadLinkTargetDeletedEntry:
+		return ec._ThreadLinkTargetDeletedEntry(ctx, sel, &obj)
+	case *model.ThreadLinkTargetDeletedEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadLinkTargetDeletedEntry(ctx, sel, obj)
+	case model.ThreadLinkTargetCreatedEntry:
+		return ec._ThreadLinkTargetCreatedEntry(ctx, sel, &obj)
+	case *model.ThreadLinkTargetCreatedEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadLinkTargetCreatedEntry(ctx, sel, obj)
+	case model.ThreadLinkDeletedEntry:
+		return ec._ThreadLinkDeletedEntry(ctx, sel, &obj)
+	case *model.ThreadLinkDeletedEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadLinkDeletedEntry(ctx, sel, obj)
+	case model.ThreadLinkCreatedEntry:
+		return ec._ThreadLinkCreatedEntry(ctx, sel, &obj)
+	case *model.ThreadLinkCreatedEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadLinkCreatedEntry(ctx, sel, obj)
+	case model.ThreadLabelsChangedEntry:
+		return ec._ThreadLabelsChangedEntry(ctx, sel, &obj)
+	case *model.ThreadLabelsChangedEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadLabelsChangedEntry(ctx, sel, obj)
+	case model.ThreadDiscussionResolvedEntry:
+		return ec._ThreadDiscussionResolvedEntry(ctx, sel, &obj)
+	case *model.ThreadDiscussionResolvedEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadDiscussionResolvedEntry(ctx, sel, obj)
+	case model.ThreadDiscussionMessageEntry:
+		return ec._ThreadDiscussionMessageEntry(ctx, sel, &obj)
+	case *model.ThreadDiscussionMessageEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadDiscussionMessageEntry(ctx, sel, obj)
+	case model.ThreadDiscussionEntry:
+		return ec._ThreadDiscussionEntry(ctx, sel, &obj)
+	case *model.ThreadDiscussionEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadDiscussionEntry(ctx, sel, obj)
+	case model.ThreadAssignmentTransitionedEntry:
+		return ec._ThreadAssignmentTransitionedEntry(ctx, sel, &obj)
+	case *model.ThreadAssignmentTransitionedEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadAssignmentTransitionedEntry(ctx, sel, obj)
+	case model.ThreadAdditionalAssigneesTransitionedEntry:
+		return ec._ThreadAdditionalAssigneesTransitionedEntry(ctx, sel, &obj)
+	case *model.ThreadAdditionalAssigneesTransitionedEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadAdditionalAssigneesTransitionedEntry(ctx, sel, obj)
+	case model.SlackReplyEntry:
+		return ec._SlackReplyEntry(ctx, sel, &obj)
+	case *model.SlackReplyEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SlackReplyEntry(ctx, sel, obj)
+	case model.SlackMessageEntry:
+		return ec._SlackMessageEntry(ctx, sel, &obj)
+	case *model.SlackMessageEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SlackMessageEntry(ctx, sel, obj)
+	case model.ServiceLevelAgreementStatusTransitionedEntry:
+		return ec._ServiceLevelAgreementStatusTransitionedEntry(ctx, sel, &obj)
+	case *model.ServiceLevelAgreementStatusTransitionedEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ServiceLevelAgreementStatusTransitionedEntry(ctx, sel, obj)
+	case model.NoteEntry:
+		return ec._NoteEntry(ctx, sel, &obj)
+	case *model.NoteEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NoteEntry(ctx, sel, obj)
+	case model.MergedThreadMessageEntry:
+		return ec._MergedThreadMessageEntry(ctx, sel, &obj)
+	case *model.MergedThreadMessageEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MergedThreadMessageEntry(ctx, sel, obj)
+	case model.MSTeamsMessageEntry:
+		return ec._MSTeamsMessageEntry(ctx, sel, &obj)
+	case *model.MSTeamsMessageEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MSTeamsMessageEntry(ctx, sel, obj)
+	case model.LinearIssueThreadLinkStateTransitionedEntry:
+		return ec._LinearIssueThreadLinkStateTransitionedEntry(ctx, sel, &obj)
+	case *model.LinearIssueThreadLinkStateTransitionedEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LinearIssueThreadLinkStateTransitionedEntry(ctx, sel, obj)
+	case model.HelpCenterAiConversationMessageEntry:
+		return ec._HelpCenterAiConversationMessageEntry(ctx, sel, &obj)
+	case *model.HelpCenterAiConversationMessageEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._HelpCenterAiConversationMessageEntry(ctx, sel, obj)
+	case model.EmailEntry:
+		return ec._EmailEntry(ctx, sel, &obj)
+	case *model.EmailEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._EmailEntry(ctx, sel, obj)
+	case model.DiscordMessageEntry:
+		return ec._DiscordMessageEntry(ctx, sel, &obj)
+	case *model.DiscordMessageEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DiscordMessageEntry(ctx, sel, obj)
+	case model.CustomerSurveyRequestedEntry:
+		return ec._CustomerSurveyRequestedEntry(ctx, sel, &obj)
+	case *model.CustomerSurveyRequestedEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CustomerSurveyRequestedEntry(ctx, sel, obj)
+	case model.CustomEntry:
+		return ec._CustomEntry(ctx, sel, &obj)
+	case *model.CustomEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CustomEntry(ctx, sel, obj)
+	case model.ChatEntry:
+		return ec._ChatEntry(ctx, sel, &obj)
+	case *model.ChatEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ChatEntry(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Entry must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _EventComponent(ctx context.Context, sel ast.SelectionSet, obj model.EventComponent) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.ComponentWorkflowButton:
+		return ec._ComponentWorkflowButton(ctx, sel, &obj)
+	case *model.ComponentWorkflowButton:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentWorkflowButton(ctx, sel, obj)
+	case model.ComponentUser:
+		return ec._ComponentUser(ctx, sel, &obj)
+	case *model.ComponentUser:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentUser(ctx, sel, obj)
+	case model.ComponentText:
+		return ec._ComponentText(ctx, sel, &obj)
+	case *model.ComponentText:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentText(ctx, sel, obj)
+	case model.ComponentSpacer:
+		return ec._ComponentSpacer(ctx, sel, &obj)
+	case *model.ComponentSpacer:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentSpacer(ctx, sel, obj)
+	case model.ComponentRow:
+		return ec._ComponentRow(ctx, sel, &obj)
+	case *model.ComponentRow:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentRow(ctx, sel, obj)
+	case model.ComponentPlainText:
+		return ec._ComponentPlainText(ctx, sel, &obj)
+	case *model.ComponentPlainText:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentPlainText(ctx, sel, obj)
+	case model.ComponentLinkButton:
+		return ec._ComponentLinkButton(ctx, sel, &obj)
+	case *model.ComponentLinkButton:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentLinkButton(ctx, sel, obj)
+	case model.ComponentDivider:
+		return ec._ComponentDivider(ctx, sel, &obj)
+	case *model.ComponentDivider:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentDivider(ctx, sel, obj)
+	case model.ComponentDateTime:
+		return ec._ComponentDateTime(ctx, sel, &obj)
+	case *model.ComponentDateTime:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentDateTime(ctx, sel, obj)
+	case model.ComponentCopyButton:
+		return ec._ComponentCopyButton(ctx, sel, &obj)
+	case *model.ComponentCopyButton:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentCopyButton(ctx, sel, obj)
+	case model.ComponentContainer:
+		return ec._ComponentContainer(ctx, sel, &obj)
+	case *model.ComponentContainer:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentContainer(ctx, sel, obj)
+	case model.ComponentBadge:
+		return ec._ComponentBadge(ctx, sel, &obj)
+	case *model.ComponentBadge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentBadge(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of EventComponent must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 func (ec *executionContext) _InternalActor(ctx context.Context, sel ast.SelectionSet, obj model.InternalActor) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
@@ -22275,6 +37044,19 @@ func (ec *executionContext) _InternalActor(ctx context.Context, sel ast.Selectio
 	}
 }
 
+func (ec *executionContext) _ServiceLevelAgreement(ctx context.Context, sel ast.SelectionSet, obj model.ServiceLevelAgreement) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of ServiceLevelAgreement must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 func (ec *executionContext) _ThreadAssignee(ctx context.Context, sel ast.SelectionSet, obj model.ThreadAssignee) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
@@ -22305,6 +37087,19 @@ func (ec *executionContext) _ThreadAssignee(ctx context.Context, sel ast.Selecti
 			return typedObj
 		} else {
 			panic(fmt.Errorf("unexpected type %T; non-generated variants of ThreadAssignee must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _ThreadLink(ctx context.Context, sel ast.SelectionSet, obj model.ThreadLink) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of ThreadLink must implement graphql.Marshaler", obj))
 		}
 	}
 }
@@ -22416,6 +37211,33 @@ func (ec *executionContext) _ThreadStatusDetail(ctx context.Context, sel ast.Sel
 			return typedObj
 		} else {
 			panic(fmt.Errorf("unexpected type %T; non-generated variants of ThreadStatusDetail must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _TimelineEventEntry(ctx context.Context, sel ast.SelectionSet, obj model.TimelineEventEntry) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.ThreadEventEntry:
+		return ec._ThreadEventEntry(ctx, sel, &obj)
+	case *model.ThreadEventEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreadEventEntry(ctx, sel, obj)
+	case model.CustomerEventEntry:
+		return ec._CustomerEventEntry(ctx, sel, &obj)
+	case *model.CustomerEventEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CustomerEventEntry(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of TimelineEventEntry must implement graphql.Marshaler", obj))
 		}
 	}
 }
@@ -22586,6 +37408,228 @@ func (ec *executionContext) _AssignThreadOutput(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var attachmentImplementors = []string{"Attachment"}
+
+func (ec *executionContext) _Attachment(ctx context.Context, sel ast.SelectionSet, obj *model.Attachment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attachmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Attachment")
+		case "createdAt":
+			out.Values[i] = ec._Attachment_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._Attachment_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fileExtension":
+			out.Values[i] = ec._Attachment_fileExtension(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fileMimeType":
+			out.Values[i] = ec._Attachment_fileMimeType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fileName":
+			out.Values[i] = ec._Attachment_fileName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fileSize":
+			out.Values[i] = ec._Attachment_fileSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._Attachment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._Attachment_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Attachment_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._Attachment_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attachmentDownloadUrlImplementors = []string{"AttachmentDownloadUrl"}
+
+func (ec *executionContext) _AttachmentDownloadUrl(ctx context.Context, sel ast.SelectionSet, obj *model.AttachmentDownloadURL) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attachmentDownloadUrlImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttachmentDownloadUrl")
+		case "attachment":
+			out.Values[i] = ec._AttachmentDownloadUrl_attachment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "downloadUrl":
+			out.Values[i] = ec._AttachmentDownloadUrl_downloadUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._AttachmentDownloadUrl_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attachmentUploadUrlImplementors = []string{"AttachmentUploadUrl"}
+
+func (ec *executionContext) _AttachmentUploadUrl(ctx context.Context, sel ast.SelectionSet, obj *model.AttachmentUploadURL) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attachmentUploadUrlImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttachmentUploadUrl")
+		case "attachment":
+			out.Values[i] = ec._AttachmentUploadUrl_attachment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._AttachmentUploadUrl_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uploadFormData":
+			out.Values[i] = ec._AttachmentUploadUrl_uploadFormData(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uploadFormUrl":
+			out.Values[i] = ec._AttachmentUploadUrl_uploadFormUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var beforeBreachActionImplementors = []string{"BeforeBreachAction", "BreachAction"}
+
+func (ec *executionContext) _BeforeBreachAction(ctx context.Context, sel ast.SelectionSet, obj *model.BeforeBreachAction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, beforeBreachActionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BeforeBreachAction")
+		case "beforeBreachMinutes":
+			out.Values[i] = ec._BeforeBreachAction_beforeBreachMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._BeforeBreachAction_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._BeforeBreachAction_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._BeforeBreachAction_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._BeforeBreachAction_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var changeThreadPriorityOutputImplementors = []string{"ChangeThreadPriorityOutput"}
 
 func (ec *executionContext) _ChangeThreadPriorityOutput(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeThreadPriorityOutput) graphql.Marshaler {
@@ -22604,6 +37648,167 @@ func (ec *executionContext) _ChangeThreadPriorityOutput(ctx context.Context, sel
 			}
 		case "thread":
 			out.Values[i] = ec._ChangeThreadPriorityOutput_thread(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var chatImplementors = []string{"Chat"}
+
+func (ec *executionContext) _Chat(ctx context.Context, sel ast.SelectionSet, obj *model.Chat) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chatImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Chat")
+		case "attachments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Chat_attachments(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Chat_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.Values[i] = ec._Chat_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customerReadAt":
+			out.Values[i] = ec._Chat_customerReadAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "id":
+			out.Values[i] = ec._Chat_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._Chat_text(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Chat_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedBy":
+			out.Values[i] = ec._Chat_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var chatEntryImplementors = []string{"ChatEntry", "Entry"}
+
+func (ec *executionContext) _ChatEntry(ctx context.Context, sel ast.SelectionSet, obj *model.ChatEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chatEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChatEntry")
+		case "attachments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChatEntry_attachments(ctx, field, obj)
+				})
+		case "chatId":
+			out.Values[i] = ec._ChatEntry_chatId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customerReadAt":
+			out.Values[i] = ec._ChatEntry_customerReadAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._ChatEntry_text(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var childThreadDetailsImplementors = []string{"ChildThreadDetails"}
+
+func (ec *executionContext) _ChildThreadDetails(ctx context.Context, sel ast.SelectionSet, obj *model.ChildThreadDetails) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, childThreadDetailsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChildThreadDetails")
+		case "id":
+			out.Values[i] = ec._ChildThreadDetails_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ref":
+			out.Values[i] = ec._ChildThreadDetails_ref(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._ChildThreadDetails_title(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -22702,6 +37907,639 @@ func (ec *executionContext) _Company(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var componentBadgeImplementors = []string{"ComponentBadge", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+
+func (ec *executionContext) _ComponentBadge(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentBadge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, componentBadgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComponentBadge")
+		case "badgeColor":
+			out.Values[i] = ec._ComponentBadge_badgeColor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "badgeLabel":
+			out.Values[i] = ec._ComponentBadge_badgeLabel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var componentContainerImplementors = []string{"ComponentContainer", "EventComponent", "CustomTimelineEntryComponent"}
+
+func (ec *executionContext) _ComponentContainer(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentContainer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, componentContainerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComponentContainer")
+		case "containerContent":
+			out.Values[i] = ec._ComponentContainer_containerContent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var componentCopyButtonImplementors = []string{"ComponentCopyButton", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+
+func (ec *executionContext) _ComponentCopyButton(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentCopyButton) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, componentCopyButtonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComponentCopyButton")
+		case "copyButtonTooltipLabel":
+			out.Values[i] = ec._ComponentCopyButton_copyButtonTooltipLabel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "copyButtonValue":
+			out.Values[i] = ec._ComponentCopyButton_copyButtonValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var componentDateTimeImplementors = []string{"ComponentDateTime", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+
+func (ec *executionContext) _ComponentDateTime(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentDateTime) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, componentDateTimeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComponentDateTime")
+		case "dateTimeIso8601":
+			out.Values[i] = ec._ComponentDateTime_dateTimeIso8601(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var componentDividerImplementors = []string{"ComponentDivider", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+
+func (ec *executionContext) _ComponentDivider(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentDivider) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, componentDividerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComponentDivider")
+		case "dividerSpacingSize":
+			out.Values[i] = ec._ComponentDivider_dividerSpacingSize(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "spacingSize":
+			out.Values[i] = ec._ComponentDivider_spacingSize(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var componentLinkButtonImplementors = []string{"ComponentLinkButton", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+
+func (ec *executionContext) _ComponentLinkButton(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentLinkButton) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, componentLinkButtonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComponentLinkButton")
+		case "label":
+			out.Values[i] = ec._ComponentLinkButton_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "linkButtonLabel":
+			out.Values[i] = ec._ComponentLinkButton_linkButtonLabel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "linkButtonUrl":
+			out.Values[i] = ec._ComponentLinkButton_linkButtonUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._ComponentLinkButton_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var componentPlainTextImplementors = []string{"ComponentPlainText", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+
+func (ec *executionContext) _ComponentPlainText(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentPlainText) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, componentPlainTextImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComponentPlainText")
+		case "plainText":
+			out.Values[i] = ec._ComponentPlainText_plainText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "plainTextColor":
+			out.Values[i] = ec._ComponentPlainText_plainTextColor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "plainTextSize":
+			out.Values[i] = ec._ComponentPlainText_plainTextSize(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var componentRowImplementors = []string{"ComponentRow", "ComponentContainerContent", "EventComponent", "CustomTimelineEntryComponent"}
+
+func (ec *executionContext) _ComponentRow(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, componentRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComponentRow")
+		case "rowAsideContent":
+			out.Values[i] = ec._ComponentRow_rowAsideContent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rowMainContent":
+			out.Values[i] = ec._ComponentRow_rowMainContent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var componentSpacerImplementors = []string{"ComponentSpacer", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+
+func (ec *executionContext) _ComponentSpacer(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentSpacer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, componentSpacerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComponentSpacer")
+		case "size":
+			out.Values[i] = ec._ComponentSpacer_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "spacerSize":
+			out.Values[i] = ec._ComponentSpacer_spacerSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var componentTextImplementors = []string{"ComponentText", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+
+func (ec *executionContext) _ComponentText(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentText) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, componentTextImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComponentText")
+		case "color":
+			out.Values[i] = ec._ComponentText_color(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "size":
+			out.Values[i] = ec._ComponentText_size(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._ComponentText_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "textColor":
+			out.Values[i] = ec._ComponentText_textColor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "textSize":
+			out.Values[i] = ec._ComponentText_textSize(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var componentUserImplementors = []string{"ComponentUser", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+
+func (ec *executionContext) _ComponentUser(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentUser) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, componentUserImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComponentUser")
+		case "user":
+			out.Values[i] = ec._ComponentUser_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userMachineUser":
+			out.Values[i] = ec._ComponentUser_userMachineUser(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var componentWorkflowButtonImplementors = []string{"ComponentWorkflowButton", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+
+func (ec *executionContext) _ComponentWorkflowButton(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentWorkflowButton) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, componentWorkflowButtonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComponentWorkflowButton")
+		case "workflowButtonLabel":
+			out.Values[i] = ec._ComponentWorkflowButton_workflowButtonLabel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "workflowButtonWorkflowIdentifier":
+			out.Values[i] = ec._ComponentWorkflowButton_workflowButtonWorkflowIdentifier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var componentWorkflowButtonWorkflowIdentifierImplementors = []string{"ComponentWorkflowButtonWorkflowIdentifier"}
+
+func (ec *executionContext) _ComponentWorkflowButtonWorkflowIdentifier(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentWorkflowButtonWorkflowIdentifier) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, componentWorkflowButtonWorkflowIdentifierImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComponentWorkflowButtonWorkflowIdentifier")
+		case "workflowId":
+			out.Values[i] = ec._ComponentWorkflowButtonWorkflowIdentifier_workflowId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "workflowKey":
+			out.Values[i] = ec._ComponentWorkflowButtonWorkflowIdentifier_workflowKey(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createAttachmentDownloadUrlOutputImplementors = []string{"CreateAttachmentDownloadUrlOutput"}
+
+func (ec *executionContext) _CreateAttachmentDownloadUrlOutput(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAttachmentDownloadURLOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createAttachmentDownloadUrlOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateAttachmentDownloadUrlOutput")
+		case "attachmentDownloadUrl":
+			out.Values[i] = ec._CreateAttachmentDownloadUrlOutput_attachmentDownloadUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "attachmentVirusScanResult":
+			out.Values[i] = ec._CreateAttachmentDownloadUrlOutput_attachmentVirusScanResult(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._CreateAttachmentDownloadUrlOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createAttachmentUploadUrlOutputImplementors = []string{"CreateAttachmentUploadUrlOutput"}
+
+func (ec *executionContext) _CreateAttachmentUploadUrlOutput(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAttachmentUploadURLOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createAttachmentUploadUrlOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateAttachmentUploadUrlOutput")
+		case "attachmentUploadUrl":
+			out.Values[i] = ec._CreateAttachmentUploadUrlOutput_attachmentUploadUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._CreateAttachmentUploadUrlOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createCustomerEventOutputImplementors = []string{"CreateCustomerEventOutput"}
+
+func (ec *executionContext) _CreateCustomerEventOutput(ctx context.Context, sel ast.SelectionSet, obj *model.CreateCustomerEventOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createCustomerEventOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateCustomerEventOutput")
+		case "customerEvent":
+			out.Values[i] = ec._CreateCustomerEventOutput_customerEvent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._CreateCustomerEventOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var createLabelTypeOutputImplementors = []string{"CreateLabelTypeOutput"}
 
 func (ec *executionContext) _CreateLabelTypeOutput(ctx context.Context, sel ast.SelectionSet, obj *model.CreateLabelTypeOutput) graphql.Marshaler {
@@ -22720,6 +38558,82 @@ func (ec *executionContext) _CreateLabelTypeOutput(ctx context.Context, sel ast.
 			}
 		case "labelType":
 			out.Values[i] = ec._CreateLabelTypeOutput_labelType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createNoteOutputImplementors = []string{"CreateNoteOutput"}
+
+func (ec *executionContext) _CreateNoteOutput(ctx context.Context, sel ast.SelectionSet, obj *model.CreateNoteOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createNoteOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateNoteOutput")
+		case "error":
+			out.Values[i] = ec._CreateNoteOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._CreateNoteOutput_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createThreadEventOutputImplementors = []string{"CreateThreadEventOutput"}
+
+func (ec *executionContext) _CreateThreadEventOutput(ctx context.Context, sel ast.SelectionSet, obj *model.CreateThreadEventOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createThreadEventOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateThreadEventOutput")
+		case "error":
+			out.Values[i] = ec._CreateThreadEventOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "threadEvent":
+			out.Values[i] = ec._CreateThreadEventOutput_threadEvent(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -22834,6 +38748,59 @@ func (ec *executionContext) _CreateWebhookTargetOutput(ctx context.Context, sel 
 			}
 		case "webhookTarget":
 			out.Values[i] = ec._CreateWebhookTargetOutput_webhookTarget(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customEntryImplementors = []string{"CustomEntry", "Entry"}
+
+func (ec *executionContext) _CustomEntry(ctx context.Context, sel ast.SelectionSet, obj *model.CustomEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomEntry")
+		case "attachments":
+			out.Values[i] = ec._CustomEntry_attachments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "components":
+			out.Values[i] = ec._CustomEntry_components(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "externalId":
+			out.Values[i] = ec._CustomEntry_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._CustomEntry_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._CustomEntry_type(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -23062,6 +39029,228 @@ func (ec *executionContext) _CustomerEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var customerEmailActorImplementors = []string{"CustomerEmailActor", "EmailActor"}
+
+func (ec *executionContext) _CustomerEmailActor(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerEmailActor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerEmailActorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerEmailActor")
+		case "customer":
+			out.Values[i] = ec._CustomerEmailActor_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerId":
+			out.Values[i] = ec._CustomerEmailActor_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerEventImplementors = []string{"CustomerEvent"}
+
+func (ec *executionContext) _CustomerEvent(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerEvent")
+		case "components":
+			out.Values[i] = ec._CustomerEvent_components(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._CustomerEvent_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._CustomerEvent_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerId":
+			out.Values[i] = ec._CustomerEvent_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._CustomerEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isCollapsed":
+			out.Values[i] = ec._CustomerEvent_isCollapsed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._CustomerEvent_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CustomerEvent_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._CustomerEvent_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerEventEntryImplementors = []string{"CustomerEventEntry", "Entry", "TimelineEventEntry"}
+
+func (ec *executionContext) _CustomerEventEntry(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerEventEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerEventEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerEventEntry")
+		case "components":
+			out.Values[i] = ec._CustomerEventEntry_components(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerId":
+			out.Values[i] = ec._CustomerEventEntry_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "externalId":
+			out.Values[i] = ec._CustomerEventEntry_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isCollapsed":
+			out.Values[i] = ec._CustomerEventEntry_isCollapsed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timelineEventId":
+			out.Values[i] = ec._CustomerEventEntry_timelineEventId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._CustomerEventEntry_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerSurveyRequestedEntryImplementors = []string{"CustomerSurveyRequestedEntry", "Entry"}
+
+func (ec *executionContext) _CustomerSurveyRequestedEntry(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerSurveyRequestedEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerSurveyRequestedEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerSurveyRequestedEntry")
+		case "customerId":
+			out.Values[i] = ec._CustomerSurveyRequestedEntry_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerSurveyId":
+			out.Values[i] = ec._CustomerSurveyRequestedEntry_customerSurveyId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "surveyResponseId":
+			out.Values[i] = ec._CustomerSurveyRequestedEntry_surveyResponseId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "surveyResponsePublicId":
+			out.Values[i] = ec._CustomerSurveyRequestedEntry_surveyResponsePublicId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threadId":
+			out.Values[i] = ec._CustomerSurveyRequestedEntry_threadId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dateTimeImplementors = []string{"DateTime"}
 
 func (ec *executionContext) _DateTime(ctx context.Context, sel ast.SelectionSet, obj *core.Time) graphql.Marshaler {
@@ -23113,6 +39302,44 @@ func (ec *executionContext) _DeleteCustomerOutput(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("DeleteCustomerOutput")
 		case "error":
 			out.Values[i] = ec._DeleteCustomerOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteNoteOutputImplementors = []string{"DeleteNoteOutput"}
+
+func (ec *executionContext) _DeleteNoteOutput(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteNoteOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteNoteOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteNoteOutput")
+		case "error":
+			out.Values[i] = ec._DeleteNoteOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._DeleteNoteOutput_note(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -23265,6 +39492,39 @@ func (ec *executionContext) _DeletedCustomerActor(ctx context.Context, sel ast.S
 	return out
 }
 
+var deletedCustomerEmailActorImplementors = []string{"DeletedCustomerEmailActor", "EmailActor"}
+
+func (ec *executionContext) _DeletedCustomerEmailActor(ctx context.Context, sel ast.SelectionSet, obj *model.DeletedCustomerEmailActor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deletedCustomerEmailActorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeletedCustomerEmailActor")
+		case "customerId":
+			out.Values[i] = ec._DeletedCustomerEmailActor_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dependsOnLabelTypeImplementors = []string{"DependsOnLabelType"}
 
 func (ec *executionContext) _DependsOnLabelType(ctx context.Context, sel ast.SelectionSet, obj *model.DependsOnLabelType) graphql.Marshaler {
@@ -23336,6 +39596,69 @@ func (ec *executionContext) _DependsOnThreadFieldType(ctx context.Context, sel a
 	return out
 }
 
+var discordMessageEntryImplementors = []string{"DiscordMessageEntry", "Entry"}
+
+func (ec *executionContext) _DiscordMessageEntry(ctx context.Context, sel ast.SelectionSet, obj *model.DiscordMessageEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, discordMessageEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DiscordMessageEntry")
+		case "attachments":
+			out.Values[i] = ec._DiscordMessageEntry_attachments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerId":
+			out.Values[i] = ec._DiscordMessageEntry_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deletedOnDiscordAt":
+			out.Values[i] = ec._DiscordMessageEntry_deletedOnDiscordAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "discordMessageId":
+			out.Values[i] = ec._DiscordMessageEntry_discordMessageId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discordMessageLink":
+			out.Values[i] = ec._DiscordMessageEntry_discordMessageLink(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastEditedOnDiscordAt":
+			out.Values[i] = ec._DiscordMessageEntry_lastEditedOnDiscordAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "markdownContent":
+			out.Values[i] = ec._DiscordMessageEntry_markdownContent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var emailAddressImplementors = []string{"EmailAddress"}
 
 func (ec *executionContext) _EmailAddress(ctx context.Context, sel ast.SelectionSet, obj *model.EmailAddress) graphql.Marshaler {
@@ -23360,6 +39683,321 @@ func (ec *executionContext) _EmailAddress(ctx context.Context, sel ast.Selection
 		case "verifiedAt":
 			out.Values[i] = ec._EmailAddress_verifiedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var emailBounceImplementors = []string{"EmailBounce"}
+
+func (ec *executionContext) _EmailBounce(ctx context.Context, sel ast.SelectionSet, obj *model.EmailBounce) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, emailBounceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmailBounce")
+		case "bouncedAt":
+			out.Values[i] = ec._EmailBounce_bouncedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "details":
+			out.Values[i] = ec._EmailBounce_details(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isSendRetriable":
+			out.Values[i] = ec._EmailBounce_isSendRetriable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._EmailBounce_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recipient":
+			out.Values[i] = ec._EmailBounce_recipient(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var emailEntryImplementors = []string{"EmailEntry", "Entry"}
+
+func (ec *executionContext) _EmailEntry(ctx context.Context, sel ast.SelectionSet, obj *model.EmailEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, emailEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmailEntry")
+		case "additionalRecipients":
+			out.Values[i] = ec._EmailEntry_additionalRecipients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attachments":
+			out.Values[i] = ec._EmailEntry_attachments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "authenticity":
+			out.Values[i] = ec._EmailEntry_authenticity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bounces":
+			out.Values[i] = ec._EmailEntry_bounces(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._EmailEntry_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "emailId":
+			out.Values[i] = ec._EmailEntry_emailId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._EmailEntry_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fullMarkdownContent":
+			out.Values[i] = ec._EmailEntry_fullMarkdownContent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fullTextContent":
+			out.Values[i] = ec._EmailEntry_fullTextContent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hasMoreMarkdownContent":
+			out.Values[i] = ec._EmailEntry_hasMoreMarkdownContent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasMoreTextContent":
+			out.Values[i] = ec._EmailEntry_hasMoreTextContent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hiddenRecipients":
+			out.Values[i] = ec._EmailEntry_hiddenRecipients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isStartOfThread":
+			out.Values[i] = ec._EmailEntry_isStartOfThread(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markdownContent":
+			out.Values[i] = ec._EmailEntry_markdownContent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "receivedAt":
+			out.Values[i] = ec._EmailEntry_receivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sendStatus":
+			out.Values[i] = ec._EmailEntry_sendStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sentAt":
+			out.Values[i] = ec._EmailEntry_sentAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._EmailEntry_subject(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "textContent":
+			out.Values[i] = ec._EmailEntry_textContent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._EmailEntry_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var emailParticipantImplementors = []string{"EmailParticipant"}
+
+func (ec *executionContext) _EmailParticipant(ctx context.Context, sel ast.SelectionSet, obj *model.EmailParticipant) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, emailParticipantImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmailParticipant")
+		case "email":
+			out.Values[i] = ec._EmailParticipant_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "emailActor":
+			out.Values[i] = ec._EmailParticipant_emailActor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._EmailParticipant_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fileSizeImplementors = []string{"FileSize"}
+
+func (ec *executionContext) _FileSize(ctx context.Context, sel ast.SelectionSet, obj *model.FileSize) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fileSizeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FileSize")
+		case "bytes":
+			out.Values[i] = ec._FileSize_bytes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kiloBytes":
+			out.Values[i] = ec._FileSize_kiloBytes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "megaBytes":
+			out.Values[i] = ec._FileSize_megaBytes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var helpCenterAiConversationMessageEntryImplementors = []string{"HelpCenterAiConversationMessageEntry", "Entry"}
+
+func (ec *executionContext) _HelpCenterAiConversationMessageEntry(ctx context.Context, sel ast.SelectionSet, obj *model.HelpCenterAiConversationMessageEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, helpCenterAiConversationMessageEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HelpCenterAiConversationMessageEntry")
+		case "helpCenterAiConversationId":
+			out.Values[i] = ec._HelpCenterAiConversationMessageEntry_helpCenterAiConversationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "helpCenterId":
+			out.Values[i] = ec._HelpCenterAiConversationMessageEntry_helpCenterId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markdown":
+			out.Values[i] = ec._HelpCenterAiConversationMessageEntry_markdown(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "messageId":
+			out.Values[i] = ec._HelpCenterAiConversationMessageEntry_messageId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -23622,6 +40260,122 @@ func (ec *executionContext) _LabelTypeEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var linearIssueThreadLinkStateTransitionedEntryImplementors = []string{"LinearIssueThreadLinkStateTransitionedEntry", "Entry"}
+
+func (ec *executionContext) _LinearIssueThreadLinkStateTransitionedEntry(ctx context.Context, sel ast.SelectionSet, obj *model.LinearIssueThreadLinkStateTransitionedEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, linearIssueThreadLinkStateTransitionedEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LinearIssueThreadLinkStateTransitionedEntry")
+		case "linearIssueId":
+			out.Values[i] = ec._LinearIssueThreadLinkStateTransitionedEntry_linearIssueId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nextLinearStateId":
+			out.Values[i] = ec._LinearIssueThreadLinkStateTransitionedEntry_nextLinearStateId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previousLinearStateId":
+			out.Values[i] = ec._LinearIssueThreadLinkStateTransitionedEntry_previousLinearStateId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mSTeamsMessageEntryImplementors = []string{"MSTeamsMessageEntry", "Entry"}
+
+func (ec *executionContext) _MSTeamsMessageEntry(ctx context.Context, sel ast.SelectionSet, obj *model.MSTeamsMessageEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mSTeamsMessageEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MSTeamsMessageEntry")
+		case "attachments":
+			out.Values[i] = ec._MSTeamsMessageEntry_attachments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerId":
+			out.Values[i] = ec._MSTeamsMessageEntry_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deletedOnMsTeamsAt":
+			out.Values[i] = ec._MSTeamsMessageEntry_deletedOnMsTeamsAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hasUnprocessedAttachments":
+			out.Values[i] = ec._MSTeamsMessageEntry_hasUnprocessedAttachments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastEditedOnMsTeamsAt":
+			out.Values[i] = ec._MSTeamsMessageEntry_lastEditedOnMsTeamsAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "markdownContent":
+			out.Values[i] = ec._MSTeamsMessageEntry_markdownContent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "msTeamsMessageId":
+			out.Values[i] = ec._MSTeamsMessageEntry_msTeamsMessageId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "msTeamsMessageLink":
+			out.Values[i] = ec._MSTeamsMessageEntry_msTeamsMessageLink(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._MSTeamsMessageEntry_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var machineUserImplementors = []string{"MachineUser", "ThreadAssignee"}
 
 func (ec *executionContext) _MachineUser(ctx context.Context, sel ast.SelectionSet, obj *model.MachineUser) graphql.Marshaler {
@@ -23794,6 +40548,49 @@ func (ec *executionContext) _MarkThreadAsTodoOutput(ctx context.Context, sel ast
 	return out
 }
 
+var mergedThreadMessageEntryImplementors = []string{"MergedThreadMessageEntry", "Entry"}
+
+func (ec *executionContext) _MergedThreadMessageEntry(ctx context.Context, sel ast.SelectionSet, obj *model.MergedThreadMessageEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mergedThreadMessageEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MergedThreadMessageEntry")
+		case "childThreadDetails":
+			out.Values[i] = ec._MergedThreadMessageEntry_childThreadDetails(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "childTimelineEntry":
+			out.Values[i] = ec._MergedThreadMessageEntry_childTimelineEntry(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "threadLinkId":
+			out.Values[i] = ec._MergedThreadMessageEntry_threadLinkId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -23816,6 +40613,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "regenerateWorkspaceHmac":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_regenerateWorkspaceHmac(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createAttachmentDownloadUrl":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createAttachmentDownloadUrl(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createAttachmentUploadUrl":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createAttachmentUploadUrl(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replyToThread":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_replyToThread(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sendChat":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendChat(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sendCustomerChat":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendCustomerChat(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -23904,6 +40736,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createNote":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createNote(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteNote":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteNote(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateNote":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateNote(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createThread":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createThread(ctx, field)
@@ -23949,6 +40802,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "unassignThread":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unassignThread(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createCustomerEvent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCustomerEvent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createThreadEvent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createThreadEvent(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -24064,6 +40931,180 @@ func (ec *executionContext) _MutationFieldError(ctx context.Context, sel ast.Sel
 			out.Values[i] = ec._MutationFieldError_type(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var noteImplementors = []string{"Note"}
+
+func (ec *executionContext) _Note(ctx context.Context, sel ast.SelectionSet, obj *model.Note) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, noteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Note")
+		case "attachments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Note_attachments(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Note_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.Values[i] = ec._Note_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Note_customer(ctx, field, obj)
+				})
+		case "deletedAt":
+			out.Values[i] = ec._Note_deletedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deletedBy":
+			out.Values[i] = ec._Note_deletedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "editedAt":
+			out.Values[i] = ec._Note_editedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "editedBy":
+			out.Values[i] = ec._Note_editedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalId":
+			out.Values[i] = ec._Note_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "id":
+			out.Values[i] = ec._Note_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "isDeleted":
+			out.Values[i] = ec._Note_isDeleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "isEdited":
+			out.Values[i] = ec._Note_isEdited(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "markdown":
+			out.Values[i] = ec._Note_markdown(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._Note_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Note_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedBy":
+			out.Values[i] = ec._Note_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var noteEntryImplementors = []string{"NoteEntry", "Entry"}
+
+func (ec *executionContext) _NoteEntry(ctx context.Context, sel ast.SelectionSet, obj *model.NoteEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, noteEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NoteEntry")
+		case "attachments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NoteEntry_attachments(ctx, field, obj)
+				})
+		case "editedAt":
+			out.Values[i] = ec._NoteEntry_editedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "editedBy":
+			out.Values[i] = ec._NoteEntry_editedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "isEdited":
+			out.Values[i] = ec._NoteEntry_isEdited(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "markdown":
+			out.Values[i] = ec._NoteEntry_markdown(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "noteId":
+			out.Values[i] = ec._NoteEntry_noteId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._NoteEntry_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -24233,6 +41274,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_threads(ctx, field)
 				})
+		case "timelineEntries":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_timelineEntries(ctx, field)
+				})
+		case "timelineEntry":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_timelineEntry(ctx, field)
+				})
 		case "user":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -24365,6 +41418,413 @@ func (ec *executionContext) _RemoveLabelsOutput(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var replyToThreadOutputImplementors = []string{"ReplyToThreadOutput"}
+
+func (ec *executionContext) _ReplyToThreadOutput(ctx context.Context, sel ast.SelectionSet, obj *model.ReplyToThreadOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, replyToThreadOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReplyToThreadOutput")
+		case "error":
+			out.Values[i] = ec._ReplyToThreadOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sendChatOutputImplementors = []string{"SendChatOutput"}
+
+func (ec *executionContext) _SendChatOutput(ctx context.Context, sel ast.SelectionSet, obj *model.SendChatOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sendChatOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SendChatOutput")
+		case "chat":
+			out.Values[i] = ec._SendChatOutput_chat(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._SendChatOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sendCustomerChatOutputImplementors = []string{"SendCustomerChatOutput"}
+
+func (ec *executionContext) _SendCustomerChatOutput(ctx context.Context, sel ast.SelectionSet, obj *model.SendCustomerChatOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sendCustomerChatOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SendCustomerChatOutput")
+		case "chat":
+			out.Values[i] = ec._SendCustomerChatOutput_chat(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._SendCustomerChatOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var serviceLevelAgreementStatusTransitionedEntryImplementors = []string{"ServiceLevelAgreementStatusTransitionedEntry", "Entry"}
+
+func (ec *executionContext) _ServiceLevelAgreementStatusTransitionedEntry(ctx context.Context, sel ast.SelectionSet, obj *model.ServiceLevelAgreementStatusTransitionedEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceLevelAgreementStatusTransitionedEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceLevelAgreementStatusTransitionedEntry")
+		case "nextStatus":
+			out.Values[i] = ec._ServiceLevelAgreementStatusTransitionedEntry_nextStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previousStatus":
+			out.Values[i] = ec._ServiceLevelAgreementStatusTransitionedEntry_previousStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "serviceLevelAgreement":
+			out.Values[i] = ec._ServiceLevelAgreementStatusTransitionedEntry_serviceLevelAgreement(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var serviceLevelAgreementThreadLabelTypeIdFilterImplementors = []string{"ServiceLevelAgreementThreadLabelTypeIdFilter"}
+
+func (ec *executionContext) _ServiceLevelAgreementThreadLabelTypeIdFilter(ctx context.Context, sel ast.SelectionSet, obj *model.ServiceLevelAgreementThreadLabelTypeIDFilter) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceLevelAgreementThreadLabelTypeIdFilterImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceLevelAgreementThreadLabelTypeIdFilter")
+		case "labelTypeIds":
+			out.Values[i] = ec._ServiceLevelAgreementThreadLabelTypeIdFilter_labelTypeIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requireAll":
+			out.Values[i] = ec._ServiceLevelAgreementThreadLabelTypeIdFilter_requireAll(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var slackMessageEntryImplementors = []string{"SlackMessageEntry", "Entry"}
+
+func (ec *executionContext) _SlackMessageEntry(ctx context.Context, sel ast.SelectionSet, obj *model.SlackMessageEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, slackMessageEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SlackMessageEntry")
+		case "attachments":
+			out.Values[i] = ec._SlackMessageEntry_attachments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerId":
+			out.Values[i] = ec._SlackMessageEntry_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deletedOnSlackAt":
+			out.Values[i] = ec._SlackMessageEntry_deletedOnSlackAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastEditedOnSlackAt":
+			out.Values[i] = ec._SlackMessageEntry_lastEditedOnSlackAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reactions":
+			out.Values[i] = ec._SlackMessageEntry_reactions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relatedThread":
+			out.Values[i] = ec._SlackMessageEntry_relatedThread(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "slackMessageLink":
+			out.Values[i] = ec._SlackMessageEntry_slackMessageLink(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "slackWebMessageLink":
+			out.Values[i] = ec._SlackMessageEntry_slackWebMessageLink(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._SlackMessageEntry_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var slackMessageEntryRelatedThreadImplementors = []string{"SlackMessageEntryRelatedThread"}
+
+func (ec *executionContext) _SlackMessageEntryRelatedThread(ctx context.Context, sel ast.SelectionSet, obj *model.SlackMessageEntryRelatedThread) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, slackMessageEntryRelatedThreadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SlackMessageEntryRelatedThread")
+		case "threadId":
+			out.Values[i] = ec._SlackMessageEntryRelatedThread_threadId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var slackReactionImplementors = []string{"SlackReaction"}
+
+func (ec *executionContext) _SlackReaction(ctx context.Context, sel ast.SelectionSet, obj *model.SlackReaction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, slackReactionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SlackReaction")
+		case "actors":
+			out.Values[i] = ec._SlackReaction_actors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "imageUrl":
+			out.Values[i] = ec._SlackReaction_imageUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._SlackReaction_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var slackReplyEntryImplementors = []string{"SlackReplyEntry", "Entry"}
+
+func (ec *executionContext) _SlackReplyEntry(ctx context.Context, sel ast.SelectionSet, obj *model.SlackReplyEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, slackReplyEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SlackReplyEntry")
+		case "attachments":
+			out.Values[i] = ec._SlackReplyEntry_attachments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerId":
+			out.Values[i] = ec._SlackReplyEntry_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deletedOnSlackAt":
+			out.Values[i] = ec._SlackReplyEntry_deletedOnSlackAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastEditedOnSlackAt":
+			out.Values[i] = ec._SlackReplyEntry_lastEditedOnSlackAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reactions":
+			out.Values[i] = ec._SlackReplyEntry_reactions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slackMessageLink":
+			out.Values[i] = ec._SlackReplyEntry_slackMessageLink(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "slackWebMessageLink":
+			out.Values[i] = ec._SlackReplyEntry_slackWebMessageLink(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._SlackReplyEntry_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var slackUserIdentityImplementors = []string{"SlackUserIdentity"}
 
 func (ec *executionContext) _SlackUserIdentity(ctx context.Context, sel ast.SelectionSet, obj *model.SlackUserIdentity) graphql.Marshaler {
@@ -24422,6 +41882,39 @@ func (ec *executionContext) _SnoozeThreadOutput(ctx context.Context, sel ast.Sel
 		case "thread":
 			out.Values[i] = ec._SnoozeThreadOutput_thread(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var supportEmailAddressEmailActorImplementors = []string{"SupportEmailAddressEmailActor", "EmailActor"}
+
+func (ec *executionContext) _SupportEmailAddressEmailActor(ctx context.Context, sel ast.SelectionSet, obj *model.SupportEmailAddressEmailActor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, supportEmailAddressEmailActorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SupportEmailAddressEmailActor")
+		case "supportEmailAddress":
+			out.Values[i] = ec._SupportEmailAddressEmailActor_supportEmailAddress(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -24643,6 +42136,16 @@ func (ec *executionContext) _Thread(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "firstInboundMessageInfo":
+			out.Values[i] = ec._Thread_firstInboundMessageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstOutboundMessageInfo":
+			out.Values[i] = ec._Thread_firstOutboundMessageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "id":
 			out.Values[i] = ec._Thread_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24654,6 +42157,16 @@ func (ec *executionContext) _Thread(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Thread_labels(ctx, field, obj)
 				})
+		case "lastInboundMessageInfo":
+			out.Values[i] = ec._Thread_lastInboundMessageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastOutboundMessageInfo":
+			out.Values[i] = ec._Thread_lastOutboundMessageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "lockedAt":
 			out.Values[i] = ec._Thread_lockedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -24706,6 +42219,12 @@ func (ec *executionContext) _Thread(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Thread_threadFields(ctx, field, obj)
 				})
+		case "timelineEntries":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Thread_timelineEntries(ctx, field, obj)
+				})
 		case "title":
 			out.Values[i] = ec._Thread_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24721,6 +42240,84 @@ func (ec *executionContext) _Thread(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadAdditionalAssigneesTransitionedEntryImplementors = []string{"ThreadAdditionalAssigneesTransitionedEntry", "Entry"}
+
+func (ec *executionContext) _ThreadAdditionalAssigneesTransitionedEntry(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadAdditionalAssigneesTransitionedEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadAdditionalAssigneesTransitionedEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadAdditionalAssigneesTransitionedEntry")
+		case "nextAssignees":
+			out.Values[i] = ec._ThreadAdditionalAssigneesTransitionedEntry_nextAssignees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previousAssignees":
+			out.Values[i] = ec._ThreadAdditionalAssigneesTransitionedEntry_previousAssignees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadAssignmentTransitionedEntryImplementors = []string{"ThreadAssignmentTransitionedEntry", "Entry"}
+
+func (ec *executionContext) _ThreadAssignmentTransitionedEntry(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadAssignmentTransitionedEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadAssignmentTransitionedEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadAssignmentTransitionedEntry")
+		case "nextAssignee":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ThreadAssignmentTransitionedEntry_nextAssignee(ctx, field, obj)
+				})
+		case "previousAssignee":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ThreadAssignmentTransitionedEntry_previousAssignee(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24781,6 +42378,268 @@ func (ec *executionContext) _ThreadConnection(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var threadDiscussionEntryImplementors = []string{"ThreadDiscussionEntry", "Entry"}
+
+func (ec *executionContext) _ThreadDiscussionEntry(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadDiscussionEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadDiscussionEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadDiscussionEntry")
+		case "customerId":
+			out.Values[i] = ec._ThreadDiscussionEntry_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discussionType":
+			out.Values[i] = ec._ThreadDiscussionEntry_discussionType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "emailRecipients":
+			out.Values[i] = ec._ThreadDiscussionEntry_emailRecipients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slackChannelName":
+			out.Values[i] = ec._ThreadDiscussionEntry_slackChannelName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "slackMessageLink":
+			out.Values[i] = ec._ThreadDiscussionEntry_slackMessageLink(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "threadDiscussionId":
+			out.Values[i] = ec._ThreadDiscussionEntry_threadDiscussionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadDiscussionMessageEntryImplementors = []string{"ThreadDiscussionMessageEntry", "Entry"}
+
+func (ec *executionContext) _ThreadDiscussionMessageEntry(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadDiscussionMessageEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadDiscussionMessageEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadDiscussionMessageEntry")
+		case "attachments":
+			out.Values[i] = ec._ThreadDiscussionMessageEntry_attachments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerId":
+			out.Values[i] = ec._ThreadDiscussionMessageEntry_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deletedOnSlackAt":
+			out.Values[i] = ec._ThreadDiscussionMessageEntry_deletedOnSlackAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "discussionType":
+			out.Values[i] = ec._ThreadDiscussionMessageEntry_discussionType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasUnprocessedAttachments":
+			out.Values[i] = ec._ThreadDiscussionMessageEntry_hasUnprocessedAttachments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastEditedOnSlackAt":
+			out.Values[i] = ec._ThreadDiscussionMessageEntry_lastEditedOnSlackAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reactions":
+			out.Values[i] = ec._ThreadDiscussionMessageEntry_reactions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolvedText":
+			out.Values[i] = ec._ThreadDiscussionMessageEntry_resolvedText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slackMessageLink":
+			out.Values[i] = ec._ThreadDiscussionMessageEntry_slackMessageLink(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "slackMessageTimestamp":
+			out.Values[i] = ec._ThreadDiscussionMessageEntry_slackMessageTimestamp(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._ThreadDiscussionMessageEntry_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threadDiscussionId":
+			out.Values[i] = ec._ThreadDiscussionMessageEntry_threadDiscussionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threadDiscussionMessageId":
+			out.Values[i] = ec._ThreadDiscussionMessageEntry_threadDiscussionMessageId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._ThreadDiscussionMessageEntry_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadDiscussionMessageReactionImplementors = []string{"ThreadDiscussionMessageReaction"}
+
+func (ec *executionContext) _ThreadDiscussionMessageReaction(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadDiscussionMessageReaction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadDiscussionMessageReactionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadDiscussionMessageReaction")
+		case "actors":
+			out.Values[i] = ec._ThreadDiscussionMessageReaction_actors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "imageUrl":
+			out.Values[i] = ec._ThreadDiscussionMessageReaction_imageUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ThreadDiscussionMessageReaction_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadDiscussionResolvedEntryImplementors = []string{"ThreadDiscussionResolvedEntry", "Entry"}
+
+func (ec *executionContext) _ThreadDiscussionResolvedEntry(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadDiscussionResolvedEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadDiscussionResolvedEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadDiscussionResolvedEntry")
+		case "customerId":
+			out.Values[i] = ec._ThreadDiscussionResolvedEntry_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discussionType":
+			out.Values[i] = ec._ThreadDiscussionResolvedEntry_discussionType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "emailRecipients":
+			out.Values[i] = ec._ThreadDiscussionResolvedEntry_emailRecipients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolvedAt":
+			out.Values[i] = ec._ThreadDiscussionResolvedEntry_resolvedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slackChannelName":
+			out.Values[i] = ec._ThreadDiscussionResolvedEntry_slackChannelName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "slackMessageLink":
+			out.Values[i] = ec._ThreadDiscussionResolvedEntry_slackMessageLink(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "threadDiscussionId":
+			out.Values[i] = ec._ThreadDiscussionResolvedEntry_threadDiscussionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var threadEdgeImplementors = []string{"ThreadEdge"}
 
 func (ec *executionContext) _ThreadEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadEdge) graphql.Marshaler {
@@ -24799,6 +42658,142 @@ func (ec *executionContext) _ThreadEdge(ctx context.Context, sel ast.SelectionSe
 			}
 		case "node":
 			out.Values[i] = ec._ThreadEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadEventImplementors = []string{"ThreadEvent"}
+
+func (ec *executionContext) _ThreadEvent(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadEvent")
+		case "components":
+			out.Values[i] = ec._ThreadEvent_components(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._ThreadEvent_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._ThreadEvent_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerId":
+			out.Values[i] = ec._ThreadEvent_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._ThreadEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isCollapsed":
+			out.Values[i] = ec._ThreadEvent_isCollapsed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threadId":
+			out.Values[i] = ec._ThreadEvent_threadId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._ThreadEvent_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ThreadEvent_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._ThreadEvent_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadEventEntryImplementors = []string{"ThreadEventEntry", "Entry", "TimelineEventEntry"}
+
+func (ec *executionContext) _ThreadEventEntry(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadEventEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadEventEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadEventEntry")
+		case "components":
+			out.Values[i] = ec._ThreadEventEntry_components(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerId":
+			out.Values[i] = ec._ThreadEventEntry_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "externalId":
+			out.Values[i] = ec._ThreadEventEntry_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isCollapsed":
+			out.Values[i] = ec._ThreadEventEntry_isCollapsed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timelineEventId":
+			out.Values[i] = ec._ThreadEventEntry_timelineEventId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._ThreadEventEntry_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -25091,6 +43086,302 @@ func (ec *executionContext) _ThreadFieldSchemaEdge(ctx context.Context, sel ast.
 			}
 		case "node":
 			out.Values[i] = ec._ThreadFieldSchemaEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadLabelsChangedEntryImplementors = []string{"ThreadLabelsChangedEntry", "Entry"}
+
+func (ec *executionContext) _ThreadLabelsChangedEntry(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadLabelsChangedEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadLabelsChangedEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadLabelsChangedEntry")
+		case "nextLabels":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ThreadLabelsChangedEntry_nextLabels(ctx, field, obj)
+				})
+		case "previousLabels":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ThreadLabelsChangedEntry_previousLabels(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadLinkCreatedEntryImplementors = []string{"ThreadLinkCreatedEntry", "Entry"}
+
+func (ec *executionContext) _ThreadLinkCreatedEntry(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadLinkCreatedEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadLinkCreatedEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadLinkCreatedEntry")
+		case "threadLink":
+			out.Values[i] = ec._ThreadLinkCreatedEntry_threadLink(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadLinkDeletedEntryImplementors = []string{"ThreadLinkDeletedEntry", "Entry"}
+
+func (ec *executionContext) _ThreadLinkDeletedEntry(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadLinkDeletedEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadLinkDeletedEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadLinkDeletedEntry")
+		case "threadLink":
+			out.Values[i] = ec._ThreadLinkDeletedEntry_threadLink(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadLinkTargetCreatedEntryImplementors = []string{"ThreadLinkTargetCreatedEntry", "Entry"}
+
+func (ec *executionContext) _ThreadLinkTargetCreatedEntry(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadLinkTargetCreatedEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadLinkTargetCreatedEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadLinkTargetCreatedEntry")
+		case "sourceThread":
+			out.Values[i] = ec._ThreadLinkTargetCreatedEntry_sourceThread(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threadLink":
+			out.Values[i] = ec._ThreadLinkTargetCreatedEntry_threadLink(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadLinkTargetDeletedEntryImplementors = []string{"ThreadLinkTargetDeletedEntry", "Entry"}
+
+func (ec *executionContext) _ThreadLinkTargetDeletedEntry(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadLinkTargetDeletedEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadLinkTargetDeletedEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadLinkTargetDeletedEntry")
+		case "sourceThread":
+			out.Values[i] = ec._ThreadLinkTargetDeletedEntry_sourceThread(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threadLink":
+			out.Values[i] = ec._ThreadLinkTargetDeletedEntry_threadLink(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadLinkUpdatedEntryImplementors = []string{"ThreadLinkUpdatedEntry", "Entry"}
+
+func (ec *executionContext) _ThreadLinkUpdatedEntry(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadLinkUpdatedEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadLinkUpdatedEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadLinkUpdatedEntry")
+		case "previousThreadLink":
+			out.Values[i] = ec._ThreadLinkUpdatedEntry_previousThreadLink(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threadLink":
+			out.Values[i] = ec._ThreadLinkUpdatedEntry_threadLink(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadMessageInfoImplementors = []string{"ThreadMessageInfo"}
+
+func (ec *executionContext) _ThreadMessageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadMessageInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadMessageInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadMessageInfo")
+		case "messageSource":
+			out.Values[i] = ec._ThreadMessageInfo_messageSource(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timestamp":
+			out.Values[i] = ec._ThreadMessageInfo_timestamp(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threadPriorityChangedEntryImplementors = []string{"ThreadPriorityChangedEntry", "Entry"}
+
+func (ec *executionContext) _ThreadPriorityChangedEntry(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadPriorityChangedEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadPriorityChangedEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadPriorityChangedEntry")
+		case "nextPriority":
+			out.Values[i] = ec._ThreadPriorityChangedEntry_nextPriority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previousPriority":
+			out.Values[i] = ec._ThreadPriorityChangedEntry_previousPriority(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -25623,6 +43914,54 @@ func (ec *executionContext) _ThreadStatusDetailWaitingForDuration(ctx context.Co
 	return out
 }
 
+var threadStatusTransitionedEntryImplementors = []string{"ThreadStatusTransitionedEntry", "Entry"}
+
+func (ec *executionContext) _ThreadStatusTransitionedEntry(ctx context.Context, sel ast.SelectionSet, obj *model.ThreadStatusTransitionedEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusTransitionedEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreadStatusTransitionedEntry")
+		case "nextStatus":
+			out.Values[i] = ec._ThreadStatusTransitionedEntry_nextStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nextStatusDetail":
+			out.Values[i] = ec._ThreadStatusTransitionedEntry_nextStatusDetail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "previousStatus":
+			out.Values[i] = ec._ThreadStatusTransitionedEntry_previousStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previousStatusDetail":
+			out.Values[i] = ec._ThreadStatusTransitionedEntry_previousStatusDetail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var tierImplementors = []string{"Tier"}
 
 func (ec *executionContext) _Tier(ctx context.Context, sel ast.SelectionSet, obj *model.Tier) graphql.Marshaler {
@@ -25691,6 +44030,145 @@ func (ec *executionContext) _Tier(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "updatedBy":
 			out.Values[i] = ec._Tier_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var timelineEntryImplementors = []string{"TimelineEntry"}
+
+func (ec *executionContext) _TimelineEntry(ctx context.Context, sel ast.SelectionSet, obj *model.TimelineEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timelineEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimelineEntry")
+		case "actor":
+			out.Values[i] = ec._TimelineEntry_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerId":
+			out.Values[i] = ec._TimelineEntry_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entry":
+			out.Values[i] = ec._TimelineEntry_entry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._TimelineEntry_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "llmText":
+			out.Values[i] = ec._TimelineEntry_llmText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "threadId":
+			out.Values[i] = ec._TimelineEntry_threadId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timestamp":
+			out.Values[i] = ec._TimelineEntry_timestamp(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var timelineEntryConnectionImplementors = []string{"TimelineEntryConnection"}
+
+func (ec *executionContext) _TimelineEntryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TimelineEntryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timelineEntryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimelineEntryConnection")
+		case "edges":
+			out.Values[i] = ec._TimelineEntryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TimelineEntryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var timelineEntryEdgeImplementors = []string{"TimelineEntryEdge"}
+
+func (ec *executionContext) _TimelineEntryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TimelineEntryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timelineEntryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimelineEntryEdge")
+		case "cursor":
+			out.Values[i] = ec._TimelineEntryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._TimelineEntryEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -25787,6 +44265,44 @@ func (ec *executionContext) _UnassignThreadOutput(ctx context.Context, sel ast.S
 	return out
 }
 
+var updateNoteOutputImplementors = []string{"UpdateNoteOutput"}
+
+func (ec *executionContext) _UpdateNoteOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateNoteOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateNoteOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateNoteOutput")
+		case "error":
+			out.Values[i] = ec._UpdateNoteOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._UpdateNoteOutput_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var updateThreadFieldSchemaOutputImplementors = []string{"UpdateThreadFieldSchemaOutput"}
 
 func (ec *executionContext) _UpdateThreadFieldSchemaOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateThreadFieldSchemaOutput) graphql.Marshaler {
@@ -25844,6 +44360,44 @@ func (ec *executionContext) _UpdateWebhookTargetOutput(ctx context.Context, sel 
 		case "webhookTarget":
 			out.Values[i] = ec._UpdateWebhookTargetOutput_webhookTarget(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var uploadFormDataImplementors = []string{"UploadFormData"}
+
+func (ec *executionContext) _UploadFormData(ctx context.Context, sel ast.SelectionSet, obj *model.UploadFormData) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, uploadFormDataImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UploadFormData")
+		case "key":
+			out.Values[i] = ec._UploadFormData_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._UploadFormData_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -26035,6 +44589,44 @@ func (ec *executionContext) _UserActor(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = graphql.MarshalString("UserActor")
 		case "userId":
 			out.Values[i] = ec._UserActor_userId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var userEmailActorImplementors = []string{"UserEmailActor", "EmailActor"}
+
+func (ec *executionContext) _UserEmailActor(ctx context.Context, sel ast.SelectionSet, obj *model.UserEmailActor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userEmailActorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserEmailActor")
+		case "user":
+			out.Values[i] = ec._UserEmailActor_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userId":
+			out.Values[i] = ec._UserEmailActor_userId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -27082,6 +45674,22 @@ func (ec *executionContext) marshalNActor2githubᚗcomᚋthreadlineᚋthreadline
 	return ec._Actor(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNActor2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActorᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNAddLabelsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddLabelsInput(ctx context.Context, v any) (model.AddLabelsInput, error) {
 	res, err := ec.unmarshalInputAddLabelsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -27131,6 +45739,36 @@ func (ec *executionContext) marshalNAssignThreadOutput2ᚖgithubᚗcomᚋthreadl
 	return ec._AssignThreadOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAttachment2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachment(ctx context.Context, sel ast.SelectionSet, v model.Attachment) graphql.Marshaler {
+	return ec._Attachment(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAttachment2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Attachment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAttachment2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNAttachmentType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentType(ctx context.Context, v any) (model.AttachmentType, error) {
+	var res model.AttachmentType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAttachmentType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentType(ctx context.Context, sel ast.SelectionSet, v model.AttachmentType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -27158,9 +45796,37 @@ func (ec *executionContext) marshalNChangeThreadPriorityOutput2ᚖgithubᚗcom�
 	return ec._ChangeThreadPriorityOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNChildThreadDetails2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChildThreadDetails(ctx context.Context, sel ast.SelectionSet, v model.ChildThreadDetails) graphql.Marshaler {
+	return ec._ChildThreadDetails(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNCompanyIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyIdentifierInput(ctx context.Context, v any) (model.CompanyIdentifierInput, error) {
 	res, err := ec.unmarshalInputCompanyIdentifierInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNComponentContainerContent2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentContainerContent(ctx context.Context, sel ast.SelectionSet, v model.ComponentContainerContent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ComponentContainerContent!")
+		return graphql.Null
+	}
+	return ec._ComponentContainerContent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNComponentContainerContent2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentContainerContentᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ComponentContainerContent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNComponentContainerContent2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentContainerContent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNComponentContainerContentInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentContainerContentInput(ctx context.Context, v any) (model.ComponentContainerContentInput, error) {
@@ -27187,6 +45853,30 @@ func (ec *executionContext) unmarshalNComponentInput2githubᚗcomᚋthreadline�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNComponentRowContent2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentRowContent(ctx context.Context, sel ast.SelectionSet, v model.ComponentRowContent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ComponentRowContent!")
+		return graphql.Null
+	}
+	return ec._ComponentRowContent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNComponentRowContent2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentRowContentᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ComponentRowContent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNComponentRowContent2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentRowContent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNComponentRowContentInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentRowContentInput(ctx context.Context, v any) (model.ComponentRowContentInput, error) {
 	res, err := ec.unmarshalInputComponentRowContentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -27206,9 +45896,62 @@ func (ec *executionContext) unmarshalNComponentRowContentInput2ᚕgithubᚗcom�
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalNComponentSpacerSize2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentSpacerSize(ctx context.Context, v any) (model.ComponentSpacerSize, error) {
+	var res model.ComponentSpacerSize
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNComponentSpacerSize2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentSpacerSize(ctx context.Context, sel ast.SelectionSet, v model.ComponentSpacerSize) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNComponentWorkflowButtonWorkflowIdentifier2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentWorkflowButtonWorkflowIdentifier(ctx context.Context, sel ast.SelectionSet, v model.ComponentWorkflowButtonWorkflowIdentifier) graphql.Marshaler {
+	return ec._ComponentWorkflowButtonWorkflowIdentifier(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNComponentWorkflowButtonWorkflowIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentWorkflowButtonWorkflowIdentifierInput(ctx context.Context, v any) (model.ComponentWorkflowButtonWorkflowIdentifierInput, error) {
 	res, err := ec.unmarshalInputComponentWorkflowButtonWorkflowIdentifierInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateAttachmentDownloadUrlInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateAttachmentDownloadURLInput(ctx context.Context, v any) (model.CreateAttachmentDownloadURLInput, error) {
+	res, err := ec.unmarshalInputCreateAttachmentDownloadUrlInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateAttachmentDownloadUrlOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateAttachmentDownloadURLOutput(ctx context.Context, sel ast.SelectionSet, v *model.CreateAttachmentDownloadURLOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateAttachmentDownloadUrlOutput!")
+		return graphql.Null
+	}
+	return ec._CreateAttachmentDownloadUrlOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateAttachmentUploadUrlInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateAttachmentUploadURLInput(ctx context.Context, v any) (model.CreateAttachmentUploadURLInput, error) {
+	res, err := ec.unmarshalInputCreateAttachmentUploadUrlInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateAttachmentUploadUrlOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateAttachmentUploadURLOutput(ctx context.Context, sel ast.SelectionSet, v *model.CreateAttachmentUploadURLOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateAttachmentUploadUrlOutput!")
+		return graphql.Null
+	}
+	return ec._CreateAttachmentUploadUrlOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateCustomerEventInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateCustomerEventInput(ctx context.Context, v any) (model.CreateCustomerEventInput, error) {
+	res, err := ec.unmarshalInputCreateCustomerEventInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateCustomerEventOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateCustomerEventOutput(ctx context.Context, sel ast.SelectionSet, v *model.CreateCustomerEventOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateCustomerEventOutput!")
+		return graphql.Null
+	}
+	return ec._CreateCustomerEventOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateLabelTypeInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateLabelTypeInput(ctx context.Context, v any) (model.CreateLabelTypeInput, error) {
@@ -27222,6 +45965,32 @@ func (ec *executionContext) marshalNCreateLabelTypeOutput2ᚖgithubᚗcomᚋthre
 		return graphql.Null
 	}
 	return ec._CreateLabelTypeOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateNoteInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateNoteInput(ctx context.Context, v any) (model.CreateNoteInput, error) {
+	res, err := ec.unmarshalInputCreateNoteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateNoteOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateNoteOutput(ctx context.Context, sel ast.SelectionSet, v *model.CreateNoteOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateNoteOutput!")
+		return graphql.Null
+	}
+	return ec._CreateNoteOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateThreadEventInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadEventInput(ctx context.Context, v any) (model.CreateThreadEventInput, error) {
+	res, err := ec.unmarshalInputCreateThreadEventInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateThreadEventOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadEventOutput(ctx context.Context, sel ast.SelectionSet, v *model.CreateThreadEventOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateThreadEventOutput!")
+		return graphql.Null
+	}
+	return ec._CreateThreadEventOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateThreadFieldOnThreadInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadFieldOnThreadInput(ctx context.Context, v any) (model.CreateThreadFieldOnThreadInput, error) {
@@ -27266,6 +46035,30 @@ func (ec *executionContext) marshalNCreateWebhookTargetOutput2ᚖgithubᚗcomᚋ
 		return graphql.Null
 	}
 	return ec._CreateWebhookTargetOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomTimelineEntryComponent2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomTimelineEntryComponent(ctx context.Context, sel ast.SelectionSet, v model.CustomTimelineEntryComponent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomTimelineEntryComponent!")
+		return graphql.Null
+	}
+	return ec._CustomTimelineEntryComponent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomTimelineEntryComponent2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomTimelineEntryComponentᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CustomTimelineEntryComponent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomTimelineEntryComponent2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomTimelineEntryComponent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNCustomer2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx context.Context, sel ast.SelectionSet, v model.Customer) graphql.Marshaler {
@@ -27318,6 +46111,11 @@ func (ec *executionContext) unmarshalNCustomerIdentifierInput2githubᚗcomᚋthr
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCustomerImpersonationInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerImpersonationInput(ctx context.Context, v any) (model.CustomerImpersonationInput, error) {
+	res, err := ec.unmarshalInputCustomerImpersonationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCustomersSortField2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomersSortField(ctx context.Context, v any) (model.CustomersSortField, error) {
 	var res model.CustomersSortField
 	err := res.UnmarshalGQL(v)
@@ -27343,6 +46141,19 @@ func (ec *executionContext) marshalNDeleteCustomerOutput2ᚖgithubᚗcomᚋthrea
 		return graphql.Null
 	}
 	return ec._DeleteCustomerOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeleteNoteInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteNoteInput(ctx context.Context, v any) (model.DeleteNoteInput, error) {
+	res, err := ec.unmarshalInputDeleteNoteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteNoteOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteNoteOutput(ctx context.Context, sel ast.SelectionSet, v *model.DeleteNoteOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteNoteOutput!")
+		return graphql.Null
+	}
+	return ec._DeleteNoteOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDeleteThreadFieldIdentifier2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadFieldIdentifier(ctx context.Context, v any) (model.DeleteThreadFieldIdentifier, error) {
@@ -27420,6 +46231,150 @@ func (ec *executionContext) marshalNEmailAddress2ᚖgithubᚗcomᚋthreadlineᚋ
 func (ec *executionContext) unmarshalNEmailAddressInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailAddressInput(ctx context.Context, v any) (model.EmailAddressInput, error) {
 	res, err := ec.unmarshalInputEmailAddressInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNEmailAuthenticity2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailAuthenticity(ctx context.Context, v any) (model.EmailAuthenticity, error) {
+	var res model.EmailAuthenticity
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEmailAuthenticity2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailAuthenticity(ctx context.Context, sel ast.SelectionSet, v model.EmailAuthenticity) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNEmailBounce2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailBounce(ctx context.Context, sel ast.SelectionSet, v model.EmailBounce) graphql.Marshaler {
+	return ec._EmailBounce(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNEmailBounce2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailBounceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EmailBounce) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEmailBounce2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailBounce(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNEmailBounceReason2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailBounceReason(ctx context.Context, v any) (model.EmailBounceReason, error) {
+	var res model.EmailBounceReason
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEmailBounceReason2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailBounceReason(ctx context.Context, sel ast.SelectionSet, v model.EmailBounceReason) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNEmailCategory2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailCategory(ctx context.Context, v any) (model.EmailCategory, error) {
+	var res model.EmailCategory
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEmailCategory2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailCategory(ctx context.Context, sel ast.SelectionSet, v model.EmailCategory) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNEmailParticipant2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipant(ctx context.Context, sel ast.SelectionSet, v model.EmailParticipant) graphql.Marshaler {
+	return ec._EmailParticipant(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNEmailParticipant2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipantᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EmailParticipant) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEmailParticipant2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipant(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNEmailParticipantInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipantInput(ctx context.Context, v any) (model.EmailParticipantInput, error) {
+	res, err := ec.unmarshalInputEmailParticipantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEntry2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEntry(ctx context.Context, sel ast.SelectionSet, v model.Entry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Entry!")
+		return graphql.Null
+	}
+	return ec._Entry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEventComponent2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEventComponent(ctx context.Context, sel ast.SelectionSet, v model.EventComponent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EventComponent!")
+		return graphql.Null
+	}
+	return ec._EventComponent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEventComponent2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEventComponentᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EventComponent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEventComponent2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEventComponent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNEventComponentInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEventComponentInput(ctx context.Context, v any) (model.EventComponentInput, error) {
+	res, err := ec.unmarshalInputEventComponentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNEventComponentInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEventComponentInputᚄ(ctx context.Context, v any) ([]model.EventComponentInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.EventComponentInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEventComponentInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEventComponentInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNFileSize2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐFileSize(ctx context.Context, sel ast.SelectionSet, v model.FileSize) graphql.Marshaler {
+	return ec._FileSize(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -27668,6 +46623,50 @@ func (ec *executionContext) marshalNRemoveLabelsOutput2ᚖgithubᚗcomᚋthreadl
 	return ec._RemoveLabelsOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNReplyToThreadEmailChannelSpecificOptionsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReplyToThreadEmailChannelSpecificOptionsInput(ctx context.Context, v any) (model.ReplyToThreadEmailChannelSpecificOptionsInput, error) {
+	res, err := ec.unmarshalInputReplyToThreadEmailChannelSpecificOptionsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNReplyToThreadInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReplyToThreadInput(ctx context.Context, v any) (model.ReplyToThreadInput, error) {
+	res, err := ec.unmarshalInputReplyToThreadInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReplyToThreadOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReplyToThreadOutput(ctx context.Context, sel ast.SelectionSet, v *model.ReplyToThreadOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReplyToThreadOutput!")
+		return graphql.Null
+	}
+	return ec._ReplyToThreadOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSendChatInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSendChatInput(ctx context.Context, v any) (model.SendChatInput, error) {
+	res, err := ec.unmarshalInputSendChatInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSendChatOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSendChatOutput(ctx context.Context, sel ast.SelectionSet, v *model.SendChatOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SendChatOutput!")
+		return graphql.Null
+	}
+	return ec._SendChatOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSendCustomerChatInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSendCustomerChatInput(ctx context.Context, v any) (model.SendCustomerChatInput, error) {
+	res, err := ec.unmarshalInputSendCustomerChatInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSendCustomerChatOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSendCustomerChatOutput(ctx context.Context, sel ast.SelectionSet, v *model.SendCustomerChatOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SendCustomerChatOutput!")
+		return graphql.Null
+	}
+	return ec._SendCustomerChatOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNServiceLevelAgreementStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementStatus(ctx context.Context, v any) (model.ServiceLevelAgreementStatus, error) {
 	var res model.ServiceLevelAgreementStatus
 	err := res.UnmarshalGQL(v)
@@ -27686,6 +46685,26 @@ func (ec *executionContext) unmarshalNServiceLevelAgreementType2githubᚗcomᚋt
 
 func (ec *executionContext) marshalNServiceLevelAgreementType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementType(ctx context.Context, sel ast.SelectionSet, v model.ServiceLevelAgreementType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNSlackReaction2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSlackReaction(ctx context.Context, sel ast.SelectionSet, v model.SlackReaction) graphql.Marshaler {
+	return ec._SlackReaction(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSlackReaction2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSlackReactionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SlackReaction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSlackReaction2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSlackReaction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNSlackUserIdentity2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSlackUserIdentity(ctx context.Context, sel ast.SelectionSet, v model.SlackUserIdentity) graphql.Marshaler {
@@ -27808,6 +46827,30 @@ func (ec *executionContext) marshalNThread2githubᚗcomᚋthreadlineᚋthreadlin
 	return ec._Thread(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNThreadAssignee2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadAssignee(ctx context.Context, sel ast.SelectionSet, v model.ThreadAssignee) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThreadAssignee!")
+		return graphql.Null
+	}
+	return ec._ThreadAssignee(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNThreadAssignee2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadAssigneeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ThreadAssignee) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreadAssignee2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadAssignee(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNThreadChannel2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadChannel(ctx context.Context, v any) (model.ThreadChannel, error) {
 	var res model.ThreadChannel
 	err := res.UnmarshalGQL(v)
@@ -27824,6 +46867,46 @@ func (ec *executionContext) marshalNThreadConnection2ᚖgithubᚗcomᚋthreadlin
 		return graphql.Null
 	}
 	return ec._ThreadConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNThreadDiscussionMessageReaction2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadDiscussionMessageReaction(ctx context.Context, sel ast.SelectionSet, v model.ThreadDiscussionMessageReaction) graphql.Marshaler {
+	return ec._ThreadDiscussionMessageReaction(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNThreadDiscussionMessageReaction2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadDiscussionMessageReactionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ThreadDiscussionMessageReaction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreadDiscussionMessageReaction2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadDiscussionMessageReaction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNThreadDiscussionMessageType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadDiscussionMessageType(ctx context.Context, v any) (model.ThreadDiscussionMessageType, error) {
+	var res model.ThreadDiscussionMessageType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNThreadDiscussionMessageType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadDiscussionMessageType(ctx context.Context, sel ast.SelectionSet, v model.ThreadDiscussionMessageType) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNThreadDiscussionType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadDiscussionType(ctx context.Context, v any) (model.ThreadDiscussionType, error) {
+	var res model.ThreadDiscussionType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNThreadDiscussionType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadDiscussionType(ctx context.Context, sel ast.SelectionSet, v model.ThreadDiscussionType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNThreadEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadEdge(ctx context.Context, sel ast.SelectionSet, v model.ThreadEdge) graphql.Marshaler {
@@ -27913,6 +46996,14 @@ func (ec *executionContext) marshalNThreadFieldSchemaType2githubᚗcomᚋthreadl
 	return v
 }
 
+func (ec *executionContext) marshalNThreadLink2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadLink(ctx context.Context, sel ast.SelectionSet, v model.ThreadLink) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThreadLink!")
+		return graphql.Null
+	}
+	return ec._ThreadLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNThreadStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadStatus(ctx context.Context, v any) (model.ThreadStatus, error) {
 	var res model.ThreadStatus
 	err := res.UnmarshalGQL(v)
@@ -27943,6 +47034,48 @@ func (ec *executionContext) unmarshalNTierIdentifierInput2githubᚗcomᚋthreadl
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNTimelineEntry2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntry(ctx context.Context, sel ast.SelectionSet, v model.TimelineEntry) graphql.Marshaler {
+	return ec._TimelineEntry(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTimelineEntryConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntryConnection(ctx context.Context, sel ast.SelectionSet, v *model.TimelineEntryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TimelineEntryConnection!")
+		return graphql.Null
+	}
+	return ec._TimelineEntryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTimelineEntryEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntryEdge(ctx context.Context, sel ast.SelectionSet, v model.TimelineEntryEdge) graphql.Marshaler {
+	return ec._TimelineEntryEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTimelineEntryEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TimelineEntryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTimelineEntryEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNTimelineEntryType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntryType(ctx context.Context, v any) (model.TimelineEntryType, error) {
+	var res model.TimelineEntryType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTimelineEntryType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntryType(ctx context.Context, sel ast.SelectionSet, v model.TimelineEntryType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNUnarchiveLabelTypeInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUnarchiveLabelTypeInput(ctx context.Context, v any) (model.UnarchiveLabelTypeInput, error) {
 	res, err := ec.unmarshalInputUnarchiveLabelTypeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -27969,6 +47102,19 @@ func (ec *executionContext) marshalNUnassignThreadOutput2ᚖgithubᚗcomᚋthrea
 	return ec._UnassignThreadOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUpdateNoteInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateNoteInput(ctx context.Context, v any) (model.UpdateNoteInput, error) {
+	res, err := ec.unmarshalInputUpdateNoteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateNoteOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateNoteOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpdateNoteOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateNoteOutput!")
+		return graphql.Null
+	}
+	return ec._UpdateNoteOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpdateThreadFieldSchemaInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadFieldSchemaInput(ctx context.Context, v any) (model.UpdateThreadFieldSchemaInput, error) {
 	res, err := ec.unmarshalInputUpdateThreadFieldSchemaInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -27993,6 +47139,26 @@ func (ec *executionContext) marshalNUpdateWebhookTargetOutput2ᚖgithubᚗcomᚋ
 		return graphql.Null
 	}
 	return ec._UpdateWebhookTargetOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUploadFormData2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUploadFormData(ctx context.Context, sel ast.SelectionSet, v model.UploadFormData) graphql.Marshaler {
+	return ec._UploadFormData(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUploadFormData2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUploadFormDataᚄ(ctx context.Context, sel ast.SelectionSet, v []model.UploadFormData) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUploadFormData2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUploadFormData(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNUpsertCustomerIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerIdentifierInput(ctx context.Context, v any) (model.UpsertCustomerIdentifierInput, error) {
@@ -28039,6 +47205,15 @@ func (ec *executionContext) marshalNUpsertThreadFieldOutput2ᚖgithubᚗcomᚋth
 		return graphql.Null
 	}
 	return ec._UpsertThreadFieldOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUser2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUser(ctx context.Context, sel ast.SelectionSet, v model.User) graphql.Marshaler {
+	return ec._User(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNUserIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUserIdentifierInput(ctx context.Context, v any) (model.UserIdentifierInput, error) {
+	res, err := ec.unmarshalInputUserIdentifierInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUserStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUserStatus(ctx context.Context, v any) (model.UserStatus, error) {
@@ -28358,6 +47533,36 @@ func (ec *executionContext) unmarshalOAgentStatusFilter2ᚖgithubᚗcomᚋthread
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOAttachmentDownloadUrl2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentDownloadURL(ctx context.Context, sel ast.SelectionSet, v *model.AttachmentDownloadURL) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AttachmentDownloadUrl(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAttachmentUploadUrl2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentUploadURL(ctx context.Context, sel ast.SelectionSet, v *model.AttachmentUploadURL) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AttachmentUploadUrl(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAttachmentVirusScanResult2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentVirusScanResult(ctx context.Context, v any) (*model.AttachmentVirusScanResult, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AttachmentVirusScanResult)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAttachmentVirusScanResult2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentVirusScanResult(ctx context.Context, sel ast.SelectionSet, v *model.AttachmentVirusScanResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -28394,6 +47599,13 @@ func (ec *executionContext) unmarshalOBooleanInput2ᚖgithubᚗcomᚋthreadline�
 	}
 	res, err := ec.unmarshalInputBooleanInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOChat2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChat(ctx context.Context, sel ast.SelectionSet, v *model.Chat) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Chat(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOCompany2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompany(ctx context.Context, sel ast.SelectionSet, v *model.Company) graphql.Marshaler {
@@ -28457,6 +47669,14 @@ func (ec *executionContext) unmarshalOComponentCopyButtonInput2ᚖgithubᚗcom�
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputComponentCopyButtonInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOComponentDateTimeInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentDateTimeInput(ctx context.Context, v any) (*model.ComponentDateTimeInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputComponentDateTimeInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -28621,6 +47841,14 @@ func (ec *executionContext) marshalOComponentTextSize2ᚖgithubᚗcomᚋthreadli
 	return v
 }
 
+func (ec *executionContext) unmarshalOComponentUserInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentUserInput(ctx context.Context, v any) (*model.ComponentUserInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputComponentUserInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOComponentWorkflowButtonInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentWorkflowButtonInput(ctx context.Context, v any) (*model.ComponentWorkflowButtonInput, error) {
 	if v == nil {
 		return nil, nil
@@ -28659,6 +47887,13 @@ func (ec *executionContext) marshalOCustomer2ᚖgithubᚗcomᚋthreadlineᚋthre
 		return graphql.Null
 	}
 	return ec._Customer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCustomerEvent2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerEvent(ctx context.Context, sel ast.SelectionSet, v *model.CustomerEvent) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CustomerEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOCustomerGroupIdentifier2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupIdentifierᚄ(ctx context.Context, v any) ([]model.CustomerGroupIdentifier, error) {
@@ -28756,12 +47991,52 @@ func (ec *executionContext) marshalODoneStatusDetail2ᚖgithubᚗcomᚋthreadlin
 	return v
 }
 
+func (ec *executionContext) marshalOEmailActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailActor(ctx context.Context, sel ast.SelectionSet, v model.EmailActor) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EmailActor(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOEmailAddressInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailAddressInput(ctx context.Context, v any) (*model.EmailAddressInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputEmailAddressInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEmailParticipantInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipantInputᚄ(ctx context.Context, v any) ([]model.EmailParticipantInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.EmailParticipantInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEmailParticipantInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipantInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOEmailSendStatus2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailSendStatus(ctx context.Context, v any) (*model.EmailSendStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.EmailSendStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEmailSendStatus2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailSendStatus(ctx context.Context, sel ast.SelectionSet, v *model.EmailSendStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
@@ -28832,6 +48107,14 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	_ = ctx
 	res := graphql.MarshalID(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOImpersonationInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐImpersonationInput(ctx context.Context, v any) (*model.ImpersonationInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputImpersonationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
@@ -28933,6 +48216,13 @@ func (ec *executionContext) unmarshalOMSTeamsThreadChannelDetailsInput2ᚖgithub
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOMachineUser2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMachineUser(ctx context.Context, sel ast.SelectionSet, v *model.MachineUser) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MachineUser(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOMessageSource2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMessageSourceᚄ(ctx context.Context, v any) ([]model.MessageSource, error) {
 	if v == nil {
 		return nil, nil
@@ -28976,6 +48266,13 @@ func (ec *executionContext) marshalOMutationError2ᚖgithubᚗcomᚋthreadline�
 	return ec._MutationError(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalONote2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐNote(ctx context.Context, sel ast.SelectionSet, v *model.Note) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Note(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOOptionalBooleanInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐOptionalBooleanInput(ctx context.Context, v any) (*model.OptionalBooleanInput, error) {
 	if v == nil {
 		return nil, nil
@@ -29016,6 +48313,14 @@ func (ec *executionContext) unmarshalOOptionalStringInput2ᚖgithubᚗcomᚋthre
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOReplyToThreadChannelSpecificOptionsInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReplyToThreadChannelSpecificOptionsInput(ctx context.Context, v any) (*model.ReplyToThreadChannelSpecificOptionsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputReplyToThreadChannelSpecificOptionsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOSentimentType2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSentimentType(ctx context.Context, v any) (*model.SentimentType, error) {
 	if v == nil {
 		return nil, nil
@@ -29030,6 +48335,13 @@ func (ec *executionContext) marshalOSentimentType2ᚖgithubᚗcomᚋthreadline�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOServiceLevelAgreement2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreement(ctx context.Context, sel ast.SelectionSet, v model.ServiceLevelAgreement) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ServiceLevelAgreement(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOServiceLevelAgreementFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementFilter(ctx context.Context, v any) (*model.ServiceLevelAgreementFilter, error) {
@@ -29110,6 +48422,13 @@ func (ec *executionContext) marshalOServiceLevelAgreementType2ᚕgithubᚗcomᚋ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOSlackMessageEntryRelatedThread2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSlackMessageEntryRelatedThread(ctx context.Context, sel ast.SelectionSet, v *model.SlackMessageEntryRelatedThread) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SlackMessageEntryRelatedThread(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSlackThreadChannelDetailsInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSlackThreadChannelDetailsInput(ctx context.Context, v any) (*model.SlackThreadChannelDetailsInput, error) {
@@ -29328,6 +48647,13 @@ func (ec *executionContext) unmarshalOThreadChannelDetailsInput2ᚖgithubᚗcom�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOThreadEvent2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadEvent(ctx context.Context, sel ast.SelectionSet, v *model.ThreadEvent) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ThreadEvent(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOThreadField2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadField(ctx context.Context, sel ast.SelectionSet, v *model.ThreadField) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -29375,6 +48701,13 @@ func (ec *executionContext) marshalOThreadFieldSchema2ᚖgithubᚗcomᚋthreadli
 	return ec._ThreadFieldSchema(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOThreadMessageInfo2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadMessageInfo(ctx context.Context, sel ast.SelectionSet, v *model.ThreadMessageInfo) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ThreadMessageInfo(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOThreadStatus2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadStatusᚄ(ctx context.Context, v any) ([]model.ThreadStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -29416,6 +48749,14 @@ func (ec *executionContext) marshalOThreadStatusDetail2githubᚗcomᚋthreadline
 		return graphql.Null
 	}
 	return ec._ThreadStatusDetail(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOThreadTimelineEntriesFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadTimelineEntriesFilter(ctx context.Context, v any) (*model.ThreadTimelineEntriesFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputThreadTimelineEntriesFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOThreadsFilter2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsFilterᚄ(ctx context.Context, v any) ([]model.ThreadsFilter, error) {
@@ -29473,6 +48814,49 @@ func (ec *executionContext) unmarshalOTierIdentifierInput2ᚕgithubᚗcomᚋthre
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOTimelineEntry2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntry(ctx context.Context, sel ast.SelectionSet, v *model.TimelineEntry) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TimelineEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTimelineEntryType2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntryTypeᚄ(ctx context.Context, v any) ([]model.TimelineEntryType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.TimelineEntryType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTimelineEntryType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntryType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOTimelineEntryType2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntryTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TimelineEntryType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTimelineEntryType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntryType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOTodoStatusDetail2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTodoStatusDetail(ctx context.Context, v any) (*model.TodoStatusDetail, error) {

@@ -6,6 +6,7 @@ package model
 import (
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/label"
+	"github.com/threadline/threadline/internal/timeline"
 )
 
 // Thread is a thread as the API shows it. Customer, labels, thread fields,
@@ -29,6 +30,11 @@ type Thread struct {
 	CreatedBy             Actor
 	UpdatedAt             core.Time
 	UpdatedBy             Actor
+
+	FirstInboundMessageInfo  *ThreadMessageInfo
+	FirstOutboundMessageInfo *ThreadMessageInfo
+	LastInboundMessageInfo   *ThreadMessageInfo
+	LastOutboundMessageInfo  *ThreadMessageInfo
 
 	CustomerID string
 	TenantID   *string
@@ -84,3 +90,82 @@ type Label struct {
 	// Type is the label type when it was read with the label.
 	Type *label.Type
 }
+
+// NoteEntry is a note as a timeline entry shows it; its attachments are
+// resolved on demand.
+type NoteEntry struct {
+	EditedAt      *core.Time
+	EditedBy      InternalActor
+	IsEdited      bool
+	Markdown      *string
+	NoteID        string
+	Text          string
+	AttachmentIDs []string
+}
+
+// IsEntry marks NoteEntry as a member of the Entry union.
+func (NoteEntry) IsEntry() {}
+
+// ChatEntry is a chat as a timeline entry shows it; its attachments are
+// resolved on demand.
+type ChatEntry struct {
+	ChatID         string
+	CustomerReadAt *core.Time
+	Text           *string
+	AttachmentIDs  []string
+}
+
+// IsEntry marks ChatEntry as a member of the Entry union.
+func (ChatEntry) IsEntry() {}
+
+// Chat is a chat message; its attachments are resolved on demand.
+type Chat struct {
+	ID             string
+	Text           *string
+	CustomerReadAt *core.Time
+	CreatedAt      core.Time
+	CreatedBy      Actor
+	UpdatedAt      core.Time
+	UpdatedBy      Actor
+	AttachmentIDs  []string
+}
+
+// Note is a note; its customer and attachments are resolved on demand.
+type Note struct {
+	ID            string
+	Text          string
+	Markdown      *string
+	ExternalID    *string
+	IsDeleted     bool
+	IsEdited      bool
+	EditedAt      *core.Time
+	EditedBy      InternalActor
+	DeletedAt     *core.Time
+	DeletedBy     InternalActor
+	CreatedAt     core.Time
+	CreatedBy     InternalActor
+	UpdatedAt     core.Time
+	UpdatedBy     InternalActor
+	CustomerID    string
+	AttachmentIDs []string
+}
+
+// ThreadAssignmentTransitionedEntry records a change of assignee; the
+// assignees are resolved on demand.
+type ThreadAssignmentTransitionedEntry struct {
+	Next     *core.Actor
+	Previous *core.Actor
+}
+
+// IsEntry marks ThreadAssignmentTransitionedEntry as a member of the Entry union.
+func (ThreadAssignmentTransitionedEntry) IsEntry() {}
+
+// ThreadLabelsChangedEntry records labels added or removed; the labels
+// are shown as they were when the change happened.
+type ThreadLabelsChangedEntry struct {
+	Next     []timeline.Label
+	Previous []timeline.Label
+}
+
+// IsEntry marks ThreadLabelsChangedEntry as a member of the Entry union.
+func (ThreadLabelsChangedEntry) IsEntry() {}

@@ -16,17 +16,57 @@ type Actor interface {
 	IsActor()
 }
 
+type BreachAction interface {
+	IsBreachAction()
+}
+
+type ComponentContainerContent interface {
+	IsComponentContainerContent()
+}
+
+type ComponentRowContent interface {
+	IsComponentRowContent()
+}
+
+type CustomTimelineEntryComponent interface {
+	IsCustomTimelineEntryComponent()
+}
+
+type EmailActor interface {
+	IsEmailActor()
+}
+
+type Entry interface {
+	IsEntry()
+}
+
+type EventComponent interface {
+	IsEventComponent()
+}
+
 // Who inside the workspace did something.
 type InternalActor interface {
 	IsInternalActor()
+}
+
+type ServiceLevelAgreement interface {
+	IsServiceLevelAgreement()
 }
 
 type ThreadAssignee interface {
 	IsThreadAssignee()
 }
 
+type ThreadLink interface {
+	IsThreadLink()
+}
+
 type ThreadStatusDetail interface {
 	IsThreadStatusDetail()
+}
+
+type TimelineEventEntry interface {
+	IsTimelineEventEntry()
 }
 
 type WebhookDeliveryAttemptResult interface {
@@ -69,6 +109,42 @@ type AssignThreadOutput struct {
 	Thread *Thread        `json:"thread,omitempty"`
 }
 
+type Attachment struct {
+	CreatedAt     core.Time      `json:"createdAt"`
+	CreatedBy     Actor          `json:"createdBy"`
+	FileExtension *string        `json:"fileExtension,omitempty"`
+	FileMimeType  string         `json:"fileMimeType"`
+	FileName      string         `json:"fileName"`
+	FileSize      FileSize       `json:"fileSize"`
+	ID            string         `json:"id"`
+	Type          AttachmentType `json:"type"`
+	UpdatedAt     core.Time      `json:"updatedAt"`
+	UpdatedBy     Actor          `json:"updatedBy"`
+}
+
+type AttachmentDownloadURL struct {
+	Attachment  Attachment `json:"attachment"`
+	DownloadURL string     `json:"downloadUrl"`
+	ExpiresAt   core.Time  `json:"expiresAt"`
+}
+
+type AttachmentUploadURL struct {
+	Attachment     Attachment       `json:"attachment"`
+	ExpiresAt      core.Time        `json:"expiresAt"`
+	UploadFormData []UploadFormData `json:"uploadFormData"`
+	UploadFormURL  string           `json:"uploadFormUrl"`
+}
+
+type BeforeBreachAction struct {
+	BeforeBreachMinutes int           `json:"beforeBreachMinutes"`
+	CreatedAt           core.Time     `json:"createdAt"`
+	CreatedBy           InternalActor `json:"createdBy"`
+	UpdatedAt           core.Time     `json:"updatedAt"`
+	UpdatedBy           InternalActor `json:"updatedBy"`
+}
+
+func (BeforeBreachAction) IsBreachAction() {}
+
 type BooleanInput struct {
 	Value bool `json:"value"`
 }
@@ -81,6 +157,12 @@ type ChangeThreadPriorityInput struct {
 type ChangeThreadPriorityOutput struct {
 	Error  *MutationError `json:"error,omitempty"`
 	Thread *Thread        `json:"thread,omitempty"`
+}
+
+type ChildThreadDetails struct {
+	ID    string  `json:"id"`
+	Ref   string  `json:"ref"`
+	Title *string `json:"title,omitempty"`
 }
 
 type Company struct {
@@ -101,20 +183,43 @@ type CompanyIdentifierInput struct {
 	CompanyID         *string `json:"companyId,omitempty"`
 }
 
+type ComponentBadge struct {
+	BadgeColor *ComponentBadgeColor `json:"badgeColor,omitempty"`
+	BadgeLabel string               `json:"badgeLabel"`
+}
+
+func (ComponentBadge) IsComponentContainerContent() {}
+
+func (ComponentBadge) IsComponentRowContent() {}
+
+func (ComponentBadge) IsEventComponent() {}
+
+func (ComponentBadge) IsCustomTimelineEntryComponent() {}
+
 type ComponentBadgeInput struct {
 	BadgeColor *ComponentBadgeColor `json:"badgeColor,omitempty"`
 	BadgeLabel string               `json:"badgeLabel"`
 }
 
+type ComponentContainer struct {
+	ContainerContent []ComponentContainerContent `json:"containerContent"`
+}
+
+func (ComponentContainer) IsEventComponent() {}
+
+func (ComponentContainer) IsCustomTimelineEntryComponent() {}
+
 type ComponentContainerContentInput struct {
 	ComponentBadge          *ComponentBadgeInput          `json:"componentBadge,omitempty"`
 	ComponentCopyButton     *ComponentCopyButtonInput     `json:"componentCopyButton,omitempty"`
+	ComponentDateTime       *ComponentDateTimeInput       `json:"componentDateTime,omitempty"`
 	ComponentDivider        *ComponentDividerInput        `json:"componentDivider,omitempty"`
 	ComponentLinkButton     *ComponentLinkButtonInput     `json:"componentLinkButton,omitempty"`
 	ComponentPlainText      *ComponentPlainTextInput      `json:"componentPlainText,omitempty"`
 	ComponentRow            *ComponentRowInput            `json:"componentRow,omitempty"`
 	ComponentSpacer         *ComponentSpacerInput         `json:"componentSpacer,omitempty"`
 	ComponentText           *ComponentTextInput           `json:"componentText,omitempty"`
+	ComponentUser           *ComponentUserInput           `json:"componentUser,omitempty"`
 	ComponentWorkflowButton *ComponentWorkflowButtonInput `json:"componentWorkflowButton,omitempty"`
 }
 
@@ -122,10 +227,52 @@ type ComponentContainerInput struct {
 	ContainerContent []ComponentContainerContentInput `json:"containerContent"`
 }
 
+type ComponentCopyButton struct {
+	CopyButtonTooltipLabel *string `json:"copyButtonTooltipLabel,omitempty"`
+	CopyButtonValue        string  `json:"copyButtonValue"`
+}
+
+func (ComponentCopyButton) IsComponentContainerContent() {}
+
+func (ComponentCopyButton) IsComponentRowContent() {}
+
+func (ComponentCopyButton) IsEventComponent() {}
+
+func (ComponentCopyButton) IsCustomTimelineEntryComponent() {}
+
 type ComponentCopyButtonInput struct {
 	CopyButtonTooltipLabel *string `json:"copyButtonTooltipLabel,omitempty"`
 	CopyButtonValue        string  `json:"copyButtonValue"`
 }
+
+type ComponentDateTime struct {
+	DateTimeIso8601 core.Time `json:"dateTimeIso8601"`
+}
+
+func (ComponentDateTime) IsComponentContainerContent() {}
+
+func (ComponentDateTime) IsComponentRowContent() {}
+
+func (ComponentDateTime) IsEventComponent() {}
+
+func (ComponentDateTime) IsCustomTimelineEntryComponent() {}
+
+type ComponentDateTimeInput struct {
+	DateTimeIso8601 string `json:"dateTimeIso8601"`
+}
+
+type ComponentDivider struct {
+	DividerSpacingSize *ComponentDividerSpacingSize `json:"dividerSpacingSize,omitempty"`
+	SpacingSize        *ComponentDividerSpacingSize `json:"spacingSize,omitempty"`
+}
+
+func (ComponentDivider) IsComponentContainerContent() {}
+
+func (ComponentDivider) IsComponentRowContent() {}
+
+func (ComponentDivider) IsEventComponent() {}
+
+func (ComponentDivider) IsCustomTimelineEntryComponent() {}
 
 type ComponentDividerInput struct {
 	DividerSpacingSize *ComponentDividerSpacingSize `json:"dividerSpacingSize,omitempty"`
@@ -136,14 +283,31 @@ type ComponentInput struct {
 	ComponentBadge          *ComponentBadgeInput          `json:"componentBadge,omitempty"`
 	ComponentContainer      *ComponentContainerInput      `json:"componentContainer,omitempty"`
 	ComponentCopyButton     *ComponentCopyButtonInput     `json:"componentCopyButton,omitempty"`
+	ComponentDateTime       *ComponentDateTimeInput       `json:"componentDateTime,omitempty"`
 	ComponentDivider        *ComponentDividerInput        `json:"componentDivider,omitempty"`
 	ComponentLinkButton     *ComponentLinkButtonInput     `json:"componentLinkButton,omitempty"`
 	ComponentPlainText      *ComponentPlainTextInput      `json:"componentPlainText,omitempty"`
 	ComponentRow            *ComponentRowInput            `json:"componentRow,omitempty"`
 	ComponentSpacer         *ComponentSpacerInput         `json:"componentSpacer,omitempty"`
 	ComponentText           *ComponentTextInput           `json:"componentText,omitempty"`
+	ComponentUser           *ComponentUserInput           `json:"componentUser,omitempty"`
 	ComponentWorkflowButton *ComponentWorkflowButtonInput `json:"componentWorkflowButton,omitempty"`
 }
+
+type ComponentLinkButton struct {
+	Label           string `json:"label"`
+	LinkButtonLabel string `json:"linkButtonLabel"`
+	LinkButtonURL   string `json:"linkButtonUrl"`
+	URL             string `json:"url"`
+}
+
+func (ComponentLinkButton) IsComponentContainerContent() {}
+
+func (ComponentLinkButton) IsComponentRowContent() {}
+
+func (ComponentLinkButton) IsEventComponent() {}
+
+func (ComponentLinkButton) IsCustomTimelineEntryComponent() {}
 
 type ComponentLinkButtonInput struct {
 	Label           *string `json:"label,omitempty"`
@@ -152,20 +316,47 @@ type ComponentLinkButtonInput struct {
 	URL             *string `json:"url,omitempty"`
 }
 
+type ComponentPlainText struct {
+	PlainText      string                   `json:"plainText"`
+	PlainTextColor *ComponentPlainTextColor `json:"plainTextColor,omitempty"`
+	PlainTextSize  *ComponentPlainTextSize  `json:"plainTextSize,omitempty"`
+}
+
+func (ComponentPlainText) IsComponentContainerContent() {}
+
+func (ComponentPlainText) IsComponentRowContent() {}
+
+func (ComponentPlainText) IsEventComponent() {}
+
+func (ComponentPlainText) IsCustomTimelineEntryComponent() {}
+
 type ComponentPlainTextInput struct {
 	PlainText      string                   `json:"plainText"`
 	PlainTextColor *ComponentPlainTextColor `json:"plainTextColor,omitempty"`
 	PlainTextSize  *ComponentPlainTextSize  `json:"plainTextSize,omitempty"`
 }
 
+type ComponentRow struct {
+	RowAsideContent []ComponentRowContent `json:"rowAsideContent"`
+	RowMainContent  []ComponentRowContent `json:"rowMainContent"`
+}
+
+func (ComponentRow) IsComponentContainerContent() {}
+
+func (ComponentRow) IsEventComponent() {}
+
+func (ComponentRow) IsCustomTimelineEntryComponent() {}
+
 type ComponentRowContentInput struct {
 	ComponentBadge          *ComponentBadgeInput          `json:"componentBadge,omitempty"`
 	ComponentCopyButton     *ComponentCopyButtonInput     `json:"componentCopyButton,omitempty"`
+	ComponentDateTime       *ComponentDateTimeInput       `json:"componentDateTime,omitempty"`
 	ComponentDivider        *ComponentDividerInput        `json:"componentDivider,omitempty"`
 	ComponentLinkButton     *ComponentLinkButtonInput     `json:"componentLinkButton,omitempty"`
 	ComponentPlainText      *ComponentPlainTextInput      `json:"componentPlainText,omitempty"`
 	ComponentSpacer         *ComponentSpacerInput         `json:"componentSpacer,omitempty"`
 	ComponentText           *ComponentTextInput           `json:"componentText,omitempty"`
+	ComponentUser           *ComponentUserInput           `json:"componentUser,omitempty"`
 	ComponentWorkflowButton *ComponentWorkflowButtonInput `json:"componentWorkflowButton,omitempty"`
 }
 
@@ -174,10 +365,39 @@ type ComponentRowInput struct {
 	RowMainContent  []ComponentRowContentInput `json:"rowMainContent"`
 }
 
+type ComponentSpacer struct {
+	Size       ComponentSpacerSize `json:"size"`
+	SpacerSize ComponentSpacerSize `json:"spacerSize"`
+}
+
+func (ComponentSpacer) IsComponentContainerContent() {}
+
+func (ComponentSpacer) IsComponentRowContent() {}
+
+func (ComponentSpacer) IsEventComponent() {}
+
+func (ComponentSpacer) IsCustomTimelineEntryComponent() {}
+
 type ComponentSpacerInput struct {
 	Size       *ComponentSpacerSize `json:"size,omitempty"`
 	SpacerSize *ComponentSpacerSize `json:"spacerSize,omitempty"`
 }
+
+type ComponentText struct {
+	Color     *ComponentTextColor `json:"color,omitempty"`
+	Size      *ComponentTextSize  `json:"size,omitempty"`
+	Text      string              `json:"text"`
+	TextColor *ComponentTextColor `json:"textColor,omitempty"`
+	TextSize  *ComponentTextSize  `json:"textSize,omitempty"`
+}
+
+func (ComponentText) IsComponentContainerContent() {}
+
+func (ComponentText) IsComponentRowContent() {}
+
+func (ComponentText) IsEventComponent() {}
+
+func (ComponentText) IsCustomTimelineEntryComponent() {}
 
 type ComponentTextInput struct {
 	Color     *ComponentTextColor `json:"color,omitempty"`
@@ -187,14 +407,85 @@ type ComponentTextInput struct {
 	TextSize  *ComponentTextSize  `json:"textSize,omitempty"`
 }
 
+type ComponentUser struct {
+	User            *User        `json:"user,omitempty"`
+	UserMachineUser *MachineUser `json:"userMachineUser,omitempty"`
+}
+
+func (ComponentUser) IsComponentContainerContent() {}
+
+func (ComponentUser) IsComponentRowContent() {}
+
+func (ComponentUser) IsEventComponent() {}
+
+func (ComponentUser) IsCustomTimelineEntryComponent() {}
+
+type ComponentUserInput struct {
+	UserIdentifier UserIdentifierInput `json:"userIdentifier"`
+}
+
+type ComponentWorkflowButton struct {
+	WorkflowButtonLabel              string                                    `json:"workflowButtonLabel"`
+	WorkflowButtonWorkflowIdentifier ComponentWorkflowButtonWorkflowIdentifier `json:"workflowButtonWorkflowIdentifier"`
+}
+
+func (ComponentWorkflowButton) IsComponentContainerContent() {}
+
+func (ComponentWorkflowButton) IsComponentRowContent() {}
+
+func (ComponentWorkflowButton) IsEventComponent() {}
+
+func (ComponentWorkflowButton) IsCustomTimelineEntryComponent() {}
+
 type ComponentWorkflowButtonInput struct {
 	WorkflowButtonLabel              string                                         `json:"workflowButtonLabel"`
 	WorkflowButtonWorkflowIdentifier ComponentWorkflowButtonWorkflowIdentifierInput `json:"workflowButtonWorkflowIdentifier"`
 }
 
+type ComponentWorkflowButtonWorkflowIdentifier struct {
+	WorkflowID  *string `json:"workflowId,omitempty"`
+	WorkflowKey *string `json:"workflowKey,omitempty"`
+}
+
 type ComponentWorkflowButtonWorkflowIdentifierInput struct {
 	WorkflowID  *string `json:"workflowId,omitempty"`
 	WorkflowKey *string `json:"workflowKey,omitempty"`
+}
+
+type CreateAttachmentDownloadURLInput struct {
+	AttachmentID string `json:"attachmentId"`
+}
+
+type CreateAttachmentDownloadURLOutput struct {
+	AttachmentDownloadURL     *AttachmentDownloadURL     `json:"attachmentDownloadUrl,omitempty"`
+	AttachmentVirusScanResult *AttachmentVirusScanResult `json:"attachmentVirusScanResult,omitempty"`
+	Error                     *MutationError             `json:"error,omitempty"`
+}
+
+type CreateAttachmentUploadURLInput struct {
+	AttachmentType AttachmentType `json:"attachmentType"`
+	CustomerID     string         `json:"customerId"`
+	FileName       string         `json:"fileName"`
+	FileSizeBytes  int            `json:"fileSizeBytes"`
+}
+
+type CreateAttachmentUploadURLOutput struct {
+	AttachmentUploadURL *AttachmentUploadURL `json:"attachmentUploadUrl,omitempty"`
+	Error               *MutationError       `json:"error,omitempty"`
+}
+
+type CreateCustomerEventInput struct {
+	Components         []EventComponentInput   `json:"components"`
+	CustomerIdentifier CustomerIdentifierInput `json:"customerIdentifier"`
+	ExternalID         *string                 `json:"externalId,omitempty"`
+	IsCollapsed        *bool                   `json:"isCollapsed,omitempty"`
+	Timestamp          *string                 `json:"timestamp,omitempty"`
+	Title              string                  `json:"title"`
+}
+
+type CreateCustomerEventOutput struct {
+	CustomerEvent *CustomerEvent `json:"customerEvent,omitempty"`
+	Error         *MutationError `json:"error,omitempty"`
 }
 
 type CreateLabelTypeInput struct {
@@ -213,9 +504,36 @@ type CreateLabelTypeOutput struct {
 	LabelType *LabelType     `json:"labelType,omitempty"`
 }
 
+type CreateNoteInput struct {
+	AttachmentIds []string `json:"attachmentIds,omitempty"`
+	CustomerID    string   `json:"customerId"`
+	Markdown      *string  `json:"markdown,omitempty"`
+	Text          string   `json:"text"`
+	ThreadID      *string  `json:"threadId,omitempty"`
+}
+
+type CreateNoteOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+	Note  *Note          `json:"note,omitempty"`
+}
+
 type CreateThreadAssignedToInput struct {
 	MachineUserID *string `json:"machineUserId,omitempty"`
 	UserID        *string `json:"userId,omitempty"`
+}
+
+type CreateThreadEventInput struct {
+	Components  []EventComponentInput `json:"components"`
+	ExternalID  *string               `json:"externalId,omitempty"`
+	IsCollapsed *bool                 `json:"isCollapsed,omitempty"`
+	ThreadID    string                `json:"threadId"`
+	Timestamp   *string               `json:"timestamp,omitempty"`
+	Title       string                `json:"title"`
+}
+
+type CreateThreadEventOutput struct {
+	Error       *MutationError `json:"error,omitempty"`
+	ThreadEvent *ThreadEvent   `json:"threadEvent,omitempty"`
 }
 
 type CreateThreadFieldOnThreadInput struct {
@@ -284,6 +602,16 @@ type CreateWebhookTargetOutput struct {
 	WebhookTarget *WebhookTarget `json:"webhookTarget,omitempty"`
 }
 
+type CustomEntry struct {
+	Attachments []Attachment                   `json:"attachments"`
+	Components  []CustomTimelineEntryComponent `json:"components"`
+	ExternalID  *string                        `json:"externalId,omitempty"`
+	Title       string                         `json:"title"`
+	Type        *string                        `json:"type,omitempty"`
+}
+
+func (CustomEntry) IsEntry() {}
+
 // A customer acted.
 type CustomerActor struct {
 	CustomerID string `json:"customerId"`
@@ -302,6 +630,38 @@ type CustomerEdge struct {
 	Node   Customer `json:"node"`
 }
 
+type CustomerEmailActor struct {
+	Customer   Customer `json:"customer"`
+	CustomerID string   `json:"customerId"`
+}
+
+func (CustomerEmailActor) IsEmailActor() {}
+
+type CustomerEvent struct {
+	Components  []EventComponent `json:"components"`
+	CreatedAt   core.Time        `json:"createdAt"`
+	CreatedBy   Actor            `json:"createdBy"`
+	CustomerID  string           `json:"customerId"`
+	ID          string           `json:"id"`
+	IsCollapsed bool             `json:"isCollapsed"`
+	Title       string           `json:"title"`
+	UpdatedAt   core.Time        `json:"updatedAt"`
+	UpdatedBy   Actor            `json:"updatedBy"`
+}
+
+type CustomerEventEntry struct {
+	Components      []EventComponent `json:"components"`
+	CustomerID      string           `json:"customerId"`
+	ExternalID      *string          `json:"externalId,omitempty"`
+	IsCollapsed     bool             `json:"isCollapsed"`
+	TimelineEventID string           `json:"timelineEventId"`
+	Title           string           `json:"title"`
+}
+
+func (CustomerEventEntry) IsEntry() {}
+
+func (CustomerEventEntry) IsTimelineEventEntry() {}
+
 type CustomerGroupIdentifier struct {
 	CustomerGroupID  *string `json:"customerGroupId,omitempty"`
 	CustomerGroupKey *string `json:"customerGroupKey,omitempty"`
@@ -313,6 +673,20 @@ type CustomerIdentifierInput struct {
 	EmailAddress *string `json:"emailAddress,omitempty"`
 	ExternalID   *string `json:"externalId,omitempty"`
 }
+
+type CustomerImpersonationInput struct {
+	CustomerIdentifier CustomerIdentifierInput `json:"customerIdentifier"`
+}
+
+type CustomerSurveyRequestedEntry struct {
+	CustomerID             string `json:"customerId"`
+	CustomerSurveyID       string `json:"customerSurveyId"`
+	SurveyResponseID       string `json:"surveyResponseId"`
+	SurveyResponsePublicID string `json:"surveyResponsePublicId"`
+	ThreadID               string `json:"threadId"`
+}
+
+func (CustomerSurveyRequestedEntry) IsEntry() {}
 
 type CustomersFilter struct {
 	CompanyIdentifiers []CompanyIdentifierInput `json:"companyIdentifiers,omitempty"`
@@ -339,6 +713,15 @@ type DeleteCustomerInput struct {
 
 type DeleteCustomerOutput struct {
 	Error *MutationError `json:"error,omitempty"`
+}
+
+type DeleteNoteInput struct {
+	NoteID string `json:"noteId"`
+}
+
+type DeleteNoteOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+	Note  *Note          `json:"note,omitempty"`
 }
 
 type DeleteThreadFieldIdentifier struct {
@@ -377,6 +760,12 @@ type DeletedCustomerActor struct {
 
 func (DeletedCustomerActor) IsActor() {}
 
+type DeletedCustomerEmailActor struct {
+	CustomerID string `json:"customerId"`
+}
+
+func (DeletedCustomerEmailActor) IsEmailActor() {}
+
 type DependsOnLabelType struct {
 	LabelTypeID string `json:"labelTypeId"`
 }
@@ -391,6 +780,18 @@ type DependsOnThreadFieldType struct {
 	ThreadFieldSchemaValue string `json:"threadFieldSchemaValue"`
 }
 
+type DiscordMessageEntry struct {
+	Attachments           []Attachment `json:"attachments"`
+	CustomerID            string       `json:"customerId"`
+	DeletedOnDiscordAt    *core.Time   `json:"deletedOnDiscordAt,omitempty"`
+	DiscordMessageID      string       `json:"discordMessageId"`
+	DiscordMessageLink    string       `json:"discordMessageLink"`
+	LastEditedOnDiscordAt *core.Time   `json:"lastEditedOnDiscordAt,omitempty"`
+	MarkdownContent       *string      `json:"markdownContent,omitempty"`
+}
+
+func (DiscordMessageEntry) IsEntry() {}
+
 type EmailAddress struct {
 	Email      string     `json:"email"`
 	IsVerified bool       `json:"isVerified"`
@@ -400,6 +801,84 @@ type EmailAddress struct {
 type EmailAddressInput struct {
 	Email      string `json:"email"`
 	IsVerified bool   `json:"isVerified"`
+}
+
+type EmailBounce struct {
+	BouncedAt       core.Time         `json:"bouncedAt"`
+	Details         *string           `json:"details,omitempty"`
+	IsSendRetriable bool              `json:"isSendRetriable"`
+	Reason          EmailBounceReason `json:"reason"`
+	Recipient       EmailParticipant  `json:"recipient"`
+}
+
+type EmailEntry struct {
+	AdditionalRecipients   []EmailParticipant `json:"additionalRecipients"`
+	Attachments            []Attachment       `json:"attachments"`
+	Authenticity           EmailAuthenticity  `json:"authenticity"`
+	Bounces                []EmailBounce      `json:"bounces"`
+	Category               EmailCategory      `json:"category"`
+	EmailID                string             `json:"emailId"`
+	From                   EmailParticipant   `json:"from"`
+	FullMarkdownContent    *string            `json:"fullMarkdownContent,omitempty"`
+	FullTextContent        *string            `json:"fullTextContent,omitempty"`
+	HasMoreMarkdownContent bool               `json:"hasMoreMarkdownContent"`
+	HasMoreTextContent     bool               `json:"hasMoreTextContent"`
+	HiddenRecipients       []EmailParticipant `json:"hiddenRecipients"`
+	IsStartOfThread        bool               `json:"isStartOfThread"`
+	MarkdownContent        *string            `json:"markdownContent,omitempty"`
+	ReceivedAt             *core.Time         `json:"receivedAt,omitempty"`
+	SendStatus             *EmailSendStatus   `json:"sendStatus,omitempty"`
+	SentAt                 *core.Time         `json:"sentAt,omitempty"`
+	Subject                *string            `json:"subject,omitempty"`
+	TextContent            *string            `json:"textContent,omitempty"`
+	To                     EmailParticipant   `json:"to"`
+}
+
+func (EmailEntry) IsEntry() {}
+
+type EmailParticipant struct {
+	Email      string     `json:"email"`
+	EmailActor EmailActor `json:"emailActor,omitempty"`
+	Name       *string    `json:"name,omitempty"`
+}
+
+type EmailParticipantInput struct {
+	Email string  `json:"email"`
+	Name  *string `json:"name,omitempty"`
+}
+
+type EventComponentInput struct {
+	ComponentBadge          *ComponentBadgeInput          `json:"componentBadge,omitempty"`
+	ComponentContainer      *ComponentContainerInput      `json:"componentContainer,omitempty"`
+	ComponentCopyButton     *ComponentCopyButtonInput     `json:"componentCopyButton,omitempty"`
+	ComponentDateTime       *ComponentDateTimeInput       `json:"componentDateTime,omitempty"`
+	ComponentDivider        *ComponentDividerInput        `json:"componentDivider,omitempty"`
+	ComponentLinkButton     *ComponentLinkButtonInput     `json:"componentLinkButton,omitempty"`
+	ComponentPlainText      *ComponentPlainTextInput      `json:"componentPlainText,omitempty"`
+	ComponentRow            *ComponentRowInput            `json:"componentRow,omitempty"`
+	ComponentSpacer         *ComponentSpacerInput         `json:"componentSpacer,omitempty"`
+	ComponentText           *ComponentTextInput           `json:"componentText,omitempty"`
+	ComponentUser           *ComponentUserInput           `json:"componentUser,omitempty"`
+	ComponentWorkflowButton *ComponentWorkflowButtonInput `json:"componentWorkflowButton,omitempty"`
+}
+
+type FileSize struct {
+	Bytes     int     `json:"bytes"`
+	KiloBytes float64 `json:"kiloBytes"`
+	MegaBytes float64 `json:"megaBytes"`
+}
+
+type HelpCenterAiConversationMessageEntry struct {
+	HelpCenterAiConversationID string `json:"helpCenterAiConversationId"`
+	HelpCenterID               string `json:"helpCenterId"`
+	Markdown                   string `json:"markdown"`
+	MessageID                  string `json:"messageId"`
+}
+
+func (HelpCenterAiConversationMessageEntry) IsEntry() {}
+
+type ImpersonationInput struct {
+	AsCustomer CustomerImpersonationInput `json:"asCustomer"`
 }
 
 type LabelTypeConnection struct {
@@ -415,6 +894,28 @@ type LabelTypeEdge struct {
 type LabelTypeFilter struct {
 	IsArchived *bool `json:"isArchived,omitempty"`
 }
+
+type LinearIssueThreadLinkStateTransitionedEntry struct {
+	LinearIssueID         string `json:"linearIssueId"`
+	NextLinearStateID     string `json:"nextLinearStateId"`
+	PreviousLinearStateID string `json:"previousLinearStateId"`
+}
+
+func (LinearIssueThreadLinkStateTransitionedEntry) IsEntry() {}
+
+type MSTeamsMessageEntry struct {
+	Attachments               []Attachment `json:"attachments"`
+	CustomerID                string       `json:"customerId"`
+	DeletedOnMsTeamsAt        *core.Time   `json:"deletedOnMsTeamsAt,omitempty"`
+	HasUnprocessedAttachments bool         `json:"hasUnprocessedAttachments"`
+	LastEditedOnMsTeamsAt     *core.Time   `json:"lastEditedOnMsTeamsAt,omitempty"`
+	MarkdownContent           *string      `json:"markdownContent,omitempty"`
+	MsTeamsMessageID          string       `json:"msTeamsMessageId"`
+	MsTeamsMessageLink        string       `json:"msTeamsMessageLink"`
+	Text                      string       `json:"text"`
+}
+
+func (MSTeamsMessageEntry) IsEntry() {}
 
 type MSTeamsThreadChannelDetailsInput struct {
 	MsTeamsChannelID string `json:"msTeamsChannelId"`
@@ -462,6 +963,14 @@ type MarkThreadAsTodoOutput struct {
 	Error  *MutationError `json:"error,omitempty"`
 	Thread *Thread        `json:"thread,omitempty"`
 }
+
+type MergedThreadMessageEntry struct {
+	ChildThreadDetails ChildThreadDetails `json:"childThreadDetails"`
+	ChildTimelineEntry *TimelineEntry     `json:"childTimelineEntry,omitempty"`
+	ThreadLinkID       string             `json:"threadLinkId"`
+}
+
+func (MergedThreadMessageEntry) IsEntry() {}
 
 type Mutation struct {
 }
@@ -525,11 +1034,109 @@ type RemoveLabelsOutput struct {
 	Error *MutationError `json:"error,omitempty"`
 }
 
+type ReplyToThreadChannelSpecificOptionsInput struct {
+	Email ReplyToThreadEmailChannelSpecificOptionsInput `json:"email"`
+}
+
+type ReplyToThreadEmailChannelSpecificOptionsInput struct {
+	AdditionalRecipients []EmailParticipantInput `json:"additionalRecipients,omitempty"`
+	HiddenRecipients     []EmailParticipantInput `json:"hiddenRecipients,omitempty"`
+}
+
+type ReplyToThreadInput struct {
+	AttachmentIds          []string                                  `json:"attachmentIds,omitempty"`
+	ChannelSpecificOptions *ReplyToThreadChannelSpecificOptionsInput `json:"channelSpecificOptions,omitempty"`
+	Impersonation          *ImpersonationInput                       `json:"impersonation,omitempty"`
+	MarkdownContent        *string                                   `json:"markdownContent,omitempty"`
+	TextContent            string                                    `json:"textContent"`
+	ThreadID               string                                    `json:"threadId"`
+}
+
+type ReplyToThreadOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+}
+
+type SendChatInput struct {
+	AttachmentIds []string `json:"attachmentIds,omitempty"`
+	CustomerID    string   `json:"customerId"`
+	Text          *string  `json:"text,omitempty"`
+	ThreadID      *string  `json:"threadId,omitempty"`
+	Timestamp     *string  `json:"timestamp,omitempty"`
+}
+
+type SendChatOutput struct {
+	Chat  *Chat          `json:"chat,omitempty"`
+	Error *MutationError `json:"error,omitempty"`
+}
+
+type SendCustomerChatInput struct {
+	AttachmentIds []string `json:"attachmentIds,omitempty"`
+	CustomerID    string   `json:"customerId"`
+	Text          *string  `json:"text,omitempty"`
+	ThreadID      string   `json:"threadId"`
+	Timestamp     *string  `json:"timestamp,omitempty"`
+}
+
+type SendCustomerChatOutput struct {
+	Chat  *Chat          `json:"chat,omitempty"`
+	Error *MutationError `json:"error,omitempty"`
+}
+
 type ServiceLevelAgreementFilter struct {
 	Statuses  []ServiceLevelAgreementStatus `json:"statuses,omitempty"`
 	Types     []ServiceLevelAgreementType   `json:"types,omitempty"`
 	UpdatedAt *DatetimeFilter               `json:"updatedAt,omitempty"`
 }
+
+type ServiceLevelAgreementStatusTransitionedEntry struct {
+	NextStatus            ServiceLevelAgreementStatus `json:"nextStatus"`
+	PreviousStatus        ServiceLevelAgreementStatus `json:"previousStatus"`
+	ServiceLevelAgreement ServiceLevelAgreement       `json:"serviceLevelAgreement,omitempty"`
+}
+
+func (ServiceLevelAgreementStatusTransitionedEntry) IsEntry() {}
+
+type ServiceLevelAgreementThreadLabelTypeIDFilter struct {
+	LabelTypeIds []string `json:"labelTypeIds"`
+	RequireAll   bool     `json:"requireAll"`
+}
+
+type SlackMessageEntry struct {
+	Attachments         []Attachment                    `json:"attachments"`
+	CustomerID          string                          `json:"customerId"`
+	DeletedOnSlackAt    *core.Time                      `json:"deletedOnSlackAt,omitempty"`
+	LastEditedOnSlackAt *core.Time                      `json:"lastEditedOnSlackAt,omitempty"`
+	Reactions           []SlackReaction                 `json:"reactions"`
+	RelatedThread       *SlackMessageEntryRelatedThread `json:"relatedThread,omitempty"`
+	SlackMessageLink    *string                         `json:"slackMessageLink,omitempty"`
+	SlackWebMessageLink string                          `json:"slackWebMessageLink"`
+	Text                string                          `json:"text"`
+}
+
+func (SlackMessageEntry) IsEntry() {}
+
+type SlackMessageEntryRelatedThread struct {
+	ThreadID string `json:"threadId"`
+}
+
+type SlackReaction struct {
+	Actors   []Actor `json:"actors"`
+	ImageURL *string `json:"imageUrl,omitempty"`
+	Name     string  `json:"name"`
+}
+
+type SlackReplyEntry struct {
+	Attachments         []Attachment    `json:"attachments"`
+	CustomerID          string          `json:"customerId"`
+	DeletedOnSlackAt    *core.Time      `json:"deletedOnSlackAt,omitempty"`
+	LastEditedOnSlackAt *core.Time      `json:"lastEditedOnSlackAt,omitempty"`
+	Reactions           []SlackReaction `json:"reactions"`
+	SlackMessageLink    *string         `json:"slackMessageLink,omitempty"`
+	SlackWebMessageLink string          `json:"slackWebMessageLink"`
+	Text                string          `json:"text"`
+}
+
+func (SlackReplyEntry) IsEntry() {}
 
 type SlackThreadChannelDetailsInput struct {
 	SlackChannelID string `json:"slackChannelId"`
@@ -555,6 +1162,12 @@ type SnoozeThreadOutput struct {
 type StringInput struct {
 	Value string `json:"value"`
 }
+
+type SupportEmailAddressEmailActor struct {
+	SupportEmailAddress string `json:"supportEmailAddress"`
+}
+
+func (SupportEmailAddressEmailActor) IsEmailActor() {}
 
 type SurveyResponseFilter struct {
 	HasResponse *bool           `json:"hasResponse,omitempty"`
@@ -608,6 +1221,13 @@ type TenantIdentifierInput struct {
 	TenantID   *string `json:"tenantId,omitempty"`
 }
 
+type ThreadAdditionalAssigneesTransitionedEntry struct {
+	NextAssignees     []ThreadAssignee `json:"nextAssignees"`
+	PreviousAssignees []ThreadAssignee `json:"previousAssignees"`
+}
+
+func (ThreadAdditionalAssigneesTransitionedEntry) IsEntry() {}
+
 type ThreadChannelDetailsInput struct {
 	MsTeams *MSTeamsThreadChannelDetailsInput `json:"msTeams,omitempty"`
 	Slack   *SlackThreadChannelDetailsInput   `json:"slack,omitempty"`
@@ -619,10 +1239,84 @@ type ThreadConnection struct {
 	TotalCount int          `json:"totalCount"`
 }
 
+type ThreadDiscussionEntry struct {
+	CustomerID         string               `json:"customerId"`
+	DiscussionType     ThreadDiscussionType `json:"discussionType"`
+	EmailRecipients    []string             `json:"emailRecipients"`
+	SlackChannelName   *string              `json:"slackChannelName,omitempty"`
+	SlackMessageLink   *string              `json:"slackMessageLink,omitempty"`
+	ThreadDiscussionID string               `json:"threadDiscussionId"`
+}
+
+func (ThreadDiscussionEntry) IsEntry() {}
+
+type ThreadDiscussionMessageEntry struct {
+	Attachments               []Attachment                      `json:"attachments"`
+	CustomerID                string                            `json:"customerId"`
+	DeletedOnSlackAt          *core.Time                        `json:"deletedOnSlackAt,omitempty"`
+	DiscussionType            ThreadDiscussionType              `json:"discussionType"`
+	HasUnprocessedAttachments bool                              `json:"hasUnprocessedAttachments"`
+	LastEditedOnSlackAt       *core.Time                        `json:"lastEditedOnSlackAt,omitempty"`
+	Reactions                 []ThreadDiscussionMessageReaction `json:"reactions"`
+	ResolvedText              string                            `json:"resolvedText"`
+	SlackMessageLink          *string                           `json:"slackMessageLink,omitempty"`
+	SlackMessageTimestamp     *string                           `json:"slackMessageTimestamp,omitempty"`
+	Text                      string                            `json:"text"`
+	ThreadDiscussionID        string                            `json:"threadDiscussionId"`
+	ThreadDiscussionMessageID string                            `json:"threadDiscussionMessageId"`
+	Type                      ThreadDiscussionMessageType       `json:"type"`
+}
+
+func (ThreadDiscussionMessageEntry) IsEntry() {}
+
+type ThreadDiscussionMessageReaction struct {
+	Actors   []Actor `json:"actors"`
+	ImageURL *string `json:"imageUrl,omitempty"`
+	Name     string  `json:"name"`
+}
+
+type ThreadDiscussionResolvedEntry struct {
+	CustomerID         string               `json:"customerId"`
+	DiscussionType     ThreadDiscussionType `json:"discussionType"`
+	EmailRecipients    []string             `json:"emailRecipients"`
+	ResolvedAt         core.Time            `json:"resolvedAt"`
+	SlackChannelName   *string              `json:"slackChannelName,omitempty"`
+	SlackMessageLink   *string              `json:"slackMessageLink,omitempty"`
+	ThreadDiscussionID string               `json:"threadDiscussionId"`
+}
+
+func (ThreadDiscussionResolvedEntry) IsEntry() {}
+
 type ThreadEdge struct {
 	Cursor string `json:"cursor"`
 	Node   Thread `json:"node"`
 }
+
+type ThreadEvent struct {
+	Components  []EventComponent `json:"components"`
+	CreatedAt   core.Time        `json:"createdAt"`
+	CreatedBy   Actor            `json:"createdBy"`
+	CustomerID  string           `json:"customerId"`
+	ID          string           `json:"id"`
+	IsCollapsed bool             `json:"isCollapsed"`
+	ThreadID    string           `json:"threadId"`
+	Title       string           `json:"title"`
+	UpdatedAt   core.Time        `json:"updatedAt"`
+	UpdatedBy   Actor            `json:"updatedBy"`
+}
+
+type ThreadEventEntry struct {
+	Components      []EventComponent `json:"components"`
+	CustomerID      string           `json:"customerId"`
+	ExternalID      *string          `json:"externalId,omitempty"`
+	IsCollapsed     bool             `json:"isCollapsed"`
+	TimelineEventID string           `json:"timelineEventId"`
+	Title           string           `json:"title"`
+}
+
+func (ThreadEventEntry) IsEntry() {}
+
+func (ThreadEventEntry) IsTimelineEventEntry() {}
 
 type ThreadField struct {
 	BooleanValue  *bool                 `json:"booleanValue,omitempty"`
@@ -690,6 +1384,51 @@ type ThreadFieldSchemaEdge struct {
 	Cursor string            `json:"cursor"`
 	Node   ThreadFieldSchema `json:"node"`
 }
+
+type ThreadLinkCreatedEntry struct {
+	ThreadLink ThreadLink `json:"threadLink"`
+}
+
+func (ThreadLinkCreatedEntry) IsEntry() {}
+
+type ThreadLinkDeletedEntry struct {
+	ThreadLink ThreadLink `json:"threadLink"`
+}
+
+func (ThreadLinkDeletedEntry) IsEntry() {}
+
+type ThreadLinkTargetCreatedEntry struct {
+	SourceThread ChildThreadDetails `json:"sourceThread"`
+	ThreadLink   ThreadLink         `json:"threadLink"`
+}
+
+func (ThreadLinkTargetCreatedEntry) IsEntry() {}
+
+type ThreadLinkTargetDeletedEntry struct {
+	SourceThread ChildThreadDetails `json:"sourceThread"`
+	ThreadLink   ThreadLink         `json:"threadLink"`
+}
+
+func (ThreadLinkTargetDeletedEntry) IsEntry() {}
+
+type ThreadLinkUpdatedEntry struct {
+	PreviousThreadLink ThreadLink `json:"previousThreadLink"`
+	ThreadLink         ThreadLink `json:"threadLink"`
+}
+
+func (ThreadLinkUpdatedEntry) IsEntry() {}
+
+type ThreadMessageInfo struct {
+	MessageSource MessageSource `json:"messageSource"`
+	Timestamp     core.Time     `json:"timestamp"`
+}
+
+type ThreadPriorityChangedEntry struct {
+	NextPriority     int `json:"nextPriority"`
+	PreviousPriority int `json:"previousPriority"`
+}
+
+func (ThreadPriorityChangedEntry) IsEntry() {}
 
 type ThreadStatusDetailCreated struct {
 	CreatedAt core.Time `json:"createdAt"`
@@ -785,6 +1524,20 @@ type ThreadStatusDetailWaitingForDuration struct {
 
 func (ThreadStatusDetailWaitingForDuration) IsThreadStatusDetail() {}
 
+type ThreadStatusTransitionedEntry struct {
+	NextStatus           ThreadStatus       `json:"nextStatus"`
+	NextStatusDetail     ThreadStatusDetail `json:"nextStatusDetail,omitempty"`
+	PreviousStatus       ThreadStatus       `json:"previousStatus"`
+	PreviousStatusDetail ThreadStatusDetail `json:"previousStatusDetail,omitempty"`
+}
+
+func (ThreadStatusTransitionedEntry) IsEntry() {}
+
+type ThreadTimelineEntriesFilter struct {
+	EntryTypes []TimelineEntryType `json:"entryTypes,omitempty"`
+	IsMessage  *bool               `json:"isMessage,omitempty"`
+}
+
 type ThreadsFilter struct {
 	AgentStatus              *AgentStatusFilter           `json:"agentStatus,omitempty"`
 	And                      []ThreadsFilter              `json:"and,omitempty"`
@@ -843,6 +1596,26 @@ type TierIdentifierInput struct {
 	TierID     *string `json:"tierId,omitempty"`
 }
 
+type TimelineEntry struct {
+	Actor      Actor     `json:"actor"`
+	CustomerID string    `json:"customerId"`
+	Entry      Entry     `json:"entry"`
+	ID         string    `json:"id"`
+	LlmText    *string   `json:"llmText,omitempty"`
+	ThreadID   string    `json:"threadId"`
+	Timestamp  core.Time `json:"timestamp"`
+}
+
+type TimelineEntryConnection struct {
+	Edges    []TimelineEntryEdge `json:"edges"`
+	PageInfo PageInfo            `json:"pageInfo"`
+}
+
+type TimelineEntryEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   TimelineEntry `json:"node"`
+}
+
 type UnarchiveLabelTypeInput struct {
 	LabelTypeID string `json:"labelTypeId"`
 }
@@ -859,6 +1632,18 @@ type UnassignThreadInput struct {
 type UnassignThreadOutput struct {
 	Error  *MutationError `json:"error,omitempty"`
 	Thread *Thread        `json:"thread,omitempty"`
+}
+
+type UpdateNoteInput struct {
+	AttachmentIds []string `json:"attachmentIds,omitempty"`
+	Markdown      *string  `json:"markdown,omitempty"`
+	NoteID        string   `json:"noteId"`
+	Text          string   `json:"text"`
+}
+
+type UpdateNoteOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+	Note  *Note          `json:"note,omitempty"`
 }
 
 type UpdateThreadFieldSchemaInput struct {
@@ -895,6 +1680,11 @@ type UpdateWebhookTargetInput struct {
 type UpdateWebhookTargetOutput struct {
 	Error         *MutationError `json:"error,omitempty"`
 	WebhookTarget *WebhookTarget `json:"webhookTarget,omitempty"`
+}
+
+type UploadFormData struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }
 
 type UpsertCustomerIdentifierInput struct {
@@ -974,6 +1764,19 @@ type UserActor struct {
 func (UserActor) IsActor() {}
 
 func (UserActor) IsInternalActor() {}
+
+type UserEmailActor struct {
+	User   User   `json:"user"`
+	UserID string `json:"userId"`
+}
+
+func (UserEmailActor) IsEmailActor() {}
+
+type UserIdentifierInput struct {
+	EmailAddress  *string `json:"emailAddress,omitempty"`
+	MachineUserID *string `json:"machineUserId,omitempty"`
+	UserID        *string `json:"userId,omitempty"`
+}
 
 type WebhookDeliveryAttempt struct {
 	AttemptedAt            core.Time                    `json:"attemptedAt"`
@@ -1143,6 +1946,132 @@ func (e *AgentStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e AgentStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AttachmentType string
+
+const (
+	AttachmentTypeChat                AttachmentType = "CHAT"
+	AttachmentTypeCustomTimelineEntry AttachmentType = "CUSTOM_TIMELINE_ENTRY"
+	AttachmentTypeDiscord             AttachmentType = "DISCORD"
+	AttachmentTypeEmail               AttachmentType = "EMAIL"
+	AttachmentTypeMsTeams             AttachmentType = "MS_TEAMS"
+	AttachmentTypeNote                AttachmentType = "NOTE"
+	AttachmentTypeSLACk               AttachmentType = "SLACK"
+	AttachmentTypeThreadDiscussion    AttachmentType = "THREAD_DISCUSSION"
+)
+
+var AllAttachmentType = []AttachmentType{
+	AttachmentTypeChat,
+	AttachmentTypeCustomTimelineEntry,
+	AttachmentTypeDiscord,
+	AttachmentTypeEmail,
+	AttachmentTypeMsTeams,
+	AttachmentTypeNote,
+	AttachmentTypeSLACk,
+	AttachmentTypeThreadDiscussion,
+}
+
+func (e AttachmentType) IsValid() bool {
+	switch e {
+	case AttachmentTypeChat, AttachmentTypeCustomTimelineEntry, AttachmentTypeDiscord, AttachmentTypeEmail, AttachmentTypeMsTeams, AttachmentTypeNote, AttachmentTypeSLACk, AttachmentTypeThreadDiscussion:
+		return true
+	}
+	return false
+}
+
+func (e AttachmentType) String() string {
+	return string(e)
+}
+
+func (e *AttachmentType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AttachmentType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AttachmentType", str)
+	}
+	return nil
+}
+
+func (e AttachmentType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AttachmentType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AttachmentType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AttachmentVirusScanResult string
+
+const (
+	AttachmentVirusScanResultClean    AttachmentVirusScanResult = "CLEAN"
+	AttachmentVirusScanResultFailed   AttachmentVirusScanResult = "FAILED"
+	AttachmentVirusScanResultInfected AttachmentVirusScanResult = "INFECTED"
+	AttachmentVirusScanResultPending  AttachmentVirusScanResult = "PENDING"
+)
+
+var AllAttachmentVirusScanResult = []AttachmentVirusScanResult{
+	AttachmentVirusScanResultClean,
+	AttachmentVirusScanResultFailed,
+	AttachmentVirusScanResultInfected,
+	AttachmentVirusScanResultPending,
+}
+
+func (e AttachmentVirusScanResult) IsValid() bool {
+	switch e {
+	case AttachmentVirusScanResultClean, AttachmentVirusScanResultFailed, AttachmentVirusScanResultInfected, AttachmentVirusScanResultPending:
+		return true
+	}
+	return false
+}
+
+func (e AttachmentVirusScanResult) String() string {
+	return string(e)
+}
+
+func (e *AttachmentVirusScanResult) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AttachmentVirusScanResult(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AttachmentVirusScanResult", str)
+	}
+	return nil
+}
+
+func (e AttachmentVirusScanResult) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AttachmentVirusScanResult) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AttachmentVirusScanResult) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1736,6 +2665,262 @@ func (e DoneStatusDetail) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type EmailAuthenticity string
+
+const (
+	EmailAuthenticityFail    EmailAuthenticity = "FAIL"
+	EmailAuthenticityPass    EmailAuthenticity = "PASS"
+	EmailAuthenticityUnknown EmailAuthenticity = "UNKNOWN"
+)
+
+var AllEmailAuthenticity = []EmailAuthenticity{
+	EmailAuthenticityFail,
+	EmailAuthenticityPass,
+	EmailAuthenticityUnknown,
+}
+
+func (e EmailAuthenticity) IsValid() bool {
+	switch e {
+	case EmailAuthenticityFail, EmailAuthenticityPass, EmailAuthenticityUnknown:
+		return true
+	}
+	return false
+}
+
+func (e EmailAuthenticity) String() string {
+	return string(e)
+}
+
+func (e *EmailAuthenticity) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EmailAuthenticity(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EmailAuthenticity", str)
+	}
+	return nil
+}
+
+func (e EmailAuthenticity) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EmailAuthenticity) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EmailAuthenticity) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type EmailBounceReason string
+
+const (
+	EmailBounceReasonAutoResponder       EmailBounceReason = "AUTO_RESPONDER"
+	EmailBounceReasonBadEmailAddress     EmailBounceReason = "BAD_EMAIL_ADDRESS"
+	EmailBounceReasonBlocked             EmailBounceReason = "BLOCKED"
+	EmailBounceReasonDNSError            EmailBounceReason = "DNS_ERROR"
+	EmailBounceReasonHardBounce          EmailBounceReason = "HARD_BOUNCE"
+	EmailBounceReasonInactiveRecipient   EmailBounceReason = "INACTIVE_RECIPIENT"
+	EmailBounceReasonManuallyDeactivated EmailBounceReason = "MANUALLY_DEACTIVATED"
+	EmailBounceReasonNoReplyRecipient    EmailBounceReason = "NO_REPLY_RECIPIENT"
+	EmailBounceReasonSoftBounce          EmailBounceReason = "SOFT_BOUNCE"
+	EmailBounceReasonSpamComplaint       EmailBounceReason = "SPAM_COMPLAINT"
+	EmailBounceReasonSpamNotification    EmailBounceReason = "SPAM_NOTIFICATION"
+	EmailBounceReasonTransient           EmailBounceReason = "TRANSIENT"
+	EmailBounceReasonUndeliverable       EmailBounceReason = "UNDELIVERABLE"
+	EmailBounceReasonUnknown             EmailBounceReason = "UNKNOWN"
+)
+
+var AllEmailBounceReason = []EmailBounceReason{
+	EmailBounceReasonAutoResponder,
+	EmailBounceReasonBadEmailAddress,
+	EmailBounceReasonBlocked,
+	EmailBounceReasonDNSError,
+	EmailBounceReasonHardBounce,
+	EmailBounceReasonInactiveRecipient,
+	EmailBounceReasonManuallyDeactivated,
+	EmailBounceReasonNoReplyRecipient,
+	EmailBounceReasonSoftBounce,
+	EmailBounceReasonSpamComplaint,
+	EmailBounceReasonSpamNotification,
+	EmailBounceReasonTransient,
+	EmailBounceReasonUndeliverable,
+	EmailBounceReasonUnknown,
+}
+
+func (e EmailBounceReason) IsValid() bool {
+	switch e {
+	case EmailBounceReasonAutoResponder, EmailBounceReasonBadEmailAddress, EmailBounceReasonBlocked, EmailBounceReasonDNSError, EmailBounceReasonHardBounce, EmailBounceReasonInactiveRecipient, EmailBounceReasonManuallyDeactivated, EmailBounceReasonNoReplyRecipient, EmailBounceReasonSoftBounce, EmailBounceReasonSpamComplaint, EmailBounceReasonSpamNotification, EmailBounceReasonTransient, EmailBounceReasonUndeliverable, EmailBounceReasonUnknown:
+		return true
+	}
+	return false
+}
+
+func (e EmailBounceReason) String() string {
+	return string(e)
+}
+
+func (e *EmailBounceReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EmailBounceReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EmailBounceReason", str)
+	}
+	return nil
+}
+
+func (e EmailBounceReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EmailBounceReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EmailBounceReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type EmailCategory string
+
+const (
+	EmailCategoryCustomerSurvey     EmailCategory = "CUSTOMER_SURVEY"
+	EmailCategoryMessaging          EmailCategory = "MESSAGING"
+	EmailCategoryThreadDiscussion   EmailCategory = "THREAD_DISCUSSION"
+	EmailCategoryUnreadChatMessages EmailCategory = "UNREAD_CHAT_MESSAGES"
+	EmailCategoryUserHidden         EmailCategory = "USER_HIDDEN"
+)
+
+var AllEmailCategory = []EmailCategory{
+	EmailCategoryCustomerSurvey,
+	EmailCategoryMessaging,
+	EmailCategoryThreadDiscussion,
+	EmailCategoryUnreadChatMessages,
+	EmailCategoryUserHidden,
+}
+
+func (e EmailCategory) IsValid() bool {
+	switch e {
+	case EmailCategoryCustomerSurvey, EmailCategoryMessaging, EmailCategoryThreadDiscussion, EmailCategoryUnreadChatMessages, EmailCategoryUserHidden:
+		return true
+	}
+	return false
+}
+
+func (e EmailCategory) String() string {
+	return string(e)
+}
+
+func (e *EmailCategory) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EmailCategory(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EmailCategory", str)
+	}
+	return nil
+}
+
+func (e EmailCategory) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EmailCategory) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EmailCategory) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type EmailSendStatus string
+
+const (
+	EmailSendStatusBounced EmailSendStatus = "BOUNCED"
+	EmailSendStatusFailed  EmailSendStatus = "FAILED"
+	EmailSendStatusPending EmailSendStatus = "PENDING"
+	EmailSendStatusSent    EmailSendStatus = "SENT"
+)
+
+var AllEmailSendStatus = []EmailSendStatus{
+	EmailSendStatusBounced,
+	EmailSendStatusFailed,
+	EmailSendStatusPending,
+	EmailSendStatusSent,
+}
+
+func (e EmailSendStatus) IsValid() bool {
+	switch e {
+	case EmailSendStatusBounced, EmailSendStatusFailed, EmailSendStatusPending, EmailSendStatusSent:
+		return true
+	}
+	return false
+}
+
+func (e EmailSendStatus) String() string {
+	return string(e)
+}
+
+func (e *EmailSendStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EmailSendStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EmailSendStatus", str)
+	}
+	return nil
+}
+
+func (e EmailSendStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EmailSendStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EmailSendStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type LabelTypeType string
 
 const (
@@ -1849,12 +3034,13 @@ func (e MachineUserType) MarshalJSON() ([]byte, error) {
 type MessageSource string
 
 const (
-	MessageSourceAPI     MessageSource = "API"
-	MessageSourceChat    MessageSource = "CHAT"
-	MessageSourceDiscord MessageSource = "DISCORD"
-	MessageSourceEmail   MessageSource = "EMAIL"
-	MessageSourceMsTeams MessageSource = "MS_TEAMS"
-	MessageSourceSLACk   MessageSource = "SLACK"
+	MessageSourceAPI      MessageSource = "API"
+	MessageSourceChat     MessageSource = "CHAT"
+	MessageSourceDiscord  MessageSource = "DISCORD"
+	MessageSourceEmail    MessageSource = "EMAIL"
+	MessageSourceInternal MessageSource = "INTERNAL"
+	MessageSourceMsTeams  MessageSource = "MS_TEAMS"
+	MessageSourceSLACk    MessageSource = "SLACK"
 )
 
 var AllMessageSource = []MessageSource{
@@ -1862,13 +3048,14 @@ var AllMessageSource = []MessageSource{
 	MessageSourceChat,
 	MessageSourceDiscord,
 	MessageSourceEmail,
+	MessageSourceInternal,
 	MessageSourceMsTeams,
 	MessageSourceSLACk,
 }
 
 func (e MessageSource) IsValid() bool {
 	switch e {
-	case MessageSourceAPI, MessageSourceChat, MessageSourceDiscord, MessageSourceEmail, MessageSourceMsTeams, MessageSourceSLACk:
+	case MessageSourceAPI, MessageSourceChat, MessageSourceDiscord, MessageSourceEmail, MessageSourceInternal, MessageSourceMsTeams, MessageSourceSLACk:
 		return true
 	}
 	return false
@@ -2503,6 +3690,120 @@ func (e ThreadChannel) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type ThreadDiscussionMessageType string
+
+const (
+	ThreadDiscussionMessageTypeInbound  ThreadDiscussionMessageType = "INBOUND"
+	ThreadDiscussionMessageTypeOutbound ThreadDiscussionMessageType = "OUTBOUND"
+)
+
+var AllThreadDiscussionMessageType = []ThreadDiscussionMessageType{
+	ThreadDiscussionMessageTypeInbound,
+	ThreadDiscussionMessageTypeOutbound,
+}
+
+func (e ThreadDiscussionMessageType) IsValid() bool {
+	switch e {
+	case ThreadDiscussionMessageTypeInbound, ThreadDiscussionMessageTypeOutbound:
+		return true
+	}
+	return false
+}
+
+func (e ThreadDiscussionMessageType) String() string {
+	return string(e)
+}
+
+func (e *ThreadDiscussionMessageType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadDiscussionMessageType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadDiscussionMessageType", str)
+	}
+	return nil
+}
+
+func (e ThreadDiscussionMessageType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreadDiscussionMessageType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreadDiscussionMessageType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ThreadDiscussionType string
+
+const (
+	ThreadDiscussionTypeAgentSession                   ThreadDiscussionType = "AGENT_SESSION"
+	ThreadDiscussionTypeCursorWorkspaceBackgroundAgent ThreadDiscussionType = "CURSOR_WORKSPACE_BACKGROUND_AGENT"
+	ThreadDiscussionTypeEmail                          ThreadDiscussionType = "EMAIL"
+	ThreadDiscussionTypeSLACk                          ThreadDiscussionType = "SLACK"
+)
+
+var AllThreadDiscussionType = []ThreadDiscussionType{
+	ThreadDiscussionTypeAgentSession,
+	ThreadDiscussionTypeCursorWorkspaceBackgroundAgent,
+	ThreadDiscussionTypeEmail,
+	ThreadDiscussionTypeSLACk,
+}
+
+func (e ThreadDiscussionType) IsValid() bool {
+	switch e {
+	case ThreadDiscussionTypeAgentSession, ThreadDiscussionTypeCursorWorkspaceBackgroundAgent, ThreadDiscussionTypeEmail, ThreadDiscussionTypeSLACk:
+		return true
+	}
+	return false
+}
+
+func (e ThreadDiscussionType) String() string {
+	return string(e)
+}
+
+func (e *ThreadDiscussionType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadDiscussionType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadDiscussionType", str)
+	}
+	return nil
+}
+
+func (e ThreadDiscussionType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreadDiscussionType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreadDiscussionType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type ThreadFieldSchemaType string
 
 const (
@@ -2561,6 +3862,122 @@ func (e *ThreadFieldSchemaType) UnmarshalJSON(b []byte) error {
 }
 
 func (e ThreadFieldSchemaType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ThreadLinkLinkType string
+
+const (
+	ThreadLinkLinkTypeMergedInto  ThreadLinkLinkType = "MERGED_INTO"
+	ThreadLinkLinkTypeRelatedTo   ThreadLinkLinkType = "RELATED_TO"
+	ThreadLinkLinkTypeSucceededBy ThreadLinkLinkType = "SUCCEEDED_BY"
+)
+
+var AllThreadLinkLinkType = []ThreadLinkLinkType{
+	ThreadLinkLinkTypeMergedInto,
+	ThreadLinkLinkTypeRelatedTo,
+	ThreadLinkLinkTypeSucceededBy,
+}
+
+func (e ThreadLinkLinkType) IsValid() bool {
+	switch e {
+	case ThreadLinkLinkTypeMergedInto, ThreadLinkLinkTypeRelatedTo, ThreadLinkLinkTypeSucceededBy:
+		return true
+	}
+	return false
+}
+
+func (e ThreadLinkLinkType) String() string {
+	return string(e)
+}
+
+func (e *ThreadLinkLinkType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadLinkLinkType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadLinkLinkType", str)
+	}
+	return nil
+}
+
+func (e ThreadLinkLinkType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreadLinkLinkType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreadLinkLinkType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ThreadLinkStatus string
+
+const (
+	ThreadLinkStatusDone       ThreadLinkStatus = "DONE"
+	ThreadLinkStatusInProgress ThreadLinkStatus = "IN_PROGRESS"
+	ThreadLinkStatusTodo       ThreadLinkStatus = "TODO"
+	ThreadLinkStatusUnknown    ThreadLinkStatus = "UNKNOWN"
+)
+
+var AllThreadLinkStatus = []ThreadLinkStatus{
+	ThreadLinkStatusDone,
+	ThreadLinkStatusInProgress,
+	ThreadLinkStatusTodo,
+	ThreadLinkStatusUnknown,
+}
+
+func (e ThreadLinkStatus) IsValid() bool {
+	switch e {
+	case ThreadLinkStatusDone, ThreadLinkStatusInProgress, ThreadLinkStatusTodo, ThreadLinkStatusUnknown:
+		return true
+	}
+	return false
+}
+
+func (e ThreadLinkStatus) String() string {
+	return string(e)
+}
+
+func (e *ThreadLinkStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadLinkStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadLinkStatus", str)
+	}
+	return nil
+}
+
+func (e ThreadLinkStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreadLinkStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreadLinkStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -2681,6 +4098,113 @@ func (e *ThreadsSortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e ThreadsSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type TimelineEntryType string
+
+const (
+	TimelineEntryTypeChat                                    TimelineEntryType = "CHAT"
+	TimelineEntryTypeCustom                                  TimelineEntryType = "CUSTOM"
+	TimelineEntryTypeCustomerEvent                           TimelineEntryType = "CUSTOMER_EVENT"
+	TimelineEntryTypeCustomerSurveyRequested                 TimelineEntryType = "CUSTOMER_SURVEY_REQUESTED"
+	TimelineEntryTypeDiscordMessage                          TimelineEntryType = "DISCORD_MESSAGE"
+	TimelineEntryTypeEmail                                   TimelineEntryType = "EMAIL"
+	TimelineEntryTypeHelpCenterAiConversationMessage         TimelineEntryType = "HELP_CENTER_AI_CONVERSATION_MESSAGE"
+	TimelineEntryTypeLinearIssueThreadLinkStateTransitioned  TimelineEntryType = "LINEAR_ISSUE_THREAD_LINK_STATE_TRANSITIONED"
+	TimelineEntryTypeMergedThreadMessage                     TimelineEntryType = "MERGED_THREAD_MESSAGE"
+	TimelineEntryTypeMsTeamsMessage                          TimelineEntryType = "MS_TEAMS_MESSAGE"
+	TimelineEntryTypeNote                                    TimelineEntryType = "NOTE"
+	TimelineEntryTypeServiceLevelAgreementStatusTransitioned TimelineEntryType = "SERVICE_LEVEL_AGREEMENT_STATUS_TRANSITIONED"
+	TimelineEntryTypeSLACkMessage                            TimelineEntryType = "SLACK_MESSAGE"
+	TimelineEntryTypeSLACkReply                              TimelineEntryType = "SLACK_REPLY"
+	TimelineEntryTypeThreadAdditionalAssigneesTransitioned   TimelineEntryType = "THREAD_ADDITIONAL_ASSIGNEES_TRANSITIONED"
+	TimelineEntryTypeThreadAssignmentTransitioned            TimelineEntryType = "THREAD_ASSIGNMENT_TRANSITIONED"
+	TimelineEntryTypeThreadDiscussion                        TimelineEntryType = "THREAD_DISCUSSION"
+	TimelineEntryTypeThreadDiscussionMessage                 TimelineEntryType = "THREAD_DISCUSSION_MESSAGE"
+	TimelineEntryTypeThreadDiscussionResolved                TimelineEntryType = "THREAD_DISCUSSION_RESOLVED"
+	TimelineEntryTypeThreadEvent                             TimelineEntryType = "THREAD_EVENT"
+	TimelineEntryTypeThreadLabelsChanged                     TimelineEntryType = "THREAD_LABELS_CHANGED"
+	TimelineEntryTypeThreadLinkCreated                       TimelineEntryType = "THREAD_LINK_CREATED"
+	TimelineEntryTypeThreadLinkDeleted                       TimelineEntryType = "THREAD_LINK_DELETED"
+	TimelineEntryTypeThreadLinkTargetCreated                 TimelineEntryType = "THREAD_LINK_TARGET_CREATED"
+	TimelineEntryTypeThreadLinkTargetDeleted                 TimelineEntryType = "THREAD_LINK_TARGET_DELETED"
+	TimelineEntryTypeThreadLinkUpdated                       TimelineEntryType = "THREAD_LINK_UPDATED"
+	TimelineEntryTypeThreadPriorityChanged                   TimelineEntryType = "THREAD_PRIORITY_CHANGED"
+	TimelineEntryTypeThreadStatusTransitioned                TimelineEntryType = "THREAD_STATUS_TRANSITIONED"
+)
+
+var AllTimelineEntryType = []TimelineEntryType{
+	TimelineEntryTypeChat,
+	TimelineEntryTypeCustom,
+	TimelineEntryTypeCustomerEvent,
+	TimelineEntryTypeCustomerSurveyRequested,
+	TimelineEntryTypeDiscordMessage,
+	TimelineEntryTypeEmail,
+	TimelineEntryTypeHelpCenterAiConversationMessage,
+	TimelineEntryTypeLinearIssueThreadLinkStateTransitioned,
+	TimelineEntryTypeMergedThreadMessage,
+	TimelineEntryTypeMsTeamsMessage,
+	TimelineEntryTypeNote,
+	TimelineEntryTypeServiceLevelAgreementStatusTransitioned,
+	TimelineEntryTypeSLACkMessage,
+	TimelineEntryTypeSLACkReply,
+	TimelineEntryTypeThreadAdditionalAssigneesTransitioned,
+	TimelineEntryTypeThreadAssignmentTransitioned,
+	TimelineEntryTypeThreadDiscussion,
+	TimelineEntryTypeThreadDiscussionMessage,
+	TimelineEntryTypeThreadDiscussionResolved,
+	TimelineEntryTypeThreadEvent,
+	TimelineEntryTypeThreadLabelsChanged,
+	TimelineEntryTypeThreadLinkCreated,
+	TimelineEntryTypeThreadLinkDeleted,
+	TimelineEntryTypeThreadLinkTargetCreated,
+	TimelineEntryTypeThreadLinkTargetDeleted,
+	TimelineEntryTypeThreadLinkUpdated,
+	TimelineEntryTypeThreadPriorityChanged,
+	TimelineEntryTypeThreadStatusTransitioned,
+}
+
+func (e TimelineEntryType) IsValid() bool {
+	switch e {
+	case TimelineEntryTypeChat, TimelineEntryTypeCustom, TimelineEntryTypeCustomerEvent, TimelineEntryTypeCustomerSurveyRequested, TimelineEntryTypeDiscordMessage, TimelineEntryTypeEmail, TimelineEntryTypeHelpCenterAiConversationMessage, TimelineEntryTypeLinearIssueThreadLinkStateTransitioned, TimelineEntryTypeMergedThreadMessage, TimelineEntryTypeMsTeamsMessage, TimelineEntryTypeNote, TimelineEntryTypeServiceLevelAgreementStatusTransitioned, TimelineEntryTypeSLACkMessage, TimelineEntryTypeSLACkReply, TimelineEntryTypeThreadAdditionalAssigneesTransitioned, TimelineEntryTypeThreadAssignmentTransitioned, TimelineEntryTypeThreadDiscussion, TimelineEntryTypeThreadDiscussionMessage, TimelineEntryTypeThreadDiscussionResolved, TimelineEntryTypeThreadEvent, TimelineEntryTypeThreadLabelsChanged, TimelineEntryTypeThreadLinkCreated, TimelineEntryTypeThreadLinkDeleted, TimelineEntryTypeThreadLinkTargetCreated, TimelineEntryTypeThreadLinkTargetDeleted, TimelineEntryTypeThreadLinkUpdated, TimelineEntryTypeThreadPriorityChanged, TimelineEntryTypeThreadStatusTransitioned:
+		return true
+	}
+	return false
+}
+
+func (e TimelineEntryType) String() string {
+	return string(e)
+}
+
+func (e *TimelineEntryType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TimelineEntryType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TimelineEntryType", str)
+	}
+	return nil
+}
+
+func (e TimelineEntryType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TimelineEntryType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TimelineEntryType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -34,12 +34,14 @@ func (t *Tx) LockThread(ctx context.Context, workspaceID, id string) (thread.Thr
 func (t *Tx) UpdateThread(ctx context.Context, th thread.Thread) error {
 	return expectOne(t.exec(ctx, `UPDATE threads SET external_id = ?, title = ?, description = ?, preview_text = ?,
 		priority = ?, status = ?, status_detail = ?, status_changed_at = ?, status_changed_by = ?, waiting_until = ?,
-		channel = ?, tenant_id = ?, assignee = ?, assigned_at = ?, updated_at = ?, updated_by = ?
+		channel = ?, tenant_id = ?, assignee = ?, assigned_at = ?, messages = ?, last_inbound_at = ?, updated_at = ?,
+		updated_by = ?
 		WHERE workspace_id = ? AND id = ?`,
 		nullStr(th.ExternalID), th.Title, nullStr(th.Description), nullStr(th.PreviewText), th.Priority, string(th.Status),
 		string(th.StatusDetail), th.StatusChangedAt.Millis(), th.StatusChangedBy.String(), nullTime(th.WaitingUntil),
-		string(th.Channel), nullStr(th.TenantID), actorPtr(th.Assignee), nullTime(th.AssignedAt), th.UpdatedAt.Millis(),
-		th.UpdatedBy.String(), th.WorkspaceID, th.ID))
+		string(th.Channel), nullStr(th.TenantID), actorPtr(th.Assignee), nullTime(th.AssignedAt),
+		encodeMessages(th.Messages), th.LastInboundMillis(), th.UpdatedAt.Millis(), th.UpdatedBy.String(),
+		th.WorkspaceID, th.ID))
 }
 
 // DueSnoozedThreads locks snoozed threads whose wake time has come.
@@ -267,9 +269,12 @@ func sortColumn(s thread.Sort) (string, []any, func(string) (any, bool)) {
 			return "COALESCE(" + sub("v.date_value") + ", '')", []any{s.FieldKey}, func(v string) (any, bool) { return v, true }
 		}
 		return "COALESCE(" + sub("v.string_value") + ", '')", []any{s.FieldKey}, func(v string) (any, bool) { return v, true }
+	case thread.SortLastInboundMessageAt:
+		// 0 for threads without an inbound message: last when newest first.
+		return "t.last_inbound_at", nil, num
 	}
-	// CREATED_AT; LAST_INBOUND_MESSAGE_AT and CLOSEST_TO_BREACH_SLA fall back
-	// to it while threads have no inbound messages or SLAs.
+	// CREATED_AT; CLOSEST_TO_BREACH_SLA falls back to it while threads have
+	// no SLAs.
 	return "t.created_at", nil, num
 }
 

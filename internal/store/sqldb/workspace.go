@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
@@ -64,8 +65,14 @@ func (t *Tx) UpdateWorkspaceHMAC(ctx context.Context, id, secret string, at core
 		updated_at = ?, updated_by = ? WHERE id = ?`, t.seal(secret), at.Millis(), by.String(), at.Millis(), by.String(), id))
 }
 
+// SecretSettingPrefix begins the names of settings sealed at rest.
+const SecretSettingPrefix = "secret:"
+
 // SetSettingOnce stores key=value unless key exists.
 func (t *Tx) SetSettingOnce(ctx context.Context, key, value string) (bool, error) {
+	if strings.HasPrefix(key, SecretSettingPrefix) {
+		value = t.seal(value)
+	}
 	res, err := t.exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, value)
 	if err != nil {
 		return false, err
@@ -78,6 +85,9 @@ func (t *Tx) SetSettingOnce(ctx context.Context, key, value string) (bool, error
 func (t *Tx) Setting(ctx context.Context, key string) (string, error) {
 	var v string
 	err := t.row(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if err == nil && strings.HasPrefix(key, SecretSettingPrefix) {
+		v, err = t.open(v)
+	}
 	return v, t.wrap(err)
 }
 
@@ -120,6 +130,9 @@ func UseSecrets(ctx context.Context, t *Tx, box *auth.SecretBox) error {
 			return fmt.Errorf("%w: the database's secrets were sealed with another key", auth.ErrWrongSecretKey)
 		}
 	}
+	if err := sealPlainSettings(ctx, t, box); err != nil {
+		return err
+	}
 	rows, err := t.query(ctx, `SELECT id, hmac_secret FROM workspaces`)
 	if err != nil {
 		return err
@@ -141,6 +154,35 @@ func UseSecrets(ctx context.Context, t *Tx, box *auth.SecretBox) error {
 	}
 	for id, secret := range plain {
 		if _, err := t.exec(ctx, `UPDATE workspaces SET hmac_secret = ? WHERE id = ?`, box.Seal(secret), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sealPlainSettings seals secret settings stored before secrets were sealed.
+func sealPlainSettings(ctx context.Context, t *Tx, box *auth.SecretBox) error {
+	rows, err := t.query(ctx, `SELECT key, value FROM settings WHERE key LIKE 'secret:%'`)
+	if err != nil {
+		return err
+	}
+	plain := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			rows.Close()
+			return err
+		}
+		if !auth.IsSealed(v) {
+			plain[k] = v
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for k, v := range plain {
+		if _, err := t.exec(ctx, `UPDATE settings SET value = ? WHERE key = ?`, box.Seal(v), k); err != nil {
 			return err
 		}
 	}

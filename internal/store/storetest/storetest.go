@@ -115,8 +115,23 @@ var suite = []conformance{
 	{"DueSnoozedThreadsSkipsLocked", []string{"ThreadStore.DueSnoozedThreads"}, testDueSnoozedSkipsLocked},
 	{"ThreadListKeyset", []string{"ThreadStore.ListThreads"}, testThreadListKeyset},
 	{"CountThreads", []string{"ThreadStore.CountThreads", "ThreadStore.ListThreads"}, testCountThreads},
+	{"ThreadListByLastInbound", []string{"ThreadStore.ListThreads", "ThreadListExplainer.ExplainListThreads"}, testThreadListByLastInbound},
 	{"ExplainListThreads", []string{"ThreadListExplainer.ExplainListThreads"}, testExplainListThreads},
 	{"BulkSeedThreads", []string{"BulkSeeder.SeedThreads"}, testBulkSeedThreads},
+
+	// Timelines, notes, events and attachments.
+	{"TimelinePages", []string{"TimelineStore.ListTimeline", "ThreadStore.CreateTimelineEntry"}, testTimelinePages},
+	{"TimelineEntryChanges", []string{"TimelineStore.GetTimelineEntry", "TimelineStore.TimelineEntriesOfSource",
+		"TimelineStore.UpdateTimelineEntry", "TimelineStore.DeleteTimelineEntry", "TimelineStore.RecentThreadsOfCustomer"},
+		testTimelineEntryChanges},
+	{"ExplainListTimeline", []string{"TimelineExplainer.ExplainListTimeline"}, testExplainListTimeline},
+	{"Notes", []string{"NoteStore.CreateNote", "NoteStore.GetNote", "NoteStore.LockNote", "NoteStore.UpdateNote",
+		"NoteStore.CustomerNotes"}, testNotes},
+	{"TimelineEvents", []string{"EventStore.CreateTimelineEvent", "EventStore.GetTimelineEventByExternalID",
+		"EventStore.CustomerEvents"}, testTimelineEvents},
+	{"Attachments", []string{"AttachmentStore.CreateAttachment", "AttachmentStore.GetAttachments",
+		"AttachmentStore.LockAttachment", "AttachmentStore.StoreAttachmentContent", "AttachmentStore.AttachmentContent",
+		"AttachmentStore.DeleteExpiredUploads"}, testAttachments},
 }
 
 var ctx = context.Background()

@@ -54,6 +54,11 @@ func testThreadChanges(t *testing.T, st store.Store) {
 	changed.StatusChangedAt, changed.StatusChangedBy, changed.WaitingUntil = later, by, &later
 	changed.Channel, changed.TenantID, changed.Assignee, changed.AssignedAt = thread.ChannelEmail, core.Ptr("tenant_1"), &by, &later
 	changed.UpdatedAt, changed.UpdatedBy = later, by
+	cust1 := core.Actor{Type: core.ActorCustomer, ID: cust}
+	changed.Messages = thread.Messages{
+		FirstInbound:  &thread.MessageInfo{At: th.CreatedAt, Source: thread.SourceChat, Actor: cust1},
+		LastInbound:   &thread.MessageInfo{At: later, Source: thread.SourceEmail, Actor: cust1},
+		FirstOutbound: &thread.MessageInfo{At: later, Source: thread.SourceChat, Actor: by}}
 	mustUpdate(t, st, func(tx store.Tx) error {
 		locked, err := tx.LockThread(ctx, ws, th.ID)
 		if err != nil || !reflect.DeepEqual(locked, th) {

@@ -296,6 +296,7 @@ func testSecretsSealed(t *testing.T, st store.Store) {
 		return rows[0][0]
 	}
 	before := MustCreateWorkspace(t, st, "Before")
+	mustUpdate(t, st, func(tx store.Tx) error { _, err := tx.SetSettingOnce(ctx, "secret:early", "e1"); return err })
 	if raw(before.ID) != before.HMACSecret {
 		t.Fatal("without a key, secrets are stored as they are")
 	}
@@ -304,6 +305,19 @@ func testSecretsSealed(t *testing.T, st store.Store) {
 		t.Fatal(err)
 	}
 	after := MustCreateWorkspace(t, st, "After")
+	mustUpdate(t, st, func(tx store.Tx) error { _, err := tx.SetSettingOnce(ctx, "secret:late", "l1"); return err })
+	mustUpdate(t, st, func(tx store.Tx) error { _, err := tx.SetSettingOnce(ctx, "plain", "p1"); return err })
+	for key, want := range map[string]string{"secret:early": "e1", "secret:late": "l1", "plain": "p1"} {
+		rows := QueryRows(t, st, `SELECT value FROM settings WHERE key = '`+key+`'`)
+		if sealed := auth.IsSealed(rows[0][0]); sealed != strings.HasPrefix(key, "secret:") {
+			t.Errorf("setting %s stored as %q", key, rows[0][0])
+		}
+		var got string
+		mustView(t, st, func(tx store.Tx) (err error) { got, err = tx.Setting(ctx, key); return err })
+		if got != want {
+			t.Errorf("setting %s reads %q, want %q", key, got, want)
+		}
+	}
 	by := core.Actor{Type: core.ActorMachineUser, ID: "mu_X"}
 	mustUpdate(t, st, func(tx store.Tx) error { return tx.UpdateWorkspaceHMAC(ctx, after.ID, "rotated", after.CreatedAt, by) })
 	for id, want := range map[string]string{before.ID: before.HMACSecret, after.ID: "rotated"} {

@@ -62,6 +62,16 @@ export const env = {
   webhooksMachineUserId: required('THREADLINE_WEBHOOKS_MACHINE_USER_ID'),
   // The server's webhook retry schedule, e.g. "100ms,200ms,300ms".
   webhookRetrySchedule: required('THREADLINE_WEBHOOK_RETRY_SCHEDULE'),
+  // The conversation suites' workspace, its all-permission key and that
+  // key's machine user; a key of another workspace (isolation); a key of the
+  // conversations workspace with all the suites write but no timeline:read,
+  // note:read or attachment:download.
+  conversationsApiKey: required('THREADLINE_CONVERSATIONS_API_KEY'),
+  conversationsMachineUserId: required('THREADLINE_CONVERSATIONS_MACHINE_USER_ID'),
+  conversationsOtherApiKey: required('THREADLINE_CONVERSATIONS_OTHER_API_KEY'),
+  apiKeyConversationNoTimeline: required('THREADLINE_API_KEY_CONVERSATION_NO_TIMELINE'),
+  // How long attachment upload and download links are valid, in ms.
+  attachmentLinkTtlMs: Number(/^(\d+)s$/.exec(required('THREADLINE_ATTACHMENT_LINK_TTL'))?.[1]) * 1000,
 };
 
 /** A client of the server under test; apiKey defaults to the all-permissions key. */
