@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/threadline/threadline/internal/cardclient"
 	"github.com/threadline/threadline/internal/config"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/metrics"
@@ -74,6 +75,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	svc := service.New(st, nil, log)
 	svc.SetURLChecker(netguard.CheckURL(cfg.WebhookAllowPrivate))
+	svc.SetCards(cardclient.New(cardclient.Options{Timeout: cfg.CardTimeout, MaxResponseBytes: cfg.CardMaxResponseBytes,
+		AllowPrivate: cfg.CardAllowPrivate}), netguard.CheckURLFor(cfg.CardAllowPrivate, "customer cards", "--card-allow-private"))
 	if _, err := svc.EnsureDefaultWorkspace(ctx); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("default workspace: %w", err)

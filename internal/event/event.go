@@ -39,6 +39,10 @@ const (
 	CustomerCreated              Type = "customer.customer_created"
 	CustomerUpdated              Type = "customer.customer_updated"
 	CustomerDeleted              Type = "customer.customer_deleted"
+	// Accounts.
+	ThreadTenantUpdated             Type = "thread.thread_tenant_updated"
+	CustomerGroupChanged            Type = "customer.customer_group_changed"
+	CustomerGroupMembershipsChanged Type = "customer.customer_group_memberships_changed"
 )
 
 // The event types Threadline only records in its outbox: no webhook
@@ -55,6 +59,7 @@ const (
 	APIKeyRevoked            Type = "apiKey.api_key_revoked"
 	WorkspaceCreated         Type = "workspace.workspace_created"
 	WorkspaceHMACRegenerated Type = "workspace.workspace_hmac_regenerated"
+	ThreadTierUpdated        Type = "thread.thread_tier_updated"
 )
 
 // webhookTypes is the one list of the types webhook targets can subscribe
@@ -71,6 +76,9 @@ var webhookTypes = []Type{
 	CustomerCreated,
 	CustomerUpdated,
 	CustomerDeleted,
+	ThreadTenantUpdated,
+	CustomerGroupChanged,
+	CustomerGroupMembershipsChanged,
 }
 
 // WebhookTypes returns the types webhook targets can subscribe to, in a

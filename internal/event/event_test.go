@@ -13,6 +13,7 @@ import (
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/customergroup"
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/thread"
@@ -69,6 +70,9 @@ func TestPayloads(t *testing.T) {
 	cust, f := NewCustomer(parts.Customer), NewThreadField(parts.Values[0])
 	lt := parts.LabelTypes[0]
 	sc := field.Schema{ID: "tfs_1", Key: "plan", Type: field.TypeString}
+	group := customergroup.Group{ID: "cg_1", WorkspaceID: "w_1", Name: "VIP", Key: "vip", Color: "#ff0000",
+		CreatedAt: t0, CreatedBy: bot, UpdatedAt: t0, UpdatedBy: bot}
+	member := customergroup.Member{Group: group, Membership: customergroup.NewMembership("w_1", "c_1", "cg_1", t1, agent)}
 	tests := []struct {
 		p        Payload
 		typ      Type
@@ -99,6 +103,13 @@ func TestPayloads(t *testing.T) {
 		{NewWorkspaceCreated(workspace.Workspace{ID: "w_1", Name: "W", PublicName: "W", HMACSecret: "secret", CreatedAt: t0}),
 			WorkspaceCreated, "", []string{"id", "name", "publicName", "createdAt"}},
 		{NewWorkspaceHMACRegenerated("w_1"), WorkspaceHMACRegenerated, "", []string{"workspaceId"}},
+		{NewThreadTenantUpdated(c), ThreadTenantUpdated, "th_1", []string{"thread", "previousThread"}},
+		{NewThreadTierUpdated(c), ThreadTierUpdated, "", []string{"thread", "previousThread"}},
+		{NewCustomerGroupChanged(&group, nil), CustomerGroupChanged, "cg_1", []string{"changeType", "customerGroup"}},
+		{NewCustomerGroupChanged(&group, &group), CustomerGroupChanged, "cg_1", []string{"changeType", "customerGroup", "previousCustomerGroup"}},
+		{NewCustomerGroupChanged(nil, &group), CustomerGroupChanged, "cg_1", []string{"changeType", "previousCustomerGroup"}},
+		{NewCustomerGroupMembershipsChanged(ChangeAdded, NewCustomer(parts.Customer, member), cust), CustomerGroupMembershipsChanged,
+			"c_1", []string{"changeType", "customer", "previousCustomer"}},
 	}
 	seen := map[Type]bool{}
 	for _, tc := range tests {

@@ -22,6 +22,9 @@ type Service struct {
 	clock    core.Clock
 	log      *slog.Logger
 	checkURL URLChecker
+	// cards loads customer cards; checkCardURL vets their API URLs.
+	cards        CardFetcher
+	checkCardURL URLChecker
 }
 
 // New returns a Service. A nil clock means the system clock; a nil logger discards.

@@ -80,13 +80,17 @@ type Thread struct {
 	// WaitingUntil is when a snoozed thread wakes (WAITING_FOR_DURATION).
 	WaitingUntil *core.Time
 	Channel      Channel
-	TenantID     *string
-	Assignee     *core.Actor // a user or machine user
-	AssignedAt   *core.Time
-	CreatedAt    core.Time
-	CreatedBy    core.Actor
-	UpdatedAt    core.Time
-	UpdatedBy    core.Actor
+	// TenantID is the tenant the thread is about; TierID the tier it was
+	// placed in (its tenant's, else its customer's company's, else the
+	// workspace's default tier), where service levels will attach.
+	TenantID   *string
+	TierID     *string
+	Assignee   *core.Actor // a user or machine user
+	AssignedAt *core.Time
+	CreatedAt  core.Time
+	CreatedBy  core.Actor
+	UpdatedAt  core.Time
+	UpdatedBy  core.Actor
 }
 
 // RefString formats the ref ("T-12").

@@ -32,6 +32,7 @@ type Thread struct {
 
 	CustomerID string
 	TenantID   *string
+	TierID     *string
 	Assignee   *core.Actor
 }
 
@@ -50,6 +51,8 @@ type Customer struct {
 	CreatedAt      core.Time
 	CreatedBy      Actor
 	UpdatedAt      core.Time
+
+	CompanyID *string
 }
 
 // LabelType is a label type as the API shows it.
