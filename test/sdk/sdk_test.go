@@ -90,14 +90,14 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 	// Exactly what Plain's docs say createThread needs.
 	apiKeyThreadCreateRead := harness.NewAPIKey(t, db, workspaceID, "thread:create,thread:read")
 	// All that the SDK's thread selection (ThreadParts) reads, but customers.
-	apiKeyNoCustomerRead := harness.NewAPIKey(t, db, workspaceID, "thread:create,thread:read,label:read,labelType:read")
+	apiKeyNoCustomerRead := harness.NewAPIKey(t, db, workspaceID, "thread:create,thread:read,label:read,labelType:read,tenant:read,tier:read")
 	// Labels, but not their label types.
 	apiKeyLabelRead := harness.NewAPIKey(t, db, workspaceID, "thread:read,label:read")
 	// Exactly what Plain's docs say the status and priority mutations need:
 	// not what the SDK's thread selection (ThreadParts) reads.
 	apiKeyThreadEditRead := harness.NewAPIKey(t, db, workspaceID, "thread:edit,thread:read")
 	// assignThread and all ThreadParts reads but user:read.
-	apiKeyAssignNoUserRead := harness.NewAPIKey(t, db, workspaceID, "thread:assign,thread:read,label:read,labelType:read,machineUser:read")
+	apiKeyAssignNoUserRead := harness.NewAPIKey(t, db, workspaceID, "thread:assign,thread:read,label:read,labelType:read,machineUser:read,tenant:read,tier:read")
 	// addLabels, whose LabelParts also reads label types: labelType:read is missing.
 	apiKeyLabelCreate := harness.NewAPIKey(t, db, workspaceID, "label:create,label:read")
 
