@@ -18,17 +18,7 @@ func threadFilter(f *model.ThreadsFilter) (thread.Filter, error) {
 	}
 	out.MatchNothing = f.AgentStatus != nil || f.ServiceLevelAgreements != nil || f.SurveyResponse != nil ||
 		len(f.TenantFields) > 0 || len(f.ThreadLinkGroupIds) > 0 || len(f.SupportEmailAddresses) > 0
-	var err error
-	if out.Tenants, err = tenantRefs("filters.tenantIdentifiers", f.TenantIdentifiers); err != nil {
-		return out, err
-	}
-	if out.Tiers, err = tierRefs("filters.tierIdentifiers", f.TierIdentifiers); err != nil {
-		return out, err
-	}
-	if out.Companies, err = companyRefs("filters.companyIdentifiers", f.CompanyIdentifiers); err != nil {
-		return out, err
-	}
-	if out.CustomerGroups, err = groupRefs("filters.customerGroupIdentifiers", f.CustomerGroupIdentifiers); err != nil {
+	if err := accountRefs(f, &out); err != nil {
 		return out, err
 	}
 	for _, s := range f.Statuses {
@@ -58,6 +48,7 @@ func threadFilter(f *model.ThreadsFilter) (thread.Filter, error) {
 	for _, m := range f.MessageSource {
 		out.Channels = append(out.Channels, thread.Channel(m))
 	}
+	var err error
 	if out.CreatedAt, err = timeRange("createdAt", f.CreatedAt); err != nil {
 		return out, err
 	}
@@ -99,6 +90,23 @@ func threadFilter(f *model.ThreadsFilter) (thread.Filter, error) {
 		out.Not = &sub
 	}
 	return out, nil
+}
+
+// accountRefs converts the filter's tenant, tier, company and customer
+// group identifiers.
+func accountRefs(f *model.ThreadsFilter, out *thread.Filter) error {
+	var err error
+	if out.Tenants, err = tenantRefs("filters.tenantIdentifiers", f.TenantIdentifiers); err != nil {
+		return err
+	}
+	if out.Tiers, err = tierRefs("filters.tierIdentifiers", f.TierIdentifiers); err != nil {
+		return err
+	}
+	if out.Companies, err = companyRefs("filters.companyIdentifiers", f.CompanyIdentifiers); err != nil {
+		return err
+	}
+	out.CustomerGroups, err = groupRefs("filters.customerGroupIdentifiers", f.CustomerGroupIdentifiers)
+	return err
 }
 
 func threadSort(s *model.ThreadsSort) thread.Sort {

@@ -97,34 +97,8 @@ func (s *Service) UpsertCustomer(ctx context.Context, in UpsertCustomerInput) (c
 			case err != nil:
 				return err
 			}
-			// Re-read under the row lock, so that concurrent updates of one
-			// customer apply one after the other instead of overwriting.
-			if existing, err = tx.LockCustomer(ctx, p.WorkspaceID, existing.ID); err != nil {
-				return notFoundAs(err, in.Identifier.Field("identifier"), "Customer") // deleted meanwhile
-			}
-			next, changed := existing.Apply(update, now, p.Actor)
-			out, result = next, Noop
-			if !changed {
-				return nil
-			}
-			if err := checkCustomerUnique(ctx, tx, next, "onUpdate."); err != nil {
-				return err
-			}
-			if next.Email != existing.Email {
-				if next, err = s.inferCompany(ctx, tx, next, now, p.Actor); err != nil {
-					return err
-				}
-			}
-			if err := tx.UpdateCustomer(ctx, next); err != nil {
-				return err
-			}
-			out, result = next, Updated
-			groups, err := customerGroupsOf(ctx, tx, p.WorkspaceID, next.ID)
-			if err != nil {
-				return err
-			}
-			return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now,
-				event.NewCustomerUpdated(event.NewCustomer(next, groups...), event.NewCustomer(existing, groups...)))
+			out, result, err = s.updateCustomer(ctx, tx, p, in.Identifier, existing, update, now)
+			return err
 		})
 	}
 	// A concurrent upsert of the same new customer (PostgreSQL replicas or
@@ -138,6 +112,39 @@ func (s *Service) UpsertCustomer(ctx context.Context, in UpsertCustomerInput) (c
 		err = core.Conflict(customer.CodeEmailTaken, "onCreate.email.email", "A customer with this email address or external id already exists.")
 	}
 	return out, result, err
+}
+
+// updateCustomer applies an upsert's update to an existing customer, under
+// its row lock, and reports UPDATED or NOOP.
+func (s *Service) updateCustomer(ctx context.Context, tx store.Tx, p *auth.Principal, id customer.Identifier,
+	existing customer.Customer, update customer.UpdateFields, now core.Time) (customer.Customer, UpsertResult, error) {
+	// Re-read under the row lock, so that concurrent updates of one
+	// customer apply one after the other instead of overwriting.
+	existing, err := tx.LockCustomer(ctx, p.WorkspaceID, existing.ID)
+	if err != nil {
+		return existing, "", notFoundAs(err, id.Field("identifier"), "Customer") // deleted meanwhile
+	}
+	next, changed := existing.Apply(update, now, p.Actor)
+	if !changed {
+		return next, Noop, nil
+	}
+	if err := checkCustomerUnique(ctx, tx, next, "onUpdate."); err != nil {
+		return next, "", err
+	}
+	if next.Email != existing.Email {
+		if next, err = s.inferCompany(ctx, tx, next, now, p.Actor); err != nil {
+			return next, "", err
+		}
+	}
+	if err := tx.UpdateCustomer(ctx, next); err != nil {
+		return next, "", err
+	}
+	groups, err := customerGroupsOf(ctx, tx, p.WorkspaceID, next.ID)
+	if err != nil {
+		return next, "", err
+	}
+	return next, Updated, s.emit(ctx, tx, p.WorkspaceID, p.Actor, now,
+		event.NewCustomerUpdated(event.NewCustomer(next, groups...), event.NewCustomer(existing, groups...)))
 }
 
 func (s *Service) createCustomer(ctx context.Context, tx store.Tx, p *auth.Principal, in UpsertCustomerInput,
