@@ -60,6 +60,21 @@ const (
 	WorkspaceCreated         Type = "workspace.workspace_created"
 	WorkspaceHMACRegenerated Type = "workspace.workspace_hmac_regenerated"
 	ThreadTierUpdated        Type = "thread.thread_tier_updated"
+	// Accounts and customer card configs.
+	CompanyCreated                   Type = "company.company_created"
+	CompanyUpdated                   Type = "company.company_updated"
+	CompanyDeleted                   Type = "company.company_deleted"
+	TenantCreated                    Type = "tenant.tenant_created"
+	TenantUpdated                    Type = "tenant.tenant_updated"
+	TenantDeleted                    Type = "tenant.tenant_deleted"
+	TierCreated                      Type = "tier.tier_created"
+	TierUpdated                      Type = "tier.tier_updated"
+	TierDeleted                      Type = "tier.tier_deleted"
+	TierMembershipsChanged           Type = "tier.tier_memberships_changed"
+	CustomerTenantMembershipsChanged Type = "customer.customer_tenant_memberships_changed"
+	CardConfigCreated                Type = "customerCardConfig.customer_card_config_created"
+	CardConfigUpdated                Type = "customerCardConfig.customer_card_config_updated"
+	CardConfigDeleted                Type = "customerCardConfig.customer_card_config_deleted"
 )
 
 // webhookTypes is the one list of the types webhook targets can subscribe

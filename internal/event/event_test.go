@@ -11,12 +11,16 @@ import (
 	"time"
 
 	"github.com/threadline/threadline/internal/auth"
+	"github.com/threadline/threadline/internal/company"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/customercard"
 	"github.com/threadline/threadline/internal/customergroup"
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/label"
+	"github.com/threadline/threadline/internal/tenant"
 	"github.com/threadline/threadline/internal/thread"
+	"github.com/threadline/threadline/internal/tier"
 	"github.com/threadline/threadline/internal/user"
 	"github.com/threadline/threadline/internal/workspace"
 )
@@ -110,6 +114,17 @@ func TestPayloads(t *testing.T) {
 		{NewCustomerGroupChanged(nil, &group), CustomerGroupChanged, "cg_1", []string{"changeType", "previousCustomerGroup"}},
 		{NewCustomerGroupMembershipsChanged(ChangeAdded, NewCustomer(parts.Customer, member), cust), CustomerGroupMembershipsChanged,
 			"c_1", []string{"changeType", "customer", "previousCustomer"}},
+		{NewAccountChanged(CompanyCreated, NewCompanyRecord(company.Company{ID: "co_1", Name: "Acme", DomainName: "acme.io"})),
+			CompanyCreated, "", []string{"account"}},
+		{NewAccountChanged(TenantDeleted, NewTenantRecord(tenant.Tenant{ID: "te_1", ExternalID: "a", DeletedAt: &t1})),
+			TenantDeleted, "", []string{"account"}},
+		{NewAccountChanged(TierUpdated, NewTierRecord(tier.Tier{ID: "tier_1"})), TierUpdated, "", []string{"account"}},
+		{NewMembershipsChanged(TierMembershipsChanged, "tier_1", []string{"te_1"}, nil), TierMembershipsChanged, "",
+			[]string{"of", "added", "removed"}},
+		{NewMembershipsChanged(CustomerTenantMembershipsChanged, "c_1", nil, []string{"te_1"}), CustomerTenantMembershipsChanged, "",
+			[]string{"of", "added", "removed"}},
+		{NewCardConfigChanged(CardConfigCreated, customercard.Config{ID: "ccc_1", Key: "k", APIURL: "https://x"}), CardConfigCreated, "",
+			[]string{"id", "key", "title"}},
 	}
 	seen := map[Type]bool{}
 	for _, tc := range tests {

@@ -68,15 +68,19 @@ func (s *Service) saveCompany(ctx context.Context, tx store.Tx, c company.Compan
 			return core.Conflict("company_domain_already_taken", "domainName", "Another company has this domain name.")
 		}
 	}
+	typ := event.CompanyUpdated
 	if create {
-		err = tx.CreateCompany(ctx, c)
+		err, typ = tx.CreateCompany(ctx, c), event.CompanyCreated
 	} else {
 		err = tx.UpdateCompany(ctx, c)
 	}
 	if errors.Is(err, core.ErrDuplicate) {
 		return core.Conflict("company_domain_already_taken", "domainName", "Another company has this domain name.")
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return s.emit(ctx, tx, c.WorkspaceID, c.UpdatedBy, c.UpdatedAt, event.NewAccountChanged(typ, event.NewCompanyRecord(c)))
 }
 
 // Company returns a live company, or nil. Needs company:read.
@@ -212,6 +216,9 @@ func (s *Service) inferCompany(ctx context.Context, tx store.Tx, c customer.Cust
 		if err := tx.CreateCompany(ctx, co); err != nil {
 			return c, err
 		}
+		if err := s.emit(ctx, tx, c.WorkspaceID, by, now, event.NewAccountChanged(event.CompanyCreated, event.NewCompanyRecord(co))); err != nil {
+			return c, err
+		}
 	}
 	c.CompanyID = &co.ID
 	return c, nil
@@ -241,7 +248,10 @@ func (s *Service) DeleteCompany(ctx context.Context, id company.Identifier) (com
 		if _, err := tx.DeleteTierMembership(ctx, p.WorkspaceID, c.ID); err != nil && !errors.Is(err, core.ErrNotFound) {
 			return err
 		}
-		return tx.UpdateCompany(ctx, out)
+		if err := tx.UpdateCompany(ctx, out); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, out.UpdatedAt, event.NewAccountChanged(event.CompanyDeleted, event.NewCompanyRecord(out)))
 	})
 	return out, err
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customercard"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/store"
 )
 
@@ -48,7 +49,10 @@ func (s *Service) CreateCustomerCardConfig(ctx context.Context, in customercard.
 			return core.Conflict(customercard.CodeTooManyConfigs, "",
 				fmt.Sprintf("A workspace may have at most %d customer card configs.", customercard.MaxConfigs))
 		}
-		return cardKeyTaken(tx.CreateCardConfig(ctx, cfg), "key")
+		if err := cardKeyTaken(tx.CreateCardConfig(ctx, cfg), "key"); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, cfg.CreatedAt, event.NewCardConfigChanged(event.CardConfigCreated, cfg))
 	})
 	return cfg, err
 }
@@ -96,7 +100,10 @@ func (s *Service) UpdateCustomerCardConfig(ctx context.Context, in customercard.
 				return err
 			}
 		}
-		return cardKeyTaken(tx.UpdateCardConfig(ctx, out), "key.value")
+		if err := cardKeyTaken(tx.UpdateCardConfig(ctx, out), "key.value"); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, out.UpdatedAt, event.NewCardConfigChanged(event.CardConfigUpdated, out))
 	})
 	return out, err
 }
@@ -109,7 +116,14 @@ func (s *Service) DeleteCustomerCardConfig(ctx context.Context, id string) error
 		return err
 	}
 	return s.store.Update(ctx, func(tx store.Tx) error {
-		return notFoundAs(tx.DeleteCardConfig(ctx, p.WorkspaceID, id), "customerCardConfigId", "Customer card config")
+		cfg, err := tx.LockCardConfig(ctx, p.WorkspaceID, id)
+		if err != nil {
+			return notFoundAs(err, "customerCardConfigId", "Customer card config")
+		}
+		if err := tx.DeleteCardConfig(ctx, p.WorkspaceID, id); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, s.clock.Now(), event.NewCardConfigChanged(event.CardConfigDeleted, cfg))
 	})
 }
 

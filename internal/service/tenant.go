@@ -70,15 +70,19 @@ func (s *Service) saveTenant(ctx context.Context, tx store.Tx, t tenant.Tenant, 
 			return taken
 		}
 	}
+	typ := event.TenantUpdated
 	if create {
-		err = tx.CreateTenant(ctx, t)
+		err, typ = tx.CreateTenant(ctx, t), event.TenantCreated
 	} else {
 		err = tx.UpdateTenant(ctx, t)
 	}
 	if errors.Is(err, core.ErrDuplicate) {
 		return taken
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return s.emit(ctx, tx, t.WorkspaceID, t.UpdatedBy, t.UpdatedAt, event.NewAccountChanged(typ, event.NewTenantRecord(t)))
 }
 
 // Tenant returns a live tenant, or nil. Needs tenant:read.
@@ -269,37 +273,60 @@ func (s *Service) applyTenantChange(ctx context.Context, tx store.Tx, p *auth.Pr
 	c customer.Customer, ts []tenant.Tenant) error {
 	now := s.clock.Now()
 	want := map[string]bool{}
+	var added, removed []string
 	for _, t := range ts {
 		want[t.ID] = true
 		if change == RemoveTenants {
-			if _, err := tx.RemoveTenantMembership(ctx, p.WorkspaceID, c.ID, t.ID); err != nil {
+			ok, err := tx.RemoveTenantMembership(ctx, p.WorkspaceID, c.ID, t.ID)
+			if err != nil {
 				return err
+			}
+			if ok {
+				removed = append(removed, t.ID)
 			}
 			continue
 		}
-		if _, err := tx.AddTenantMembership(ctx, tenant.NewMembership(p.WorkspaceID, c.ID, t.ID, now, p.Actor)); err != nil {
+		if ok, err := tx.AddTenantMembership(ctx, tenant.NewMembership(p.WorkspaceID, c.ID, t.ID, now, p.Actor)); err != nil {
 			return err
+		} else if ok {
+			added = append(added, t.ID)
 		}
 	}
-	if change != SetTenants {
+	if change == SetTenants {
+		others, err := s.removeOtherTenants(ctx, tx, p, c, want)
+		if err != nil {
+			return err
+		}
+		removed = others
+	}
+	if len(added)+len(removed) == 0 {
 		return nil
 	}
+	return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now,
+		event.NewMembershipsChanged(event.CustomerTenantMembershipsChanged, c.ID, added, removed))
+}
+
+// removeOtherTenants ends every membership of c in a tenant not in want
+// and returns those tenants.
+func (s *Service) removeOtherTenants(ctx context.Context, tx store.Tx, p *auth.Principal, c customer.Customer, want map[string]bool) ([]string, error) {
+	var removed []string
 	// Every membership the set leaves out ends, a page at a time.
 	page := core.Page{Limit: core.MaxPageSize}
 	for {
 		ms, err := tx.TenantMembershipsOf(ctx, p.WorkspaceID, []string{c.ID}, page)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for i, m := range ms {
 			if i < page.Limit && !want[m.TenantID] {
 				if _, err := tx.RemoveTenantMembership(ctx, p.WorkspaceID, c.ID, m.TenantID); err != nil {
-					return err
+					return nil, err
 				}
+				removed = append(removed, m.TenantID)
 			}
 		}
 		if len(ms) <= page.Limit {
-			return nil
+			return removed, nil
 		}
 		page.After = core.Cursor{ms[page.Limit-1].TenantID}
 	}
@@ -329,7 +356,10 @@ func (s *Service) DeleteTenant(ctx context.Context, id tenant.Identifier) (tenan
 		if _, err := tx.DeleteTierMembership(ctx, p.WorkspaceID, t.ID); err != nil && !errors.Is(err, core.ErrNotFound) {
 			return err
 		}
-		return tx.UpdateTenant(ctx, out)
+		if err := tx.UpdateTenant(ctx, out); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, out.UpdatedAt, event.NewAccountChanged(event.TenantDeleted, event.NewTenantRecord(out)))
 	})
 	return out, err
 }

@@ -39,14 +39,48 @@ func (s *Service) CreateTier(ctx context.Context, in tier.CreateInput) (tier.Tie
 		if err != nil {
 			return err
 		}
-		for _, m := range members {
-			if _, err := tx.SetTierMembership(ctx, tier.NewMembership(p.WorkspaceID, t.ID, m.kind, m.id, now, p.Actor)); err != nil {
-				return err
-			}
-		}
-		return nil
+		_, err = s.setMembers(ctx, tx, p, t.ID, members, now)
+		return err
 	})
 	return t, err
+}
+
+// setMembers makes members members of a tier and records the change.
+func (s *Service) setMembers(ctx context.Context, tx store.Tx, p *auth.Principal, tierID string, members []member, now core.Time) ([]tier.Membership, error) {
+	var out []tier.Membership
+	ids := make([]string, 0, len(members))
+	for _, m := range members {
+		stored, err := tx.SetTierMembership(ctx, tier.NewMembership(p.WorkspaceID, tierID, m.kind, m.id, now, p.Actor))
+		if err != nil {
+			return nil, err
+		}
+		out, ids = append(out, stored), append(ids, m.id)
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	return out, s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewMembershipsChanged(event.TierMembershipsChanged, tierID, ids, nil))
+}
+
+// endMemberships ends the memberships of members, records the change per
+// tier, and returns the memberships that ended.
+func (s *Service) endMemberships(ctx context.Context, tx store.Tx, p *auth.Principal, members []member) ([]tier.Membership, error) {
+	var out []tier.Membership
+	for _, m := range members {
+		gone, err := tx.DeleteTierMembership(ctx, p.WorkspaceID, m.id)
+		if errors.Is(err, core.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, gone)
+		if err := s.emit(ctx, tx, p.WorkspaceID, p.Actor, s.clock.Now(),
+			event.NewMembershipsChanged(event.TierMembershipsChanged, gone.TierID, nil, []string{m.id})); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // saveTier stores a new or changed tier: its external id must be free
@@ -72,20 +106,27 @@ func (s *Service) saveTier(ctx context.Context, tx store.Tx, t tier.Tier, create
 			if err := tx.UpdateTier(ctx, old); err != nil {
 				return err
 			}
+			if err := s.emit(ctx, tx, t.WorkspaceID, t.UpdatedBy, t.UpdatedAt, event.NewAccountChanged(event.TierUpdated, event.NewTierRecord(old))); err != nil {
+				return err
+			}
 		case err != nil && !errors.Is(err, core.ErrNotFound):
 			return err
 		}
 	}
 	var err error
+	typ := event.TierUpdated
 	if create {
-		err = tx.CreateTier(ctx, t)
+		err, typ = tx.CreateTier(ctx, t), event.TierCreated
 	} else {
 		err = tx.UpdateTier(ctx, t)
 	}
 	if errors.Is(err, core.ErrDuplicate) {
 		return taken
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return s.emit(ctx, tx, t.WorkspaceID, t.UpdatedBy, t.UpdatedAt, event.NewAccountChanged(typ, event.NewTierRecord(t)))
 }
 
 // UpdateTier changes a tier. Needs tier:edit.
@@ -124,7 +165,10 @@ func (s *Service) DeleteTier(ctx context.Context, id string) (tier.Tier, error) 
 			return notFoundAs(err, "tierId", "Tier")
 		}
 		out = t.Delete(s.clock.Now(), p.Actor)
-		return tx.UpdateTier(ctx, out)
+		if err := tx.UpdateTier(ctx, out); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, out.UpdatedAt, event.NewAccountChanged(event.TierDeleted, event.NewTierRecord(out)))
 	})
 	return out, err
 }
@@ -314,14 +358,8 @@ func (s *Service) AddMembersToTier(ctx context.Context, id tier.Identifier, ms [
 		if err != nil {
 			return err
 		}
-		for _, m := range members {
-			stored, err := tx.SetTierMembership(ctx, tier.NewMembership(p.WorkspaceID, t.ID, m.kind, m.id, now, p.Actor))
-			if err != nil {
-				return err
-			}
-			out = append(out, stored)
-		}
-		return nil
+		out, err = s.setMembers(ctx, tx, p, t.ID, members, now)
+		return err
 	})
 	return out, err
 }
@@ -343,17 +381,8 @@ func (s *Service) RemoveMembersFromTier(ctx context.Context, ms []tier.Member) (
 		if err != nil {
 			return err
 		}
-		for _, m := range members {
-			gone, err := tx.DeleteTierMembership(ctx, p.WorkspaceID, m.id)
-			if errors.Is(err, core.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			out = append(out, gone)
-		}
-		return nil
+		out, err = s.endMemberships(ctx, tx, p, members)
+		return err
 	})
 	return out, err
 }
@@ -399,20 +428,19 @@ func (s *Service) updateMemberTier(ctx context.Context, field string, validate f
 		if err != nil {
 			return err
 		}
+		var ms []tier.Membership
 		if id == nil {
-			gone, err := tx.DeleteTierMembership(ctx, p.WorkspaceID, m.id)
-			if errors.Is(err, core.ErrNotFound) {
-				return nil
+			ms, err = s.endMemberships(ctx, tx, p, []member{m})
+		} else {
+			t, ferr := findTier(ctx, tx, p.WorkspaceID, *id)
+			if ferr != nil {
+				return notFoundAs(ferr, id.Field("tierIdentifier"), "Tier")
 			}
-			out = &gone
-			return err
+			ms, err = s.setMembers(ctx, tx, p, t.ID, []member{m}, s.clock.Now())
 		}
-		t, err := findTier(ctx, tx, p.WorkspaceID, *id)
-		if err != nil {
-			return notFoundAs(err, id.Field("tierIdentifier"), "Tier")
+		if len(ms) > 0 {
+			out = &ms[0]
 		}
-		stored, err := tx.SetTierMembership(ctx, tier.NewMembership(p.WorkspaceID, t.ID, m.kind, m.id, s.clock.Now(), p.Actor))
-		out = &stored
 		return err
 	})
 	return out, err
