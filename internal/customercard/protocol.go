@@ -198,6 +198,9 @@ func readCard(c responseCard, defaultTTL int) Outcome {
 	if err != nil {
 		return bad("components must be a list of UI components.")
 	}
+	if len(cs) == 0 { // a card without components, as Plain shows it: null
+		return o
+	}
 	if err := component.Validate("components", cs); err != nil {
 		e, _ := core.AsError(err)
 		msg := "components are not valid UI components"
@@ -206,9 +209,7 @@ func readCard(c responseCard, defaultTTL int) Outcome {
 		}
 		return bad(msg + ".")
 	}
-	if len(cs) > 0 {
-		o.Components = component.Normalize(cs)
-	}
+	o.Components = component.Normalize(cs)
 	return o
 }
 
