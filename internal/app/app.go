@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/threadline/threadline/internal/attachment"
+	"github.com/threadline/threadline/internal/cardclient"
 	"github.com/threadline/threadline/internal/config"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/metrics"
@@ -92,6 +93,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	svc.SetURLChecker(netguard.CheckURL(cfg.WebhookAllowPrivate))
 	svc.SetAttachmentLimits(attachment.Limits{MaxBytes: cfg.AttachmentMaxBytes, UploadTTL: cfg.AttachmentUploadTTL,
 		DownloadTTL: cfg.AttachmentDownloadTTL})
+	svc.SetCards(cardclient.New(cardclient.Options{Timeout: cfg.CardTimeout, MaxResponseBytes: cfg.CardMaxResponseBytes,
+		AllowPrivate: cfg.CardAllowPrivate}), netguard.CheckURLFor(cfg.CardAllowPrivate, "customer cards", "--card-allow-private"))
 	if _, err := svc.EnsureDefaultWorkspace(ctx); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("default workspace: %w", err)

@@ -28,6 +28,10 @@ type Config struct {
 	WebhookTimeout       time.Duration
 	WebhookLease         time.Duration
 	WebhookRetrySchedule string
+	// Customer cards: requests to the teams' card APIs.
+	CardAllowPrivate     bool
+	CardTimeout          time.Duration
+	CardMaxResponseBytes int64
 	// The API edge.
 	RateLimit      int // API-key requests per workspace a minute; 0 turns the limit off
 	RequestTimeout time.Duration
@@ -67,6 +71,8 @@ func Defaults() Config {
 		AttachmentMaxBytes:    6 << 20,
 		AttachmentUploadTTL:   2 * time.Hour,
 		AttachmentDownloadTTL: time.Hour,
+		CardTimeout:           15 * time.Second,
+		CardMaxResponseBytes:  512 << 10,
 	}
 }
 
@@ -100,6 +106,9 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SQLiteSynchronous, "sqlite-synchronous", c.SQLiteSynchronous, "SQLite PRAGMA synchronous: FULL (durable) or NORMAL (env THREADLINE_SQLITE_SYNCHRONOUS)")
 	fs.DurationVar(&c.SchedulerInterval, "scheduler-interval", c.SchedulerInterval, "how often to look for snoozed threads to wake (env THREADLINE_SCHEDULER_INTERVAL)")
 	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", c.WebhookAllowPrivate, "let webhooks reach loopback, private and link-local addresses (env THREADLINE_WEBHOOK_ALLOW_PRIVATE)")
+	fs.BoolVar(&c.CardAllowPrivate, "card-allow-private", c.CardAllowPrivate, "let customer card requests reach loopback, private and link-local addresses (env THREADLINE_CARD_ALLOW_PRIVATE)")
+	fs.DurationVar(&c.CardTimeout, "card-timeout", c.CardTimeout, "time limit of one customer card request; Plain's is 15s (env THREADLINE_CARD_TIMEOUT)")
+	fs.Int64Var(&c.CardMaxResponseBytes, "card-max-response-bytes", c.CardMaxResponseBytes, "largest customer card answer read; a larger one fails its cards with CARD_TOO_BIG (env THREADLINE_CARD_MAX_RESPONSE_BYTES)")
 	fs.DurationVar(&c.WebhookTimeout, "webhook-timeout", c.WebhookTimeout, "time limit of one webhook delivery attempt (env THREADLINE_WEBHOOK_TIMEOUT)")
 	fs.DurationVar(&c.WebhookLease, "webhook-lease", c.WebhookLease, "how long a replica holds a delivery it is sending; a crashed replica's deliveries are retried after it (env THREADLINE_WEBHOOK_LEASE)")
 	fs.StringVar(&c.WebhookRetrySchedule, "webhook-retry-schedule", c.WebhookRetrySchedule, "comma-separated waits between webhook attempts; default Plain's 10s,30s,5m,30m,1h,3h,6h,12h,1d×4 (env THREADLINE_WEBHOOK_RETRY_SCHEDULE)")
@@ -165,6 +174,12 @@ func (c Config) Validate() error {
 	}
 	if c.WebhookTimeout <= 0 || c.WebhookLease <= c.WebhookTimeout {
 		return fmt.Errorf("--webhook-timeout must be positive and shorter than --webhook-lease")
+	}
+	if c.CardTimeout <= 0 || c.CardTimeout >= c.RequestTimeout {
+		return fmt.Errorf("--card-timeout must be positive and shorter than --request-timeout")
+	}
+	if c.CardMaxResponseBytes < 1024 {
+		return fmt.Errorf("--card-max-response-bytes must be at least 1024")
 	}
 	if c.RateLimit < 0 {
 		return fmt.Errorf("--rate-limit must not be negative")

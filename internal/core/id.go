@@ -33,6 +33,15 @@ const (
 	PrefixTarget        = "whTarget"
 	PrefixDelivery      = "whDelivery"
 	PrefixAttempt       = "whAttempt"
+	// Accounts: who the customer is.
+	PrefixCompany               = "co"
+	PrefixTenant                = "te"
+	PrefixTier                  = "tier"
+	PrefixTenantTierMembership  = "ttm"
+	PrefixCompanyTierMembership = "ctm"
+	PrefixCustomerGroup         = "cg"
+	PrefixCardConfig            = "ccc"
+	PrefixCardInstance          = "cci"
 )
 
 var (

@@ -20,10 +20,13 @@ type Customer struct {
 	EmailVerified   bool
 	EmailVerifiedAt *core.Time
 	MarkedAsSpamAt  *core.Time
-	CreatedAt       core.Time
-	CreatedBy       core.Actor
-	UpdatedAt       core.Time
-	UpdatedBy       core.Actor
+	// CompanyID is the company the customer works for, set by hand or
+	// inferred from their email domain; nil when none.
+	CompanyID *string
+	CreatedAt core.Time
+	CreatedBy core.Actor
+	UpdatedAt core.Time
+	UpdatedBy core.Actor
 }
 
 // Error codes Plain documents for customers.
@@ -77,10 +80,6 @@ type CreateFields struct {
 	ExternalID    *string
 	Email         string
 	EmailVerified bool
-	// GroupIdentifiers and TenantIdentifiers count the customer groups and
-	// tenants the new customer should join.
-	GroupIdentifiers  int
-	TenantIdentifiers int
 }
 
 // UpdateFields change an existing customer; omitted wrappers leave values alone.
@@ -192,9 +191,17 @@ type Filter struct {
 	IsMarkedAsSpam *bool
 	UpdatedAfter   *core.Time // inclusive
 	UpdatedBefore  *core.Time // exclusive
-	// MatchNothing is set when a filter names memberships (customer groups,
-	// tenants, companies) that no customer can have.
-	MatchNothing bool
+	// Companies, Tenants and Groups are the accounts a request names; the
+	// service resolves them into the id lists below, which storage reads.
+	Companies []core.Ref
+	Tenants   []core.Ref
+	Groups    []core.Ref
+	// CompanyIDs, TenantIDs and GroupIDs, when not nil, keep the customers
+	// of one of the companies listed, members of one of the tenants or of
+	// one of the customer groups listed; an empty list keeps none.
+	CompanyIDs []string
+	TenantIDs  []string
+	GroupIDs   []string
 }
 
 // Sort orders a customer list; customers sort by full name, then id.

@@ -43,6 +43,10 @@ const (
 	CustomerUpdated              Type = "customer.customer_updated"
 	CustomerDeleted              Type = "customer.customer_deleted"
 	TimelineEntryChanged         Type = "timeline.timeline_entry_changed"
+	// Accounts.
+	ThreadTenantUpdated             Type = "thread.thread_tenant_updated"
+	CustomerGroupChanged            Type = "customer.customer_group_changed"
+	CustomerGroupMembershipsChanged Type = "customer.customer_group_memberships_changed"
 )
 
 // The event types Threadline only records in its outbox: no webhook
@@ -59,6 +63,22 @@ const (
 	APIKeyRevoked            Type = "apiKey.api_key_revoked"
 	WorkspaceCreated         Type = "workspace.workspace_created"
 	WorkspaceHMACRegenerated Type = "workspace.workspace_hmac_regenerated"
+	ThreadTierUpdated        Type = "thread.thread_tier_updated"
+	// Accounts and customer card configs.
+	CompanyCreated                   Type = "company.company_created"
+	CompanyUpdated                   Type = "company.company_updated"
+	CompanyDeleted                   Type = "company.company_deleted"
+	TenantCreated                    Type = "tenant.tenant_created"
+	TenantUpdated                    Type = "tenant.tenant_updated"
+	TenantDeleted                    Type = "tenant.tenant_deleted"
+	TierCreated                      Type = "tier.tier_created"
+	TierUpdated                      Type = "tier.tier_updated"
+	TierDeleted                      Type = "tier.tier_deleted"
+	TierMembershipsChanged           Type = "tier.tier_memberships_changed"
+	CustomerTenantMembershipsChanged Type = "customer.customer_tenant_memberships_changed"
+	CardConfigCreated                Type = "customerCardConfig.customer_card_config_created"
+	CardConfigUpdated                Type = "customerCardConfig.customer_card_config_updated"
+	CardConfigDeleted                Type = "customerCardConfig.customer_card_config_deleted"
 )
 
 // webhookTypes is the one list of the types webhook targets can subscribe
@@ -79,6 +99,9 @@ var webhookTypes = []Type{
 	CustomerUpdated,
 	CustomerDeleted,
 	TimelineEntryChanged,
+	ThreadTenantUpdated,
+	CustomerGroupChanged,
+	CustomerGroupMembershipsChanged,
 }
 
 // WebhookTypes returns the types webhook targets can subscribe to, in a

@@ -11,11 +11,16 @@ import (
 	"time"
 
 	"github.com/threadline/threadline/internal/auth"
+	"github.com/threadline/threadline/internal/company"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/customercard"
+	"github.com/threadline/threadline/internal/customergroup"
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/label"
+	"github.com/threadline/threadline/internal/tenant"
 	"github.com/threadline/threadline/internal/thread"
+	"github.com/threadline/threadline/internal/tier"
 	"github.com/threadline/threadline/internal/user"
 	"github.com/threadline/threadline/internal/workspace"
 )
@@ -69,6 +74,9 @@ func TestPayloads(t *testing.T) {
 	cust, f := NewCustomer(parts.Customer), NewThreadField(parts.Values[0])
 	lt := parts.LabelTypes[0]
 	sc := field.Schema{ID: "tfs_1", Key: "plan", Type: field.TypeString}
+	group := customergroup.Group{ID: "cg_1", WorkspaceID: "w_1", Name: "VIP", Key: "vip", Color: "#ff0000",
+		CreatedAt: t0, CreatedBy: bot, UpdatedAt: t0, UpdatedBy: bot}
+	member := customergroup.Member{Group: group, Membership: customergroup.NewMembership("w_1", "c_1", "cg_1", t1, agent)}
 	tests := []struct {
 		p        Payload
 		typ      Type
@@ -104,6 +112,24 @@ func TestPayloads(t *testing.T) {
 		{NewWorkspaceCreated(workspace.Workspace{ID: "w_1", Name: "W", PublicName: "W", HMACSecret: "secret", CreatedAt: t0}),
 			WorkspaceCreated, "", []string{"id", "name", "publicName", "createdAt"}},
 		{NewWorkspaceHMACRegenerated("w_1"), WorkspaceHMACRegenerated, "", []string{"workspaceId"}},
+		{NewThreadTenantUpdated(c), ThreadTenantUpdated, "th_1", []string{"thread", "previousThread"}},
+		{NewThreadTierUpdated(c), ThreadTierUpdated, "", []string{"thread", "previousThread"}},
+		{NewCustomerGroupChanged(&group, nil), CustomerGroupChanged, "cg_1", []string{"changeType", "customerGroup"}},
+		{NewCustomerGroupChanged(&group, &group), CustomerGroupChanged, "cg_1", []string{"changeType", "customerGroup", "previousCustomerGroup"}},
+		{NewCustomerGroupChanged(nil, &group), CustomerGroupChanged, "cg_1", []string{"changeType", "previousCustomerGroup"}},
+		{NewCustomerGroupMembershipsChanged(ChangeAdded, NewCustomer(parts.Customer, member), cust), CustomerGroupMembershipsChanged,
+			"c_1", []string{"changeType", "customer", "previousCustomer"}},
+		{NewAccountChanged(CompanyCreated, NewCompanyRecord(company.Company{ID: "co_1", Name: "Acme", DomainName: "acme.io"})),
+			CompanyCreated, "", []string{"account"}},
+		{NewAccountChanged(TenantDeleted, NewTenantRecord(tenant.Tenant{ID: "te_1", ExternalID: "a", DeletedAt: &t1})),
+			TenantDeleted, "", []string{"account"}},
+		{NewAccountChanged(TierUpdated, NewTierRecord(tier.Tier{ID: "tier_1"})), TierUpdated, "", []string{"account"}},
+		{NewMembershipsChanged(TierMembershipsChanged, "tier_1", []string{"te_1"}, nil), TierMembershipsChanged, "",
+			[]string{"of", "added", "removed"}},
+		{NewMembershipsChanged(CustomerTenantMembershipsChanged, "c_1", nil, []string{"te_1"}), CustomerTenantMembershipsChanged, "",
+			[]string{"of", "added", "removed"}},
+		{NewCardConfigChanged(CardConfigCreated, customercard.Config{ID: "ccc_1", Key: "k", APIURL: "https://x"}), CardConfigCreated, "",
+			[]string{"id", "key", "title"}},
 	}
 	seen := map[Type]bool{}
 	for _, tc := range tests {

@@ -3,6 +3,7 @@ package event
 import (
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/customergroup"
 	"github.com/threadline/threadline/internal/user"
 )
 
@@ -73,9 +74,7 @@ type Customer struct {
 	MarkedAsSpamAt *string       `json:"markedAsSpamAt"`
 	// MarkedAsSpamBy is not recorded: it is null while the customer is not
 	// spam and left out once it is.
-	MarkedAsSpamBy Null `json:"markedAsSpamBy,omitempty"`
-	// CustomerGroupMemberships is always empty: Threadline has no
-	// customer groups.
+	MarkedAsSpamBy           Null                      `json:"markedAsSpamBy,omitempty"`
 	CustomerGroupMemberships []CustomerGroupMembership `json:"customerGroupMemberships"`
 }
 
@@ -86,19 +85,20 @@ type CustomerEmail struct {
 	VerifiedAt *string `json:"verifiedAt"`
 }
 
-// CustomerGroupMembership stands for a customer's membership of a customer
-// group, which Threadline does not have: no payload holds one.
-type CustomerGroupMembership struct{}
-
-// NewCustomer shows c as webhooks do.
-func NewCustomer(c customer.Customer) Customer {
+// NewCustomer shows c, a member of the customer groups of groups, as
+// webhooks do.
+func NewCustomer(c customer.Customer, groups ...customergroup.Member) Customer {
+	ms := make([]CustomerGroupMembership, len(groups))
+	for i, g := range groups {
+		ms[i] = NewCustomerGroupMembership(g)
+	}
 	return Customer{
 		ID: c.ID, FullName: c.FullName, ShortName: c.ShortName, ExternalID: c.ExternalID,
 		Email:     CustomerEmail{Email: c.Email, IsVerified: c.EmailVerified, VerifiedAt: iso(c.EmailVerifiedAt)},
 		CreatedAt: c.CreatedAt.ISO8601(), CreatedBy: NewActor(c.CreatedBy),
 		UpdatedAt: c.UpdatedAt.ISO8601(), UpdatedBy: NewActor(c.UpdatedBy),
 		MarkedAsSpamAt: iso(c.MarkedAsSpamAt), MarkedAsSpamBy: c.MarkedAsSpamAt == nil,
-		CustomerGroupMemberships: []CustomerGroupMembership{},
+		CustomerGroupMemberships: ms,
 	}
 }
 

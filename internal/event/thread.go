@@ -3,6 +3,7 @@ package event
 import (
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/customergroup"
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/thread"
@@ -80,6 +81,8 @@ func newMessageInfo(m *thread.MessageInfo) *MessageInfo {
 // ThreadParts are what a thread's payload shows besides the thread row.
 type ThreadParts struct {
 	Customer customer.Customer
+	// CustomerGroups are the customer's customer group memberships.
+	CustomerGroups []customergroup.Member
 	// Labels are the thread's labels; LabelTypes[i] is the type of Labels[i].
 	Labels     []label.Label
 	LabelTypes []label.Type
@@ -98,7 +101,7 @@ func NewThread(th thread.Thread, p ThreadParts) Thread {
 		fields[i] = NewThreadField(v)
 	}
 	return Thread{
-		ID: th.ID, Ref: th.RefString(), ExternalID: th.ExternalID, Customer: NewCustomer(p.Customer),
+		ID: th.ID, Ref: th.RefString(), ExternalID: th.ExternalID, Customer: NewCustomer(p.Customer, p.CustomerGroups...),
 		Title: th.Title, Description: th.Description, PreviewText: th.PreviewText, Priority: th.Priority,
 		Status: th.Status, StatusDetail: NewStatusDetail(th),
 		StatusChangedAt: th.StatusChangedAt.ISO8601(), StatusChangedBy: NewActor(th.StatusChangedBy),

@@ -6,16 +6,10 @@ import (
 
 	"github.com/threadline/threadline/internal/attachment"
 	"github.com/threadline/threadline/internal/chat"
-	"github.com/threadline/threadline/internal/customer"
 	"github.com/threadline/threadline/internal/graph/model"
 	"github.com/threadline/threadline/internal/note"
 	"github.com/threadline/threadline/internal/service"
 )
-
-// customerIdentifier converts a CustomerIdentifierInput.
-func customerIdentifier(in model.CustomerIdentifierInput) customer.Identifier {
-	return customer.Identifier{CustomerID: in.CustomerID, EmailAddress: in.EmailAddress, ExternalID: in.ExternalID}
-}
 
 func noteModel(n note.Note) *model.Note {
 	return &model.Note{ID: n.ID, Text: n.Text, Markdown: n.Markdown, IsDeleted: n.IsDeleted(), IsEdited: n.EditedAt != nil,

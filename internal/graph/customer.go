@@ -7,6 +7,7 @@ import (
 	"github.com/threadline/threadline/internal/customer"
 	"github.com/threadline/threadline/internal/graph/model"
 	"github.com/threadline/threadline/internal/service"
+	"github.com/threadline/threadline/internal/thread"
 )
 
 func customerModel(c customer.Customer) *model.Customer {
@@ -14,6 +15,7 @@ func customerModel(c customer.Customer) *model.Customer {
 		ID: c.ID, FullName: c.FullName, ShortName: c.ShortName, ExternalID: c.ExternalID,
 		Email:          &model.EmailAddress{Email: c.Email, IsVerified: c.EmailVerified, VerifiedAt: c.EmailVerifiedAt},
 		MarkedAsSpamAt: c.MarkedAsSpamAt, CreatedAt: c.CreatedAt, CreatedBy: actor(c.CreatedBy), UpdatedAt: c.UpdatedAt,
+		CompanyID: c.CompanyID,
 	}
 }
 
@@ -22,8 +24,9 @@ func upsertCustomerInput(in model.UpsertCustomerInput) service.UpsertCustomerInp
 		Identifier: customer.Identifier{CustomerID: in.Identifier.CustomerID, EmailAddress: in.Identifier.EmailAddress,
 			ExternalID: in.Identifier.ExternalID},
 		OnCreate: customer.CreateFields{FullName: in.OnCreate.FullName, ShortName: in.OnCreate.ShortName,
-			ExternalID: in.OnCreate.ExternalID, Email: in.OnCreate.Email.Email, EmailVerified: in.OnCreate.Email.IsVerified,
-			GroupIdentifiers: len(in.OnCreate.CustomerGroupIdentifiers), TenantIdentifiers: len(in.OnCreate.TenantIdentifiers)},
+			ExternalID: in.OnCreate.ExternalID, Email: in.OnCreate.Email.Email, EmailVerified: in.OnCreate.Email.IsVerified},
+		Groups:  groupIdentifiers(in.OnCreate.CustomerGroupIdentifiers),
+		Tenants: tenantIdentifiers(in.OnCreate.TenantIdentifiers),
 	}
 	u := in.OnUpdate
 	if u.FullName != nil {
@@ -47,10 +50,20 @@ func customerFilter(f *model.CustomersFilter) (customer.Filter, error) {
 		return out, nil
 	}
 	out.IsMarkedAsSpam = f.IsMarkedAsSpam
-	// Customer groups, tenants and companies cannot be created yet: a filter
-	// naming any of them matches no customer.
-	out.MatchNothing = len(f.CustomerGroupIds) > 0 || len(f.CustomerGroupKeys) > 0 ||
-		len(f.TenantIdentifiers) > 0 || len(f.CompanyIdentifiers) > 0
+	if n := len(f.CustomerGroupIds) + len(f.CustomerGroupKeys) + len(f.TenantIdentifiers) + len(f.CompanyIdentifiers); n > thread.MaxFilterValues {
+		return out, core.BadInput("filters may list at most %d customer groups, tenants and companies in all (got %d).", thread.MaxFilterValues, n)
+	}
+	var err error
+	if out.Companies, err = companyRefs("filters.companyIdentifiers", f.CompanyIdentifiers); err != nil {
+		return out, err
+	}
+	if out.Tenants, err = tenantRefs("filters.tenantIdentifiers", f.TenantIdentifiers); err != nil {
+		return out, err
+	}
+	// Groups named by id and by key are one criterion: a customer in any.
+	if len(f.CustomerGroupIds)+len(f.CustomerGroupKeys) > 0 {
+		out.Groups = append(refsOf(core.ByID, f.CustomerGroupIds), refsOf(core.ByKey, f.CustomerGroupKeys)...)
+	}
 	r, err := timeRange("updatedAt", f.UpdatedAt)
 	if err != nil {
 		return out, err
@@ -73,3 +86,8 @@ func (r *Resolver) customerBy(ctx context.Context, id customer.Identifier) (*mod
 var customersByID = newLoaderKind(func(s *service.Service) func(context.Context, []string) ([]*customer.Customer, []error) {
 	return byID(s.CustomersByIDs)
 })
+
+// customerIdentifier converts a CustomerIdentifierInput.
+func customerIdentifier(in model.CustomerIdentifierInput) customer.Identifier {
+	return customer.Identifier{CustomerID: in.CustomerID, EmailAddress: in.EmailAddress, ExternalID: in.ExternalID}
+}

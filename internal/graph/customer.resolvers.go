@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
 	"github.com/threadline/threadline/internal/graph/generated"
 	"github.com/threadline/threadline/internal/graph/model"
@@ -15,8 +16,30 @@ import (
 
 // Company is the resolver for the company field.
 func (r *customerResolver) Company(ctx context.Context, obj *model.Customer) (*model.Company, error) {
-	// Companies are not derived from email domains yet: no customer has one.
-	return nil, nil
+	return r.customerCompany(ctx, obj)
+}
+
+// CustomerGroupMemberships is the resolver for the customerGroupMemberships field.
+func (r *customerResolver) CustomerGroupMemberships(ctx context.Context, obj *model.Customer, after *string, before *string, filters *model.CustomerGroupMembershipsFilter, first *int, last *int) (*model.CustomerGroupMembershipConnection, error) {
+	if filters != nil && len(filters.CustomerGroupExternalIds) > core.MaxPageSize*5 {
+		return nil, r.queryError(ctx, core.BadInput("filters.customerGroupExternalIds may list at most %d ids.", core.MaxPageSize*5))
+	}
+	key := membershipPage{parent: obj.ID, args: newPageKey(pageArgs(first, after, last, before), groupFilterKey(filters))}
+	conn, err := groupMembershipPages.of(ctx, r.Svc).Load(ctx, key)
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	return groupMembershipConnection(conn), nil
+}
+
+// TenantMemberships is the resolver for the tenantMemberships field.
+func (r *customerResolver) TenantMemberships(ctx context.Context, obj *model.Customer, after *string, before *string, first *int, last *int) (*model.CustomerTenantMembershipConnection, error) {
+	key := membershipPage{parent: obj.ID, args: newPageKey(pageArgs(first, after, last, before), noFilter)}
+	conn, err := tenantMembershipPages.of(ctx, r.Svc).Load(ctx, key)
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	return tenantMembershipConnection(conn), nil
 }
 
 // UpsertCustomer is the resolver for the upsertCustomer field.

@@ -19,7 +19,7 @@ func threadModel(t thread.Thread) *model.Thread {
 		StatusDetail: statusDetail(t), StatusChangedAt: t.StatusChangedAt, Channel: model.ThreadChannel(t.Channel),
 		AssignedAt: t.AssignedAt, SupportEmailAddresses: []string{},
 		CreatedAt: t.CreatedAt, CreatedBy: actor(t.CreatedBy), UpdatedAt: t.UpdatedAt, UpdatedBy: actor(t.UpdatedBy),
-		CustomerID: t.CustomerID, TenantID: t.TenantID, Assignee: t.Assignee,
+		CustomerID: t.CustomerID, TenantID: t.TenantID, TierID: t.TierID, Assignee: t.Assignee,
 		FirstInboundMessageInfo: messageInfo(t.Messages.FirstInbound), FirstOutboundMessageInfo: messageInfo(t.Messages.FirstOutbound),
 		LastInboundMessageInfo: messageInfo(t.Messages.LastInbound), LastOutboundMessageInfo: messageInfo(t.Messages.LastOutbound),
 	}
@@ -67,7 +67,7 @@ func createThreadInput(in model.CreateThreadInput) (service.CreateThreadInput, e
 		Customer: customer.Identifier{CustomerID: in.CustomerIdentifier.CustomerID,
 			EmailAddress: in.CustomerIdentifier.EmailAddress, ExternalID: in.CustomerIdentifier.ExternalID},
 		HasComponents: in.Components != nil, LabelTypeIDs: in.LabelTypeIds, ExternalID: in.ExternalID,
-		Priority: in.Priority, HasTenant: in.TenantIdentifier != nil, HasChannelDetail: in.ChannelDetails != nil,
+		Priority: in.Priority, HasChannelDetail: in.ChannelDetails != nil,
 		AttachmentIDs: in.AttachmentIds,
 	}
 	if in.Components != nil {
@@ -76,6 +76,10 @@ func createThreadInput(in model.CreateThreadInput) (service.CreateThreadInput, e
 			return out, fmt.Errorf("components: %w", err)
 		}
 		out.Components = cs
+	}
+	if in.TenantIdentifier != nil {
+		t := tenantIdentifier(*in.TenantIdentifier)
+		out.Tenant = &t
 	}
 	if in.AssignedTo != nil {
 		out.AssignedTo = &service.AssigneeInput{UserID: in.AssignedTo.UserID, MachineUserID: in.AssignedTo.MachineUserID}

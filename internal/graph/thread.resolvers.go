@@ -168,8 +168,14 @@ func (r *threadResolver) Labels(ctx context.Context, obj *model.Thread) ([]model
 
 // Tenant is the resolver for the tenant field.
 func (r *threadResolver) Tenant(ctx context.Context, obj *model.Thread) (*model.Tenant, error) {
-	// Tenants cannot be created yet, so no thread belongs to one.
-	return nil, nil
+	if obj.TenantID == nil {
+		return nil, nil
+	}
+	t, err := tenantsByID.of(ctx, r.Svc).Load(ctx, *obj.TenantID)
+	if err != nil || t == nil {
+		return nil, r.nilOrQueryError(ctx, err)
+	}
+	return tenantModel(*t), nil
 }
 
 // ThreadFields is the resolver for the threadFields field.
@@ -192,6 +198,11 @@ func (r *threadResolver) TimelineEntries(ctx context.Context, obj *model.Thread,
 		return nil, r.queryError(ctx, err)
 	}
 	return timelineConnection(page), nil
+}
+
+// Tier is the resolver for the tier field.
+func (r *threadResolver) Tier(ctx context.Context, obj *model.Thread) (*model.Tier, error) {
+	return r.loadTier(ctx, tiersByID, obj.TierID)
 }
 
 // Thread returns generated.ThreadResolver implementation.

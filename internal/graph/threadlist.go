@@ -7,19 +7,20 @@ import (
 )
 
 // threadFilter converts ThreadsFilter. Criteria on things Threadline does
-// not have yet (tenants, tiers, companies, customer groups, SLAs, surveys,
-// AI agents, thread links, support email addresses, tenant fields) can
-// only match no thread, so they make the filter match nothing.
+// not have yet (SLAs, surveys, AI agents, thread links, support email
+// addresses, tenant fields) can only match no thread, so they make the
+// filter match nothing.
 // Its size is bounded by thread.Filter.Check, where it meets storage.
 func threadFilter(f *model.ThreadsFilter) (thread.Filter, error) {
 	var out thread.Filter
 	if f == nil {
 		return out, nil
 	}
-	out.MatchNothing = f.AgentStatus != nil || len(f.CompanyIdentifiers) > 0 || len(f.CustomerGroupIdentifiers) > 0 ||
-		f.ServiceLevelAgreements != nil || f.SurveyResponse != nil || len(f.TenantFields) > 0 ||
-		len(f.TenantIdentifiers) > 0 || len(f.ThreadLinkGroupIds) > 0 || len(f.TierIdentifiers) > 0 ||
-		len(f.SupportEmailAddresses) > 0
+	out.MatchNothing = f.AgentStatus != nil || f.ServiceLevelAgreements != nil || f.SurveyResponse != nil ||
+		len(f.TenantFields) > 0 || len(f.ThreadLinkGroupIds) > 0 || len(f.SupportEmailAddresses) > 0
+	if err := accountRefs(f, &out); err != nil {
+		return out, err
+	}
 	for _, s := range f.Statuses {
 		out.Statuses = append(out.Statuses, thread.Status(s))
 	}
@@ -89,6 +90,23 @@ func threadFilter(f *model.ThreadsFilter) (thread.Filter, error) {
 		out.Not = &sub
 	}
 	return out, nil
+}
+
+// accountRefs converts the filter's tenant, tier, company and customer
+// group identifiers.
+func accountRefs(f *model.ThreadsFilter, out *thread.Filter) error {
+	var err error
+	if out.Tenants, err = tenantRefs("filters.tenantIdentifiers", f.TenantIdentifiers); err != nil {
+		return err
+	}
+	if out.Tiers, err = tierRefs("filters.tierIdentifiers", f.TierIdentifiers); err != nil {
+		return err
+	}
+	if out.Companies, err = companyRefs("filters.companyIdentifiers", f.CompanyIdentifiers); err != nil {
+		return err
+	}
+	out.CustomerGroups, err = groupRefs("filters.customerGroupIdentifiers", f.CustomerGroupIdentifiers)
+	return err
 }
 
 func threadSort(s *model.ThreadsSort) thread.Sort {

@@ -99,6 +99,12 @@ func Guard(allowPrivate bool) func(network, address string, c syscall.RawConn) e
 // name that resolves to a private address is refused. A name that does not
 // resolve now is accepted; connecting checks again.
 func CheckURL(allowPrivate bool) func(ctx context.Context, raw string) error {
+	return CheckURLFor(allowPrivate, "webhooks", "--webhook-allow-private")
+}
+
+// CheckURLFor is CheckURL for the outbound HTTP of what (e.g. "customer
+// cards"), whose refusals name the flag that allows private addresses.
+func CheckURLFor(allowPrivate bool, what, flag string) func(ctx context.Context, raw string) error {
 	return func(ctx context.Context, raw string) error {
 		if allowPrivate {
 			return nil
@@ -108,7 +114,7 @@ func CheckURL(allowPrivate bool) func(ctx context.Context, raw string) error {
 			return fmt.Errorf("invalid URL")
 		}
 		host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
-		refuse := fmt.Errorf("%s is a private, loopback or link-local address; webhooks may not reach it unless the server runs with --webhook-allow-private", host)
+		refuse := fmt.Errorf("%s is a private, loopback or link-local address; %s may not reach it unless the server runs with %s", host, what, flag)
 		if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 			return refuse
 		}

@@ -11,15 +11,20 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/threadline/threadline/internal/auth"
+	"github.com/threadline/threadline/internal/company"
 	"github.com/threadline/threadline/internal/component"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/customercard"
+	"github.com/threadline/threadline/internal/customergroup"
 	"github.com/threadline/threadline/internal/graph"
 	"github.com/threadline/threadline/internal/graph/generated"
 	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/note"
 	"github.com/threadline/threadline/internal/service"
 	"github.com/threadline/threadline/internal/store/storetest"
+	"github.com/threadline/threadline/internal/tenant"
+	"github.com/threadline/threadline/internal/tier"
 	"github.com/threadline/threadline/internal/timeline"
 )
 
@@ -93,6 +98,9 @@ func TestAccessDeclared(t *testing.T) {
 // accessWorld is what the access samples act on.
 type accessWorld struct {
 	customerID, threadID, userThreadID, botThreadID, labelID, labelTypeID, userID, userEmail, botID string
+	// Accounts: the customer works for the company, is in the tenant and
+	// the group; the thread is about the tenant, which is in the tier.
+	companyID, tenantID, tierID, groupID, cardConfigID string
 }
 
 func (e *env) accessWorld(t *testing.T) accessWorld {
@@ -130,6 +138,7 @@ func (e *env) accessWorld(t *testing.T) accessWorld {
 	}
 	w.labelID = labels[w.threadID][0].Label.ID
 	e.conversationWorld(t, ctx, &w)
+	e.accessAccounts(t, ctx, &w)
 	return w
 }
 
@@ -154,6 +163,42 @@ func (e *env) conversationWorld(t *testing.T, ctx context.Context, w *accessWorl
 	}
 }
 
+// accessAccounts gives the access world its accounts and a card config.
+func (e *env) accessAccounts(t *testing.T, ctx context.Context, w *accessWorld) {
+	t.Helper()
+	co, _, err := e.svc.UpsertCompany(ctx, company.UpsertInput{Identifier: company.Identifier{DomainName: core.Ptr("acme-access.io")},
+		Name: "Acme", DomainName: "acme-access.io", AccountOwnerUserID: &w.userID})
+	check(t, err)
+	te, _, err := e.svc.UpsertTenant(ctx, tenant.UpsertInput{Identifier: tenant.Identifier{ExternalID: core.Ptr("acc-access")},
+		ExternalID: "acc-access", Name: "Acme account"})
+	check(t, err)
+	tr, err := e.svc.CreateTier(ctx, tier.CreateInput{Name: "Gold", ExternalID: "gold-access", Color: "#ffd700",
+		Members: []tier.Member{{TenantID: &te.ID}, {CompanyID: &co.ID}}})
+	check(t, err)
+	g, err := e.svc.CreateCustomerGroup(ctx, customergroup.Fields{Name: "VIP", Key: "vip-access", Color: "#ff0000"})
+	check(t, err)
+	_, err = e.svc.UpdateCustomerCompany(ctx, w.customerID, &company.Identifier{ID: &co.ID})
+	check(t, err)
+	_, err = e.svc.ChangeCustomerTenants(ctx, service.AddTenants, customer.Identifier{CustomerID: &w.customerID},
+		[]tenant.Identifier{{ID: &te.ID}})
+	check(t, err)
+	_, err = e.svc.AddCustomerToCustomerGroups(ctx, w.customerID, []customergroup.Identifier{{ID: &g.ID}})
+	check(t, err)
+	_, err = e.svc.UpdateThreadTenant(ctx, w.threadID, &tenant.Identifier{ID: &te.ID})
+	check(t, err)
+	cfg, err := e.svc.CreateCustomerCardConfig(ctx, customercard.CreateInput{Title: "Plan", Key: "plan-access",
+		DefaultTTLSeconds: 60, APIURL: "https://cards.example.com/plan"})
+	check(t, err)
+	w.companyID, w.tenantID, w.tierID, w.groupID, w.cardConfigID = co.ID, te.ID, tr.ID, g.ID, cfg.ID
+}
+
+func check(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // accessSamples are documents that select every operation and every field
 // with a declared permission at least once (TestAccessEnforced checks that
 // they do). Mutations that would destroy the world name ids that do not
@@ -174,7 +219,7 @@ func accessSamples(w accessWorld) []string {
 		`{ labelTypes { edges { node { id } } } }`,
 		`{ threadFieldSchema(threadFieldSchemaId: ` + missing + `) { id } }`,
 		`{ threadFieldSchemas { edges { node { key } } } }`,
-		`{ ` + th + ` { id customer { id } threadFields { key } tenant { id } } }`,
+		`{ ` + th + ` { id customer { id } threadFields { key } tenant { id } tier { id } } }`,
 		`{ ` + th + ` { customer { fullName company { id } } } }`,
 		`{ ` + th + ` { labels { id } } }`,
 		`{ ` + th + ` { labels { labelType { name } } } }`,
@@ -209,7 +254,7 @@ func accessSamples(w accessWorld) []string {
 		`mutation { createWebhookTarget(input: {url: "https://example.com/hook", description: "d", isEnabled: false, eventSubscriptions: []}) { webhookTarget { id } error { type code message } } }`,
 		`mutation { updateWebhookTarget(input: {webhookTargetId: ` + missing + `, description: {value: "x"}}) { error { type code message } } }`,
 		`mutation { deleteWebhookTarget(input: {webhookTargetId: ` + missing + `}) { error { type code message } } }`,
-	}, conversationSamples(w, th, missing)...)
+	}, append(conversationSamples(w, th, missing), accountSamples(w, missing)...)...)
 }
 
 // conversationSamples select the timeline, notes, events, chats and
@@ -236,6 +281,59 @@ func conversationSamples(w accessWorld, th, missing string) []string {
 		`mutation { replyToThread(input: {threadId: ` + missing + `, textContent: "x"}) { error { type code message } } }`,
 		`mutation { createAttachmentUploadUrl(input: {customerId: ` + missing + `, fileName: "a.png", fileSizeBytes: 1, attachmentType: CHAT}) { attachmentUploadUrl { uploadFormUrl } error { type code message } } }`,
 		`mutation { createAttachmentDownloadUrl(input: {attachmentId: ` + missing + `}) { attachmentDownloadUrl { downloadUrl } error { type code message } } }`,
+	}
+}
+
+// accountSamples are the access samples of companies, tenants, tiers,
+// customer groups and customer cards.
+func accountSamples(w accessWorld, missing string) []string {
+	cust := `customer(customerId: "` + w.customerID + `")`
+	return []string{
+		`{ company(companyId: "` + w.companyID + `") { id accountOwner { id } tier { id } } }`,
+		`{ companies { edges { node { id } } } }`,
+		`{ searchCompanies(searchQuery: {term: "acme"}) { edges { node { company { id } } } } }`,
+		`{ tenant(tenantId: "` + w.tenantID + `") { id tier { id } } }`,
+		`{ tenants { edges { node { id } } } }`,
+		`{ searchTenants(searchQuery: {term: "acme"}) { edges { node { tenant { id } } } } }`,
+		`{ tier(tierId: "` + w.tierID + `") { id memberships { totalCount } } }`,
+		`{ tiers { edges { node { id } } } }`,
+		`{ customerGroup(customerGroupId: "` + w.groupID + `") { id } }`,
+		`{ customerGroups { edges { node { id } } } }`,
+		`{ ` + cust + ` { company { id } } }`,
+		`{ ` + cust + ` { tenantMemberships { edges { node { createdAt { iso8601 } } } } } }`,
+		`{ ` + cust + ` { tenantMemberships { edges { node { tenant { id } } } } } }`,
+		`{ ` + cust + ` { customerGroupMemberships { edges { node { customerId } } } } }`,
+		`{ ` + cust + ` { customerGroupMemberships { edges { node { customerGroup { id } } } } } }`,
+		`{ customerCardConfig(customerCardConfigId: "` + w.cardConfigID + `") { id apiUrl } }`,
+		`{ customerCardConfigs { id apiHeaders { name } } }`,
+		`{ customerCardInstances(customerId: "` + w.customerID + `") { id } }`,
+		`mutation { upsertCompany(input: {identifier: {companyDomainName: "new-access.io"}, name: "New", domainName: "new-access.io"}) { company { id } error { type code message } } }`,
+		`mutation { updateCustomerCompany(input: {customerId: ` + missing + `, companyIdentifier: null}) { customer { id } error { type code message } } }`,
+		`mutation { deleteCompany(input: {companyIdentifier: {companyId: ` + missing + `}}) { error { type code message } } }`,
+		`mutation { upsertTenant(input: {identifier: {externalId: "new-access"}, externalId: "new-access", name: "New"}) { tenant { id } error { type code message } } }`,
+		`mutation { addCustomerToTenants(input: {customerIdentifier: {customerId: ` + missing + `}, tenantIdentifiers: []}) { error { type code message } } }`,
+		`mutation { removeCustomerFromTenants(input: {customerIdentifier: {customerId: ` + missing + `}, tenantIdentifiers: []}) { error { type code message } } }`,
+		`mutation { setCustomerTenants(input: {customerIdentifier: {customerId: ` + missing + `}, tenantIdentifiers: []}) { error { type code message } } }`,
+		`mutation { updateThreadTenant(input: {threadId: ` + missing + `, tenantIdentifier: null}) { thread { id } error { type code message } } }`,
+		`mutation { deleteTenant(input: {tenantIdentifier: {tenantId: ` + missing + `}}) { error { type code message } } }`,
+		`mutation { createTier(input: {name: "New", externalId: "new-access", color: "#000000", memberIdentifiers: []}) { tier { id } error { type code message } } }`,
+		`mutation { updateTier(input: {tierId: ` + missing + `}) { tier { id } error { type code message } } }`,
+		`mutation { deleteTier(input: {tierId: ` + missing + `}) { error { type code message } } }`,
+		`mutation { addMembersToTier(input: {tierIdentifier: {tierId: ` + missing + `}, memberIdentifiers: []}) { memberships { __typename } error { type code message } } }`,
+		`mutation { removeMembersFromTier(input: {memberIdentifiers: [{tenantId: ` + missing + `}]}) { memberships { __typename } error { type code message } } }`,
+		`mutation { updateTenantTier(input: {tenantIdentifier: {tenantId: ` + missing + `}, tierIdentifier: null}) { error { type code message } } }`,
+		`mutation { updateCompanyTier(input: {companyIdentifier: {companyId: ` + missing + `}, tierIdentifier: null}) { error { type code message } } }`,
+		`mutation { updateThreadTier(input: {threadId: ` + missing + `, tierIdentifier: null}) { thread { id } error { type code message } } }`,
+		`mutation { createCustomerGroup(input: {name: "New", key: "new-access", color: "#000000"}) { customerGroup { id } error { type code message } } }`,
+		`mutation { upsertCustomerGroup(input: {identifier: {customerGroupKey: "up-access"}, name: "Up", key: "up-access", color: "#000000"}) { customerGroup { id } error { type code message } } }`,
+		`mutation { updateCustomerGroup(input: {customerGroupId: ` + missing + `}) { error { type code message } } }`,
+		`mutation { deleteCustomerGroup(input: {customerGroupId: ` + missing + `}) { error { type code message } } }`,
+		`mutation { addCustomerToCustomerGroups(input: {customerId: ` + missing + `, customerGroupIdentifiers: [{customerGroupKey: "vip-access"}]}) { customerGroupMemberships { customerGroup { id } } error { type code message } } }`,
+		`mutation { removeCustomerFromCustomerGroups(input: {customerId: ` + missing + `, customerGroupIdentifiers: [{customerGroupKey: "vip-access"}]}) { error { type code message } } }`,
+		`mutation { createCustomerCardConfig(input: {title: "New", key: "new-access", defaultTimeToLiveSeconds: 60, apiUrl: "https://cards.example.com/new", apiHeaders: []}) { customerCardConfig { id apiUrl } error { type code message } } }`,
+		`mutation { updateCustomerCardConfig(input: {customerCardConfigId: ` + missing + `}) { error { type code message } } }`,
+		`mutation { deleteCustomerCardConfig(input: {customerCardConfigId: ` + missing + `}) { error { type code message } } }`,
+		`mutation { reloadCustomerCardInstance(input: {customerCardConfigId: ` + missing + `, customerId: "` + w.customerID + `"}) { error { type code message } } }`,
 	}
 }
 

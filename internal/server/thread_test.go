@@ -291,7 +291,7 @@ func TestCreateThreadInvalidInput(t *testing.T) {
 			})},
 			{"unknown assignee", "not_found", "assignedTo.userId", "NOT_FOUND",
 				base(func(in map[string]any) { in["assignedTo"] = map[string]any{"userId": "u_01H14DFQ4PDYBH398J1E99TWSS"} })},
-			{"unknown tenant", "not_found", "tenantIdentifier", "NOT_FOUND",
+			{"unknown tenant", "not_found", "tenantIdentifier.externalId", "NOT_FOUND",
 				base(func(in map[string]any) { in["tenantIdentifier"] = map[string]any{"externalId": "acme"} })},
 			{"title too long", "input_validation", "title", "VALIDATION",
 				base(func(in map[string]any) { in["title"] = strings.Repeat("x", 501) })},

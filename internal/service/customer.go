@@ -7,8 +7,10 @@ import (
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/customergroup"
 	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/store"
+	"github.com/threadline/threadline/internal/tenant"
 )
 
 // UpsertCustomerInput is upsertCustomer's input.
@@ -16,6 +18,10 @@ type UpsertCustomerInput struct {
 	Identifier customer.Identifier
 	OnCreate   customer.CreateFields
 	OnUpdate   customer.UpdateFields
+	// Groups and Tenants are the customer groups and tenants a customer
+	// created by the upsert joins.
+	Groups  []customergroup.Identifier
+	Tenants []tenant.Identifier
 }
 
 // UpsertResult says what an upsert did.
@@ -87,29 +93,12 @@ func (s *Service) UpsertCustomer(ctx context.Context, in UpsertCustomerInput) (c
 			case errors.Is(err, core.ErrNotFound) && in.Identifier.CustomerID != nil:
 				return core.NotFound("identifier.customerId", "Customer")
 			case errors.Is(err, core.ErrNotFound):
-				return s.createCustomer(ctx, tx, p, in.Identifier, create, now, &out, &result)
+				return s.createCustomer(ctx, tx, p, in, create, now, &out, &result)
 			case err != nil:
 				return err
 			}
-			// Re-read under the row lock, so that concurrent updates of one
-			// customer apply one after the other instead of overwriting.
-			if existing, err = tx.LockCustomer(ctx, p.WorkspaceID, existing.ID); err != nil {
-				return notFoundAs(err, in.Identifier.Field("identifier"), "Customer") // deleted meanwhile
-			}
-			next, changed := existing.Apply(update, now, p.Actor)
-			out, result = next, Noop
-			if !changed {
-				return nil
-			}
-			if err := checkCustomerUnique(ctx, tx, next, "onUpdate."); err != nil {
-				return err
-			}
-			if err := tx.UpdateCustomer(ctx, next); err != nil {
-				return err
-			}
-			result = Updated
-			return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now,
-				event.NewCustomerUpdated(event.NewCustomer(next), event.NewCustomer(existing)))
+			out, result, err = s.updateCustomer(ctx, tx, p, in.Identifier, existing, update, now)
+			return err
 		})
 	}
 	// A concurrent upsert of the same new customer (PostgreSQL replicas or
@@ -125,8 +114,42 @@ func (s *Service) UpsertCustomer(ctx context.Context, in UpsertCustomerInput) (c
 	return out, result, err
 }
 
-func (s *Service) createCustomer(ctx context.Context, tx store.Tx, p *auth.Principal, id customer.Identifier,
+// updateCustomer applies an upsert's update to an existing customer, under
+// its row lock, and reports UPDATED or NOOP.
+func (s *Service) updateCustomer(ctx context.Context, tx store.Tx, p *auth.Principal, id customer.Identifier,
+	existing customer.Customer, update customer.UpdateFields, now core.Time) (customer.Customer, UpsertResult, error) {
+	// Re-read under the row lock, so that concurrent updates of one
+	// customer apply one after the other instead of overwriting.
+	existing, err := tx.LockCustomer(ctx, p.WorkspaceID, existing.ID)
+	if err != nil {
+		return existing, "", notFoundAs(err, id.Field("identifier"), "Customer") // deleted meanwhile
+	}
+	next, changed := existing.Apply(update, now, p.Actor)
+	if !changed {
+		return next, Noop, nil
+	}
+	if err := checkCustomerUnique(ctx, tx, next, "onUpdate."); err != nil {
+		return next, "", err
+	}
+	if next.Email != existing.Email {
+		if next, err = s.inferCompany(ctx, tx, next, now, p.Actor); err != nil {
+			return next, "", err
+		}
+	}
+	if err := tx.UpdateCustomer(ctx, next); err != nil {
+		return next, "", err
+	}
+	groups, err := customerGroupsOf(ctx, tx, p.WorkspaceID, next.ID)
+	if err != nil {
+		return next, "", err
+	}
+	return next, Updated, s.emit(ctx, tx, p.WorkspaceID, p.Actor, now,
+		event.NewCustomerUpdated(event.NewCustomer(next, groups...), event.NewCustomer(existing, groups...)))
+}
+
+func (s *Service) createCustomer(ctx context.Context, tx store.Tx, p *auth.Principal, in UpsertCustomerInput,
 	f customer.CreateFields, now core.Time, out *customer.Customer, result *UpsertResult) error {
+	id := in.Identifier
 	var c core.Collector
 	if id.EmailAddress != nil {
 		if norm, _ := core.NormalizeEmail(*id.EmailAddress); norm != f.Email {
@@ -136,13 +159,9 @@ func (s *Service) createCustomer(ctx context.Context, tx store.Tx, p *auth.Princ
 	if id.ExternalID != nil && (f.ExternalID == nil || *f.ExternalID != *id.ExternalID) {
 		c.Invalid("onCreate.externalId", "Must equal identifier.externalId")
 	}
-	if f.GroupIdentifiers > 0 {
-		c.Add("onCreate.customerGroupIdentifiers", "Customer group not found", core.FieldNotFound)
-	}
-	if f.TenantIdentifiers > 0 {
-		c.Add("onCreate.tenantIdentifiers", "Tenant not found", core.FieldNotFound)
-	}
-	if err := c.Err(); err != nil {
+	groups, gerr := resolveGroups(ctx, tx, p.WorkspaceID, "onCreate.customerGroupIdentifiers", in.Groups)
+	tenants, terr := resolveTenants(ctx, tx, p.WorkspaceID, "onCreate.tenantIdentifiers", in.Tenants)
+	if err := joinValidation(c.Err(), gerr, terr); err != nil {
 		return err
 	}
 	cust := customer.New(p.WorkspaceID, f, now, p.Actor)
@@ -155,20 +174,39 @@ func (s *Service) createCustomer(ctx context.Context, tx store.Tx, p *auth.Princ
 		}
 		return err
 	}
+	cust, err := s.inferCompany(ctx, tx, cust, now, p.Actor)
+	if err != nil {
+		return err
+	}
 	if err := tx.CreateCustomer(ctx, cust); err != nil {
 		return err
 	}
+	var members []customergroup.Member
+	for _, g := range groups {
+		m := customergroup.NewMembership(p.WorkspaceID, cust.ID, g.ID, now, p.Actor)
+		if _, err := tx.AddGroupMembership(ctx, m); err != nil {
+			return err
+		}
+		members = append(members, customergroup.Member{Membership: m, Group: g})
+	}
+	for _, t := range tenants {
+		if _, err := tx.AddTenantMembership(ctx, tenant.NewMembership(p.WorkspaceID, cust.ID, t.ID, now, p.Actor)); err != nil {
+			return err
+		}
+	}
 	*out, *result = cust, Created
-	return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewCustomerCreated(event.NewCustomer(cust)))
+	return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewCustomerCreated(event.NewCustomer(cust, members...)))
 }
 
 // errCreatedMeanwhile asks UpsertCustomer to try again: the customer it was
 // about to create was created by a concurrent request.
 var errCreatedMeanwhile = errors.New("customer created meanwhile")
 
-// joinValidation merges validation errors into one.
+// joinValidation merges validation errors into one, whose code is
+// not_found when every field error is about a missing entity (as
+// core.Collector has it).
 func joinValidation(errs ...error) error {
-	var fields []core.FieldError
+	var c core.Collector
 	for _, err := range errs {
 		if err == nil {
 			continue
@@ -177,12 +215,11 @@ func joinValidation(errs ...error) error {
 		if !ok || e.Kind != core.KindValidation {
 			return err
 		}
-		fields = append(fields, e.Fields...)
+		for _, f := range e.Fields {
+			c.Add(f.Field, f.Message, f.Type)
+		}
 	}
-	if len(fields) == 0 {
-		return nil
-	}
-	return core.Invalid(fields...)
+	return c.Err()
 }
 
 // Customer returns a customer by id, or nil. Needs customer:read.
@@ -230,6 +267,9 @@ func (s *Service) Customers(ctx context.Context, f customer.Filter, sort custome
 	var rows []customer.Customer
 	var total int
 	err = s.store.View(ctx, func(tx store.Tx) (err error) {
+		if f, err = resolveCustomerFilter(ctx, tx, p.WorkspaceID, f); err != nil {
+			return err
+		}
 		if rows, err = tx.ListCustomers(ctx, p.WorkspaceID, f, sort, page); err != nil || !withCount {
 			return err
 		}
@@ -255,9 +295,13 @@ func (s *Service) DeleteCustomer(ctx context.Context, id string) error {
 		if err != nil {
 			return notFoundAs(err, "customerId", "Customer")
 		}
+		gone, err := customerPayload(ctx, tx, c)
+		if err != nil {
+			return err
+		}
 		if err := tx.DeleteCustomer(ctx, p.WorkspaceID, id); err != nil {
 			return notFoundAs(err, "customerId", "Customer")
 		}
-		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, s.clock.Now(), event.NewCustomerDeleted(event.NewCustomer(c)))
+		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, s.clock.Now(), event.NewCustomerDeleted(gone))
 	})
 }

@@ -31,7 +31,17 @@ type webhookSchema struct {
 	envelope  *jsonschema.Schema            // the whole schema
 	payloads  map[string]*jsonschema.Schema // event type → payload definition
 	defByType map[string]string             // event type → definition name
+	thread    *jsonschema.Schema            // the thread definition
 }
+
+// undefined are the event types the schema names (the envelope's type
+// enum) without defining their payload: their bodies are thread changes,
+// {eventType, thread, previousThread}, checked as such.
+var undefined = map[string]bool{"thread.thread_tenant_updated": true}
+
+// defines reports whether the SDK's schema defines the payload of typ, so
+// that its parsePlainWebhook can accept a body of that type.
+func (ws *webhookSchema) defines(typ string) bool { return ws.payloads[typ] != nil }
 
 // loadWebhookSchema compiles the installed SDK's webhook schema. Without
 // it the test is skipped, or fails when THREADLINE_TEST_STRICT is set.
@@ -62,9 +72,15 @@ func loadWebhookSchema(t *testing.T) *webhookSchema {
 	if ws.envelope, err = c.Compile(url); err != nil {
 		t.Fatalf("compiling %s: %v", path, err)
 	}
+	if ws.thread, err = c.Compile(url + "#/definitions/thread"); err != nil {
+		t.Fatalf("compiling definition thread: %v", err)
+	}
 	defs, _ := doc.(map[string]any)["definitions"].(map[string]any)
 	for name, def := range defs {
 		typ, ok := payloadDig(def, "properties.eventType.const").(string)
+		if !ok { // a definition of variants: anyOf objects of one eventType
+			typ, ok = payloadDig(def, "anyOf.0.properties.eventType.const").(string)
+		}
 		if !ok {
 			continue
 		}
@@ -105,6 +121,9 @@ func (ws *webhookSchema) validate(body []byte) error {
 	var errs []error
 	typ, _ := payloadDig(v, "type").(string)
 	def, ok := ws.payloads[typ]
+	if !ok && undefined[typ] {
+		return ws.validateThreadChange(v, typ)
+	}
 	if !ok {
 		errs = append(errs, errors.New("no payload definition has eventType "+typ))
 	} else if err := def.Validate(payloadDig(v, "payload")); err != nil {
@@ -173,4 +192,32 @@ console.log('parsed ' + bodies.length);
 		failures[n] = msg
 	}
 	return failures, true
+}
+
+// validateThreadChange checks a body of a type without a payload
+// definition: its thread and previousThread against the thread
+// definition, and the rest of the envelope as the envelope of a thread
+// change the schema defines (thread.thread_priority_changed).
+func (ws *webhookSchema) validateThreadChange(v any, typ string) error {
+	var errs []error
+	for _, k := range []string{"thread", "previousThread"} {
+		if err := ws.thread.Validate(payloadDig(v, "payload."+k)); err != nil {
+			errs = append(errs, errors.New("payload."+k+": "+err.Error()))
+		}
+	}
+	if et, _ := payloadDig(v, "payload.eventType").(string); et != typ {
+		errs = append(errs, errors.New("payload.eventType "+et+" is not the type "+typ))
+	}
+	env := v.(map[string]any)
+	as := map[string]any{}
+	for k, x := range env {
+		as[k] = x
+	}
+	as["type"] = "thread.thread_priority_changed"
+	as["payload"] = map[string]any{"eventType": "thread.thread_priority_changed",
+		"thread": payloadDig(v, "payload.thread"), "previousThread": payloadDig(v, "payload.previousThread")}
+	if err := ws.envelope.Validate(as); err != nil {
+		errs = append(errs, errors.New("envelope: "+err.Error()))
+	}
+	return errors.Join(errs...)
 }

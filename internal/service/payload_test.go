@@ -171,9 +171,11 @@ func runPayloadScenario(t *testing.T, svc *Service, clock *payloadClock) payload
 	if err := svc.DeleteThreadField(bot, th.ID, "seats"); err != nil {
 		t.Fatal(err)
 	}
+	runAccountScenario(t, svc, bot, w)
 	if err := svc.DeleteCustomer(bot, cust.ID); err != nil {
 		t.Fatal(err)
 	}
+	removeAccountScenario(t, svc, bot)
 	return w
 }
 
@@ -253,8 +255,10 @@ func checkSchemaRejects(t *testing.T, schema *webhookSchema, bodies [][]byte) {
 	for i := range all {
 		msg, failed := failures[i]
 		switch {
-		case i < len(bodies) && failed:
+		case i < len(bodies) && failed && schema.defines(payloadStr(payloadJSON(t, all[i]), "type")):
 			t.Errorf("parsePlainWebhook rejects webhook %d: %s", i, msg)
+		case i < len(bodies) && !failed && !schema.defines(payloadStr(payloadJSON(t, all[i]), "type")):
+			t.Errorf("parsePlainWebhook accepts webhook %d, of a type its schema defines no payload for", i)
 		case i >= len(bodies) && !failed:
 			t.Errorf("parsePlainWebhook accepts a thread_created body with %s", names[i-len(bodies)])
 		}
@@ -288,6 +292,7 @@ func checkPayloadContents(t *testing.T, w payloadWorld, bodies [][]byte) {
 	c.eq(c.one(byType, "customer.customer_deleted", 1)[0], "payload.previousCustomer.id", w.customerID)
 
 	checkThreadCreated(c, w, c.one(byType, "thread.thread_created", 1)[0], bot)
+	checkAccountPayloads(c, w, byType)
 	for typ, envs := range byType {
 		if !strings.HasPrefix(typ, "thread.") || typ == "thread.thread_created" {
 			continue

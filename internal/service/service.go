@@ -31,6 +31,9 @@ type Service struct {
 	attachLimits attachment.Limits
 	keyMu        sync.Mutex
 	key          []byte
+	// cards loads customer cards; checkCardURL vets their API URLs.
+	cards        CardFetcher
+	checkCardURL URLChecker
 }
 
 // New returns a Service. A nil clock means the system clock; a nil logger discards.

@@ -10,11 +10,14 @@ import (
 	"github.com/threadline/threadline/internal/component"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/customergroup"
 	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/store"
+	"github.com/threadline/threadline/internal/tenant"
 	"github.com/threadline/threadline/internal/thread"
+	"github.com/threadline/threadline/internal/tier"
 	"github.com/threadline/threadline/internal/timeline"
 )
 
@@ -36,7 +39,7 @@ type CreateThreadInput struct {
 	ExternalID       *string
 	Priority         *int
 	AssignedTo       *AssigneeInput
-	HasTenant        bool // tenantIdentifier was sent
+	Tenant           *tenant.Identifier
 	Channel          *thread.Channel
 	HasChannelDetail bool
 	AttachmentIDs    []string
@@ -145,6 +148,9 @@ func (s *Service) CreateThreadWith(ctx context.Context, in CreateThreadInput) (C
 // transaction that creates it.
 type threadRefs struct {
 	customer   customer.Customer
+	groups     []customergroup.Member
+	tenant     *tenant.Tenant
+	tier       *tier.Tier
 	labelTypes []label.Type
 	assignee   *core.Actor
 	// assigneeBody is the assignee as event payloads show it.
@@ -172,8 +178,28 @@ func (s *Service) resolveThreadRefs(ctx context.Context, tx store.Tx, ws string,
 	if r.assignee, r.assigneeBody, err = checkAssignee(ctx, tx, ws, "assignedTo.", in.AssignedTo, &c); err != nil {
 		return r, err
 	}
-	if in.HasTenant {
-		c.Add("tenantIdentifier", "Tenant not found", core.FieldNotFound)
+	if in.Tenant != nil {
+		if err := in.Tenant.Validate("tenantIdentifier"); err != nil {
+			c.Invalid("tenantIdentifier", "Exactly one of tenantId or externalId must be set")
+		} else if t, err := findTenant(ctx, tx, ws, *in.Tenant); errors.Is(err, core.ErrNotFound) {
+			c.Add(in.Tenant.Field("tenantIdentifier"), "Tenant not found", core.FieldNotFound)
+		} else if err != nil {
+			return r, err
+		} else {
+			r.tenant = &t
+		}
+	}
+	if cust.ID != "" {
+		var tenantID *string
+		if r.tenant != nil {
+			tenantID = &r.tenant.ID
+		}
+		if r.tier, err = threadTier(ctx, tx, ws, tenantID, cust.CompanyID); err != nil {
+			return r, err
+		}
+		if r.groups, err = customerGroupsOf(ctx, tx, ws, cust.ID); err != nil {
+			return r, err
+		}
 	}
 	if in.ExternalID != nil && cust.ID != "" {
 		if _, err := tx.GetThreadByExternalID(ctx, ws, cust.ID, *in.ExternalID); err == nil {
@@ -191,6 +217,13 @@ func newThread(p *auth.Principal, in CreateThreadInput, r threadRefs, ref int64,
 		ExternalID: in.ExternalID, CustomerID: r.customer.ID, Description: in.Description, Priority: thread.DefaultPriority,
 		Status: thread.StatusTodo, StatusDetail: thread.DetailCreated, StatusChangedAt: now, StatusChangedBy: p.Actor,
 		Channel: thread.ChannelAPI, CreatedAt: now, CreatedBy: p.Actor, UpdatedAt: now, UpdatedBy: p.Actor}
+	if r.tenant != nil {
+		th.TenantID = &r.tenant.ID
+	}
+	if r.tier != nil {
+		// A thread in a tier gets the tier's priority unless given one.
+		th.TierID, th.Priority = &r.tier.ID, r.tier.DefaultThreadPriority
+	}
 	if in.Priority != nil {
 		th.Priority = *in.Priority
 	}
@@ -250,7 +283,7 @@ func (s *Service) createThread(ctx context.Context, tx store.Tx, p *auth.Princip
 		}
 		values = append(values, v)
 	}
-	snap := event.NewThread(th, event.ThreadParts{Customer: r.customer, Labels: labels, LabelTypes: r.labelTypes,
+	snap := event.NewThread(th, event.ThreadParts{Customer: r.customer, CustomerGroups: r.groups, Labels: labels, LabelTypes: r.labelTypes,
 		Values: values, Assignee: r.assigneeBody})
 	out := CreatedThread{Thread: th, Customer: r.customer, Labels: typed, Fields: values}
 	if err := s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewThreadCreated(snap)); err != nil {

@@ -24,6 +24,9 @@ func (s *Service) readParts(ctx context.Context, tx store.Tx, th thread.Thread) 
 	if p.Customer, err = tx.GetCustomer(ctx, th.WorkspaceID, th.CustomerID); err != nil {
 		return p, err
 	}
+	if p.CustomerGroups, err = customerGroupsOf(ctx, tx, th.WorkspaceID, th.CustomerID); err != nil {
+		return p, err
+	}
 	if err = s.readTags(ctx, tx, th, &p); err != nil {
 		return p, err
 	}
@@ -357,6 +360,9 @@ func (s *Service) Threads(ctx context.Context, f thread.Filter, sort thread.Sort
 	var rows []store.ThreadRow
 	var total int
 	err = s.store.View(ctx, func(tx store.Tx) (err error) {
+		if f, err = resolveThreadFilter(ctx, tx, p.WorkspaceID, f); err != nil {
+			return err
+		}
 		if sort.Field == thread.SortThreadField {
 			if sort.FieldType, err = s.fieldType(ctx, tx, p.WorkspaceID, sort.FieldKey); err != nil {
 				return err

@@ -10,13 +10,18 @@ import (
 
 	"github.com/threadline/threadline/internal/attachment"
 	"github.com/threadline/threadline/internal/auth"
+	"github.com/threadline/threadline/internal/company"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/customercard"
+	"github.com/threadline/threadline/internal/customergroup"
 	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/note"
+	"github.com/threadline/threadline/internal/tenant"
 	"github.com/threadline/threadline/internal/thread"
+	"github.com/threadline/threadline/internal/tier"
 	"github.com/threadline/threadline/internal/timeline"
 	"github.com/threadline/threadline/internal/user"
 	"github.com/threadline/threadline/internal/webhook"
@@ -158,6 +163,11 @@ type Tx interface {
 	EventStore
 	AttachmentStore
 	WebhookStore
+	CompanyStore
+	TenantStore
+	TierStore
+	CustomerGroupStore
+	CardStore
 }
 
 // WorkspaceStore persists workspaces and per-workspace counters.
@@ -401,4 +411,140 @@ type WebhookStore interface {
 	ListAttempts(ctx context.Context, workspaceID, targetID string, f webhook.AttemptFilter, p core.Page) ([]webhook.Attempt, error)
 	// ListDeliveries returns the workspace's most recent deliveries, newest first.
 	ListDeliveries(ctx context.Context, workspaceID string, limit int) ([]webhook.Delivery, error)
+}
+
+// CompanyStore persists companies. Reads see live (not deleted) companies
+// only, except lists asked for deleted ones; a customer's company is the
+// customer row's CompanyID (CustomerStore).
+type CompanyStore interface {
+	// CreateCompany fails with core.ErrDuplicate when a live company of
+	// the workspace has the domain name.
+	CreateCompany(ctx context.Context, c company.Company) error
+	// UpdateCompany overwrites a company's mutable columns (deletion too).
+	UpdateCompany(ctx context.Context, c company.Company) error
+	// FindCompanies reads the live companies of a workspace whose id is in
+	// ids or whose domain name is in domains.
+	FindCompanies(ctx context.Context, workspaceID string, ids, domains []string) ([]company.Company, error)
+	// LockCompany reads a live company to change it (row lock on PostgreSQL).
+	LockCompany(ctx context.Context, workspaceID, id string) (company.Company, error)
+	// ListCompanies returns up to p.Limit+1 companies in creation order.
+	ListCompanies(ctx context.Context, workspaceID string, f company.Filter, p core.Page) ([]company.Company, error)
+}
+
+// TenantStore persists tenants and customers' memberships of them. Reads
+// see live tenants only, except lists asked for deleted ones.
+type TenantStore interface {
+	// CreateTenant fails with core.ErrDuplicate when a live tenant of the
+	// workspace has the external id.
+	CreateTenant(ctx context.Context, t tenant.Tenant) error
+	// UpdateTenant overwrites a tenant's mutable columns (deletion too).
+	UpdateTenant(ctx context.Context, t tenant.Tenant) error
+	// FindTenants reads the live tenants of a workspace whose id is in ids
+	// or whose external id is in externalIDs.
+	FindTenants(ctx context.Context, workspaceID string, ids, externalIDs []string) ([]tenant.Tenant, error)
+	// LockTenant reads a live tenant to change it (row lock on PostgreSQL).
+	LockTenant(ctx context.Context, workspaceID, id string) (tenant.Tenant, error)
+	// ListTenants returns up to p.Limit+1 tenants in creation order.
+	ListTenants(ctx context.Context, workspaceID string, f tenant.Filter, p core.Page) ([]tenant.Tenant, error)
+	// AddTenantMembership adds a membership unless the customer is a member
+	// already, and reports whether it did.
+	AddTenantMembership(ctx context.Context, m tenant.Membership) (bool, error)
+	// RemoveTenantMembership removes a membership and reports whether
+	// there was one.
+	RemoveTenantMembership(ctx context.Context, workspaceID, customerID, tenantID string) (bool, error)
+	// TenantMembershipsOf returns, for each customer of customerIDs, up to
+	// p.Limit+1 of its memberships of live tenants in page order (by
+	// tenant id), customers one after another.
+	TenantMembershipsOf(ctx context.Context, workspaceID string, customerIDs []string, p core.Page) ([]tenant.Membership, error)
+}
+
+// TierStore persists tiers and their memberships. Reads see live tiers
+// only; a membership of a deleted tier reads as none.
+type TierStore interface {
+	// CreateTier fails with core.ErrDuplicate when a live tier of the
+	// workspace has the external id.
+	CreateTier(ctx context.Context, t tier.Tier) error
+	// UpdateTier overwrites a tier's mutable columns (deletion too).
+	UpdateTier(ctx context.Context, t tier.Tier) error
+	// FindTiers reads the live tiers of a workspace whose id is in ids or
+	// whose external id is in externalIDs.
+	FindTiers(ctx context.Context, workspaceID string, ids, externalIDs []string) ([]tier.Tier, error)
+	// LockTier reads a live tier to change it (row lock on PostgreSQL).
+	LockTier(ctx context.Context, workspaceID, id string) (tier.Tier, error)
+	// ListTiers returns up to p.Limit+1 live tiers in creation order.
+	ListTiers(ctx context.Context, workspaceID string, p core.Page) ([]tier.Tier, error)
+	// DefaultTier reads the workspace's live default tier, or
+	// core.ErrNotFound when it has none.
+	DefaultTier(ctx context.Context, workspaceID string) (tier.Tier, error)
+	// SetTierMembership makes m's member a member of m's tier, replacing
+	// any membership the member had (its id and creation are then kept).
+	// It returns the membership as stored.
+	SetTierMembership(ctx context.Context, m tier.Membership) (tier.Membership, error)
+	// DeleteTierMembership removes a member's membership and returns it,
+	// or core.ErrNotFound when the member had none.
+	DeleteTierMembership(ctx context.Context, workspaceID, memberID string) (tier.Membership, error)
+	// TierMembershipsOfMembers reads the memberships of live tiers of the
+	// members of memberIDs.
+	TierMembershipsOfMembers(ctx context.Context, workspaceID string, memberIDs []string) ([]tier.Membership, error)
+	// TierMembershipsOf returns, for each tier of tierIDs, up to
+	// p.Limit+1 of its memberships in page order (by id), tiers one after
+	// another.
+	TierMembershipsOf(ctx context.Context, workspaceID string, tierIDs []string, p core.Page) ([]tier.Membership, error)
+	// CountTierMemberships counts the memberships of each tier of tierIDs.
+	CountTierMemberships(ctx context.Context, workspaceID string, tierIDs []string) (map[string]int, error)
+}
+
+// CustomerGroupStore persists customer groups and customers' memberships
+// of them.
+type CustomerGroupStore interface {
+	// CreateCustomerGroup fails with core.ErrDuplicate when the key or the
+	// external id is taken in the workspace.
+	CreateCustomerGroup(ctx context.Context, g customergroup.Group) error
+	// UpdateCustomerGroup overwrites a group's mutable columns; it fails
+	// like CreateCustomerGroup.
+	UpdateCustomerGroup(ctx context.Context, g customergroup.Group) error
+	// DeleteCustomerGroup removes a group with its memberships.
+	DeleteCustomerGroup(ctx context.Context, workspaceID, id string) error
+	// FindCustomerGroups reads the groups of a workspace whose id is in
+	// ids, key in keys or external id in externalIDs.
+	FindCustomerGroups(ctx context.Context, workspaceID string, ids, keys, externalIDs []string) ([]customergroup.Group, error)
+	// LockCustomerGroup reads a group to change it (row lock on PostgreSQL).
+	LockCustomerGroup(ctx context.Context, workspaceID, id string) (customergroup.Group, error)
+	// ListCustomerGroups returns up to p.Limit+1 groups in creation order,
+	// only those with an external id in externalIDs when it is not nil.
+	ListCustomerGroups(ctx context.Context, workspaceID string, externalIDs []string, p core.Page) ([]customergroup.Group, error)
+	// AddGroupMembership adds a membership unless the customer is a member
+	// already, and reports whether it did.
+	AddGroupMembership(ctx context.Context, m customergroup.Membership) (bool, error)
+	// RemoveGroupMembership removes a membership and reports whether there
+	// was one.
+	RemoveGroupMembership(ctx context.Context, workspaceID, customerID, groupID string) (bool, error)
+	// GroupMembershipsOf returns, for each customer of customerIDs, up to
+	// p.Limit+1 of its memberships with their groups in page order (by
+	// group id), customers one after another; only groups with an external
+	// id in groupExternalIDs when it is not nil. A zero p.Limit reads
+	// every membership.
+	GroupMembershipsOf(ctx context.Context, workspaceID string, customerIDs, groupExternalIDs []string, p core.Page) ([]customergroup.Member, error)
+}
+
+// CardStore persists customer card configs and the card instances loaded
+// from them.
+type CardStore interface {
+	// CreateCardConfig fails with core.ErrDuplicate when the key is taken.
+	CreateCardConfig(ctx context.Context, c customercard.Config) error
+	// UpdateCardConfig overwrites a config; it fails like CreateCardConfig.
+	UpdateCardConfig(ctx context.Context, c customercard.Config) error
+	// DeleteCardConfig removes a config with its instances.
+	DeleteCardConfig(ctx context.Context, workspaceID, id string) error
+	GetCardConfig(ctx context.Context, workspaceID, id string) (customercard.Config, error)
+	// LockCardConfig reads a config to change it (row lock on PostgreSQL).
+	LockCardConfig(ctx context.Context, workspaceID, id string) (customercard.Config, error)
+	// ListCardConfigs returns every config of the workspace by order, then id.
+	ListCardConfigs(ctx context.Context, workspaceID string) ([]customercard.Config, error)
+	// CardInstances reads the instances of a customer, of one thread of
+	// theirs when threadID is not nil, else of no thread.
+	CardInstances(ctx context.Context, workspaceID, customerID string, threadID *string) ([]customercard.Instance, error)
+	// SaveCardInstance stores i in place of the instance of the same
+	// config, customer and thread, if any.
+	SaveCardInstance(ctx context.Context, i customercard.Instance) error
 }

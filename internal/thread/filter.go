@@ -44,8 +44,22 @@ type Filter struct {
 	UpdatedAt       *TimeRange
 	StatusChangedAt *TimeRange
 	ThreadFields    []FieldFilter
+	// Tenants, Tiers, Companies and CustomerGroups are the accounts a
+	// request names: threads about one of the tenants, in one of the tiers,
+	// or whose customer works for one of the companies or is in one of the
+	// customer groups. The service resolves them into the id lists below,
+	// which are what storage reads: nil sets no criterion, an empty list
+	// matches nothing (the request named no live account).
+	Tenants          []core.Ref
+	Tiers            []core.Ref
+	Companies        []core.Ref
+	CustomerGroups   []core.Ref
+	TenantIDs        []string
+	TierIDs          []string
+	CompanyIDs       []string
+	CustomerGroupIDs []string
 	// MatchNothing is set when the filter requires something no thread can
-	// have yet (a tenant, tier, company, customer group, SLA, survey …).
+	// have yet (an SLA, a survey response, a thread link …).
 	MatchNothing bool
 	And          []Filter
 	Or           []Filter
@@ -106,7 +120,8 @@ func (f Filter) size(depth int) (nodes, values, maxDepth int) {
 	nodes, maxDepth = 1, depth
 	values = len(f.Statuses) + len(f.StatusDetails) + len(f.Priorities) + len(f.AssignedToUser) +
 		len(f.CustomerIDs) + len(f.LabelTypeIDs) + len(f.ThreadIDs) + len(f.Refs) + len(f.Channels) +
-		len(f.ParticipantIDs) + len(f.ThreadFields)
+		len(f.ParticipantIDs) + len(f.ThreadFields) + len(f.Tenants) + len(f.Tiers) + len(f.Companies) +
+		len(f.CustomerGroups) + len(f.TenantIDs) + len(f.TierIDs) + len(f.CompanyIDs) + len(f.CustomerGroupIDs)
 	subs := append(append([]Filter(nil), f.And...), f.Or...)
 	if f.Not != nil {
 		subs = append(subs, *f.Not)

@@ -80,9 +80,13 @@ type Thread struct {
 	// WaitingUntil is when a snoozed thread wakes (WAITING_FOR_DURATION).
 	WaitingUntil *core.Time
 	Channel      Channel
-	TenantID     *string
-	Assignee     *core.Actor // a user or machine user
-	AssignedAt   *core.Time
+	// TenantID is the tenant the thread is about; TierID the tier it was
+	// placed in (its tenant's, else its customer's company's, else the
+	// workspace's default tier), where service levels will attach.
+	TenantID   *string
+	TierID     *string
+	Assignee   *core.Actor // a user or machine user
+	AssignedAt *core.Time
 	// Messages are the thread's first and last inbound and outbound
 	// message infos.
 	Messages  Messages

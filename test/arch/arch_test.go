@@ -21,10 +21,10 @@ var (
 	kernel = []string{"internal/core"}
 	// domain packages hold pure rules: types, validation, state machines,
 	// typed events. auth (permissions, principals, keys) is as pure.
-	domain = []string{"internal/auth", "internal/component", "internal/customer", "internal/email", "internal/event",
-		"internal/field", "internal/label", "internal/thread", "internal/timeline", "internal/user",
-		"internal/webhook", "internal/workspace",
-		"internal/note", "internal/chat", "internal/attachment"}
+	domain = []string{"internal/attachment", "internal/auth", "internal/chat", "internal/company", "internal/component",
+		"internal/customer", "internal/customercard", "internal/customergroup", "internal/email", "internal/event",
+		"internal/field", "internal/label", "internal/note", "internal/tenant", "internal/thread", "internal/tier",
+		"internal/timeline", "internal/user", "internal/webhook", "internal/workspace"}
 	storage   = []string{"internal/store"}
 	sqldb     = []string{"internal/store/sqldb"}
 	backends  = []string{"internal/store/sqlite", "internal/store/postgres"}
@@ -32,7 +32,7 @@ var (
 	runner    = []string{"internal/bench"}
 	graph     = []string{"internal/graph", "internal/graph/generated", "internal/graph/model", "internal/graph/schema"}
 	web       = []string{"internal/web"}
-	transport = []string{"internal/outbox", "internal/server"}
+	transport = []string{"internal/outbox", "internal/server", "internal/cardclient"}
 	config    = []string{"internal/config"}
 	wiring    = []string{"internal/app"}
 	// The server's own machinery: outbound address policy, rate limits,
@@ -93,6 +93,9 @@ func rules() map[string]rule {
 	r["internal/metrics"] = rule{noSQL: true}
 	r["internal/ratelimit"] = rule{may: join(kernel, domain, storage), noSQL: true}
 	r["internal/outbox"] = rule{may: join(kernel, domain, storage, service, netguard), noSQL: true}
+	// The customer card client: domain types over HTTP, under the outbound
+	// address policy; the service reaches it through an interface.
+	r["internal/cardclient"] = rule{may: join(kernel, domain, netguard), noSQL: true}
 	r["internal/server"] = rule{may: join(kernel, domain, storage, service, graph, web, ratelimit, metrics), noSQL: true}
 	everything := join(kernel, domain, storage, sqldb, backends, service, runner, graph, web, transport, config,
 		netguard, ratelimit, metrics, mail)

@@ -6,7 +6,15 @@ package sdk
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"math/big"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -95,14 +103,14 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 	// Exactly what Plain's docs say createThread needs.
 	apiKeyThreadCreateRead := harness.NewAPIKey(t, db, workspaceID, "thread:create,thread:read")
 	// All that the SDK's thread selection (ThreadParts) reads, but customers.
-	apiKeyNoCustomerRead := harness.NewAPIKey(t, db, workspaceID, "thread:create,thread:read,label:read,labelType:read")
+	apiKeyNoCustomerRead := harness.NewAPIKey(t, db, workspaceID, "thread:create,thread:read,label:read,labelType:read,tenant:read,tier:read")
 	// Labels, but not their label types.
 	apiKeyLabelRead := harness.NewAPIKey(t, db, workspaceID, "thread:read,label:read")
 	// Exactly what Plain's docs say the status and priority mutations need:
 	// not what the SDK's thread selection (ThreadParts) reads.
 	apiKeyThreadEditRead := harness.NewAPIKey(t, db, workspaceID, "thread:edit,thread:read")
 	// assignThread and all ThreadParts reads but user:read.
-	apiKeyAssignNoUserRead := harness.NewAPIKey(t, db, workspaceID, "thread:assign,thread:read,label:read,labelType:read,machineUser:read")
+	apiKeyAssignNoUserRead := harness.NewAPIKey(t, db, workspaceID, "thread:assign,thread:read,label:read,labelType:read,machineUser:read,tenant:read,tier:read")
 	// addLabels, whose LabelParts also reads label types: labelType:read is missing.
 	apiKeyLabelCreate := harness.NewAPIKey(t, db, workspaceID, "label:create,label:read")
 
@@ -141,6 +149,22 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 	// nor download attachments): the suites check what each refusal says.
 	apiKeyConversationNoTimeline := harness.NewAPIKey(t, db, conversationsWorkspaceID,
 		"thread:create,thread:read,customer:create,customer:edit,customer:read,note:create,chat:create,attachment:create,threadEvent:create,threadEvent:read")
+	// Accounts (companies, tenants, tiers), customer groups and customer
+	// cards: a workspace each for exact lists, a key reading all of them
+	// but writing nothing, and another workspace whose accounts must stay
+	// out of sight.
+	accountsWorkspaceID := cliID(t, workspaceIDRe, db, "workspace", "create", "--name", "Accounts workspace")
+	accountsAPIKey, accountsMachineUserID := newAPIKey(t, db, accountsWorkspaceID, "all")
+	accountsReadKey := harness.NewAPIKey(t, db, accountsWorkspaceID, "company:read,tenant:read,tier:read,customerGroup:read,"+
+		"customer:read,customerTenantMembership:read,customerGroupMembership:read,tierMembership:read,customerCardConfig:read,"+
+		"customerCardConfigApiDetails:read,thread:read,label:read,labelType:read")
+	groupsAPIKey := harness.NewAPIKey(t, db, cliID(t, workspaceIDRe, db, "workspace", "create", "--name", "Groups workspace"), "all")
+	cardsAPIKey := harness.NewAPIKey(t, db, cliID(t, workspaceIDRe, db, "workspace", "create", "--name", "Cards workspace"), "all")
+	accountsOtherAPIKey := harness.NewAPIKey(t, db, cliID(t, workspaceIDRe, db, "workspace", "create", "--name", "Other accounts"), "all")
+	// The card API the cards suite serves over HTTPS on loopback, with a
+	// certificate the server trusts (SSL_CERT_FILE) and may reach
+	// (--card-allow-private).
+	certFile, keyFile := loopbackCert(t)
 
 	// Another workspace, with a user of its own and a user sharing the
 	// email of the default workspace's user (created first, so a lookup
@@ -161,6 +185,9 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 		// Attachment links expire within a test's patience.
 		"THREADLINE_ATTACHMENT_UPLOAD_TTL="+attachmentLinkTTL,
 		"THREADLINE_ATTACHMENT_DOWNLOAD_TTL="+attachmentLinkTTL,
+		"THREADLINE_CARD_ALLOW_PRIVATE=true",
+		"THREADLINE_CARD_TIMEOUT=1s",
+		"SSL_CERT_FILE="+certFile,
 	)
 
 	ctx, cancel := context.WithTimeout(t.Context(), nodeTimeout)
@@ -203,6 +230,14 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 		"THREADLINE_CONVERSATIONS_OTHER_API_KEY="+conversationsOtherAPIKey,
 		"THREADLINE_API_KEY_CONVERSATION_NO_TIMELINE="+apiKeyConversationNoTimeline,
 		"THREADLINE_ATTACHMENT_LINK_TTL="+attachmentLinkTTL,
+		"THREADLINE_ACCOUNTS_API_KEY="+accountsAPIKey,
+		"THREADLINE_ACCOUNTS_MACHINE_USER_ID="+accountsMachineUserID,
+		"THREADLINE_ACCOUNTS_READ_KEY="+accountsReadKey,
+		"THREADLINE_GROUPS_API_KEY="+groupsAPIKey,
+		"THREADLINE_CARDS_API_KEY="+cardsAPIKey,
+		"THREADLINE_ACCOUNTS_OTHER_API_KEY="+accountsOtherAPIKey,
+		"THREADLINE_CARDS_TLS_CERT="+certFile,
+		"THREADLINE_CARDS_TLS_KEY="+keyFile,
 	)
 	output, err := cmd.CombinedOutput()
 	if ctx.Err() != nil {
@@ -241,4 +276,35 @@ func cliID(t *testing.T, re *regexp.Regexp, db string, args ...string) string {
 		t.Fatalf("threadline %v printed %q, want an id matching %s", args, id, re)
 	}
 	return id
+}
+
+// loopbackCert writes a self-signed certificate for 127.0.0.1 (its own
+// authority) and its key, PEM-encoded, and returns their paths.
+func loopbackCert(t *testing.T) (certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Threadline test card API"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return certFile, keyFile
 }

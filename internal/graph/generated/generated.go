@@ -31,24 +31,42 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Chat() ChatResolver
 	ChatEntry() ChatEntryResolver
+	Company() CompanyResolver
 	Customer() CustomerResolver
 	Label() LabelResolver
 	Mutation() MutationResolver
 	Note() NoteResolver
 	NoteEntry() NoteEntryResolver
 	Query() QueryResolver
+	Tenant() TenantResolver
 	Thread() ThreadResolver
 	ThreadAssignmentTransitionedEntry() ThreadAssignmentTransitionedEntryResolver
 	ThreadLabelsChangedEntry() ThreadLabelsChangedEntryResolver
+	Tier() TierResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AddCustomerToCustomerGroupsOutput struct {
+		CustomerGroupMemberships func(childComplexity int) int
+		Error                    func(childComplexity int) int
+	}
+
+	AddCustomerToTenantsOutput struct {
+		Customer func(childComplexity int) int
+		Error    func(childComplexity int) int
+	}
+
 	AddLabelsOutput struct {
 		Error  func(childComplexity int) int
 		Labels func(childComplexity int) int
+	}
+
+	AddMembersToTierOutput struct {
+		Error       func(childComplexity int) int
+		Memberships func(childComplexity int) int
 	}
 
 	ArchiveLabelTypeOutput struct {
@@ -125,16 +143,55 @@ type ComplexityRoot struct {
 	}
 
 	Company struct {
-		ContractValue func(childComplexity int) int
-		CreatedAt     func(childComplexity int) int
-		CreatedBy     func(childComplexity int) int
-		DomainName    func(childComplexity int) int
-		ID            func(childComplexity int) int
-		IsDeleted     func(childComplexity int) int
-		LogoURL       func(childComplexity int, size *int) int
-		Name          func(childComplexity int) int
-		UpdatedAt     func(childComplexity int) int
-		UpdatedBy     func(childComplexity int) int
+		AccountOwner              func(childComplexity int) int
+		ContractValue             func(childComplexity int) int
+		CreatedAt                 func(childComplexity int) int
+		CreatedBy                 func(childComplexity int) int
+		DeletedAt                 func(childComplexity int) int
+		DeletedBy                 func(childComplexity int) int
+		DomainName                func(childComplexity int) int
+		ID                        func(childComplexity int) int
+		IsDeleted                 func(childComplexity int) int
+		LogoURL                   func(childComplexity int, size *int) int
+		Name                      func(childComplexity int) int
+		ThreadChannelAssociations func(childComplexity int) int
+		Tier                      func(childComplexity int) int
+		UpdatedAt                 func(childComplexity int) int
+		UpdatedBy                 func(childComplexity int) int
+	}
+
+	CompanyConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	CompanyEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CompanySearchResult struct {
+		Company func(childComplexity int) int
+	}
+
+	CompanySearchResultConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	CompanySearchResultEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CompanyTierMembership struct {
+		CompanyID func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		CreatedBy func(childComplexity int) int
+		ID        func(childComplexity int) int
+		TierID    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		UpdatedBy func(childComplexity int) int
 	}
 
 	ComponentBadge struct {
@@ -217,8 +274,18 @@ type ComplexityRoot struct {
 		Error               func(childComplexity int) int
 	}
 
+	CreateCustomerCardConfigOutput struct {
+		CustomerCardConfig func(childComplexity int) int
+		Error              func(childComplexity int) int
+	}
+
 	CreateCustomerEventOutput struct {
 		CustomerEvent func(childComplexity int) int
+		Error         func(childComplexity int) int
+	}
+
+	CreateCustomerGroupOutput struct {
+		CustomerGroup func(childComplexity int) int
 		Error         func(childComplexity int) int
 	}
 
@@ -247,6 +314,11 @@ type ComplexityRoot struct {
 		Thread func(childComplexity int) int
 	}
 
+	CreateTierOutput struct {
+		Error func(childComplexity int) int
+		Tier  func(childComplexity int) int
+	}
+
 	CreateWebhookTargetOutput struct {
 		Error         func(childComplexity int) int
 		WebhookTarget func(childComplexity int) int
@@ -261,23 +333,119 @@ type ComplexityRoot struct {
 	}
 
 	Customer struct {
-		AvatarURL      func(childComplexity int) int
-		Company        func(childComplexity int) int
-		CreatedAt      func(childComplexity int) int
-		CreatedBy      func(childComplexity int) int
-		Email          func(childComplexity int) int
-		ExternalID     func(childComplexity int) int
-		FullName       func(childComplexity int) int
-		ID             func(childComplexity int) int
-		IsAnonymous    func(childComplexity int) int
-		MarkedAsSpamAt func(childComplexity int) int
-		ShortName      func(childComplexity int) int
-		Status         func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
+		AvatarURL                func(childComplexity int) int
+		Company                  func(childComplexity int) int
+		CreatedAt                func(childComplexity int) int
+		CreatedBy                func(childComplexity int) int
+		CustomerGroupMemberships func(childComplexity int, after *string, before *string, filters *model.CustomerGroupMembershipsFilter, first *int, last *int) int
+		Email                    func(childComplexity int) int
+		ExternalID               func(childComplexity int) int
+		FullName                 func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		IsAnonymous              func(childComplexity int) int
+		MarkedAsSpamAt           func(childComplexity int) int
+		ShortName                func(childComplexity int) int
+		Status                   func(childComplexity int) int
+		TenantMemberships        func(childComplexity int, after *string, before *string, first *int, last *int) int
+		UpdatedAt                func(childComplexity int) int
 	}
 
 	CustomerActor struct {
 		CustomerID func(childComplexity int) int
+	}
+
+	CustomerCardConfig struct {
+		APIHeaders               func(childComplexity int) int
+		APIURL                   func(childComplexity int) int
+		CreatedAt                func(childComplexity int) int
+		CreatedBy                func(childComplexity int) int
+		DefaultTimeToLiveSeconds func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		IsEnabled                func(childComplexity int) int
+		Key                      func(childComplexity int) int
+		Order                    func(childComplexity int) int
+		Title                    func(childComplexity int) int
+		UpdatedAt                func(childComplexity int) int
+		UpdatedBy                func(childComplexity int) int
+	}
+
+	CustomerCardConfigApiHeader struct {
+		Name  func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
+	CustomerCardInstanceCardTooBigErrorDetail struct {
+		CardKey      func(childComplexity int) int
+		MaxSizeBytes func(childComplexity int) int
+		Message      func(childComplexity int) int
+		SizeBytes    func(childComplexity int) int
+	}
+
+	CustomerCardInstanceError struct {
+		CreatedAt          func(childComplexity int) int
+		CreatedBy          func(childComplexity int) int
+		CustomerCardConfig func(childComplexity int) int
+		CustomerID         func(childComplexity int) int
+		ErrorDetail        func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		ThreadID           func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		UpdatedBy          func(childComplexity int) int
+	}
+
+	CustomerCardInstanceLoaded struct {
+		Components         func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		CreatedBy          func(childComplexity int) int
+		CustomerCardConfig func(childComplexity int) int
+		CustomerID         func(childComplexity int) int
+		ExpiresAt          func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		LoadedAt           func(childComplexity int) int
+		ThreadID           func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		UpdatedBy          func(childComplexity int) int
+	}
+
+	CustomerCardInstanceLoading struct {
+		CreatedAt          func(childComplexity int) int
+		CreatedBy          func(childComplexity int) int
+		CustomerCardConfig func(childComplexity int) int
+		CustomerID         func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		ThreadID           func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		UpdatedBy          func(childComplexity int) int
+	}
+
+	CustomerCardInstanceMissingCardErrorDetail struct {
+		CardKey func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
+	CustomerCardInstanceRequestErrorDetail struct {
+		ErrorCode func(childComplexity int) int
+		Message   func(childComplexity int) int
+	}
+
+	CustomerCardInstanceResponseBodyErrorDetail struct {
+		Message      func(childComplexity int) int
+		ResponseBody func(childComplexity int) int
+	}
+
+	CustomerCardInstanceStatusCodeErrorDetail struct {
+		Message      func(childComplexity int) int
+		ResponseBody func(childComplexity int) int
+		StatusCode   func(childComplexity int) int
+	}
+
+	CustomerCardInstanceTimeoutErrorDetail struct {
+		Message        func(childComplexity int) int
+		TimeoutSeconds func(childComplexity int) int
+	}
+
+	CustomerCardInstanceUnknownErrorDetail struct {
+		Message func(childComplexity int) int
 	}
 
 	CustomerConnection struct {
@@ -317,6 +485,47 @@ type ComplexityRoot struct {
 		Title           func(childComplexity int) int
 	}
 
+	CustomerGroup struct {
+		Color      func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		CreatedBy  func(childComplexity int) int
+		ExternalID func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Key        func(childComplexity int) int
+		Name       func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+		UpdatedBy  func(childComplexity int) int
+	}
+
+	CustomerGroupConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	CustomerGroupEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CustomerGroupMembership struct {
+		CreatedAt     func(childComplexity int) int
+		CreatedBy     func(childComplexity int) int
+		CustomerGroup func(childComplexity int) int
+		CustomerID    func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+		UpdatedBy     func(childComplexity int) int
+	}
+
+	CustomerGroupMembershipConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	CustomerGroupMembershipEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	CustomerSurveyRequestedEntry struct {
 		CustomerID             func(childComplexity int) int
 		CustomerSurveyID       func(childComplexity int) int
@@ -325,9 +534,40 @@ type ComplexityRoot struct {
 		ThreadID               func(childComplexity int) int
 	}
 
+	CustomerTenantMembership struct {
+		CreatedAt func(childComplexity int) int
+		CreatedBy func(childComplexity int) int
+		Tenant    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		UpdatedBy func(childComplexity int) int
+	}
+
+	CustomerTenantMembershipConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	CustomerTenantMembershipEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	DateTime struct {
 		ISO8601    func(childComplexity int) int
 		UnixString func(childComplexity int) int
+	}
+
+	DeleteCompanyOutput struct {
+		Company func(childComplexity int) int
+		Error   func(childComplexity int) int
+	}
+
+	DeleteCustomerCardConfigOutput struct {
+		Error func(childComplexity int) int
+	}
+
+	DeleteCustomerGroupOutput struct {
+		Error func(childComplexity int) int
 	}
 
 	DeleteCustomerOutput struct {
@@ -339,12 +579,22 @@ type ComplexityRoot struct {
 		Note  func(childComplexity int) int
 	}
 
+	DeleteTenantOutput struct {
+		Error  func(childComplexity int) int
+		Tenant func(childComplexity int) int
+	}
+
 	DeleteThreadFieldOutput struct {
 		Error func(childComplexity int) int
 	}
 
 	DeleteThreadFieldSchemaOutput struct {
 		Error func(childComplexity int) int
+	}
+
+	DeleteTierOutput struct {
+		Error func(childComplexity int) int
+		Tier  func(childComplexity int) int
 	}
 
 	DeleteWebhookTargetOutput struct {
@@ -425,6 +675,19 @@ type ComplexityRoot struct {
 		Bytes     func(childComplexity int) int
 		KiloBytes func(childComplexity int) int
 		MegaBytes func(childComplexity int) int
+	}
+
+	FirstResponseTimeServiceLevelAgreement struct {
+		BreachActions            func(childComplexity int) int
+		CreatedAt                func(childComplexity int) int
+		CreatedBy                func(childComplexity int) int
+		FirstResponseTimeMinutes func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		ThreadLabelTypeIDFilter  func(childComplexity int) int
+		ThreadPriorityFilter     func(childComplexity int) int
+		UpdatedAt                func(childComplexity int) int
+		UpdatedBy                func(childComplexity int) int
+		UseBusinessHoursOnly     func(childComplexity int) int
 	}
 
 	HelpCenterAiConversationMessageEntry struct {
@@ -521,39 +784,66 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddLabels                   func(childComplexity int, input model.AddLabelsInput) int
-		ArchiveLabelType            func(childComplexity int, input model.ArchiveLabelTypeInput) int
-		AssignThread                func(childComplexity int, input model.AssignThreadInput) int
-		ChangeThreadPriority        func(childComplexity int, input model.ChangeThreadPriorityInput) int
-		CreateAttachmentDownloadURL func(childComplexity int, input model.CreateAttachmentDownloadURLInput) int
-		CreateAttachmentUploadURL   func(childComplexity int, input model.CreateAttachmentUploadURLInput) int
-		CreateCustomerEvent         func(childComplexity int, input model.CreateCustomerEventInput) int
-		CreateLabelType             func(childComplexity int, input model.CreateLabelTypeInput) int
-		CreateNote                  func(childComplexity int, input model.CreateNoteInput) int
-		CreateThread                func(childComplexity int, input model.CreateThreadInput) int
-		CreateThreadEvent           func(childComplexity int, input model.CreateThreadEventInput) int
-		CreateThreadFieldSchema     func(childComplexity int, input model.CreateThreadFieldSchemaInput) int
-		CreateWebhookTarget         func(childComplexity int, input model.CreateWebhookTargetInput) int
-		DeleteCustomer              func(childComplexity int, input model.DeleteCustomerInput) int
-		DeleteNote                  func(childComplexity int, input model.DeleteNoteInput) int
-		DeleteThreadField           func(childComplexity int, input model.DeleteThreadFieldInput) int
-		DeleteThreadFieldSchema     func(childComplexity int, input model.DeleteThreadFieldSchemaInput) int
-		DeleteWebhookTarget         func(childComplexity int, input model.DeleteWebhookTargetInput) int
-		MarkThreadAsDone            func(childComplexity int, input model.MarkThreadAsDoneInput) int
-		MarkThreadAsTodo            func(childComplexity int, input model.MarkThreadAsTodoInput) int
-		RegenerateWorkspaceHmac     func(childComplexity int) int
-		RemoveLabels                func(childComplexity int, input model.RemoveLabelsInput) int
-		ReplyToThread               func(childComplexity int, input model.ReplyToThreadInput) int
-		SendChat                    func(childComplexity int, input model.SendChatInput) int
-		SendCustomerChat            func(childComplexity int, input model.SendCustomerChatInput) int
-		SnoozeThread                func(childComplexity int, input model.SnoozeThreadInput) int
-		UnarchiveLabelType          func(childComplexity int, input model.UnarchiveLabelTypeInput) int
-		UnassignThread              func(childComplexity int, input model.UnassignThreadInput) int
-		UpdateNote                  func(childComplexity int, input model.UpdateNoteInput) int
-		UpdateThreadFieldSchema     func(childComplexity int, input model.UpdateThreadFieldSchemaInput) int
-		UpdateWebhookTarget         func(childComplexity int, input model.UpdateWebhookTargetInput) int
-		UpsertCustomer              func(childComplexity int, input model.UpsertCustomerInput) int
-		UpsertThreadField           func(childComplexity int, input model.UpsertThreadFieldInput) int
+		AddCustomerToCustomerGroups      func(childComplexity int, input model.AddCustomerToCustomerGroupsInput) int
+		AddCustomerToTenants             func(childComplexity int, input model.AddCustomerToTenantsInput) int
+		AddLabels                        func(childComplexity int, input model.AddLabelsInput) int
+		AddMembersToTier                 func(childComplexity int, input model.AddMembersToTierInput) int
+		ArchiveLabelType                 func(childComplexity int, input model.ArchiveLabelTypeInput) int
+		AssignThread                     func(childComplexity int, input model.AssignThreadInput) int
+		ChangeThreadPriority             func(childComplexity int, input model.ChangeThreadPriorityInput) int
+		CreateAttachmentDownloadURL      func(childComplexity int, input model.CreateAttachmentDownloadURLInput) int
+		CreateAttachmentUploadURL        func(childComplexity int, input model.CreateAttachmentUploadURLInput) int
+		CreateCustomerCardConfig         func(childComplexity int, input model.CreateCustomerCardConfigInput) int
+		CreateCustomerEvent              func(childComplexity int, input model.CreateCustomerEventInput) int
+		CreateCustomerGroup              func(childComplexity int, input model.CreateCustomerGroupInput) int
+		CreateLabelType                  func(childComplexity int, input model.CreateLabelTypeInput) int
+		CreateNote                       func(childComplexity int, input model.CreateNoteInput) int
+		CreateThread                     func(childComplexity int, input model.CreateThreadInput) int
+		CreateThreadEvent                func(childComplexity int, input model.CreateThreadEventInput) int
+		CreateThreadFieldSchema          func(childComplexity int, input model.CreateThreadFieldSchemaInput) int
+		CreateTier                       func(childComplexity int, input model.CreateTierInput) int
+		CreateWebhookTarget              func(childComplexity int, input model.CreateWebhookTargetInput) int
+		DeleteCompany                    func(childComplexity int, input model.DeleteCompanyInput) int
+		DeleteCustomer                   func(childComplexity int, input model.DeleteCustomerInput) int
+		DeleteCustomerCardConfig         func(childComplexity int, input model.DeleteCustomerCardConfigInput) int
+		DeleteCustomerGroup              func(childComplexity int, input model.DeleteCustomerGroupInput) int
+		DeleteNote                       func(childComplexity int, input model.DeleteNoteInput) int
+		DeleteTenant                     func(childComplexity int, input model.DeleteTenantInput) int
+		DeleteThreadField                func(childComplexity int, input model.DeleteThreadFieldInput) int
+		DeleteThreadFieldSchema          func(childComplexity int, input model.DeleteThreadFieldSchemaInput) int
+		DeleteTier                       func(childComplexity int, input model.DeleteTierInput) int
+		DeleteWebhookTarget              func(childComplexity int, input model.DeleteWebhookTargetInput) int
+		MarkThreadAsDone                 func(childComplexity int, input model.MarkThreadAsDoneInput) int
+		MarkThreadAsTodo                 func(childComplexity int, input model.MarkThreadAsTodoInput) int
+		RegenerateWorkspaceHmac          func(childComplexity int) int
+		ReloadCustomerCardInstance       func(childComplexity int, input model.ReloadCustomerCardInstanceInput) int
+		RemoveCustomerFromCustomerGroups func(childComplexity int, input model.RemoveCustomerFromCustomerGroupsInput) int
+		RemoveCustomerFromTenants        func(childComplexity int, input model.RemoveCustomerFromTenantsInput) int
+		RemoveLabels                     func(childComplexity int, input model.RemoveLabelsInput) int
+		RemoveMembersFromTier            func(childComplexity int, input model.RemoveMembersFromTierInput) int
+		ReplyToThread                    func(childComplexity int, input model.ReplyToThreadInput) int
+		SendChat                         func(childComplexity int, input model.SendChatInput) int
+		SendCustomerChat                 func(childComplexity int, input model.SendCustomerChatInput) int
+		SetCustomerTenants               func(childComplexity int, input model.SetCustomerTenantsInput) int
+		SnoozeThread                     func(childComplexity int, input model.SnoozeThreadInput) int
+		UnarchiveLabelType               func(childComplexity int, input model.UnarchiveLabelTypeInput) int
+		UnassignThread                   func(childComplexity int, input model.UnassignThreadInput) int
+		UpdateCompanyTier                func(childComplexity int, input model.UpdateCompanyTierInput) int
+		UpdateCustomerCardConfig         func(childComplexity int, input model.UpdateCustomerCardConfigInput) int
+		UpdateCustomerCompany            func(childComplexity int, input model.UpdateCustomerCompanyInput) int
+		UpdateCustomerGroup              func(childComplexity int, input model.UpdateCustomerGroupInput) int
+		UpdateNote                       func(childComplexity int, input model.UpdateNoteInput) int
+		UpdateTenantTier                 func(childComplexity int, input model.UpdateTenantTierInput) int
+		UpdateThreadFieldSchema          func(childComplexity int, input model.UpdateThreadFieldSchemaInput) int
+		UpdateThreadTenant               func(childComplexity int, input model.UpdateThreadTenantInput) int
+		UpdateThreadTier                 func(childComplexity int, input model.UpdateThreadTierInput) int
+		UpdateTier                       func(childComplexity int, input model.UpdateTierInput) int
+		UpdateWebhookTarget              func(childComplexity int, input model.UpdateWebhookTargetInput) int
+		UpsertCompany                    func(childComplexity int, input model.UpsertCompanyInput) int
+		UpsertCustomer                   func(childComplexity int, input model.UpsertCustomerInput) int
+		UpsertCustomerGroup              func(childComplexity int, input model.UpsertCustomerGroupInput) int
+		UpsertTenant                     func(childComplexity int, input model.UpsertTenantInput) int
+		UpsertThreadField                func(childComplexity int, input model.UpsertThreadFieldInput) int
 	}
 
 	MutationError struct {
@@ -567,6 +857,19 @@ type ComplexityRoot struct {
 		Field   func(childComplexity int) int
 		Message func(childComplexity int) int
 		Type    func(childComplexity int) int
+	}
+
+	NextResponseTimeServiceLevelAgreement struct {
+		BreachActions           func(childComplexity int) int
+		CreatedAt               func(childComplexity int) int
+		CreatedBy               func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		NextResponseTimeMinutes func(childComplexity int) int
+		ThreadLabelTypeIDFilter func(childComplexity int) int
+		ThreadPriorityFilter    func(childComplexity int) int
+		UpdatedAt               func(childComplexity int) int
+		UpdatedBy               func(childComplexity int) int
+		UseBusinessHoursOnly    func(childComplexity int) int
 	}
 
 	Note struct {
@@ -606,19 +909,32 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		Companies               func(childComplexity int, after *string, before *string, filters *model.CompaniesFilter, first *int, last *int) int
+		Company                 func(childComplexity int, companyID string) int
 		Customer                func(childComplexity int, customerID string) int
 		CustomerByEmail         func(childComplexity int, email string) int
 		CustomerByExternalID    func(childComplexity int, externalID string) int
+		CustomerCardConfig      func(childComplexity int, customerCardConfigID string) int
+		CustomerCardConfigs     func(childComplexity int) int
+		CustomerCardInstances   func(childComplexity int, customerID string, threadID *string) int
+		CustomerGroup           func(childComplexity int, customerGroupID string) int
+		CustomerGroups          func(childComplexity int, after *string, before *string, filters *model.CustomerGroupsFilter, first *int, last *int) int
 		Customers               func(childComplexity int, after *string, before *string, filters *model.CustomersFilter, first *int, last *int, sortBy *model.CustomersSort) int
 		LabelType               func(childComplexity int, labelTypeID string) int
 		LabelTypes              func(childComplexity int, after *string, before *string, filters *model.LabelTypeFilter, first *int, last *int) int
 		MyWorkspace             func(childComplexity int) int
+		SearchCompanies         func(childComplexity int, after *string, before *string, filters *model.CompaniesFilter, first *int, last *int, searchQuery model.CompaniesSearchQuery) int
+		SearchTenants           func(childComplexity int, after *string, before *string, filters *model.TenantsFilter, first *int, last *int, searchQuery model.TenantsSearchQuery) int
+		Tenant                  func(childComplexity int, tenantID string) int
+		Tenants                 func(childComplexity int, after *string, before *string, filters *model.TenantsFilter, first *int, last *int) int
 		Thread                  func(childComplexity int, threadID string) int
 		ThreadByExternalID      func(childComplexity int, customerID string, externalID string) int
 		ThreadByRef             func(childComplexity int, ref string) int
 		ThreadFieldSchema       func(childComplexity int, threadFieldSchemaID string) int
 		ThreadFieldSchemas      func(childComplexity int, after *string, before *string, first *int, last *int) int
 		Threads                 func(childComplexity int, after *string, before *string, filters *model.ThreadsFilter, first *int, last *int, sortBy *model.ThreadsSort) int
+		Tier                    func(childComplexity int, tierID string) int
+		Tiers                   func(childComplexity int, after *string, before *string, first *int, last *int) int
 		TimelineEntries         func(childComplexity int, after *string, before *string, customerID string, first *int, last *int) int
 		TimelineEntry           func(childComplexity int, customerID string, timelineEntryID string) int
 		User                    func(childComplexity int, userID string) int
@@ -634,8 +950,27 @@ type ComplexityRoot struct {
 		WorkspaceHmac func(childComplexity int) int
 	}
 
+	ReloadCustomerCardInstanceOutput struct {
+		CustomerCardInstance func(childComplexity int) int
+		Error                func(childComplexity int) int
+	}
+
+	RemoveCustomerFromCustomerGroupsOutput struct {
+		Error func(childComplexity int) int
+	}
+
+	RemoveCustomerFromTenantsOutput struct {
+		Customer func(childComplexity int) int
+		Error    func(childComplexity int) int
+	}
+
 	RemoveLabelsOutput struct {
 		Error func(childComplexity int) int
+	}
+
+	RemoveMembersFromTierOutput struct {
+		Error       func(childComplexity int) int
+		Memberships func(childComplexity int) int
 	}
 
 	ReplyToThreadOutput struct {
@@ -661,6 +996,11 @@ type ComplexityRoot struct {
 	ServiceLevelAgreementThreadLabelTypeIdFilter struct {
 		LabelTypeIds func(childComplexity int) int
 		RequireAll   func(childComplexity int) int
+	}
+
+	SetCustomerTenantsOutput struct {
+		Customer func(childComplexity int) int
+		Error    func(childComplexity int) int
 	}
 
 	SlackMessageEntry struct {
@@ -696,6 +1036,17 @@ type ComplexityRoot struct {
 		Text                func(childComplexity int) int
 	}
 
+	SlackThreadChannelAssociation struct {
+		CompanyID               func(childComplexity int) int
+		ConnectedSlackChannelID func(childComplexity int) int
+		CreatedAt               func(childComplexity int) int
+		CreatedBy               func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		TenantID                func(childComplexity int) int
+		UpdatedAt               func(childComplexity int) int
+		UpdatedBy               func(childComplexity int) int
+	}
+
 	SlackUserIdentity struct {
 		SlackTeamID func(childComplexity int) int
 		SlackUserID func(childComplexity int) int
@@ -720,16 +1071,91 @@ type ComplexityRoot struct {
 	}
 
 	Tenant struct {
-		CreatedAt  func(childComplexity int) int
-		CreatedBy  func(childComplexity int) int
-		ExternalID func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Name       func(childComplexity int) int
-		Source     func(childComplexity int) int
-		Tier       func(childComplexity int) int
-		URL        func(childComplexity int) int
-		UpdatedAt  func(childComplexity int) int
-		UpdatedBy  func(childComplexity int) int
+		AlternateDomains          func(childComplexity int) int
+		CreatedAt                 func(childComplexity int) int
+		CreatedBy                 func(childComplexity int) int
+		ExternalID                func(childComplexity int) int
+		ID                        func(childComplexity int) int
+		IsDomainAutoJoinEnabled   func(childComplexity int) int
+		LogoURL                   func(childComplexity int, size *int) int
+		Name                      func(childComplexity int) int
+		PrimaryDomain             func(childComplexity int) int
+		Source                    func(childComplexity int) int
+		TenantFields              func(childComplexity int) int
+		ThreadChannelAssociations func(childComplexity int) int
+		Tier                      func(childComplexity int) int
+		URL                       func(childComplexity int) int
+		UpdatedAt                 func(childComplexity int) int
+		UpdatedBy                 func(childComplexity int) int
+	}
+
+	TenantConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	TenantEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	TenantField struct {
+		CreatedAt       func(childComplexity int) int
+		CreatedBy       func(childComplexity int) int
+		ExternalFieldID func(childComplexity int) int
+		ID              func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		UpdatedBy       func(childComplexity int) int
+		Value           func(childComplexity int) int
+	}
+
+	TenantFieldBooleanValue struct {
+		BooleanValue func(childComplexity int) int
+	}
+
+	TenantFieldDateTimeValue struct {
+		DateValue func(childComplexity int) int
+	}
+
+	TenantFieldNumberValue struct {
+		NumberValue func(childComplexity int) int
+	}
+
+	TenantFieldStringArrayValue struct {
+		ArrayValue func(childComplexity int) int
+	}
+
+	TenantFieldStringValue struct {
+		StringValue func(childComplexity int) int
+	}
+
+	TenantFieldUserReferenceValue struct {
+		UserReferenceValues func(childComplexity int) int
+		Users               func(childComplexity int) int
+	}
+
+	TenantSearchResult struct {
+		Tenant func(childComplexity int) int
+	}
+
+	TenantSearchResultConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	TenantSearchResultEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	TenantTierMembership struct {
+		CreatedAt func(childComplexity int) int
+		CreatedBy func(childComplexity int) int
+		ID        func(childComplexity int) int
+		TenantID  func(childComplexity int) int
+		TierID    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		UpdatedBy func(childComplexity int) int
 	}
 
 	Thread struct {
@@ -757,6 +1183,7 @@ type ComplexityRoot struct {
 		SupportEmailAddresses    func(childComplexity int) int
 		Tenant                   func(childComplexity int) int
 		ThreadFields             func(childComplexity int) int
+		Tier                     func(childComplexity int) int
 		TimelineEntries          func(childComplexity int, after *string, before *string, filters *model.ThreadTimelineEntriesFilter, first *int, last *int) int
 		Title                    func(childComplexity int) int
 		UpdatedAt                func(childComplexity int) int
@@ -1008,18 +1435,41 @@ type ComplexityRoot struct {
 	}
 
 	Tier struct {
-		Color                 func(childComplexity int) int
-		CreatedAt             func(childComplexity int) int
-		CreatedBy             func(childComplexity int) int
-		DefaultPriority       func(childComplexity int) int
-		DefaultThreadPriority func(childComplexity int) int
-		ExternalID            func(childComplexity int) int
-		ID                    func(childComplexity int) int
-		IsDefault             func(childComplexity int) int
-		IsMachineTier         func(childComplexity int) int
-		Name                  func(childComplexity int) int
-		UpdatedAt             func(childComplexity int) int
-		UpdatedBy             func(childComplexity int) int
+		Color                  func(childComplexity int) int
+		CreatedAt              func(childComplexity int) int
+		CreatedBy              func(childComplexity int) int
+		DefaultPriority        func(childComplexity int) int
+		DefaultThreadPriority  func(childComplexity int) int
+		ExternalID             func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		IsDefault              func(childComplexity int) int
+		IsMachineTier          func(childComplexity int) int
+		Memberships            func(childComplexity int, after *string, before *string, first *int, last *int) int
+		Name                   func(childComplexity int) int
+		ServiceLevelAgreements func(childComplexity int) int
+		UpdatedAt              func(childComplexity int) int
+		UpdatedBy              func(childComplexity int) int
+	}
+
+	TierConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	TierEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	TierMembershipConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TierMembershipEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	TimelineEntry struct {
@@ -1052,14 +1502,54 @@ type ComplexityRoot struct {
 		Thread func(childComplexity int) int
 	}
 
+	UpdateCompanyTierOutput struct {
+		CompanyTierMembership func(childComplexity int) int
+		Error                 func(childComplexity int) int
+	}
+
+	UpdateCustomerCardConfigOutput struct {
+		CustomerCardConfig func(childComplexity int) int
+		Error              func(childComplexity int) int
+	}
+
+	UpdateCustomerCompanyOutput struct {
+		Customer func(childComplexity int) int
+		Error    func(childComplexity int) int
+	}
+
+	UpdateCustomerGroupOutput struct {
+		CustomerGroup func(childComplexity int) int
+		Error         func(childComplexity int) int
+	}
+
 	UpdateNoteOutput struct {
 		Error func(childComplexity int) int
 		Note  func(childComplexity int) int
 	}
 
+	UpdateTenantTierOutput struct {
+		Error                func(childComplexity int) int
+		TenantTierMembership func(childComplexity int) int
+	}
+
 	UpdateThreadFieldSchemaOutput struct {
 		Error             func(childComplexity int) int
 		ThreadFieldSchema func(childComplexity int) int
+	}
+
+	UpdateThreadTenantOutput struct {
+		Error  func(childComplexity int) int
+		Thread func(childComplexity int) int
+	}
+
+	UpdateThreadTierOutput struct {
+		Error  func(childComplexity int) int
+		Thread func(childComplexity int) int
+	}
+
+	UpdateTierOutput struct {
+		Error func(childComplexity int) int
+		Tier  func(childComplexity int) int
 	}
 
 	UpdateWebhookTargetOutput struct {
@@ -1072,10 +1562,28 @@ type ComplexityRoot struct {
 		Value func(childComplexity int) int
 	}
 
+	UpsertCompanyOutput struct {
+		Company func(childComplexity int) int
+		Error   func(childComplexity int) int
+		Result  func(childComplexity int) int
+	}
+
+	UpsertCustomerGroupOutput struct {
+		CustomerGroup func(childComplexity int) int
+		Error         func(childComplexity int) int
+		Result        func(childComplexity int) int
+	}
+
 	UpsertCustomerOutput struct {
 		Customer func(childComplexity int) int
 		Error    func(childComplexity int) int
 		Result   func(childComplexity int) int
+	}
+
+	UpsertTenantOutput struct {
+		Error  func(childComplexity int) int
+		Result func(childComplexity int) int
+		Tenant func(childComplexity int) int
 	}
 
 	UpsertThreadFieldOutput struct {
@@ -1211,8 +1719,19 @@ type ChatResolver interface {
 type ChatEntryResolver interface {
 	Attachments(ctx context.Context, obj *model.ChatEntry) ([]model.Attachment, error)
 }
+type CompanyResolver interface {
+	AccountOwner(ctx context.Context, obj *model.Company) (*model.User, error)
+
+	LogoURL(ctx context.Context, obj *model.Company, size *int) (*string, error)
+
+	Tier(ctx context.Context, obj *model.Company) (*model.Tier, error)
+}
 type CustomerResolver interface {
 	Company(ctx context.Context, obj *model.Customer) (*model.Company, error)
+
+	CustomerGroupMemberships(ctx context.Context, obj *model.Customer, after *string, before *string, filters *model.CustomerGroupMembershipsFilter, first *int, last *int) (*model.CustomerGroupMembershipConnection, error)
+
+	TenantMemberships(ctx context.Context, obj *model.Customer, after *string, before *string, first *int, last *int) (*model.CustomerTenantMembershipConnection, error)
 }
 type LabelResolver interface {
 	LabelType(ctx context.Context, obj *model.Label) (*model.LabelType, error)
@@ -1224,8 +1743,21 @@ type MutationResolver interface {
 	ReplyToThread(ctx context.Context, input model.ReplyToThreadInput) (*model.ReplyToThreadOutput, error)
 	SendChat(ctx context.Context, input model.SendChatInput) (*model.SendChatOutput, error)
 	SendCustomerChat(ctx context.Context, input model.SendCustomerChatInput) (*model.SendCustomerChatOutput, error)
+	UpsertCompany(ctx context.Context, input model.UpsertCompanyInput) (*model.UpsertCompanyOutput, error)
+	UpdateCustomerCompany(ctx context.Context, input model.UpdateCustomerCompanyInput) (*model.UpdateCustomerCompanyOutput, error)
+	DeleteCompany(ctx context.Context, input model.DeleteCompanyInput) (*model.DeleteCompanyOutput, error)
 	UpsertCustomer(ctx context.Context, input model.UpsertCustomerInput) (*model.UpsertCustomerOutput, error)
 	DeleteCustomer(ctx context.Context, input model.DeleteCustomerInput) (*model.DeleteCustomerOutput, error)
+	CreateCustomerCardConfig(ctx context.Context, input model.CreateCustomerCardConfigInput) (*model.CreateCustomerCardConfigOutput, error)
+	UpdateCustomerCardConfig(ctx context.Context, input model.UpdateCustomerCardConfigInput) (*model.UpdateCustomerCardConfigOutput, error)
+	DeleteCustomerCardConfig(ctx context.Context, input model.DeleteCustomerCardConfigInput) (*model.DeleteCustomerCardConfigOutput, error)
+	ReloadCustomerCardInstance(ctx context.Context, input model.ReloadCustomerCardInstanceInput) (*model.ReloadCustomerCardInstanceOutput, error)
+	CreateCustomerGroup(ctx context.Context, input model.CreateCustomerGroupInput) (*model.CreateCustomerGroupOutput, error)
+	UpsertCustomerGroup(ctx context.Context, input model.UpsertCustomerGroupInput) (*model.UpsertCustomerGroupOutput, error)
+	UpdateCustomerGroup(ctx context.Context, input model.UpdateCustomerGroupInput) (*model.UpdateCustomerGroupOutput, error)
+	DeleteCustomerGroup(ctx context.Context, input model.DeleteCustomerGroupInput) (*model.DeleteCustomerGroupOutput, error)
+	AddCustomerToCustomerGroups(ctx context.Context, input model.AddCustomerToCustomerGroupsInput) (*model.AddCustomerToCustomerGroupsOutput, error)
+	RemoveCustomerFromCustomerGroups(ctx context.Context, input model.RemoveCustomerFromCustomerGroupsInput) (*model.RemoveCustomerFromCustomerGroupsOutput, error)
 	CreateThreadFieldSchema(ctx context.Context, input model.CreateThreadFieldSchemaInput) (*model.CreateThreadFieldSchemaOutput, error)
 	UpdateThreadFieldSchema(ctx context.Context, input model.UpdateThreadFieldSchemaInput) (*model.UpdateThreadFieldSchemaOutput, error)
 	DeleteThreadFieldSchema(ctx context.Context, input model.DeleteThreadFieldSchemaInput) (*model.DeleteThreadFieldSchemaOutput, error)
@@ -1239,6 +1771,12 @@ type MutationResolver interface {
 	CreateNote(ctx context.Context, input model.CreateNoteInput) (*model.CreateNoteOutput, error)
 	DeleteNote(ctx context.Context, input model.DeleteNoteInput) (*model.DeleteNoteOutput, error)
 	UpdateNote(ctx context.Context, input model.UpdateNoteInput) (*model.UpdateNoteOutput, error)
+	UpsertTenant(ctx context.Context, input model.UpsertTenantInput) (*model.UpsertTenantOutput, error)
+	AddCustomerToTenants(ctx context.Context, input model.AddCustomerToTenantsInput) (*model.AddCustomerToTenantsOutput, error)
+	RemoveCustomerFromTenants(ctx context.Context, input model.RemoveCustomerFromTenantsInput) (*model.RemoveCustomerFromTenantsOutput, error)
+	SetCustomerTenants(ctx context.Context, input model.SetCustomerTenantsInput) (*model.SetCustomerTenantsOutput, error)
+	UpdateThreadTenant(ctx context.Context, input model.UpdateThreadTenantInput) (*model.UpdateThreadTenantOutput, error)
+	DeleteTenant(ctx context.Context, input model.DeleteTenantInput) (*model.DeleteTenantOutput, error)
 	CreateThread(ctx context.Context, input model.CreateThreadInput) (*model.CreateThreadOutput, error)
 	MarkThreadAsDone(ctx context.Context, input model.MarkThreadAsDoneInput) (*model.MarkThreadAsDoneOutput, error)
 	MarkThreadAsTodo(ctx context.Context, input model.MarkThreadAsTodoInput) (*model.MarkThreadAsTodoOutput, error)
@@ -1246,6 +1784,14 @@ type MutationResolver interface {
 	ChangeThreadPriority(ctx context.Context, input model.ChangeThreadPriorityInput) (*model.ChangeThreadPriorityOutput, error)
 	AssignThread(ctx context.Context, input model.AssignThreadInput) (*model.AssignThreadOutput, error)
 	UnassignThread(ctx context.Context, input model.UnassignThreadInput) (*model.UnassignThreadOutput, error)
+	CreateTier(ctx context.Context, input model.CreateTierInput) (*model.CreateTierOutput, error)
+	UpdateTier(ctx context.Context, input model.UpdateTierInput) (*model.UpdateTierOutput, error)
+	DeleteTier(ctx context.Context, input model.DeleteTierInput) (*model.DeleteTierOutput, error)
+	AddMembersToTier(ctx context.Context, input model.AddMembersToTierInput) (*model.AddMembersToTierOutput, error)
+	RemoveMembersFromTier(ctx context.Context, input model.RemoveMembersFromTierInput) (*model.RemoveMembersFromTierOutput, error)
+	UpdateTenantTier(ctx context.Context, input model.UpdateTenantTierInput) (*model.UpdateTenantTierOutput, error)
+	UpdateCompanyTier(ctx context.Context, input model.UpdateCompanyTierInput) (*model.UpdateCompanyTierOutput, error)
+	UpdateThreadTier(ctx context.Context, input model.UpdateThreadTierInput) (*model.UpdateThreadTierOutput, error)
 	CreateCustomerEvent(ctx context.Context, input model.CreateCustomerEventInput) (*model.CreateCustomerEventOutput, error)
 	CreateThreadEvent(ctx context.Context, input model.CreateThreadEventInput) (*model.CreateThreadEventOutput, error)
 	CreateWebhookTarget(ctx context.Context, input model.CreateWebhookTargetInput) (*model.CreateWebhookTargetOutput, error)
@@ -1263,18 +1809,31 @@ type NoteEntryResolver interface {
 type QueryResolver interface {
 	MyWorkspace(ctx context.Context) (*model.Workspace, error)
 	WorkspaceHmac(ctx context.Context) (*model.WorkspaceHmac, error)
+	Company(ctx context.Context, companyID string) (*model.Company, error)
+	Companies(ctx context.Context, after *string, before *string, filters *model.CompaniesFilter, first *int, last *int) (*model.CompanyConnection, error)
+	SearchCompanies(ctx context.Context, after *string, before *string, filters *model.CompaniesFilter, first *int, last *int, searchQuery model.CompaniesSearchQuery) (*model.CompanySearchResultConnection, error)
 	Customer(ctx context.Context, customerID string) (*model.Customer, error)
 	CustomerByEmail(ctx context.Context, email string) (*model.Customer, error)
 	CustomerByExternalID(ctx context.Context, externalID string) (*model.Customer, error)
 	Customers(ctx context.Context, after *string, before *string, filters *model.CustomersFilter, first *int, last *int, sortBy *model.CustomersSort) (*model.CustomerConnection, error)
+	CustomerCardConfig(ctx context.Context, customerCardConfigID string) (*model.CustomerCardConfig, error)
+	CustomerCardConfigs(ctx context.Context) ([]model.CustomerCardConfig, error)
+	CustomerCardInstances(ctx context.Context, customerID string, threadID *string) ([]model.CustomerCardInstance, error)
+	CustomerGroup(ctx context.Context, customerGroupID string) (*model.CustomerGroup, error)
+	CustomerGroups(ctx context.Context, after *string, before *string, filters *model.CustomerGroupsFilter, first *int, last *int) (*model.CustomerGroupConnection, error)
 	ThreadFieldSchema(ctx context.Context, threadFieldSchemaID string) (*model.ThreadFieldSchema, error)
 	ThreadFieldSchemas(ctx context.Context, after *string, before *string, first *int, last *int) (*model.ThreadFieldSchemaConnection, error)
 	LabelType(ctx context.Context, labelTypeID string) (*model.LabelType, error)
 	LabelTypes(ctx context.Context, after *string, before *string, filters *model.LabelTypeFilter, first *int, last *int) (*model.LabelTypeConnection, error)
+	Tenant(ctx context.Context, tenantID string) (*model.Tenant, error)
+	Tenants(ctx context.Context, after *string, before *string, filters *model.TenantsFilter, first *int, last *int) (*model.TenantConnection, error)
+	SearchTenants(ctx context.Context, after *string, before *string, filters *model.TenantsFilter, first *int, last *int, searchQuery model.TenantsSearchQuery) (*model.TenantSearchResultConnection, error)
 	Thread(ctx context.Context, threadID string) (*model.Thread, error)
 	ThreadByRef(ctx context.Context, ref string) (*model.Thread, error)
 	ThreadByExternalID(ctx context.Context, customerID string, externalID string) (*model.Thread, error)
 	Threads(ctx context.Context, after *string, before *string, filters *model.ThreadsFilter, first *int, last *int, sortBy *model.ThreadsSort) (*model.ThreadConnection, error)
+	Tier(ctx context.Context, tierID string) (*model.Tier, error)
+	Tiers(ctx context.Context, after *string, before *string, first *int, last *int) (*model.TierConnection, error)
 	TimelineEntries(ctx context.Context, after *string, before *string, customerID string, first *int, last *int) (*model.TimelineEntryConnection, error)
 	TimelineEntry(ctx context.Context, customerID string, timelineEntryID string) (*model.TimelineEntry, error)
 	User(ctx context.Context, userID string) (*model.User, error)
@@ -1282,6 +1841,9 @@ type QueryResolver interface {
 	WebhookTarget(ctx context.Context, webhookTargetID string) (*model.WebhookTarget, error)
 	WebhookTargets(ctx context.Context, after *string, before *string, first *int, last *int) (*model.WebhookTargetConnection, error)
 	WebhookDeliveryAttempts(ctx context.Context, after *string, before *string, filters *model.WebhookDeliveryAttemptFilter, first *int, last *int, webhookTargetID string) (*model.WebhookDeliveryAttemptConnection, error)
+}
+type TenantResolver interface {
+	Tier(ctx context.Context, obj *model.Tenant) (*model.Tier, error)
 }
 type ThreadResolver interface {
 	AssignedTo(ctx context.Context, obj *model.Thread) (model.ThreadAssignee, error)
@@ -1293,6 +1855,7 @@ type ThreadResolver interface {
 	Tenant(ctx context.Context, obj *model.Thread) (*model.Tenant, error)
 	ThreadFields(ctx context.Context, obj *model.Thread) ([]model.ThreadField, error)
 	TimelineEntries(ctx context.Context, obj *model.Thread, after *string, before *string, filters *model.ThreadTimelineEntriesFilter, first *int, last *int) (*model.TimelineEntryConnection, error)
+	Tier(ctx context.Context, obj *model.Thread) (*model.Tier, error)
 }
 type ThreadAssignmentTransitionedEntryResolver interface {
 	NextAssignee(ctx context.Context, obj *model.ThreadAssignmentTransitionedEntry) (model.ThreadAssignee, error)
@@ -1301,6 +1864,9 @@ type ThreadAssignmentTransitionedEntryResolver interface {
 type ThreadLabelsChangedEntryResolver interface {
 	NextLabels(ctx context.Context, obj *model.ThreadLabelsChangedEntry) ([]model.Label, error)
 	PreviousLabels(ctx context.Context, obj *model.ThreadLabelsChangedEntry) ([]model.Label, error)
+}
+type TierResolver interface {
+	Memberships(ctx context.Context, obj *model.Tier, after *string, before *string, first *int, last *int) (*model.TierMembershipConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1321,6 +1887,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "AddCustomerToCustomerGroupsOutput.customerGroupMemberships":
+		if e.ComplexityRoot.AddCustomerToCustomerGroupsOutput.CustomerGroupMemberships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddCustomerToCustomerGroupsOutput.CustomerGroupMemberships(childComplexity), true
+	case "AddCustomerToCustomerGroupsOutput.error":
+		if e.ComplexityRoot.AddCustomerToCustomerGroupsOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddCustomerToCustomerGroupsOutput.Error(childComplexity), true
+
+	case "AddCustomerToTenantsOutput.customer":
+		if e.ComplexityRoot.AddCustomerToTenantsOutput.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddCustomerToTenantsOutput.Customer(childComplexity), true
+	case "AddCustomerToTenantsOutput.error":
+		if e.ComplexityRoot.AddCustomerToTenantsOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddCustomerToTenantsOutput.Error(childComplexity), true
+
 	case "AddLabelsOutput.error":
 		if e.ComplexityRoot.AddLabelsOutput.Error == nil {
 			break
@@ -1333,6 +1925,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AddLabelsOutput.Labels(childComplexity), true
+
+	case "AddMembersToTierOutput.error":
+		if e.ComplexityRoot.AddMembersToTierOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddMembersToTierOutput.Error(childComplexity), true
+	case "AddMembersToTierOutput.memberships":
+		if e.ComplexityRoot.AddMembersToTierOutput.Memberships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddMembersToTierOutput.Memberships(childComplexity), true
 
 	case "ArchiveLabelTypeOutput.error":
 		if e.ComplexityRoot.ArchiveLabelTypeOutput.Error == nil {
@@ -1602,6 +2207,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ChildThreadDetails.Title(childComplexity), true
 
+	case "Company.accountOwner":
+		if e.ComplexityRoot.Company.AccountOwner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Company.AccountOwner(childComplexity), true
 	case "Company.contractValue":
 		if e.ComplexityRoot.Company.ContractValue == nil {
 			break
@@ -1620,6 +2231,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Company.CreatedBy(childComplexity), true
+	case "Company.deletedAt":
+		if e.ComplexityRoot.Company.DeletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Company.DeletedAt(childComplexity), true
+	case "Company.deletedBy":
+		if e.ComplexityRoot.Company.DeletedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Company.DeletedBy(childComplexity), true
 	case "Company.domainName":
 		if e.ComplexityRoot.Company.DomainName == nil {
 			break
@@ -1655,6 +2278,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Company.Name(childComplexity), true
+	case "Company.threadChannelAssociations":
+		if e.ComplexityRoot.Company.ThreadChannelAssociations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Company.ThreadChannelAssociations(childComplexity), true
+	case "Company.tier":
+		if e.ComplexityRoot.Company.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Company.Tier(childComplexity), true
 	case "Company.updatedAt":
 		if e.ComplexityRoot.Company.UpdatedAt == nil {
 			break
@@ -1667,6 +2302,108 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Company.UpdatedBy(childComplexity), true
+
+	case "CompanyConnection.edges":
+		if e.ComplexityRoot.CompanyConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompanyConnection.Edges(childComplexity), true
+	case "CompanyConnection.pageInfo":
+		if e.ComplexityRoot.CompanyConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompanyConnection.PageInfo(childComplexity), true
+
+	case "CompanyEdge.cursor":
+		if e.ComplexityRoot.CompanyEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompanyEdge.Cursor(childComplexity), true
+	case "CompanyEdge.node":
+		if e.ComplexityRoot.CompanyEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompanyEdge.Node(childComplexity), true
+
+	case "CompanySearchResult.company":
+		if e.ComplexityRoot.CompanySearchResult.Company == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompanySearchResult.Company(childComplexity), true
+
+	case "CompanySearchResultConnection.edges":
+		if e.ComplexityRoot.CompanySearchResultConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompanySearchResultConnection.Edges(childComplexity), true
+	case "CompanySearchResultConnection.pageInfo":
+		if e.ComplexityRoot.CompanySearchResultConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompanySearchResultConnection.PageInfo(childComplexity), true
+
+	case "CompanySearchResultEdge.cursor":
+		if e.ComplexityRoot.CompanySearchResultEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompanySearchResultEdge.Cursor(childComplexity), true
+	case "CompanySearchResultEdge.node":
+		if e.ComplexityRoot.CompanySearchResultEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompanySearchResultEdge.Node(childComplexity), true
+
+	case "CompanyTierMembership.companyId":
+		if e.ComplexityRoot.CompanyTierMembership.CompanyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompanyTierMembership.CompanyID(childComplexity), true
+	case "CompanyTierMembership.createdAt":
+		if e.ComplexityRoot.CompanyTierMembership.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompanyTierMembership.CreatedAt(childComplexity), true
+	case "CompanyTierMembership.createdBy":
+		if e.ComplexityRoot.CompanyTierMembership.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompanyTierMembership.CreatedBy(childComplexity), true
+	case "CompanyTierMembership.id":
+		if e.ComplexityRoot.CompanyTierMembership.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompanyTierMembership.ID(childComplexity), true
+	case "CompanyTierMembership.tierId":
+		if e.ComplexityRoot.CompanyTierMembership.TierID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompanyTierMembership.TierID(childComplexity), true
+	case "CompanyTierMembership.updatedAt":
+		if e.ComplexityRoot.CompanyTierMembership.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompanyTierMembership.UpdatedAt(childComplexity), true
+	case "CompanyTierMembership.updatedBy":
+		if e.ComplexityRoot.CompanyTierMembership.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompanyTierMembership.UpdatedBy(childComplexity), true
 
 	case "ComponentBadge.badgeColor":
 		if e.ComplexityRoot.ComponentBadge.BadgeColor == nil {
@@ -1893,6 +2630,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateAttachmentUploadUrlOutput.Error(childComplexity), true
 
+	case "CreateCustomerCardConfigOutput.customerCardConfig":
+		if e.ComplexityRoot.CreateCustomerCardConfigOutput.CustomerCardConfig == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateCustomerCardConfigOutput.CustomerCardConfig(childComplexity), true
+	case "CreateCustomerCardConfigOutput.error":
+		if e.ComplexityRoot.CreateCustomerCardConfigOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateCustomerCardConfigOutput.Error(childComplexity), true
+
 	case "CreateCustomerEventOutput.customerEvent":
 		if e.ComplexityRoot.CreateCustomerEventOutput.CustomerEvent == nil {
 			break
@@ -1905,6 +2655,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateCustomerEventOutput.Error(childComplexity), true
+
+	case "CreateCustomerGroupOutput.customerGroup":
+		if e.ComplexityRoot.CreateCustomerGroupOutput.CustomerGroup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateCustomerGroupOutput.CustomerGroup(childComplexity), true
+	case "CreateCustomerGroupOutput.error":
+		if e.ComplexityRoot.CreateCustomerGroupOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateCustomerGroupOutput.Error(childComplexity), true
 
 	case "CreateLabelTypeOutput.error":
 		if e.ComplexityRoot.CreateLabelTypeOutput.Error == nil {
@@ -1970,6 +2733,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateThreadOutput.Thread(childComplexity), true
+
+	case "CreateTierOutput.error":
+		if e.ComplexityRoot.CreateTierOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateTierOutput.Error(childComplexity), true
+	case "CreateTierOutput.tier":
+		if e.ComplexityRoot.CreateTierOutput.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateTierOutput.Tier(childComplexity), true
 
 	case "CreateWebhookTargetOutput.error":
 		if e.ComplexityRoot.CreateWebhookTargetOutput.Error == nil {
@@ -2039,6 +2815,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.CreatedBy(childComplexity), true
+	case "Customer.customerGroupMemberships":
+		if e.ComplexityRoot.Customer.CustomerGroupMemberships == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_customerGroupMemberships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.CustomerGroupMemberships(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.CustomerGroupMembershipsFilter), args["first"].(*int), args["last"].(*int)), true
 	case "Customer.email":
 		if e.ComplexityRoot.Customer.Email == nil {
 			break
@@ -2087,6 +2874,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Status(childComplexity), true
+	case "Customer.tenantMemberships":
+		if e.ComplexityRoot.Customer.TenantMemberships == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_tenantMemberships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.TenantMemberships(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int)), true
 	case "Customer.updatedAt":
 		if e.ComplexityRoot.Customer.UpdatedAt == nil {
 			break
@@ -2100,6 +2898,366 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustomerActor.CustomerID(childComplexity), true
+
+	case "CustomerCardConfig.apiHeaders":
+		if e.ComplexityRoot.CustomerCardConfig.APIHeaders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardConfig.APIHeaders(childComplexity), true
+	case "CustomerCardConfig.apiUrl":
+		if e.ComplexityRoot.CustomerCardConfig.APIURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardConfig.APIURL(childComplexity), true
+	case "CustomerCardConfig.createdAt":
+		if e.ComplexityRoot.CustomerCardConfig.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardConfig.CreatedAt(childComplexity), true
+	case "CustomerCardConfig.createdBy":
+		if e.ComplexityRoot.CustomerCardConfig.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardConfig.CreatedBy(childComplexity), true
+	case "CustomerCardConfig.defaultTimeToLiveSeconds":
+		if e.ComplexityRoot.CustomerCardConfig.DefaultTimeToLiveSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardConfig.DefaultTimeToLiveSeconds(childComplexity), true
+	case "CustomerCardConfig.id":
+		if e.ComplexityRoot.CustomerCardConfig.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardConfig.ID(childComplexity), true
+	case "CustomerCardConfig.isEnabled":
+		if e.ComplexityRoot.CustomerCardConfig.IsEnabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardConfig.IsEnabled(childComplexity), true
+	case "CustomerCardConfig.key":
+		if e.ComplexityRoot.CustomerCardConfig.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardConfig.Key(childComplexity), true
+	case "CustomerCardConfig.order":
+		if e.ComplexityRoot.CustomerCardConfig.Order == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardConfig.Order(childComplexity), true
+	case "CustomerCardConfig.title":
+		if e.ComplexityRoot.CustomerCardConfig.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardConfig.Title(childComplexity), true
+	case "CustomerCardConfig.updatedAt":
+		if e.ComplexityRoot.CustomerCardConfig.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardConfig.UpdatedAt(childComplexity), true
+	case "CustomerCardConfig.updatedBy":
+		if e.ComplexityRoot.CustomerCardConfig.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardConfig.UpdatedBy(childComplexity), true
+
+	case "CustomerCardConfigApiHeader.name":
+		if e.ComplexityRoot.CustomerCardConfigApiHeader.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardConfigApiHeader.Name(childComplexity), true
+	case "CustomerCardConfigApiHeader.value":
+		if e.ComplexityRoot.CustomerCardConfigApiHeader.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardConfigApiHeader.Value(childComplexity), true
+
+	case "CustomerCardInstanceCardTooBigErrorDetail.cardKey":
+		if e.ComplexityRoot.CustomerCardInstanceCardTooBigErrorDetail.CardKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceCardTooBigErrorDetail.CardKey(childComplexity), true
+	case "CustomerCardInstanceCardTooBigErrorDetail.maxSizeBytes":
+		if e.ComplexityRoot.CustomerCardInstanceCardTooBigErrorDetail.MaxSizeBytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceCardTooBigErrorDetail.MaxSizeBytes(childComplexity), true
+	case "CustomerCardInstanceCardTooBigErrorDetail.message":
+		if e.ComplexityRoot.CustomerCardInstanceCardTooBigErrorDetail.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceCardTooBigErrorDetail.Message(childComplexity), true
+	case "CustomerCardInstanceCardTooBigErrorDetail.sizeBytes":
+		if e.ComplexityRoot.CustomerCardInstanceCardTooBigErrorDetail.SizeBytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceCardTooBigErrorDetail.SizeBytes(childComplexity), true
+
+	case "CustomerCardInstanceError.createdAt":
+		if e.ComplexityRoot.CustomerCardInstanceError.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceError.CreatedAt(childComplexity), true
+	case "CustomerCardInstanceError.createdBy":
+		if e.ComplexityRoot.CustomerCardInstanceError.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceError.CreatedBy(childComplexity), true
+	case "CustomerCardInstanceError.customerCardConfig":
+		if e.ComplexityRoot.CustomerCardInstanceError.CustomerCardConfig == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceError.CustomerCardConfig(childComplexity), true
+	case "CustomerCardInstanceError.customerId":
+		if e.ComplexityRoot.CustomerCardInstanceError.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceError.CustomerID(childComplexity), true
+	case "CustomerCardInstanceError.errorDetail":
+		if e.ComplexityRoot.CustomerCardInstanceError.ErrorDetail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceError.ErrorDetail(childComplexity), true
+	case "CustomerCardInstanceError.id":
+		if e.ComplexityRoot.CustomerCardInstanceError.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceError.ID(childComplexity), true
+	case "CustomerCardInstanceError.threadId":
+		if e.ComplexityRoot.CustomerCardInstanceError.ThreadID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceError.ThreadID(childComplexity), true
+	case "CustomerCardInstanceError.updatedAt":
+		if e.ComplexityRoot.CustomerCardInstanceError.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceError.UpdatedAt(childComplexity), true
+	case "CustomerCardInstanceError.updatedBy":
+		if e.ComplexityRoot.CustomerCardInstanceError.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceError.UpdatedBy(childComplexity), true
+
+	case "CustomerCardInstanceLoaded.components":
+		if e.ComplexityRoot.CustomerCardInstanceLoaded.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceLoaded.Components(childComplexity), true
+	case "CustomerCardInstanceLoaded.createdAt":
+		if e.ComplexityRoot.CustomerCardInstanceLoaded.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceLoaded.CreatedAt(childComplexity), true
+	case "CustomerCardInstanceLoaded.createdBy":
+		if e.ComplexityRoot.CustomerCardInstanceLoaded.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceLoaded.CreatedBy(childComplexity), true
+	case "CustomerCardInstanceLoaded.customerCardConfig":
+		if e.ComplexityRoot.CustomerCardInstanceLoaded.CustomerCardConfig == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceLoaded.CustomerCardConfig(childComplexity), true
+	case "CustomerCardInstanceLoaded.customerId":
+		if e.ComplexityRoot.CustomerCardInstanceLoaded.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceLoaded.CustomerID(childComplexity), true
+	case "CustomerCardInstanceLoaded.expiresAt":
+		if e.ComplexityRoot.CustomerCardInstanceLoaded.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceLoaded.ExpiresAt(childComplexity), true
+	case "CustomerCardInstanceLoaded.id":
+		if e.ComplexityRoot.CustomerCardInstanceLoaded.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceLoaded.ID(childComplexity), true
+	case "CustomerCardInstanceLoaded.loadedAt":
+		if e.ComplexityRoot.CustomerCardInstanceLoaded.LoadedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceLoaded.LoadedAt(childComplexity), true
+	case "CustomerCardInstanceLoaded.threadId":
+		if e.ComplexityRoot.CustomerCardInstanceLoaded.ThreadID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceLoaded.ThreadID(childComplexity), true
+	case "CustomerCardInstanceLoaded.updatedAt":
+		if e.ComplexityRoot.CustomerCardInstanceLoaded.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceLoaded.UpdatedAt(childComplexity), true
+	case "CustomerCardInstanceLoaded.updatedBy":
+		if e.ComplexityRoot.CustomerCardInstanceLoaded.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceLoaded.UpdatedBy(childComplexity), true
+
+	case "CustomerCardInstanceLoading.createdAt":
+		if e.ComplexityRoot.CustomerCardInstanceLoading.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceLoading.CreatedAt(childComplexity), true
+	case "CustomerCardInstanceLoading.createdBy":
+		if e.ComplexityRoot.CustomerCardInstanceLoading.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceLoading.CreatedBy(childComplexity), true
+	case "CustomerCardInstanceLoading.customerCardConfig":
+		if e.ComplexityRoot.CustomerCardInstanceLoading.CustomerCardConfig == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceLoading.CustomerCardConfig(childComplexity), true
+	case "CustomerCardInstanceLoading.customerId":
+		if e.ComplexityRoot.CustomerCardInstanceLoading.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceLoading.CustomerID(childComplexity), true
+	case "CustomerCardInstanceLoading.id":
+		if e.ComplexityRoot.CustomerCardInstanceLoading.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceLoading.ID(childComplexity), true
+	case "CustomerCardInstanceLoading.threadId":
+		if e.ComplexityRoot.CustomerCardInstanceLoading.ThreadID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceLoading.ThreadID(childComplexity), true
+	case "CustomerCardInstanceLoading.updatedAt":
+		if e.ComplexityRoot.CustomerCardInstanceLoading.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceLoading.UpdatedAt(childComplexity), true
+	case "CustomerCardInstanceLoading.updatedBy":
+		if e.ComplexityRoot.CustomerCardInstanceLoading.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceLoading.UpdatedBy(childComplexity), true
+
+	case "CustomerCardInstanceMissingCardErrorDetail.cardKey":
+		if e.ComplexityRoot.CustomerCardInstanceMissingCardErrorDetail.CardKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceMissingCardErrorDetail.CardKey(childComplexity), true
+	case "CustomerCardInstanceMissingCardErrorDetail.message":
+		if e.ComplexityRoot.CustomerCardInstanceMissingCardErrorDetail.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceMissingCardErrorDetail.Message(childComplexity), true
+
+	case "CustomerCardInstanceRequestErrorDetail.errorCode":
+		if e.ComplexityRoot.CustomerCardInstanceRequestErrorDetail.ErrorCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceRequestErrorDetail.ErrorCode(childComplexity), true
+	case "CustomerCardInstanceRequestErrorDetail.message":
+		if e.ComplexityRoot.CustomerCardInstanceRequestErrorDetail.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceRequestErrorDetail.Message(childComplexity), true
+
+	case "CustomerCardInstanceResponseBodyErrorDetail.message":
+		if e.ComplexityRoot.CustomerCardInstanceResponseBodyErrorDetail.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceResponseBodyErrorDetail.Message(childComplexity), true
+	case "CustomerCardInstanceResponseBodyErrorDetail.responseBody":
+		if e.ComplexityRoot.CustomerCardInstanceResponseBodyErrorDetail.ResponseBody == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceResponseBodyErrorDetail.ResponseBody(childComplexity), true
+
+	case "CustomerCardInstanceStatusCodeErrorDetail.message":
+		if e.ComplexityRoot.CustomerCardInstanceStatusCodeErrorDetail.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceStatusCodeErrorDetail.Message(childComplexity), true
+	case "CustomerCardInstanceStatusCodeErrorDetail.responseBody":
+		if e.ComplexityRoot.CustomerCardInstanceStatusCodeErrorDetail.ResponseBody == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceStatusCodeErrorDetail.ResponseBody(childComplexity), true
+	case "CustomerCardInstanceStatusCodeErrorDetail.statusCode":
+		if e.ComplexityRoot.CustomerCardInstanceStatusCodeErrorDetail.StatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceStatusCodeErrorDetail.StatusCode(childComplexity), true
+
+	case "CustomerCardInstanceTimeoutErrorDetail.message":
+		if e.ComplexityRoot.CustomerCardInstanceTimeoutErrorDetail.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceTimeoutErrorDetail.Message(childComplexity), true
+	case "CustomerCardInstanceTimeoutErrorDetail.timeoutSeconds":
+		if e.ComplexityRoot.CustomerCardInstanceTimeoutErrorDetail.TimeoutSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceTimeoutErrorDetail.TimeoutSeconds(childComplexity), true
+
+	case "CustomerCardInstanceUnknownErrorDetail.message":
+		if e.ComplexityRoot.CustomerCardInstanceUnknownErrorDetail.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerCardInstanceUnknownErrorDetail.Message(childComplexity), true
 
 	case "CustomerConnection.edges":
 		if e.ComplexityRoot.CustomerConnection.Edges == nil {
@@ -2238,6 +3396,150 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CustomerEventEntry.Title(childComplexity), true
 
+	case "CustomerGroup.color":
+		if e.ComplexityRoot.CustomerGroup.Color == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroup.Color(childComplexity), true
+	case "CustomerGroup.createdAt":
+		if e.ComplexityRoot.CustomerGroup.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroup.CreatedAt(childComplexity), true
+	case "CustomerGroup.createdBy":
+		if e.ComplexityRoot.CustomerGroup.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroup.CreatedBy(childComplexity), true
+	case "CustomerGroup.externalId":
+		if e.ComplexityRoot.CustomerGroup.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroup.ExternalID(childComplexity), true
+	case "CustomerGroup.id":
+		if e.ComplexityRoot.CustomerGroup.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroup.ID(childComplexity), true
+	case "CustomerGroup.key":
+		if e.ComplexityRoot.CustomerGroup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroup.Key(childComplexity), true
+	case "CustomerGroup.name":
+		if e.ComplexityRoot.CustomerGroup.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroup.Name(childComplexity), true
+	case "CustomerGroup.updatedAt":
+		if e.ComplexityRoot.CustomerGroup.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroup.UpdatedAt(childComplexity), true
+	case "CustomerGroup.updatedBy":
+		if e.ComplexityRoot.CustomerGroup.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroup.UpdatedBy(childComplexity), true
+
+	case "CustomerGroupConnection.edges":
+		if e.ComplexityRoot.CustomerGroupConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroupConnection.Edges(childComplexity), true
+	case "CustomerGroupConnection.pageInfo":
+		if e.ComplexityRoot.CustomerGroupConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroupConnection.PageInfo(childComplexity), true
+
+	case "CustomerGroupEdge.cursor":
+		if e.ComplexityRoot.CustomerGroupEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroupEdge.Cursor(childComplexity), true
+	case "CustomerGroupEdge.node":
+		if e.ComplexityRoot.CustomerGroupEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroupEdge.Node(childComplexity), true
+
+	case "CustomerGroupMembership.createdAt":
+		if e.ComplexityRoot.CustomerGroupMembership.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroupMembership.CreatedAt(childComplexity), true
+	case "CustomerGroupMembership.createdBy":
+		if e.ComplexityRoot.CustomerGroupMembership.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroupMembership.CreatedBy(childComplexity), true
+	case "CustomerGroupMembership.customerGroup":
+		if e.ComplexityRoot.CustomerGroupMembership.CustomerGroup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroupMembership.CustomerGroup(childComplexity), true
+	case "CustomerGroupMembership.customerId":
+		if e.ComplexityRoot.CustomerGroupMembership.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroupMembership.CustomerID(childComplexity), true
+	case "CustomerGroupMembership.updatedAt":
+		if e.ComplexityRoot.CustomerGroupMembership.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroupMembership.UpdatedAt(childComplexity), true
+	case "CustomerGroupMembership.updatedBy":
+		if e.ComplexityRoot.CustomerGroupMembership.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroupMembership.UpdatedBy(childComplexity), true
+
+	case "CustomerGroupMembershipConnection.edges":
+		if e.ComplexityRoot.CustomerGroupMembershipConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroupMembershipConnection.Edges(childComplexity), true
+	case "CustomerGroupMembershipConnection.pageInfo":
+		if e.ComplexityRoot.CustomerGroupMembershipConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroupMembershipConnection.PageInfo(childComplexity), true
+
+	case "CustomerGroupMembershipEdge.cursor":
+		if e.ComplexityRoot.CustomerGroupMembershipEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroupMembershipEdge.Cursor(childComplexity), true
+	case "CustomerGroupMembershipEdge.node":
+		if e.ComplexityRoot.CustomerGroupMembershipEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroupMembershipEdge.Node(childComplexity), true
+
 	case "CustomerSurveyRequestedEntry.customerId":
 		if e.ComplexityRoot.CustomerSurveyRequestedEntry.CustomerID == nil {
 			break
@@ -2269,6 +3571,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CustomerSurveyRequestedEntry.ThreadID(childComplexity), true
 
+	case "CustomerTenantMembership.createdAt":
+		if e.ComplexityRoot.CustomerTenantMembership.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerTenantMembership.CreatedAt(childComplexity), true
+	case "CustomerTenantMembership.createdBy":
+		if e.ComplexityRoot.CustomerTenantMembership.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerTenantMembership.CreatedBy(childComplexity), true
+	case "CustomerTenantMembership.tenant":
+		if e.ComplexityRoot.CustomerTenantMembership.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerTenantMembership.Tenant(childComplexity), true
+	case "CustomerTenantMembership.updatedAt":
+		if e.ComplexityRoot.CustomerTenantMembership.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerTenantMembership.UpdatedAt(childComplexity), true
+	case "CustomerTenantMembership.updatedBy":
+		if e.ComplexityRoot.CustomerTenantMembership.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerTenantMembership.UpdatedBy(childComplexity), true
+
+	case "CustomerTenantMembershipConnection.edges":
+		if e.ComplexityRoot.CustomerTenantMembershipConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerTenantMembershipConnection.Edges(childComplexity), true
+	case "CustomerTenantMembershipConnection.pageInfo":
+		if e.ComplexityRoot.CustomerTenantMembershipConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerTenantMembershipConnection.PageInfo(childComplexity), true
+
+	case "CustomerTenantMembershipEdge.cursor":
+		if e.ComplexityRoot.CustomerTenantMembershipEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerTenantMembershipEdge.Cursor(childComplexity), true
+	case "CustomerTenantMembershipEdge.node":
+		if e.ComplexityRoot.CustomerTenantMembershipEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerTenantMembershipEdge.Node(childComplexity), true
+
 	case "DateTime.iso8601":
 		if e.ComplexityRoot.DateTime.ISO8601 == nil {
 			break
@@ -2281,6 +3640,33 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DateTime.UnixString(childComplexity), true
+
+	case "DeleteCompanyOutput.company":
+		if e.ComplexityRoot.DeleteCompanyOutput.Company == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteCompanyOutput.Company(childComplexity), true
+	case "DeleteCompanyOutput.error":
+		if e.ComplexityRoot.DeleteCompanyOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteCompanyOutput.Error(childComplexity), true
+
+	case "DeleteCustomerCardConfigOutput.error":
+		if e.ComplexityRoot.DeleteCustomerCardConfigOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteCustomerCardConfigOutput.Error(childComplexity), true
+
+	case "DeleteCustomerGroupOutput.error":
+		if e.ComplexityRoot.DeleteCustomerGroupOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteCustomerGroupOutput.Error(childComplexity), true
 
 	case "DeleteCustomerOutput.error":
 		if e.ComplexityRoot.DeleteCustomerOutput.Error == nil {
@@ -2302,6 +3688,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeleteNoteOutput.Note(childComplexity), true
 
+	case "DeleteTenantOutput.error":
+		if e.ComplexityRoot.DeleteTenantOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteTenantOutput.Error(childComplexity), true
+	case "DeleteTenantOutput.tenant":
+		if e.ComplexityRoot.DeleteTenantOutput.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteTenantOutput.Tenant(childComplexity), true
+
 	case "DeleteThreadFieldOutput.error":
 		if e.ComplexityRoot.DeleteThreadFieldOutput.Error == nil {
 			break
@@ -2315,6 +3714,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeleteThreadFieldSchemaOutput.Error(childComplexity), true
+
+	case "DeleteTierOutput.error":
+		if e.ComplexityRoot.DeleteTierOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteTierOutput.Error(childComplexity), true
+	case "DeleteTierOutput.tier":
+		if e.ComplexityRoot.DeleteTierOutput.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteTierOutput.Tier(childComplexity), true
 
 	case "DeleteWebhookTargetOutput.error":
 		if e.ComplexityRoot.DeleteWebhookTargetOutput.Error == nil {
@@ -2608,6 +4020,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FileSize.MegaBytes(childComplexity), true
+
+	case "FirstResponseTimeServiceLevelAgreement.breachActions":
+		if e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.BreachActions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.BreachActions(childComplexity), true
+	case "FirstResponseTimeServiceLevelAgreement.createdAt":
+		if e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.CreatedAt(childComplexity), true
+	case "FirstResponseTimeServiceLevelAgreement.createdBy":
+		if e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.CreatedBy(childComplexity), true
+	case "FirstResponseTimeServiceLevelAgreement.firstResponseTimeMinutes":
+		if e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.FirstResponseTimeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.FirstResponseTimeMinutes(childComplexity), true
+	case "FirstResponseTimeServiceLevelAgreement.id":
+		if e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.ID(childComplexity), true
+	case "FirstResponseTimeServiceLevelAgreement.threadLabelTypeIdFilter":
+		if e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.ThreadLabelTypeIDFilter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.ThreadLabelTypeIDFilter(childComplexity), true
+	case "FirstResponseTimeServiceLevelAgreement.threadPriorityFilter":
+		if e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.ThreadPriorityFilter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.ThreadPriorityFilter(childComplexity), true
+	case "FirstResponseTimeServiceLevelAgreement.updatedAt":
+		if e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.UpdatedAt(childComplexity), true
+	case "FirstResponseTimeServiceLevelAgreement.updatedBy":
+		if e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.UpdatedBy(childComplexity), true
+	case "FirstResponseTimeServiceLevelAgreement.useBusinessHoursOnly":
+		if e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.UseBusinessHoursOnly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FirstResponseTimeServiceLevelAgreement.UseBusinessHoursOnly(childComplexity), true
 
 	case "HelpCenterAiConversationMessageEntry.helpCenterAiConversationId":
 		if e.ComplexityRoot.HelpCenterAiConversationMessageEntry.HelpCenterAiConversationID == nil {
@@ -2963,6 +4436,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MergedThreadMessageEntry.ThreadLinkID(childComplexity), true
 
+	case "Mutation.addCustomerToCustomerGroups":
+		if e.ComplexityRoot.Mutation.AddCustomerToCustomerGroups == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addCustomerToCustomerGroups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddCustomerToCustomerGroups(childComplexity, args["input"].(model.AddCustomerToCustomerGroupsInput)), true
+	case "Mutation.addCustomerToTenants":
+		if e.ComplexityRoot.Mutation.AddCustomerToTenants == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addCustomerToTenants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddCustomerToTenants(childComplexity, args["input"].(model.AddCustomerToTenantsInput)), true
 	case "Mutation.addLabels":
 		if e.ComplexityRoot.Mutation.AddLabels == nil {
 			break
@@ -2974,6 +4469,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddLabels(childComplexity, args["input"].(model.AddLabelsInput)), true
+	case "Mutation.addMembersToTier":
+		if e.ComplexityRoot.Mutation.AddMembersToTier == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addMembersToTier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddMembersToTier(childComplexity, args["input"].(model.AddMembersToTierInput)), true
 	case "Mutation.archiveLabelType":
 		if e.ComplexityRoot.Mutation.ArchiveLabelType == nil {
 			break
@@ -3029,6 +4535,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAttachmentUploadURL(childComplexity, args["input"].(model.CreateAttachmentUploadURLInput)), true
+	case "Mutation.createCustomerCardConfig":
+		if e.ComplexityRoot.Mutation.CreateCustomerCardConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCustomerCardConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCustomerCardConfig(childComplexity, args["input"].(model.CreateCustomerCardConfigInput)), true
 	case "Mutation.createCustomerEvent":
 		if e.ComplexityRoot.Mutation.CreateCustomerEvent == nil {
 			break
@@ -3040,6 +4557,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateCustomerEvent(childComplexity, args["input"].(model.CreateCustomerEventInput)), true
+	case "Mutation.createCustomerGroup":
+		if e.ComplexityRoot.Mutation.CreateCustomerGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCustomerGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCustomerGroup(childComplexity, args["input"].(model.CreateCustomerGroupInput)), true
 	case "Mutation.createLabelType":
 		if e.ComplexityRoot.Mutation.CreateLabelType == nil {
 			break
@@ -3095,6 +4623,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateThreadFieldSchema(childComplexity, args["input"].(model.CreateThreadFieldSchemaInput)), true
+	case "Mutation.createTier":
+		if e.ComplexityRoot.Mutation.CreateTier == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTier(childComplexity, args["input"].(model.CreateTierInput)), true
 	case "Mutation.createWebhookTarget":
 		if e.ComplexityRoot.Mutation.CreateWebhookTarget == nil {
 			break
@@ -3106,6 +4645,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateWebhookTarget(childComplexity, args["input"].(model.CreateWebhookTargetInput)), true
+	case "Mutation.deleteCompany":
+		if e.ComplexityRoot.Mutation.DeleteCompany == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteCompany_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteCompany(childComplexity, args["input"].(model.DeleteCompanyInput)), true
 	case "Mutation.deleteCustomer":
 		if e.ComplexityRoot.Mutation.DeleteCustomer == nil {
 			break
@@ -3117,6 +4667,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteCustomer(childComplexity, args["input"].(model.DeleteCustomerInput)), true
+	case "Mutation.deleteCustomerCardConfig":
+		if e.ComplexityRoot.Mutation.DeleteCustomerCardConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteCustomerCardConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteCustomerCardConfig(childComplexity, args["input"].(model.DeleteCustomerCardConfigInput)), true
+	case "Mutation.deleteCustomerGroup":
+		if e.ComplexityRoot.Mutation.DeleteCustomerGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteCustomerGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteCustomerGroup(childComplexity, args["input"].(model.DeleteCustomerGroupInput)), true
 	case "Mutation.deleteNote":
 		if e.ComplexityRoot.Mutation.DeleteNote == nil {
 			break
@@ -3128,6 +4700,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteNote(childComplexity, args["input"].(model.DeleteNoteInput)), true
+	case "Mutation.deleteTenant":
+		if e.ComplexityRoot.Mutation.DeleteTenant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteTenant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteTenant(childComplexity, args["input"].(model.DeleteTenantInput)), true
 	case "Mutation.deleteThreadField":
 		if e.ComplexityRoot.Mutation.DeleteThreadField == nil {
 			break
@@ -3150,6 +4733,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteThreadFieldSchema(childComplexity, args["input"].(model.DeleteThreadFieldSchemaInput)), true
+	case "Mutation.deleteTier":
+		if e.ComplexityRoot.Mutation.DeleteTier == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteTier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteTier(childComplexity, args["input"].(model.DeleteTierInput)), true
 	case "Mutation.deleteWebhookTarget":
 		if e.ComplexityRoot.Mutation.DeleteWebhookTarget == nil {
 			break
@@ -3189,6 +4783,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegenerateWorkspaceHmac(childComplexity), true
+	case "Mutation.reloadCustomerCardInstance":
+		if e.ComplexityRoot.Mutation.ReloadCustomerCardInstance == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reloadCustomerCardInstance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReloadCustomerCardInstance(childComplexity, args["input"].(model.ReloadCustomerCardInstanceInput)), true
+	case "Mutation.removeCustomerFromCustomerGroups":
+		if e.ComplexityRoot.Mutation.RemoveCustomerFromCustomerGroups == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeCustomerFromCustomerGroups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveCustomerFromCustomerGroups(childComplexity, args["input"].(model.RemoveCustomerFromCustomerGroupsInput)), true
+	case "Mutation.removeCustomerFromTenants":
+		if e.ComplexityRoot.Mutation.RemoveCustomerFromTenants == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeCustomerFromTenants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveCustomerFromTenants(childComplexity, args["input"].(model.RemoveCustomerFromTenantsInput)), true
 	case "Mutation.removeLabels":
 		if e.ComplexityRoot.Mutation.RemoveLabels == nil {
 			break
@@ -3200,6 +4827,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveLabels(childComplexity, args["input"].(model.RemoveLabelsInput)), true
+	case "Mutation.removeMembersFromTier":
+		if e.ComplexityRoot.Mutation.RemoveMembersFromTier == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeMembersFromTier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveMembersFromTier(childComplexity, args["input"].(model.RemoveMembersFromTierInput)), true
 	case "Mutation.replyToThread":
 		if e.ComplexityRoot.Mutation.ReplyToThread == nil {
 			break
@@ -3233,6 +4871,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SendCustomerChat(childComplexity, args["input"].(model.SendCustomerChatInput)), true
+	case "Mutation.setCustomerTenants":
+		if e.ComplexityRoot.Mutation.SetCustomerTenants == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setCustomerTenants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetCustomerTenants(childComplexity, args["input"].(model.SetCustomerTenantsInput)), true
 	case "Mutation.snoozeThread":
 		if e.ComplexityRoot.Mutation.SnoozeThread == nil {
 			break
@@ -3266,6 +4915,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnassignThread(childComplexity, args["input"].(model.UnassignThreadInput)), true
+	case "Mutation.updateCompanyTier":
+		if e.ComplexityRoot.Mutation.UpdateCompanyTier == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCompanyTier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCompanyTier(childComplexity, args["input"].(model.UpdateCompanyTierInput)), true
+	case "Mutation.updateCustomerCardConfig":
+		if e.ComplexityRoot.Mutation.UpdateCustomerCardConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCustomerCardConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCustomerCardConfig(childComplexity, args["input"].(model.UpdateCustomerCardConfigInput)), true
+	case "Mutation.updateCustomerCompany":
+		if e.ComplexityRoot.Mutation.UpdateCustomerCompany == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCustomerCompany_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCustomerCompany(childComplexity, args["input"].(model.UpdateCustomerCompanyInput)), true
+	case "Mutation.updateCustomerGroup":
+		if e.ComplexityRoot.Mutation.UpdateCustomerGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCustomerGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCustomerGroup(childComplexity, args["input"].(model.UpdateCustomerGroupInput)), true
 	case "Mutation.updateNote":
 		if e.ComplexityRoot.Mutation.UpdateNote == nil {
 			break
@@ -3277,6 +4970,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateNote(childComplexity, args["input"].(model.UpdateNoteInput)), true
+	case "Mutation.updateTenantTier":
+		if e.ComplexityRoot.Mutation.UpdateTenantTier == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTenantTier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTenantTier(childComplexity, args["input"].(model.UpdateTenantTierInput)), true
 	case "Mutation.updateThreadFieldSchema":
 		if e.ComplexityRoot.Mutation.UpdateThreadFieldSchema == nil {
 			break
@@ -3288,6 +4992,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateThreadFieldSchema(childComplexity, args["input"].(model.UpdateThreadFieldSchemaInput)), true
+	case "Mutation.updateThreadTenant":
+		if e.ComplexityRoot.Mutation.UpdateThreadTenant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateThreadTenant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateThreadTenant(childComplexity, args["input"].(model.UpdateThreadTenantInput)), true
+	case "Mutation.updateThreadTier":
+		if e.ComplexityRoot.Mutation.UpdateThreadTier == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateThreadTier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateThreadTier(childComplexity, args["input"].(model.UpdateThreadTierInput)), true
+	case "Mutation.updateTier":
+		if e.ComplexityRoot.Mutation.UpdateTier == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTier(childComplexity, args["input"].(model.UpdateTierInput)), true
 	case "Mutation.updateWebhookTarget":
 		if e.ComplexityRoot.Mutation.UpdateWebhookTarget == nil {
 			break
@@ -3299,6 +5036,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateWebhookTarget(childComplexity, args["input"].(model.UpdateWebhookTargetInput)), true
+	case "Mutation.upsertCompany":
+		if e.ComplexityRoot.Mutation.UpsertCompany == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertCompany_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertCompany(childComplexity, args["input"].(model.UpsertCompanyInput)), true
 	case "Mutation.upsertCustomer":
 		if e.ComplexityRoot.Mutation.UpsertCustomer == nil {
 			break
@@ -3310,6 +5058,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpsertCustomer(childComplexity, args["input"].(model.UpsertCustomerInput)), true
+	case "Mutation.upsertCustomerGroup":
+		if e.ComplexityRoot.Mutation.UpsertCustomerGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertCustomerGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertCustomerGroup(childComplexity, args["input"].(model.UpsertCustomerGroupInput)), true
+	case "Mutation.upsertTenant":
+		if e.ComplexityRoot.Mutation.UpsertTenant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertTenant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertTenant(childComplexity, args["input"].(model.UpsertTenantInput)), true
 	case "Mutation.upsertThreadField":
 		if e.ComplexityRoot.Mutation.UpsertThreadField == nil {
 			break
@@ -3365,6 +5135,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MutationFieldError.Type(childComplexity), true
+
+	case "NextResponseTimeServiceLevelAgreement.breachActions":
+		if e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.BreachActions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.BreachActions(childComplexity), true
+	case "NextResponseTimeServiceLevelAgreement.createdAt":
+		if e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.CreatedAt(childComplexity), true
+	case "NextResponseTimeServiceLevelAgreement.createdBy":
+		if e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.CreatedBy(childComplexity), true
+	case "NextResponseTimeServiceLevelAgreement.id":
+		if e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.ID(childComplexity), true
+	case "NextResponseTimeServiceLevelAgreement.nextResponseTimeMinutes":
+		if e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.NextResponseTimeMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.NextResponseTimeMinutes(childComplexity), true
+	case "NextResponseTimeServiceLevelAgreement.threadLabelTypeIdFilter":
+		if e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.ThreadLabelTypeIDFilter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.ThreadLabelTypeIDFilter(childComplexity), true
+	case "NextResponseTimeServiceLevelAgreement.threadPriorityFilter":
+		if e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.ThreadPriorityFilter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.ThreadPriorityFilter(childComplexity), true
+	case "NextResponseTimeServiceLevelAgreement.updatedAt":
+		if e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.UpdatedAt(childComplexity), true
+	case "NextResponseTimeServiceLevelAgreement.updatedBy":
+		if e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.UpdatedBy(childComplexity), true
+	case "NextResponseTimeServiceLevelAgreement.useBusinessHoursOnly":
+		if e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.UseBusinessHoursOnly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NextResponseTimeServiceLevelAgreement.UseBusinessHoursOnly(childComplexity), true
 
 	case "Note.attachments":
 		if e.ComplexityRoot.Note.Attachments == nil {
@@ -3531,6 +5362,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Query.companies":
+		if e.ComplexityRoot.Query.Companies == nil {
+			break
+		}
+
+		args, err := ec.field_Query_companies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Companies(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.CompaniesFilter), args["first"].(*int), args["last"].(*int)), true
+	case "Query.company":
+		if e.ComplexityRoot.Query.Company == nil {
+			break
+		}
+
+		args, err := ec.field_Query_company_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Company(childComplexity, args["companyId"].(string)), true
 	case "Query.customer":
 		if e.ComplexityRoot.Query.Customer == nil {
 			break
@@ -3564,6 +5417,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CustomerByExternalID(childComplexity, args["externalId"].(string)), true
+	case "Query.customerCardConfig":
+		if e.ComplexityRoot.Query.CustomerCardConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Query_customerCardConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CustomerCardConfig(childComplexity, args["customerCardConfigId"].(string)), true
+	case "Query.customerCardConfigs":
+		if e.ComplexityRoot.Query.CustomerCardConfigs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.CustomerCardConfigs(childComplexity), true
+	case "Query.customerCardInstances":
+		if e.ComplexityRoot.Query.CustomerCardInstances == nil {
+			break
+		}
+
+		args, err := ec.field_Query_customerCardInstances_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CustomerCardInstances(childComplexity, args["customerId"].(string), args["threadId"].(*string)), true
+	case "Query.customerGroup":
+		if e.ComplexityRoot.Query.CustomerGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Query_customerGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CustomerGroup(childComplexity, args["customerGroupId"].(string)), true
+	case "Query.customerGroups":
+		if e.ComplexityRoot.Query.CustomerGroups == nil {
+			break
+		}
+
+		args, err := ec.field_Query_customerGroups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CustomerGroups(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.CustomerGroupsFilter), args["first"].(*int), args["last"].(*int)), true
 	case "Query.customers":
 		if e.ComplexityRoot.Query.Customers == nil {
 			break
@@ -3604,6 +5507,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MyWorkspace(childComplexity), true
+	case "Query.searchCompanies":
+		if e.ComplexityRoot.Query.SearchCompanies == nil {
+			break
+		}
+
+		args, err := ec.field_Query_searchCompanies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SearchCompanies(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.CompaniesFilter), args["first"].(*int), args["last"].(*int), args["searchQuery"].(model.CompaniesSearchQuery)), true
+	case "Query.searchTenants":
+		if e.ComplexityRoot.Query.SearchTenants == nil {
+			break
+		}
+
+		args, err := ec.field_Query_searchTenants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SearchTenants(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.TenantsFilter), args["first"].(*int), args["last"].(*int), args["searchQuery"].(model.TenantsSearchQuery)), true
+	case "Query.tenant":
+		if e.ComplexityRoot.Query.Tenant == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tenant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Tenant(childComplexity, args["tenantId"].(string)), true
+	case "Query.tenants":
+		if e.ComplexityRoot.Query.Tenants == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tenants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Tenants(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.TenantsFilter), args["first"].(*int), args["last"].(*int)), true
 	case "Query.thread":
 		if e.ComplexityRoot.Query.Thread == nil {
 			break
@@ -3670,6 +5617,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Threads(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.ThreadsFilter), args["first"].(*int), args["last"].(*int), args["sortBy"].(*model.ThreadsSort)), true
+	case "Query.tier":
+		if e.ComplexityRoot.Query.Tier == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Tier(childComplexity, args["tierId"].(string)), true
+	case "Query.tiers":
+		if e.ComplexityRoot.Query.Tiers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tiers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Tiers(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int)), true
 	case "Query.timelineEntries":
 		if e.ComplexityRoot.Query.TimelineEntries == nil {
 			break
@@ -3767,12 +5736,58 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RegenerateWorkspaceHmacOutput.WorkspaceHmac(childComplexity), true
 
+	case "ReloadCustomerCardInstanceOutput.customerCardInstance":
+		if e.ComplexityRoot.ReloadCustomerCardInstanceOutput.CustomerCardInstance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReloadCustomerCardInstanceOutput.CustomerCardInstance(childComplexity), true
+	case "ReloadCustomerCardInstanceOutput.error":
+		if e.ComplexityRoot.ReloadCustomerCardInstanceOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReloadCustomerCardInstanceOutput.Error(childComplexity), true
+
+	case "RemoveCustomerFromCustomerGroupsOutput.error":
+		if e.ComplexityRoot.RemoveCustomerFromCustomerGroupsOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveCustomerFromCustomerGroupsOutput.Error(childComplexity), true
+
+	case "RemoveCustomerFromTenantsOutput.customer":
+		if e.ComplexityRoot.RemoveCustomerFromTenantsOutput.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveCustomerFromTenantsOutput.Customer(childComplexity), true
+	case "RemoveCustomerFromTenantsOutput.error":
+		if e.ComplexityRoot.RemoveCustomerFromTenantsOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveCustomerFromTenantsOutput.Error(childComplexity), true
+
 	case "RemoveLabelsOutput.error":
 		if e.ComplexityRoot.RemoveLabelsOutput.Error == nil {
 			break
 		}
 
 		return e.ComplexityRoot.RemoveLabelsOutput.Error(childComplexity), true
+
+	case "RemoveMembersFromTierOutput.error":
+		if e.ComplexityRoot.RemoveMembersFromTierOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveMembersFromTierOutput.Error(childComplexity), true
+	case "RemoveMembersFromTierOutput.memberships":
+		if e.ComplexityRoot.RemoveMembersFromTierOutput.Memberships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveMembersFromTierOutput.Memberships(childComplexity), true
 
 	case "ReplyToThreadOutput.error":
 		if e.ComplexityRoot.ReplyToThreadOutput.Error == nil {
@@ -3838,6 +5853,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ServiceLevelAgreementThreadLabelTypeIdFilter.RequireAll(childComplexity), true
+
+	case "SetCustomerTenantsOutput.customer":
+		if e.ComplexityRoot.SetCustomerTenantsOutput.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetCustomerTenantsOutput.Customer(childComplexity), true
+	case "SetCustomerTenantsOutput.error":
+		if e.ComplexityRoot.SetCustomerTenantsOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetCustomerTenantsOutput.Error(childComplexity), true
 
 	case "SlackMessageEntry.attachments":
 		if e.ComplexityRoot.SlackMessageEntry.Attachments == nil {
@@ -3969,6 +5997,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SlackReplyEntry.Text(childComplexity), true
 
+	case "SlackThreadChannelAssociation.companyId":
+		if e.ComplexityRoot.SlackThreadChannelAssociation.CompanyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackThreadChannelAssociation.CompanyID(childComplexity), true
+	case "SlackThreadChannelAssociation.connectedSlackChannelId":
+		if e.ComplexityRoot.SlackThreadChannelAssociation.ConnectedSlackChannelID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackThreadChannelAssociation.ConnectedSlackChannelID(childComplexity), true
+	case "SlackThreadChannelAssociation.createdAt":
+		if e.ComplexityRoot.SlackThreadChannelAssociation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackThreadChannelAssociation.CreatedAt(childComplexity), true
+	case "SlackThreadChannelAssociation.createdBy":
+		if e.ComplexityRoot.SlackThreadChannelAssociation.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackThreadChannelAssociation.CreatedBy(childComplexity), true
+	case "SlackThreadChannelAssociation.id":
+		if e.ComplexityRoot.SlackThreadChannelAssociation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackThreadChannelAssociation.ID(childComplexity), true
+	case "SlackThreadChannelAssociation.tenantId":
+		if e.ComplexityRoot.SlackThreadChannelAssociation.TenantID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackThreadChannelAssociation.TenantID(childComplexity), true
+	case "SlackThreadChannelAssociation.updatedAt":
+		if e.ComplexityRoot.SlackThreadChannelAssociation.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackThreadChannelAssociation.UpdatedAt(childComplexity), true
+	case "SlackThreadChannelAssociation.updatedBy":
+		if e.ComplexityRoot.SlackThreadChannelAssociation.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SlackThreadChannelAssociation.UpdatedBy(childComplexity), true
+
 	case "SlackUserIdentity.slackTeamId":
 		if e.ComplexityRoot.SlackUserIdentity.SlackTeamID == nil {
 			break
@@ -4022,6 +6099,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SystemActor.WorkflowExecutionID(childComplexity), true
 
+	case "Tenant.alternateDomains":
+		if e.ComplexityRoot.Tenant.AlternateDomains == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.AlternateDomains(childComplexity), true
 	case "Tenant.createdAt":
 		if e.ComplexityRoot.Tenant.CreatedAt == nil {
 			break
@@ -4046,18 +6129,53 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tenant.ID(childComplexity), true
+	case "Tenant.isDomainAutoJoinEnabled":
+		if e.ComplexityRoot.Tenant.IsDomainAutoJoinEnabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.IsDomainAutoJoinEnabled(childComplexity), true
+	case "Tenant.logoUrl":
+		if e.ComplexityRoot.Tenant.LogoURL == nil {
+			break
+		}
+
+		args, err := ec.field_Tenant_logoUrl_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Tenant.LogoURL(childComplexity, args["size"].(*int)), true
 	case "Tenant.name":
 		if e.ComplexityRoot.Tenant.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Tenant.Name(childComplexity), true
+	case "Tenant.primaryDomain":
+		if e.ComplexityRoot.Tenant.PrimaryDomain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.PrimaryDomain(childComplexity), true
 	case "Tenant.source":
 		if e.ComplexityRoot.Tenant.Source == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Tenant.Source(childComplexity), true
+	case "Tenant.tenantFields":
+		if e.ComplexityRoot.Tenant.TenantFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.TenantFields(childComplexity), true
+	case "Tenant.threadChannelAssociations":
+		if e.ComplexityRoot.Tenant.ThreadChannelAssociations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.ThreadChannelAssociations(childComplexity), true
 	case "Tenant.tier":
 		if e.ComplexityRoot.Tenant.Tier == nil {
 			break
@@ -4082,6 +6200,199 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tenant.UpdatedBy(childComplexity), true
+
+	case "TenantConnection.edges":
+		if e.ComplexityRoot.TenantConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantConnection.Edges(childComplexity), true
+	case "TenantConnection.pageInfo":
+		if e.ComplexityRoot.TenantConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantConnection.PageInfo(childComplexity), true
+
+	case "TenantEdge.cursor":
+		if e.ComplexityRoot.TenantEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantEdge.Cursor(childComplexity), true
+	case "TenantEdge.node":
+		if e.ComplexityRoot.TenantEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantEdge.Node(childComplexity), true
+
+	case "TenantField.createdAt":
+		if e.ComplexityRoot.TenantField.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantField.CreatedAt(childComplexity), true
+	case "TenantField.createdBy":
+		if e.ComplexityRoot.TenantField.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantField.CreatedBy(childComplexity), true
+	case "TenantField.externalFieldId":
+		if e.ComplexityRoot.TenantField.ExternalFieldID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantField.ExternalFieldID(childComplexity), true
+	case "TenantField.id":
+		if e.ComplexityRoot.TenantField.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantField.ID(childComplexity), true
+	case "TenantField.updatedAt":
+		if e.ComplexityRoot.TenantField.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantField.UpdatedAt(childComplexity), true
+	case "TenantField.updatedBy":
+		if e.ComplexityRoot.TenantField.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantField.UpdatedBy(childComplexity), true
+	case "TenantField.value":
+		if e.ComplexityRoot.TenantField.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantField.Value(childComplexity), true
+
+	case "TenantFieldBooleanValue.booleanValue":
+		if e.ComplexityRoot.TenantFieldBooleanValue.BooleanValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantFieldBooleanValue.BooleanValue(childComplexity), true
+
+	case "TenantFieldDateTimeValue.dateValue":
+		if e.ComplexityRoot.TenantFieldDateTimeValue.DateValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantFieldDateTimeValue.DateValue(childComplexity), true
+
+	case "TenantFieldNumberValue.numberValue":
+		if e.ComplexityRoot.TenantFieldNumberValue.NumberValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantFieldNumberValue.NumberValue(childComplexity), true
+
+	case "TenantFieldStringArrayValue.arrayValue":
+		if e.ComplexityRoot.TenantFieldStringArrayValue.ArrayValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantFieldStringArrayValue.ArrayValue(childComplexity), true
+
+	case "TenantFieldStringValue.stringValue":
+		if e.ComplexityRoot.TenantFieldStringValue.StringValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantFieldStringValue.StringValue(childComplexity), true
+
+	case "TenantFieldUserReferenceValue.userReferenceValues":
+		if e.ComplexityRoot.TenantFieldUserReferenceValue.UserReferenceValues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantFieldUserReferenceValue.UserReferenceValues(childComplexity), true
+	case "TenantFieldUserReferenceValue.users":
+		if e.ComplexityRoot.TenantFieldUserReferenceValue.Users == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantFieldUserReferenceValue.Users(childComplexity), true
+
+	case "TenantSearchResult.tenant":
+		if e.ComplexityRoot.TenantSearchResult.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantSearchResult.Tenant(childComplexity), true
+
+	case "TenantSearchResultConnection.edges":
+		if e.ComplexityRoot.TenantSearchResultConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantSearchResultConnection.Edges(childComplexity), true
+	case "TenantSearchResultConnection.pageInfo":
+		if e.ComplexityRoot.TenantSearchResultConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantSearchResultConnection.PageInfo(childComplexity), true
+
+	case "TenantSearchResultEdge.cursor":
+		if e.ComplexityRoot.TenantSearchResultEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantSearchResultEdge.Cursor(childComplexity), true
+	case "TenantSearchResultEdge.node":
+		if e.ComplexityRoot.TenantSearchResultEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantSearchResultEdge.Node(childComplexity), true
+
+	case "TenantTierMembership.createdAt":
+		if e.ComplexityRoot.TenantTierMembership.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantTierMembership.CreatedAt(childComplexity), true
+	case "TenantTierMembership.createdBy":
+		if e.ComplexityRoot.TenantTierMembership.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantTierMembership.CreatedBy(childComplexity), true
+	case "TenantTierMembership.id":
+		if e.ComplexityRoot.TenantTierMembership.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantTierMembership.ID(childComplexity), true
+	case "TenantTierMembership.tenantId":
+		if e.ComplexityRoot.TenantTierMembership.TenantID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantTierMembership.TenantID(childComplexity), true
+	case "TenantTierMembership.tierId":
+		if e.ComplexityRoot.TenantTierMembership.TierID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantTierMembership.TierID(childComplexity), true
+	case "TenantTierMembership.updatedAt":
+		if e.ComplexityRoot.TenantTierMembership.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantTierMembership.UpdatedAt(childComplexity), true
+	case "TenantTierMembership.updatedBy":
+		if e.ComplexityRoot.TenantTierMembership.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantTierMembership.UpdatedBy(childComplexity), true
 
 	case "Thread.assignedAt":
 		if e.ComplexityRoot.Thread.AssignedAt == nil {
@@ -4227,6 +6538,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Thread.ThreadFields(childComplexity), true
+	case "Thread.tier":
+		if e.ComplexityRoot.Thread.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Thread.Tier(childComplexity), true
 	case "Thread.timelineEntries":
 		if e.ComplexityRoot.Thread.TimelineEntries == nil {
 			break
@@ -5146,12 +7463,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tier.IsMachineTier(childComplexity), true
+	case "Tier.memberships":
+		if e.ComplexityRoot.Tier.Memberships == nil {
+			break
+		}
+
+		args, err := ec.field_Tier_memberships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Tier.Memberships(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int)), true
 	case "Tier.name":
 		if e.ComplexityRoot.Tier.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Tier.Name(childComplexity), true
+	case "Tier.serviceLevelAgreements":
+		if e.ComplexityRoot.Tier.ServiceLevelAgreements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tier.ServiceLevelAgreements(childComplexity), true
 	case "Tier.updatedAt":
 		if e.ComplexityRoot.Tier.UpdatedAt == nil {
 			break
@@ -5164,6 +7498,64 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tier.UpdatedBy(childComplexity), true
+
+	case "TierConnection.edges":
+		if e.ComplexityRoot.TierConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierConnection.Edges(childComplexity), true
+	case "TierConnection.pageInfo":
+		if e.ComplexityRoot.TierConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierConnection.PageInfo(childComplexity), true
+
+	case "TierEdge.cursor":
+		if e.ComplexityRoot.TierEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierEdge.Cursor(childComplexity), true
+	case "TierEdge.node":
+		if e.ComplexityRoot.TierEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierEdge.Node(childComplexity), true
+
+	case "TierMembershipConnection.edges":
+		if e.ComplexityRoot.TierMembershipConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierMembershipConnection.Edges(childComplexity), true
+	case "TierMembershipConnection.pageInfo":
+		if e.ComplexityRoot.TierMembershipConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierMembershipConnection.PageInfo(childComplexity), true
+	case "TierMembershipConnection.totalCount":
+		if e.ComplexityRoot.TierMembershipConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierMembershipConnection.TotalCount(childComplexity), true
+
+	case "TierMembershipEdge.cursor":
+		if e.ComplexityRoot.TierMembershipEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierMembershipEdge.Cursor(childComplexity), true
+	case "TierMembershipEdge.node":
+		if e.ComplexityRoot.TierMembershipEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierMembershipEdge.Node(childComplexity), true
 
 	case "TimelineEntry.actor":
 		if e.ComplexityRoot.TimelineEntry.Actor == nil {
@@ -5260,6 +7652,58 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnassignThreadOutput.Thread(childComplexity), true
 
+	case "UpdateCompanyTierOutput.companyTierMembership":
+		if e.ComplexityRoot.UpdateCompanyTierOutput.CompanyTierMembership == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateCompanyTierOutput.CompanyTierMembership(childComplexity), true
+	case "UpdateCompanyTierOutput.error":
+		if e.ComplexityRoot.UpdateCompanyTierOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateCompanyTierOutput.Error(childComplexity), true
+
+	case "UpdateCustomerCardConfigOutput.customerCardConfig":
+		if e.ComplexityRoot.UpdateCustomerCardConfigOutput.CustomerCardConfig == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateCustomerCardConfigOutput.CustomerCardConfig(childComplexity), true
+	case "UpdateCustomerCardConfigOutput.error":
+		if e.ComplexityRoot.UpdateCustomerCardConfigOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateCustomerCardConfigOutput.Error(childComplexity), true
+
+	case "UpdateCustomerCompanyOutput.customer":
+		if e.ComplexityRoot.UpdateCustomerCompanyOutput.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateCustomerCompanyOutput.Customer(childComplexity), true
+	case "UpdateCustomerCompanyOutput.error":
+		if e.ComplexityRoot.UpdateCustomerCompanyOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateCustomerCompanyOutput.Error(childComplexity), true
+
+	case "UpdateCustomerGroupOutput.customerGroup":
+		if e.ComplexityRoot.UpdateCustomerGroupOutput.CustomerGroup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateCustomerGroupOutput.CustomerGroup(childComplexity), true
+	case "UpdateCustomerGroupOutput.error":
+		if e.ComplexityRoot.UpdateCustomerGroupOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateCustomerGroupOutput.Error(childComplexity), true
+
 	case "UpdateNoteOutput.error":
 		if e.ComplexityRoot.UpdateNoteOutput.Error == nil {
 			break
@@ -5273,6 +7717,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UpdateNoteOutput.Note(childComplexity), true
 
+	case "UpdateTenantTierOutput.error":
+		if e.ComplexityRoot.UpdateTenantTierOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateTenantTierOutput.Error(childComplexity), true
+	case "UpdateTenantTierOutput.tenantTierMembership":
+		if e.ComplexityRoot.UpdateTenantTierOutput.TenantTierMembership == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateTenantTierOutput.TenantTierMembership(childComplexity), true
+
 	case "UpdateThreadFieldSchemaOutput.error":
 		if e.ComplexityRoot.UpdateThreadFieldSchemaOutput.Error == nil {
 			break
@@ -5285,6 +7742,45 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateThreadFieldSchemaOutput.ThreadFieldSchema(childComplexity), true
+
+	case "UpdateThreadTenantOutput.error":
+		if e.ComplexityRoot.UpdateThreadTenantOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateThreadTenantOutput.Error(childComplexity), true
+	case "UpdateThreadTenantOutput.thread":
+		if e.ComplexityRoot.UpdateThreadTenantOutput.Thread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateThreadTenantOutput.Thread(childComplexity), true
+
+	case "UpdateThreadTierOutput.error":
+		if e.ComplexityRoot.UpdateThreadTierOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateThreadTierOutput.Error(childComplexity), true
+	case "UpdateThreadTierOutput.thread":
+		if e.ComplexityRoot.UpdateThreadTierOutput.Thread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateThreadTierOutput.Thread(childComplexity), true
+
+	case "UpdateTierOutput.error":
+		if e.ComplexityRoot.UpdateTierOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateTierOutput.Error(childComplexity), true
+	case "UpdateTierOutput.tier":
+		if e.ComplexityRoot.UpdateTierOutput.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateTierOutput.Tier(childComplexity), true
 
 	case "UpdateWebhookTargetOutput.error":
 		if e.ComplexityRoot.UpdateWebhookTargetOutput.Error == nil {
@@ -5312,6 +7808,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UploadFormData.Value(childComplexity), true
 
+	case "UpsertCompanyOutput.company":
+		if e.ComplexityRoot.UpsertCompanyOutput.Company == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertCompanyOutput.Company(childComplexity), true
+	case "UpsertCompanyOutput.error":
+		if e.ComplexityRoot.UpsertCompanyOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertCompanyOutput.Error(childComplexity), true
+	case "UpsertCompanyOutput.result":
+		if e.ComplexityRoot.UpsertCompanyOutput.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertCompanyOutput.Result(childComplexity), true
+
+	case "UpsertCustomerGroupOutput.customerGroup":
+		if e.ComplexityRoot.UpsertCustomerGroupOutput.CustomerGroup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertCustomerGroupOutput.CustomerGroup(childComplexity), true
+	case "UpsertCustomerGroupOutput.error":
+		if e.ComplexityRoot.UpsertCustomerGroupOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertCustomerGroupOutput.Error(childComplexity), true
+	case "UpsertCustomerGroupOutput.result":
+		if e.ComplexityRoot.UpsertCustomerGroupOutput.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertCustomerGroupOutput.Result(childComplexity), true
+
 	case "UpsertCustomerOutput.customer":
 		if e.ComplexityRoot.UpsertCustomerOutput.Customer == nil {
 			break
@@ -5330,6 +7864,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpsertCustomerOutput.Result(childComplexity), true
+
+	case "UpsertTenantOutput.error":
+		if e.ComplexityRoot.UpsertTenantOutput.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertTenantOutput.Error(childComplexity), true
+	case "UpsertTenantOutput.result":
+		if e.ComplexityRoot.UpsertTenantOutput.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertTenantOutput.Result(childComplexity), true
+	case "UpsertTenantOutput.tenant":
+		if e.ComplexityRoot.UpsertTenantOutput.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertTenantOutput.Tenant(childComplexity), true
 
 	case "UpsertThreadFieldOutput.error":
 		if e.ComplexityRoot.UpsertThreadFieldOutput.Error == nil {
@@ -5766,12 +8319,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AddCustomerToCustomerGroupsInput", ec.unmarshalInputAddCustomerToCustomerGroupsInput),
+			graphql.NewInputUnmarshaler("AddCustomerToTenantsInput", ec.unmarshalInputAddCustomerToTenantsInput),
 			graphql.NewInputUnmarshaler("AddLabelsInput", ec.unmarshalInputAddLabelsInput),
+			graphql.NewInputUnmarshaler("AddMembersToTierInput", ec.unmarshalInputAddMembersToTierInput),
 			graphql.NewInputUnmarshaler("AgentStatusFilter", ec.unmarshalInputAgentStatusFilter),
 			graphql.NewInputUnmarshaler("ArchiveLabelTypeInput", ec.unmarshalInputArchiveLabelTypeInput),
 			graphql.NewInputUnmarshaler("AssignThreadInput", ec.unmarshalInputAssignThreadInput),
 			graphql.NewInputUnmarshaler("BooleanInput", ec.unmarshalInputBooleanInput),
 			graphql.NewInputUnmarshaler("ChangeThreadPriorityInput", ec.unmarshalInputChangeThreadPriorityInput),
+			graphql.NewInputUnmarshaler("CompaniesFilter", ec.unmarshalInputCompaniesFilter),
+			graphql.NewInputUnmarshaler("CompaniesSearchQuery", ec.unmarshalInputCompaniesSearchQuery),
 			graphql.NewInputUnmarshaler("CompanyIdentifierInput", ec.unmarshalInputCompanyIdentifierInput),
 			graphql.NewInputUnmarshaler("ComponentBadgeInput", ec.unmarshalInputComponentBadgeInput),
 			graphql.NewInputUnmarshaler("ComponentContainerContentInput", ec.unmarshalInputComponentContainerContentInput),
@@ -5791,7 +8349,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ComponentWorkflowButtonWorkflowIdentifierInput", ec.unmarshalInputComponentWorkflowButtonWorkflowIdentifierInput),
 			graphql.NewInputUnmarshaler("CreateAttachmentDownloadUrlInput", ec.unmarshalInputCreateAttachmentDownloadUrlInput),
 			graphql.NewInputUnmarshaler("CreateAttachmentUploadUrlInput", ec.unmarshalInputCreateAttachmentUploadUrlInput),
+			graphql.NewInputUnmarshaler("CreateCustomerCardConfigInput", ec.unmarshalInputCreateCustomerCardConfigInput),
 			graphql.NewInputUnmarshaler("CreateCustomerEventInput", ec.unmarshalInputCreateCustomerEventInput),
+			graphql.NewInputUnmarshaler("CreateCustomerGroupInput", ec.unmarshalInputCreateCustomerGroupInput),
 			graphql.NewInputUnmarshaler("CreateLabelTypeInput", ec.unmarshalInputCreateLabelTypeInput),
 			graphql.NewInputUnmarshaler("CreateNoteInput", ec.unmarshalInputCreateNoteInput),
 			graphql.NewInputUnmarshaler("CreateThreadAssignedToInput", ec.unmarshalInputCreateThreadAssignedToInput),
@@ -5799,24 +8359,34 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateThreadFieldOnThreadInput", ec.unmarshalInputCreateThreadFieldOnThreadInput),
 			graphql.NewInputUnmarshaler("CreateThreadFieldSchemaInput", ec.unmarshalInputCreateThreadFieldSchemaInput),
 			graphql.NewInputUnmarshaler("CreateThreadInput", ec.unmarshalInputCreateThreadInput),
+			graphql.NewInputUnmarshaler("CreateTierInput", ec.unmarshalInputCreateTierInput),
 			graphql.NewInputUnmarshaler("CreateWebhookTargetInput", ec.unmarshalInputCreateWebhookTargetInput),
+			graphql.NewInputUnmarshaler("CustomerCardConfigApiHeaderInput", ec.unmarshalInputCustomerCardConfigApiHeaderInput),
 			graphql.NewInputUnmarshaler("CustomerGroupIdentifier", ec.unmarshalInputCustomerGroupIdentifier),
+			graphql.NewInputUnmarshaler("CustomerGroupMembershipsFilter", ec.unmarshalInputCustomerGroupMembershipsFilter),
+			graphql.NewInputUnmarshaler("CustomerGroupsFilter", ec.unmarshalInputCustomerGroupsFilter),
 			graphql.NewInputUnmarshaler("CustomerIdentifierInput", ec.unmarshalInputCustomerIdentifierInput),
 			graphql.NewInputUnmarshaler("CustomerImpersonationInput", ec.unmarshalInputCustomerImpersonationInput),
 			graphql.NewInputUnmarshaler("CustomersFilter", ec.unmarshalInputCustomersFilter),
 			graphql.NewInputUnmarshaler("CustomersSort", ec.unmarshalInputCustomersSort),
 			graphql.NewInputUnmarshaler("DatetimeFilter", ec.unmarshalInputDatetimeFilter),
+			graphql.NewInputUnmarshaler("DeleteCompanyInput", ec.unmarshalInputDeleteCompanyInput),
+			graphql.NewInputUnmarshaler("DeleteCustomerCardConfigInput", ec.unmarshalInputDeleteCustomerCardConfigInput),
+			graphql.NewInputUnmarshaler("DeleteCustomerGroupInput", ec.unmarshalInputDeleteCustomerGroupInput),
 			graphql.NewInputUnmarshaler("DeleteCustomerInput", ec.unmarshalInputDeleteCustomerInput),
 			graphql.NewInputUnmarshaler("DeleteNoteInput", ec.unmarshalInputDeleteNoteInput),
+			graphql.NewInputUnmarshaler("DeleteTenantInput", ec.unmarshalInputDeleteTenantInput),
 			graphql.NewInputUnmarshaler("DeleteThreadFieldIdentifier", ec.unmarshalInputDeleteThreadFieldIdentifier),
 			graphql.NewInputUnmarshaler("DeleteThreadFieldInput", ec.unmarshalInputDeleteThreadFieldInput),
 			graphql.NewInputUnmarshaler("DeleteThreadFieldSchemaInput", ec.unmarshalInputDeleteThreadFieldSchemaInput),
+			graphql.NewInputUnmarshaler("DeleteTierInput", ec.unmarshalInputDeleteTierInput),
 			graphql.NewInputUnmarshaler("DeleteWebhookTargetInput", ec.unmarshalInputDeleteWebhookTargetInput),
 			graphql.NewInputUnmarshaler("DependsOnThreadFieldInput", ec.unmarshalInputDependsOnThreadFieldInput),
 			graphql.NewInputUnmarshaler("EmailAddressInput", ec.unmarshalInputEmailAddressInput),
 			graphql.NewInputUnmarshaler("EmailParticipantInput", ec.unmarshalInputEmailParticipantInput),
 			graphql.NewInputUnmarshaler("EventComponentInput", ec.unmarshalInputEventComponentInput),
 			graphql.NewInputUnmarshaler("ImpersonationInput", ec.unmarshalInputImpersonationInput),
+			graphql.NewInputUnmarshaler("IntInput", ec.unmarshalInputIntInput),
 			graphql.NewInputUnmarshaler("LabelTypeFilter", ec.unmarshalInputLabelTypeFilter),
 			graphql.NewInputUnmarshaler("MSTeamsThreadChannelDetailsInput", ec.unmarshalInputMSTeamsThreadChannelDetailsInput),
 			graphql.NewInputUnmarshaler("MarkThreadAsDoneInput", ec.unmarshalInputMarkThreadAsDoneInput),
@@ -5826,19 +8396,27 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("OptionalDependsOnThreadFieldInput", ec.unmarshalInputOptionalDependsOnThreadFieldInput),
 			graphql.NewInputUnmarshaler("OptionalFloatInput", ec.unmarshalInputOptionalFloatInput),
 			graphql.NewInputUnmarshaler("OptionalStringInput", ec.unmarshalInputOptionalStringInput),
+			graphql.NewInputUnmarshaler("ReloadCustomerCardInstanceInput", ec.unmarshalInputReloadCustomerCardInstanceInput),
+			graphql.NewInputUnmarshaler("RemoveCustomerFromCustomerGroupsInput", ec.unmarshalInputRemoveCustomerFromCustomerGroupsInput),
+			graphql.NewInputUnmarshaler("RemoveCustomerFromTenantsInput", ec.unmarshalInputRemoveCustomerFromTenantsInput),
 			graphql.NewInputUnmarshaler("RemoveLabelsInput", ec.unmarshalInputRemoveLabelsInput),
+			graphql.NewInputUnmarshaler("RemoveMembersFromTierInput", ec.unmarshalInputRemoveMembersFromTierInput),
 			graphql.NewInputUnmarshaler("ReplyToThreadChannelSpecificOptionsInput", ec.unmarshalInputReplyToThreadChannelSpecificOptionsInput),
 			graphql.NewInputUnmarshaler("ReplyToThreadEmailChannelSpecificOptionsInput", ec.unmarshalInputReplyToThreadEmailChannelSpecificOptionsInput),
 			graphql.NewInputUnmarshaler("ReplyToThreadInput", ec.unmarshalInputReplyToThreadInput),
 			graphql.NewInputUnmarshaler("SendChatInput", ec.unmarshalInputSendChatInput),
 			graphql.NewInputUnmarshaler("SendCustomerChatInput", ec.unmarshalInputSendCustomerChatInput),
 			graphql.NewInputUnmarshaler("ServiceLevelAgreementFilter", ec.unmarshalInputServiceLevelAgreementFilter),
+			graphql.NewInputUnmarshaler("SetCustomerTenantsInput", ec.unmarshalInputSetCustomerTenantsInput),
 			graphql.NewInputUnmarshaler("SlackThreadChannelDetailsInput", ec.unmarshalInputSlackThreadChannelDetailsInput),
 			graphql.NewInputUnmarshaler("SnoozeThreadInput", ec.unmarshalInputSnoozeThreadInput),
+			graphql.NewInputUnmarshaler("StringArrayInput", ec.unmarshalInputStringArrayInput),
 			graphql.NewInputUnmarshaler("StringInput", ec.unmarshalInputStringInput),
 			graphql.NewInputUnmarshaler("SurveyResponseFilter", ec.unmarshalInputSurveyResponseFilter),
 			graphql.NewInputUnmarshaler("TenantFieldFilter", ec.unmarshalInputTenantFieldFilter),
 			graphql.NewInputUnmarshaler("TenantIdentifierInput", ec.unmarshalInputTenantIdentifierInput),
+			graphql.NewInputUnmarshaler("TenantsFilter", ec.unmarshalInputTenantsFilter),
+			graphql.NewInputUnmarshaler("TenantsSearchQuery", ec.unmarshalInputTenantsSearchQuery),
 			graphql.NewInputUnmarshaler("ThreadChannelDetailsInput", ec.unmarshalInputThreadChannelDetailsInput),
 			graphql.NewInputUnmarshaler("ThreadFieldDateFilter", ec.unmarshalInputThreadFieldDateFilter),
 			graphql.NewInputUnmarshaler("ThreadFieldFilter", ec.unmarshalInputThreadFieldFilter),
@@ -5847,15 +8425,27 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ThreadsFilter", ec.unmarshalInputThreadsFilter),
 			graphql.NewInputUnmarshaler("ThreadsSort", ec.unmarshalInputThreadsSort),
 			graphql.NewInputUnmarshaler("TierIdentifierInput", ec.unmarshalInputTierIdentifierInput),
+			graphql.NewInputUnmarshaler("TierMemberIdentifierInput", ec.unmarshalInputTierMemberIdentifierInput),
 			graphql.NewInputUnmarshaler("UnarchiveLabelTypeInput", ec.unmarshalInputUnarchiveLabelTypeInput),
 			graphql.NewInputUnmarshaler("UnassignThreadInput", ec.unmarshalInputUnassignThreadInput),
+			graphql.NewInputUnmarshaler("UpdateCompanyTierInput", ec.unmarshalInputUpdateCompanyTierInput),
+			graphql.NewInputUnmarshaler("UpdateCustomerCardConfigInput", ec.unmarshalInputUpdateCustomerCardConfigInput),
+			graphql.NewInputUnmarshaler("UpdateCustomerCompanyInput", ec.unmarshalInputUpdateCustomerCompanyInput),
+			graphql.NewInputUnmarshaler("UpdateCustomerGroupInput", ec.unmarshalInputUpdateCustomerGroupInput),
 			graphql.NewInputUnmarshaler("UpdateNoteInput", ec.unmarshalInputUpdateNoteInput),
+			graphql.NewInputUnmarshaler("UpdateTenantTierInput", ec.unmarshalInputUpdateTenantTierInput),
 			graphql.NewInputUnmarshaler("UpdateThreadFieldSchemaInput", ec.unmarshalInputUpdateThreadFieldSchemaInput),
+			graphql.NewInputUnmarshaler("UpdateThreadTenantInput", ec.unmarshalInputUpdateThreadTenantInput),
+			graphql.NewInputUnmarshaler("UpdateThreadTierInput", ec.unmarshalInputUpdateThreadTierInput),
+			graphql.NewInputUnmarshaler("UpdateTierInput", ec.unmarshalInputUpdateTierInput),
 			graphql.NewInputUnmarshaler("UpdateWebhookTargetInput", ec.unmarshalInputUpdateWebhookTargetInput),
+			graphql.NewInputUnmarshaler("UpsertCompanyInput", ec.unmarshalInputUpsertCompanyInput),
+			graphql.NewInputUnmarshaler("UpsertCustomerGroupInput", ec.unmarshalInputUpsertCustomerGroupInput),
 			graphql.NewInputUnmarshaler("UpsertCustomerIdentifierInput", ec.unmarshalInputUpsertCustomerIdentifierInput),
 			graphql.NewInputUnmarshaler("UpsertCustomerInput", ec.unmarshalInputUpsertCustomerInput),
 			graphql.NewInputUnmarshaler("UpsertCustomerOnCreateInput", ec.unmarshalInputUpsertCustomerOnCreateInput),
 			graphql.NewInputUnmarshaler("UpsertCustomerOnUpdateInput", ec.unmarshalInputUpsertCustomerOnUpdateInput),
+			graphql.NewInputUnmarshaler("UpsertTenantInput", ec.unmarshalInputUpsertTenantInput),
 			graphql.NewInputUnmarshaler("UpsertThreadFieldIdentifier", ec.unmarshalInputUpsertThreadFieldIdentifier),
 			graphql.NewInputUnmarshaler("UpsertThreadFieldInput", ec.unmarshalInputUpsertThreadFieldInput),
 			graphql.NewInputUnmarshaler("UserIdentifierInput", ec.unmarshalInputUserIdentifierInput),
@@ -6102,6 +8692,137 @@ extend type Mutation {
   replyToThread(input: ReplyToThreadInput!): ReplyToThreadOutput! @requires(permissions: ["thread:reply"])
   sendChat(input: SendChatInput!): SendChatOutput! @requires(permissions: ["chat:create"])
   sendCustomerChat(input: SendCustomerChatInput!): SendCustomerChatOutput! @requires(permissions: ["chat:create"])
+}
+`, BuiltIn: false},
+	{Name: "../schema/company.graphqls", Input: `# Companies: the organisations customers work for, one per email domain.
+
+type Company {
+  accountOwner: User @requires(permissions: ["user:read"])
+  contractValue: Int
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  deletedAt: DateTime
+  deletedBy: InternalActor
+  domainName: String!
+  id: ID!
+  isDeleted: Boolean!
+  logoUrl(size: Int): String @public(reason: "Threadline stores no company logos: always null")
+  name: String!
+  threadChannelAssociations: [ThreadChannelAssociation!]!
+  tier: Tier @requires(permissions: ["tier:read"])
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+}
+
+type CompanyConnection {
+  edges: [CompanyEdge!]!
+  pageInfo: PageInfo!
+}
+
+type CompanyEdge {
+  cursor: String!
+  node: Company!
+}
+
+type CompanySearchResult {
+  company: Company!
+}
+
+type CompanySearchResultConnection {
+  edges: [CompanySearchResultEdge!]!
+  pageInfo: PageInfo!
+}
+
+type CompanySearchResultEdge {
+  cursor: String!
+  node: CompanySearchResult!
+}
+
+input CompaniesFilter {
+  companyIds: [ID!]
+  isDeleted: Boolean
+  updatedAt: DatetimeFilter
+}
+
+input CompaniesSearchQuery {
+  term: String!
+}
+
+input CompanyIdentifierInput {
+  companyDomainName: String
+  companyId: ID
+}
+
+input UpsertCompanyInput {
+  accountOwnerUserId: ID
+  contractValue: Int
+  domainName: String!
+  identifier: CompanyIdentifierInput!
+  name: String!
+}
+
+type UpsertCompanyOutput {
+  company: Company
+  error: MutationError
+  result: UpsertResult
+}
+
+input UpdateCustomerCompanyInput {
+  companyIdentifier: CompanyIdentifierInput
+  customerId: ID!
+}
+
+type UpdateCustomerCompanyOutput {
+  customer: Customer
+  error: MutationError
+}
+
+input DeleteCompanyInput {
+  companyIdentifier: CompanyIdentifierInput!
+}
+
+type DeleteCompanyOutput {
+  company: Company
+  error: MutationError
+}
+
+interface ThreadChannelAssociation {
+  companyId: ID
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  id: ID!
+  tenantId: ID
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+}
+
+type SlackThreadChannelAssociation implements ThreadChannelAssociation {
+  companyId: ID
+  connectedSlackChannelId: ID!
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  id: ID!
+  tenantId: ID
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+}
+
+extend type Query {
+  "A live company of the caller's workspace, or null."
+  company(companyId: ID!): Company @requires(permissions: ["company:read"])
+  "Companies in creation order; deleted ones only when filters.isDeleted is true."
+  companies(after: String, before: String, filters: CompaniesFilter, first: Int, last: Int): CompanyConnection! @requires(permissions: ["company:read"])
+  "Companies whose name or domain contains the term (at least 2 characters), case-insensitively."
+  searchCompanies(after: String, before: String, filters: CompaniesFilter, first: Int, last: Int, searchQuery: CompaniesSearchQuery!): CompanySearchResultConnection! @requires(permissions: ["company:read"])
+}
+
+extend type Mutation {
+  "Creates the company the identifier names (by domain), or updates it."
+  upsertCompany(input: UpsertCompanyInput!): UpsertCompanyOutput! @requires(permissions: ["company:create", "company:edit"])
+  "Sets a customer's company by id or domain (created when none has it), or removes it (companyIdentifier null)."
+  updateCustomerCompany(input: UpdateCustomerCompanyInput!): UpdateCustomerCompanyOutput! @requires(permissions: ["customer:edit"])
+  "Deletes a company: its customers read as having none."
+  deleteCompany(input: DeleteCompanyInput!): DeleteCompanyOutput! @requires(permissions: ["company:delete"])
 }
 `, BuiltIn: false},
 	{Name: "../schema/component.graphqls", Input: `# UI components: the building blocks of thread messages, events and cards. Set exactly one key of each input.
@@ -6456,14 +9177,23 @@ input OptionalDateTimeInput {
 input OptionalFloatInput {
   value: Float
 }
+input IntInput {
+  value: Int!
+}
+
+input StringArrayInput {
+  value: [String!]!
+}
+
 `, BuiltIn: false},
 	{Name: "../schema/customer.graphqls", Input: `# Customers: the people who ask for support.
 
 type Customer {
   avatarUrl: String
-  company: Company @public(reason: "companies do not exist in Threadline yet: always null")
+  company: Company @requires(permissions: ["company:read"])
   createdAt: DateTime!
   createdBy: Actor!
+  customerGroupMemberships(after: String, before: String, filters: CustomerGroupMembershipsFilter, first: Int, last: Int): CustomerGroupMembershipConnection! @requires(permissions: ["customerGroupMembership:read"])
   email: EmailAddress!
   externalId: ID
   fullName: String!
@@ -6472,20 +9202,8 @@ type Customer {
   markedAsSpamAt: DateTime
   shortName: String
   status: CustomerStatus
+  tenantMemberships(after: String, before: String, first: Int, last: Int): CustomerTenantMembershipConnection! @requires(permissions: ["customerTenantMembership:read"])
   updatedAt: DateTime!
-}
-
-type Company {
-  contractValue: Int
-  createdAt: DateTime!
-  createdBy: InternalActor!
-  domainName: String!
-  id: ID!
-  isDeleted: Boolean!
-  logoUrl(size: Int): String
-  name: String!
-  updatedAt: DateTime!
-  updatedBy: InternalActor!
 }
 
 type EmailAddress {
@@ -6592,22 +9310,6 @@ input CustomerIdentifierInput {
   externalId: ID
 }
 
-input CustomerGroupIdentifier {
-  customerGroupId: ID
-  customerGroupKey: String
-  externalId: String
-}
-
-input TenantIdentifierInput {
-  externalId: String
-  tenantId: ID
-}
-
-input CompanyIdentifierInput {
-  companyDomainName: String
-  companyId: ID
-}
-
 extend type Query {
   "A customer of the caller's workspace, or null."
   customer(customerId: ID!): Customer @requires(permissions: ["customer:read"])
@@ -6624,6 +9326,335 @@ extend type Mutation {
   upsertCustomer(input: UpsertCustomerInput!): UpsertCustomerOutput! @requires(permissions: ["customer:create", "customer:edit"])
   "Deletes a customer and their threads."
   deleteCustomer(input: DeleteCustomerInput!): DeleteCustomerOutput! @requires(permissions: ["customer:delete"])
+}
+`, BuiltIn: false},
+	{Name: "../schema/customercard.graphqls", Input: `# Customer cards: the team's HTTPS endpoints answering cards of UI components about a customer.
+
+type CustomerCardConfig {
+  apiHeaders: [CustomerCardConfigApiHeader!]! @requires(permissions: ["customerCardConfigApiDetails:read"])
+  apiUrl: String! @requires(permissions: ["customerCardConfigApiDetails:read"])
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  defaultTimeToLiveSeconds: Int!
+  id: ID!
+  isEnabled: Boolean!
+  key: String!
+  order: Int!
+  title: String!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+}
+
+type CustomerCardConfigApiHeader {
+  name: String!
+  value: String!
+}
+
+input CustomerCardConfigApiHeaderInput {
+  name: String!
+  value: String!
+}
+
+input CreateCustomerCardConfigInput {
+  apiHeaders: [CustomerCardConfigApiHeaderInput!]!
+  apiUrl: String!
+  defaultTimeToLiveSeconds: Int!
+  key: String!
+  title: String!
+}
+
+type CreateCustomerCardConfigOutput {
+  customerCardConfig: CustomerCardConfig
+  error: MutationError
+}
+
+input UpdateCustomerCardConfigInput {
+  apiHeaders: [CustomerCardConfigApiHeaderInput!]
+  apiUrl: StringInput
+  customerCardConfigId: ID!
+  defaultTimeToLiveSeconds: IntInput
+  isEnabled: BooleanInput
+  key: StringInput
+  order: IntInput
+  title: StringInput
+}
+
+type UpdateCustomerCardConfigOutput {
+  customerCardConfig: CustomerCardConfig
+  error: MutationError
+}
+
+input DeleteCustomerCardConfigInput {
+  customerCardConfigId: ID!
+}
+
+type DeleteCustomerCardConfigOutput {
+  error: MutationError
+}
+
+interface CustomerCardInstance {
+  createdAt: DateTime!
+  createdBy: Actor!
+  customerCardConfig: CustomerCardConfig!
+  customerId: ID!
+  id: ID!
+  threadId: ID
+  updatedAt: DateTime!
+  updatedBy: Actor!
+}
+
+type CustomerCardInstanceLoaded implements CustomerCardInstance {
+  components: [CustomerCardComponent!]
+  createdAt: DateTime!
+  createdBy: Actor!
+  customerCardConfig: CustomerCardConfig!
+  customerId: ID!
+  expiresAt: DateTime!
+  id: ID!
+  loadedAt: DateTime!
+  threadId: ID
+  updatedAt: DateTime!
+  updatedBy: Actor!
+}
+
+type CustomerCardInstanceLoading implements CustomerCardInstance {
+  createdAt: DateTime!
+  createdBy: Actor!
+  customerCardConfig: CustomerCardConfig!
+  customerId: ID!
+  id: ID!
+  threadId: ID
+  updatedAt: DateTime!
+  updatedBy: Actor!
+}
+
+type CustomerCardInstanceError implements CustomerCardInstance {
+  createdAt: DateTime!
+  createdBy: Actor!
+  customerCardConfig: CustomerCardConfig!
+  customerId: ID!
+  errorDetail: CustomerCardInstanceErrorDetail!
+  id: ID!
+  threadId: ID
+  updatedAt: DateTime!
+  updatedBy: Actor!
+}
+
+union CustomerCardInstanceErrorDetail = CustomerCardInstanceCardTooBigErrorDetail | CustomerCardInstanceMissingCardErrorDetail | CustomerCardInstanceRequestErrorDetail | CustomerCardInstanceResponseBodyErrorDetail | CustomerCardInstanceStatusCodeErrorDetail | CustomerCardInstanceTimeoutErrorDetail | CustomerCardInstanceUnknownErrorDetail
+
+type CustomerCardInstanceCardTooBigErrorDetail {
+  cardKey: String!
+  maxSizeBytes: Int!
+  message: String!
+  sizeBytes: Int!
+}
+
+type CustomerCardInstanceMissingCardErrorDetail {
+  cardKey: String!
+  message: String!
+}
+
+type CustomerCardInstanceRequestErrorDetail {
+  errorCode: String!
+  message: String!
+}
+
+type CustomerCardInstanceResponseBodyErrorDetail {
+  message: String!
+  responseBody: String! @deprecated(reason: "No longer supported, returns dummy data")
+}
+
+type CustomerCardInstanceStatusCodeErrorDetail {
+  message: String!
+  responseBody: String! @deprecated(reason: "No longer supported, returns dummy data")
+  statusCode: Int!
+}
+
+type CustomerCardInstanceTimeoutErrorDetail {
+  message: String!
+  timeoutSeconds: Int!
+}
+
+type CustomerCardInstanceUnknownErrorDetail {
+  message: String!
+}
+
+union CustomerCardComponent = ComponentBadge | ComponentContainer | ComponentCopyButton | ComponentDateTime | ComponentDivider | ComponentLinkButton | ComponentPlainText | ComponentRow | ComponentSpacer | ComponentText | ComponentUser | ComponentWorkflowButton
+
+input ReloadCustomerCardInstanceInput {
+  customerCardConfigId: ID!
+  customerId: ID!
+  threadId: ID
+}
+
+type ReloadCustomerCardInstanceOutput {
+  customerCardInstance: CustomerCardInstance
+  error: MutationError
+}
+
+extend type Query {
+  "A customer card config of the caller's workspace, or null."
+  customerCardConfig(customerCardConfigId: ID!): CustomerCardConfig @requires(permissions: ["customerCardConfig:read"])
+  "Every customer card config of the workspace, by order, then id."
+  customerCardConfigs: [CustomerCardConfig!]! @requires(permissions: ["customerCardConfig:read"])
+  "The cards of a customer (in one of their threads) for every enabled config: cached while fresh, else loaded now from the card APIs."
+  customerCardInstances(customerId: ID!, threadId: ID): [CustomerCardInstance!]! @requires(permissions: ["customer:read", "customerCardConfig:read"])
+}
+
+extend type Mutation {
+  "Creates a customer card config (at most 25 per workspace)."
+  createCustomerCardConfig(input: CreateCustomerCardConfigInput!): CreateCustomerCardConfigOutput! @requires(permissions: ["customerCardConfig:create"])
+  "Changes a customer card config; changing apiUrl or apiHeaders also needs customerCardConfigApiDetails:edit."
+  updateCustomerCardConfig(input: UpdateCustomerCardConfigInput!): UpdateCustomerCardConfigOutput! @requires(permissions: ["customerCardConfig:edit"])
+  "Deletes a customer card config and its cached cards."
+  deleteCustomerCardConfig(input: DeleteCustomerCardConfigInput!): DeleteCustomerCardConfigOutput! @requires(permissions: ["customerCardConfig:delete"])
+  "Loads one card now, whatever is cached."
+  reloadCustomerCardInstance(input: ReloadCustomerCardInstanceInput!): ReloadCustomerCardInstanceOutput! @requires(permissions: ["customer:read", "customerCardConfig:read"])
+}
+`, BuiltIn: false},
+	{Name: "../schema/customergroup.graphqls", Input: `# Customer groups: the workspace's own segments of customers.
+
+type CustomerGroup {
+  color: String!
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  externalId: String
+  id: ID!
+  key: String!
+  name: String!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+}
+
+type CustomerGroupConnection {
+  edges: [CustomerGroupEdge!]!
+  pageInfo: PageInfo!
+}
+
+type CustomerGroupEdge {
+  cursor: String!
+  node: CustomerGroup!
+}
+
+input CustomerGroupsFilter {
+  externalIds: [String!]
+}
+
+input CustomerGroupIdentifier {
+  customerGroupId: ID
+  customerGroupKey: String
+  externalId: String
+}
+
+input CreateCustomerGroupInput {
+  color: String!
+  externalId: String
+  key: String!
+  name: String!
+}
+
+type CreateCustomerGroupOutput {
+  customerGroup: CustomerGroup
+  error: MutationError
+}
+
+input UpsertCustomerGroupInput {
+  color: String!
+  externalId: String
+  identifier: CustomerGroupIdentifier!
+  key: String!
+  name: String!
+}
+
+type UpsertCustomerGroupOutput {
+  customerGroup: CustomerGroup
+  error: MutationError
+  result: UpsertResult
+}
+
+input UpdateCustomerGroupInput {
+  color: StringInput
+  customerGroupId: ID!
+  externalId: OptionalStringInput
+  key: StringInput
+  name: StringInput
+}
+
+type UpdateCustomerGroupOutput {
+  customerGroup: CustomerGroup
+  error: MutationError
+}
+
+input DeleteCustomerGroupInput {
+  customerGroupId: ID!
+}
+
+type DeleteCustomerGroupOutput {
+  error: MutationError
+}
+
+input AddCustomerToCustomerGroupsInput {
+  customerGroupIdentifiers: [CustomerGroupIdentifier!]!
+  customerId: ID!
+}
+
+type AddCustomerToCustomerGroupsOutput {
+  customerGroupMemberships: [CustomerGroupMembership!]
+  error: MutationError
+}
+
+input RemoveCustomerFromCustomerGroupsInput {
+  customerGroupIdentifiers: [CustomerGroupIdentifier!]!
+  customerId: ID!
+}
+
+type RemoveCustomerFromCustomerGroupsOutput {
+  error: MutationError
+}
+
+type CustomerGroupMembership {
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  customerGroup: CustomerGroup! @requires(permissions: ["customerGroup:read"])
+  customerId: ID!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+}
+
+type CustomerGroupMembershipConnection {
+  edges: [CustomerGroupMembershipEdge!]!
+  pageInfo: PageInfo!
+}
+
+type CustomerGroupMembershipEdge {
+  cursor: String!
+  node: CustomerGroupMembership!
+}
+
+input CustomerGroupMembershipsFilter {
+  customerGroupExternalIds: [String!]
+}
+
+extend type Query {
+  "A customer group of the caller's workspace, or null."
+  customerGroup(customerGroupId: ID!): CustomerGroup @requires(permissions: ["customerGroup:read"])
+  "Customer groups in creation order."
+  customerGroups(after: String, before: String, filters: CustomerGroupsFilter, first: Int, last: Int): CustomerGroupConnection! @requires(permissions: ["customerGroup:read"])
+}
+
+extend type Mutation {
+  "Creates a customer group; its key (and external id, when given) must be new."
+  createCustomerGroup(input: CreateCustomerGroupInput!): CreateCustomerGroupOutput! @requires(permissions: ["customerGroup:create"])
+  "Creates the customer group the identifier names, or sets its values."
+  upsertCustomerGroup(input: UpsertCustomerGroupInput!): UpsertCustomerGroupOutput! @requires(permissions: ["customerGroup:create", "customerGroup:edit"])
+  "Changes a customer group."
+  updateCustomerGroup(input: UpdateCustomerGroupInput!): UpdateCustomerGroupOutput! @requires(permissions: ["customerGroup:edit"])
+  "Deletes a customer group and its memberships."
+  deleteCustomerGroup(input: DeleteCustomerGroupInput!): DeleteCustomerGroupOutput! @requires(permissions: ["customerGroup:delete"])
+  "Adds a customer to up to 25 groups; returns the memberships it created."
+  addCustomerToCustomerGroups(input: AddCustomerToCustomerGroupsInput!): AddCustomerToCustomerGroupsOutput! @requires(permissions: ["customerGroupMembership:create"])
+  "Removes a customer from up to 25 groups; fails when the customer is in none of them."
+  removeCustomerFromCustomerGroups(input: RemoveCustomerFromCustomerGroupsInput!): RemoveCustomerFromCustomerGroupsOutput! @requires(permissions: ["customerGroupMembership:delete"])
 }
 `, BuiltIn: false},
 	{Name: "../schema/email.graphqls", Input: `# Email: the timeline's email entries. Threadline does not send or receive
@@ -7099,16 +10130,22 @@ extend type Mutation {
   updateNote(input: UpdateNoteInput!): UpdateNoteOutput! @requires(permissions: ["note:edit"])
 }
 `, BuiltIn: false},
-	{Name: "../schema/tenant.graphqls", Input: `# Tenants and tiers: the accounts of your product a thread can belong to.
+	{Name: "../schema/tenant.graphqls", Input: `# Tenants: the accounts of the team's own product that customers belong to and threads are about.
 
 type Tenant {
+  alternateDomains: [String!]!
   createdAt: DateTime!
   createdBy: InternalActor!
   externalId: String!
   id: ID!
+  isDomainAutoJoinEnabled: Boolean!
+  logoUrl(size: Int): String @public(reason: "Threadline stores no tenant logos: always null")
   name: String!
+  primaryDomain: String
   source: TenantSource!
-  tier: Tier
+  tenantFields: [TenantField!]!
+  threadChannelAssociations: [ThreadChannelAssociation!]!
+  tier: Tier @requires(permissions: ["tier:read"])
   updatedAt: DateTime!
   updatedBy: InternalActor!
   url: String
@@ -7116,23 +10153,195 @@ type Tenant {
 
 enum TenantSource {
   API
+  ATTIO
+  EMAIL_DOMAIN
   HUBSPOT
   SALESFORCE
 }
 
-type Tier {
-  color: String!
+type TenantConnection {
+  edges: [TenantEdge!]!
+  pageInfo: PageInfo!
+}
+
+type TenantEdge {
+  cursor: String!
+  node: Tenant!
+}
+
+input TenantsFilter {
+  isDeleted: Boolean
+  tenantFields: [TenantFieldFilter!]
+  tenantIds: [ID!]
+  tierIdentifiers: [TierIdentifierInput!]
+  updatedAt: DatetimeFilter
+}
+
+type TenantSearchResult {
+  tenant: Tenant!
+}
+
+type TenantSearchResultConnection {
+  edges: [TenantSearchResultEdge!]!
+  pageInfo: PageInfo!
+}
+
+type TenantSearchResultEdge {
+  cursor: String!
+  node: TenantSearchResult!
+}
+
+input TenantsSearchQuery {
+  term: String!
+}
+
+input TenantIdentifierInput {
+  externalId: String
+  tenantId: ID
+}
+
+input UpsertTenantInput {
+  alternateDomains: StringArrayInput
+  externalId: String!
+  identifier: TenantIdentifierInput!
+  isDomainAutoJoinEnabled: BooleanInput
+  name: String!
+  primaryDomain: OptionalStringInput
+  url: OptionalStringInput
+}
+
+type UpsertTenantOutput {
+  error: MutationError
+  result: UpsertResult
+  tenant: Tenant
+}
+
+input AddCustomerToTenantsInput {
+  customerIdentifier: CustomerIdentifierInput!
+  tenantIdentifiers: [TenantIdentifierInput!]!
+}
+
+type AddCustomerToTenantsOutput {
+  customer: Customer
+  error: MutationError
+}
+
+input RemoveCustomerFromTenantsInput {
+  customerIdentifier: CustomerIdentifierInput!
+  tenantIdentifiers: [TenantIdentifierInput!]!
+}
+
+type RemoveCustomerFromTenantsOutput {
+  customer: Customer
+  error: MutationError
+}
+
+input SetCustomerTenantsInput {
+  customerIdentifier: CustomerIdentifierInput!
+  tenantIdentifiers: [TenantIdentifierInput!]!
+}
+
+type SetCustomerTenantsOutput {
+  customer: Customer
+  error: MutationError
+}
+
+input UpdateThreadTenantInput {
+  tenantIdentifier: TenantIdentifierInput
+  threadId: ID!
+}
+
+type UpdateThreadTenantOutput {
+  error: MutationError
+  thread: Thread
+}
+
+input DeleteTenantInput {
+  tenantIdentifier: TenantIdentifierInput!
+}
+
+type DeleteTenantOutput {
+  error: MutationError
+  tenant: Tenant
+}
+
+type CustomerTenantMembership {
   createdAt: DateTime!
   createdBy: InternalActor!
-  defaultPriority: Int!
-  defaultThreadPriority: Int!
-  externalId: String
-  id: ID!
-  isDefault: Boolean!
-  isMachineTier: Boolean!
-  name: String!
+  tenant: Tenant! @requires(permissions: ["tenant:read"])
   updatedAt: DateTime!
   updatedBy: InternalActor!
+}
+
+type CustomerTenantMembershipConnection {
+  edges: [CustomerTenantMembershipEdge!]!
+  pageInfo: PageInfo!
+}
+
+type CustomerTenantMembershipEdge {
+  cursor: String!
+  node: CustomerTenantMembership!
+}
+
+type TenantField {
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  externalFieldId: ID!
+  id: ID!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+  value: TenantFieldValue!
+}
+
+union TenantFieldValue = TenantFieldBooleanValue | TenantFieldDateTimeValue | TenantFieldNumberValue | TenantFieldStringArrayValue | TenantFieldStringValue | TenantFieldUserReferenceValue
+
+type TenantFieldBooleanValue {
+  booleanValue: Boolean!
+}
+
+type TenantFieldDateTimeValue {
+  dateValue: DateTime!
+}
+
+type TenantFieldNumberValue {
+  numberValue: Float!
+}
+
+type TenantFieldStringArrayValue {
+  arrayValue: [String!]!
+}
+
+type TenantFieldStringValue {
+  stringValue: String!
+}
+
+type TenantFieldUserReferenceValue {
+  userReferenceValues: [ID!]!
+  users: [User!]!
+}
+
+extend type Query {
+  "A live tenant of the caller's workspace, or null."
+  tenant(tenantId: ID!): Tenant @requires(permissions: ["tenant:read"])
+  "Tenants in creation order; deleted ones only when filters.isDeleted is true."
+  tenants(after: String, before: String, filters: TenantsFilter, first: Int, last: Int): TenantConnection! @requires(permissions: ["tenant:read"])
+  "Tenants whose name contains the term (at least 2 characters, case-insensitively) or whose external id is the term."
+  searchTenants(after: String, before: String, filters: TenantsFilter, first: Int, last: Int, searchQuery: TenantsSearchQuery!): TenantSearchResultConnection! @requires(permissions: ["tenant:read"])
+}
+
+extend type Mutation {
+  "Creates the tenant the identifier names (by external id), or updates it (which also needs tenant:edit)."
+  upsertTenant(input: UpsertTenantInput!): UpsertTenantOutput! @requires(permissions: ["tenant:read", "tenant:create"])
+  "Adds a customer to tenants; existing memberships are kept."
+  addCustomerToTenants(input: AddCustomerToTenantsInput!): AddCustomerToTenantsOutput! @requires(permissions: ["customer:edit", "customerTenantMembership:create"])
+  "Removes a customer from tenants."
+  removeCustomerFromTenants(input: RemoveCustomerFromTenantsInput!): RemoveCustomerFromTenantsOutput! @requires(permissions: ["customer:edit", "customerTenantMembership:delete"])
+  "Sets the tenants a customer is a member of: every other membership ends."
+  setCustomerTenants(input: SetCustomerTenantsInput!): SetCustomerTenantsOutput! @requires(permissions: ["customer:edit", "customerTenantMembership:create", "customerTenantMembership:delete"])
+  "Moves a thread to a tenant, or detaches it (tenantIdentifier null); its tier follows."
+  updateThreadTenant(input: UpdateThreadTenantInput!): UpdateThreadTenantOutput! @requires(permissions: ["thread:edit", "thread:read"])
+  "Deletes a tenant: threads and customers read as not in it."
+  deleteTenant(input: DeleteTenantInput!): DeleteTenantOutput! @requires(permissions: ["tenant:delete"])
 }
 `, BuiltIn: false},
 	{Name: "../schema/thread.graphqls", Input: `# Threads: one support conversation with a customer.
@@ -7160,9 +10369,10 @@ type Thread {
   statusChangedAt: DateTime!
   statusDetail: ThreadStatusDetail
   supportEmailAddresses: [String!]!
-  tenant: Tenant @public(reason: "tenants do not exist in Threadline yet: always null")
+  tenant: Tenant @requires(permissions: ["tenant:read"])
   threadFields: [ThreadField!]! @public(reason: "a thread's field values come with the thread (thread:read), as Plain's createThread documentation implies")
   timelineEntries(after: String, before: String, filters: ThreadTimelineEntriesFilter, first: Int, last: Int): TimelineEntryConnection! @requires(permissions: ["timeline:read"])
+  tier: Tier @requires(permissions: ["tier:read"])
   title: String!
   updatedAt: DateTime!
   updatedBy: Actor!
@@ -7536,10 +10746,6 @@ input ThreadFieldNumberFilter {
   value: Float
 }
 
-input TierIdentifierInput {
-  externalId: String
-  tierId: ID
-}
 
 input ThreadsSort {
   direction: SortDirection!
@@ -7573,6 +10779,243 @@ extend type Mutation {
   "Assigns a thread to a user or a machine user."
   assignThread(input: AssignThreadInput!): AssignThreadOutput! @requires(permissions: ["thread:assign", "thread:read"])
   unassignThread(input: UnassignThreadInput!): UnassignThreadOutput! @requires(permissions: ["thread:unassign", "thread:read"])
+}
+`, BuiltIn: false},
+	{Name: "../schema/tier.graphqls", Input: `# Tiers: the plans companies and tenants pay for; their default priority applies to new threads.
+
+type Tier {
+  color: String!
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  defaultPriority: Int! @deprecated(reason: "Use defaultThreadPriority instead.")
+  defaultThreadPriority: Int!
+  externalId: String
+  id: ID!
+  isDefault: Boolean!
+  isMachineTier: Boolean!
+  memberships(after: String, before: String, first: Int, last: Int): TierMembershipConnection! @requires(permissions: ["tierMembership:read"])
+  name: String!
+  serviceLevelAgreements: [ServiceLevelAgreement!]!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+}
+
+type TierConnection {
+  edges: [TierEdge!]!
+  pageInfo: PageInfo!
+}
+
+type TierEdge {
+  cursor: String!
+  node: Tier!
+}
+
+input TierIdentifierInput {
+  externalId: String
+  tierId: ID
+}
+
+input CreateTierInput {
+  color: String!
+  defaultThreadPriority: Int
+  externalId: String!
+  isDefault: Boolean
+  memberIdentifiers: [TierMemberIdentifierInput!]!
+  name: String!
+}
+
+type CreateTierOutput {
+  error: MutationError
+  tier: Tier
+}
+
+input UpdateTierInput {
+  color: StringInput
+  defaultThreadPriority: IntInput
+  externalId: OptionalStringInput
+  isDefault: BooleanInput
+  name: StringInput
+  tierId: ID!
+}
+
+type UpdateTierOutput {
+  error: MutationError
+  tier: Tier
+}
+
+input DeleteTierInput {
+  tierId: ID!
+}
+
+type DeleteTierOutput {
+  error: MutationError
+  tier: Tier
+}
+
+input TierMemberIdentifierInput {
+  companyId: ID
+  tenantId: ID
+}
+
+union TierMembership = CompanyTierMembership | TenantTierMembership
+
+type TenantTierMembership {
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  id: ID!
+  tenantId: ID!
+  tierId: ID!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+}
+
+type CompanyTierMembership {
+  companyId: ID!
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  id: ID!
+  tierId: ID!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+}
+
+type TierMembershipConnection {
+  edges: [TierMembershipEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type TierMembershipEdge {
+  cursor: String!
+  node: TierMembership!
+}
+
+input AddMembersToTierInput {
+  memberIdentifiers: [TierMemberIdentifierInput!]!
+  tierIdentifier: TierIdentifierInput!
+}
+
+type AddMembersToTierOutput {
+  error: MutationError
+  memberships: [TierMembership!]!
+}
+
+input RemoveMembersFromTierInput {
+  memberIdentifiers: [TierMemberIdentifierInput!]!
+}
+
+type RemoveMembersFromTierOutput {
+  error: MutationError
+  memberships: [TierMembership!]!
+}
+
+input UpdateTenantTierInput {
+  tenantIdentifier: TenantIdentifierInput!
+  tierIdentifier: TierIdentifierInput
+}
+
+type UpdateTenantTierOutput {
+  error: MutationError
+  tenantTierMembership: TenantTierMembership
+}
+
+input UpdateCompanyTierInput {
+  companyIdentifier: CompanyIdentifierInput!
+  tierIdentifier: TierIdentifierInput
+}
+
+type UpdateCompanyTierOutput {
+  companyTierMembership: CompanyTierMembership
+  error: MutationError
+}
+
+input UpdateThreadTierInput {
+  threadId: ID!
+  tierIdentifier: TierIdentifierInput
+}
+
+type UpdateThreadTierOutput {
+  error: MutationError
+  thread: Thread
+}
+
+interface ServiceLevelAgreement {
+  breachActions: [BreachAction!]!
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  id: ID!
+  threadLabelTypeIdFilter: ServiceLevelAgreementThreadLabelTypeIdFilter
+  threadPriorityFilter: [Int!]!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+  useBusinessHoursOnly: Boolean!
+}
+
+type FirstResponseTimeServiceLevelAgreement implements ServiceLevelAgreement {
+  breachActions: [BreachAction!]!
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  firstResponseTimeMinutes: Int!
+  id: ID!
+  threadLabelTypeIdFilter: ServiceLevelAgreementThreadLabelTypeIdFilter
+  threadPriorityFilter: [Int!]!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+  useBusinessHoursOnly: Boolean!
+}
+
+type NextResponseTimeServiceLevelAgreement implements ServiceLevelAgreement {
+  breachActions: [BreachAction!]!
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  id: ID!
+  nextResponseTimeMinutes: Int!
+  threadLabelTypeIdFilter: ServiceLevelAgreementThreadLabelTypeIdFilter
+  threadPriorityFilter: [Int!]!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+  useBusinessHoursOnly: Boolean!
+}
+
+type ServiceLevelAgreementThreadLabelTypeIdFilter {
+  labelTypeIds: [ID!]!
+  requireAll: Boolean!
+}
+
+union BreachAction = BeforeBreachAction
+
+type BeforeBreachAction {
+  beforeBreachMinutes: Int!
+  createdAt: DateTime!
+  createdBy: InternalActor!
+  updatedAt: DateTime!
+  updatedBy: InternalActor!
+}
+
+extend type Query {
+  "A live tier of the caller's workspace, or null."
+  tier(tierId: ID!): Tier @requires(permissions: ["tier:read"])
+  "Live tiers in creation order."
+  tiers(after: String, before: String, first: Int, last: Int): TierConnection! @requires(permissions: ["tier:read"])
+}
+
+extend type Mutation {
+  "Creates a tier with its first members."
+  createTier(input: CreateTierInput!): CreateTierOutput! @requires(permissions: ["tier:create"])
+  "Changes a tier."
+  updateTier(input: UpdateTierInput!): UpdateTierOutput! @requires(permissions: ["tier:edit"])
+  "Deletes a tier: its members read as in no tier."
+  deleteTier(input: DeleteTierInput!): DeleteTierOutput! @requires(permissions: ["tier:delete"])
+  "Makes tenants and companies members of a tier; each leaves the tier it was in."
+  addMembersToTier(input: AddMembersToTierInput!): AddMembersToTierOutput! @requires(permissions: ["tierMembership:read", "tierMembership:create"])
+  "Ends the tier memberships of tenants and companies."
+  removeMembersFromTier(input: RemoveMembersFromTierInput!): RemoveMembersFromTierOutput! @requires(permissions: ["tierMembership:read", "tierMembership:delete"])
+  "Puts a tenant in a tier, or in none (tierIdentifier null)."
+  updateTenantTier(input: UpdateTenantTierInput!): UpdateTenantTierOutput! @requires(permissions: ["tierMembership:read", "tierMembership:create"])
+  "Puts a company in a tier, or in none (tierIdentifier null)."
+  updateCompanyTier(input: UpdateCompanyTierInput!): UpdateCompanyTierOutput! @requires(permissions: ["tierMembership:read", "tierMembership:create"])
+  "Puts a thread in a tier, or in none (tierIdentifier null)."
+  updateThreadTier(input: UpdateThreadTierInput!): UpdateThreadTierOutput! @requires(permissions: ["thread:edit", "thread:read"])
 }
 `, BuiltIn: false},
 	{Name: "../schema/timeline.graphqls", Input: `# Timelines: what happened in a thread, and in every thread of a customer,
@@ -7891,33 +11334,6 @@ type ChildThreadDetails {
   id: ID!
   ref: String!
   title: String
-}
-
-interface ServiceLevelAgreement {
-  breachActions: [BreachAction!]!
-  createdAt: DateTime!
-  createdBy: InternalActor!
-  id: ID!
-  threadLabelTypeIdFilter: ServiceLevelAgreementThreadLabelTypeIdFilter
-  threadPriorityFilter: [Int!]!
-  updatedAt: DateTime!
-  updatedBy: InternalActor!
-  useBusinessHoursOnly: Boolean!
-}
-
-union BreachAction = BeforeBreachAction
-
-type BeforeBreachAction {
-  beforeBreachMinutes: Int!
-  createdAt: DateTime!
-  createdBy: InternalActor!
-  updatedAt: DateTime!
-  updatedBy: InternalActor!
-}
-
-type ServiceLevelAgreementThreadLabelTypeIdFilter {
-  labelTypeIds: [ID!]!
-  requireAll: Boolean!
 }
 
 type SlackReaction {
@@ -8290,6 +11706,26 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_AddCustomerToCustomerGroupsOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customerGroupMemberships":
+		return ec.fieldContext_AddCustomerToCustomerGroupsOutput_customerGroupMemberships(ctx, field)
+	case "error":
+		return ec.fieldContext_AddCustomerToCustomerGroupsOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddCustomerToCustomerGroupsOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_AddCustomerToTenantsOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_AddCustomerToTenantsOutput_customer(ctx, field)
+	case "error":
+		return ec.fieldContext_AddCustomerToTenantsOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddCustomerToTenantsOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_AddLabelsOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -8298,6 +11734,16 @@ func (ec *executionContext) childFields_AddLabelsOutput(ctx context.Context, fie
 		return ec.fieldContext_AddLabelsOutput_labels(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AddLabelsOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_AddMembersToTierOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_AddMembersToTierOutput_error(ctx, field)
+	case "memberships":
+		return ec.fieldContext_AddMembersToTierOutput_memberships(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddMembersToTierOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_ArchiveLabelTypeOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8418,12 +11864,18 @@ func (ec *executionContext) childFields_ChildThreadDetails(ctx context.Context, 
 
 func (ec *executionContext) childFields_Company(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "accountOwner":
+		return ec.fieldContext_Company_accountOwner(ctx, field)
 	case "contractValue":
 		return ec.fieldContext_Company_contractValue(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Company_createdAt(ctx, field)
 	case "createdBy":
 		return ec.fieldContext_Company_createdBy(ctx, field)
+	case "deletedAt":
+		return ec.fieldContext_Company_deletedAt(ctx, field)
+	case "deletedBy":
+		return ec.fieldContext_Company_deletedBy(ctx, field)
 	case "domainName":
 		return ec.fieldContext_Company_domainName(ctx, field)
 	case "id":
@@ -8434,12 +11886,84 @@ func (ec *executionContext) childFields_Company(ctx context.Context, field graph
 		return ec.fieldContext_Company_logoUrl(ctx, field)
 	case "name":
 		return ec.fieldContext_Company_name(ctx, field)
+	case "threadChannelAssociations":
+		return ec.fieldContext_Company_threadChannelAssociations(ctx, field)
+	case "tier":
+		return ec.fieldContext_Company_tier(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Company_updatedAt(ctx, field)
 	case "updatedBy":
 		return ec.fieldContext_Company_updatedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Company", field.Name)
+}
+
+func (ec *executionContext) childFields_CompanyConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CompanyConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CompanyConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompanyConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CompanyEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CompanyEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CompanyEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompanyEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CompanySearchResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "company":
+		return ec.fieldContext_CompanySearchResult_company(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompanySearchResult", field.Name)
+}
+
+func (ec *executionContext) childFields_CompanySearchResultConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CompanySearchResultConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CompanySearchResultConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompanySearchResultConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CompanySearchResultEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CompanySearchResultEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CompanySearchResultEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompanySearchResultEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CompanyTierMembership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "companyId":
+		return ec.fieldContext_CompanyTierMembership_companyId(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CompanyTierMembership_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_CompanyTierMembership_createdBy(ctx, field)
+	case "id":
+		return ec.fieldContext_CompanyTierMembership_id(ctx, field)
+	case "tierId":
+		return ec.fieldContext_CompanyTierMembership_tierId(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CompanyTierMembership_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_CompanyTierMembership_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompanyTierMembership", field.Name)
 }
 
 func (ec *executionContext) childFields_ComponentWorkflowButtonWorkflowIdentifier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8474,6 +11998,16 @@ func (ec *executionContext) childFields_CreateAttachmentUploadUrlOutput(ctx cont
 	return nil, fmt.Errorf("no field named %q was found under type CreateAttachmentUploadUrlOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_CreateCustomerCardConfigOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customerCardConfig":
+		return ec.fieldContext_CreateCustomerCardConfigOutput_customerCardConfig(ctx, field)
+	case "error":
+		return ec.fieldContext_CreateCustomerCardConfigOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateCustomerCardConfigOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateCustomerEventOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "customerEvent":
@@ -8482,6 +12016,16 @@ func (ec *executionContext) childFields_CreateCustomerEventOutput(ctx context.Co
 		return ec.fieldContext_CreateCustomerEventOutput_error(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateCustomerEventOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateCustomerGroupOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customerGroup":
+		return ec.fieldContext_CreateCustomerGroupOutput_customerGroup(ctx, field)
+	case "error":
+		return ec.fieldContext_CreateCustomerGroupOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateCustomerGroupOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_CreateLabelTypeOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8534,6 +12078,16 @@ func (ec *executionContext) childFields_CreateThreadOutput(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type CreateThreadOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_CreateTierOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_CreateTierOutput_error(ctx, field)
+	case "tier":
+		return ec.fieldContext_CreateTierOutput_tier(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateTierOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateWebhookTargetOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -8554,6 +12108,8 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_createdAt(ctx, field)
 	case "createdBy":
 		return ec.fieldContext_Customer_createdBy(ctx, field)
+	case "customerGroupMemberships":
+		return ec.fieldContext_Customer_customerGroupMemberships(ctx, field)
 	case "email":
 		return ec.fieldContext_Customer_email(ctx, field)
 	case "externalId":
@@ -8570,10 +12126,52 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_shortName(ctx, field)
 	case "status":
 		return ec.fieldContext_Customer_status(ctx, field)
+	case "tenantMemberships":
+		return ec.fieldContext_Customer_tenantMemberships(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Customer_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerCardConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "apiHeaders":
+		return ec.fieldContext_CustomerCardConfig_apiHeaders(ctx, field)
+	case "apiUrl":
+		return ec.fieldContext_CustomerCardConfig_apiUrl(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CustomerCardConfig_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_CustomerCardConfig_createdBy(ctx, field)
+	case "defaultTimeToLiveSeconds":
+		return ec.fieldContext_CustomerCardConfig_defaultTimeToLiveSeconds(ctx, field)
+	case "id":
+		return ec.fieldContext_CustomerCardConfig_id(ctx, field)
+	case "isEnabled":
+		return ec.fieldContext_CustomerCardConfig_isEnabled(ctx, field)
+	case "key":
+		return ec.fieldContext_CustomerCardConfig_key(ctx, field)
+	case "order":
+		return ec.fieldContext_CustomerCardConfig_order(ctx, field)
+	case "title":
+		return ec.fieldContext_CustomerCardConfig_title(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CustomerCardConfig_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_CustomerCardConfig_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerCardConfig", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerCardConfigApiHeader(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_CustomerCardConfigApiHeader_name(ctx, field)
+	case "value":
+		return ec.fieldContext_CustomerCardConfigApiHeader_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerCardConfigApiHeader", field.Name)
 }
 
 func (ec *executionContext) childFields_CustomerConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8622,6 +12220,124 @@ func (ec *executionContext) childFields_CustomerEvent(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type CustomerEvent", field.Name)
 }
 
+func (ec *executionContext) childFields_CustomerGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "color":
+		return ec.fieldContext_CustomerGroup_color(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CustomerGroup_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_CustomerGroup_createdBy(ctx, field)
+	case "externalId":
+		return ec.fieldContext_CustomerGroup_externalId(ctx, field)
+	case "id":
+		return ec.fieldContext_CustomerGroup_id(ctx, field)
+	case "key":
+		return ec.fieldContext_CustomerGroup_key(ctx, field)
+	case "name":
+		return ec.fieldContext_CustomerGroup_name(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CustomerGroup_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_CustomerGroup_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerGroupConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CustomerGroupConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CustomerGroupConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerGroupConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerGroupEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CustomerGroupEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CustomerGroupEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerGroupEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerGroupMembership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "createdAt":
+		return ec.fieldContext_CustomerGroupMembership_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_CustomerGroupMembership_createdBy(ctx, field)
+	case "customerGroup":
+		return ec.fieldContext_CustomerGroupMembership_customerGroup(ctx, field)
+	case "customerId":
+		return ec.fieldContext_CustomerGroupMembership_customerId(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CustomerGroupMembership_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_CustomerGroupMembership_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerGroupMembership", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerGroupMembershipConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CustomerGroupMembershipConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CustomerGroupMembershipConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerGroupMembershipConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerGroupMembershipEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CustomerGroupMembershipEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CustomerGroupMembershipEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerGroupMembershipEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerTenantMembership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "createdAt":
+		return ec.fieldContext_CustomerTenantMembership_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_CustomerTenantMembership_createdBy(ctx, field)
+	case "tenant":
+		return ec.fieldContext_CustomerTenantMembership_tenant(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CustomerTenantMembership_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_CustomerTenantMembership_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerTenantMembership", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerTenantMembershipConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CustomerTenantMembershipConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CustomerTenantMembershipConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerTenantMembershipConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerTenantMembershipEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CustomerTenantMembershipEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CustomerTenantMembershipEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerTenantMembershipEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_DateTime(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "iso8601":
@@ -8630,6 +12346,32 @@ func (ec *executionContext) childFields_DateTime(ctx context.Context, field grap
 		return ec.fieldContext_DateTime_unixTimestamp(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DateTime", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteCompanyOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "company":
+		return ec.fieldContext_DeleteCompanyOutput_company(ctx, field)
+	case "error":
+		return ec.fieldContext_DeleteCompanyOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteCompanyOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteCustomerCardConfigOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_DeleteCustomerCardConfigOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteCustomerCardConfigOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteCustomerGroupOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_DeleteCustomerGroupOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteCustomerGroupOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_DeleteCustomerOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8650,6 +12392,16 @@ func (ec *executionContext) childFields_DeleteNoteOutput(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type DeleteNoteOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_DeleteTenantOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_DeleteTenantOutput_error(ctx, field)
+	case "tenant":
+		return ec.fieldContext_DeleteTenantOutput_tenant(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteTenantOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_DeleteThreadFieldOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -8664,6 +12416,16 @@ func (ec *executionContext) childFields_DeleteThreadFieldSchemaOutput(ctx contex
 		return ec.fieldContext_DeleteThreadFieldSchemaOutput_error(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteThreadFieldSchemaOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteTierOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_DeleteTierOutput_error(ctx, field)
+	case "tier":
+		return ec.fieldContext_DeleteTierOutput_tier(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteTierOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_DeleteWebhookTargetOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8948,12 +12710,50 @@ func (ec *executionContext) childFields_RegenerateWorkspaceHmacOutput(ctx contex
 	return nil, fmt.Errorf("no field named %q was found under type RegenerateWorkspaceHmacOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_ReloadCustomerCardInstanceOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customerCardInstance":
+		return ec.fieldContext_ReloadCustomerCardInstanceOutput_customerCardInstance(ctx, field)
+	case "error":
+		return ec.fieldContext_ReloadCustomerCardInstanceOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReloadCustomerCardInstanceOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_RemoveCustomerFromCustomerGroupsOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_RemoveCustomerFromCustomerGroupsOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveCustomerFromCustomerGroupsOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_RemoveCustomerFromTenantsOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_RemoveCustomerFromTenantsOutput_customer(ctx, field)
+	case "error":
+		return ec.fieldContext_RemoveCustomerFromTenantsOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveCustomerFromTenantsOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_RemoveLabelsOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
 		return ec.fieldContext_RemoveLabelsOutput_error(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RemoveLabelsOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_RemoveMembersFromTierOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_RemoveMembersFromTierOutput_error(ctx, field)
+	case "memberships":
+		return ec.fieldContext_RemoveMembersFromTierOutput_memberships(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveMembersFromTierOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_ReplyToThreadOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8982,6 +12782,26 @@ func (ec *executionContext) childFields_SendCustomerChatOutput(ctx context.Conte
 		return ec.fieldContext_SendCustomerChatOutput_error(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SendCustomerChatOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_ServiceLevelAgreementThreadLabelTypeIdFilter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "labelTypeIds":
+		return ec.fieldContext_ServiceLevelAgreementThreadLabelTypeIdFilter_labelTypeIds(ctx, field)
+	case "requireAll":
+		return ec.fieldContext_ServiceLevelAgreementThreadLabelTypeIdFilter_requireAll(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceLevelAgreementThreadLabelTypeIdFilter", field.Name)
+}
+
+func (ec *executionContext) childFields_SetCustomerTenantsOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_SetCustomerTenantsOutput_customer(ctx, field)
+	case "error":
+		return ec.fieldContext_SetCustomerTenantsOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetCustomerTenantsOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_SlackMessageEntryRelatedThread(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9026,6 +12846,8 @@ func (ec *executionContext) childFields_SnoozeThreadOutput(ctx context.Context, 
 
 func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "alternateDomains":
+		return ec.fieldContext_Tenant_alternateDomains(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Tenant_createdAt(ctx, field)
 	case "createdBy":
@@ -9034,10 +12856,20 @@ func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphq
 		return ec.fieldContext_Tenant_externalId(ctx, field)
 	case "id":
 		return ec.fieldContext_Tenant_id(ctx, field)
+	case "isDomainAutoJoinEnabled":
+		return ec.fieldContext_Tenant_isDomainAutoJoinEnabled(ctx, field)
+	case "logoUrl":
+		return ec.fieldContext_Tenant_logoUrl(ctx, field)
 	case "name":
 		return ec.fieldContext_Tenant_name(ctx, field)
+	case "primaryDomain":
+		return ec.fieldContext_Tenant_primaryDomain(ctx, field)
 	case "source":
 		return ec.fieldContext_Tenant_source(ctx, field)
+	case "tenantFields":
+		return ec.fieldContext_Tenant_tenantFields(ctx, field)
+	case "threadChannelAssociations":
+		return ec.fieldContext_Tenant_threadChannelAssociations(ctx, field)
 	case "tier":
 		return ec.fieldContext_Tenant_tier(ctx, field)
 	case "updatedAt":
@@ -9048,6 +12880,94 @@ func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphq
 		return ec.fieldContext_Tenant_url(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Tenant", field.Name)
+}
+
+func (ec *executionContext) childFields_TenantConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TenantConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TenantConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TenantConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TenantEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TenantEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TenantEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TenantEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TenantField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "createdAt":
+		return ec.fieldContext_TenantField_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_TenantField_createdBy(ctx, field)
+	case "externalFieldId":
+		return ec.fieldContext_TenantField_externalFieldId(ctx, field)
+	case "id":
+		return ec.fieldContext_TenantField_id(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_TenantField_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_TenantField_updatedBy(ctx, field)
+	case "value":
+		return ec.fieldContext_TenantField_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TenantField", field.Name)
+}
+
+func (ec *executionContext) childFields_TenantSearchResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tenant":
+		return ec.fieldContext_TenantSearchResult_tenant(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TenantSearchResult", field.Name)
+}
+
+func (ec *executionContext) childFields_TenantSearchResultConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TenantSearchResultConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TenantSearchResultConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TenantSearchResultConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TenantSearchResultEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TenantSearchResultEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TenantSearchResultEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TenantSearchResultEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TenantTierMembership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "createdAt":
+		return ec.fieldContext_TenantTierMembership_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_TenantTierMembership_createdBy(ctx, field)
+	case "id":
+		return ec.fieldContext_TenantTierMembership_id(ctx, field)
+	case "tenantId":
+		return ec.fieldContext_TenantTierMembership_tenantId(ctx, field)
+	case "tierId":
+		return ec.fieldContext_TenantTierMembership_tierId(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_TenantTierMembership_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_TenantTierMembership_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TenantTierMembership", field.Name)
 }
 
 func (ec *executionContext) childFields_Thread(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9102,6 +13022,8 @@ func (ec *executionContext) childFields_Thread(ctx context.Context, field graphq
 		return ec.fieldContext_Thread_threadFields(ctx, field)
 	case "timelineEntries":
 		return ec.fieldContext_Thread_timelineEntries(ctx, field)
+	case "tier":
+		return ec.fieldContext_Thread_tier(ctx, field)
 	case "title":
 		return ec.fieldContext_Thread_title(ctx, field)
 	case "updatedAt":
@@ -9298,14 +13220,60 @@ func (ec *executionContext) childFields_Tier(ctx context.Context, field graphql.
 		return ec.fieldContext_Tier_isDefault(ctx, field)
 	case "isMachineTier":
 		return ec.fieldContext_Tier_isMachineTier(ctx, field)
+	case "memberships":
+		return ec.fieldContext_Tier_memberships(ctx, field)
 	case "name":
 		return ec.fieldContext_Tier_name(ctx, field)
+	case "serviceLevelAgreements":
+		return ec.fieldContext_Tier_serviceLevelAgreements(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Tier_updatedAt(ctx, field)
 	case "updatedBy":
 		return ec.fieldContext_Tier_updatedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Tier", field.Name)
+}
+
+func (ec *executionContext) childFields_TierConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TierConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TierConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TierConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TierEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TierEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TierEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TierEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TierMembershipConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TierMembershipConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TierMembershipConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TierMembershipConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TierMembershipConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TierMembershipEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TierMembershipEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TierMembershipEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TierMembershipEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_TimelineEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9368,6 +13336,46 @@ func (ec *executionContext) childFields_UnassignThreadOutput(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type UnassignThreadOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_UpdateCompanyTierOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "companyTierMembership":
+		return ec.fieldContext_UpdateCompanyTierOutput_companyTierMembership(ctx, field)
+	case "error":
+		return ec.fieldContext_UpdateCompanyTierOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateCompanyTierOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateCustomerCardConfigOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customerCardConfig":
+		return ec.fieldContext_UpdateCustomerCardConfigOutput_customerCardConfig(ctx, field)
+	case "error":
+		return ec.fieldContext_UpdateCustomerCardConfigOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateCustomerCardConfigOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateCustomerCompanyOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_UpdateCustomerCompanyOutput_customer(ctx, field)
+	case "error":
+		return ec.fieldContext_UpdateCustomerCompanyOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateCustomerCompanyOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateCustomerGroupOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customerGroup":
+		return ec.fieldContext_UpdateCustomerGroupOutput_customerGroup(ctx, field)
+	case "error":
+		return ec.fieldContext_UpdateCustomerGroupOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateCustomerGroupOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_UpdateNoteOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -9378,6 +13386,16 @@ func (ec *executionContext) childFields_UpdateNoteOutput(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type UpdateNoteOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_UpdateTenantTierOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_UpdateTenantTierOutput_error(ctx, field)
+	case "tenantTierMembership":
+		return ec.fieldContext_UpdateTenantTierOutput_tenantTierMembership(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateTenantTierOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_UpdateThreadFieldSchemaOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -9386,6 +13404,36 @@ func (ec *executionContext) childFields_UpdateThreadFieldSchemaOutput(ctx contex
 		return ec.fieldContext_UpdateThreadFieldSchemaOutput_threadFieldSchema(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateThreadFieldSchemaOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateThreadTenantOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_UpdateThreadTenantOutput_error(ctx, field)
+	case "thread":
+		return ec.fieldContext_UpdateThreadTenantOutput_thread(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateThreadTenantOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateThreadTierOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_UpdateThreadTierOutput_error(ctx, field)
+	case "thread":
+		return ec.fieldContext_UpdateThreadTierOutput_thread(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateThreadTierOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateTierOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_UpdateTierOutput_error(ctx, field)
+	case "tier":
+		return ec.fieldContext_UpdateTierOutput_tier(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateTierOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_UpdateWebhookTargetOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9408,6 +13456,30 @@ func (ec *executionContext) childFields_UploadFormData(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type UploadFormData", field.Name)
 }
 
+func (ec *executionContext) childFields_UpsertCompanyOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "company":
+		return ec.fieldContext_UpsertCompanyOutput_company(ctx, field)
+	case "error":
+		return ec.fieldContext_UpsertCompanyOutput_error(ctx, field)
+	case "result":
+		return ec.fieldContext_UpsertCompanyOutput_result(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpsertCompanyOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_UpsertCustomerGroupOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customerGroup":
+		return ec.fieldContext_UpsertCustomerGroupOutput_customerGroup(ctx, field)
+	case "error":
+		return ec.fieldContext_UpsertCustomerGroupOutput_error(ctx, field)
+	case "result":
+		return ec.fieldContext_UpsertCustomerGroupOutput_result(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpsertCustomerGroupOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_UpsertCustomerOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "customer":
@@ -9418,6 +13490,18 @@ func (ec *executionContext) childFields_UpsertCustomerOutput(ctx context.Context
 		return ec.fieldContext_UpsertCustomerOutput_result(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpsertCustomerOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_UpsertTenantOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_UpsertTenantOutput_error(ctx, field)
+	case "result":
+		return ec.fieldContext_UpsertTenantOutput_result(ctx, field)
+	case "tenant":
+		return ec.fieldContext_UpsertTenantOutput_tenant(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpsertTenantOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_UpsertThreadFieldOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9724,12 +13808,138 @@ func (ec *executionContext) field_Company_logoUrl_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Customer_customerGroupMemberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
+		func(ctx context.Context, v any) (*model.CustomerGroupMembershipsFilter, error) {
+			return ec.unmarshalOCustomerGroupMembershipsFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupMembershipsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filters"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Customer_tenantMemberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addCustomerToCustomerGroups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddCustomerToCustomerGroupsInput, error) {
+			return ec.unmarshalNAddCustomerToCustomerGroupsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddCustomerToCustomerGroupsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addCustomerToTenants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddCustomerToTenantsInput, error) {
+			return ec.unmarshalNAddCustomerToTenantsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddCustomerToTenantsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addLabels_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.AddLabelsInput, error) {
 			return ec.unmarshalNAddLabelsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddLabelsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addMembersToTier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddMembersToTierInput, error) {
+			return ec.unmarshalNAddMembersToTierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddMembersToTierInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9808,12 +14018,40 @@ func (ec *executionContext) field_Mutation_createAttachmentUploadUrl_args(ctx co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createCustomerCardConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateCustomerCardConfigInput, error) {
+			return ec.unmarshalNCreateCustomerCardConfigInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateCustomerCardConfigInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createCustomerEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateCustomerEventInput, error) {
 			return ec.unmarshalNCreateCustomerEventInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateCustomerEventInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createCustomerGroup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateCustomerGroupInput, error) {
+			return ec.unmarshalNCreateCustomerGroupInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateCustomerGroupInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9892,12 +14130,68 @@ func (ec *executionContext) field_Mutation_createThread_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createTier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateTierInput, error) {
+			return ec.unmarshalNCreateTierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateTierInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createWebhookTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateWebhookTargetInput, error) {
 			return ec.unmarshalNCreateWebhookTargetInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateWebhookTargetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteCompany_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteCompanyInput, error) {
+			return ec.unmarshalNDeleteCompanyInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCompanyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteCustomerCardConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteCustomerCardConfigInput, error) {
+			return ec.unmarshalNDeleteCustomerCardConfigInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCustomerCardConfigInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteCustomerGroup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteCustomerGroupInput, error) {
+			return ec.unmarshalNDeleteCustomerGroupInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCustomerGroupInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9934,6 +14228,20 @@ func (ec *executionContext) field_Mutation_deleteNote_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteTenant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteTenantInput, error) {
+			return ec.unmarshalNDeleteTenantInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteTenantInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteThreadFieldSchema_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9954,6 +14262,20 @@ func (ec *executionContext) field_Mutation_deleteThreadField_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DeleteThreadFieldInput, error) {
 			return ec.unmarshalNDeleteThreadFieldInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadFieldInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteTier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteTierInput, error) {
+			return ec.unmarshalNDeleteTierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteTierInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10004,12 +14326,68 @@ func (ec *executionContext) field_Mutation_markThreadAsTodo_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_reloadCustomerCardInstance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReloadCustomerCardInstanceInput, error) {
+			return ec.unmarshalNReloadCustomerCardInstanceInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReloadCustomerCardInstanceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeCustomerFromCustomerGroups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveCustomerFromCustomerGroupsInput, error) {
+			return ec.unmarshalNRemoveCustomerFromCustomerGroupsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveCustomerFromCustomerGroupsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeCustomerFromTenants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveCustomerFromTenantsInput, error) {
+			return ec.unmarshalNRemoveCustomerFromTenantsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveCustomerFromTenantsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_removeLabels_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RemoveLabelsInput, error) {
 			return ec.unmarshalNRemoveLabelsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveLabelsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeMembersFromTier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveMembersFromTierInput, error) {
+			return ec.unmarshalNRemoveMembersFromTierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveMembersFromTierInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10060,6 +14438,20 @@ func (ec *executionContext) field_Mutation_sendCustomerChat_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setCustomerTenants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetCustomerTenantsInput, error) {
+			return ec.unmarshalNSetCustomerTenantsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSetCustomerTenantsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_snoozeThread_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10102,12 +14494,82 @@ func (ec *executionContext) field_Mutation_unassignThread_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateCompanyTier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateCompanyTierInput, error) {
+			return ec.unmarshalNUpdateCompanyTierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateCompanyTierInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateCustomerCardConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateCustomerCardConfigInput, error) {
+			return ec.unmarshalNUpdateCustomerCardConfigInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateCustomerCardConfigInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateCustomerCompany_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateCustomerCompanyInput, error) {
+			return ec.unmarshalNUpdateCustomerCompanyInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateCustomerCompanyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateCustomerGroup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateCustomerGroupInput, error) {
+			return ec.unmarshalNUpdateCustomerGroupInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateCustomerGroupInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateNote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateNoteInput, error) {
 			return ec.unmarshalNUpdateNoteInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateNoteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateTenantTier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateTenantTierInput, error) {
+			return ec.unmarshalNUpdateTenantTierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateTenantTierInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10130,6 +14592,48 @@ func (ec *executionContext) field_Mutation_updateThreadFieldSchema_args(ctx cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateThreadTenant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateThreadTenantInput, error) {
+			return ec.unmarshalNUpdateThreadTenantInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadTenantInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateThreadTier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateThreadTierInput, error) {
+			return ec.unmarshalNUpdateThreadTierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadTierInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateTier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateTierInput, error) {
+			return ec.unmarshalNUpdateTierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateTierInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateWebhookTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10144,12 +14648,54 @@ func (ec *executionContext) field_Mutation_updateWebhookTarget_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_upsertCompany_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpsertCompanyInput, error) {
+			return ec.unmarshalNUpsertCompanyInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCompanyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertCustomerGroup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpsertCustomerGroupInput, error) {
+			return ec.unmarshalNUpsertCustomerGroupInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerGroupInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_upsertCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpsertCustomerInput, error) {
 			return ec.unmarshalNUpsertCustomerInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertTenant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpsertTenantInput, error) {
+			return ec.unmarshalNUpsertTenantInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertTenantInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10186,6 +14732,66 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_companies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
+		func(ctx context.Context, v any) (*model.CompaniesFilter, error) {
+			return ec.unmarshalOCompaniesFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompaniesFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filters"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_company_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "companyId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["companyId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_customerByEmail_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10211,6 +14817,102 @@ func (ec *executionContext) field_Query_customerByExternalId_args(ctx context.Co
 		return nil, err
 	}
 	args["externalId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_customerCardConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerCardConfigId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerCardConfigId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_customerCardInstances_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "threadId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["threadId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_customerGroup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerGroupId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerGroupId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_customerGroups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
+		func(ctx context.Context, v any) (*model.CustomerGroupsFilter, error) {
+			return ec.unmarshalOCustomerGroupsFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filters"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
 	return args, nil
 }
 
@@ -10318,6 +15020,174 @@ func (ec *executionContext) field_Query_labelTypes_args(ctx context.Context, raw
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
 		func(ctx context.Context, v any) (*model.LabelTypeFilter, error) {
 			return ec.unmarshalOLabelTypeFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelTypeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filters"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_searchCompanies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
+		func(ctx context.Context, v any) (*model.CompaniesFilter, error) {
+			return ec.unmarshalOCompaniesFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompaniesFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filters"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "searchQuery",
+		func(ctx context.Context, v any) (model.CompaniesSearchQuery, error) {
+			return ec.unmarshalNCompaniesSearchQuery2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompaniesSearchQuery(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["searchQuery"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_searchTenants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
+		func(ctx context.Context, v any) (*model.TenantsFilter, error) {
+			return ec.unmarshalOTenantsFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filters"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "searchQuery",
+		func(ctx context.Context, v any) (model.TenantsSearchQuery, error) {
+			return ec.unmarshalNTenantsSearchQuery2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantsSearchQuery(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["searchQuery"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_tenant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "tenantId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenantId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_tenants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
+		func(ctx context.Context, v any) (*model.TenantsFilter, error) {
+			return ec.unmarshalOTenantsFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantsFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10495,6 +15365,58 @@ func (ec *executionContext) field_Query_threads_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["sortBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_tier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "tierId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tierId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_tiers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
 	return args, nil
 }
 
@@ -10700,6 +15622,20 @@ func (ec *executionContext) field_Query_webhookTargets_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Tenant_logoUrl_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "size",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["size"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Thread_timelineEntries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10743,6 +15679,44 @@ func (ec *executionContext) field_Thread_timelineEntries_args(ctx context.Contex
 		return nil, err
 	}
 	args["last"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Tier_memberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
 	return args, nil
 }
 
@@ -10820,6 +15794,134 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _AddCustomerToCustomerGroupsOutput_customerGroupMemberships(ctx context.Context, field graphql.CollectedField, obj *model.AddCustomerToCustomerGroupsOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddCustomerToCustomerGroupsOutput_customerGroupMemberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerGroupMemberships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CustomerGroupMembership) graphql.Marshaler {
+			return ec.marshalOCustomerGroupMembership2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupMembershipᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddCustomerToCustomerGroupsOutput_customerGroupMemberships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddCustomerToCustomerGroupsOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerGroupMembership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddCustomerToCustomerGroupsOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.AddCustomerToCustomerGroupsOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddCustomerToCustomerGroupsOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddCustomerToCustomerGroupsOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddCustomerToCustomerGroupsOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddCustomerToTenantsOutput_customer(ctx context.Context, field graphql.CollectedField, obj *model.AddCustomerToTenantsOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddCustomerToTenantsOutput_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Customer) graphql.Marshaler {
+			return ec.marshalOCustomer2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddCustomerToTenantsOutput_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddCustomerToTenantsOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddCustomerToTenantsOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.AddCustomerToTenantsOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddCustomerToTenantsOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddCustomerToTenantsOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddCustomerToTenantsOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AddLabelsOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.AddLabelsOutput) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10882,6 +15984,61 @@ func (ec *executionContext) fieldContext_AddLabelsOutput_labels(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _AddMembersToTierOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.AddMembersToTierOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddMembersToTierOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddMembersToTierOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddMembersToTierOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddMembersToTierOutput_memberships(ctx context.Context, field graphql.CollectedField, obj *model.AddMembersToTierOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddMembersToTierOutput_memberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Memberships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TierMembership) graphql.Marshaler {
+			return ec.marshalNTierMembership2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierMembershipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddMembersToTierOutput_memberships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddMembersToTierOutput", field, false, false, "TierMembership")
 }
 
 func (ec *executionContext) _ArchiveLabelTypeOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveLabelTypeOutput) (ret graphql.Marshaler) {
@@ -12071,6 +17228,38 @@ func (ec *executionContext) fieldContext_ChildThreadDetails_title(_ context.Cont
 	return graphql.NewScalarFieldContext("ChildThreadDetails", field, false, false, "String")
 }
 
+func (ec *executionContext) _Company_accountOwner(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_accountOwner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Company().AccountOwner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Company_accountOwner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Company",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Company_contractValue(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12146,6 +17335,61 @@ func (ec *executionContext) _Company_createdBy(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Company_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Company", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _Company_deletedAt(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_deletedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *core.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Company_deletedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Company",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Company_deletedBy(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_deletedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalOInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Company_deletedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Company", field, false, false, "InternalActor")
 }
 
@@ -12227,7 +17471,8 @@ func (ec *executionContext) _Company_logoUrl(ctx context.Context, field graphql.
 			return ec.fieldContext_Company_logoUrl(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.LogoURL, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Company().LogoURL(ctx, obj, fc.Args["size"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -12241,8 +17486,8 @@ func (ec *executionContext) fieldContext_Company_logoUrl(ctx context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "Company",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -12282,6 +17527,70 @@ func (ec *executionContext) _Company_name(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Company_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Company", field, false, false, "String")
+}
+
+func (ec *executionContext) _Company_threadChannelAssociations(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_threadChannelAssociations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadChannelAssociations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ThreadChannelAssociation) graphql.Marshaler {
+			return ec.marshalNThreadChannelAssociation2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadChannelAssociationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Company_threadChannelAssociations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Company",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Company_tier(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Company_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Company().Tier(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Tier) graphql.Marshaler {
+			return ec.marshalOTier2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTier(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Company_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Company",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tier(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Company_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Company) (ret graphql.Marshaler) {
@@ -12337,6 +17646,455 @@ func (ec *executionContext) _Company_updatedBy(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Company_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Company", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _CompanyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CompanyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompanyConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CompanyEdge) graphql.Marshaler {
+			return ec.marshalNCompanyEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompanyConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompanyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompanyEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompanyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CompanyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompanyConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompanyConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompanyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompanyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CompanyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompanyEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompanyEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompanyEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CompanyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CompanyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompanyEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Company) graphql.Marshaler {
+			return ec.marshalNCompany2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompany(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompanyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompanyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Company(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompanySearchResult_company(ctx context.Context, field graphql.CollectedField, obj *model.CompanySearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompanySearchResult_company(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Company, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Company) graphql.Marshaler {
+			return ec.marshalNCompany2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompany(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompanySearchResult_company(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompanySearchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Company(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompanySearchResultConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CompanySearchResultConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompanySearchResultConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CompanySearchResultEdge) graphql.Marshaler {
+			return ec.marshalNCompanySearchResultEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanySearchResultEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompanySearchResultConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompanySearchResultConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompanySearchResultEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompanySearchResultConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CompanySearchResultConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompanySearchResultConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompanySearchResultConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompanySearchResultConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompanySearchResultEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CompanySearchResultEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompanySearchResultEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompanySearchResultEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompanySearchResultEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CompanySearchResultEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CompanySearchResultEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompanySearchResultEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CompanySearchResult) graphql.Marshaler {
+			return ec.marshalNCompanySearchResult2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanySearchResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompanySearchResultEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompanySearchResultEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompanySearchResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompanyTierMembership_companyId(ctx context.Context, field graphql.CollectedField, obj *model.CompanyTierMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompanyTierMembership_companyId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompanyID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompanyTierMembership_companyId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompanyTierMembership", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CompanyTierMembership_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.CompanyTierMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompanyTierMembership_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompanyTierMembership_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompanyTierMembership",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompanyTierMembership_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.CompanyTierMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompanyTierMembership_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompanyTierMembership_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompanyTierMembership", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _CompanyTierMembership_id(ctx context.Context, field graphql.CollectedField, obj *model.CompanyTierMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompanyTierMembership_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompanyTierMembership_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompanyTierMembership", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CompanyTierMembership_tierId(ctx context.Context, field graphql.CollectedField, obj *model.CompanyTierMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompanyTierMembership_tierId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TierID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompanyTierMembership_tierId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompanyTierMembership", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CompanyTierMembership_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.CompanyTierMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompanyTierMembership_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompanyTierMembership_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompanyTierMembership",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompanyTierMembership_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.CompanyTierMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompanyTierMembership_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompanyTierMembership_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompanyTierMembership", field, false, false, "InternalActor")
 }
 
 func (ec *executionContext) _ComponentBadge_badgeColor(ctx context.Context, field graphql.CollectedField, obj *model.ComponentBadge) (ret graphql.Marshaler) {
@@ -13216,6 +18974,70 @@ func (ec *executionContext) fieldContext_CreateAttachmentUploadUrlOutput_error(_
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateCustomerCardConfigOutput_customerCardConfig(ctx context.Context, field graphql.CollectedField, obj *model.CreateCustomerCardConfigOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateCustomerCardConfigOutput_customerCardConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerCardConfig, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerCardConfig) graphql.Marshaler {
+			return ec.marshalOCustomerCardConfig2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfig(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateCustomerCardConfigOutput_customerCardConfig(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateCustomerCardConfigOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCardConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateCustomerCardConfigOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.CreateCustomerCardConfigOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateCustomerCardConfigOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateCustomerCardConfigOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateCustomerCardConfigOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CreateCustomerEventOutput_customerEvent(ctx context.Context, field graphql.CollectedField, obj *model.CreateCustomerEventOutput) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13270,6 +19092,70 @@ func (ec *executionContext) _CreateCustomerEventOutput_error(ctx context.Context
 func (ec *executionContext) fieldContext_CreateCustomerEventOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "CreateCustomerEventOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateCustomerGroupOutput_customerGroup(ctx context.Context, field graphql.CollectedField, obj *model.CreateCustomerGroupOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateCustomerGroupOutput_customerGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerGroup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerGroup) graphql.Marshaler {
+			return ec.marshalOCustomerGroup2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroup(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateCustomerGroupOutput_customerGroup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateCustomerGroupOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateCustomerGroupOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.CreateCustomerGroupOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateCustomerGroupOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateCustomerGroupOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateCustomerGroupOutput",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -13600,6 +19486,70 @@ func (ec *executionContext) fieldContext_CreateThreadOutput_thread(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateTierOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.CreateTierOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateTierOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateTierOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateTierOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateTierOutput_tier(ctx context.Context, field graphql.CollectedField, obj *model.CreateTierOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateTierOutput_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Tier) graphql.Marshaler {
+			return ec.marshalOTier2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTier(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateTierOutput_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateTierOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CreateWebhookTargetOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.CreateWebhookTargetOutput) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13898,6 +19848,50 @@ func (ec *executionContext) fieldContext_Customer_createdBy(_ context.Context, f
 	return graphql.NewScalarFieldContext("Customer", field, false, false, "Actor")
 }
 
+func (ec *executionContext) _Customer_customerGroupMemberships(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_customerGroupMemberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().CustomerGroupMemberships(ctx, obj, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].(*model.CustomerGroupMembershipsFilter), fc.Args["first"].(*int), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerGroupMembershipConnection) graphql.Marshaler {
+			return ec.marshalNCustomerGroupMembershipConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_customerGroupMemberships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerGroupMembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_customerGroupMemberships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Customer_email(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14100,6 +20094,50 @@ func (ec *executionContext) fieldContext_Customer_status(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Customer", field, false, false, "CustomerStatus")
 }
 
+func (ec *executionContext) _Customer_tenantMemberships(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_tenantMemberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().TenantMemberships(ctx, obj, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerTenantMembershipConnection) graphql.Marshaler {
+			return ec.marshalNCustomerTenantMembershipConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerTenantMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_tenantMemberships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerTenantMembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_tenantMemberships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Customer_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Customer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14153,6 +20191,1466 @@ func (ec *executionContext) _CustomerActor_customerId(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_CustomerActor_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CustomerActor", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerCardConfig_apiHeaders(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardConfig_apiHeaders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.APIHeaders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CustomerCardConfigAPIHeader) graphql.Marshaler {
+			return ec.marshalNCustomerCardConfigApiHeader2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfigAPIHeaderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardConfig_apiHeaders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCardConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCardConfigApiHeader(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCardConfig_apiUrl(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardConfig_apiUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.APIURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardConfig_apiUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardConfig", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerCardConfig_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardConfig_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardConfig_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCardConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCardConfig_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardConfig_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardConfig_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardConfig", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _CustomerCardConfig_defaultTimeToLiveSeconds(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardConfig_defaultTimeToLiveSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultTimeToLiveSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardConfig_defaultTimeToLiveSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardConfig", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustomerCardConfig_id(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardConfig_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardConfig_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardConfig", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerCardConfig_isEnabled(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardConfig_isEnabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsEnabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardConfig_isEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardConfig", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CustomerCardConfig_key(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardConfig_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardConfig_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardConfig", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerCardConfig_order(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardConfig_order(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Order, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardConfig_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardConfig", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustomerCardConfig_title(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardConfig_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardConfig_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardConfig", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerCardConfig_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardConfig_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardConfig_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCardConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCardConfig_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardConfig_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardConfig_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardConfig", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _CustomerCardConfigApiHeader_name(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardConfigAPIHeader) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardConfigApiHeader_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardConfigApiHeader_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardConfigApiHeader", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerCardConfigApiHeader_value(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardConfigAPIHeader) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardConfigApiHeader_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardConfigApiHeader_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardConfigApiHeader", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerCardInstanceCardTooBigErrorDetail_cardKey(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceCardTooBigErrorDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceCardTooBigErrorDetail_cardKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CardKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceCardTooBigErrorDetail_cardKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceCardTooBigErrorDetail", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerCardInstanceCardTooBigErrorDetail_maxSizeBytes(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceCardTooBigErrorDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceCardTooBigErrorDetail_maxSizeBytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxSizeBytes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceCardTooBigErrorDetail_maxSizeBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceCardTooBigErrorDetail", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustomerCardInstanceCardTooBigErrorDetail_message(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceCardTooBigErrorDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceCardTooBigErrorDetail_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceCardTooBigErrorDetail_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceCardTooBigErrorDetail", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerCardInstanceCardTooBigErrorDetail_sizeBytes(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceCardTooBigErrorDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceCardTooBigErrorDetail_sizeBytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SizeBytes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceCardTooBigErrorDetail_sizeBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceCardTooBigErrorDetail", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustomerCardInstanceError_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceError_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceError_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCardInstanceError",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCardInstanceError_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceError_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceError_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceError", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _CustomerCardInstanceError_customerCardConfig(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceError_customerCardConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerCardConfig, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CustomerCardConfig) graphql.Marshaler {
+			return ec.marshalNCustomerCardConfig2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfig(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceError_customerCardConfig(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCardInstanceError",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCardConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCardInstanceError_customerId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceError_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceError_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceError", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerCardInstanceError_errorDetail(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceError_errorDetail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorDetail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CustomerCardInstanceErrorDetail) graphql.Marshaler {
+			return ec.marshalNCustomerCardInstanceErrorDetail2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardInstanceErrorDetail(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceError_errorDetail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceError", field, false, false, "CustomerCardInstanceErrorDetail")
+}
+
+func (ec *executionContext) _CustomerCardInstanceError_id(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceError_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceError_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceError", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerCardInstanceError_threadId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceError_threadId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceError_threadId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceError", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerCardInstanceError_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceError_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceError_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCardInstanceError",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCardInstanceError_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceError_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceError_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceError", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _CustomerCardInstanceLoaded_components(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceLoaded) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceLoaded_components(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Components, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CustomerCardComponent) graphql.Marshaler {
+			return ec.marshalOCustomerCardComponent2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardComponentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceLoaded_components(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceLoaded", field, false, false, "CustomerCardComponent")
+}
+
+func (ec *executionContext) _CustomerCardInstanceLoaded_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceLoaded) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceLoaded_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceLoaded_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCardInstanceLoaded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCardInstanceLoaded_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceLoaded) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceLoaded_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceLoaded_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceLoaded", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _CustomerCardInstanceLoaded_customerCardConfig(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceLoaded) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceLoaded_customerCardConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerCardConfig, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CustomerCardConfig) graphql.Marshaler {
+			return ec.marshalNCustomerCardConfig2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfig(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceLoaded_customerCardConfig(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCardInstanceLoaded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCardConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCardInstanceLoaded_customerId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceLoaded) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceLoaded_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceLoaded_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceLoaded", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerCardInstanceLoaded_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceLoaded) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceLoaded_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceLoaded_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCardInstanceLoaded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCardInstanceLoaded_id(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceLoaded) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceLoaded_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceLoaded_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceLoaded", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerCardInstanceLoaded_loadedAt(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceLoaded) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceLoaded_loadedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoadedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceLoaded_loadedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCardInstanceLoaded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCardInstanceLoaded_threadId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceLoaded) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceLoaded_threadId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceLoaded_threadId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceLoaded", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerCardInstanceLoaded_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceLoaded) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceLoaded_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceLoaded_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCardInstanceLoaded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCardInstanceLoaded_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceLoaded) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceLoaded_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceLoaded_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceLoaded", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _CustomerCardInstanceLoading_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceLoading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceLoading_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceLoading_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCardInstanceLoading",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCardInstanceLoading_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceLoading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceLoading_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceLoading_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceLoading", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _CustomerCardInstanceLoading_customerCardConfig(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceLoading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceLoading_customerCardConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerCardConfig, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CustomerCardConfig) graphql.Marshaler {
+			return ec.marshalNCustomerCardConfig2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfig(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceLoading_customerCardConfig(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCardInstanceLoading",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCardConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCardInstanceLoading_customerId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceLoading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceLoading_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceLoading_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceLoading", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerCardInstanceLoading_id(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceLoading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceLoading_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceLoading_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceLoading", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerCardInstanceLoading_threadId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceLoading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceLoading_threadId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceLoading_threadId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceLoading", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerCardInstanceLoading_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceLoading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceLoading_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceLoading_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerCardInstanceLoading",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerCardInstanceLoading_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceLoading) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceLoading_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceLoading_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceLoading", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _CustomerCardInstanceMissingCardErrorDetail_cardKey(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceMissingCardErrorDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceMissingCardErrorDetail_cardKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CardKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceMissingCardErrorDetail_cardKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceMissingCardErrorDetail", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerCardInstanceMissingCardErrorDetail_message(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceMissingCardErrorDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceMissingCardErrorDetail_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceMissingCardErrorDetail_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceMissingCardErrorDetail", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerCardInstanceRequestErrorDetail_errorCode(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceRequestErrorDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceRequestErrorDetail_errorCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceRequestErrorDetail_errorCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceRequestErrorDetail", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerCardInstanceRequestErrorDetail_message(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceRequestErrorDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceRequestErrorDetail_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceRequestErrorDetail_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceRequestErrorDetail", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerCardInstanceResponseBodyErrorDetail_message(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceResponseBodyErrorDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceResponseBodyErrorDetail_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceResponseBodyErrorDetail_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceResponseBodyErrorDetail", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerCardInstanceResponseBodyErrorDetail_responseBody(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceResponseBodyErrorDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceResponseBodyErrorDetail_responseBody(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResponseBody, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceResponseBodyErrorDetail_responseBody(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceResponseBodyErrorDetail", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerCardInstanceStatusCodeErrorDetail_message(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceStatusCodeErrorDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceStatusCodeErrorDetail_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceStatusCodeErrorDetail_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceStatusCodeErrorDetail", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerCardInstanceStatusCodeErrorDetail_responseBody(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceStatusCodeErrorDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceStatusCodeErrorDetail_responseBody(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResponseBody, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceStatusCodeErrorDetail_responseBody(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceStatusCodeErrorDetail", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerCardInstanceStatusCodeErrorDetail_statusCode(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceStatusCodeErrorDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceStatusCodeErrorDetail_statusCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceStatusCodeErrorDetail_statusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceStatusCodeErrorDetail", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustomerCardInstanceTimeoutErrorDetail_message(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceTimeoutErrorDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceTimeoutErrorDetail_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceTimeoutErrorDetail_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceTimeoutErrorDetail", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerCardInstanceTimeoutErrorDetail_timeoutSeconds(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceTimeoutErrorDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceTimeoutErrorDetail_timeoutSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeoutSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceTimeoutErrorDetail_timeoutSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceTimeoutErrorDetail", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustomerCardInstanceUnknownErrorDetail_message(ctx context.Context, field graphql.CollectedField, obj *model.CustomerCardInstanceUnknownErrorDetail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerCardInstanceUnknownErrorDetail_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerCardInstanceUnknownErrorDetail_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerCardInstanceUnknownErrorDetail", field, false, false, "String")
 }
 
 func (ec *executionContext) _CustomerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CustomerConnection) (ret graphql.Marshaler) {
@@ -14715,6 +22213,634 @@ func (ec *executionContext) fieldContext_CustomerEventEntry_title(_ context.Cont
 	return graphql.NewScalarFieldContext("CustomerEventEntry", field, false, false, "String")
 }
 
+func (ec *executionContext) _CustomerGroup_color(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_color(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Color, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_color(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerGroup_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerGroup_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerGroup", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _CustomerGroup_externalId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerGroup_id(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerGroup", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerGroup_key(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerGroup_name(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerGroup_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerGroup_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerGroup", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _CustomerGroupConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroupConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CustomerGroupEdge) graphql.Marshaler {
+			return ec.marshalNCustomerGroupEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroupConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerGroupConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerGroupEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerGroupConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroupConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroupConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerGroupConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerGroupEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroupEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroupEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerGroupEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerGroupEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroupEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CustomerGroup) graphql.Marshaler {
+			return ec.marshalNCustomerGroup2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroupEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerGroupEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerGroupMembership_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroupMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroupMembership_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroupMembership_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerGroupMembership",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerGroupMembership_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroupMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroupMembership_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroupMembership_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerGroupMembership", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _CustomerGroupMembership_customerGroup(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroupMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroupMembership_customerGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerGroup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CustomerGroup) graphql.Marshaler {
+			return ec.marshalNCustomerGroup2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroupMembership_customerGroup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerGroupMembership",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerGroupMembership_customerId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroupMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroupMembership_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroupMembership_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerGroupMembership", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerGroupMembership_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroupMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroupMembership_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroupMembership_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerGroupMembership",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerGroupMembership_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroupMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroupMembership_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroupMembership_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerGroupMembership", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _CustomerGroupMembershipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroupMembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroupMembershipConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CustomerGroupMembershipEdge) graphql.Marshaler {
+			return ec.marshalNCustomerGroupMembershipEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupMembershipEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroupMembershipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerGroupMembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerGroupMembershipEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerGroupMembershipConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroupMembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroupMembershipConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroupMembershipConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerGroupMembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerGroupMembershipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroupMembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroupMembershipEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroupMembershipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerGroupMembershipEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerGroupMembershipEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CustomerGroupMembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroupMembershipEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CustomerGroupMembership) graphql.Marshaler {
+			return ec.marshalNCustomerGroupMembership2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupMembership(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroupMembershipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerGroupMembershipEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerGroupMembership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CustomerSurveyRequestedEntry_customerId(ctx context.Context, field graphql.CollectedField, obj *model.CustomerSurveyRequestedEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14830,6 +22956,267 @@ func (ec *executionContext) fieldContext_CustomerSurveyRequestedEntry_threadId(_
 	return graphql.NewScalarFieldContext("CustomerSurveyRequestedEntry", field, false, false, "ID")
 }
 
+func (ec *executionContext) _CustomerTenantMembership_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.CustomerTenantMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerTenantMembership_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerTenantMembership_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerTenantMembership",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerTenantMembership_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.CustomerTenantMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerTenantMembership_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerTenantMembership_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerTenantMembership", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _CustomerTenantMembership_tenant(ctx context.Context, field graphql.CollectedField, obj *model.CustomerTenantMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerTenantMembership_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tenant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Tenant) graphql.Marshaler {
+			return ec.marshalNTenant2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerTenantMembership_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerTenantMembership",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerTenantMembership_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.CustomerTenantMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerTenantMembership_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerTenantMembership_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerTenantMembership",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerTenantMembership_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.CustomerTenantMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerTenantMembership_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerTenantMembership_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerTenantMembership", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _CustomerTenantMembershipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CustomerTenantMembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerTenantMembershipConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CustomerTenantMembershipEdge) graphql.Marshaler {
+			return ec.marshalNCustomerTenantMembershipEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerTenantMembershipEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerTenantMembershipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerTenantMembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerTenantMembershipEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerTenantMembershipConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CustomerTenantMembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerTenantMembershipConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerTenantMembershipConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerTenantMembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerTenantMembershipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CustomerTenantMembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerTenantMembershipEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerTenantMembershipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerTenantMembershipEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerTenantMembershipEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CustomerTenantMembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerTenantMembershipEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CustomerTenantMembership) graphql.Marshaler {
+			return ec.marshalNCustomerTenantMembership2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerTenantMembership(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerTenantMembershipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerTenantMembershipEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerTenantMembership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DateTime_iso8601(ctx context.Context, field graphql.CollectedField, obj *core.Time) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14874,6 +23261,134 @@ func (ec *executionContext) _DateTime_unixTimestamp(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_DateTime_unixTimestamp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DateTime", field, true, false, "String")
+}
+
+func (ec *executionContext) _DeleteCompanyOutput_company(ctx context.Context, field graphql.CollectedField, obj *model.DeleteCompanyOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteCompanyOutput_company(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Company, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Company) graphql.Marshaler {
+			return ec.marshalOCompany2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompany(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteCompanyOutput_company(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteCompanyOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Company(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteCompanyOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.DeleteCompanyOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteCompanyOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteCompanyOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteCompanyOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteCustomerCardConfigOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.DeleteCustomerCardConfigOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteCustomerCardConfigOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteCustomerCardConfigOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteCustomerCardConfigOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteCustomerGroupOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.DeleteCustomerGroupOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteCustomerGroupOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteCustomerGroupOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteCustomerGroupOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _DeleteCustomerOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.DeleteCustomerOutput) (ret graphql.Marshaler) {
@@ -14972,6 +23487,70 @@ func (ec *executionContext) fieldContext_DeleteNoteOutput_note(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _DeleteTenantOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.DeleteTenantOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteTenantOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteTenantOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteTenantOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteTenantOutput_tenant(ctx context.Context, field graphql.CollectedField, obj *model.DeleteTenantOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteTenantOutput_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tenant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Tenant) graphql.Marshaler {
+			return ec.marshalOTenant2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenant(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteTenantOutput_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteTenantOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeleteThreadFieldOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.DeleteThreadFieldOutput) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15031,6 +23610,70 @@ func (ec *executionContext) fieldContext_DeleteThreadFieldSchemaOutput_error(_ c
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteTierOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.DeleteTierOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteTierOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteTierOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteTierOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteTierOutput_tier(ctx context.Context, field graphql.CollectedField, obj *model.DeleteTierOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteTierOutput_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Tier) graphql.Marshaler {
+			return ec.marshalOTier2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTier(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteTierOutput_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteTierOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tier(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16250,6 +24893,263 @@ func (ec *executionContext) _FileSize_megaBytes(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_FileSize_megaBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FileSize", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FirstResponseTimeServiceLevelAgreement_breachActions(ctx context.Context, field graphql.CollectedField, obj *model.FirstResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FirstResponseTimeServiceLevelAgreement_breachActions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BreachActions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BreachAction) graphql.Marshaler {
+			return ec.marshalNBreachAction2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐBreachActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FirstResponseTimeServiceLevelAgreement_breachActions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FirstResponseTimeServiceLevelAgreement", field, false, false, "BreachAction")
+}
+
+func (ec *executionContext) _FirstResponseTimeServiceLevelAgreement_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.FirstResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FirstResponseTimeServiceLevelAgreement_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FirstResponseTimeServiceLevelAgreement_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FirstResponseTimeServiceLevelAgreement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FirstResponseTimeServiceLevelAgreement_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.FirstResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FirstResponseTimeServiceLevelAgreement_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FirstResponseTimeServiceLevelAgreement_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FirstResponseTimeServiceLevelAgreement", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _FirstResponseTimeServiceLevelAgreement_firstResponseTimeMinutes(ctx context.Context, field graphql.CollectedField, obj *model.FirstResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FirstResponseTimeServiceLevelAgreement_firstResponseTimeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstResponseTimeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FirstResponseTimeServiceLevelAgreement_firstResponseTimeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FirstResponseTimeServiceLevelAgreement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FirstResponseTimeServiceLevelAgreement_id(ctx context.Context, field graphql.CollectedField, obj *model.FirstResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FirstResponseTimeServiceLevelAgreement_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FirstResponseTimeServiceLevelAgreement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FirstResponseTimeServiceLevelAgreement", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FirstResponseTimeServiceLevelAgreement_threadLabelTypeIdFilter(ctx context.Context, field graphql.CollectedField, obj *model.FirstResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FirstResponseTimeServiceLevelAgreement_threadLabelTypeIdFilter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadLabelTypeIDFilter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ServiceLevelAgreementThreadLabelTypeIDFilter) graphql.Marshaler {
+			return ec.marshalOServiceLevelAgreementThreadLabelTypeIdFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementThreadLabelTypeIDFilter(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FirstResponseTimeServiceLevelAgreement_threadLabelTypeIdFilter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FirstResponseTimeServiceLevelAgreement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceLevelAgreementThreadLabelTypeIdFilter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FirstResponseTimeServiceLevelAgreement_threadPriorityFilter(ctx context.Context, field graphql.CollectedField, obj *model.FirstResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FirstResponseTimeServiceLevelAgreement_threadPriorityFilter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadPriorityFilter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FirstResponseTimeServiceLevelAgreement_threadPriorityFilter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FirstResponseTimeServiceLevelAgreement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FirstResponseTimeServiceLevelAgreement_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.FirstResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FirstResponseTimeServiceLevelAgreement_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FirstResponseTimeServiceLevelAgreement_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FirstResponseTimeServiceLevelAgreement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FirstResponseTimeServiceLevelAgreement_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.FirstResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FirstResponseTimeServiceLevelAgreement_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FirstResponseTimeServiceLevelAgreement_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FirstResponseTimeServiceLevelAgreement", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _FirstResponseTimeServiceLevelAgreement_useBusinessHoursOnly(ctx context.Context, field graphql.CollectedField, obj *model.FirstResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FirstResponseTimeServiceLevelAgreement_useBusinessHoursOnly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UseBusinessHoursOnly, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FirstResponseTimeServiceLevelAgreement_useBusinessHoursOnly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FirstResponseTimeServiceLevelAgreement", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _HelpCenterAiConversationMessageEntry_helpCenterAiConversationId(ctx context.Context, field graphql.CollectedField, obj *model.HelpCenterAiConversationMessageEntry) (ret graphql.Marshaler) {
@@ -17986,6 +26886,138 @@ func (ec *executionContext) fieldContext_Mutation_sendCustomerChat(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_upsertCompany(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertCompany(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertCompany(ctx, fc.Args["input"].(model.UpsertCompanyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpsertCompanyOutput) graphql.Marshaler {
+			return ec.marshalNUpsertCompanyOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCompanyOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertCompany(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertCompanyOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertCompany_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateCustomerCompany(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateCustomerCompany(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateCustomerCompany(ctx, fc.Args["input"].(model.UpdateCustomerCompanyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateCustomerCompanyOutput) graphql.Marshaler {
+			return ec.marshalNUpdateCustomerCompanyOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateCustomerCompanyOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateCustomerCompany(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateCustomerCompanyOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateCustomerCompany_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteCompany(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteCompany(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteCompany(ctx, fc.Args["input"].(model.DeleteCompanyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteCompanyOutput) graphql.Marshaler {
+			return ec.marshalNDeleteCompanyOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCompanyOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteCompany(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteCompanyOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteCompany_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_upsertCustomer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18068,6 +27100,446 @@ func (ec *executionContext) fieldContext_Mutation_deleteCustomer(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteCustomer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createCustomerCardConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCustomerCardConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCustomerCardConfig(ctx, fc.Args["input"].(model.CreateCustomerCardConfigInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateCustomerCardConfigOutput) graphql.Marshaler {
+			return ec.marshalNCreateCustomerCardConfigOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateCustomerCardConfigOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCustomerCardConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateCustomerCardConfigOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCustomerCardConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateCustomerCardConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateCustomerCardConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateCustomerCardConfig(ctx, fc.Args["input"].(model.UpdateCustomerCardConfigInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateCustomerCardConfigOutput) graphql.Marshaler {
+			return ec.marshalNUpdateCustomerCardConfigOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateCustomerCardConfigOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateCustomerCardConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateCustomerCardConfigOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateCustomerCardConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteCustomerCardConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteCustomerCardConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteCustomerCardConfig(ctx, fc.Args["input"].(model.DeleteCustomerCardConfigInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteCustomerCardConfigOutput) graphql.Marshaler {
+			return ec.marshalNDeleteCustomerCardConfigOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCustomerCardConfigOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteCustomerCardConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteCustomerCardConfigOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteCustomerCardConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reloadCustomerCardInstance(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reloadCustomerCardInstance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReloadCustomerCardInstance(ctx, fc.Args["input"].(model.ReloadCustomerCardInstanceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReloadCustomerCardInstanceOutput) graphql.Marshaler {
+			return ec.marshalNReloadCustomerCardInstanceOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReloadCustomerCardInstanceOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reloadCustomerCardInstance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReloadCustomerCardInstanceOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reloadCustomerCardInstance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createCustomerGroup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCustomerGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCustomerGroup(ctx, fc.Args["input"].(model.CreateCustomerGroupInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateCustomerGroupOutput) graphql.Marshaler {
+			return ec.marshalNCreateCustomerGroupOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateCustomerGroupOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCustomerGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateCustomerGroupOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCustomerGroup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertCustomerGroup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertCustomerGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertCustomerGroup(ctx, fc.Args["input"].(model.UpsertCustomerGroupInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpsertCustomerGroupOutput) graphql.Marshaler {
+			return ec.marshalNUpsertCustomerGroupOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerGroupOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertCustomerGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertCustomerGroupOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertCustomerGroup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateCustomerGroup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateCustomerGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateCustomerGroup(ctx, fc.Args["input"].(model.UpdateCustomerGroupInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateCustomerGroupOutput) graphql.Marshaler {
+			return ec.marshalNUpdateCustomerGroupOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateCustomerGroupOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateCustomerGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateCustomerGroupOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateCustomerGroup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteCustomerGroup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteCustomerGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteCustomerGroup(ctx, fc.Args["input"].(model.DeleteCustomerGroupInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteCustomerGroupOutput) graphql.Marshaler {
+			return ec.marshalNDeleteCustomerGroupOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCustomerGroupOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteCustomerGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteCustomerGroupOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteCustomerGroup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addCustomerToCustomerGroups(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addCustomerToCustomerGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddCustomerToCustomerGroups(ctx, fc.Args["input"].(model.AddCustomerToCustomerGroupsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddCustomerToCustomerGroupsOutput) graphql.Marshaler {
+			return ec.marshalNAddCustomerToCustomerGroupsOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddCustomerToCustomerGroupsOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addCustomerToCustomerGroups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddCustomerToCustomerGroupsOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addCustomerToCustomerGroups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeCustomerFromCustomerGroups(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeCustomerFromCustomerGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveCustomerFromCustomerGroups(ctx, fc.Args["input"].(model.RemoveCustomerFromCustomerGroupsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveCustomerFromCustomerGroupsOutput) graphql.Marshaler {
+			return ec.marshalNRemoveCustomerFromCustomerGroupsOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveCustomerFromCustomerGroupsOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeCustomerFromCustomerGroups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveCustomerFromCustomerGroupsOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeCustomerFromCustomerGroups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18646,6 +28118,270 @@ func (ec *executionContext) fieldContext_Mutation_updateNote(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_upsertTenant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertTenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertTenant(ctx, fc.Args["input"].(model.UpsertTenantInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpsertTenantOutput) graphql.Marshaler {
+			return ec.marshalNUpsertTenantOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertTenantOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertTenant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertTenantOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertTenant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addCustomerToTenants(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addCustomerToTenants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddCustomerToTenants(ctx, fc.Args["input"].(model.AddCustomerToTenantsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddCustomerToTenantsOutput) graphql.Marshaler {
+			return ec.marshalNAddCustomerToTenantsOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddCustomerToTenantsOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addCustomerToTenants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddCustomerToTenantsOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addCustomerToTenants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeCustomerFromTenants(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeCustomerFromTenants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveCustomerFromTenants(ctx, fc.Args["input"].(model.RemoveCustomerFromTenantsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveCustomerFromTenantsOutput) graphql.Marshaler {
+			return ec.marshalNRemoveCustomerFromTenantsOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveCustomerFromTenantsOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeCustomerFromTenants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveCustomerFromTenantsOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeCustomerFromTenants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setCustomerTenants(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setCustomerTenants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetCustomerTenants(ctx, fc.Args["input"].(model.SetCustomerTenantsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetCustomerTenantsOutput) graphql.Marshaler {
+			return ec.marshalNSetCustomerTenantsOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSetCustomerTenantsOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setCustomerTenants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetCustomerTenantsOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setCustomerTenants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateThreadTenant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateThreadTenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateThreadTenant(ctx, fc.Args["input"].(model.UpdateThreadTenantInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateThreadTenantOutput) graphql.Marshaler {
+			return ec.marshalNUpdateThreadTenantOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadTenantOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateThreadTenant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateThreadTenantOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateThreadTenant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteTenant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteTenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteTenant(ctx, fc.Args["input"].(model.DeleteTenantInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteTenantOutput) graphql.Marshaler {
+			return ec.marshalNDeleteTenantOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteTenantOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteTenant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteTenantOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteTenant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createThread(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18948,6 +28684,358 @@ func (ec *executionContext) fieldContext_Mutation_unassignThread(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_unassignThread_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createTier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateTier(ctx, fc.Args["input"].(model.CreateTierInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateTierOutput) graphql.Marshaler {
+			return ec.marshalNCreateTierOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateTierOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createTier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateTierOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createTier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateTier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateTier(ctx, fc.Args["input"].(model.UpdateTierInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateTierOutput) graphql.Marshaler {
+			return ec.marshalNUpdateTierOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateTierOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateTier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateTierOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateTier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteTier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteTier(ctx, fc.Args["input"].(model.DeleteTierInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteTierOutput) graphql.Marshaler {
+			return ec.marshalNDeleteTierOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteTierOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteTier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteTierOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteTier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addMembersToTier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addMembersToTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddMembersToTier(ctx, fc.Args["input"].(model.AddMembersToTierInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddMembersToTierOutput) graphql.Marshaler {
+			return ec.marshalNAddMembersToTierOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddMembersToTierOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addMembersToTier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddMembersToTierOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addMembersToTier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeMembersFromTier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeMembersFromTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveMembersFromTier(ctx, fc.Args["input"].(model.RemoveMembersFromTierInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveMembersFromTierOutput) graphql.Marshaler {
+			return ec.marshalNRemoveMembersFromTierOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveMembersFromTierOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeMembersFromTier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveMembersFromTierOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeMembersFromTier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateTenantTier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateTenantTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateTenantTier(ctx, fc.Args["input"].(model.UpdateTenantTierInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateTenantTierOutput) graphql.Marshaler {
+			return ec.marshalNUpdateTenantTierOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateTenantTierOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateTenantTier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateTenantTierOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateTenantTier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateCompanyTier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateCompanyTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateCompanyTier(ctx, fc.Args["input"].(model.UpdateCompanyTierInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateCompanyTierOutput) graphql.Marshaler {
+			return ec.marshalNUpdateCompanyTierOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateCompanyTierOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateCompanyTier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateCompanyTierOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateCompanyTier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateThreadTier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateThreadTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateThreadTier(ctx, fc.Args["input"].(model.UpdateThreadTierInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateThreadTierOutput) graphql.Marshaler {
+			return ec.marshalNUpdateThreadTierOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadTierOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateThreadTier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateThreadTierOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateThreadTier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19342,6 +29430,263 @@ func (ec *executionContext) _MutationFieldError_type(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_MutationFieldError_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MutationFieldError", field, false, false, "MutationFieldErrorType")
+}
+
+func (ec *executionContext) _NextResponseTimeServiceLevelAgreement_breachActions(ctx context.Context, field graphql.CollectedField, obj *model.NextResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NextResponseTimeServiceLevelAgreement_breachActions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BreachActions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BreachAction) graphql.Marshaler {
+			return ec.marshalNBreachAction2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐBreachActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NextResponseTimeServiceLevelAgreement_breachActions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NextResponseTimeServiceLevelAgreement", field, false, false, "BreachAction")
+}
+
+func (ec *executionContext) _NextResponseTimeServiceLevelAgreement_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.NextResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NextResponseTimeServiceLevelAgreement_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NextResponseTimeServiceLevelAgreement_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NextResponseTimeServiceLevelAgreement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NextResponseTimeServiceLevelAgreement_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.NextResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NextResponseTimeServiceLevelAgreement_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NextResponseTimeServiceLevelAgreement_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NextResponseTimeServiceLevelAgreement", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _NextResponseTimeServiceLevelAgreement_id(ctx context.Context, field graphql.CollectedField, obj *model.NextResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NextResponseTimeServiceLevelAgreement_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NextResponseTimeServiceLevelAgreement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NextResponseTimeServiceLevelAgreement", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NextResponseTimeServiceLevelAgreement_nextResponseTimeMinutes(ctx context.Context, field graphql.CollectedField, obj *model.NextResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NextResponseTimeServiceLevelAgreement_nextResponseTimeMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextResponseTimeMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NextResponseTimeServiceLevelAgreement_nextResponseTimeMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NextResponseTimeServiceLevelAgreement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NextResponseTimeServiceLevelAgreement_threadLabelTypeIdFilter(ctx context.Context, field graphql.CollectedField, obj *model.NextResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NextResponseTimeServiceLevelAgreement_threadLabelTypeIdFilter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadLabelTypeIDFilter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ServiceLevelAgreementThreadLabelTypeIDFilter) graphql.Marshaler {
+			return ec.marshalOServiceLevelAgreementThreadLabelTypeIdFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementThreadLabelTypeIDFilter(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NextResponseTimeServiceLevelAgreement_threadLabelTypeIdFilter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NextResponseTimeServiceLevelAgreement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceLevelAgreementThreadLabelTypeIdFilter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NextResponseTimeServiceLevelAgreement_threadPriorityFilter(ctx context.Context, field graphql.CollectedField, obj *model.NextResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NextResponseTimeServiceLevelAgreement_threadPriorityFilter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadPriorityFilter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NextResponseTimeServiceLevelAgreement_threadPriorityFilter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NextResponseTimeServiceLevelAgreement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NextResponseTimeServiceLevelAgreement_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.NextResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NextResponseTimeServiceLevelAgreement_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NextResponseTimeServiceLevelAgreement_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NextResponseTimeServiceLevelAgreement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NextResponseTimeServiceLevelAgreement_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.NextResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NextResponseTimeServiceLevelAgreement_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NextResponseTimeServiceLevelAgreement_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NextResponseTimeServiceLevelAgreement", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _NextResponseTimeServiceLevelAgreement_useBusinessHoursOnly(ctx context.Context, field graphql.CollectedField, obj *model.NextResponseTimeServiceLevelAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NextResponseTimeServiceLevelAgreement_useBusinessHoursOnly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UseBusinessHoursOnly, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NextResponseTimeServiceLevelAgreement_useBusinessHoursOnly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NextResponseTimeServiceLevelAgreement", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Note_attachments(ctx context.Context, field graphql.CollectedField, obj *model.Note) (ret graphql.Marshaler) {
@@ -20101,6 +30446,138 @@ func (ec *executionContext) fieldContext_Query_workspaceHmac(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_company(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_company(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Company(ctx, fc.Args["companyId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Company) graphql.Marshaler {
+			return ec.marshalOCompany2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompany(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_company(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Company(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_company_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_companies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_companies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Companies(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].(*model.CompaniesFilter), fc.Args["first"].(*int), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CompanyConnection) graphql.Marshaler {
+			return ec.marshalNCompanyConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_companies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompanyConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_companies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_searchCompanies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_searchCompanies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SearchCompanies(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].(*model.CompaniesFilter), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["searchQuery"].(model.CompaniesSearchQuery))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CompanySearchResultConnection) graphql.Marshaler {
+			return ec.marshalNCompanySearchResultConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanySearchResultConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_searchCompanies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompanySearchResultConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_searchCompanies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_customer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20271,6 +30748,214 @@ func (ec *executionContext) fieldContext_Query_customers(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_customers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_customerCardConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_customerCardConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CustomerCardConfig(ctx, fc.Args["customerCardConfigId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerCardConfig) graphql.Marshaler {
+			return ec.marshalOCustomerCardConfig2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfig(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_customerCardConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCardConfig(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_customerCardConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_customerCardConfigs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_customerCardConfigs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().CustomerCardConfigs(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CustomerCardConfig) graphql.Marshaler {
+			return ec.marshalNCustomerCardConfig2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfigᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_customerCardConfigs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCardConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_customerCardInstances(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_customerCardInstances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CustomerCardInstances(ctx, fc.Args["customerId"].(string), fc.Args["threadId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CustomerCardInstance) graphql.Marshaler {
+			return ec.marshalNCustomerCardInstance2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardInstanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_customerCardInstances(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_customerCardInstances_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_customerGroup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_customerGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CustomerGroup(ctx, fc.Args["customerGroupId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerGroup) graphql.Marshaler {
+			return ec.marshalOCustomerGroup2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroup(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_customerGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_customerGroup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_customerGroups(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_customerGroups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CustomerGroups(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].(*model.CustomerGroupsFilter), fc.Args["first"].(*int), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerGroupConnection) graphql.Marshaler {
+			return ec.marshalNCustomerGroupConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_customerGroups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerGroupConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_customerGroups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20453,6 +31138,138 @@ func (ec *executionContext) fieldContext_Query_labelTypes(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_tenant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Tenant(ctx, fc.Args["tenantId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Tenant) graphql.Marshaler {
+			return ec.marshalOTenant2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenant(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_tenant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_tenant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_tenants(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_tenants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Tenants(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].(*model.TenantsFilter), fc.Args["first"].(*int), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TenantConnection) graphql.Marshaler {
+			return ec.marshalNTenantConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_tenants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TenantConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_tenants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_searchTenants(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_searchTenants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SearchTenants(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].(*model.TenantsFilter), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["searchQuery"].(model.TenantsSearchQuery))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TenantSearchResultConnection) graphql.Marshaler {
+			return ec.marshalNTenantSearchResultConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantSearchResultConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_searchTenants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TenantSearchResultConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_searchTenants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_thread(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20623,6 +31440,94 @@ func (ec *executionContext) fieldContext_Query_threads(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_threads_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_tier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Tier(ctx, fc.Args["tierId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Tier) graphql.Marshaler {
+			return ec.marshalOTier2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTier(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_tier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tier(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_tier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_tiers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_tiers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Tiers(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TierConnection) graphql.Marshaler {
+			return ec.marshalNTierConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_tiers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TierConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_tiers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21077,6 +31982,166 @@ func (ec *executionContext) fieldContext_RegenerateWorkspaceHmacOutput_workspace
 	return fc, nil
 }
 
+func (ec *executionContext) _ReloadCustomerCardInstanceOutput_customerCardInstance(ctx context.Context, field graphql.CollectedField, obj *model.ReloadCustomerCardInstanceOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReloadCustomerCardInstanceOutput_customerCardInstance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerCardInstance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CustomerCardInstance) graphql.Marshaler {
+			return ec.marshalOCustomerCardInstance2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardInstance(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReloadCustomerCardInstanceOutput_customerCardInstance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReloadCustomerCardInstanceOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReloadCustomerCardInstanceOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.ReloadCustomerCardInstanceOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReloadCustomerCardInstanceOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReloadCustomerCardInstanceOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReloadCustomerCardInstanceOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RemoveCustomerFromCustomerGroupsOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.RemoveCustomerFromCustomerGroupsOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveCustomerFromCustomerGroupsOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveCustomerFromCustomerGroupsOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemoveCustomerFromCustomerGroupsOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RemoveCustomerFromTenantsOutput_customer(ctx context.Context, field graphql.CollectedField, obj *model.RemoveCustomerFromTenantsOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveCustomerFromTenantsOutput_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Customer) graphql.Marshaler {
+			return ec.marshalOCustomer2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveCustomerFromTenantsOutput_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemoveCustomerFromTenantsOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RemoveCustomerFromTenantsOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.RemoveCustomerFromTenantsOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveCustomerFromTenantsOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveCustomerFromTenantsOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemoveCustomerFromTenantsOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RemoveLabelsOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.RemoveLabelsOutput) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21107,6 +32172,61 @@ func (ec *executionContext) fieldContext_RemoveLabelsOutput_error(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RemoveMembersFromTierOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.RemoveMembersFromTierOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveMembersFromTierOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveMembersFromTierOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemoveMembersFromTierOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RemoveMembersFromTierOutput_memberships(ctx context.Context, field graphql.CollectedField, obj *model.RemoveMembersFromTierOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveMembersFromTierOutput_memberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Memberships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TierMembership) graphql.Marshaler {
+			return ec.marshalNTierMembership2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierMembershipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveMembersFromTierOutput_memberships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RemoveMembersFromTierOutput", field, false, false, "TierMembership")
 }
 
 func (ec *executionContext) _ReplyToThreadOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.ReplyToThreadOutput) (ret graphql.Marshaler) {
@@ -21391,6 +32511,70 @@ func (ec *executionContext) _ServiceLevelAgreementThreadLabelTypeIdFilter_requir
 }
 func (ec *executionContext) fieldContext_ServiceLevelAgreementThreadLabelTypeIdFilter_requireAll(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceLevelAgreementThreadLabelTypeIdFilter", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SetCustomerTenantsOutput_customer(ctx context.Context, field graphql.CollectedField, obj *model.SetCustomerTenantsOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetCustomerTenantsOutput_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Customer) graphql.Marshaler {
+			return ec.marshalOCustomer2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetCustomerTenantsOutput_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetCustomerTenantsOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetCustomerTenantsOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.SetCustomerTenantsOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetCustomerTenantsOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SetCustomerTenantsOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetCustomerTenantsOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SlackMessageEntry_attachments(ctx context.Context, field graphql.CollectedField, obj *model.SlackMessageEntry) (ret graphql.Marshaler) {
@@ -21957,6 +33141,208 @@ func (ec *executionContext) fieldContext_SlackReplyEntry_text(_ context.Context,
 	return graphql.NewScalarFieldContext("SlackReplyEntry", field, false, false, "String")
 }
 
+func (ec *executionContext) _SlackThreadChannelAssociation_companyId(ctx context.Context, field graphql.CollectedField, obj *model.SlackThreadChannelAssociation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackThreadChannelAssociation_companyId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompanyID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SlackThreadChannelAssociation_companyId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlackThreadChannelAssociation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SlackThreadChannelAssociation_connectedSlackChannelId(ctx context.Context, field graphql.CollectedField, obj *model.SlackThreadChannelAssociation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackThreadChannelAssociation_connectedSlackChannelId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConnectedSlackChannelID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlackThreadChannelAssociation_connectedSlackChannelId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlackThreadChannelAssociation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SlackThreadChannelAssociation_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SlackThreadChannelAssociation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackThreadChannelAssociation_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlackThreadChannelAssociation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SlackThreadChannelAssociation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SlackThreadChannelAssociation_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.SlackThreadChannelAssociation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackThreadChannelAssociation_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlackThreadChannelAssociation_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlackThreadChannelAssociation", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _SlackThreadChannelAssociation_id(ctx context.Context, field graphql.CollectedField, obj *model.SlackThreadChannelAssociation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackThreadChannelAssociation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlackThreadChannelAssociation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlackThreadChannelAssociation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SlackThreadChannelAssociation_tenantId(ctx context.Context, field graphql.CollectedField, obj *model.SlackThreadChannelAssociation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackThreadChannelAssociation_tenantId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TenantID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SlackThreadChannelAssociation_tenantId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlackThreadChannelAssociation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SlackThreadChannelAssociation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SlackThreadChannelAssociation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackThreadChannelAssociation_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlackThreadChannelAssociation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SlackThreadChannelAssociation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SlackThreadChannelAssociation_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.SlackThreadChannelAssociation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SlackThreadChannelAssociation_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SlackThreadChannelAssociation_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SlackThreadChannelAssociation", field, false, false, "InternalActor")
+}
+
 func (ec *executionContext) _SlackUserIdentity_slackTeamId(ctx context.Context, field graphql.CollectedField, obj *model.SlackUserIdentity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22159,6 +33545,29 @@ func (ec *executionContext) fieldContext_SystemActor_workflowExecutionId(_ conte
 	return graphql.NewScalarFieldContext("SystemActor", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Tenant_alternateDomains(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_alternateDomains(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AlternateDomains, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_alternateDomains(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "String")
+}
+
 func (ec *executionContext) _Tenant_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22260,6 +33669,72 @@ func (ec *executionContext) fieldContext_Tenant_id(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Tenant", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Tenant_isDomainAutoJoinEnabled(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_isDomainAutoJoinEnabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsDomainAutoJoinEnabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_isDomainAutoJoinEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Tenant_logoUrl(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_logoUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LogoURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_logoUrl(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tenant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Tenant_logoUrl_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Tenant_name(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22280,6 +33755,29 @@ func (ec *executionContext) _Tenant_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Tenant_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Tenant_primaryDomain(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_primaryDomain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PrimaryDomain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_primaryDomain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Tenant", field, false, false, "String")
 }
 
@@ -22306,6 +33804,70 @@ func (ec *executionContext) fieldContext_Tenant_source(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Tenant", field, false, false, "TenantSource")
 }
 
+func (ec *executionContext) _Tenant_tenantFields(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_tenantFields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TenantFields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TenantField) graphql.Marshaler {
+			return ec.marshalNTenantField2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_tenantFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tenant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TenantField(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Tenant_threadChannelAssociations(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_threadChannelAssociations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadChannelAssociations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ThreadChannelAssociation) graphql.Marshaler {
+			return ec.marshalNThreadChannelAssociation2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadChannelAssociationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_threadChannelAssociations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tenant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Tenant_tier(ctx context.Context, field graphql.CollectedField, obj *model.Tenant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22315,7 +33877,7 @@ func (ec *executionContext) _Tenant_tier(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Tenant_tier(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Tier, nil
+			return ec.Resolvers.Tenant().Tier(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Tier) graphql.Marshaler {
@@ -22329,8 +33891,8 @@ func (ec *executionContext) fieldContext_Tenant_tier(_ context.Context, field gr
 	fc = &graphql.FieldContext{
 		Object:     "Tenant",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Tier(ctx, field)
 		},
@@ -22414,6 +33976,813 @@ func (ec *executionContext) _Tenant_url(ctx context.Context, field graphql.Colle
 }
 func (ec *executionContext) fieldContext_Tenant_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Tenant", field, false, false, "String")
+}
+
+func (ec *executionContext) _TenantConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TenantConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TenantEdge) graphql.Marshaler {
+			return ec.marshalNTenantEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TenantConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TenantEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TenantConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TenantConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TenantConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TenantEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TenantEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _TenantEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TenantEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Tenant) graphql.Marshaler {
+			return ec.marshalNTenant2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TenantEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TenantField_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.TenantField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantField_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantField_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TenantField",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TenantField_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.TenantField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantField_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantField_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantField", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _TenantField_externalFieldId(ctx context.Context, field graphql.CollectedField, obj *model.TenantField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantField_externalFieldId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalFieldID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantField_externalFieldId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantField", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TenantField_id(ctx context.Context, field graphql.CollectedField, obj *model.TenantField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantField_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantField_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantField", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TenantField_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.TenantField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantField_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantField_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TenantField",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TenantField_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.TenantField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantField_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantField_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantField", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _TenantField_value(ctx context.Context, field graphql.CollectedField, obj *model.TenantField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantField_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TenantFieldValue) graphql.Marshaler {
+			return ec.marshalNTenantFieldValue2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantFieldValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantField_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantField", field, false, false, "TenantFieldValue")
+}
+
+func (ec *executionContext) _TenantFieldBooleanValue_booleanValue(ctx context.Context, field graphql.CollectedField, obj *model.TenantFieldBooleanValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantFieldBooleanValue_booleanValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BooleanValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantFieldBooleanValue_booleanValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantFieldBooleanValue", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TenantFieldDateTimeValue_dateValue(ctx context.Context, field graphql.CollectedField, obj *model.TenantFieldDateTimeValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantFieldDateTimeValue_dateValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DateValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantFieldDateTimeValue_dateValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TenantFieldDateTimeValue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TenantFieldNumberValue_numberValue(ctx context.Context, field graphql.CollectedField, obj *model.TenantFieldNumberValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantFieldNumberValue_numberValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NumberValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantFieldNumberValue_numberValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantFieldNumberValue", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TenantFieldStringArrayValue_arrayValue(ctx context.Context, field graphql.CollectedField, obj *model.TenantFieldStringArrayValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantFieldStringArrayValue_arrayValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArrayValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantFieldStringArrayValue_arrayValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantFieldStringArrayValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _TenantFieldStringValue_stringValue(ctx context.Context, field graphql.CollectedField, obj *model.TenantFieldStringValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantFieldStringValue_stringValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StringValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantFieldStringValue_stringValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantFieldStringValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _TenantFieldUserReferenceValue_userReferenceValues(ctx context.Context, field graphql.CollectedField, obj *model.TenantFieldUserReferenceValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantFieldUserReferenceValue_userReferenceValues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserReferenceValues, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantFieldUserReferenceValue_userReferenceValues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantFieldUserReferenceValue", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TenantFieldUserReferenceValue_users(ctx context.Context, field graphql.CollectedField, obj *model.TenantFieldUserReferenceValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantFieldUserReferenceValue_users(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Users, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUserᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantFieldUserReferenceValue_users(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TenantFieldUserReferenceValue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TenantSearchResult_tenant(ctx context.Context, field graphql.CollectedField, obj *model.TenantSearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantSearchResult_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tenant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Tenant) graphql.Marshaler {
+			return ec.marshalNTenant2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantSearchResult_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TenantSearchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TenantSearchResultConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TenantSearchResultConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantSearchResultConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TenantSearchResultEdge) graphql.Marshaler {
+			return ec.marshalNTenantSearchResultEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantSearchResultEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantSearchResultConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TenantSearchResultConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TenantSearchResultEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TenantSearchResultConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TenantSearchResultConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantSearchResultConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantSearchResultConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TenantSearchResultConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TenantSearchResultEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TenantSearchResultEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantSearchResultEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantSearchResultEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantSearchResultEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _TenantSearchResultEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TenantSearchResultEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantSearchResultEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TenantSearchResult) graphql.Marshaler {
+			return ec.marshalNTenantSearchResult2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantSearchResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantSearchResultEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TenantSearchResultEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TenantSearchResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TenantTierMembership_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.TenantTierMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantTierMembership_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantTierMembership_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TenantTierMembership",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TenantTierMembership_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.TenantTierMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantTierMembership_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantTierMembership_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantTierMembership", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _TenantTierMembership_id(ctx context.Context, field graphql.CollectedField, obj *model.TenantTierMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantTierMembership_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantTierMembership_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantTierMembership", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TenantTierMembership_tenantId(ctx context.Context, field graphql.CollectedField, obj *model.TenantTierMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantTierMembership_tenantId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TenantID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantTierMembership_tenantId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantTierMembership", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TenantTierMembership_tierId(ctx context.Context, field graphql.CollectedField, obj *model.TenantTierMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantTierMembership_tierId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TierID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantTierMembership_tierId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantTierMembership", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TenantTierMembership_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.TenantTierMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantTierMembership_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantTierMembership_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TenantTierMembership",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TenantTierMembership_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.TenantTierMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TenantTierMembership_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
+			return ec.marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TenantTierMembership_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TenantTierMembership", field, false, false, "InternalActor")
 }
 
 func (ec *executionContext) _Thread_assignedAt(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
@@ -23116,6 +35485,38 @@ func (ec *executionContext) fieldContext_Thread_timelineEntries(ctx context.Cont
 	if fc.Args, err = ec.field_Thread_timelineEntries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Thread_tier(ctx context.Context, field graphql.CollectedField, obj *model.Thread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Thread_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Thread().Tier(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Tier) graphql.Marshaler {
+			return ec.marshalOTier2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTier(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Thread_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Thread",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tier(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -26932,6 +39333,50 @@ func (ec *executionContext) fieldContext_Tier_isMachineTier(_ context.Context, f
 	return graphql.NewScalarFieldContext("Tier", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Tier_memberships(ctx context.Context, field graphql.CollectedField, obj *model.Tier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tier_memberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Tier().Memberships(ctx, obj, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TierMembershipConnection) graphql.Marshaler {
+			return ec.marshalNTierMembershipConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tier_memberships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tier",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TierMembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Tier_memberships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Tier_name(ctx context.Context, field graphql.CollectedField, obj *model.Tier) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26953,6 +39398,38 @@ func (ec *executionContext) _Tier_name(ctx context.Context, field graphql.Collec
 }
 func (ec *executionContext) fieldContext_Tier_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Tier", field, false, false, "String")
+}
+
+func (ec *executionContext) _Tier_serviceLevelAgreements(ctx context.Context, field graphql.CollectedField, obj *model.Tier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tier_serviceLevelAgreements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServiceLevelAgreements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ServiceLevelAgreement) graphql.Marshaler {
+			return ec.marshalNServiceLevelAgreement2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tier_serviceLevelAgreements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tier",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Tier_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Tier) (ret graphql.Marshaler) {
@@ -27008,6 +39485,258 @@ func (ec *executionContext) _Tier_updatedBy(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Tier_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Tier", field, false, false, "InternalActor")
+}
+
+func (ec *executionContext) _TierConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TierConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TierEdge) graphql.Marshaler {
+			return ec.marshalNTierEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TierConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TierEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TierConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TierConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TierConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TierEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TierEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _TierEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TierEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Tier) graphql.Marshaler {
+			return ec.marshalNTier2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TierEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TierMembershipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TierMembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierMembershipConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TierMembershipEdge) graphql.Marshaler {
+			return ec.marshalNTierMembershipEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierMembershipEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierMembershipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TierMembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TierMembershipEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TierMembershipConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TierMembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierMembershipConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierMembershipConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TierMembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TierMembershipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.TierMembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierMembershipConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierMembershipConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierMembershipConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TierMembershipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TierMembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierMembershipEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierMembershipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierMembershipEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _TierMembershipEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TierMembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierMembershipEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TierMembership) graphql.Marshaler {
+			return ec.marshalNTierMembership2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierMembership(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TierMembershipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierMembershipEdge", field, false, false, "TierMembership")
 }
 
 func (ec *executionContext) _TimelineEntry_actor(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
@@ -27427,6 +40156,262 @@ func (ec *executionContext) fieldContext_UnassignThreadOutput_thread(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _UpdateCompanyTierOutput_companyTierMembership(ctx context.Context, field graphql.CollectedField, obj *model.UpdateCompanyTierOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateCompanyTierOutput_companyTierMembership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompanyTierMembership, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CompanyTierMembership) graphql.Marshaler {
+			return ec.marshalOCompanyTierMembership2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyTierMembership(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateCompanyTierOutput_companyTierMembership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateCompanyTierOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompanyTierMembership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateCompanyTierOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpdateCompanyTierOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateCompanyTierOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateCompanyTierOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateCompanyTierOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateCustomerCardConfigOutput_customerCardConfig(ctx context.Context, field graphql.CollectedField, obj *model.UpdateCustomerCardConfigOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateCustomerCardConfigOutput_customerCardConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerCardConfig, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerCardConfig) graphql.Marshaler {
+			return ec.marshalOCustomerCardConfig2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfig(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateCustomerCardConfigOutput_customerCardConfig(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateCustomerCardConfigOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerCardConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateCustomerCardConfigOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpdateCustomerCardConfigOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateCustomerCardConfigOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateCustomerCardConfigOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateCustomerCardConfigOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateCustomerCompanyOutput_customer(ctx context.Context, field graphql.CollectedField, obj *model.UpdateCustomerCompanyOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateCustomerCompanyOutput_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Customer) graphql.Marshaler {
+			return ec.marshalOCustomer2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateCustomerCompanyOutput_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateCustomerCompanyOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateCustomerCompanyOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpdateCustomerCompanyOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateCustomerCompanyOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateCustomerCompanyOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateCustomerCompanyOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateCustomerGroupOutput_customerGroup(ctx context.Context, field graphql.CollectedField, obj *model.UpdateCustomerGroupOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateCustomerGroupOutput_customerGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerGroup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerGroup) graphql.Marshaler {
+			return ec.marshalOCustomerGroup2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroup(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateCustomerGroupOutput_customerGroup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateCustomerGroupOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateCustomerGroupOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpdateCustomerGroupOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateCustomerGroupOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateCustomerGroupOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateCustomerGroupOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UpdateNoteOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpdateNoteOutput) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27491,6 +40476,70 @@ func (ec *executionContext) fieldContext_UpdateNoteOutput_note(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _UpdateTenantTierOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpdateTenantTierOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateTenantTierOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateTenantTierOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateTenantTierOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateTenantTierOutput_tenantTierMembership(ctx context.Context, field graphql.CollectedField, obj *model.UpdateTenantTierOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateTenantTierOutput_tenantTierMembership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TenantTierMembership, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TenantTierMembership) graphql.Marshaler {
+			return ec.marshalOTenantTierMembership2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantTierMembership(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateTenantTierOutput_tenantTierMembership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateTenantTierOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TenantTierMembership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UpdateThreadFieldSchemaOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpdateThreadFieldSchemaOutput) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27550,6 +40599,198 @@ func (ec *executionContext) fieldContext_UpdateThreadFieldSchemaOutput_threadFie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ThreadFieldSchema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateThreadTenantOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpdateThreadTenantOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateThreadTenantOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateThreadTenantOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateThreadTenantOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateThreadTenantOutput_thread(ctx context.Context, field graphql.CollectedField, obj *model.UpdateThreadTenantOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateThreadTenantOutput_thread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Thread, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Thread) graphql.Marshaler {
+			return ec.marshalOThread2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThread(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateThreadTenantOutput_thread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateThreadTenantOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Thread(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateThreadTierOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpdateThreadTierOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateThreadTierOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateThreadTierOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateThreadTierOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateThreadTierOutput_thread(ctx context.Context, field graphql.CollectedField, obj *model.UpdateThreadTierOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateThreadTierOutput_thread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Thread, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Thread) graphql.Marshaler {
+			return ec.marshalOThread2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThread(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateThreadTierOutput_thread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateThreadTierOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Thread(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateTierOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpdateTierOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateTierOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateTierOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateTierOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateTierOutput_tier(ctx context.Context, field graphql.CollectedField, obj *model.UpdateTierOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateTierOutput_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Tier) graphql.Marshaler {
+			return ec.marshalOTier2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTier(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateTierOutput_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateTierOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tier(ctx, field)
 		},
 	}
 	return fc, nil
@@ -27665,6 +40906,180 @@ func (ec *executionContext) fieldContext_UploadFormData_value(_ context.Context,
 	return graphql.NewScalarFieldContext("UploadFormData", field, false, false, "String")
 }
 
+func (ec *executionContext) _UpsertCompanyOutput_company(ctx context.Context, field graphql.CollectedField, obj *model.UpsertCompanyOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertCompanyOutput_company(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Company, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Company) graphql.Marshaler {
+			return ec.marshalOCompany2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompany(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertCompanyOutput_company(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpsertCompanyOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Company(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpsertCompanyOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpsertCompanyOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertCompanyOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertCompanyOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpsertCompanyOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpsertCompanyOutput_result(ctx context.Context, field graphql.CollectedField, obj *model.UpsertCompanyOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertCompanyOutput_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpsertResult) graphql.Marshaler {
+			return ec.marshalOUpsertResult2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertCompanyOutput_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpsertCompanyOutput", field, false, false, "UpsertResult")
+}
+
+func (ec *executionContext) _UpsertCustomerGroupOutput_customerGroup(ctx context.Context, field graphql.CollectedField, obj *model.UpsertCustomerGroupOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertCustomerGroupOutput_customerGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerGroup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerGroup) graphql.Marshaler {
+			return ec.marshalOCustomerGroup2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroup(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertCustomerGroupOutput_customerGroup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpsertCustomerGroupOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpsertCustomerGroupOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpsertCustomerGroupOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertCustomerGroupOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertCustomerGroupOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpsertCustomerGroupOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpsertCustomerGroupOutput_result(ctx context.Context, field graphql.CollectedField, obj *model.UpsertCustomerGroupOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertCustomerGroupOutput_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpsertResult) graphql.Marshaler {
+			return ec.marshalOUpsertResult2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertCustomerGroupOutput_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpsertCustomerGroupOutput", field, false, false, "UpsertResult")
+}
+
 func (ec *executionContext) _UpsertCustomerOutput_customer(ctx context.Context, field graphql.CollectedField, obj *model.UpsertCustomerOutput) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27750,6 +41165,93 @@ func (ec *executionContext) _UpsertCustomerOutput_result(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_UpsertCustomerOutput_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpsertCustomerOutput", field, false, false, "UpsertResult")
+}
+
+func (ec *executionContext) _UpsertTenantOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpsertTenantOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertTenantOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertTenantOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpsertTenantOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpsertTenantOutput_result(ctx context.Context, field graphql.CollectedField, obj *model.UpsertTenantOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertTenantOutput_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpsertResult) graphql.Marshaler {
+			return ec.marshalOUpsertResult2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertTenantOutput_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpsertTenantOutput", field, false, false, "UpsertResult")
+}
+
+func (ec *executionContext) _UpsertTenantOutput_tenant(ctx context.Context, field graphql.CollectedField, obj *model.UpsertTenantOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertTenantOutput_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tenant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Tenant) graphql.Marshaler {
+			return ec.marshalOTenant2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenant(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertTenantOutput_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpsertTenantOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _UpsertThreadFieldOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.UpsertThreadFieldOutput) (ret graphql.Marshaler) {
@@ -30560,6 +44062,104 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAddCustomerToCustomerGroupsInput(ctx context.Context, obj any) (model.AddCustomerToCustomerGroupsInput, error) {
+	var it model.AddCustomerToCustomerGroupsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerGroupIdentifiers", "customerId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerGroupIdentifiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerGroupIdentifiers"))
+			data, err := ec.unmarshalNCustomerGroupIdentifier2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupIdentifierᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerGroupIdentifiers = data
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddCustomerToCustomerGroupsInput unmarshals raw into the AddCustomerToCustomerGroupsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddCustomerToCustomerGroupsInput(ctx context.Context, raw any) (model.AddCustomerToCustomerGroupsInput, error) {
+	var out model.AddCustomerToCustomerGroupsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddCustomerToCustomerGroupsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAddCustomerToTenantsInput(ctx context.Context, obj any) (model.AddCustomerToTenantsInput, error) {
+	var it model.AddCustomerToTenantsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerIdentifier", "tenantIdentifiers"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerIdentifier"))
+			data, err := ec.unmarshalNCustomerIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerIdentifier = data
+		case "tenantIdentifiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantIdentifiers"))
+			data, err := ec.unmarshalNTenantIdentifierInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantIdentifiers = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddCustomerToTenantsInput unmarshals raw into the AddCustomerToTenantsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddCustomerToTenantsInput(ctx context.Context, raw any) (model.AddCustomerToTenantsInput, error) {
+	var out model.AddCustomerToTenantsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddCustomerToTenantsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAddLabelsInput(ctx context.Context, obj any) (model.AddLabelsInput, error) {
 	var it model.AddLabelsInput
 	if obj == nil {
@@ -30606,6 +44206,55 @@ func (ec *executionContext) unmarshalInputAddLabelsInput(ctx context.Context, ob
 func UnmarshalAddLabelsInput(ctx context.Context, raw any) (model.AddLabelsInput, error) {
 	var out model.AddLabelsInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddLabelsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAddMembersToTierInput(ctx context.Context, obj any) (model.AddMembersToTierInput, error) {
+	var it model.AddMembersToTierInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberIdentifiers", "tierIdentifier"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberIdentifiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIdentifiers"))
+			data, err := ec.unmarshalNTierMemberIdentifierInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierMemberIdentifierInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIdentifiers = data
+		case "tierIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierIdentifier"))
+			data, err := ec.unmarshalNTierIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierIdentifier = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddMembersToTierInput unmarshals raw into the AddMembersToTierInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddMembersToTierInput(ctx context.Context, raw any) (model.AddMembersToTierInput, error) {
+	var out model.AddMembersToTierInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddMembersToTierInput", raw, &out)
 	return out, err
 }
 
@@ -30851,6 +44500,104 @@ func (ec *executionContext) unmarshalInputChangeThreadPriorityInput(ctx context.
 func UnmarshalChangeThreadPriorityInput(ctx context.Context, raw any) (model.ChangeThreadPriorityInput, error) {
 	var out model.ChangeThreadPriorityInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeThreadPriorityInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCompaniesFilter(ctx context.Context, obj any) (model.CompaniesFilter, error) {
+	var it model.CompaniesFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"companyIds", "isDeleted", "updatedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "companyIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("companyIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompanyIds = data
+		case "isDeleted":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isDeleted"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsDeleted = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODatetimeFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDatetimeFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCompaniesFilter unmarshals raw into the CompaniesFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCompaniesFilter(ctx context.Context, raw any) (model.CompaniesFilter, error) {
+	var out model.CompaniesFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CompaniesFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCompaniesSearchQuery(ctx context.Context, obj any) (model.CompaniesSearchQuery, error) {
+	var it model.CompaniesSearchQuery
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"term"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "term":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("term"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Term = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCompaniesSearchQuery unmarshals raw into the CompaniesSearchQuery input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCompaniesSearchQuery(ctx context.Context, raw any) (model.CompaniesSearchQuery, error) {
+	var out model.CompaniesSearchQuery
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CompaniesSearchQuery", raw, &out)
 	return out, err
 }
 
@@ -32002,6 +45749,76 @@ func UnmarshalCreateAttachmentUploadUrlInput(ctx context.Context, raw any) (mode
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateCustomerCardConfigInput(ctx context.Context, obj any) (model.CreateCustomerCardConfigInput, error) {
+	var it model.CreateCustomerCardConfigInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"apiHeaders", "apiUrl", "defaultTimeToLiveSeconds", "key", "title"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "apiHeaders":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("apiHeaders"))
+			data, err := ec.unmarshalNCustomerCardConfigApiHeaderInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfigAPIHeaderInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.APIHeaders = data
+		case "apiUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("apiUrl"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.APIURL = data
+		case "defaultTimeToLiveSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultTimeToLiveSeconds"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultTimeToLiveSeconds = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateCustomerCardConfigInput unmarshals raw into the CreateCustomerCardConfigInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateCustomerCardConfigInput(ctx context.Context, raw any) (model.CreateCustomerCardConfigInput, error) {
+	var out model.CreateCustomerCardConfigInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateCustomerCardConfigInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateCustomerEventInput(ctx context.Context, obj any) (model.CreateCustomerEventInput, error) {
 	var it model.CreateCustomerEventInput
 	if obj == nil {
@@ -32076,6 +45893,69 @@ func (ec *executionContext) unmarshalInputCreateCustomerEventInput(ctx context.C
 func UnmarshalCreateCustomerEventInput(ctx context.Context, raw any) (model.CreateCustomerEventInput, error) {
 	var out model.CreateCustomerEventInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateCustomerEventInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateCustomerGroupInput(ctx context.Context, obj any) (model.CreateCustomerGroupInput, error) {
+	var it model.CreateCustomerGroupInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"color", "externalId", "key", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "color":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("color"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Color = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateCustomerGroupInput unmarshals raw into the CreateCustomerGroupInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateCustomerGroupInput(ctx context.Context, raw any) (model.CreateCustomerGroupInput, error) {
+	var out model.CreateCustomerGroupInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateCustomerGroupInput", raw, &out)
 	return out, err
 }
 
@@ -32709,6 +46589,83 @@ func UnmarshalCreateThreadInput(ctx context.Context, raw any) (model.CreateThrea
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateTierInput(ctx context.Context, obj any) (model.CreateTierInput, error) {
+	var it model.CreateTierInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"color", "defaultThreadPriority", "externalId", "isDefault", "memberIdentifiers", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "color":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("color"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Color = data
+		case "defaultThreadPriority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultThreadPriority"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultThreadPriority = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "isDefault":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isDefault"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsDefault = data
+		case "memberIdentifiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIdentifiers"))
+			data, err := ec.unmarshalNTierMemberIdentifierInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierMemberIdentifierInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIdentifiers = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateTierInput unmarshals raw into the CreateTierInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateTierInput(ctx context.Context, raw any) (model.CreateTierInput, error) {
+	var out model.CreateTierInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateTierInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateWebhookTargetInput(ctx context.Context, obj any) (model.CreateWebhookTargetInput, error) {
 	var it model.CreateWebhookTargetInput
 	if obj == nil {
@@ -32779,6 +46736,55 @@ func UnmarshalCreateWebhookTargetInput(ctx context.Context, raw any) (model.Crea
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCustomerCardConfigApiHeaderInput(ctx context.Context, obj any) (model.CustomerCardConfigAPIHeaderInput, error) {
+	var it model.CustomerCardConfigAPIHeaderInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCustomerCardConfigApiHeaderInput unmarshals raw into the CustomerCardConfigApiHeaderInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCustomerCardConfigApiHeaderInput(ctx context.Context, raw any) (model.CustomerCardConfigAPIHeaderInput, error) {
+	var out model.CustomerCardConfigAPIHeaderInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerCardConfigApiHeaderInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCustomerGroupIdentifier(ctx context.Context, obj any) (model.CustomerGroupIdentifier, error) {
 	var it model.CustomerGroupIdentifier
 	if obj == nil {
@@ -32832,6 +46838,90 @@ func (ec *executionContext) unmarshalInputCustomerGroupIdentifier(ctx context.Co
 func UnmarshalCustomerGroupIdentifier(ctx context.Context, raw any) (model.CustomerGroupIdentifier, error) {
 	var out model.CustomerGroupIdentifier
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerGroupIdentifier", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCustomerGroupMembershipsFilter(ctx context.Context, obj any) (model.CustomerGroupMembershipsFilter, error) {
+	var it model.CustomerGroupMembershipsFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerGroupExternalIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerGroupExternalIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerGroupExternalIds"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerGroupExternalIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCustomerGroupMembershipsFilter unmarshals raw into the CustomerGroupMembershipsFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCustomerGroupMembershipsFilter(ctx context.Context, raw any) (model.CustomerGroupMembershipsFilter, error) {
+	var out model.CustomerGroupMembershipsFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerGroupMembershipsFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCustomerGroupsFilter(ctx context.Context, obj any) (model.CustomerGroupsFilter, error) {
+	var it model.CustomerGroupsFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"externalIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "externalIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalIds"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCustomerGroupsFilter unmarshals raw into the CustomerGroupsFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCustomerGroupsFilter(ctx context.Context, raw any) (model.CustomerGroupsFilter, error) {
+	var out model.CustomerGroupsFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerGroupsFilter", raw, &out)
 	return out, err
 }
 
@@ -33108,6 +47198,132 @@ func UnmarshalDatetimeFilter(ctx context.Context, raw any) (model.DatetimeFilter
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeleteCompanyInput(ctx context.Context, obj any) (model.DeleteCompanyInput, error) {
+	var it model.DeleteCompanyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"companyIdentifier"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "companyIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("companyIdentifier"))
+			data, err := ec.unmarshalNCompanyIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompanyIdentifier = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteCompanyInput unmarshals raw into the DeleteCompanyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteCompanyInput(ctx context.Context, raw any) (model.DeleteCompanyInput, error) {
+	var out model.DeleteCompanyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteCompanyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteCustomerCardConfigInput(ctx context.Context, obj any) (model.DeleteCustomerCardConfigInput, error) {
+	var it model.DeleteCustomerCardConfigInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerCardConfigId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerCardConfigId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerCardConfigId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerCardConfigID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteCustomerCardConfigInput unmarshals raw into the DeleteCustomerCardConfigInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteCustomerCardConfigInput(ctx context.Context, raw any) (model.DeleteCustomerCardConfigInput, error) {
+	var out model.DeleteCustomerCardConfigInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteCustomerCardConfigInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteCustomerGroupInput(ctx context.Context, obj any) (model.DeleteCustomerGroupInput, error) {
+	var it model.DeleteCustomerGroupInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerGroupId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerGroupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerGroupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerGroupID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteCustomerGroupInput unmarshals raw into the DeleteCustomerGroupInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteCustomerGroupInput(ctx context.Context, raw any) (model.DeleteCustomerGroupInput, error) {
+	var out model.DeleteCustomerGroupInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteCustomerGroupInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeleteCustomerInput(ctx context.Context, obj any) (model.DeleteCustomerInput, error) {
 	var it model.DeleteCustomerInput
 	if obj == nil {
@@ -33189,6 +47405,48 @@ func (ec *executionContext) unmarshalInputDeleteNoteInput(ctx context.Context, o
 func UnmarshalDeleteNoteInput(ctx context.Context, raw any) (model.DeleteNoteInput, error) {
 	var out model.DeleteNoteInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteNoteInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteTenantInput(ctx context.Context, obj any) (model.DeleteTenantInput, error) {
+	var it model.DeleteTenantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"tenantIdentifier"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "tenantIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantIdentifier"))
+			data, err := ec.unmarshalNTenantIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantIdentifier = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteTenantInput unmarshals raw into the DeleteTenantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteTenantInput(ctx context.Context, raw any) (model.DeleteTenantInput, error) {
+	var out model.DeleteTenantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteTenantInput", raw, &out)
 	return out, err
 }
 
@@ -33322,6 +47580,48 @@ func (ec *executionContext) unmarshalInputDeleteThreadFieldSchemaInput(ctx conte
 func UnmarshalDeleteThreadFieldSchemaInput(ctx context.Context, raw any) (model.DeleteThreadFieldSchemaInput, error) {
 	var out model.DeleteThreadFieldSchemaInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteThreadFieldSchemaInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteTierInput(ctx context.Context, obj any) (model.DeleteTierInput, error) {
+	var it model.DeleteTierInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"tierId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "tierId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteTierInput unmarshals raw into the DeleteTierInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteTierInput(ctx context.Context, raw any) (model.DeleteTierInput, error) {
+	var out model.DeleteTierInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteTierInput", raw, &out)
 	return out, err
 }
 
@@ -33672,6 +47972,48 @@ func (ec *executionContext) unmarshalInputImpersonationInput(ctx context.Context
 func UnmarshalImpersonationInput(ctx context.Context, raw any) (model.ImpersonationInput, error) {
 	var out model.ImpersonationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ImpersonationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIntInput(ctx context.Context, obj any) (model.IntInput, error) {
+	var it model.IntInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIntInput unmarshals raw into the IntInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIntInput(ctx context.Context, raw any) (model.IntInput, error) {
+	var out model.IntInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IntInput", raw, &out)
 	return out, err
 }
 
@@ -34074,6 +48416,160 @@ func UnmarshalOptionalStringInput(ctx context.Context, raw any) (model.OptionalS
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputReloadCustomerCardInstanceInput(ctx context.Context, obj any) (model.ReloadCustomerCardInstanceInput, error) {
+	var it model.ReloadCustomerCardInstanceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerCardConfigId", "customerId", "threadId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerCardConfigId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerCardConfigId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerCardConfigID = data
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "threadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReloadCustomerCardInstanceInput unmarshals raw into the ReloadCustomerCardInstanceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReloadCustomerCardInstanceInput(ctx context.Context, raw any) (model.ReloadCustomerCardInstanceInput, error) {
+	var out model.ReloadCustomerCardInstanceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReloadCustomerCardInstanceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRemoveCustomerFromCustomerGroupsInput(ctx context.Context, obj any) (model.RemoveCustomerFromCustomerGroupsInput, error) {
+	var it model.RemoveCustomerFromCustomerGroupsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerGroupIdentifiers", "customerId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerGroupIdentifiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerGroupIdentifiers"))
+			data, err := ec.unmarshalNCustomerGroupIdentifier2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupIdentifierᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerGroupIdentifiers = data
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveCustomerFromCustomerGroupsInput unmarshals raw into the RemoveCustomerFromCustomerGroupsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveCustomerFromCustomerGroupsInput(ctx context.Context, raw any) (model.RemoveCustomerFromCustomerGroupsInput, error) {
+	var out model.RemoveCustomerFromCustomerGroupsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveCustomerFromCustomerGroupsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRemoveCustomerFromTenantsInput(ctx context.Context, obj any) (model.RemoveCustomerFromTenantsInput, error) {
+	var it model.RemoveCustomerFromTenantsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerIdentifier", "tenantIdentifiers"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerIdentifier"))
+			data, err := ec.unmarshalNCustomerIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerIdentifier = data
+		case "tenantIdentifiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantIdentifiers"))
+			data, err := ec.unmarshalNTenantIdentifierInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantIdentifiers = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveCustomerFromTenantsInput unmarshals raw into the RemoveCustomerFromTenantsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveCustomerFromTenantsInput(ctx context.Context, raw any) (model.RemoveCustomerFromTenantsInput, error) {
+	var out model.RemoveCustomerFromTenantsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveCustomerFromTenantsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRemoveLabelsInput(ctx context.Context, obj any) (model.RemoveLabelsInput, error) {
 	var it model.RemoveLabelsInput
 	if obj == nil {
@@ -34113,6 +48609,48 @@ func (ec *executionContext) unmarshalInputRemoveLabelsInput(ctx context.Context,
 func UnmarshalRemoveLabelsInput(ctx context.Context, raw any) (model.RemoveLabelsInput, error) {
 	var out model.RemoveLabelsInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveLabelsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRemoveMembersFromTierInput(ctx context.Context, obj any) (model.RemoveMembersFromTierInput, error) {
+	var it model.RemoveMembersFromTierInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberIdentifiers"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberIdentifiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberIdentifiers"))
+			data, err := ec.unmarshalNTierMemberIdentifierInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierMemberIdentifierInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberIdentifiers = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveMembersFromTierInput unmarshals raw into the RemoveMembersFromTierInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveMembersFromTierInput(ctx context.Context, raw any) (model.RemoveMembersFromTierInput, error) {
+	var out model.RemoveMembersFromTierInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveMembersFromTierInput", raw, &out)
 	return out, err
 }
 
@@ -34480,6 +49018,55 @@ func UnmarshalServiceLevelAgreementFilter(ctx context.Context, raw any) (model.S
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSetCustomerTenantsInput(ctx context.Context, obj any) (model.SetCustomerTenantsInput, error) {
+	var it model.SetCustomerTenantsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerIdentifier", "tenantIdentifiers"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerIdentifier"))
+			data, err := ec.unmarshalNCustomerIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerIdentifier = data
+		case "tenantIdentifiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantIdentifiers"))
+			data, err := ec.unmarshalNTenantIdentifierInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantIdentifiers = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetCustomerTenantsInput unmarshals raw into the SetCustomerTenantsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetCustomerTenantsInput(ctx context.Context, raw any) (model.SetCustomerTenantsInput, error) {
+	var out model.SetCustomerTenantsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetCustomerTenantsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSlackThreadChannelDetailsInput(ctx context.Context, obj any) (model.SlackThreadChannelDetailsInput, error) {
 	var it model.SlackThreadChannelDetailsInput
 	if obj == nil {
@@ -34582,6 +49169,48 @@ func (ec *executionContext) unmarshalInputSnoozeThreadInput(ctx context.Context,
 func UnmarshalSnoozeThreadInput(ctx context.Context, raw any) (model.SnoozeThreadInput, error) {
 	var out model.SnoozeThreadInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SnoozeThreadInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStringArrayInput(ctx context.Context, obj any) (model.StringArrayInput, error) {
+	var it model.StringArrayInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStringArrayInput unmarshals raw into the StringArrayInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStringArrayInput(ctx context.Context, raw any) (model.StringArrayInput, error) {
+	var out model.StringArrayInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StringArrayInput", raw, &out)
 	return out, err
 }
 
@@ -34820,6 +49449,118 @@ func (ec *executionContext) unmarshalInputTenantIdentifierInput(ctx context.Cont
 func UnmarshalTenantIdentifierInput(ctx context.Context, raw any) (model.TenantIdentifierInput, error) {
 	var out model.TenantIdentifierInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "TenantIdentifierInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTenantsFilter(ctx context.Context, obj any) (model.TenantsFilter, error) {
+	var it model.TenantsFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"isDeleted", "tenantFields", "tenantIds", "tierIdentifiers", "updatedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "isDeleted":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isDeleted"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsDeleted = data
+		case "tenantFields":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantFields"))
+			data, err := ec.unmarshalOTenantFieldFilter2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantFieldFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantFields = data
+		case "tenantIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantIds = data
+		case "tierIdentifiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierIdentifiers"))
+			data, err := ec.unmarshalOTierIdentifierInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierIdentifierInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierIdentifiers = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODatetimeFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDatetimeFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTenantsFilter unmarshals raw into the TenantsFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTenantsFilter(ctx context.Context, raw any) (model.TenantsFilter, error) {
+	var out model.TenantsFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TenantsFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTenantsSearchQuery(ctx context.Context, obj any) (model.TenantsSearchQuery, error) {
+	var it model.TenantsSearchQuery
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"term"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "term":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("term"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Term = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTenantsSearchQuery unmarshals raw into the TenantsSearchQuery input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTenantsSearchQuery(ctx context.Context, raw any) (model.TenantsSearchQuery, error) {
+	var out model.TenantsSearchQuery
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TenantsSearchQuery", raw, &out)
 	return out, err
 }
 
@@ -35439,6 +50180,55 @@ func UnmarshalTierIdentifierInput(ctx context.Context, raw any) (model.TierIdent
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTierMemberIdentifierInput(ctx context.Context, obj any) (model.TierMemberIdentifierInput, error) {
+	var it model.TierMemberIdentifierInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"companyId", "tenantId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "companyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("companyId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompanyID = data
+		case "tenantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTierMemberIdentifierInput unmarshals raw into the TierMemberIdentifierInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTierMemberIdentifierInput(ctx context.Context, raw any) (model.TierMemberIdentifierInput, error) {
+	var out model.TierMemberIdentifierInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TierMemberIdentifierInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUnarchiveLabelTypeInput(ctx context.Context, obj any) (model.UnarchiveLabelTypeInput, error) {
 	var it model.UnarchiveLabelTypeInput
 	if obj == nil {
@@ -35523,6 +50313,265 @@ func UnmarshalUnassignThreadInput(ctx context.Context, raw any) (model.UnassignT
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateCompanyTierInput(ctx context.Context, obj any) (model.UpdateCompanyTierInput, error) {
+	var it model.UpdateCompanyTierInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"companyIdentifier", "tierIdentifier"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "companyIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("companyIdentifier"))
+			data, err := ec.unmarshalNCompanyIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompanyIdentifier = data
+		case "tierIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierIdentifier"))
+			data, err := ec.unmarshalOTierIdentifierInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierIdentifier = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateCompanyTierInput unmarshals raw into the UpdateCompanyTierInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateCompanyTierInput(ctx context.Context, raw any) (model.UpdateCompanyTierInput, error) {
+	var out model.UpdateCompanyTierInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateCompanyTierInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateCustomerCardConfigInput(ctx context.Context, obj any) (model.UpdateCustomerCardConfigInput, error) {
+	var it model.UpdateCustomerCardConfigInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"apiHeaders", "apiUrl", "customerCardConfigId", "defaultTimeToLiveSeconds", "isEnabled", "key", "order", "title"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "apiHeaders":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("apiHeaders"))
+			data, err := ec.unmarshalOCustomerCardConfigApiHeaderInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfigAPIHeaderInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.APIHeaders = data
+		case "apiUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("apiUrl"))
+			data, err := ec.unmarshalOStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.APIURL = data
+		case "customerCardConfigId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerCardConfigId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerCardConfigID = data
+		case "defaultTimeToLiveSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultTimeToLiveSeconds"))
+			data, err := ec.unmarshalOIntInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐIntInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultTimeToLiveSeconds = data
+		case "isEnabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isEnabled"))
+			data, err := ec.unmarshalOBooleanInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐBooleanInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsEnabled = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "order":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("order"))
+			data, err := ec.unmarshalOIntInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐIntInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Order = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateCustomerCardConfigInput unmarshals raw into the UpdateCustomerCardConfigInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateCustomerCardConfigInput(ctx context.Context, raw any) (model.UpdateCustomerCardConfigInput, error) {
+	var out model.UpdateCustomerCardConfigInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateCustomerCardConfigInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateCustomerCompanyInput(ctx context.Context, obj any) (model.UpdateCustomerCompanyInput, error) {
+	var it model.UpdateCustomerCompanyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"companyIdentifier", "customerId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "companyIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("companyIdentifier"))
+			data, err := ec.unmarshalOCompanyIdentifierInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompanyIdentifier = data
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateCustomerCompanyInput unmarshals raw into the UpdateCustomerCompanyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateCustomerCompanyInput(ctx context.Context, raw any) (model.UpdateCustomerCompanyInput, error) {
+	var out model.UpdateCustomerCompanyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateCustomerCompanyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateCustomerGroupInput(ctx context.Context, obj any) (model.UpdateCustomerGroupInput, error) {
+	var it model.UpdateCustomerGroupInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"color", "customerGroupId", "externalId", "key", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "color":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("color"))
+			data, err := ec.unmarshalOStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Color = data
+		case "customerGroupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerGroupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerGroupID = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOOptionalStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐOptionalStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateCustomerGroupInput unmarshals raw into the UpdateCustomerGroupInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateCustomerGroupInput(ctx context.Context, raw any) (model.UpdateCustomerGroupInput, error) {
+	var out model.UpdateCustomerGroupInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateCustomerGroupInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateNoteInput(ctx context.Context, obj any) (model.UpdateNoteInput, error) {
 	var it model.UpdateNoteInput
 	if obj == nil {
@@ -35583,6 +50632,55 @@ func (ec *executionContext) unmarshalInputUpdateNoteInput(ctx context.Context, o
 func UnmarshalUpdateNoteInput(ctx context.Context, raw any) (model.UpdateNoteInput, error) {
 	var out model.UpdateNoteInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateNoteInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateTenantTierInput(ctx context.Context, obj any) (model.UpdateTenantTierInput, error) {
+	var it model.UpdateTenantTierInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"tenantIdentifier", "tierIdentifier"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "tenantIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantIdentifier"))
+			data, err := ec.unmarshalNTenantIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantIdentifier = data
+		case "tierIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierIdentifier"))
+			data, err := ec.unmarshalOTierIdentifierInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierIdentifier = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateTenantTierInput unmarshals raw into the UpdateTenantTierInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateTenantTierInput(ctx context.Context, raw any) (model.UpdateTenantTierInput, error) {
+	var out model.UpdateTenantTierInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateTenantTierInput", raw, &out)
 	return out, err
 }
 
@@ -35719,6 +50817,181 @@ func UnmarshalUpdateThreadFieldSchemaInput(ctx context.Context, raw any) (model.
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateThreadTenantInput(ctx context.Context, obj any) (model.UpdateThreadTenantInput, error) {
+	var it model.UpdateThreadTenantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"tenantIdentifier", "threadId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "tenantIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tenantIdentifier"))
+			data, err := ec.unmarshalOTenantIdentifierInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TenantIdentifier = data
+		case "threadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateThreadTenantInput unmarshals raw into the UpdateThreadTenantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateThreadTenantInput(ctx context.Context, raw any) (model.UpdateThreadTenantInput, error) {
+	var out model.UpdateThreadTenantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateThreadTenantInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateThreadTierInput(ctx context.Context, obj any) (model.UpdateThreadTierInput, error) {
+	var it model.UpdateThreadTierInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"threadId", "tierIdentifier"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "threadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadID = data
+		case "tierIdentifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierIdentifier"))
+			data, err := ec.unmarshalOTierIdentifierInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierIdentifier = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateThreadTierInput unmarshals raw into the UpdateThreadTierInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateThreadTierInput(ctx context.Context, raw any) (model.UpdateThreadTierInput, error) {
+	var out model.UpdateThreadTierInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateThreadTierInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateTierInput(ctx context.Context, obj any) (model.UpdateTierInput, error) {
+	var it model.UpdateTierInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"color", "defaultThreadPriority", "externalId", "isDefault", "name", "tierId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "color":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("color"))
+			data, err := ec.unmarshalOStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Color = data
+		case "defaultThreadPriority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultThreadPriority"))
+			data, err := ec.unmarshalOIntInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐIntInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultThreadPriority = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOOptionalStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐOptionalStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "isDefault":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isDefault"))
+			data, err := ec.unmarshalOBooleanInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐBooleanInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsDefault = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "tierId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateTierInput unmarshals raw into the UpdateTierInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateTierInput(ctx context.Context, raw any) (model.UpdateTierInput, error) {
+	var out model.UpdateTierInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateTierInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateWebhookTargetInput(ctx context.Context, obj any) (model.UpdateWebhookTargetInput, error) {
 	var it model.UpdateWebhookTargetInput
 	if obj == nil {
@@ -35793,6 +51066,146 @@ func (ec *executionContext) unmarshalInputUpdateWebhookTargetInput(ctx context.C
 func UnmarshalUpdateWebhookTargetInput(ctx context.Context, raw any) (model.UpdateWebhookTargetInput, error) {
 	var out model.UpdateWebhookTargetInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateWebhookTargetInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpsertCompanyInput(ctx context.Context, obj any) (model.UpsertCompanyInput, error) {
+	var it model.UpsertCompanyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"accountOwnerUserId", "contractValue", "domainName", "identifier", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "accountOwnerUserId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountOwnerUserId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountOwnerUserID = data
+		case "contractValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contractValue"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContractValue = data
+		case "domainName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainName = data
+		case "identifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifier"))
+			data, err := ec.unmarshalNCompanyIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Identifier = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpsertCompanyInput unmarshals raw into the UpsertCompanyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpsertCompanyInput(ctx context.Context, raw any) (model.UpsertCompanyInput, error) {
+	var out model.UpsertCompanyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpsertCompanyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpsertCustomerGroupInput(ctx context.Context, obj any) (model.UpsertCustomerGroupInput, error) {
+	var it model.UpsertCustomerGroupInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"color", "externalId", "identifier", "key", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "color":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("color"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Color = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "identifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifier"))
+			data, err := ec.unmarshalNCustomerGroupIdentifier2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupIdentifier(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Identifier = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpsertCustomerGroupInput unmarshals raw into the UpsertCustomerGroupInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpsertCustomerGroupInput(ctx context.Context, raw any) (model.UpsertCustomerGroupInput, error) {
+	var out model.UpsertCustomerGroupInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpsertCustomerGroupInput", raw, &out)
 	return out, err
 }
 
@@ -36045,6 +51458,90 @@ func (ec *executionContext) unmarshalInputUpsertCustomerOnUpdateInput(ctx contex
 func UnmarshalUpsertCustomerOnUpdateInput(ctx context.Context, raw any) (model.UpsertCustomerOnUpdateInput, error) {
 	var out model.UpsertCustomerOnUpdateInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpsertCustomerOnUpdateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpsertTenantInput(ctx context.Context, obj any) (model.UpsertTenantInput, error) {
+	var it model.UpsertTenantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"alternateDomains", "externalId", "identifier", "isDomainAutoJoinEnabled", "name", "primaryDomain", "url"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "alternateDomains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alternateDomains"))
+			data, err := ec.unmarshalOStringArrayInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStringArrayInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AlternateDomains = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "identifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifier"))
+			data, err := ec.unmarshalNTenantIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Identifier = data
+		case "isDomainAutoJoinEnabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isDomainAutoJoinEnabled"))
+			data, err := ec.unmarshalOBooleanInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐBooleanInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsDomainAutoJoinEnabled = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "primaryDomain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("primaryDomain"))
+			data, err := ec.unmarshalOOptionalStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐOptionalStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrimaryDomain = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOOptionalStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐOptionalStringInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpsertTenantInput unmarshals raw into the UpsertTenantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpsertTenantInput(ctx context.Context, raw any) (model.UpsertTenantInput, error) {
+	var out model.UpsertTenantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpsertTenantInput", raw, &out)
 	return out, err
 }
 
@@ -36663,6 +52160,199 @@ func (ec *executionContext) _CustomTimelineEntryComponent(ctx context.Context, s
 	}
 }
 
+func (ec *executionContext) _CustomerCardComponent(ctx context.Context, sel ast.SelectionSet, obj model.CustomerCardComponent) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.ComponentWorkflowButton:
+		return ec._ComponentWorkflowButton(ctx, sel, &obj)
+	case *model.ComponentWorkflowButton:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentWorkflowButton(ctx, sel, obj)
+	case model.ComponentUser:
+		return ec._ComponentUser(ctx, sel, &obj)
+	case *model.ComponentUser:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentUser(ctx, sel, obj)
+	case model.ComponentText:
+		return ec._ComponentText(ctx, sel, &obj)
+	case *model.ComponentText:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentText(ctx, sel, obj)
+	case model.ComponentSpacer:
+		return ec._ComponentSpacer(ctx, sel, &obj)
+	case *model.ComponentSpacer:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentSpacer(ctx, sel, obj)
+	case model.ComponentRow:
+		return ec._ComponentRow(ctx, sel, &obj)
+	case *model.ComponentRow:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentRow(ctx, sel, obj)
+	case model.ComponentPlainText:
+		return ec._ComponentPlainText(ctx, sel, &obj)
+	case *model.ComponentPlainText:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentPlainText(ctx, sel, obj)
+	case model.ComponentLinkButton:
+		return ec._ComponentLinkButton(ctx, sel, &obj)
+	case *model.ComponentLinkButton:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentLinkButton(ctx, sel, obj)
+	case model.ComponentDivider:
+		return ec._ComponentDivider(ctx, sel, &obj)
+	case *model.ComponentDivider:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentDivider(ctx, sel, obj)
+	case model.ComponentDateTime:
+		return ec._ComponentDateTime(ctx, sel, &obj)
+	case *model.ComponentDateTime:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentDateTime(ctx, sel, obj)
+	case model.ComponentCopyButton:
+		return ec._ComponentCopyButton(ctx, sel, &obj)
+	case *model.ComponentCopyButton:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentCopyButton(ctx, sel, obj)
+	case model.ComponentContainer:
+		return ec._ComponentContainer(ctx, sel, &obj)
+	case *model.ComponentContainer:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentContainer(ctx, sel, obj)
+	case model.ComponentBadge:
+		return ec._ComponentBadge(ctx, sel, &obj)
+	case *model.ComponentBadge:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ComponentBadge(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of CustomerCardComponent must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _CustomerCardInstance(ctx context.Context, sel ast.SelectionSet, obj model.CustomerCardInstance) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.CustomerCardInstanceLoading:
+		return ec._CustomerCardInstanceLoading(ctx, sel, &obj)
+	case *model.CustomerCardInstanceLoading:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CustomerCardInstanceLoading(ctx, sel, obj)
+	case model.CustomerCardInstanceLoaded:
+		return ec._CustomerCardInstanceLoaded(ctx, sel, &obj)
+	case *model.CustomerCardInstanceLoaded:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CustomerCardInstanceLoaded(ctx, sel, obj)
+	case model.CustomerCardInstanceError:
+		return ec._CustomerCardInstanceError(ctx, sel, &obj)
+	case *model.CustomerCardInstanceError:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CustomerCardInstanceError(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of CustomerCardInstance must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _CustomerCardInstanceErrorDetail(ctx context.Context, sel ast.SelectionSet, obj model.CustomerCardInstanceErrorDetail) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.CustomerCardInstanceUnknownErrorDetail:
+		return ec._CustomerCardInstanceUnknownErrorDetail(ctx, sel, &obj)
+	case *model.CustomerCardInstanceUnknownErrorDetail:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CustomerCardInstanceUnknownErrorDetail(ctx, sel, obj)
+	case model.CustomerCardInstanceTimeoutErrorDetail:
+		return ec._CustomerCardInstanceTimeoutErrorDetail(ctx, sel, &obj)
+	case *model.CustomerCardInstanceTimeoutErrorDetail:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CustomerCardInstanceTimeoutErrorDetail(ctx, sel, obj)
+	case model.CustomerCardInstanceStatusCodeErrorDetail:
+		return ec._CustomerCardInstanceStatusCodeErrorDetail(ctx, sel, &obj)
+	case *model.CustomerCardInstanceStatusCodeErrorDetail:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CustomerCardInstanceStatusCodeErrorDetail(ctx, sel, obj)
+	case model.CustomerCardInstanceResponseBodyErrorDetail:
+		return ec._CustomerCardInstanceResponseBodyErrorDetail(ctx, sel, &obj)
+	case *model.CustomerCardInstanceResponseBodyErrorDetail:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CustomerCardInstanceResponseBodyErrorDetail(ctx, sel, obj)
+	case model.CustomerCardInstanceRequestErrorDetail:
+		return ec._CustomerCardInstanceRequestErrorDetail(ctx, sel, &obj)
+	case *model.CustomerCardInstanceRequestErrorDetail:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CustomerCardInstanceRequestErrorDetail(ctx, sel, obj)
+	case model.CustomerCardInstanceMissingCardErrorDetail:
+		return ec._CustomerCardInstanceMissingCardErrorDetail(ctx, sel, &obj)
+	case *model.CustomerCardInstanceMissingCardErrorDetail:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CustomerCardInstanceMissingCardErrorDetail(ctx, sel, obj)
+	case model.CustomerCardInstanceCardTooBigErrorDetail:
+		return ec._CustomerCardInstanceCardTooBigErrorDetail(ctx, sel, &obj)
+	case *model.CustomerCardInstanceCardTooBigErrorDetail:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CustomerCardInstanceCardTooBigErrorDetail(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of CustomerCardInstanceErrorDetail must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 func (ec *executionContext) _EmailActor(ctx context.Context, sel ast.SelectionSet, obj model.EmailActor) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
@@ -37048,11 +52738,80 @@ func (ec *executionContext) _ServiceLevelAgreement(ctx context.Context, sel ast.
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case model.NextResponseTimeServiceLevelAgreement:
+		return ec._NextResponseTimeServiceLevelAgreement(ctx, sel, &obj)
+	case *model.NextResponseTimeServiceLevelAgreement:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NextResponseTimeServiceLevelAgreement(ctx, sel, obj)
+	case model.FirstResponseTimeServiceLevelAgreement:
+		return ec._FirstResponseTimeServiceLevelAgreement(ctx, sel, &obj)
+	case *model.FirstResponseTimeServiceLevelAgreement:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._FirstResponseTimeServiceLevelAgreement(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
 		} else {
 			panic(fmt.Errorf("unexpected type %T; non-generated variants of ServiceLevelAgreement must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _TenantFieldValue(ctx context.Context, sel ast.SelectionSet, obj model.TenantFieldValue) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.TenantFieldUserReferenceValue:
+		return ec._TenantFieldUserReferenceValue(ctx, sel, &obj)
+	case *model.TenantFieldUserReferenceValue:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TenantFieldUserReferenceValue(ctx, sel, obj)
+	case model.TenantFieldStringValue:
+		return ec._TenantFieldStringValue(ctx, sel, &obj)
+	case *model.TenantFieldStringValue:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TenantFieldStringValue(ctx, sel, obj)
+	case model.TenantFieldStringArrayValue:
+		return ec._TenantFieldStringArrayValue(ctx, sel, &obj)
+	case *model.TenantFieldStringArrayValue:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TenantFieldStringArrayValue(ctx, sel, obj)
+	case model.TenantFieldNumberValue:
+		return ec._TenantFieldNumberValue(ctx, sel, &obj)
+	case *model.TenantFieldNumberValue:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TenantFieldNumberValue(ctx, sel, obj)
+	case model.TenantFieldDateTimeValue:
+		return ec._TenantFieldDateTimeValue(ctx, sel, &obj)
+	case *model.TenantFieldDateTimeValue:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TenantFieldDateTimeValue(ctx, sel, obj)
+	case model.TenantFieldBooleanValue:
+		return ec._TenantFieldBooleanValue(ctx, sel, &obj)
+	case *model.TenantFieldBooleanValue:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TenantFieldBooleanValue(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of TenantFieldValue must implement graphql.Marshaler", obj))
 		}
 	}
 }
@@ -37087,6 +52846,26 @@ func (ec *executionContext) _ThreadAssignee(ctx context.Context, sel ast.Selecti
 			return typedObj
 		} else {
 			panic(fmt.Errorf("unexpected type %T; non-generated variants of ThreadAssignee must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _ThreadChannelAssociation(ctx context.Context, sel ast.SelectionSet, obj model.ThreadChannelAssociation) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.SlackThreadChannelAssociation:
+		return ec._SlackThreadChannelAssociation(ctx, sel, &obj)
+	case *model.SlackThreadChannelAssociation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SlackThreadChannelAssociation(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of ThreadChannelAssociation must implement graphql.Marshaler", obj))
 		}
 	}
 }
@@ -37215,6 +52994,33 @@ func (ec *executionContext) _ThreadStatusDetail(ctx context.Context, sel ast.Sel
 	}
 }
 
+func (ec *executionContext) _TierMembership(ctx context.Context, sel ast.SelectionSet, obj model.TierMembership) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.TenantTierMembership:
+		return ec._TenantTierMembership(ctx, sel, &obj)
+	case *model.TenantTierMembership:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TenantTierMembership(ctx, sel, obj)
+	case model.CompanyTierMembership:
+		return ec._CompanyTierMembership(ctx, sel, &obj)
+	case *model.CompanyTierMembership:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CompanyTierMembership(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of TierMembership must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 func (ec *executionContext) _TimelineEventEntry(ctx context.Context, sel ast.SelectionSet, obj model.TimelineEventEntry) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
@@ -37294,6 +53100,82 @@ func (ec *executionContext) _WebhookDeliveryAttemptResult(ctx context.Context, s
 
 // region    **************************** object.gotpl ****************************
 
+var addCustomerToCustomerGroupsOutputImplementors = []string{"AddCustomerToCustomerGroupsOutput"}
+
+func (ec *executionContext) _AddCustomerToCustomerGroupsOutput(ctx context.Context, sel ast.SelectionSet, obj *model.AddCustomerToCustomerGroupsOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addCustomerToCustomerGroupsOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddCustomerToCustomerGroupsOutput")
+		case "customerGroupMemberships":
+			out.Values[i] = ec._AddCustomerToCustomerGroupsOutput_customerGroupMemberships(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._AddCustomerToCustomerGroupsOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var addCustomerToTenantsOutputImplementors = []string{"AddCustomerToTenantsOutput"}
+
+func (ec *executionContext) _AddCustomerToTenantsOutput(ctx context.Context, sel ast.SelectionSet, obj *model.AddCustomerToTenantsOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addCustomerToTenantsOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddCustomerToTenantsOutput")
+		case "customer":
+			out.Values[i] = ec._AddCustomerToTenantsOutput_customer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._AddCustomerToTenantsOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var addLabelsOutputImplementors = []string{"AddLabelsOutput"}
 
 func (ec *executionContext) _AddLabelsOutput(ctx context.Context, sel ast.SelectionSet, obj *model.AddLabelsOutput) graphql.Marshaler {
@@ -37312,6 +53194,44 @@ func (ec *executionContext) _AddLabelsOutput(ctx context.Context, sel ast.Select
 			}
 		case "labels":
 			out.Values[i] = ec._AddLabelsOutput_labels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var addMembersToTierOutputImplementors = []string{"AddMembersToTierOutput"}
+
+func (ec *executionContext) _AddMembersToTierOutput(ctx context.Context, sel ast.SelectionSet, obj *model.AddMembersToTierOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addMembersToTierOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddMembersToTierOutput")
+		case "error":
+			out.Values[i] = ec._AddMembersToTierOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "memberships":
+			out.Values[i] = ec._AddMembersToTierOutput_memberships(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -37840,53 +53760,119 @@ func (ec *executionContext) _Company(ctx context.Context, sel ast.SelectionSet, 
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Company")
+		case "accountOwner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Company_accountOwner(ctx, field, obj)
+				})
 		case "contractValue":
 			out.Values[i] = ec._Company_contractValue(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._Company_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdBy":
 			out.Values[i] = ec._Company_createdBy(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deletedAt":
+			out.Values[i] = ec._Company_deletedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deletedBy":
+			out.Values[i] = ec._Company_deletedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "domainName":
 			out.Values[i] = ec._Company_domainName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "id":
 			out.Values[i] = ec._Company_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "isDeleted":
 			out.Values[i] = ec._Company_isDeleted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "logoUrl":
-			out.Values[i] = ec._Company_logoUrl(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Company_logoUrl(ctx, field, obj)
+				})
 		case "name":
 			out.Values[i] = ec._Company_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "threadChannelAssociations":
+			out.Values[i] = ec._Company_threadChannelAssociations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tier":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Company_tier(ctx, field, obj)
+				})
 		case "updatedAt":
 			out.Values[i] = ec._Company_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedBy":
 			out.Values[i] = ec._Company_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var companyConnectionImplementors = []string{"CompanyConnection"}
+
+func (ec *executionContext) _CompanyConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CompanyConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, companyConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompanyConnection")
+		case "edges":
+			out.Values[i] = ec._CompanyConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CompanyConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -37907,7 +53893,217 @@ func (ec *executionContext) _Company(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
-var componentBadgeImplementors = []string{"ComponentBadge", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+var companyEdgeImplementors = []string{"CompanyEdge"}
+
+func (ec *executionContext) _CompanyEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CompanyEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, companyEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompanyEdge")
+		case "cursor":
+			out.Values[i] = ec._CompanyEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CompanyEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var companySearchResultImplementors = []string{"CompanySearchResult"}
+
+func (ec *executionContext) _CompanySearchResult(ctx context.Context, sel ast.SelectionSet, obj *model.CompanySearchResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, companySearchResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompanySearchResult")
+		case "company":
+			out.Values[i] = ec._CompanySearchResult_company(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var companySearchResultConnectionImplementors = []string{"CompanySearchResultConnection"}
+
+func (ec *executionContext) _CompanySearchResultConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CompanySearchResultConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, companySearchResultConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompanySearchResultConnection")
+		case "edges":
+			out.Values[i] = ec._CompanySearchResultConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CompanySearchResultConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var companySearchResultEdgeImplementors = []string{"CompanySearchResultEdge"}
+
+func (ec *executionContext) _CompanySearchResultEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CompanySearchResultEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, companySearchResultEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompanySearchResultEdge")
+		case "cursor":
+			out.Values[i] = ec._CompanySearchResultEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CompanySearchResultEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var companyTierMembershipImplementors = []string{"CompanyTierMembership", "TierMembership"}
+
+func (ec *executionContext) _CompanyTierMembership(ctx context.Context, sel ast.SelectionSet, obj *model.CompanyTierMembership) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, companyTierMembershipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompanyTierMembership")
+		case "companyId":
+			out.Values[i] = ec._CompanyTierMembership_companyId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._CompanyTierMembership_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._CompanyTierMembership_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._CompanyTierMembership_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tierId":
+			out.Values[i] = ec._CompanyTierMembership_tierId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CompanyTierMembership_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._CompanyTierMembership_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var componentBadgeImplementors = []string{"ComponentBadge", "ComponentContainerContent", "ComponentRowContent", "CustomerCardComponent", "EventComponent", "CustomTimelineEntryComponent"}
 
 func (ec *executionContext) _ComponentBadge(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentBadge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentBadgeImplementors)
@@ -37945,7 +54141,7 @@ func (ec *executionContext) _ComponentBadge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
-var componentContainerImplementors = []string{"ComponentContainer", "EventComponent", "CustomTimelineEntryComponent"}
+var componentContainerImplementors = []string{"ComponentContainer", "CustomerCardComponent", "EventComponent", "CustomTimelineEntryComponent"}
 
 func (ec *executionContext) _ComponentContainer(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentContainer) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentContainerImplementors)
@@ -37978,7 +54174,7 @@ func (ec *executionContext) _ComponentContainer(ctx context.Context, sel ast.Sel
 	return out
 }
 
-var componentCopyButtonImplementors = []string{"ComponentCopyButton", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+var componentCopyButtonImplementors = []string{"ComponentCopyButton", "ComponentContainerContent", "ComponentRowContent", "CustomerCardComponent", "EventComponent", "CustomTimelineEntryComponent"}
 
 func (ec *executionContext) _ComponentCopyButton(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentCopyButton) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentCopyButtonImplementors)
@@ -38016,7 +54212,7 @@ func (ec *executionContext) _ComponentCopyButton(ctx context.Context, sel ast.Se
 	return out
 }
 
-var componentDateTimeImplementors = []string{"ComponentDateTime", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+var componentDateTimeImplementors = []string{"ComponentDateTime", "ComponentContainerContent", "ComponentRowContent", "CustomerCardComponent", "EventComponent", "CustomTimelineEntryComponent"}
 
 func (ec *executionContext) _ComponentDateTime(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentDateTime) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentDateTimeImplementors)
@@ -38049,7 +54245,7 @@ func (ec *executionContext) _ComponentDateTime(ctx context.Context, sel ast.Sele
 	return out
 }
 
-var componentDividerImplementors = []string{"ComponentDivider", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+var componentDividerImplementors = []string{"ComponentDivider", "ComponentContainerContent", "ComponentRowContent", "CustomerCardComponent", "EventComponent", "CustomTimelineEntryComponent"}
 
 func (ec *executionContext) _ComponentDivider(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentDivider) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentDividerImplementors)
@@ -38087,7 +54283,7 @@ func (ec *executionContext) _ComponentDivider(ctx context.Context, sel ast.Selec
 	return out
 }
 
-var componentLinkButtonImplementors = []string{"ComponentLinkButton", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+var componentLinkButtonImplementors = []string{"ComponentLinkButton", "ComponentContainerContent", "ComponentRowContent", "CustomerCardComponent", "EventComponent", "CustomTimelineEntryComponent"}
 
 func (ec *executionContext) _ComponentLinkButton(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentLinkButton) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentLinkButtonImplementors)
@@ -38135,7 +54331,7 @@ func (ec *executionContext) _ComponentLinkButton(ctx context.Context, sel ast.Se
 	return out
 }
 
-var componentPlainTextImplementors = []string{"ComponentPlainText", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+var componentPlainTextImplementors = []string{"ComponentPlainText", "ComponentContainerContent", "ComponentRowContent", "CustomerCardComponent", "EventComponent", "CustomTimelineEntryComponent"}
 
 func (ec *executionContext) _ComponentPlainText(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentPlainText) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentPlainTextImplementors)
@@ -38178,7 +54374,7 @@ func (ec *executionContext) _ComponentPlainText(ctx context.Context, sel ast.Sel
 	return out
 }
 
-var componentRowImplementors = []string{"ComponentRow", "ComponentContainerContent", "EventComponent", "CustomTimelineEntryComponent"}
+var componentRowImplementors = []string{"ComponentRow", "ComponentContainerContent", "CustomerCardComponent", "EventComponent", "CustomTimelineEntryComponent"}
 
 func (ec *executionContext) _ComponentRow(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentRow) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentRowImplementors)
@@ -38216,7 +54412,7 @@ func (ec *executionContext) _ComponentRow(ctx context.Context, sel ast.Selection
 	return out
 }
 
-var componentSpacerImplementors = []string{"ComponentSpacer", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+var componentSpacerImplementors = []string{"ComponentSpacer", "ComponentContainerContent", "ComponentRowContent", "CustomerCardComponent", "EventComponent", "CustomTimelineEntryComponent"}
 
 func (ec *executionContext) _ComponentSpacer(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentSpacer) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentSpacerImplementors)
@@ -38254,7 +54450,7 @@ func (ec *executionContext) _ComponentSpacer(ctx context.Context, sel ast.Select
 	return out
 }
 
-var componentTextImplementors = []string{"ComponentText", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+var componentTextImplementors = []string{"ComponentText", "ComponentContainerContent", "ComponentRowContent", "CustomerCardComponent", "EventComponent", "CustomTimelineEntryComponent"}
 
 func (ec *executionContext) _ComponentText(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentText) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentTextImplementors)
@@ -38307,7 +54503,7 @@ func (ec *executionContext) _ComponentText(ctx context.Context, sel ast.Selectio
 	return out
 }
 
-var componentUserImplementors = []string{"ComponentUser", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+var componentUserImplementors = []string{"ComponentUser", "ComponentContainerContent", "ComponentRowContent", "CustomerCardComponent", "EventComponent", "CustomTimelineEntryComponent"}
 
 func (ec *executionContext) _ComponentUser(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentUser) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentUserImplementors)
@@ -38345,7 +54541,7 @@ func (ec *executionContext) _ComponentUser(ctx context.Context, sel ast.Selectio
 	return out
 }
 
-var componentWorkflowButtonImplementors = []string{"ComponentWorkflowButton", "ComponentContainerContent", "ComponentRowContent", "EventComponent", "CustomTimelineEntryComponent"}
+var componentWorkflowButtonImplementors = []string{"ComponentWorkflowButton", "ComponentContainerContent", "ComponentRowContent", "CustomerCardComponent", "EventComponent", "CustomTimelineEntryComponent"}
 
 func (ec *executionContext) _ComponentWorkflowButton(ctx context.Context, sel ast.SelectionSet, obj *model.ComponentWorkflowButton) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentWorkflowButtonImplementors)
@@ -38502,6 +54698,44 @@ func (ec *executionContext) _CreateAttachmentUploadUrlOutput(ctx context.Context
 	return out
 }
 
+var createCustomerCardConfigOutputImplementors = []string{"CreateCustomerCardConfigOutput"}
+
+func (ec *executionContext) _CreateCustomerCardConfigOutput(ctx context.Context, sel ast.SelectionSet, obj *model.CreateCustomerCardConfigOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createCustomerCardConfigOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateCustomerCardConfigOutput")
+		case "customerCardConfig":
+			out.Values[i] = ec._CreateCustomerCardConfigOutput_customerCardConfig(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._CreateCustomerCardConfigOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var createCustomerEventOutputImplementors = []string{"CreateCustomerEventOutput"}
 
 func (ec *executionContext) _CreateCustomerEventOutput(ctx context.Context, sel ast.SelectionSet, obj *model.CreateCustomerEventOutput) graphql.Marshaler {
@@ -38520,6 +54754,44 @@ func (ec *executionContext) _CreateCustomerEventOutput(ctx context.Context, sel 
 			}
 		case "error":
 			out.Values[i] = ec._CreateCustomerEventOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createCustomerGroupOutputImplementors = []string{"CreateCustomerGroupOutput"}
+
+func (ec *executionContext) _CreateCustomerGroupOutput(ctx context.Context, sel ast.SelectionSet, obj *model.CreateCustomerGroupOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createCustomerGroupOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateCustomerGroupOutput")
+		case "customerGroup":
+			out.Values[i] = ec._CreateCustomerGroupOutput_customerGroup(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._CreateCustomerGroupOutput_error(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -38730,6 +55002,44 @@ func (ec *executionContext) _CreateThreadOutput(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var createTierOutputImplementors = []string{"CreateTierOutput"}
+
+func (ec *executionContext) _CreateTierOutput(ctx context.Context, sel ast.SelectionSet, obj *model.CreateTierOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createTierOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateTierOutput")
+		case "error":
+			out.Values[i] = ec._CreateTierOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tier":
+			out.Values[i] = ec._CreateTierOutput_tier(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var createWebhookTargetOutputImplementors = []string{"CreateWebhookTargetOutput"}
 
 func (ec *executionContext) _CreateWebhookTargetOutput(ctx context.Context, sel ast.SelectionSet, obj *model.CreateWebhookTargetOutput) graphql.Marshaler {
@@ -38853,6 +55163,12 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "customerGroupMemberships":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_customerGroupMemberships(ctx, field, obj)
+				})
 		case "email":
 			out.Values[i] = ec._Customer_email(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38893,6 +55209,12 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "tenantMemberships":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_tenantMemberships(ctx, field, obj)
+				})
 		case "updatedAt":
 			out.Values[i] = ec._Customer_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38928,6 +55250,632 @@ func (ec *executionContext) _CustomerActor(ctx context.Context, sel ast.Selectio
 			out.Values[i] = graphql.MarshalString("CustomerActor")
 		case "customerId":
 			out.Values[i] = ec._CustomerActor_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerCardConfigImplementors = []string{"CustomerCardConfig"}
+
+func (ec *executionContext) _CustomerCardConfig(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerCardConfig) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCardConfig")
+		case "apiHeaders":
+			out.Values[i] = ec._CustomerCardConfig_apiHeaders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "apiUrl":
+			out.Values[i] = ec._CustomerCardConfig_apiUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._CustomerCardConfig_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._CustomerCardConfig_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "defaultTimeToLiveSeconds":
+			out.Values[i] = ec._CustomerCardConfig_defaultTimeToLiveSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._CustomerCardConfig_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isEnabled":
+			out.Values[i] = ec._CustomerCardConfig_isEnabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._CustomerCardConfig_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "order":
+			out.Values[i] = ec._CustomerCardConfig_order(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._CustomerCardConfig_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CustomerCardConfig_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._CustomerCardConfig_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerCardConfigApiHeaderImplementors = []string{"CustomerCardConfigApiHeader"}
+
+func (ec *executionContext) _CustomerCardConfigApiHeader(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerCardConfigAPIHeader) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardConfigApiHeaderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCardConfigApiHeader")
+		case "name":
+			out.Values[i] = ec._CustomerCardConfigApiHeader_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._CustomerCardConfigApiHeader_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerCardInstanceCardTooBigErrorDetailImplementors = []string{"CustomerCardInstanceCardTooBigErrorDetail", "CustomerCardInstanceErrorDetail"}
+
+func (ec *executionContext) _CustomerCardInstanceCardTooBigErrorDetail(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerCardInstanceCardTooBigErrorDetail) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceCardTooBigErrorDetailImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCardInstanceCardTooBigErrorDetail")
+		case "cardKey":
+			out.Values[i] = ec._CustomerCardInstanceCardTooBigErrorDetail_cardKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxSizeBytes":
+			out.Values[i] = ec._CustomerCardInstanceCardTooBigErrorDetail_maxSizeBytes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._CustomerCardInstanceCardTooBigErrorDetail_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sizeBytes":
+			out.Values[i] = ec._CustomerCardInstanceCardTooBigErrorDetail_sizeBytes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerCardInstanceErrorImplementors = []string{"CustomerCardInstanceError", "CustomerCardInstance"}
+
+func (ec *executionContext) _CustomerCardInstanceError(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerCardInstanceError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCardInstanceError")
+		case "createdAt":
+			out.Values[i] = ec._CustomerCardInstanceError_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._CustomerCardInstanceError_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerCardConfig":
+			out.Values[i] = ec._CustomerCardInstanceError_customerCardConfig(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerId":
+			out.Values[i] = ec._CustomerCardInstanceError_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errorDetail":
+			out.Values[i] = ec._CustomerCardInstanceError_errorDetail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._CustomerCardInstanceError_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threadId":
+			out.Values[i] = ec._CustomerCardInstanceError_threadId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CustomerCardInstanceError_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._CustomerCardInstanceError_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerCardInstanceLoadedImplementors = []string{"CustomerCardInstanceLoaded", "CustomerCardInstance"}
+
+func (ec *executionContext) _CustomerCardInstanceLoaded(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerCardInstanceLoaded) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceLoadedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCardInstanceLoaded")
+		case "components":
+			out.Values[i] = ec._CustomerCardInstanceLoaded_components(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._CustomerCardInstanceLoaded_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._CustomerCardInstanceLoaded_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerCardConfig":
+			out.Values[i] = ec._CustomerCardInstanceLoaded_customerCardConfig(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerId":
+			out.Values[i] = ec._CustomerCardInstanceLoaded_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._CustomerCardInstanceLoaded_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._CustomerCardInstanceLoaded_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loadedAt":
+			out.Values[i] = ec._CustomerCardInstanceLoaded_loadedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threadId":
+			out.Values[i] = ec._CustomerCardInstanceLoaded_threadId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CustomerCardInstanceLoaded_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._CustomerCardInstanceLoaded_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerCardInstanceLoadingImplementors = []string{"CustomerCardInstanceLoading", "CustomerCardInstance"}
+
+func (ec *executionContext) _CustomerCardInstanceLoading(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerCardInstanceLoading) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceLoadingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCardInstanceLoading")
+		case "createdAt":
+			out.Values[i] = ec._CustomerCardInstanceLoading_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._CustomerCardInstanceLoading_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerCardConfig":
+			out.Values[i] = ec._CustomerCardInstanceLoading_customerCardConfig(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerId":
+			out.Values[i] = ec._CustomerCardInstanceLoading_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._CustomerCardInstanceLoading_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threadId":
+			out.Values[i] = ec._CustomerCardInstanceLoading_threadId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CustomerCardInstanceLoading_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._CustomerCardInstanceLoading_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerCardInstanceMissingCardErrorDetailImplementors = []string{"CustomerCardInstanceMissingCardErrorDetail", "CustomerCardInstanceErrorDetail"}
+
+func (ec *executionContext) _CustomerCardInstanceMissingCardErrorDetail(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerCardInstanceMissingCardErrorDetail) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceMissingCardErrorDetailImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCardInstanceMissingCardErrorDetail")
+		case "cardKey":
+			out.Values[i] = ec._CustomerCardInstanceMissingCardErrorDetail_cardKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._CustomerCardInstanceMissingCardErrorDetail_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerCardInstanceRequestErrorDetailImplementors = []string{"CustomerCardInstanceRequestErrorDetail", "CustomerCardInstanceErrorDetail"}
+
+func (ec *executionContext) _CustomerCardInstanceRequestErrorDetail(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerCardInstanceRequestErrorDetail) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceRequestErrorDetailImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCardInstanceRequestErrorDetail")
+		case "errorCode":
+			out.Values[i] = ec._CustomerCardInstanceRequestErrorDetail_errorCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._CustomerCardInstanceRequestErrorDetail_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerCardInstanceResponseBodyErrorDetailImplementors = []string{"CustomerCardInstanceResponseBodyErrorDetail", "CustomerCardInstanceErrorDetail"}
+
+func (ec *executionContext) _CustomerCardInstanceResponseBodyErrorDetail(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerCardInstanceResponseBodyErrorDetail) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceResponseBodyErrorDetailImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCardInstanceResponseBodyErrorDetail")
+		case "message":
+			out.Values[i] = ec._CustomerCardInstanceResponseBodyErrorDetail_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "responseBody":
+			out.Values[i] = ec._CustomerCardInstanceResponseBodyErrorDetail_responseBody(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerCardInstanceStatusCodeErrorDetailImplementors = []string{"CustomerCardInstanceStatusCodeErrorDetail", "CustomerCardInstanceErrorDetail"}
+
+func (ec *executionContext) _CustomerCardInstanceStatusCodeErrorDetail(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerCardInstanceStatusCodeErrorDetail) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceStatusCodeErrorDetailImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCardInstanceStatusCodeErrorDetail")
+		case "message":
+			out.Values[i] = ec._CustomerCardInstanceStatusCodeErrorDetail_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "responseBody":
+			out.Values[i] = ec._CustomerCardInstanceStatusCodeErrorDetail_responseBody(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statusCode":
+			out.Values[i] = ec._CustomerCardInstanceStatusCodeErrorDetail_statusCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerCardInstanceTimeoutErrorDetailImplementors = []string{"CustomerCardInstanceTimeoutErrorDetail", "CustomerCardInstanceErrorDetail"}
+
+func (ec *executionContext) _CustomerCardInstanceTimeoutErrorDetail(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerCardInstanceTimeoutErrorDetail) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceTimeoutErrorDetailImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCardInstanceTimeoutErrorDetail")
+		case "message":
+			out.Values[i] = ec._CustomerCardInstanceTimeoutErrorDetail_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timeoutSeconds":
+			out.Values[i] = ec._CustomerCardInstanceTimeoutErrorDetail_timeoutSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerCardInstanceUnknownErrorDetailImplementors = []string{"CustomerCardInstanceUnknownErrorDetail", "CustomerCardInstanceErrorDetail"}
+
+func (ec *executionContext) _CustomerCardInstanceUnknownErrorDetail(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerCardInstanceUnknownErrorDetail) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceUnknownErrorDetailImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerCardInstanceUnknownErrorDetail")
+		case "message":
+			out.Values[i] = ec._CustomerCardInstanceUnknownErrorDetail_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -39198,6 +56146,289 @@ func (ec *executionContext) _CustomerEventEntry(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var customerGroupImplementors = []string{"CustomerGroup"}
+
+func (ec *executionContext) _CustomerGroup(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerGroup")
+		case "color":
+			out.Values[i] = ec._CustomerGroup_color(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._CustomerGroup_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._CustomerGroup_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "externalId":
+			out.Values[i] = ec._CustomerGroup_externalId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._CustomerGroup_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._CustomerGroup_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._CustomerGroup_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CustomerGroup_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._CustomerGroup_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerGroupConnectionImplementors = []string{"CustomerGroupConnection"}
+
+func (ec *executionContext) _CustomerGroupConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerGroupConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerGroupConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerGroupConnection")
+		case "edges":
+			out.Values[i] = ec._CustomerGroupConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CustomerGroupConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerGroupEdgeImplementors = []string{"CustomerGroupEdge"}
+
+func (ec *executionContext) _CustomerGroupEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerGroupEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerGroupEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerGroupEdge")
+		case "cursor":
+			out.Values[i] = ec._CustomerGroupEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CustomerGroupEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerGroupMembershipImplementors = []string{"CustomerGroupMembership"}
+
+func (ec *executionContext) _CustomerGroupMembership(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerGroupMembership) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerGroupMembershipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerGroupMembership")
+		case "createdAt":
+			out.Values[i] = ec._CustomerGroupMembership_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._CustomerGroupMembership_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerGroup":
+			out.Values[i] = ec._CustomerGroupMembership_customerGroup(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerId":
+			out.Values[i] = ec._CustomerGroupMembership_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CustomerGroupMembership_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._CustomerGroupMembership_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerGroupMembershipConnectionImplementors = []string{"CustomerGroupMembershipConnection"}
+
+func (ec *executionContext) _CustomerGroupMembershipConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerGroupMembershipConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerGroupMembershipConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerGroupMembershipConnection")
+		case "edges":
+			out.Values[i] = ec._CustomerGroupMembershipConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CustomerGroupMembershipConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerGroupMembershipEdgeImplementors = []string{"CustomerGroupMembershipEdge"}
+
+func (ec *executionContext) _CustomerGroupMembershipEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerGroupMembershipEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerGroupMembershipEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerGroupMembershipEdge")
+		case "cursor":
+			out.Values[i] = ec._CustomerGroupMembershipEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CustomerGroupMembershipEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var customerSurveyRequestedEntryImplementors = []string{"CustomerSurveyRequestedEntry", "Entry"}
 
 func (ec *executionContext) _CustomerSurveyRequestedEntry(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerSurveyRequestedEntry) graphql.Marshaler {
@@ -39251,6 +56482,135 @@ func (ec *executionContext) _CustomerSurveyRequestedEntry(ctx context.Context, s
 	return out
 }
 
+var customerTenantMembershipImplementors = []string{"CustomerTenantMembership"}
+
+func (ec *executionContext) _CustomerTenantMembership(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerTenantMembership) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerTenantMembershipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerTenantMembership")
+		case "createdAt":
+			out.Values[i] = ec._CustomerTenantMembership_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._CustomerTenantMembership_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tenant":
+			out.Values[i] = ec._CustomerTenantMembership_tenant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CustomerTenantMembership_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._CustomerTenantMembership_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerTenantMembershipConnectionImplementors = []string{"CustomerTenantMembershipConnection"}
+
+func (ec *executionContext) _CustomerTenantMembershipConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerTenantMembershipConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerTenantMembershipConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerTenantMembershipConnection")
+		case "edges":
+			out.Values[i] = ec._CustomerTenantMembershipConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CustomerTenantMembershipConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerTenantMembershipEdgeImplementors = []string{"CustomerTenantMembershipEdge"}
+
+func (ec *executionContext) _CustomerTenantMembershipEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerTenantMembershipEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerTenantMembershipEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerTenantMembershipEdge")
+		case "cursor":
+			out.Values[i] = ec._CustomerTenantMembershipEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CustomerTenantMembershipEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dateTimeImplementors = []string{"DateTime"}
 
 func (ec *executionContext) _DateTime(ctx context.Context, sel ast.SelectionSet, obj *core.Time) graphql.Marshaler {
@@ -39270,6 +56630,110 @@ func (ec *executionContext) _DateTime(ctx context.Context, sel ast.SelectionSet,
 		case "unixTimestamp":
 			out.Values[i] = ec._DateTime_unixTimestamp(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteCompanyOutputImplementors = []string{"DeleteCompanyOutput"}
+
+func (ec *executionContext) _DeleteCompanyOutput(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteCompanyOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteCompanyOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteCompanyOutput")
+		case "company":
+			out.Values[i] = ec._DeleteCompanyOutput_company(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._DeleteCompanyOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteCustomerCardConfigOutputImplementors = []string{"DeleteCustomerCardConfigOutput"}
+
+func (ec *executionContext) _DeleteCustomerCardConfigOutput(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteCustomerCardConfigOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteCustomerCardConfigOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteCustomerCardConfigOutput")
+		case "error":
+			out.Values[i] = ec._DeleteCustomerCardConfigOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteCustomerGroupOutputImplementors = []string{"DeleteCustomerGroupOutput"}
+
+func (ec *executionContext) _DeleteCustomerGroupOutput(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteCustomerGroupOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteCustomerGroupOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteCustomerGroupOutput")
+		case "error":
+			out.Values[i] = ec._DeleteCustomerGroupOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -39360,6 +56824,44 @@ func (ec *executionContext) _DeleteNoteOutput(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var deleteTenantOutputImplementors = []string{"DeleteTenantOutput"}
+
+func (ec *executionContext) _DeleteTenantOutput(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteTenantOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteTenantOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteTenantOutput")
+		case "error":
+			out.Values[i] = ec._DeleteTenantOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tenant":
+			out.Values[i] = ec._DeleteTenantOutput_tenant(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deleteThreadFieldOutputImplementors = []string{"DeleteThreadFieldOutput"}
 
 func (ec *executionContext) _DeleteThreadFieldOutput(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteThreadFieldOutput) graphql.Marshaler {
@@ -39406,6 +56908,44 @@ func (ec *executionContext) _DeleteThreadFieldSchemaOutput(ctx context.Context, 
 			out.Values[i] = graphql.MarshalString("DeleteThreadFieldSchemaOutput")
 		case "error":
 			out.Values[i] = ec._DeleteThreadFieldSchemaOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteTierOutputImplementors = []string{"DeleteTierOutput"}
+
+func (ec *executionContext) _DeleteTierOutput(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteTierOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteTierOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteTierOutput")
+		case "error":
+			out.Values[i] = ec._DeleteTierOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tier":
+			out.Values[i] = ec._DeleteTierOutput_tier(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -39949,6 +57489,84 @@ func (ec *executionContext) _FileSize(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "megaBytes":
 			out.Values[i] = ec._FileSize_megaBytes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var firstResponseTimeServiceLevelAgreementImplementors = []string{"FirstResponseTimeServiceLevelAgreement", "ServiceLevelAgreement"}
+
+func (ec *executionContext) _FirstResponseTimeServiceLevelAgreement(ctx context.Context, sel ast.SelectionSet, obj *model.FirstResponseTimeServiceLevelAgreement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, firstResponseTimeServiceLevelAgreementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FirstResponseTimeServiceLevelAgreement")
+		case "breachActions":
+			out.Values[i] = ec._FirstResponseTimeServiceLevelAgreement_breachActions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._FirstResponseTimeServiceLevelAgreement_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._FirstResponseTimeServiceLevelAgreement_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "firstResponseTimeMinutes":
+			out.Values[i] = ec._FirstResponseTimeServiceLevelAgreement_firstResponseTimeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._FirstResponseTimeServiceLevelAgreement_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threadLabelTypeIdFilter":
+			out.Values[i] = ec._FirstResponseTimeServiceLevelAgreement_threadLabelTypeIdFilter(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "threadPriorityFilter":
+			out.Values[i] = ec._FirstResponseTimeServiceLevelAgreement_threadPriorityFilter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._FirstResponseTimeServiceLevelAgreement_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._FirstResponseTimeServiceLevelAgreement_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "useBusinessHoursOnly":
+			out.Values[i] = ec._FirstResponseTimeServiceLevelAgreement_useBusinessHoursOnly(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -40652,6 +58270,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "upsertCompany":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertCompany(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateCustomerCompany":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateCustomerCompany(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteCompany":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteCompany(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "upsertCustomer":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_upsertCustomer(ctx, field)
@@ -40662,6 +58301,76 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteCustomer":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteCustomer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createCustomerCardConfig":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCustomerCardConfig(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateCustomerCardConfig":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateCustomerCardConfig(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteCustomerCardConfig":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteCustomerCardConfig(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reloadCustomerCardInstance":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reloadCustomerCardInstance(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createCustomerGroup":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCustomerGroup(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertCustomerGroup":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertCustomerGroup(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateCustomerGroup":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateCustomerGroup(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteCustomerGroup":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteCustomerGroup(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addCustomerToCustomerGroups":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addCustomerToCustomerGroups(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeCustomerFromCustomerGroups":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeCustomerFromCustomerGroups(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -40757,6 +58466,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "upsertTenant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertTenant(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addCustomerToTenants":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addCustomerToTenants(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeCustomerFromTenants":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeCustomerFromTenants(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setCustomerTenants":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setCustomerTenants(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateThreadTenant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateThreadTenant(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteTenant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteTenant(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createThread":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createThread(ctx, field)
@@ -40802,6 +58553,62 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "unassignThread":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unassignThread(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createTier":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createTier(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateTier":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateTier(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteTier":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteTier(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addMembersToTier":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addMembersToTier(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeMembersFromTier":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeMembersFromTier(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateTenantTier":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateTenantTier(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateCompanyTier":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateCompanyTier(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateThreadTier":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateThreadTier(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -40929,6 +58736,84 @@ func (ec *executionContext) _MutationFieldError(ctx context.Context, sel ast.Sel
 			}
 		case "type":
 			out.Values[i] = ec._MutationFieldError_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nextResponseTimeServiceLevelAgreementImplementors = []string{"NextResponseTimeServiceLevelAgreement", "ServiceLevelAgreement"}
+
+func (ec *executionContext) _NextResponseTimeServiceLevelAgreement(ctx context.Context, sel ast.SelectionSet, obj *model.NextResponseTimeServiceLevelAgreement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nextResponseTimeServiceLevelAgreementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NextResponseTimeServiceLevelAgreement")
+		case "breachActions":
+			out.Values[i] = ec._NextResponseTimeServiceLevelAgreement_breachActions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._NextResponseTimeServiceLevelAgreement_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._NextResponseTimeServiceLevelAgreement_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._NextResponseTimeServiceLevelAgreement_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nextResponseTimeMinutes":
+			out.Values[i] = ec._NextResponseTimeServiceLevelAgreement_nextResponseTimeMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threadLabelTypeIdFilter":
+			out.Values[i] = ec._NextResponseTimeServiceLevelAgreement_threadLabelTypeIdFilter(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "threadPriorityFilter":
+			out.Values[i] = ec._NextResponseTimeServiceLevelAgreement_threadPriorityFilter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._NextResponseTimeServiceLevelAgreement_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._NextResponseTimeServiceLevelAgreement_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "useBusinessHoursOnly":
+			out.Values[i] = ec._NextResponseTimeServiceLevelAgreement_useBusinessHoursOnly(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -41202,6 +59087,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_workspaceHmac(ctx, field)
 				})
+		case "company":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_company(ctx, field)
+				})
+		case "companies":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_companies(ctx, field)
+				})
+		case "searchCompanies":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_searchCompanies(ctx, field)
+				})
 		case "customer":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -41225,6 +59128,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_customers(ctx, field)
+				})
+		case "customerCardConfig":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_customerCardConfig(ctx, field)
+				})
+		case "customerCardConfigs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_customerCardConfigs(ctx, field)
+				})
+		case "customerCardInstances":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_customerCardInstances(ctx, field)
+				})
+		case "customerGroup":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_customerGroup(ctx, field)
+				})
+		case "customerGroups":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_customerGroups(ctx, field)
 				})
 		case "threadFieldSchema":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -41250,6 +59183,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_labelTypes(ctx, field)
 				})
+		case "tenant":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_tenant(ctx, field)
+				})
+		case "tenants":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_tenants(ctx, field)
+				})
+		case "searchTenants":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_searchTenants(ctx, field)
+				})
 		case "thread":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -41273,6 +59224,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_threads(ctx, field)
+				})
+		case "tier":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_tier(ctx, field)
+				})
+		case "tiers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_tiers(ctx, field)
 				})
 		case "timelineEntries":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -41385,6 +59348,115 @@ func (ec *executionContext) _RegenerateWorkspaceHmacOutput(ctx context.Context, 
 	return out
 }
 
+var reloadCustomerCardInstanceOutputImplementors = []string{"ReloadCustomerCardInstanceOutput"}
+
+func (ec *executionContext) _ReloadCustomerCardInstanceOutput(ctx context.Context, sel ast.SelectionSet, obj *model.ReloadCustomerCardInstanceOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reloadCustomerCardInstanceOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReloadCustomerCardInstanceOutput")
+		case "customerCardInstance":
+			out.Values[i] = ec._ReloadCustomerCardInstanceOutput_customerCardInstance(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._ReloadCustomerCardInstanceOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var removeCustomerFromCustomerGroupsOutputImplementors = []string{"RemoveCustomerFromCustomerGroupsOutput"}
+
+func (ec *executionContext) _RemoveCustomerFromCustomerGroupsOutput(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveCustomerFromCustomerGroupsOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeCustomerFromCustomerGroupsOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveCustomerFromCustomerGroupsOutput")
+		case "error":
+			out.Values[i] = ec._RemoveCustomerFromCustomerGroupsOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var removeCustomerFromTenantsOutputImplementors = []string{"RemoveCustomerFromTenantsOutput"}
+
+func (ec *executionContext) _RemoveCustomerFromTenantsOutput(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveCustomerFromTenantsOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeCustomerFromTenantsOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveCustomerFromTenantsOutput")
+		case "customer":
+			out.Values[i] = ec._RemoveCustomerFromTenantsOutput_customer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._RemoveCustomerFromTenantsOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var removeLabelsOutputImplementors = []string{"RemoveLabelsOutput"}
 
 func (ec *executionContext) _RemoveLabelsOutput(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveLabelsOutput) graphql.Marshaler {
@@ -41399,6 +59471,44 @@ func (ec *executionContext) _RemoveLabelsOutput(ctx context.Context, sel ast.Sel
 		case "error":
 			out.Values[i] = ec._RemoveLabelsOutput_error(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var removeMembersFromTierOutputImplementors = []string{"RemoveMembersFromTierOutput"}
+
+func (ec *executionContext) _RemoveMembersFromTierOutput(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveMembersFromTierOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeMembersFromTierOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveMembersFromTierOutput")
+		case "error":
+			out.Values[i] = ec._RemoveMembersFromTierOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "memberships":
+			out.Values[i] = ec._RemoveMembersFromTierOutput_memberships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -41589,6 +59699,44 @@ func (ec *executionContext) _ServiceLevelAgreementThreadLabelTypeIdFilter(ctx co
 		case "requireAll":
 			out.Values[i] = ec._ServiceLevelAgreementThreadLabelTypeIdFilter_requireAll(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var setCustomerTenantsOutputImplementors = []string{"SetCustomerTenantsOutput"}
+
+func (ec *executionContext) _SetCustomerTenantsOutput(ctx context.Context, sel ast.SelectionSet, obj *model.SetCustomerTenantsOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setCustomerTenantsOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetCustomerTenantsOutput")
+		case "customer":
+			out.Values[i] = ec._SetCustomerTenantsOutput_customer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._SetCustomerTenantsOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -41825,6 +59973,74 @@ func (ec *executionContext) _SlackReplyEntry(ctx context.Context, sel ast.Select
 	return out
 }
 
+var slackThreadChannelAssociationImplementors = []string{"SlackThreadChannelAssociation", "ThreadChannelAssociation"}
+
+func (ec *executionContext) _SlackThreadChannelAssociation(ctx context.Context, sel ast.SelectionSet, obj *model.SlackThreadChannelAssociation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, slackThreadChannelAssociationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SlackThreadChannelAssociation")
+		case "companyId":
+			out.Values[i] = ec._SlackThreadChannelAssociation_companyId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "connectedSlackChannelId":
+			out.Values[i] = ec._SlackThreadChannelAssociation_connectedSlackChannelId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._SlackThreadChannelAssociation_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._SlackThreadChannelAssociation_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._SlackThreadChannelAssociation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tenantId":
+			out.Values[i] = ec._SlackThreadChannelAssociation_tenantId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._SlackThreadChannelAssociation_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._SlackThreadChannelAssociation_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var slackUserIdentityImplementors = []string{"SlackUserIdentity"}
 
 func (ec *executionContext) _SlackUserIdentity(ctx context.Context, sel ast.SelectionSet, obj *model.SlackUserIdentity) graphql.Marshaler {
@@ -42016,54 +60232,599 @@ func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, o
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Tenant")
+		case "alternateDomains":
+			out.Values[i] = ec._Tenant_alternateDomains(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "createdAt":
 			out.Values[i] = ec._Tenant_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdBy":
 			out.Values[i] = ec._Tenant_createdBy(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "externalId":
 			out.Values[i] = ec._Tenant_externalId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "id":
 			out.Values[i] = ec._Tenant_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "isDomainAutoJoinEnabled":
+			out.Values[i] = ec._Tenant_isDomainAutoJoinEnabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "logoUrl":
+			out.Values[i] = ec._Tenant_logoUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Tenant_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "primaryDomain":
+			out.Values[i] = ec._Tenant_primaryDomain(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "source":
 			out.Values[i] = ec._Tenant_source(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tenantFields":
+			out.Values[i] = ec._Tenant_tenantFields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "threadChannelAssociations":
+			out.Values[i] = ec._Tenant_threadChannelAssociations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "tier":
-			out.Values[i] = ec._Tenant_tier(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Tenant_tier(ctx, field, obj)
+				})
 		case "updatedAt":
 			out.Values[i] = ec._Tenant_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedBy":
 			out.Values[i] = ec._Tenant_updatedBy(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "url":
 			out.Values[i] = ec._Tenant_url(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tenantConnectionImplementors = []string{"TenantConnection"}
+
+func (ec *executionContext) _TenantConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TenantConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenantConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TenantConnection")
+		case "edges":
+			out.Values[i] = ec._TenantConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TenantConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tenantEdgeImplementors = []string{"TenantEdge"}
+
+func (ec *executionContext) _TenantEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TenantEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenantEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TenantEdge")
+		case "cursor":
+			out.Values[i] = ec._TenantEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._TenantEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tenantFieldImplementors = []string{"TenantField"}
+
+func (ec *executionContext) _TenantField(ctx context.Context, sel ast.SelectionSet, obj *model.TenantField) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenantFieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TenantField")
+		case "createdAt":
+			out.Values[i] = ec._TenantField_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._TenantField_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "externalFieldId":
+			out.Values[i] = ec._TenantField_externalFieldId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._TenantField_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._TenantField_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._TenantField_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._TenantField_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tenantFieldBooleanValueImplementors = []string{"TenantFieldBooleanValue", "TenantFieldValue"}
+
+func (ec *executionContext) _TenantFieldBooleanValue(ctx context.Context, sel ast.SelectionSet, obj *model.TenantFieldBooleanValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenantFieldBooleanValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TenantFieldBooleanValue")
+		case "booleanValue":
+			out.Values[i] = ec._TenantFieldBooleanValue_booleanValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tenantFieldDateTimeValueImplementors = []string{"TenantFieldDateTimeValue", "TenantFieldValue"}
+
+func (ec *executionContext) _TenantFieldDateTimeValue(ctx context.Context, sel ast.SelectionSet, obj *model.TenantFieldDateTimeValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenantFieldDateTimeValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TenantFieldDateTimeValue")
+		case "dateValue":
+			out.Values[i] = ec._TenantFieldDateTimeValue_dateValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tenantFieldNumberValueImplementors = []string{"TenantFieldNumberValue", "TenantFieldValue"}
+
+func (ec *executionContext) _TenantFieldNumberValue(ctx context.Context, sel ast.SelectionSet, obj *model.TenantFieldNumberValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenantFieldNumberValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TenantFieldNumberValue")
+		case "numberValue":
+			out.Values[i] = ec._TenantFieldNumberValue_numberValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tenantFieldStringArrayValueImplementors = []string{"TenantFieldStringArrayValue", "TenantFieldValue"}
+
+func (ec *executionContext) _TenantFieldStringArrayValue(ctx context.Context, sel ast.SelectionSet, obj *model.TenantFieldStringArrayValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenantFieldStringArrayValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TenantFieldStringArrayValue")
+		case "arrayValue":
+			out.Values[i] = ec._TenantFieldStringArrayValue_arrayValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tenantFieldStringValueImplementors = []string{"TenantFieldStringValue", "TenantFieldValue"}
+
+func (ec *executionContext) _TenantFieldStringValue(ctx context.Context, sel ast.SelectionSet, obj *model.TenantFieldStringValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenantFieldStringValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TenantFieldStringValue")
+		case "stringValue":
+			out.Values[i] = ec._TenantFieldStringValue_stringValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tenantFieldUserReferenceValueImplementors = []string{"TenantFieldUserReferenceValue", "TenantFieldValue"}
+
+func (ec *executionContext) _TenantFieldUserReferenceValue(ctx context.Context, sel ast.SelectionSet, obj *model.TenantFieldUserReferenceValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenantFieldUserReferenceValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TenantFieldUserReferenceValue")
+		case "userReferenceValues":
+			out.Values[i] = ec._TenantFieldUserReferenceValue_userReferenceValues(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "users":
+			out.Values[i] = ec._TenantFieldUserReferenceValue_users(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tenantSearchResultImplementors = []string{"TenantSearchResult"}
+
+func (ec *executionContext) _TenantSearchResult(ctx context.Context, sel ast.SelectionSet, obj *model.TenantSearchResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenantSearchResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TenantSearchResult")
+		case "tenant":
+			out.Values[i] = ec._TenantSearchResult_tenant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tenantSearchResultConnectionImplementors = []string{"TenantSearchResultConnection"}
+
+func (ec *executionContext) _TenantSearchResultConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TenantSearchResultConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenantSearchResultConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TenantSearchResultConnection")
+		case "edges":
+			out.Values[i] = ec._TenantSearchResultConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TenantSearchResultConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tenantSearchResultEdgeImplementors = []string{"TenantSearchResultEdge"}
+
+func (ec *executionContext) _TenantSearchResultEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TenantSearchResultEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenantSearchResultEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TenantSearchResultEdge")
+		case "cursor":
+			out.Values[i] = ec._TenantSearchResultEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._TenantSearchResultEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tenantTierMembershipImplementors = []string{"TenantTierMembership", "TierMembership"}
+
+func (ec *executionContext) _TenantTierMembership(ctx context.Context, sel ast.SelectionSet, obj *model.TenantTierMembership) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenantTierMembershipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TenantTierMembership")
+		case "createdAt":
+			out.Values[i] = ec._TenantTierMembership_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._TenantTierMembership_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._TenantTierMembership_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tenantId":
+			out.Values[i] = ec._TenantTierMembership_tenantId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tierId":
+			out.Values[i] = ec._TenantTierMembership_tierId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._TenantTierMembership_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._TenantTierMembership_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -42224,6 +60985,12 @@ func (ec *executionContext) _Thread(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Thread_timelineEntries(ctx, field, obj)
+				})
+		case "tier":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Thread_tier(ctx, field, obj)
 				})
 		case "title":
 			out.Values[i] = ec._Thread_title(ctx, field, obj)
@@ -43976,60 +62743,228 @@ func (ec *executionContext) _Tier(ctx context.Context, sel ast.SelectionSet, obj
 		case "color":
 			out.Values[i] = ec._Tier_color(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._Tier_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdBy":
 			out.Values[i] = ec._Tier_createdBy(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "defaultPriority":
 			out.Values[i] = ec._Tier_defaultPriority(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "defaultThreadPriority":
 			out.Values[i] = ec._Tier_defaultThreadPriority(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "externalId":
 			out.Values[i] = ec._Tier_externalId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "id":
 			out.Values[i] = ec._Tier_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "isDefault":
 			out.Values[i] = ec._Tier_isDefault(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "isMachineTier":
 			out.Values[i] = ec._Tier_isMachineTier(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "memberships":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Tier_memberships(ctx, field, obj)
+				})
 		case "name":
 			out.Values[i] = ec._Tier_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serviceLevelAgreements":
+			out.Values[i] = ec._Tier_serviceLevelAgreements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Tier_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedBy":
 			out.Values[i] = ec._Tier_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tierConnectionImplementors = []string{"TierConnection"}
+
+func (ec *executionContext) _TierConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TierConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tierConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TierConnection")
+		case "edges":
+			out.Values[i] = ec._TierConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TierConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tierEdgeImplementors = []string{"TierEdge"}
+
+func (ec *executionContext) _TierEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TierEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tierEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TierEdge")
+		case "cursor":
+			out.Values[i] = ec._TierEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._TierEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tierMembershipConnectionImplementors = []string{"TierMembershipConnection"}
+
+func (ec *executionContext) _TierMembershipConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TierMembershipConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tierMembershipConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TierMembershipConnection")
+		case "edges":
+			out.Values[i] = ec._TierMembershipConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TierMembershipConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._TierMembershipConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tierMembershipEdgeImplementors = []string{"TierMembershipEdge"}
+
+func (ec *executionContext) _TierMembershipEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TierMembershipEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tierMembershipEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TierMembershipEdge")
+		case "cursor":
+			out.Values[i] = ec._TierMembershipEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._TierMembershipEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -44265,6 +63200,158 @@ func (ec *executionContext) _UnassignThreadOutput(ctx context.Context, sel ast.S
 	return out
 }
 
+var updateCompanyTierOutputImplementors = []string{"UpdateCompanyTierOutput"}
+
+func (ec *executionContext) _UpdateCompanyTierOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateCompanyTierOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateCompanyTierOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateCompanyTierOutput")
+		case "companyTierMembership":
+			out.Values[i] = ec._UpdateCompanyTierOutput_companyTierMembership(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._UpdateCompanyTierOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateCustomerCardConfigOutputImplementors = []string{"UpdateCustomerCardConfigOutput"}
+
+func (ec *executionContext) _UpdateCustomerCardConfigOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateCustomerCardConfigOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateCustomerCardConfigOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateCustomerCardConfigOutput")
+		case "customerCardConfig":
+			out.Values[i] = ec._UpdateCustomerCardConfigOutput_customerCardConfig(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._UpdateCustomerCardConfigOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateCustomerCompanyOutputImplementors = []string{"UpdateCustomerCompanyOutput"}
+
+func (ec *executionContext) _UpdateCustomerCompanyOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateCustomerCompanyOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateCustomerCompanyOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateCustomerCompanyOutput")
+		case "customer":
+			out.Values[i] = ec._UpdateCustomerCompanyOutput_customer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._UpdateCustomerCompanyOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateCustomerGroupOutputImplementors = []string{"UpdateCustomerGroupOutput"}
+
+func (ec *executionContext) _UpdateCustomerGroupOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateCustomerGroupOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateCustomerGroupOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateCustomerGroupOutput")
+		case "customerGroup":
+			out.Values[i] = ec._UpdateCustomerGroupOutput_customerGroup(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._UpdateCustomerGroupOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var updateNoteOutputImplementors = []string{"UpdateNoteOutput"}
 
 func (ec *executionContext) _UpdateNoteOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateNoteOutput) graphql.Marshaler {
@@ -44303,6 +63390,44 @@ func (ec *executionContext) _UpdateNoteOutput(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var updateTenantTierOutputImplementors = []string{"UpdateTenantTierOutput"}
+
+func (ec *executionContext) _UpdateTenantTierOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateTenantTierOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateTenantTierOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateTenantTierOutput")
+		case "error":
+			out.Values[i] = ec._UpdateTenantTierOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tenantTierMembership":
+			out.Values[i] = ec._UpdateTenantTierOutput_tenantTierMembership(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var updateThreadFieldSchemaOutputImplementors = []string{"UpdateThreadFieldSchemaOutput"}
 
 func (ec *executionContext) _UpdateThreadFieldSchemaOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateThreadFieldSchemaOutput) graphql.Marshaler {
@@ -44321,6 +63446,120 @@ func (ec *executionContext) _UpdateThreadFieldSchemaOutput(ctx context.Context, 
 			}
 		case "threadFieldSchema":
 			out.Values[i] = ec._UpdateThreadFieldSchemaOutput_threadFieldSchema(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateThreadTenantOutputImplementors = []string{"UpdateThreadTenantOutput"}
+
+func (ec *executionContext) _UpdateThreadTenantOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateThreadTenantOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateThreadTenantOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateThreadTenantOutput")
+		case "error":
+			out.Values[i] = ec._UpdateThreadTenantOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "thread":
+			out.Values[i] = ec._UpdateThreadTenantOutput_thread(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateThreadTierOutputImplementors = []string{"UpdateThreadTierOutput"}
+
+func (ec *executionContext) _UpdateThreadTierOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateThreadTierOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateThreadTierOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateThreadTierOutput")
+		case "error":
+			out.Values[i] = ec._UpdateThreadTierOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "thread":
+			out.Values[i] = ec._UpdateThreadTierOutput_thread(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateTierOutputImplementors = []string{"UpdateTierOutput"}
+
+func (ec *executionContext) _UpdateTierOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateTierOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateTierOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateTierOutput")
+		case "error":
+			out.Values[i] = ec._UpdateTierOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tier":
+			out.Values[i] = ec._UpdateTierOutput_tier(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -44417,6 +63656,92 @@ func (ec *executionContext) _UploadFormData(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var upsertCompanyOutputImplementors = []string{"UpsertCompanyOutput"}
+
+func (ec *executionContext) _UpsertCompanyOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpsertCompanyOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, upsertCompanyOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpsertCompanyOutput")
+		case "company":
+			out.Values[i] = ec._UpsertCompanyOutput_company(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._UpsertCompanyOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "result":
+			out.Values[i] = ec._UpsertCompanyOutput_result(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var upsertCustomerGroupOutputImplementors = []string{"UpsertCustomerGroupOutput"}
+
+func (ec *executionContext) _UpsertCustomerGroupOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpsertCustomerGroupOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, upsertCustomerGroupOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpsertCustomerGroupOutput")
+		case "customerGroup":
+			out.Values[i] = ec._UpsertCustomerGroupOutput_customerGroup(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._UpsertCustomerGroupOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "result":
+			out.Values[i] = ec._UpsertCustomerGroupOutput_result(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var upsertCustomerOutputImplementors = []string{"UpsertCustomerOutput"}
 
 func (ec *executionContext) _UpsertCustomerOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpsertCustomerOutput) graphql.Marshaler {
@@ -44440,6 +63765,49 @@ func (ec *executionContext) _UpsertCustomerOutput(ctx context.Context, sel ast.S
 			}
 		case "result":
 			out.Values[i] = ec._UpsertCustomerOutput_result(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var upsertTenantOutputImplementors = []string{"UpsertTenantOutput"}
+
+func (ec *executionContext) _UpsertTenantOutput(ctx context.Context, sel ast.SelectionSet, obj *model.UpsertTenantOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, upsertTenantOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpsertTenantOutput")
+		case "error":
+			out.Values[i] = ec._UpsertTenantOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "result":
+			out.Values[i] = ec._UpsertTenantOutput_result(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tenant":
+			out.Values[i] = ec._UpsertTenantOutput_tenant(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -45690,6 +65058,32 @@ func (ec *executionContext) marshalNActor2ᚕgithubᚗcomᚋthreadlineᚋthreadl
 	return ret
 }
 
+func (ec *executionContext) unmarshalNAddCustomerToCustomerGroupsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddCustomerToCustomerGroupsInput(ctx context.Context, v any) (model.AddCustomerToCustomerGroupsInput, error) {
+	res, err := ec.unmarshalInputAddCustomerToCustomerGroupsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAddCustomerToCustomerGroupsOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddCustomerToCustomerGroupsOutput(ctx context.Context, sel ast.SelectionSet, v *model.AddCustomerToCustomerGroupsOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AddCustomerToCustomerGroupsOutput!")
+		return graphql.Null
+	}
+	return ec._AddCustomerToCustomerGroupsOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAddCustomerToTenantsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddCustomerToTenantsInput(ctx context.Context, v any) (model.AddCustomerToTenantsInput, error) {
+	res, err := ec.unmarshalInputAddCustomerToTenantsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAddCustomerToTenantsOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddCustomerToTenantsOutput(ctx context.Context, sel ast.SelectionSet, v *model.AddCustomerToTenantsOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AddCustomerToTenantsOutput!")
+		return graphql.Null
+	}
+	return ec._AddCustomerToTenantsOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAddLabelsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddLabelsInput(ctx context.Context, v any) (model.AddLabelsInput, error) {
 	res, err := ec.unmarshalInputAddLabelsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -45701,6 +65095,19 @@ func (ec *executionContext) marshalNAddLabelsOutput2ᚖgithubᚗcomᚋthreadline
 		return graphql.Null
 	}
 	return ec._AddLabelsOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAddMembersToTierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddMembersToTierInput(ctx context.Context, v any) (model.AddMembersToTierInput, error) {
+	res, err := ec.unmarshalInputAddMembersToTierInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAddMembersToTierOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddMembersToTierOutput(ctx context.Context, sel ast.SelectionSet, v *model.AddMembersToTierOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AddMembersToTierOutput!")
+		return graphql.Null
+	}
+	return ec._AddMembersToTierOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNAgentStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAgentStatus(ctx context.Context, v any) (model.AgentStatus, error) {
@@ -45783,6 +65190,30 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNBreachAction2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐBreachAction(ctx context.Context, sel ast.SelectionSet, v model.BreachAction) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BreachAction!")
+		return graphql.Null
+	}
+	return ec._BreachAction(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBreachAction2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐBreachActionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BreachAction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBreachAction2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐBreachAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNChangeThreadPriorityInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChangeThreadPriorityInput(ctx context.Context, v any) (model.ChangeThreadPriorityInput, error) {
 	res, err := ec.unmarshalInputChangeThreadPriorityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -45800,9 +65231,78 @@ func (ec *executionContext) marshalNChildThreadDetails2githubᚗcomᚋthreadline
 	return ec._ChildThreadDetails(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNCompaniesSearchQuery2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompaniesSearchQuery(ctx context.Context, v any) (model.CompaniesSearchQuery, error) {
+	res, err := ec.unmarshalInputCompaniesSearchQuery(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCompany2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompany(ctx context.Context, sel ast.SelectionSet, v model.Company) graphql.Marshaler {
+	return ec._Company(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCompanyConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyConnection(ctx context.Context, sel ast.SelectionSet, v *model.CompanyConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CompanyConnection!")
+		return graphql.Null
+	}
+	return ec._CompanyConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCompanyEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyEdge(ctx context.Context, sel ast.SelectionSet, v model.CompanyEdge) graphql.Marshaler {
+	return ec._CompanyEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCompanyEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CompanyEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCompanyEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNCompanyIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyIdentifierInput(ctx context.Context, v any) (model.CompanyIdentifierInput, error) {
 	res, err := ec.unmarshalInputCompanyIdentifierInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCompanySearchResult2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanySearchResult(ctx context.Context, sel ast.SelectionSet, v model.CompanySearchResult) graphql.Marshaler {
+	return ec._CompanySearchResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCompanySearchResultConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanySearchResultConnection(ctx context.Context, sel ast.SelectionSet, v *model.CompanySearchResultConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CompanySearchResultConnection!")
+		return graphql.Null
+	}
+	return ec._CompanySearchResultConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCompanySearchResultEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanySearchResultEdge(ctx context.Context, sel ast.SelectionSet, v model.CompanySearchResultEdge) graphql.Marshaler {
+	return ec._CompanySearchResultEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCompanySearchResultEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanySearchResultEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CompanySearchResultEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCompanySearchResultEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanySearchResultEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNComponentContainerContent2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentContainerContent(ctx context.Context, sel ast.SelectionSet, v model.ComponentContainerContent) graphql.Marshaler {
@@ -45941,6 +65441,19 @@ func (ec *executionContext) marshalNCreateAttachmentUploadUrlOutput2ᚖgithubᚗ
 	return ec._CreateAttachmentUploadUrlOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCreateCustomerCardConfigInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateCustomerCardConfigInput(ctx context.Context, v any) (model.CreateCustomerCardConfigInput, error) {
+	res, err := ec.unmarshalInputCreateCustomerCardConfigInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateCustomerCardConfigOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateCustomerCardConfigOutput(ctx context.Context, sel ast.SelectionSet, v *model.CreateCustomerCardConfigOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateCustomerCardConfigOutput!")
+		return graphql.Null
+	}
+	return ec._CreateCustomerCardConfigOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateCustomerEventInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateCustomerEventInput(ctx context.Context, v any) (model.CreateCustomerEventInput, error) {
 	res, err := ec.unmarshalInputCreateCustomerEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -45952,6 +65465,19 @@ func (ec *executionContext) marshalNCreateCustomerEventOutput2ᚖgithubᚗcomᚋ
 		return graphql.Null
 	}
 	return ec._CreateCustomerEventOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateCustomerGroupInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateCustomerGroupInput(ctx context.Context, v any) (model.CreateCustomerGroupInput, error) {
+	res, err := ec.unmarshalInputCreateCustomerGroupInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateCustomerGroupOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateCustomerGroupOutput(ctx context.Context, sel ast.SelectionSet, v *model.CreateCustomerGroupOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateCustomerGroupOutput!")
+		return graphql.Null
+	}
+	return ec._CreateCustomerGroupOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateLabelTypeInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateLabelTypeInput(ctx context.Context, v any) (model.CreateLabelTypeInput, error) {
@@ -46024,6 +65550,19 @@ func (ec *executionContext) marshalNCreateThreadOutput2ᚖgithubᚗcomᚋthreadl
 	return ec._CreateThreadOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCreateTierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateTierInput(ctx context.Context, v any) (model.CreateTierInput, error) {
+	res, err := ec.unmarshalInputCreateTierInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateTierOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateTierOutput(ctx context.Context, sel ast.SelectionSet, v *model.CreateTierOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateTierOutput!")
+		return graphql.Null
+	}
+	return ec._CreateTierOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateWebhookTargetInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateWebhookTargetInput(ctx context.Context, v any) (model.CreateWebhookTargetInput, error) {
 	res, err := ec.unmarshalInputCreateWebhookTargetInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -46073,6 +65612,105 @@ func (ec *executionContext) marshalNCustomer2ᚖgithubᚗcomᚋthreadlineᚋthre
 	return ec._Customer(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCustomerCardComponent2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardComponent(ctx context.Context, sel ast.SelectionSet, v model.CustomerCardComponent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerCardComponent!")
+		return graphql.Null
+	}
+	return ec._CustomerCardComponent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerCardConfig2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfig(ctx context.Context, sel ast.SelectionSet, v model.CustomerCardConfig) graphql.Marshaler {
+	return ec._CustomerCardConfig(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCustomerCardConfig2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfigᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CustomerCardConfig) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerCardConfig2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfig(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCustomerCardConfigApiHeader2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfigAPIHeader(ctx context.Context, sel ast.SelectionSet, v model.CustomerCardConfigAPIHeader) graphql.Marshaler {
+	return ec._CustomerCardConfigApiHeader(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCustomerCardConfigApiHeader2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfigAPIHeaderᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CustomerCardConfigAPIHeader) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerCardConfigApiHeader2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfigAPIHeader(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNCustomerCardConfigApiHeaderInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfigAPIHeaderInput(ctx context.Context, v any) (model.CustomerCardConfigAPIHeaderInput, error) {
+	res, err := ec.unmarshalInputCustomerCardConfigApiHeaderInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCustomerCardConfigApiHeaderInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfigAPIHeaderInputᚄ(ctx context.Context, v any) ([]model.CustomerCardConfigAPIHeaderInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CustomerCardConfigAPIHeaderInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCustomerCardConfigApiHeaderInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfigAPIHeaderInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCustomerCardInstance2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardInstance(ctx context.Context, sel ast.SelectionSet, v model.CustomerCardInstance) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerCardInstance!")
+		return graphql.Null
+	}
+	return ec._CustomerCardInstance(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerCardInstance2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardInstanceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CustomerCardInstance) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerCardInstance2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardInstance(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCustomerCardInstanceErrorDetail2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardInstanceErrorDetail(ctx context.Context, sel ast.SelectionSet, v model.CustomerCardInstanceErrorDetail) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerCardInstanceErrorDetail!")
+		return graphql.Null
+	}
+	return ec._CustomerCardInstanceErrorDetail(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCustomerConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerConnection(ctx context.Context, sel ast.SelectionSet, v *model.CustomerConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CustomerConnection!")
@@ -46101,9 +65739,87 @@ func (ec *executionContext) marshalNCustomerEdge2ᚕgithubᚗcomᚋthreadlineᚋ
 	return ret
 }
 
+func (ec *executionContext) marshalNCustomerGroup2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroup(ctx context.Context, sel ast.SelectionSet, v model.CustomerGroup) graphql.Marshaler {
+	return ec._CustomerGroup(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCustomerGroupConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupConnection(ctx context.Context, sel ast.SelectionSet, v *model.CustomerGroupConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerGroupConnection!")
+		return graphql.Null
+	}
+	return ec._CustomerGroupConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerGroupEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupEdge(ctx context.Context, sel ast.SelectionSet, v model.CustomerGroupEdge) graphql.Marshaler {
+	return ec._CustomerGroupEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCustomerGroupEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CustomerGroupEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerGroupEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNCustomerGroupIdentifier2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupIdentifier(ctx context.Context, v any) (model.CustomerGroupIdentifier, error) {
 	res, err := ec.unmarshalInputCustomerGroupIdentifier(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCustomerGroupIdentifier2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupIdentifierᚄ(ctx context.Context, v any) ([]model.CustomerGroupIdentifier, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CustomerGroupIdentifier, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCustomerGroupIdentifier2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupIdentifier(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCustomerGroupMembership2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupMembership(ctx context.Context, sel ast.SelectionSet, v model.CustomerGroupMembership) graphql.Marshaler {
+	return ec._CustomerGroupMembership(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCustomerGroupMembershipConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupMembershipConnection(ctx context.Context, sel ast.SelectionSet, v *model.CustomerGroupMembershipConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerGroupMembershipConnection!")
+		return graphql.Null
+	}
+	return ec._CustomerGroupMembershipConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerGroupMembershipEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupMembershipEdge(ctx context.Context, sel ast.SelectionSet, v model.CustomerGroupMembershipEdge) graphql.Marshaler {
+	return ec._CustomerGroupMembershipEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCustomerGroupMembershipEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupMembershipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CustomerGroupMembershipEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerGroupMembershipEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupMembershipEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNCustomerIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerIdentifierInput(ctx context.Context, v any) (model.CustomerIdentifierInput, error) {
@@ -46114,6 +65830,38 @@ func (ec *executionContext) unmarshalNCustomerIdentifierInput2githubᚗcomᚋthr
 func (ec *executionContext) unmarshalNCustomerImpersonationInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerImpersonationInput(ctx context.Context, v any) (model.CustomerImpersonationInput, error) {
 	res, err := ec.unmarshalInputCustomerImpersonationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCustomerTenantMembership2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerTenantMembership(ctx context.Context, sel ast.SelectionSet, v model.CustomerTenantMembership) graphql.Marshaler {
+	return ec._CustomerTenantMembership(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCustomerTenantMembershipConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerTenantMembershipConnection(ctx context.Context, sel ast.SelectionSet, v *model.CustomerTenantMembershipConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerTenantMembershipConnection!")
+		return graphql.Null
+	}
+	return ec._CustomerTenantMembershipConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustomerTenantMembershipEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerTenantMembershipEdge(ctx context.Context, sel ast.SelectionSet, v model.CustomerTenantMembershipEdge) graphql.Marshaler {
+	return ec._CustomerTenantMembershipEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCustomerTenantMembershipEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerTenantMembershipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CustomerTenantMembershipEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerTenantMembershipEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerTenantMembershipEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNCustomersSortField2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomersSortField(ctx context.Context, v any) (model.CustomersSortField, error) {
@@ -46128,6 +65876,45 @@ func (ec *executionContext) marshalNCustomersSortField2githubᚗcomᚋthreadline
 
 func (ec *executionContext) marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx context.Context, sel ast.SelectionSet, v core.Time) graphql.Marshaler {
 	return ec._DateTime(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNDeleteCompanyInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCompanyInput(ctx context.Context, v any) (model.DeleteCompanyInput, error) {
+	res, err := ec.unmarshalInputDeleteCompanyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteCompanyOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCompanyOutput(ctx context.Context, sel ast.SelectionSet, v *model.DeleteCompanyOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteCompanyOutput!")
+		return graphql.Null
+	}
+	return ec._DeleteCompanyOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeleteCustomerCardConfigInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCustomerCardConfigInput(ctx context.Context, v any) (model.DeleteCustomerCardConfigInput, error) {
+	res, err := ec.unmarshalInputDeleteCustomerCardConfigInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteCustomerCardConfigOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCustomerCardConfigOutput(ctx context.Context, sel ast.SelectionSet, v *model.DeleteCustomerCardConfigOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteCustomerCardConfigOutput!")
+		return graphql.Null
+	}
+	return ec._DeleteCustomerCardConfigOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeleteCustomerGroupInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCustomerGroupInput(ctx context.Context, v any) (model.DeleteCustomerGroupInput, error) {
+	res, err := ec.unmarshalInputDeleteCustomerGroupInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteCustomerGroupOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCustomerGroupOutput(ctx context.Context, sel ast.SelectionSet, v *model.DeleteCustomerGroupOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteCustomerGroupOutput!")
+		return graphql.Null
+	}
+	return ec._DeleteCustomerGroupOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDeleteCustomerInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCustomerInput(ctx context.Context, v any) (model.DeleteCustomerInput, error) {
@@ -46154,6 +65941,19 @@ func (ec *executionContext) marshalNDeleteNoteOutput2ᚖgithubᚗcomᚋthreadlin
 		return graphql.Null
 	}
 	return ec._DeleteNoteOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeleteTenantInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteTenantInput(ctx context.Context, v any) (model.DeleteTenantInput, error) {
+	res, err := ec.unmarshalInputDeleteTenantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteTenantOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteTenantOutput(ctx context.Context, sel ast.SelectionSet, v *model.DeleteTenantOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteTenantOutput!")
+		return graphql.Null
+	}
+	return ec._DeleteTenantOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDeleteThreadFieldIdentifier2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadFieldIdentifier(ctx context.Context, v any) (model.DeleteThreadFieldIdentifier, error) {
@@ -46185,6 +65985,19 @@ func (ec *executionContext) marshalNDeleteThreadFieldSchemaOutput2ᚖgithubᚗco
 		return graphql.Null
 	}
 	return ec._DeleteThreadFieldSchemaOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeleteTierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteTierInput(ctx context.Context, v any) (model.DeleteTierInput, error) {
+	res, err := ec.unmarshalInputDeleteTierInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteTierOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteTierOutput(ctx context.Context, sel ast.SelectionSet, v *model.DeleteTierOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteTierOutput!")
+		return graphql.Null
+	}
+	return ec._DeleteTierOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDeleteWebhookTargetInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteWebhookTargetInput(ctx context.Context, v any) (model.DeleteWebhookTargetInput, error) {
@@ -46434,6 +66247,35 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx context.Context, sel ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "InternalActor!")
@@ -46610,6 +66452,45 @@ func (ec *executionContext) marshalNRegenerateWorkspaceHmacOutput2ᚖgithubᚗco
 	return ec._RegenerateWorkspaceHmacOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNReloadCustomerCardInstanceInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReloadCustomerCardInstanceInput(ctx context.Context, v any) (model.ReloadCustomerCardInstanceInput, error) {
+	res, err := ec.unmarshalInputReloadCustomerCardInstanceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReloadCustomerCardInstanceOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReloadCustomerCardInstanceOutput(ctx context.Context, sel ast.SelectionSet, v *model.ReloadCustomerCardInstanceOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReloadCustomerCardInstanceOutput!")
+		return graphql.Null
+	}
+	return ec._ReloadCustomerCardInstanceOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRemoveCustomerFromCustomerGroupsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveCustomerFromCustomerGroupsInput(ctx context.Context, v any) (model.RemoveCustomerFromCustomerGroupsInput, error) {
+	res, err := ec.unmarshalInputRemoveCustomerFromCustomerGroupsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRemoveCustomerFromCustomerGroupsOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveCustomerFromCustomerGroupsOutput(ctx context.Context, sel ast.SelectionSet, v *model.RemoveCustomerFromCustomerGroupsOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RemoveCustomerFromCustomerGroupsOutput!")
+		return graphql.Null
+	}
+	return ec._RemoveCustomerFromCustomerGroupsOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRemoveCustomerFromTenantsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveCustomerFromTenantsInput(ctx context.Context, v any) (model.RemoveCustomerFromTenantsInput, error) {
+	res, err := ec.unmarshalInputRemoveCustomerFromTenantsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRemoveCustomerFromTenantsOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveCustomerFromTenantsOutput(ctx context.Context, sel ast.SelectionSet, v *model.RemoveCustomerFromTenantsOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RemoveCustomerFromTenantsOutput!")
+		return graphql.Null
+	}
+	return ec._RemoveCustomerFromTenantsOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRemoveLabelsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveLabelsInput(ctx context.Context, v any) (model.RemoveLabelsInput, error) {
 	res, err := ec.unmarshalInputRemoveLabelsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -46621,6 +66502,19 @@ func (ec *executionContext) marshalNRemoveLabelsOutput2ᚖgithubᚗcomᚋthreadl
 		return graphql.Null
 	}
 	return ec._RemoveLabelsOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRemoveMembersFromTierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveMembersFromTierInput(ctx context.Context, v any) (model.RemoveMembersFromTierInput, error) {
+	res, err := ec.unmarshalInputRemoveMembersFromTierInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRemoveMembersFromTierOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveMembersFromTierOutput(ctx context.Context, sel ast.SelectionSet, v *model.RemoveMembersFromTierOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RemoveMembersFromTierOutput!")
+		return graphql.Null
+	}
+	return ec._RemoveMembersFromTierOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNReplyToThreadEmailChannelSpecificOptionsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReplyToThreadEmailChannelSpecificOptionsInput(ctx context.Context, v any) (model.ReplyToThreadEmailChannelSpecificOptionsInput, error) {
@@ -46667,6 +66561,30 @@ func (ec *executionContext) marshalNSendCustomerChatOutput2ᚖgithubᚗcomᚋthr
 	return ec._SendCustomerChatOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNServiceLevelAgreement2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreement(ctx context.Context, sel ast.SelectionSet, v model.ServiceLevelAgreement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ServiceLevelAgreement!")
+		return graphql.Null
+	}
+	return ec._ServiceLevelAgreement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNServiceLevelAgreement2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ServiceLevelAgreement) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNServiceLevelAgreement2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNServiceLevelAgreementStatus2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementStatus(ctx context.Context, v any) (model.ServiceLevelAgreementStatus, error) {
 	var res model.ServiceLevelAgreementStatus
 	err := res.UnmarshalGQL(v)
@@ -46685,6 +66603,19 @@ func (ec *executionContext) unmarshalNServiceLevelAgreementType2githubᚗcomᚋt
 
 func (ec *executionContext) marshalNServiceLevelAgreementType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementType(ctx context.Context, sel ast.SelectionSet, v model.ServiceLevelAgreementType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNSetCustomerTenantsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSetCustomerTenantsInput(ctx context.Context, v any) (model.SetCustomerTenantsInput, error) {
+	res, err := ec.unmarshalInputSetCustomerTenantsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetCustomerTenantsOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSetCustomerTenantsOutput(ctx context.Context, sel ast.SelectionSet, v *model.SetCustomerTenantsOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SetCustomerTenantsOutput!")
+		return graphql.Null
+	}
+	return ec._SetCustomerTenantsOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSlackReaction2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSlackReaction(ctx context.Context, sel ast.SelectionSet, v model.SlackReaction) graphql.Marshaler {
@@ -46803,14 +66734,120 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) marshalNTenant2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenant(ctx context.Context, sel ast.SelectionSet, v model.Tenant) graphql.Marshaler {
+	return ec._Tenant(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTenantConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantConnection(ctx context.Context, sel ast.SelectionSet, v *model.TenantConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TenantConnection!")
+		return graphql.Null
+	}
+	return ec._TenantConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTenantEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantEdge(ctx context.Context, sel ast.SelectionSet, v model.TenantEdge) graphql.Marshaler {
+	return ec._TenantEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTenantEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TenantEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTenantEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTenantField2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantField(ctx context.Context, sel ast.SelectionSet, v model.TenantField) graphql.Marshaler {
+	return ec._TenantField(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTenantField2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TenantField) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTenantField2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNTenantFieldFilter2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantFieldFilter(ctx context.Context, v any) (model.TenantFieldFilter, error) {
 	res, err := ec.unmarshalInputTenantFieldFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNTenantFieldValue2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantFieldValue(ctx context.Context, sel ast.SelectionSet, v model.TenantFieldValue) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TenantFieldValue!")
+		return graphql.Null
+	}
+	return ec._TenantFieldValue(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNTenantIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInput(ctx context.Context, v any) (model.TenantIdentifierInput, error) {
 	res, err := ec.unmarshalInputTenantIdentifierInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNTenantIdentifierInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInputᚄ(ctx context.Context, v any) ([]model.TenantIdentifierInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.TenantIdentifierInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTenantIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantIdentifierInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNTenantSearchResult2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantSearchResult(ctx context.Context, sel ast.SelectionSet, v model.TenantSearchResult) graphql.Marshaler {
+	return ec._TenantSearchResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTenantSearchResultConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantSearchResultConnection(ctx context.Context, sel ast.SelectionSet, v *model.TenantSearchResultConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TenantSearchResultConnection!")
+		return graphql.Null
+	}
+	return ec._TenantSearchResultConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTenantSearchResultEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantSearchResultEdge(ctx context.Context, sel ast.SelectionSet, v model.TenantSearchResultEdge) graphql.Marshaler {
+	return ec._TenantSearchResultEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTenantSearchResultEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantSearchResultEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TenantSearchResultEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTenantSearchResultEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantSearchResultEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNTenantSource2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantSource(ctx context.Context, v any) (model.TenantSource, error) {
@@ -46821,6 +66858,11 @@ func (ec *executionContext) unmarshalNTenantSource2githubᚗcomᚋthreadlineᚋt
 
 func (ec *executionContext) marshalNTenantSource2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantSource(ctx context.Context, sel ast.SelectionSet, v model.TenantSource) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNTenantsSearchQuery2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantsSearchQuery(ctx context.Context, v any) (model.TenantsSearchQuery, error) {
+	res, err := ec.unmarshalInputTenantsSearchQuery(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNThread2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThread(ctx context.Context, sel ast.SelectionSet, v model.Thread) graphql.Marshaler {
@@ -46859,6 +66901,30 @@ func (ec *executionContext) unmarshalNThreadChannel2githubᚗcomᚋthreadlineᚋ
 
 func (ec *executionContext) marshalNThreadChannel2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadChannel(ctx context.Context, sel ast.SelectionSet, v model.ThreadChannel) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNThreadChannelAssociation2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadChannelAssociation(ctx context.Context, sel ast.SelectionSet, v model.ThreadChannelAssociation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThreadChannelAssociation!")
+		return graphql.Null
+	}
+	return ec._ThreadChannelAssociation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNThreadChannelAssociation2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadChannelAssociationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ThreadChannelAssociation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreadChannelAssociation2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadChannelAssociation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNThreadConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadConnection(ctx context.Context, sel ast.SelectionSet, v *model.ThreadConnection) graphql.Marshaler {
@@ -47029,9 +67095,112 @@ func (ec *executionContext) marshalNThreadsSortField2githubᚗcomᚋthreadline�
 	return v
 }
 
+func (ec *executionContext) marshalNTier2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTier(ctx context.Context, sel ast.SelectionSet, v model.Tier) graphql.Marshaler {
+	return ec._Tier(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTierConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierConnection(ctx context.Context, sel ast.SelectionSet, v *model.TierConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TierConnection!")
+		return graphql.Null
+	}
+	return ec._TierConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTierEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierEdge(ctx context.Context, sel ast.SelectionSet, v model.TierEdge) graphql.Marshaler {
+	return ec._TierEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTierEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TierEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTierEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNTierIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierIdentifierInput(ctx context.Context, v any) (model.TierIdentifierInput, error) {
 	res, err := ec.unmarshalInputTierIdentifierInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNTierMemberIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierMemberIdentifierInput(ctx context.Context, v any) (model.TierMemberIdentifierInput, error) {
+	res, err := ec.unmarshalInputTierMemberIdentifierInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNTierMemberIdentifierInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierMemberIdentifierInputᚄ(ctx context.Context, v any) ([]model.TierMemberIdentifierInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.TierMemberIdentifierInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTierMemberIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierMemberIdentifierInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNTierMembership2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierMembership(ctx context.Context, sel ast.SelectionSet, v model.TierMembership) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TierMembership!")
+		return graphql.Null
+	}
+	return ec._TierMembership(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTierMembership2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierMembershipᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TierMembership) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTierMembership2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierMembership(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTierMembershipConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierMembershipConnection(ctx context.Context, sel ast.SelectionSet, v *model.TierMembershipConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TierMembershipConnection!")
+		return graphql.Null
+	}
+	return ec._TierMembershipConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTierMembershipEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierMembershipEdge(ctx context.Context, sel ast.SelectionSet, v model.TierMembershipEdge) graphql.Marshaler {
+	return ec._TierMembershipEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTierMembershipEdge2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierMembershipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TierMembershipEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTierMembershipEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierMembershipEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNTimelineEntry2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntry(ctx context.Context, sel ast.SelectionSet, v model.TimelineEntry) graphql.Marshaler {
@@ -47102,6 +67271,58 @@ func (ec *executionContext) marshalNUnassignThreadOutput2ᚖgithubᚗcomᚋthrea
 	return ec._UnassignThreadOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUpdateCompanyTierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateCompanyTierInput(ctx context.Context, v any) (model.UpdateCompanyTierInput, error) {
+	res, err := ec.unmarshalInputUpdateCompanyTierInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateCompanyTierOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateCompanyTierOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpdateCompanyTierOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateCompanyTierOutput!")
+		return graphql.Null
+	}
+	return ec._UpdateCompanyTierOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateCustomerCardConfigInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateCustomerCardConfigInput(ctx context.Context, v any) (model.UpdateCustomerCardConfigInput, error) {
+	res, err := ec.unmarshalInputUpdateCustomerCardConfigInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateCustomerCardConfigOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateCustomerCardConfigOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpdateCustomerCardConfigOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateCustomerCardConfigOutput!")
+		return graphql.Null
+	}
+	return ec._UpdateCustomerCardConfigOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateCustomerCompanyInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateCustomerCompanyInput(ctx context.Context, v any) (model.UpdateCustomerCompanyInput, error) {
+	res, err := ec.unmarshalInputUpdateCustomerCompanyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateCustomerCompanyOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateCustomerCompanyOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpdateCustomerCompanyOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateCustomerCompanyOutput!")
+		return graphql.Null
+	}
+	return ec._UpdateCustomerCompanyOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateCustomerGroupInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateCustomerGroupInput(ctx context.Context, v any) (model.UpdateCustomerGroupInput, error) {
+	res, err := ec.unmarshalInputUpdateCustomerGroupInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateCustomerGroupOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateCustomerGroupOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpdateCustomerGroupOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateCustomerGroupOutput!")
+		return graphql.Null
+	}
+	return ec._UpdateCustomerGroupOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpdateNoteInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateNoteInput(ctx context.Context, v any) (model.UpdateNoteInput, error) {
 	res, err := ec.unmarshalInputUpdateNoteInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -47115,6 +67336,19 @@ func (ec *executionContext) marshalNUpdateNoteOutput2ᚖgithubᚗcomᚋthreadlin
 	return ec._UpdateNoteOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUpdateTenantTierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateTenantTierInput(ctx context.Context, v any) (model.UpdateTenantTierInput, error) {
+	res, err := ec.unmarshalInputUpdateTenantTierInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateTenantTierOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateTenantTierOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpdateTenantTierOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateTenantTierOutput!")
+		return graphql.Null
+	}
+	return ec._UpdateTenantTierOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpdateThreadFieldSchemaInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadFieldSchemaInput(ctx context.Context, v any) (model.UpdateThreadFieldSchemaInput, error) {
 	res, err := ec.unmarshalInputUpdateThreadFieldSchemaInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -47126,6 +67360,45 @@ func (ec *executionContext) marshalNUpdateThreadFieldSchemaOutput2ᚖgithubᚗco
 		return graphql.Null
 	}
 	return ec._UpdateThreadFieldSchemaOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateThreadTenantInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadTenantInput(ctx context.Context, v any) (model.UpdateThreadTenantInput, error) {
+	res, err := ec.unmarshalInputUpdateThreadTenantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateThreadTenantOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadTenantOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpdateThreadTenantOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateThreadTenantOutput!")
+		return graphql.Null
+	}
+	return ec._UpdateThreadTenantOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateThreadTierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadTierInput(ctx context.Context, v any) (model.UpdateThreadTierInput, error) {
+	res, err := ec.unmarshalInputUpdateThreadTierInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateThreadTierOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadTierOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpdateThreadTierOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateThreadTierOutput!")
+		return graphql.Null
+	}
+	return ec._UpdateThreadTierOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateTierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateTierInput(ctx context.Context, v any) (model.UpdateTierInput, error) {
+	res, err := ec.unmarshalInputUpdateTierInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateTierOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateTierOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpdateTierOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateTierOutput!")
+		return graphql.Null
+	}
+	return ec._UpdateTierOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateWebhookTargetInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateWebhookTargetInput(ctx context.Context, v any) (model.UpdateWebhookTargetInput, error) {
@@ -47161,6 +67434,32 @@ func (ec *executionContext) marshalNUploadFormData2ᚕgithubᚗcomᚋthreadline�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNUpsertCompanyInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCompanyInput(ctx context.Context, v any) (model.UpsertCompanyInput, error) {
+	res, err := ec.unmarshalInputUpsertCompanyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpsertCompanyOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCompanyOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpsertCompanyOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpsertCompanyOutput!")
+		return graphql.Null
+	}
+	return ec._UpsertCompanyOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpsertCustomerGroupInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerGroupInput(ctx context.Context, v any) (model.UpsertCustomerGroupInput, error) {
+	res, err := ec.unmarshalInputUpsertCustomerGroupInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpsertCustomerGroupOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerGroupOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpsertCustomerGroupOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpsertCustomerGroupOutput!")
+		return graphql.Null
+	}
+	return ec._UpsertCustomerGroupOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpsertCustomerIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerIdentifierInput(ctx context.Context, v any) (model.UpsertCustomerIdentifierInput, error) {
 	res, err := ec.unmarshalInputUpsertCustomerIdentifierInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -47189,6 +67488,19 @@ func (ec *executionContext) marshalNUpsertCustomerOutput2ᚖgithubᚗcomᚋthrea
 	return ec._UpsertCustomerOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUpsertTenantInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertTenantInput(ctx context.Context, v any) (model.UpsertTenantInput, error) {
+	res, err := ec.unmarshalInputUpsertTenantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpsertTenantOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertTenantOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpsertTenantOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpsertTenantOutput!")
+		return graphql.Null
+	}
+	return ec._UpsertTenantOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpsertThreadFieldIdentifier2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertThreadFieldIdentifier(ctx context.Context, v any) (model.UpsertThreadFieldIdentifier, error) {
 	res, err := ec.unmarshalInputUpsertThreadFieldIdentifier(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -47209,6 +67521,22 @@ func (ec *executionContext) marshalNUpsertThreadFieldOutput2ᚖgithubᚗcomᚋth
 
 func (ec *executionContext) marshalNUser2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUser(ctx context.Context, sel ast.SelectionSet, v model.User) graphql.Marshaler {
 	return ec._User(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUser2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []model.User) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUser2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUser(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNUserIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUserIdentifierInput(ctx context.Context, v any) (model.UserIdentifierInput, error) {
@@ -47608,6 +67936,14 @@ func (ec *executionContext) marshalOChat2ᚖgithubᚗcomᚋthreadlineᚋthreadli
 	return ec._Chat(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOCompaniesFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompaniesFilter(ctx context.Context, v any) (*model.CompaniesFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCompaniesFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOCompany2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompany(ctx context.Context, sel ast.SelectionSet, v *model.Company) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -47630,6 +67966,21 @@ func (ec *executionContext) unmarshalOCompanyIdentifierInput2ᚕgithubᚗcomᚋt
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCompanyIdentifierInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyIdentifierInput(ctx context.Context, v any) (*model.CompanyIdentifierInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCompanyIdentifierInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCompanyTierMembership2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCompanyTierMembership(ctx context.Context, sel ast.SelectionSet, v *model.CompanyTierMembership) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CompanyTierMembership(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOComponentBadgeColor2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐComponentBadgeColor(ctx context.Context, v any) (*model.ComponentBadgeColor, error) {
@@ -47889,11 +68240,68 @@ func (ec *executionContext) marshalOCustomer2ᚖgithubᚗcomᚋthreadlineᚋthre
 	return ec._Customer(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOCustomerCardComponent2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardComponentᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CustomerCardComponent) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerCardComponent2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardComponent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCustomerCardConfig2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfig(ctx context.Context, sel ast.SelectionSet, v *model.CustomerCardConfig) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CustomerCardConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCustomerCardConfigApiHeaderInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfigAPIHeaderInputᚄ(ctx context.Context, v any) ([]model.CustomerCardConfigAPIHeaderInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CustomerCardConfigAPIHeaderInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCustomerCardConfigApiHeaderInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardConfigAPIHeaderInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCustomerCardInstance2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerCardInstance(ctx context.Context, sel ast.SelectionSet, v model.CustomerCardInstance) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CustomerCardInstance(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOCustomerEvent2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerEvent(ctx context.Context, sel ast.SelectionSet, v *model.CustomerEvent) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._CustomerEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCustomerGroup2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroup(ctx context.Context, sel ast.SelectionSet, v *model.CustomerGroup) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CustomerGroup(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOCustomerGroupIdentifier2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupIdentifierᚄ(ctx context.Context, v any) ([]model.CustomerGroupIdentifier, error) {
@@ -47911,6 +68319,41 @@ func (ec *executionContext) unmarshalOCustomerGroupIdentifier2ᚕgithubᚗcomᚋ
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOCustomerGroupMembership2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupMembershipᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CustomerGroupMembership) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerGroupMembership2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupMembership(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCustomerGroupMembershipsFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupMembershipsFilter(ctx context.Context, v any) (*model.CustomerGroupMembershipsFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCustomerGroupMembershipsFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCustomerGroupsFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerGroupsFilter(ctx context.Context, v any) (*model.CustomerGroupsFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCustomerGroupsFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOCustomerStatus2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerStatus(ctx context.Context, v any) (*model.CustomerStatus, error) {
@@ -48170,6 +68613,14 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) unmarshalOIntInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐIntInput(ctx context.Context, v any) (*model.IntInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIntInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOInternalActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐInternalActor(ctx context.Context, sel ast.SelectionSet, v model.InternalActor) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -48388,6 +68839,13 @@ func (ec *executionContext) marshalOServiceLevelAgreementStatus2ᚕgithubᚗcom�
 	return ret
 }
 
+func (ec *executionContext) marshalOServiceLevelAgreementThreadLabelTypeIdFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementThreadLabelTypeIDFilter(ctx context.Context, sel ast.SelectionSet, v *model.ServiceLevelAgreementThreadLabelTypeIDFilter) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ServiceLevelAgreementThreadLabelTypeIdFilter(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOServiceLevelAgreementType2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreementTypeᚄ(ctx context.Context, v any) ([]model.ServiceLevelAgreementType, error) {
 	if v == nil {
 		return nil, nil
@@ -48544,6 +69002,14 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) unmarshalOStringArrayInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStringArrayInput(ctx context.Context, v any) (*model.StringArrayInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStringArrayInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOStringInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐStringInput(ctx context.Context, v any) (*model.StringInput, error) {
 	if v == nil {
 		return nil, nil
@@ -48606,6 +69072,21 @@ func (ec *executionContext) unmarshalOTenantIdentifierInput2ᚖgithubᚗcomᚋth
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputTenantIdentifierInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTenantTierMembership2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantTierMembership(ctx context.Context, sel ast.SelectionSet, v *model.TenantTierMembership) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TenantTierMembership(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTenantsFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantsFilter(ctx context.Context, v any) (*model.TenantsFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTenantsFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -48814,6 +69295,14 @@ func (ec *executionContext) unmarshalOTierIdentifierInput2ᚕgithubᚗcomᚋthre
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTierIdentifierInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTierIdentifierInput(ctx context.Context, v any) (*model.TierIdentifierInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTierIdentifierInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOTimelineEntry2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTimelineEntry(ctx context.Context, sel ast.SelectionSet, v *model.TimelineEntry) graphql.Marshaler {

@@ -38,6 +38,7 @@ type Thread struct {
 
 	CustomerID string
 	TenantID   *string
+	TierID     *string
 	Assignee   *core.Actor
 }
 
@@ -56,6 +57,8 @@ type Customer struct {
 	CreatedAt      core.Time
 	CreatedBy      Actor
 	UpdatedAt      core.Time
+
+	CompanyID *string
 }
 
 // LabelType is a label type as the API shows it.

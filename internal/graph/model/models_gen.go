@@ -32,6 +32,18 @@ type CustomTimelineEntryComponent interface {
 	IsCustomTimelineEntryComponent()
 }
 
+type CustomerCardComponent interface {
+	IsCustomerCardComponent()
+}
+
+type CustomerCardInstance interface {
+	IsCustomerCardInstance()
+}
+
+type CustomerCardInstanceErrorDetail interface {
+	IsCustomerCardInstanceErrorDetail()
+}
+
 type EmailActor interface {
 	IsEmailActor()
 }
@@ -53,8 +65,16 @@ type ServiceLevelAgreement interface {
 	IsServiceLevelAgreement()
 }
 
+type TenantFieldValue interface {
+	IsTenantFieldValue()
+}
+
 type ThreadAssignee interface {
 	IsThreadAssignee()
+}
+
+type ThreadChannelAssociation interface {
+	IsThreadChannelAssociation()
 }
 
 type ThreadLink interface {
@@ -65,12 +85,36 @@ type ThreadStatusDetail interface {
 	IsThreadStatusDetail()
 }
 
+type TierMembership interface {
+	IsTierMembership()
+}
+
 type TimelineEventEntry interface {
 	IsTimelineEventEntry()
 }
 
 type WebhookDeliveryAttemptResult interface {
 	IsWebhookDeliveryAttemptResult()
+}
+
+type AddCustomerToCustomerGroupsInput struct {
+	CustomerGroupIdentifiers []CustomerGroupIdentifier `json:"customerGroupIdentifiers"`
+	CustomerID               string                    `json:"customerId"`
+}
+
+type AddCustomerToCustomerGroupsOutput struct {
+	CustomerGroupMemberships []CustomerGroupMembership `json:"customerGroupMemberships,omitempty"`
+	Error                    *MutationError            `json:"error,omitempty"`
+}
+
+type AddCustomerToTenantsInput struct {
+	CustomerIdentifier CustomerIdentifierInput `json:"customerIdentifier"`
+	TenantIdentifiers  []TenantIdentifierInput `json:"tenantIdentifiers"`
+}
+
+type AddCustomerToTenantsOutput struct {
+	Customer *Customer      `json:"customer,omitempty"`
+	Error    *MutationError `json:"error,omitempty"`
 }
 
 type AddLabelsInput struct {
@@ -81,6 +125,16 @@ type AddLabelsInput struct {
 type AddLabelsOutput struct {
 	Error  *MutationError `json:"error,omitempty"`
 	Labels []Label        `json:"labels"`
+}
+
+type AddMembersToTierInput struct {
+	MemberIdentifiers []TierMemberIdentifierInput `json:"memberIdentifiers"`
+	TierIdentifier    TierIdentifierInput         `json:"tierIdentifier"`
+}
+
+type AddMembersToTierOutput struct {
+	Error       *MutationError   `json:"error,omitempty"`
+	Memberships []TierMembership `json:"memberships"`
 }
 
 type AgentStatusFilter struct {
@@ -165,23 +219,56 @@ type ChildThreadDetails struct {
 	Title *string `json:"title,omitempty"`
 }
 
-type Company struct {
-	ContractValue *int          `json:"contractValue,omitempty"`
-	CreatedAt     core.Time     `json:"createdAt"`
-	CreatedBy     InternalActor `json:"createdBy"`
-	DomainName    string        `json:"domainName"`
-	ID            string        `json:"id"`
-	IsDeleted     bool          `json:"isDeleted"`
-	LogoURL       *string       `json:"logoUrl,omitempty"`
-	Name          string        `json:"name"`
-	UpdatedAt     core.Time     `json:"updatedAt"`
-	UpdatedBy     InternalActor `json:"updatedBy"`
+type CompaniesFilter struct {
+	CompanyIds []string        `json:"companyIds,omitempty"`
+	IsDeleted  *bool           `json:"isDeleted,omitempty"`
+	UpdatedAt  *DatetimeFilter `json:"updatedAt,omitempty"`
+}
+
+type CompaniesSearchQuery struct {
+	Term string `json:"term"`
+}
+
+type CompanyConnection struct {
+	Edges    []CompanyEdge `json:"edges"`
+	PageInfo PageInfo      `json:"pageInfo"`
+}
+
+type CompanyEdge struct {
+	Cursor string  `json:"cursor"`
+	Node   Company `json:"node"`
 }
 
 type CompanyIdentifierInput struct {
 	CompanyDomainName *string `json:"companyDomainName,omitempty"`
 	CompanyID         *string `json:"companyId,omitempty"`
 }
+
+type CompanySearchResult struct {
+	Company Company `json:"company"`
+}
+
+type CompanySearchResultConnection struct {
+	Edges    []CompanySearchResultEdge `json:"edges"`
+	PageInfo PageInfo                  `json:"pageInfo"`
+}
+
+type CompanySearchResultEdge struct {
+	Cursor string              `json:"cursor"`
+	Node   CompanySearchResult `json:"node"`
+}
+
+type CompanyTierMembership struct {
+	CompanyID string        `json:"companyId"`
+	CreatedAt core.Time     `json:"createdAt"`
+	CreatedBy InternalActor `json:"createdBy"`
+	ID        string        `json:"id"`
+	TierID    string        `json:"tierId"`
+	UpdatedAt core.Time     `json:"updatedAt"`
+	UpdatedBy InternalActor `json:"updatedBy"`
+}
+
+func (CompanyTierMembership) IsTierMembership() {}
 
 type ComponentBadge struct {
 	BadgeColor *ComponentBadgeColor `json:"badgeColor,omitempty"`
@@ -191,6 +278,8 @@ type ComponentBadge struct {
 func (ComponentBadge) IsComponentContainerContent() {}
 
 func (ComponentBadge) IsComponentRowContent() {}
+
+func (ComponentBadge) IsCustomerCardComponent() {}
 
 func (ComponentBadge) IsEventComponent() {}
 
@@ -204,6 +293,8 @@ type ComponentBadgeInput struct {
 type ComponentContainer struct {
 	ContainerContent []ComponentContainerContent `json:"containerContent"`
 }
+
+func (ComponentContainer) IsCustomerCardComponent() {}
 
 func (ComponentContainer) IsEventComponent() {}
 
@@ -236,6 +327,8 @@ func (ComponentCopyButton) IsComponentContainerContent() {}
 
 func (ComponentCopyButton) IsComponentRowContent() {}
 
+func (ComponentCopyButton) IsCustomerCardComponent() {}
+
 func (ComponentCopyButton) IsEventComponent() {}
 
 func (ComponentCopyButton) IsCustomTimelineEntryComponent() {}
@@ -253,6 +346,8 @@ func (ComponentDateTime) IsComponentContainerContent() {}
 
 func (ComponentDateTime) IsComponentRowContent() {}
 
+func (ComponentDateTime) IsCustomerCardComponent() {}
+
 func (ComponentDateTime) IsEventComponent() {}
 
 func (ComponentDateTime) IsCustomTimelineEntryComponent() {}
@@ -269,6 +364,8 @@ type ComponentDivider struct {
 func (ComponentDivider) IsComponentContainerContent() {}
 
 func (ComponentDivider) IsComponentRowContent() {}
+
+func (ComponentDivider) IsCustomerCardComponent() {}
 
 func (ComponentDivider) IsEventComponent() {}
 
@@ -305,6 +402,8 @@ func (ComponentLinkButton) IsComponentContainerContent() {}
 
 func (ComponentLinkButton) IsComponentRowContent() {}
 
+func (ComponentLinkButton) IsCustomerCardComponent() {}
+
 func (ComponentLinkButton) IsEventComponent() {}
 
 func (ComponentLinkButton) IsCustomTimelineEntryComponent() {}
@@ -326,6 +425,8 @@ func (ComponentPlainText) IsComponentContainerContent() {}
 
 func (ComponentPlainText) IsComponentRowContent() {}
 
+func (ComponentPlainText) IsCustomerCardComponent() {}
+
 func (ComponentPlainText) IsEventComponent() {}
 
 func (ComponentPlainText) IsCustomTimelineEntryComponent() {}
@@ -342,6 +443,8 @@ type ComponentRow struct {
 }
 
 func (ComponentRow) IsComponentContainerContent() {}
+
+func (ComponentRow) IsCustomerCardComponent() {}
 
 func (ComponentRow) IsEventComponent() {}
 
@@ -374,6 +477,8 @@ func (ComponentSpacer) IsComponentContainerContent() {}
 
 func (ComponentSpacer) IsComponentRowContent() {}
 
+func (ComponentSpacer) IsCustomerCardComponent() {}
+
 func (ComponentSpacer) IsEventComponent() {}
 
 func (ComponentSpacer) IsCustomTimelineEntryComponent() {}
@@ -394,6 +499,8 @@ type ComponentText struct {
 func (ComponentText) IsComponentContainerContent() {}
 
 func (ComponentText) IsComponentRowContent() {}
+
+func (ComponentText) IsCustomerCardComponent() {}
 
 func (ComponentText) IsEventComponent() {}
 
@@ -416,6 +523,8 @@ func (ComponentUser) IsComponentContainerContent() {}
 
 func (ComponentUser) IsComponentRowContent() {}
 
+func (ComponentUser) IsCustomerCardComponent() {}
+
 func (ComponentUser) IsEventComponent() {}
 
 func (ComponentUser) IsCustomTimelineEntryComponent() {}
@@ -432,6 +541,8 @@ type ComponentWorkflowButton struct {
 func (ComponentWorkflowButton) IsComponentContainerContent() {}
 
 func (ComponentWorkflowButton) IsComponentRowContent() {}
+
+func (ComponentWorkflowButton) IsCustomerCardComponent() {}
 
 func (ComponentWorkflowButton) IsEventComponent() {}
 
@@ -474,6 +585,19 @@ type CreateAttachmentUploadURLOutput struct {
 	Error               *MutationError       `json:"error,omitempty"`
 }
 
+type CreateCustomerCardConfigInput struct {
+	APIHeaders               []CustomerCardConfigAPIHeaderInput `json:"apiHeaders"`
+	APIURL                   string                             `json:"apiUrl"`
+	DefaultTimeToLiveSeconds int                                `json:"defaultTimeToLiveSeconds"`
+	Key                      string                             `json:"key"`
+	Title                    string                             `json:"title"`
+}
+
+type CreateCustomerCardConfigOutput struct {
+	CustomerCardConfig *CustomerCardConfig `json:"customerCardConfig,omitempty"`
+	Error              *MutationError      `json:"error,omitempty"`
+}
+
 type CreateCustomerEventInput struct {
 	Components         []EventComponentInput   `json:"components"`
 	CustomerIdentifier CustomerIdentifierInput `json:"customerIdentifier"`
@@ -485,6 +609,18 @@ type CreateCustomerEventInput struct {
 
 type CreateCustomerEventOutput struct {
 	CustomerEvent *CustomerEvent `json:"customerEvent,omitempty"`
+	Error         *MutationError `json:"error,omitempty"`
+}
+
+type CreateCustomerGroupInput struct {
+	Color      string  `json:"color"`
+	ExternalID *string `json:"externalId,omitempty"`
+	Key        string  `json:"key"`
+	Name       string  `json:"name"`
+}
+
+type CreateCustomerGroupOutput struct {
+	CustomerGroup *CustomerGroup `json:"customerGroup,omitempty"`
 	Error         *MutationError `json:"error,omitempty"`
 }
 
@@ -589,6 +725,20 @@ type CreateThreadOutput struct {
 	Thread *Thread        `json:"thread,omitempty"`
 }
 
+type CreateTierInput struct {
+	Color                 string                      `json:"color"`
+	DefaultThreadPriority *int                        `json:"defaultThreadPriority,omitempty"`
+	ExternalID            string                      `json:"externalId"`
+	IsDefault             *bool                       `json:"isDefault,omitempty"`
+	MemberIdentifiers     []TierMemberIdentifierInput `json:"memberIdentifiers"`
+	Name                  string                      `json:"name"`
+}
+
+type CreateTierOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+	Tier  *Tier          `json:"tier,omitempty"`
+}
+
 type CreateWebhookTargetInput struct {
 	Description        string                                `json:"description"`
 	EventSubscriptions []WebhookTargetEventSubscriptionInput `json:"eventSubscriptions"`
@@ -618,6 +768,125 @@ type CustomerActor struct {
 }
 
 func (CustomerActor) IsActor() {}
+
+type CustomerCardConfig struct {
+	APIHeaders               []CustomerCardConfigAPIHeader `json:"apiHeaders"`
+	APIURL                   string                        `json:"apiUrl"`
+	CreatedAt                core.Time                     `json:"createdAt"`
+	CreatedBy                InternalActor                 `json:"createdBy"`
+	DefaultTimeToLiveSeconds int                           `json:"defaultTimeToLiveSeconds"`
+	ID                       string                        `json:"id"`
+	IsEnabled                bool                          `json:"isEnabled"`
+	Key                      string                        `json:"key"`
+	Order                    int                           `json:"order"`
+	Title                    string                        `json:"title"`
+	UpdatedAt                core.Time                     `json:"updatedAt"`
+	UpdatedBy                InternalActor                 `json:"updatedBy"`
+}
+
+type CustomerCardConfigAPIHeader struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+type CustomerCardConfigAPIHeaderInput struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+type CustomerCardInstanceCardTooBigErrorDetail struct {
+	CardKey      string `json:"cardKey"`
+	MaxSizeBytes int    `json:"maxSizeBytes"`
+	Message      string `json:"message"`
+	SizeBytes    int    `json:"sizeBytes"`
+}
+
+func (CustomerCardInstanceCardTooBigErrorDetail) IsCustomerCardInstanceErrorDetail() {}
+
+type CustomerCardInstanceError struct {
+	CreatedAt          core.Time                       `json:"createdAt"`
+	CreatedBy          Actor                           `json:"createdBy"`
+	CustomerCardConfig CustomerCardConfig              `json:"customerCardConfig"`
+	CustomerID         string                          `json:"customerId"`
+	ErrorDetail        CustomerCardInstanceErrorDetail `json:"errorDetail"`
+	ID                 string                          `json:"id"`
+	ThreadID           *string                         `json:"threadId,omitempty"`
+	UpdatedAt          core.Time                       `json:"updatedAt"`
+	UpdatedBy          Actor                           `json:"updatedBy"`
+}
+
+func (CustomerCardInstanceError) IsCustomerCardInstance() {}
+
+type CustomerCardInstanceLoaded struct {
+	Components         []CustomerCardComponent `json:"components,omitempty"`
+	CreatedAt          core.Time               `json:"createdAt"`
+	CreatedBy          Actor                   `json:"createdBy"`
+	CustomerCardConfig CustomerCardConfig      `json:"customerCardConfig"`
+	CustomerID         string                  `json:"customerId"`
+	ExpiresAt          core.Time               `json:"expiresAt"`
+	ID                 string                  `json:"id"`
+	LoadedAt           core.Time               `json:"loadedAt"`
+	ThreadID           *string                 `json:"threadId,omitempty"`
+	UpdatedAt          core.Time               `json:"updatedAt"`
+	UpdatedBy          Actor                   `json:"updatedBy"`
+}
+
+func (CustomerCardInstanceLoaded) IsCustomerCardInstance() {}
+
+type CustomerCardInstanceLoading struct {
+	CreatedAt          core.Time          `json:"createdAt"`
+	CreatedBy          Actor              `json:"createdBy"`
+	CustomerCardConfig CustomerCardConfig `json:"customerCardConfig"`
+	CustomerID         string             `json:"customerId"`
+	ID                 string             `json:"id"`
+	ThreadID           *string            `json:"threadId,omitempty"`
+	UpdatedAt          core.Time          `json:"updatedAt"`
+	UpdatedBy          Actor              `json:"updatedBy"`
+}
+
+func (CustomerCardInstanceLoading) IsCustomerCardInstance() {}
+
+type CustomerCardInstanceMissingCardErrorDetail struct {
+	CardKey string `json:"cardKey"`
+	Message string `json:"message"`
+}
+
+func (CustomerCardInstanceMissingCardErrorDetail) IsCustomerCardInstanceErrorDetail() {}
+
+type CustomerCardInstanceRequestErrorDetail struct {
+	ErrorCode string `json:"errorCode"`
+	Message   string `json:"message"`
+}
+
+func (CustomerCardInstanceRequestErrorDetail) IsCustomerCardInstanceErrorDetail() {}
+
+type CustomerCardInstanceResponseBodyErrorDetail struct {
+	Message      string `json:"message"`
+	ResponseBody string `json:"responseBody"`
+}
+
+func (CustomerCardInstanceResponseBodyErrorDetail) IsCustomerCardInstanceErrorDetail() {}
+
+type CustomerCardInstanceStatusCodeErrorDetail struct {
+	Message      string `json:"message"`
+	ResponseBody string `json:"responseBody"`
+	StatusCode   int    `json:"statusCode"`
+}
+
+func (CustomerCardInstanceStatusCodeErrorDetail) IsCustomerCardInstanceErrorDetail() {}
+
+type CustomerCardInstanceTimeoutErrorDetail struct {
+	Message        string `json:"message"`
+	TimeoutSeconds int    `json:"timeoutSeconds"`
+}
+
+func (CustomerCardInstanceTimeoutErrorDetail) IsCustomerCardInstanceErrorDetail() {}
+
+type CustomerCardInstanceUnknownErrorDetail struct {
+	Message string `json:"message"`
+}
+
+func (CustomerCardInstanceUnknownErrorDetail) IsCustomerCardInstanceErrorDetail() {}
 
 type CustomerConnection struct {
 	Edges      []CustomerEdge `json:"edges"`
@@ -662,10 +931,59 @@ func (CustomerEventEntry) IsEntry() {}
 
 func (CustomerEventEntry) IsTimelineEventEntry() {}
 
+type CustomerGroup struct {
+	Color      string        `json:"color"`
+	CreatedAt  core.Time     `json:"createdAt"`
+	CreatedBy  InternalActor `json:"createdBy"`
+	ExternalID *string       `json:"externalId,omitempty"`
+	ID         string        `json:"id"`
+	Key        string        `json:"key"`
+	Name       string        `json:"name"`
+	UpdatedAt  core.Time     `json:"updatedAt"`
+	UpdatedBy  InternalActor `json:"updatedBy"`
+}
+
+type CustomerGroupConnection struct {
+	Edges    []CustomerGroupEdge `json:"edges"`
+	PageInfo PageInfo            `json:"pageInfo"`
+}
+
+type CustomerGroupEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   CustomerGroup `json:"node"`
+}
+
 type CustomerGroupIdentifier struct {
 	CustomerGroupID  *string `json:"customerGroupId,omitempty"`
 	CustomerGroupKey *string `json:"customerGroupKey,omitempty"`
 	ExternalID       *string `json:"externalId,omitempty"`
+}
+
+type CustomerGroupMembership struct {
+	CreatedAt     core.Time     `json:"createdAt"`
+	CreatedBy     InternalActor `json:"createdBy"`
+	CustomerGroup CustomerGroup `json:"customerGroup"`
+	CustomerID    string        `json:"customerId"`
+	UpdatedAt     core.Time     `json:"updatedAt"`
+	UpdatedBy     InternalActor `json:"updatedBy"`
+}
+
+type CustomerGroupMembershipConnection struct {
+	Edges    []CustomerGroupMembershipEdge `json:"edges"`
+	PageInfo PageInfo                      `json:"pageInfo"`
+}
+
+type CustomerGroupMembershipEdge struct {
+	Cursor string                  `json:"cursor"`
+	Node   CustomerGroupMembership `json:"node"`
+}
+
+type CustomerGroupMembershipsFilter struct {
+	CustomerGroupExternalIds []string `json:"customerGroupExternalIds,omitempty"`
+}
+
+type CustomerGroupsFilter struct {
+	ExternalIds []string `json:"externalIds,omitempty"`
 }
 
 type CustomerIdentifierInput struct {
@@ -688,6 +1006,24 @@ type CustomerSurveyRequestedEntry struct {
 
 func (CustomerSurveyRequestedEntry) IsEntry() {}
 
+type CustomerTenantMembership struct {
+	CreatedAt core.Time     `json:"createdAt"`
+	CreatedBy InternalActor `json:"createdBy"`
+	Tenant    Tenant        `json:"tenant"`
+	UpdatedAt core.Time     `json:"updatedAt"`
+	UpdatedBy InternalActor `json:"updatedBy"`
+}
+
+type CustomerTenantMembershipConnection struct {
+	Edges    []CustomerTenantMembershipEdge `json:"edges"`
+	PageInfo PageInfo                       `json:"pageInfo"`
+}
+
+type CustomerTenantMembershipEdge struct {
+	Cursor string                   `json:"cursor"`
+	Node   CustomerTenantMembership `json:"node"`
+}
+
 type CustomersFilter struct {
 	CompanyIdentifiers []CompanyIdentifierInput `json:"companyIdentifiers,omitempty"`
 	CustomerGroupIds   []string                 `json:"customerGroupIds,omitempty"`
@@ -707,6 +1043,31 @@ type DatetimeFilter struct {
 	Before *string `json:"before,omitempty"`
 }
 
+type DeleteCompanyInput struct {
+	CompanyIdentifier CompanyIdentifierInput `json:"companyIdentifier"`
+}
+
+type DeleteCompanyOutput struct {
+	Company *Company       `json:"company,omitempty"`
+	Error   *MutationError `json:"error,omitempty"`
+}
+
+type DeleteCustomerCardConfigInput struct {
+	CustomerCardConfigID string `json:"customerCardConfigId"`
+}
+
+type DeleteCustomerCardConfigOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+}
+
+type DeleteCustomerGroupInput struct {
+	CustomerGroupID string `json:"customerGroupId"`
+}
+
+type DeleteCustomerGroupOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+}
+
 type DeleteCustomerInput struct {
 	CustomerID string `json:"customerId"`
 }
@@ -722,6 +1083,15 @@ type DeleteNoteInput struct {
 type DeleteNoteOutput struct {
 	Error *MutationError `json:"error,omitempty"`
 	Note  *Note          `json:"note,omitempty"`
+}
+
+type DeleteTenantInput struct {
+	TenantIdentifier TenantIdentifierInput `json:"tenantIdentifier"`
+}
+
+type DeleteTenantOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Tenant *Tenant        `json:"tenant,omitempty"`
 }
 
 type DeleteThreadFieldIdentifier struct {
@@ -743,6 +1113,15 @@ type DeleteThreadFieldSchemaInput struct {
 
 type DeleteThreadFieldSchemaOutput struct {
 	Error *MutationError `json:"error,omitempty"`
+}
+
+type DeleteTierInput struct {
+	TierID string `json:"tierId"`
+}
+
+type DeleteTierOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+	Tier  *Tier          `json:"tier,omitempty"`
 }
 
 type DeleteWebhookTargetInput struct {
@@ -868,6 +1247,21 @@ type FileSize struct {
 	MegaBytes float64 `json:"megaBytes"`
 }
 
+type FirstResponseTimeServiceLevelAgreement struct {
+	BreachActions            []BreachAction                                `json:"breachActions"`
+	CreatedAt                core.Time                                     `json:"createdAt"`
+	CreatedBy                InternalActor                                 `json:"createdBy"`
+	FirstResponseTimeMinutes int                                           `json:"firstResponseTimeMinutes"`
+	ID                       string                                        `json:"id"`
+	ThreadLabelTypeIDFilter  *ServiceLevelAgreementThreadLabelTypeIDFilter `json:"threadLabelTypeIdFilter,omitempty"`
+	ThreadPriorityFilter     []int                                         `json:"threadPriorityFilter"`
+	UpdatedAt                core.Time                                     `json:"updatedAt"`
+	UpdatedBy                InternalActor                                 `json:"updatedBy"`
+	UseBusinessHoursOnly     bool                                          `json:"useBusinessHoursOnly"`
+}
+
+func (FirstResponseTimeServiceLevelAgreement) IsServiceLevelAgreement() {}
+
 type HelpCenterAiConversationMessageEntry struct {
 	HelpCenterAiConversationID string `json:"helpCenterAiConversationId"`
 	HelpCenterID               string `json:"helpCenterId"`
@@ -879,6 +1273,10 @@ func (HelpCenterAiConversationMessageEntry) IsEntry() {}
 
 type ImpersonationInput struct {
 	AsCustomer CustomerImpersonationInput `json:"asCustomer"`
+}
+
+type IntInput struct {
+	Value int `json:"value"`
 }
 
 type LabelTypeConnection struct {
@@ -990,6 +1388,21 @@ type MutationFieldError struct {
 	Type    MutationFieldErrorType `json:"type"`
 }
 
+type NextResponseTimeServiceLevelAgreement struct {
+	BreachActions           []BreachAction                                `json:"breachActions"`
+	CreatedAt               core.Time                                     `json:"createdAt"`
+	CreatedBy               InternalActor                                 `json:"createdBy"`
+	ID                      string                                        `json:"id"`
+	NextResponseTimeMinutes int                                           `json:"nextResponseTimeMinutes"`
+	ThreadLabelTypeIDFilter *ServiceLevelAgreementThreadLabelTypeIDFilter `json:"threadLabelTypeIdFilter,omitempty"`
+	ThreadPriorityFilter    []int                                         `json:"threadPriorityFilter"`
+	UpdatedAt               core.Time                                     `json:"updatedAt"`
+	UpdatedBy               InternalActor                                 `json:"updatedBy"`
+	UseBusinessHoursOnly    bool                                          `json:"useBusinessHoursOnly"`
+}
+
+func (NextResponseTimeServiceLevelAgreement) IsServiceLevelAgreement() {}
+
 type OptionalBooleanInput struct {
 	Value *bool `json:"value,omitempty"`
 }
@@ -1026,12 +1439,51 @@ type RegenerateWorkspaceHmacOutput struct {
 	WorkspaceHmac *WorkspaceHmac `json:"workspaceHmac,omitempty"`
 }
 
+type ReloadCustomerCardInstanceInput struct {
+	CustomerCardConfigID string  `json:"customerCardConfigId"`
+	CustomerID           string  `json:"customerId"`
+	ThreadID             *string `json:"threadId,omitempty"`
+}
+
+type ReloadCustomerCardInstanceOutput struct {
+	CustomerCardInstance CustomerCardInstance `json:"customerCardInstance,omitempty"`
+	Error                *MutationError       `json:"error,omitempty"`
+}
+
+type RemoveCustomerFromCustomerGroupsInput struct {
+	CustomerGroupIdentifiers []CustomerGroupIdentifier `json:"customerGroupIdentifiers"`
+	CustomerID               string                    `json:"customerId"`
+}
+
+type RemoveCustomerFromCustomerGroupsOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+}
+
+type RemoveCustomerFromTenantsInput struct {
+	CustomerIdentifier CustomerIdentifierInput `json:"customerIdentifier"`
+	TenantIdentifiers  []TenantIdentifierInput `json:"tenantIdentifiers"`
+}
+
+type RemoveCustomerFromTenantsOutput struct {
+	Customer *Customer      `json:"customer,omitempty"`
+	Error    *MutationError `json:"error,omitempty"`
+}
+
 type RemoveLabelsInput struct {
 	LabelIds []string `json:"labelIds"`
 }
 
 type RemoveLabelsOutput struct {
 	Error *MutationError `json:"error,omitempty"`
+}
+
+type RemoveMembersFromTierInput struct {
+	MemberIdentifiers []TierMemberIdentifierInput `json:"memberIdentifiers"`
+}
+
+type RemoveMembersFromTierOutput struct {
+	Error       *MutationError   `json:"error,omitempty"`
+	Memberships []TierMembership `json:"memberships"`
 }
 
 type ReplyToThreadChannelSpecificOptionsInput struct {
@@ -1101,6 +1553,16 @@ type ServiceLevelAgreementThreadLabelTypeIDFilter struct {
 	RequireAll   bool     `json:"requireAll"`
 }
 
+type SetCustomerTenantsInput struct {
+	CustomerIdentifier CustomerIdentifierInput `json:"customerIdentifier"`
+	TenantIdentifiers  []TenantIdentifierInput `json:"tenantIdentifiers"`
+}
+
+type SetCustomerTenantsOutput struct {
+	Customer *Customer      `json:"customer,omitempty"`
+	Error    *MutationError `json:"error,omitempty"`
+}
+
 type SlackMessageEntry struct {
 	Attachments         []Attachment                    `json:"attachments"`
 	CustomerID          string                          `json:"customerId"`
@@ -1138,6 +1600,19 @@ type SlackReplyEntry struct {
 
 func (SlackReplyEntry) IsEntry() {}
 
+type SlackThreadChannelAssociation struct {
+	CompanyID               *string       `json:"companyId,omitempty"`
+	ConnectedSlackChannelID string        `json:"connectedSlackChannelId"`
+	CreatedAt               core.Time     `json:"createdAt"`
+	CreatedBy               InternalActor `json:"createdBy"`
+	ID                      string        `json:"id"`
+	TenantID                *string       `json:"tenantId,omitempty"`
+	UpdatedAt               core.Time     `json:"updatedAt"`
+	UpdatedBy               InternalActor `json:"updatedBy"`
+}
+
+func (SlackThreadChannelAssociation) IsThreadChannelAssociation() {}
+
 type SlackThreadChannelDetailsInput struct {
 	SlackChannelID string `json:"slackChannelId"`
 	SlackTeamID    string `json:"slackTeamId"`
@@ -1157,6 +1632,10 @@ type SnoozeThreadInput struct {
 type SnoozeThreadOutput struct {
 	Error  *MutationError `json:"error,omitempty"`
 	Thread *Thread        `json:"thread,omitempty"`
+}
+
+type StringArrayInput struct {
+	Value []string `json:"value"`
 }
 
 type StringInput struct {
@@ -1195,17 +1674,55 @@ func (SystemActor) IsActor() {}
 func (SystemActor) IsInternalActor() {}
 
 type Tenant struct {
-	CreatedAt  core.Time     `json:"createdAt"`
-	CreatedBy  InternalActor `json:"createdBy"`
-	ExternalID string        `json:"externalId"`
-	ID         string        `json:"id"`
-	Name       string        `json:"name"`
-	Source     TenantSource  `json:"source"`
-	Tier       *Tier         `json:"tier,omitempty"`
-	UpdatedAt  core.Time     `json:"updatedAt"`
-	UpdatedBy  InternalActor `json:"updatedBy"`
-	URL        *string       `json:"url,omitempty"`
+	AlternateDomains          []string                   `json:"alternateDomains"`
+	CreatedAt                 core.Time                  `json:"createdAt"`
+	CreatedBy                 InternalActor              `json:"createdBy"`
+	ExternalID                string                     `json:"externalId"`
+	ID                        string                     `json:"id"`
+	IsDomainAutoJoinEnabled   bool                       `json:"isDomainAutoJoinEnabled"`
+	LogoURL                   *string                    `json:"logoUrl,omitempty"`
+	Name                      string                     `json:"name"`
+	PrimaryDomain             *string                    `json:"primaryDomain,omitempty"`
+	Source                    TenantSource               `json:"source"`
+	TenantFields              []TenantField              `json:"tenantFields"`
+	ThreadChannelAssociations []ThreadChannelAssociation `json:"threadChannelAssociations"`
+	Tier                      *Tier                      `json:"tier,omitempty"`
+	UpdatedAt                 core.Time                  `json:"updatedAt"`
+	UpdatedBy                 InternalActor              `json:"updatedBy"`
+	URL                       *string                    `json:"url,omitempty"`
 }
+
+type TenantConnection struct {
+	Edges    []TenantEdge `json:"edges"`
+	PageInfo PageInfo     `json:"pageInfo"`
+}
+
+type TenantEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Tenant `json:"node"`
+}
+
+type TenantField struct {
+	CreatedAt       core.Time        `json:"createdAt"`
+	CreatedBy       InternalActor    `json:"createdBy"`
+	ExternalFieldID string           `json:"externalFieldId"`
+	ID              string           `json:"id"`
+	UpdatedAt       core.Time        `json:"updatedAt"`
+	UpdatedBy       InternalActor    `json:"updatedBy"`
+	Value           TenantFieldValue `json:"value"`
+}
+
+type TenantFieldBooleanValue struct {
+	BooleanValue bool `json:"booleanValue"`
+}
+
+func (TenantFieldBooleanValue) IsTenantFieldValue() {}
+
+type TenantFieldDateTimeValue struct {
+	DateValue core.Time `json:"dateValue"`
+}
+
+func (TenantFieldDateTimeValue) IsTenantFieldValue() {}
 
 type TenantFieldFilter struct {
 	BooleanValue     *bool    `json:"booleanValue,omitempty"`
@@ -1216,9 +1733,72 @@ type TenantFieldFilter struct {
 	StringValue      *string  `json:"stringValue,omitempty"`
 }
 
+type TenantFieldNumberValue struct {
+	NumberValue float64 `json:"numberValue"`
+}
+
+func (TenantFieldNumberValue) IsTenantFieldValue() {}
+
+type TenantFieldStringArrayValue struct {
+	ArrayValue []string `json:"arrayValue"`
+}
+
+func (TenantFieldStringArrayValue) IsTenantFieldValue() {}
+
+type TenantFieldStringValue struct {
+	StringValue string `json:"stringValue"`
+}
+
+func (TenantFieldStringValue) IsTenantFieldValue() {}
+
+type TenantFieldUserReferenceValue struct {
+	UserReferenceValues []string `json:"userReferenceValues"`
+	Users               []User   `json:"users"`
+}
+
+func (TenantFieldUserReferenceValue) IsTenantFieldValue() {}
+
 type TenantIdentifierInput struct {
 	ExternalID *string `json:"externalId,omitempty"`
 	TenantID   *string `json:"tenantId,omitempty"`
+}
+
+type TenantSearchResult struct {
+	Tenant Tenant `json:"tenant"`
+}
+
+type TenantSearchResultConnection struct {
+	Edges    []TenantSearchResultEdge `json:"edges"`
+	PageInfo PageInfo                 `json:"pageInfo"`
+}
+
+type TenantSearchResultEdge struct {
+	Cursor string             `json:"cursor"`
+	Node   TenantSearchResult `json:"node"`
+}
+
+type TenantTierMembership struct {
+	CreatedAt core.Time     `json:"createdAt"`
+	CreatedBy InternalActor `json:"createdBy"`
+	ID        string        `json:"id"`
+	TenantID  string        `json:"tenantId"`
+	TierID    string        `json:"tierId"`
+	UpdatedAt core.Time     `json:"updatedAt"`
+	UpdatedBy InternalActor `json:"updatedBy"`
+}
+
+func (TenantTierMembership) IsTierMembership() {}
+
+type TenantsFilter struct {
+	IsDeleted       *bool                 `json:"isDeleted,omitempty"`
+	TenantFields    []TenantFieldFilter   `json:"tenantFields,omitempty"`
+	TenantIds       []string              `json:"tenantIds,omitempty"`
+	TierIdentifiers []TierIdentifierInput `json:"tierIdentifiers,omitempty"`
+	UpdatedAt       *DatetimeFilter       `json:"updatedAt,omitempty"`
+}
+
+type TenantsSearchQuery struct {
+	Term string `json:"term"`
 }
 
 type ThreadAdditionalAssigneesTransitionedEntry struct {
@@ -1577,23 +2157,51 @@ type ThreadsSort struct {
 }
 
 type Tier struct {
-	Color                 string        `json:"color"`
-	CreatedAt             core.Time     `json:"createdAt"`
-	CreatedBy             InternalActor `json:"createdBy"`
-	DefaultPriority       int           `json:"defaultPriority"`
-	DefaultThreadPriority int           `json:"defaultThreadPriority"`
-	ExternalID            *string       `json:"externalId,omitempty"`
-	ID                    string        `json:"id"`
-	IsDefault             bool          `json:"isDefault"`
-	IsMachineTier         bool          `json:"isMachineTier"`
-	Name                  string        `json:"name"`
-	UpdatedAt             core.Time     `json:"updatedAt"`
-	UpdatedBy             InternalActor `json:"updatedBy"`
+	Color                  string                   `json:"color"`
+	CreatedAt              core.Time                `json:"createdAt"`
+	CreatedBy              InternalActor            `json:"createdBy"`
+	DefaultPriority        int                      `json:"defaultPriority"`
+	DefaultThreadPriority  int                      `json:"defaultThreadPriority"`
+	ExternalID             *string                  `json:"externalId,omitempty"`
+	ID                     string                   `json:"id"`
+	IsDefault              bool                     `json:"isDefault"`
+	IsMachineTier          bool                     `json:"isMachineTier"`
+	Memberships            TierMembershipConnection `json:"memberships"`
+	Name                   string                   `json:"name"`
+	ServiceLevelAgreements []ServiceLevelAgreement  `json:"serviceLevelAgreements"`
+	UpdatedAt              core.Time                `json:"updatedAt"`
+	UpdatedBy              InternalActor            `json:"updatedBy"`
+}
+
+type TierConnection struct {
+	Edges    []TierEdge `json:"edges"`
+	PageInfo PageInfo   `json:"pageInfo"`
+}
+
+type TierEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Tier   `json:"node"`
 }
 
 type TierIdentifierInput struct {
 	ExternalID *string `json:"externalId,omitempty"`
 	TierID     *string `json:"tierId,omitempty"`
+}
+
+type TierMemberIdentifierInput struct {
+	CompanyID *string `json:"companyId,omitempty"`
+	TenantID  *string `json:"tenantId,omitempty"`
+}
+
+type TierMembershipConnection struct {
+	Edges      []TierMembershipEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+type TierMembershipEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   TierMembership `json:"node"`
 }
 
 type TimelineEntry struct {
@@ -1634,6 +2242,55 @@ type UnassignThreadOutput struct {
 	Thread *Thread        `json:"thread,omitempty"`
 }
 
+type UpdateCompanyTierInput struct {
+	CompanyIdentifier CompanyIdentifierInput `json:"companyIdentifier"`
+	TierIdentifier    *TierIdentifierInput   `json:"tierIdentifier,omitempty"`
+}
+
+type UpdateCompanyTierOutput struct {
+	CompanyTierMembership *CompanyTierMembership `json:"companyTierMembership,omitempty"`
+	Error                 *MutationError         `json:"error,omitempty"`
+}
+
+type UpdateCustomerCardConfigInput struct {
+	APIHeaders               []CustomerCardConfigAPIHeaderInput `json:"apiHeaders,omitempty"`
+	APIURL                   *StringInput                       `json:"apiUrl,omitempty"`
+	CustomerCardConfigID     string                             `json:"customerCardConfigId"`
+	DefaultTimeToLiveSeconds *IntInput                          `json:"defaultTimeToLiveSeconds,omitempty"`
+	IsEnabled                *BooleanInput                      `json:"isEnabled,omitempty"`
+	Key                      *StringInput                       `json:"key,omitempty"`
+	Order                    *IntInput                          `json:"order,omitempty"`
+	Title                    *StringInput                       `json:"title,omitempty"`
+}
+
+type UpdateCustomerCardConfigOutput struct {
+	CustomerCardConfig *CustomerCardConfig `json:"customerCardConfig,omitempty"`
+	Error              *MutationError      `json:"error,omitempty"`
+}
+
+type UpdateCustomerCompanyInput struct {
+	CompanyIdentifier *CompanyIdentifierInput `json:"companyIdentifier,omitempty"`
+	CustomerID        string                  `json:"customerId"`
+}
+
+type UpdateCustomerCompanyOutput struct {
+	Customer *Customer      `json:"customer,omitempty"`
+	Error    *MutationError `json:"error,omitempty"`
+}
+
+type UpdateCustomerGroupInput struct {
+	Color           *StringInput         `json:"color,omitempty"`
+	CustomerGroupID string               `json:"customerGroupId"`
+	ExternalID      *OptionalStringInput `json:"externalId,omitempty"`
+	Key             *StringInput         `json:"key,omitempty"`
+	Name            *StringInput         `json:"name,omitempty"`
+}
+
+type UpdateCustomerGroupOutput struct {
+	CustomerGroup *CustomerGroup `json:"customerGroup,omitempty"`
+	Error         *MutationError `json:"error,omitempty"`
+}
+
 type UpdateNoteInput struct {
 	AttachmentIds []string `json:"attachmentIds,omitempty"`
 	Markdown      *string  `json:"markdown,omitempty"`
@@ -1644,6 +2301,16 @@ type UpdateNoteInput struct {
 type UpdateNoteOutput struct {
 	Error *MutationError `json:"error,omitempty"`
 	Note  *Note          `json:"note,omitempty"`
+}
+
+type UpdateTenantTierInput struct {
+	TenantIdentifier TenantIdentifierInput `json:"tenantIdentifier"`
+	TierIdentifier   *TierIdentifierInput  `json:"tierIdentifier,omitempty"`
+}
+
+type UpdateTenantTierOutput struct {
+	Error                *MutationError        `json:"error,omitempty"`
+	TenantTierMembership *TenantTierMembership `json:"tenantTierMembership,omitempty"`
 }
 
 type UpdateThreadFieldSchemaInput struct {
@@ -1668,6 +2335,40 @@ type UpdateThreadFieldSchemaOutput struct {
 	ThreadFieldSchema *ThreadFieldSchema `json:"threadFieldSchema,omitempty"`
 }
 
+type UpdateThreadTenantInput struct {
+	TenantIdentifier *TenantIdentifierInput `json:"tenantIdentifier,omitempty"`
+	ThreadID         string                 `json:"threadId"`
+}
+
+type UpdateThreadTenantOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
+}
+
+type UpdateThreadTierInput struct {
+	ThreadID       string               `json:"threadId"`
+	TierIdentifier *TierIdentifierInput `json:"tierIdentifier,omitempty"`
+}
+
+type UpdateThreadTierOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
+}
+
+type UpdateTierInput struct {
+	Color                 *StringInput         `json:"color,omitempty"`
+	DefaultThreadPriority *IntInput            `json:"defaultThreadPriority,omitempty"`
+	ExternalID            *OptionalStringInput `json:"externalId,omitempty"`
+	IsDefault             *BooleanInput        `json:"isDefault,omitempty"`
+	Name                  *StringInput         `json:"name,omitempty"`
+	TierID                string               `json:"tierId"`
+}
+
+type UpdateTierOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+	Tier  *Tier          `json:"tier,omitempty"`
+}
+
 type UpdateWebhookTargetInput struct {
 	Description        *StringInput                          `json:"description,omitempty"`
 	EventSubscriptions []WebhookTargetEventSubscriptionInput `json:"eventSubscriptions,omitempty"`
@@ -1685,6 +2386,34 @@ type UpdateWebhookTargetOutput struct {
 type UploadFormData struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
+}
+
+type UpsertCompanyInput struct {
+	AccountOwnerUserID *string                `json:"accountOwnerUserId,omitempty"`
+	ContractValue      *int                   `json:"contractValue,omitempty"`
+	DomainName         string                 `json:"domainName"`
+	Identifier         CompanyIdentifierInput `json:"identifier"`
+	Name               string                 `json:"name"`
+}
+
+type UpsertCompanyOutput struct {
+	Company *Company       `json:"company,omitempty"`
+	Error   *MutationError `json:"error,omitempty"`
+	Result  *UpsertResult  `json:"result,omitempty"`
+}
+
+type UpsertCustomerGroupInput struct {
+	Color      string                  `json:"color"`
+	ExternalID *string                 `json:"externalId,omitempty"`
+	Identifier CustomerGroupIdentifier `json:"identifier"`
+	Key        string                  `json:"key"`
+	Name       string                  `json:"name"`
+}
+
+type UpsertCustomerGroupOutput struct {
+	CustomerGroup *CustomerGroup `json:"customerGroup,omitempty"`
+	Error         *MutationError `json:"error,omitempty"`
+	Result        *UpsertResult  `json:"result,omitempty"`
 }
 
 type UpsertCustomerIdentifierInput struct {
@@ -1719,6 +2448,22 @@ type UpsertCustomerOutput struct {
 	Customer *Customer      `json:"customer,omitempty"`
 	Error    *MutationError `json:"error,omitempty"`
 	Result   *UpsertResult  `json:"result,omitempty"`
+}
+
+type UpsertTenantInput struct {
+	AlternateDomains        *StringArrayInput     `json:"alternateDomains,omitempty"`
+	ExternalID              string                `json:"externalId"`
+	Identifier              TenantIdentifierInput `json:"identifier"`
+	IsDomainAutoJoinEnabled *BooleanInput         `json:"isDomainAutoJoinEnabled,omitempty"`
+	Name                    string                `json:"name"`
+	PrimaryDomain           *OptionalStringInput  `json:"primaryDomain,omitempty"`
+	URL                     *OptionalStringInput  `json:"url,omitempty"`
+}
+
+type UpsertTenantOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Result *UpsertResult  `json:"result,omitempty"`
+	Tenant *Tenant        `json:"tenant,omitempty"`
 }
 
 type UpsertThreadFieldIdentifier struct {
@@ -3571,20 +4316,24 @@ func (e StatusDetailType) MarshalJSON() ([]byte, error) {
 type TenantSource string
 
 const (
-	TenantSourceAPI        TenantSource = "API"
-	TenantSourceHubspot    TenantSource = "HUBSPOT"
-	TenantSourceSalesforce TenantSource = "SALESFORCE"
+	TenantSourceAPI         TenantSource = "API"
+	TenantSourceAttio       TenantSource = "ATTIO"
+	TenantSourceEmailDomain TenantSource = "EMAIL_DOMAIN"
+	TenantSourceHubspot     TenantSource = "HUBSPOT"
+	TenantSourceSalesforce  TenantSource = "SALESFORCE"
 )
 
 var AllTenantSource = []TenantSource{
 	TenantSourceAPI,
+	TenantSourceAttio,
+	TenantSourceEmailDomain,
 	TenantSourceHubspot,
 	TenantSourceSalesforce,
 }
 
 func (e TenantSource) IsValid() bool {
 	switch e {
-	case TenantSourceAPI, TenantSourceHubspot, TenantSourceSalesforce:
+	case TenantSourceAPI, TenantSourceAttio, TenantSourceEmailDomain, TenantSourceHubspot, TenantSourceSalesforce:
 		return true
 	}
 	return false

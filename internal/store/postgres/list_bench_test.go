@@ -21,7 +21,8 @@ import (
 
 // BenchmarkListThreads is the PostgreSQL counterpart of the SQLite
 // benchmark of the same name: the first page and the page after row 10,000
-// of the TODO threads carrying one label type, through the service. The
+// of the TODO threads carrying one label type, of the threads about a
+// tenant and of the threads in a tier, through the service. The
 // workspace is generated in a fresh schema on every run, so it defaults to
 // 100,000 threads (THREADLINE_BENCH_THREADS=N for another size); the tables
 // are analyzed first, as autovacuum would soon after such a load. It skips
@@ -47,28 +48,36 @@ func BenchmarkListThreads(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := st.DB().ExecContext(ctx, `ANALYZE threads; ANALYZE labels`); err != nil {
+	if _, err := st.DB().ExecContext(ctx, `ANALYZE threads; ANALYZE labels; ANALYZE tenants; ANALYZE tiers`); err != nil {
 		b.Fatal(err)
 	}
-	f := thread.Filter{Statuses: []thread.Status{thread.StatusTodo}, LabelTypeIDs: s.LabelTypeIDs[:1]}
+	for _, sc := range storetest.ListScenarios(s) {
+		b.Run(sc.Name, func(b *testing.B) { benchList(b, ctx, st, s, sc) })
+	}
+}
+
+// benchList measures one scenario's first page and the page after row
+// 10,000 (fewer when fewer threads match), logging both query plans and
+// failing if either scans threads or sorts.
+func benchList(b *testing.B, ctx context.Context, st store.Store, s storetest.SeededList, sc storetest.ListScenario) {
 	depth := 10_000
-	if matched := s.TodoLabeled; matched <= depth {
-		depth = matched / 2
+	if sc.Matched <= depth {
+		depth = sc.Matched / 2
 	}
-	l, err := serviceList(ctx, st, s.WorkspaceID, f, depth)
+	l, err := serviceList(ctx, st, s.WorkspaceID, sc.Filter, depth)
 	if err != nil {
 		b.Fatal(err)
 	}
-	first, err := storetest.ExplainThreadPage(ctx, st, s.WorkspaceID, f, l.PageSize, nil)
+	first, err := storetest.ExplainThreadPage(ctx, st, s.WorkspaceID, sc.Resolved, l.PageSize, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	deep, err := storetest.ExplainThreadPage(ctx, st, s.WorkspaceID, f, l.PageSize, l.DeepAfter())
+	deep, err := storetest.ExplainThreadPage(ctx, st, s.WorkspaceID, sc.Resolved, l.PageSize, l.DeepAfter())
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("%d threads (generated in %s), %d TODO with the label; plan of the first page:\n%s\nplan of the page after row %d:\n%s",
-		s.Threads, s.Elapsed, s.TodoLabeled, strings.Join(first, "\n"), depth, strings.Join(deep, "\n"))
+	b.Logf("%d threads (generated in %s), %d matching %s; plan of the first page:\n%s\nplan of the page after row %d:\n%s",
+		s.Threads, s.Elapsed, sc.Matched, sc.Name, strings.Join(first, "\n"), depth, strings.Join(deep, "\n"))
 	for _, p := range [][]string{first, deep} {
 		for _, line := range p {
 			if badPGPlan.MatchString(line) {

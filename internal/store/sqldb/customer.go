@@ -3,23 +3,25 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
 )
 
 const customerCols = `id, workspace_id, full_name, short_name, external_id, email, email_verified, email_verified_at,
-	marked_as_spam_at, created_at, created_by, updated_at, updated_by`
+	marked_as_spam_at, created_at, created_by, updated_at, updated_by, company_id`
 
 func scanCustomer(s scanner) (customer.Customer, error) {
 	var c customer.Customer
-	var short, ext sql.NullString
+	var short, ext, companyID sql.NullString
 	var verAt, spamAt sql.NullInt64
 	var cAt, uAt int64
 	var cBy, uBy string
 	err := s.Scan(&c.ID, &c.WorkspaceID, &c.FullName, &short, &ext, &c.Email, &c.EmailVerified, &verAt,
-		&spamAt, &cAt, &cBy, &uAt, &uBy)
+		&spamAt, &cAt, &cBy, &uAt, &uBy, &companyID)
 	c.ShortName, c.ExternalID, c.EmailVerifiedAt, c.MarkedAsSpamAt = strPtr(short), strPtr(ext), timePtr(verAt), timePtr(spamAt)
+	c.CompanyID = strPtr(companyID)
 	c.CreatedAt, c.CreatedBy, c.UpdatedAt, c.UpdatedBy = core.FromMillis(cAt), core.ParseActor(cBy), core.FromMillis(uAt), core.ParseActor(uBy)
 	return c, err
 }
@@ -27,22 +29,22 @@ func scanCustomer(s scanner) (customer.Customer, error) {
 func customerArgs(c customer.Customer) []any {
 	return []any{c.ID, c.WorkspaceID, c.FullName, nullStr(c.ShortName), nullStr(c.ExternalID), c.Email, c.EmailVerified,
 		nullTime(c.EmailVerifiedAt), nullTime(c.MarkedAsSpamAt), c.CreatedAt.Millis(), c.CreatedBy.String(),
-		c.UpdatedAt.Millis(), c.UpdatedBy.String()}
+		c.UpdatedAt.Millis(), c.UpdatedBy.String(), nullStr(c.CompanyID)}
 }
 
 // CreateCustomer inserts c.
 func (t *Tx) CreateCustomer(ctx context.Context, c customer.Customer) error {
-	_, err := t.exec(ctx, `INSERT INTO customers (`+customerCols+`) VALUES (`+placeholders(13)+`)`, customerArgs(c)...)
+	_, err := t.exec(ctx, `INSERT INTO customers (`+customerCols+`) VALUES (`+placeholders(14)+`)`, customerArgs(c)...)
 	return err
 }
 
 // UpdateCustomer overwrites the mutable columns of c.
 func (t *Tx) UpdateCustomer(ctx context.Context, c customer.Customer) error {
 	return expectOne(t.exec(ctx, `UPDATE customers SET full_name = ?, short_name = ?, external_id = ?, email = ?,
-		email_verified = ?, email_verified_at = ?, marked_as_spam_at = ?, updated_at = ?, updated_by = ?
+		email_verified = ?, email_verified_at = ?, marked_as_spam_at = ?, updated_at = ?, updated_by = ?, company_id = ?
 		WHERE workspace_id = ? AND id = ?`, c.FullName, nullStr(c.ShortName), nullStr(c.ExternalID), c.Email,
 		c.EmailVerified, nullTime(c.EmailVerifiedAt), nullTime(c.MarkedAsSpamAt), c.UpdatedAt.Millis(), c.UpdatedBy.String(),
-		c.WorkspaceID, c.ID))
+		nullStr(c.CompanyID), c.WorkspaceID, c.ID))
 }
 
 func (t *Tx) oneCustomer(ctx context.Context, cond string, args ...any) (customer.Customer, error) {
@@ -100,8 +102,24 @@ func (t *Tx) customers(ctx context.Context, q string, args ...any) ([]customer.C
 func customerFilter(workspaceID string, f customer.Filter) ([]string, []any) {
 	conds := []string{"workspace_id = ?"}
 	args := []any{workspaceID}
-	if f.MatchNothing {
-		conds = append(conds, "1 = 0")
+	for _, m := range []struct {
+		ids []string
+		sql string
+	}{
+		{f.CompanyIDs, "company_id IN (%s)"},
+		{f.TenantIDs, "id IN (SELECT m.customer_id FROM customer_tenant_memberships m WHERE m.tenant_id IN (%s))"},
+		{f.GroupIDs, "id IN (SELECT m.customer_id FROM customer_group_memberships m WHERE m.customer_group_id IN (%s))"},
+	} {
+		switch {
+		case m.ids == nil:
+		case len(m.ids) == 0:
+			conds = append(conds, "1 = 0")
+		default:
+			conds = append(conds, fmt.Sprintf(m.sql, placeholders(len(m.ids))))
+			for _, id := range m.ids {
+				args = append(args, id)
+			}
+		}
 	}
 	if f.IsMarkedAsSpam != nil {
 		if *f.IsMarkedAsSpam {

@@ -33,14 +33,6 @@ func parseIDList(s string) ([]string, error) {
 	return ids, nil
 }
 
-func actorOf(v sql.NullString) *core.Actor {
-	if !v.Valid {
-		return nil
-	}
-	a := core.ParseActor(v.String)
-	return &a
-}
-
 func nullIfEmpty(s string) any {
 	if s == "" {
 		return nil

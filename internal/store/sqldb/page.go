@@ -76,3 +76,29 @@ func inList(col string, ids []string) (string, []any) {
 	}
 	return col + " IN (" + placeholders(len(ids)) + ")", args
 }
+
+// perParent renders a list query that reads one keyset page per parent
+// row in one statement: the rows of "SELECT cols from" (from holds the
+// WHERE clause), numbered per parent in key order from after the page's
+// cursor, up to p.Limit+1 of each parent (every row when p.Limit is 0).
+// Rows come in page order within each parent; each row ends with its
+// number ("rn"). key is a unique text column within a parent.
+func perParent(cols, from string, args []any, parent, key string, p core.Page) (string, []any, error) {
+	cur, op, dir := p.After, " > ?", " ASC"
+	if p.Backward {
+		cur, op, dir = p.Before, " < ?", " DESC"
+	}
+	if cur != nil {
+		if len(cur) != 1 {
+			return "", nil, core.BadInput("Invalid cursor.")
+		}
+		from += " AND " + key + op
+		args = append(args, cur[0])
+	}
+	q := `SELECT * FROM (SELECT ` + cols + `, ROW_NUMBER() OVER (PARTITION BY ` + parent + ` ORDER BY ` + key + dir + `) AS rn ` +
+		from + `) w`
+	if p.Limit > 0 {
+		q += ` WHERE w.rn <= ` + strconv.Itoa(p.Limit+1)
+	}
+	return q + ` ORDER BY w.rn`, args, nil
+}

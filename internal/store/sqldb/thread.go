@@ -15,7 +15,7 @@ var _ store.Tx = (*Tx)(nil)
 
 const threadCols = `id, workspace_id, ref, external_id, customer_id, title, description, preview_text, priority,
 	status, status_detail, status_changed_at, status_changed_by, waiting_until, channel, tenant_id, assignee,
-	assigned_at, messages, last_inbound_at, created_at, created_by, updated_at, updated_by`
+	assigned_at, messages, last_inbound_at, created_at, created_by, updated_at, updated_by, tier_id`
 
 // messageInfo is a thread's message info as its messages column holds it.
 type messageInfo struct {
@@ -61,16 +61,17 @@ func decodeMessages(s string) (thread.Messages, error) {
 
 func scanThread(s scanner) (thread.Thread, error) {
 	var th thread.Thread
-	var ext, desc, preview, tenant, assignee sql.NullString
+	var ext, desc, preview, tenant, assignee, tierID sql.NullString
 	var waiting, assignedAt sql.NullInt64
 	var status, detail, scBy, channel, messages, cBy, uBy string
 	var scAt, lastInbound, cAt, uAt int64
 	err := s.Scan(&th.ID, &th.WorkspaceID, &th.Ref, &ext, &th.CustomerID, &th.Title, &desc, &preview, &th.Priority,
 		&status, &detail, &scAt, &scBy, &waiting, &channel, &tenant, &assignee, &assignedAt, &messages, &lastInbound,
-		&cAt, &cBy, &uAt, &uBy)
+		&cAt, &cBy, &uAt, &uBy, &tierID)
 	if err != nil {
 		return th, err
 	}
+	th.TierID = strPtr(tierID)
 	th.ExternalID, th.Description, th.PreviewText, th.TenantID = strPtr(ext), strPtr(desc), strPtr(preview), strPtr(tenant)
 	th.Status, th.StatusDetail, th.Channel = thread.Status(status), thread.Detail(detail), thread.Channel(channel)
 	th.StatusChangedAt, th.StatusChangedBy = core.FromMillis(scAt), core.ParseActor(scBy)
@@ -90,12 +91,12 @@ func threadValues(th thread.Thread) []any {
 		nullStr(th.PreviewText), th.Priority, string(th.Status), string(th.StatusDetail), th.StatusChangedAt.Millis(),
 		th.StatusChangedBy.String(), nullTime(th.WaitingUntil), string(th.Channel), nullStr(th.TenantID),
 		actorPtr(th.Assignee), nullTime(th.AssignedAt), encodeMessages(th.Messages), th.LastInboundMillis(),
-		th.CreatedAt.Millis(), th.CreatedBy.String(), th.UpdatedAt.Millis(), th.UpdatedBy.String()}
+		th.CreatedAt.Millis(), th.CreatedBy.String(), th.UpdatedAt.Millis(), th.UpdatedBy.String(), nullStr(th.TierID)}
 }
 
 // CreateThread inserts a thread.
 func (t *Tx) CreateThread(ctx context.Context, th thread.Thread) error {
-	_, err := t.exec(ctx, `INSERT INTO threads (`+threadCols+`) VALUES (`+placeholders(24)+`)`, threadValues(th)...)
+	_, err := t.exec(ctx, `INSERT INTO threads (`+threadCols+`) VALUES (`+placeholders(25)+`)`, threadValues(th)...)
 	return err
 }
 

@@ -35,13 +35,13 @@ func (t *Tx) UpdateThread(ctx context.Context, th thread.Thread) error {
 	return expectOne(t.exec(ctx, `UPDATE threads SET external_id = ?, title = ?, description = ?, preview_text = ?,
 		priority = ?, status = ?, status_detail = ?, status_changed_at = ?, status_changed_by = ?, waiting_until = ?,
 		channel = ?, tenant_id = ?, assignee = ?, assigned_at = ?, messages = ?, last_inbound_at = ?, updated_at = ?,
-		updated_by = ?
+		updated_by = ?, tier_id = ?
 		WHERE workspace_id = ? AND id = ?`,
 		nullStr(th.ExternalID), th.Title, nullStr(th.Description), nullStr(th.PreviewText), th.Priority, string(th.Status),
 		string(th.StatusDetail), th.StatusChangedAt.Millis(), th.StatusChangedBy.String(), nullTime(th.WaitingUntil),
 		string(th.Channel), nullStr(th.TenantID), actorPtr(th.Assignee), nullTime(th.AssignedAt),
 		encodeMessages(th.Messages), th.LastInboundMillis(), th.UpdatedAt.Millis(), th.UpdatedBy.String(),
-		th.WorkspaceID, th.ID))
+		nullStr(th.TierID), th.WorkspaceID, th.ID))
 }
 
 // DueSnoozedThreads locks snoozed threads whose wake time has come.
@@ -168,6 +168,7 @@ func threadFilter(f thread.Filter) (string, []any) {
 		}
 		c.add("EXISTS (SELECT 1 FROM customers cu WHERE cu.id = t.customer_id AND cu.marked_as_spam_at " + op + ")")
 	}
+	accountConds(&c, f)
 	rangeCond(&c, "t.created_at", f.CreatedAt)
 	rangeCond(&c, "t.updated_at", f.UpdatedAt)
 	rangeCond(&c, "t.status_changed_at", f.StatusChangedAt)
@@ -180,6 +181,31 @@ func threadFilter(f thread.Filter) (string, []any) {
 		return "", nil
 	}
 	return "(" + strings.Join(c.sql, " AND ") + ")", c.args
+}
+
+// accountConds adds f's criteria on accounts: the thread's own tenant and
+// tier columns (each with an index in creation order), its customer's
+// company, and its customer's customer groups. A criterion that resolved
+// to no account matches nothing.
+func accountConds(c *cond, f thread.Filter) {
+	for _, a := range []struct {
+		ids []string
+		sql string
+	}{
+		// IS NOT NULL keeps NOT (…) true for threads without one.
+		{f.TenantIDs, "(t.tenant_id IS NOT NULL AND t.tenant_id IN (%s))"},
+		{f.TierIDs, "(t.tier_id IS NOT NULL AND t.tier_id IN (%s))"},
+		{f.CompanyIDs, "t.customer_id IN (SELECT cu.id FROM customers cu WHERE cu.workspace_id = t.workspace_id AND cu.company_id IN (%s))"},
+		{f.CustomerGroupIDs, "t.customer_id IN (SELECT m.customer_id FROM customer_group_memberships m WHERE m.customer_group_id IN (%s))"},
+	} {
+		switch {
+		case a.ids == nil:
+		case len(a.ids) == 0:
+			c.add("1 = 0")
+		default:
+			c.add(fmt.Sprintf(a.sql, placeholders(len(a.ids))), anys(a.ids, func(s string) any { return s })...)
+		}
+	}
 }
 
 // fieldFilter renders one thread field filter as an EXISTS condition.

@@ -28,9 +28,11 @@ const benchThreadsEnv = "THREADLINE_BENCH_THREADS"
 const listDepth = 10_000
 
 // BenchmarkListThreads reads, through the service, the first page and the
-// page after row 10,000 (25 threads each, newest first) of the TODO
-// threads carrying one label type, in a generated workspace of 1,000,000
-// threads (THREADLINE_BENCH_THREADS=N for another size). The database is
+// page after row 10,000 (25 threads each, newest first) of three lists —
+// the TODO threads carrying one label type, the threads about one tenant,
+// the threads in one tier (storetest.ListScenarios) — in a generated
+// workspace of 1,000,000 threads (THREADLINE_BENCH_THREADS=N for another
+// size). The database is
 // built once by storetest.SeedList and kept in os.TempDir() for later
 // runs. The query plans of both pages are logged, and the benchmark fails
 // if either scans the threads table or sorts in a temporary B-tree.
@@ -53,18 +55,26 @@ func BenchmarkListThreads(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	f := thread.Filter{Statuses: []thread.Status{thread.StatusTodo}, LabelTypeIDs: seeded.LabelTypeIDs[:1]}
-	depth := listDepth
-	if matched := seeded.TodoLabeled; matched <= depth {
-		depth = matched / 2
-		b.Logf("only %d threads match; the deep page starts after row %d", matched, depth)
+	for _, sc := range storetest.ListScenarios(seeded) {
+		b.Run(sc.Name, func(b *testing.B) { benchList(b, ctx, st, seeded, sc) })
 	}
-	l, first, deep, err := serviceList(ctx, st, seeded.WorkspaceID, f, depth)
+}
+
+// benchList measures one scenario's first page and the page after row
+// 10,000 (fewer when fewer threads match), logging both query plans and
+// failing if either scans the threads table or sorts.
+func benchList(b *testing.B, ctx context.Context, st store.Store, seeded storetest.SeededList, sc storetest.ListScenario) {
+	depth := listDepth
+	if sc.Matched <= depth {
+		depth = sc.Matched / 2
+		b.Logf("only %d threads match; the deep page starts after row %d", sc.Matched, depth)
+	}
+	l, first, deep, err := serviceList(ctx, st, seeded.WorkspaceID, sc.Filter, sc.Resolved, depth)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("%d threads, %d TODO with %s; query plan of the first page:\n%s\nquery plan of the page after row %d:\n%s",
-		seeded.Threads, seeded.TodoLabeled, seeded.LabelTypeIDs[0], strings.Join(first, "\n"), depth, strings.Join(deep, "\n"))
+	b.Logf("%d threads, %d matching %s; query plan of the first page:\n%s\nquery plan of the page after row %d:\n%s",
+		seeded.Threads, sc.Matched, sc.Name, strings.Join(first, "\n"), depth, strings.Join(deep, "\n"))
 	for _, p := range [][]string{first, deep} {
 		if bad := planProblems(p); len(bad) > 0 {
 			b.Errorf("the plan does not use an index for both filtering and order: %q", bad)
@@ -81,8 +91,9 @@ func BenchmarkListThreads(b *testing.B) {
 // serviceList prepares the thread-list scenario through the service
 // (service.Threads as the workspace's system principal, without GraphQL or
 // HTTP) for the threads of workspaceID that f selects, in the default
-// order, and returns the query plans of its first and deep page.
-func serviceList(ctx context.Context, st store.Store, workspaceID string, f thread.Filter, depth int) (*bench.List, []string, []string, error) {
+// order, and returns the query plans of its first and deep page (of
+// resolved, f as storage reads it).
+func serviceList(ctx context.Context, st store.Store, workspaceID string, f, resolved thread.Filter, depth int) (*bench.List, []string, []string, error) {
 	svc := service.New(st, nil, nil)
 	read := func(ctx context.Context, first int, after *string) (int, *string, bool, error) {
 		p, err := svc.Threads(service.System(ctx, workspaceID), f, thread.DefaultSort, core.PageArgs{First: &first, After: after}, false)
@@ -95,11 +106,11 @@ func serviceList(ctx context.Context, st store.Store, workspaceID string, f thre
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	first, err := storetest.ExplainThreadPage(ctx, st, workspaceID, f, l.PageSize, nil)
+	first, err := storetest.ExplainThreadPage(ctx, st, workspaceID, resolved, l.PageSize, nil)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	deep, err := storetest.ExplainThreadPage(ctx, st, workspaceID, f, l.PageSize, l.DeepAfter())
+	deep, err := storetest.ExplainThreadPage(ctx, st, workspaceID, resolved, l.PageSize, l.DeepAfter())
 	return l, first, deep, err
 }
 
@@ -176,9 +187,11 @@ func readSeeded(dir string) (storetest.SeededList, error) {
 }
 
 // TestListThreadsPlan checks, on a small generated workspace, that both
-// pages of BenchmarkListThreads' list are read through threads_by_status
-// in order, with the label probed through the labels unique index. Without
-// ANALYZE statistics SQLite plans the same whatever the table sizes.
+// pages of each of BenchmarkListThreads' lists are read through their
+// index in order: the TODO threads of a label through threads_by_status
+// (the label probed through the labels unique index), the threads of a
+// tenant through threads_by_tenant, of a tier through threads_by_tier.
+// Without ANALYZE statistics SQLite plans the same whatever the sizes.
 func TestListThreadsPlan(t *testing.T) {
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "plan.db"), sqlite.Options{})
@@ -190,23 +203,30 @@ func TestListThreadsPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := thread.Filter{Statuses: []thread.Status{thread.StatusTodo}, LabelTypeIDs: s.LabelTypeIDs[:1]}
-	_, first, deep, err := serviceList(ctx, st, s.WorkspaceID, f, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		name string
-		plan []string
-		want string
-	}{
-		{"first page", first, "SEARCH t USING INDEX threads_by_status (workspace_id=? AND status=?)"},
-		{"deep page", deep, "SEARCH t USING INDEX threads_by_status (workspace_id=? AND status=? AND (created_at,id)<(?,?))"},
-	} {
-		text := strings.Join(c.plan, "\n")
-		if bad := planProblems(c.plan); len(bad) > 0 || !strings.Contains(text, c.want) ||
-			!strings.Contains(text, "USING COVERING INDEX sqlite_autoindex_labels_") {
-			t.Errorf("%s: query plan\n%s\nwant %q and a covering labels index, no scan or temp B-tree", c.name, text, c.want)
+	for _, sc := range storetest.ListScenarios(s) {
+		_, first, deep, err := serviceList(ctx, st, s.WorkspaceID, sc.Filter, sc.Resolved, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]struct{ index, cond string }{
+			"TodoLabel": {"threads_by_status", "status=?"},
+			"Tenant":    {"threads_by_tenant", "tenant_id=?"},
+			"Tier":      {"threads_by_tier", "tier_id=?"},
+		}[sc.Name]
+		index, cond := want.index, want.cond
+		for _, c := range []struct {
+			name string
+			plan []string
+			want string
+		}{
+			{"first page", first, "SEARCH t USING INDEX " + index + " (workspace_id=? AND " + cond + ")"},
+			{"deep page", deep, "SEARCH t USING INDEX " + index + " (workspace_id=? AND " + cond + " AND (created_at,id)<(?,?))"},
+		} {
+			text := strings.Join(c.plan, "\n")
+			if bad := planProblems(c.plan); len(bad) > 0 || !strings.Contains(text, c.want) ||
+				sc.Name == "TodoLabel" && !strings.Contains(text, "USING COVERING INDEX sqlite_autoindex_labels_") {
+				t.Errorf("%s, %s: query plan\n%s\nwant %q, no scan or temp B-tree", sc.Name, c.name, text, c.want)
+			}
 		}
 	}
 }

@@ -61,7 +61,7 @@ func testCustomerReads(t *testing.T, st store.Store) {
 			"all":            {customer.Filter{}, 2},
 			"spam":           {customer.Filter{IsMarkedAsSpam: core.Ptr(true)}, 1},
 			"not spam":       {customer.Filter{IsMarkedAsSpam: core.Ptr(false)}, 1},
-			"nothing":        {customer.Filter{MatchNothing: true}, 0},
+			"nothing":        {customer.Filter{CompanyIDs: []string{}}, 0},
 			"updated before": {customer.Filter{UpdatedBefore: &c1.UpdatedAt}, 0},
 		} {
 			if n, err := tx.CountCustomers(ctx, a.ID, f.f); err != nil || n != f.want {

@@ -11,13 +11,15 @@ import (
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/store"
+	"github.com/threadline/threadline/internal/tenant"
 	"github.com/threadline/threadline/internal/thread"
+	"github.com/threadline/threadline/internal/tier"
 	"github.com/threadline/threadline/internal/timeline"
 )
 
 // SeedVersion names what SeedList generates; it changes whenever the
 // generated rows do, so that cached benchmark databases are rebuilt.
-const SeedVersion = 2
+const SeedVersion = 3
 
 // SeededList describes a workspace SeedList generated.
 type SeededList struct {
@@ -29,6 +31,15 @@ type SeededList struct {
 	// TodoLabeled counts the TODO threads carrying LabelTypeIDs[0]: the
 	// rows of the list the thread-list benchmarks read.
 	TodoLabeled int
+	// TenantIDs are the workspace's tenants; four in five threads are
+	// about one of them, each as likely. TierIDs are its tiers: tenant i is
+	// in tier i%len(TierIDs), and a thread is in its tenant's tier.
+	TenantIDs []string
+	TierIDs   []string
+	// TenantThreads and TierThreads count the threads of TenantIDs[0] and
+	// of TierIDs[0].
+	TenantThreads int
+	TierThreads   int
 	// Elapsed is the time taken to write the threads.
 	Elapsed time.Duration
 }
@@ -36,13 +47,14 @@ type SeededList struct {
 // seedBatch is the number of threads SeedList writes per transaction.
 const seedBatch = 50_000
 
-// SeedList creates a workspace with one customer and three label types and
-// writes n threads into it through store.BulkSeeder, shaped as `threadline
-// bench seed-threads` shapes them by default: created over the past year in
-// id order, half of them DONE and of the rest four in five TODO, one in
-// five SNOOZED (waking half a year on at the earliest); label types on 30%,
-// 10% and 2% of the threads; one thread_created timeline entry each. The
-// same n always gives the same statuses and labels.
+// SeedList creates a workspace with one customer, three label types, 20
+// tenants in 3 tiers and writes n threads into it through
+// store.BulkSeeder, shaped as `threadline bench seed-threads` shapes them by
+// default: created over the past year in id order, half of them DONE and
+// of the rest four in five TODO, one in five SNOOZED (waking half a year on
+// at the earliest); label types on 30%, 10% and 2% of the threads; four in
+// five about a tenant (in its tier); one thread_created timeline entry
+// each. The same n always gives the same statuses, labels and tenants.
 func SeedList(ctx context.Context, st store.Store, n int) (SeededList, error) {
 	bulk, ok := st.(store.BulkSeeder)
 	if !ok || n < 1 {
@@ -54,24 +66,37 @@ func SeedList(ctx context.Context, st store.Store, n int) (SeededList, error) {
 	}
 	start := time.Now()
 	for done := 0; done < n; done += seedBatch {
-		todo := 0
+		var todo, ofTenant, ofTier int
 		err := bulk.SeedThreads(ctx, out.WorkspaceID, min(seedBatch, n-done), func(ref int64) store.SeedThread {
 			s := g.next(ref)
 			if s.Thread.Status == thread.StatusTodo && len(s.Labels) > 0 && s.Labels[0].TypeID == out.LabelTypeIDs[0] {
 				todo++
+			}
+			if th := s.Thread; th.TenantID != nil && *th.TenantID == out.TenantIDs[0] {
+				ofTenant++
+			}
+			if th := s.Thread; th.TierID != nil && *th.TierID == out.TierIDs[0] {
+				ofTier++
 			}
 			return s
 		})
 		if err != nil {
 			return SeededList{}, err
 		}
-		out.TodoLabeled += todo
+		out.TodoLabeled, out.TenantThreads, out.TierThreads = out.TodoLabeled+todo, out.TenantThreads+ofTenant, out.TierThreads+ofTier
 	}
 	out.Threads, out.Elapsed = n, time.Since(start)
 	return out, nil
 }
 
-// seedListSetUp stores the workspace, customer and label types.
+// Accounts of the generated workspace.
+const (
+	seedTenants = 20
+	seedTiers   = 3
+)
+
+// seedListSetUp stores the workspace, customer, label types, tenants and
+// tiers.
 func seedListSetUp(ctx context.Context, st store.Store, n int) (*listGenerator, SeededList, error) {
 	now := core.SystemClock{}.Now()
 	ws := NewWorkspace("Bench list")
@@ -94,13 +119,13 @@ func seedListSetUp(ctx context.Context, st store.Store, n int) (*listGenerator, 
 			}
 			out.LabelTypeIDs = append(out.LabelTypeIDs, lt.ID)
 		}
-		return nil
+		return seedAccounts(ctx, tx, ws.ID, &out)
 	})
 	if err != nil {
 		return nil, SeededList{}, err
 	}
 	payload, err := component.Marshal(component.Normalize([]component.Component{{Text: &component.Text{Text: "Password reset emails never arrive."}}}))
-	g := &listGenerator{ws: ws.ID, cust: c.ID, types: out.LabelTypeIDs, payload: payload,
+	g := &listGenerator{ws: ws.ID, cust: c.ID, types: out.LabelTypeIDs, tenants: out.TenantIDs, tiers: out.TierIDs, payload: payload,
 		rng: rand.New(rand.NewPCG(1, 0x7468726561646c6e)), now: now.Millis(), step: float64(365*24*3600*1000) / float64(n)}
 	return g, out, err
 }
@@ -109,6 +134,8 @@ func seedListSetUp(ctx context.Context, st store.Store, n int) (*listGenerator, 
 type listGenerator struct {
 	ws, cust  string
 	types     []string
+	tenants   []string
+	tiers     []string // of tenants[i]: tiers[i%len(tiers)]
 	payload   []byte
 	rng       *rand.Rand
 	now       int64 // ms
@@ -133,6 +160,10 @@ func (g *listGenerator) next(ref int64) store.SeedThread {
 	case p < 8:
 		th.StatusDetail = thread.DetailInProgress
 	}
+	if r.IntN(5) > 0 {
+		i := r.IntN(len(g.tenants))
+		th.TenantID, th.TierID = &g.tenants[i], &g.tiers[i%len(g.tiers)]
+	}
 	s := store.SeedThread{Thread: th, Timeline: []timeline.Entry{{ID: core.NewID(core.PrefixTimeline), WorkspaceID: g.ws,
 		ThreadID: th.ID, CustomerID: g.cust, Kind: timeline.KindThreadCreated, Payload: g.payload, Actor: by, CreatedAt: created}}}
 	for j, pct := range []int{30, 10, 2} {
@@ -142,6 +173,58 @@ func (g *listGenerator) next(ref int64) store.SeedThread {
 		}
 	}
 	return s
+}
+
+// ListScenario is one list the thread-list benchmarks read: the filter the
+// service is asked for, the same filter resolved as storage reads it (for
+// its query plan), and how many threads it matches.
+type ListScenario struct {
+	Name             string
+	Filter, Resolved thread.Filter
+	Matched          int
+}
+
+// ListScenarios are the lists the benchmarks read in a SeedList
+// workspace: the TODO threads of a label type, the threads about a tenant,
+// and the threads in a tier, newest first.
+func ListScenarios(s SeededList) []ListScenario {
+	label := thread.Filter{Statuses: []thread.Status{thread.StatusTodo}, LabelTypeIDs: s.LabelTypeIDs[:1]}
+	byID := func(id string) []core.Ref { return []core.Ref{{By: core.ByID, Value: id}} }
+	return []ListScenario{
+		{"TodoLabel", label, label, s.TodoLabeled},
+		{"Tenant", thread.Filter{Tenants: byID(s.TenantIDs[0])}, thread.Filter{TenantIDs: s.TenantIDs[:1]}, s.TenantThreads},
+		{"Tier", thread.Filter{Tiers: byID(s.TierIDs[0])}, thread.Filter{TierIDs: s.TierIDs[:1]}, s.TierThreads},
+	}
+}
+
+// seedAccounts stores the tiers and tenants of the generated workspace,
+// each tenant a member of its tier.
+func seedAccounts(ctx context.Context, tx store.Tx, ws string, out *SeededList) error {
+	now := core.SystemClock{}.Now()
+	for i := range seedTiers {
+		tr, err := tier.New(ws, tier.CreateInput{Name: fmt.Sprintf("Tier %d", i), ExternalID: fmt.Sprintf("tier-%d", i),
+			Color: "#336699"}, now, core.SystemActor)
+		if err != nil {
+			return err
+		}
+		if err := tx.CreateTier(ctx, tr); err != nil {
+			return err
+		}
+		out.TierIDs = append(out.TierIDs, tr.ID)
+	}
+	for i := range seedTenants {
+		te := tenant.New(ws, tenant.UpsertInput{ExternalID: fmt.Sprintf("tenant-%d", i), Name: fmt.Sprintf("Tenant %d", i)},
+			now, core.SystemActor)
+		if err := tx.CreateTenant(ctx, te); err != nil {
+			return err
+		}
+		tierID := out.TierIDs[i%seedTiers]
+		if _, err := tx.SetTierMembership(ctx, tier.NewMembership(ws, tierID, tier.MemberTenant, te.ID, now, core.SystemActor)); err != nil {
+			return err
+		}
+		out.TenantIDs = append(out.TenantIDs, te.ID)
+	}
+	return nil
 }
 
 // ExplainThreadPage returns the query plan of one page of a workspace's

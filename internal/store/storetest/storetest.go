@@ -132,6 +132,28 @@ var suite = []conformance{
 	{"Attachments", []string{"AttachmentStore.CreateAttachment", "AttachmentStore.GetAttachments",
 		"AttachmentStore.LockAttachment", "AttachmentStore.StoreAttachmentContent", "AttachmentStore.AttachmentContent",
 		"AttachmentStore.DeleteExpiredUploads"}, testAttachments},
+
+	// Accounts: companies, tenants, tiers, customer groups, customer cards.
+	{"Companies", []string{"CompanyStore.CreateCompany", "CompanyStore.UpdateCompany", "CompanyStore.FindCompanies",
+		"CompanyStore.LockCompany", "CompanyStore.ListCompanies"}, testCompanies},
+	{"Tenants", []string{"TenantStore.CreateTenant", "TenantStore.UpdateTenant", "TenantStore.FindTenants",
+		"TenantStore.LockTenant", "TenantStore.ListTenants"}, testTenants},
+	{"TenantMemberships", []string{"TenantStore.AddTenantMembership", "TenantStore.RemoveTenantMembership",
+		"TenantStore.TenantMembershipsOf"}, testTenantMemberships},
+	{"Tiers", []string{"TierStore.CreateTier", "TierStore.UpdateTier", "TierStore.FindTiers", "TierStore.LockTier",
+		"TierStore.ListTiers", "TierStore.DefaultTier"}, testTiers},
+	{"TierMemberships", []string{"TierStore.SetTierMembership", "TierStore.DeleteTierMembership",
+		"TierStore.TierMembershipsOfMembers", "TierStore.TierMembershipsOf", "TierStore.CountTierMemberships"}, testTierMemberships},
+	{"CustomerGroups", []string{"CustomerGroupStore.CreateCustomerGroup", "CustomerGroupStore.UpdateCustomerGroup",
+		"CustomerGroupStore.DeleteCustomerGroup", "CustomerGroupStore.FindCustomerGroups", "CustomerGroupStore.LockCustomerGroup",
+		"CustomerGroupStore.ListCustomerGroups"}, testCustomerGroups},
+	{"GroupMemberships", []string{"CustomerGroupStore.AddGroupMembership", "CustomerGroupStore.RemoveGroupMembership",
+		"CustomerGroupStore.GroupMembershipsOf"}, testGroupMemberships},
+	{"CardConfigs", []string{"CardStore.CreateCardConfig", "CardStore.UpdateCardConfig", "CardStore.DeleteCardConfig",
+		"CardStore.GetCardConfig", "CardStore.LockCardConfig", "CardStore.ListCardConfigs"}, testCardConfigs},
+	{"CardInstances", []string{"CardStore.CardInstances", "CardStore.SaveCardInstance"}, testCardInstances},
+	{"AccountFilters", []string{"ThreadStore.ListThreads", "ThreadStore.CountThreads", "CustomerStore.ListCustomers",
+		"CustomerStore.CountCustomers"}, testAccountFilters},
 }
 
 var ctx = context.Background()

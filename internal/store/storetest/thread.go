@@ -53,6 +53,7 @@ func testThreadChanges(t *testing.T, st store.Store) {
 	changed.Priority, changed.Status, changed.StatusDetail = 0, thread.StatusSnoozed, thread.DetailWaitingForDuration
 	changed.StatusChangedAt, changed.StatusChangedBy, changed.WaitingUntil = later, by, &later
 	changed.Channel, changed.TenantID, changed.Assignee, changed.AssignedAt = thread.ChannelEmail, core.Ptr("tenant_1"), &by, &later
+	changed.TierID = core.Ptr("tier_1")
 	changed.UpdatedAt, changed.UpdatedBy = later, by
 	cust1 := core.Actor{Type: core.ActorCustomer, ID: cust}
 	changed.Messages = thread.Messages{

@@ -72,6 +72,21 @@ export const env = {
   apiKeyConversationNoTimeline: required('THREADLINE_API_KEY_CONVERSATION_NO_TIMELINE'),
   // How long attachment upload and download links are valid, in ms.
   attachmentLinkTtlMs: Number(/^(\d+)s$/.exec(required('THREADLINE_ATTACHMENT_LINK_TTL'))?.[1]) * 1000,
+  // Accounts (companies, tenants, tiers): an all-permission key of a
+  // workspace of their own and its machine user; a key of that workspace
+  // reading every account but writing nothing; all-permission keys of the
+  // customer group and customer card suites' workspaces; and a key of
+  // another workspace, whose accounts the others must never see.
+  accountsApiKey: required('THREADLINE_ACCOUNTS_API_KEY'),
+  accountsMachineUserId: required('THREADLINE_ACCOUNTS_MACHINE_USER_ID'),
+  accountsReadKey: required('THREADLINE_ACCOUNTS_READ_KEY'),
+  groupsApiKey: required('THREADLINE_GROUPS_API_KEY'),
+  cardsApiKey: required('THREADLINE_CARDS_API_KEY'),
+  accountsOtherApiKey: required('THREADLINE_ACCOUNTS_OTHER_API_KEY'),
+  // A certificate for 127.0.0.1 the server trusts, and its key: the cards
+  // suite serves its card API with them.
+  cardsTlsCert: required('THREADLINE_CARDS_TLS_CERT'),
+  cardsTlsKey: required('THREADLINE_CARDS_TLS_KEY'),
 };
 
 /** A client of the server under test; apiKey defaults to the all-permissions key. */

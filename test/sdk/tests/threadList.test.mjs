@@ -256,10 +256,10 @@ test('getThreads combines filters with and, or and not', async () => {
   await expectThreads(x, { or: [{ priorities: [0] }, { customerIds: [y.id] }] }, newestFirst(t, 0));
 });
 
-test('getThreads filters on tenants match nothing: there are no tenants', async () => {
+test('getThreads filters naming tenants the workspace does not have match nothing, alone or combined', async () => {
   const x = await createCustomer(c());
   const t = await threadsFor(x, [{ priority: 3 }, { priority: 1 }]);
-  const tenants = [{ externalId: 'acme' }];
+  const tenants = [{ externalId: 'acme' }]; // no tenant of this workspace has it (accounts.test.mjs has tenants)
   await expectThreads(x, { tenantIdentifiers: tenants }, []);
   await expectThreads(x, { tenantIdentifiers: [{ tenantId: 'te_01ARZ3NDEKTSV4RRFFQ69G5FAV' }] }, []);
   assert.deepEqual(await ids({ filters: { tenantIdentifiers: tenants } }), [], 'in the whole workspace');
