@@ -24,12 +24,14 @@ const (
 	keyBadge          = "componentBadge"
 	keyContainer      = "componentContainer"
 	keyCopyButton     = "componentCopyButton"
+	keyDateTime       = "componentDateTime"
 	keyDivider        = "componentDivider"
 	keyLinkButton     = "componentLinkButton"
 	keyPlainText      = "componentPlainText"
 	keyRow            = "componentRow"
 	keySpacer         = "componentSpacer"
 	keyText           = "componentText"
+	keyUser           = "componentUser"
 	keyWorkflowButton = "componentWorkflowButton"
 )
 
@@ -125,11 +127,36 @@ func (v *validator) one(path string, c Component, lvl level) {
 		enum(v, join(path, "size"), c.Spacer.Size, spacingSizes)
 	case c.WorkflowButton != nil:
 		v.workflowButton(path, c.WorkflowButton)
+	case c.DateTime != nil:
+		if _, err := core.ParseISO8601(strings.TrimSpace(c.DateTime.DateTimeISO8601)); err != nil {
+			v.c.Invalid(join(path, "dateTimeIso8601"), "Must be an ISO 8601 date-time")
+		}
+	case c.User != nil:
+		v.user(path, c.User)
 	case c.Row != nil:
 		v.list(join(path, "rowMainContent"), c.Row.RowMainContent, levelRow)
 		v.list(join(path, "rowAsideContent"), c.Row.RowAsideContent, levelRow)
 	case c.Container != nil:
 		v.list(join(path, "containerContent"), c.Container.ContainerContent, levelContainer)
+	}
+}
+
+// user checks that a user component names its user by exactly one
+// identifier.
+func (v *validator) user(path string, u *User) {
+	path = join(path, "userIdentifier")
+	if u.UserIdentifier == nil {
+		v.c.Required(path)
+		return
+	}
+	id, n := u.UserIdentifier, 0
+	for _, s := range []*string{id.UserID, id.MachineUserID, id.EmailAddress} {
+		if s != nil && strings.TrimSpace(*s) != "" {
+			n++
+		}
+	}
+	if n != 1 {
+		v.c.Invalid(path, "Exactly one of userId, machineUserId and emailAddress must be set")
 	}
 }
 
@@ -232,12 +259,14 @@ func setKeys(c Component) []string {
 	add(c.Badge != nil, keyBadge)
 	add(c.Container != nil, keyContainer)
 	add(c.CopyButton != nil, keyCopyButton)
+	add(c.DateTime != nil, keyDateTime)
 	add(c.Divider != nil, keyDivider)
 	add(c.LinkButton != nil, keyLinkButton)
 	add(c.PlainText != nil, keyPlainText)
 	add(c.Row != nil, keyRow)
 	add(c.Spacer != nil, keySpacer)
 	add(c.Text != nil, keyText)
+	add(c.User != nil, keyUser)
 	add(c.WorkflowButton != nil, keyWorkflowButton)
 	return keys
 }
