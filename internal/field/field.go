@@ -169,6 +169,19 @@ type Value struct {
 	UpdatedBy     core.Actor
 }
 
+// DateTime returns a DATE value as an instant (a date alone is its midnight
+// UTC), or nil when v holds no date or one that does not parse.
+func (v Value) DateTime() *core.Time {
+	if v.Date == nil {
+		return nil
+	}
+	t, err := parseDate(*v.Date)
+	if err != nil {
+		return nil
+	}
+	return &t
+}
+
 // ValueInput is one value a client sets (CreateThreadFieldOnThreadInput).
 type ValueInput struct {
 	Key    string

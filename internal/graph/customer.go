@@ -13,7 +13,9 @@ func customerModel(c customer.Customer) *model.Customer {
 	return &model.Customer{
 		ID: c.ID, FullName: c.FullName, ShortName: c.ShortName, ExternalID: c.ExternalID,
 		Email:          &model.EmailAddress{Email: c.Email, IsVerified: c.EmailVerified, VerifiedAt: c.EmailVerifiedAt},
-		MarkedAsSpamAt: c.MarkedAsSpamAt, CreatedAt: c.CreatedAt, CreatedBy: actor(c.CreatedBy), UpdatedAt: c.UpdatedAt,
+		Identities:     []model.CustomerIdentity{model.EmailCustomerIdentity{Email: c.Email}},
+		MarkedAsSpamAt: c.MarkedAsSpamAt, CreatedAt: c.CreatedAt, CreatedBy: actor(c.CreatedBy),
+		UpdatedAt: c.UpdatedAt, UpdatedBy: actor(c.UpdatedBy),
 	}
 }
 
@@ -47,10 +49,11 @@ func customerFilter(f *model.CustomersFilter) (customer.Filter, error) {
 		return out, nil
 	}
 	out.IsMarkedAsSpam = f.IsMarkedAsSpam
-	// Customer groups, tenants and companies cannot be created yet: a filter
-	// naming any of them matches no customer.
+	// Customer groups, tenants and companies cannot be created yet, and
+	// Threadline has no Slack channels: a filter naming any of them matches
+	// no customer.
 	out.MatchNothing = len(f.CustomerGroupIds) > 0 || len(f.CustomerGroupKeys) > 0 ||
-		len(f.TenantIdentifiers) > 0 || len(f.CompanyIdentifiers) > 0
+		len(f.TenantIdentifiers) > 0 || len(f.CompanyIdentifiers) > 0 || f.SlackChannelID != nil
 	r, err := timeRange("updatedAt", f.UpdatedAt)
 	if err != nil {
 		return out, err

@@ -19,6 +19,18 @@ func (r *customerResolver) Company(ctx context.Context, obj *model.Customer) (*m
 	return nil, nil
 }
 
+// CustomerGroupMemberships is the resolver for the customerGroupMemberships field.
+func (r *customerResolver) CustomerGroupMemberships(ctx context.Context, obj *model.Customer, after *string, before *string, filters *model.CustomerGroupMembershipsFilter, first *int, last *int) (*model.CustomerGroupMembershipConnection, error) {
+	// Customer groups cannot be created yet, so no customer is in one.
+	return &model.CustomerGroupMembershipConnection{Edges: []model.CustomerGroupMembershipEdge{}}, nil
+}
+
+// TenantMemberships is the resolver for the tenantMemberships field.
+func (r *customerResolver) TenantMemberships(ctx context.Context, obj *model.Customer, after *string, before *string, first *int, last *int) (*model.CustomerTenantMembershipConnection, error) {
+	// Tenants cannot be created yet, so no customer belongs to one.
+	return &model.CustomerTenantMembershipConnection{Edges: []model.CustomerTenantMembershipEdge{}}, nil
+}
+
 // UpsertCustomer is the resolver for the upsertCustomer field.
 func (r *mutationResolver) UpsertCustomer(ctx context.Context, input model.UpsertCustomerInput) (*model.UpsertCustomerOutput, error) {
 	c, result, err := r.Svc.UpsertCustomer(ctx, upsertCustomerInput(input))

@@ -11,7 +11,7 @@ import (
 
 func threadFieldModel(v field.Value) model.ThreadField {
 	return model.ThreadField{ID: v.ID, Key: v.Key, Type: model.ThreadFieldSchemaType(v.Type), ThreadID: v.ThreadID,
-		StringValue: v.String, BooleanValue: v.Bool, NumberValue: v.Number, IsAiGenerated: v.IsAIGenerated,
+		StringValue: v.String, BooleanValue: v.Bool, NumberValue: v.Number, DateValue: v.DateTime(), IsAiGenerated: v.IsAIGenerated,
 		CreatedAt: v.CreatedAt, CreatedBy: actor(v.CreatedBy), UpdatedAt: v.UpdatedAt, UpdatedBy: actor(v.UpdatedBy)}
 }
 

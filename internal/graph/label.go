@@ -12,7 +12,7 @@ func labelTypeModel(t label.Type) *model.LabelType {
 	return &model.LabelType{
 		ID: t.ID, Name: t.Name, Icon: t.Icon, Color: t.Color, Description: t.Description, ExternalID: t.ExternalID,
 		IsArchived: t.IsArchived(), ArchivedAt: t.ArchivedAt, ArchivedBy: actorOrNil(t.ArchivedBy),
-		IsExcludedFromAi: t.IsExcludedFromAI, Position: t.Position, Type: model.LabelTypeType(t.Kind),
+		IsExcludedFromAi: t.IsExcludedFromAI, Position: t.Position, Type: model.LabelTypeType(t.Kind), ParentID: t.ParentID,
 		CreatedAt: t.CreatedAt, CreatedBy: internalActor(t.CreatedBy), UpdatedAt: t.UpdatedAt, UpdatedBy: internalActor(t.UpdatedBy),
 	}
 }

@@ -29,6 +29,18 @@ func (r *labelResolver) LabelType(ctx context.Context, obj *model.Label) (*model
 	return labelTypeModel(*t), nil
 }
 
+// ParentLabelType is the resolver for the parentLabelType field.
+func (r *labelTypeResolver) ParentLabelType(ctx context.Context, obj *model.LabelType) (*model.LabelType, error) {
+	if obj.ParentID == nil {
+		return nil, nil
+	}
+	t, err := labelTypesByID.of(ctx, r.Svc).Load(ctx, *obj.ParentID)
+	if err != nil || t == nil {
+		return nil, r.nilOrQueryError(ctx, err)
+	}
+	return labelTypeModel(*t), nil
+}
+
 // CreateLabelType is the resolver for the createLabelType field.
 func (r *mutationResolver) CreateLabelType(ctx context.Context, input model.CreateLabelTypeInput) (*model.CreateLabelTypeOutput, error) {
 	in := label.CreateInput{Name: input.Name, Icon: input.Icon, Color: input.Color, Description: input.Description,
@@ -112,4 +124,10 @@ func (r *queryResolver) LabelTypes(ctx context.Context, after *string, before *s
 // Label returns generated.LabelResolver implementation.
 func (r *Resolver) Label() generated.LabelResolver { return &labelResolver{r} }
 
-type labelResolver struct{ *Resolver }
+// LabelType returns generated.LabelTypeResolver implementation.
+func (r *Resolver) LabelType() generated.LabelTypeResolver { return &labelTypeResolver{r} }
+
+type (
+	labelResolver     struct{ *Resolver }
+	labelTypeResolver struct{ *Resolver }
+)

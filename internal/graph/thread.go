@@ -19,7 +19,8 @@ func threadModel(t thread.Thread) *model.Thread {
 		StatusDetail: statusDetail(t), StatusChangedAt: t.StatusChangedAt, Channel: model.ThreadChannel(t.Channel),
 		AssignedAt: t.AssignedAt, SupportEmailAddresses: []string{},
 		CreatedAt: t.CreatedAt, CreatedBy: actor(t.CreatedBy), UpdatedAt: t.UpdatedAt, UpdatedBy: actor(t.UpdatedBy),
-		CustomerID: t.CustomerID, TenantID: t.TenantID, Assignee: t.Assignee,
+		StatusChangedBy: actor(t.StatusChangedBy),
+		CustomerID:      t.CustomerID, TenantID: t.TenantID, Assignee: t.Assignee,
 	}
 }
 
@@ -28,7 +29,7 @@ func statusDetail(t thread.Thread) model.ThreadStatusDetail {
 	at := t.StatusChangedAt
 	switch t.StatusDetail {
 	case thread.DetailCreated:
-		return model.ThreadStatusDetailCreated{CreatedAt: t.CreatedAt}
+		return model.ThreadStatusDetailCreated{CreatedAt: t.CreatedAt, StatusChangedAt: at}
 	case thread.DetailInProgress:
 		return model.ThreadStatusDetailInProgress{StatusChangedAt: at}
 	case thread.DetailNewReply:

@@ -128,6 +128,11 @@ func (r *queryResolver) Threads(ctx context.Context, after *string, before *stri
 	return out, nil
 }
 
+// AdditionalAssignees is the resolver for the additionalAssignees field.
+func (r *threadResolver) AdditionalAssignees(ctx context.Context, obj *model.Thread) ([]model.ThreadAssignee, error) {
+	return []model.ThreadAssignee{}, nil
+}
+
 // AssignedTo is the resolver for the assignedTo field.
 func (r *threadResolver) AssignedTo(ctx context.Context, obj *model.Thread) (model.ThreadAssignee, error) {
 	return r.assignee(ctx, obj.Assignee)
@@ -183,6 +188,18 @@ func (r *threadResolver) ThreadFields(ctx context.Context, obj *model.Thread) ([
 		out[i] = threadFieldModel(v)
 	}
 	return out, nil
+}
+
+// Tier is the resolver for the tier field.
+func (r *threadResolver) Tier(ctx context.Context, obj *model.Thread) (*model.Tier, error) {
+	// Tiers cannot be created yet, so no thread is in one.
+	return nil, nil
+}
+
+// TimelineEntries is the resolver for the timelineEntries field.
+func (r *threadResolver) TimelineEntries(ctx context.Context, obj *model.Thread, after *string, before *string, filters *model.ThreadTimelineEntriesFilter, first *int, last *int) (*model.TimelineEntryConnection, error) {
+	// Timelines are not served yet.
+	return &model.TimelineEntryConnection{Edges: []model.TimelineEntryEdge{}}, nil
 }
 
 // Thread returns generated.ThreadResolver implementation.

@@ -19,7 +19,7 @@ func threadFilter(f *model.ThreadsFilter) (thread.Filter, error) {
 	out.MatchNothing = f.AgentStatus != nil || len(f.CompanyIdentifiers) > 0 || len(f.CustomerGroupIdentifiers) > 0 ||
 		f.ServiceLevelAgreements != nil || f.SurveyResponse != nil || len(f.TenantFields) > 0 ||
 		len(f.TenantIdentifiers) > 0 || len(f.ThreadLinkGroupIds) > 0 || len(f.TierIdentifiers) > 0 ||
-		len(f.SupportEmailAddresses) > 0
+		len(f.SupportEmailAddresses) > 0 || len(f.ThreadLinkSources) > 0
 	for _, s := range f.Statuses {
 		out.Statuses = append(out.Statuses, thread.Status(s))
 	}
@@ -58,7 +58,7 @@ func threadFilter(f *model.ThreadsFilter) (thread.Filter, error) {
 		return out, err
 	}
 	for _, tf := range f.ThreadFields {
-		ff := thread.FieldFilter{Key: tf.Key, String: tf.StringValue, Bool: tf.BooleanValue}
+		ff := thread.FieldFilter{Key: tf.Key, String: tf.StringValue, Strings: tf.StringValues, Bool: tf.BooleanValue}
 		if n := tf.Number; n != nil {
 			ff.NumberEq, ff.NumberGte, ff.NumberLte = n.Value, n.Gte, n.Lte
 		}

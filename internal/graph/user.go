@@ -11,15 +11,22 @@ import (
 func userModel(u user.User) *model.User {
 	return &model.User{
 		ID: u.ID, Email: u.Email, FullName: u.FullName, PublicName: u.PublicName,
-		IsDeleted: u.DeletedAt != nil, Status: model.UserStatus(u.Status),
-		SlackIdentities: []model.SlackUserIdentity{}, UpdatedAt: u.UpdatedAt,
+		IsDeleted: u.DeletedAt != nil, DeletedAt: u.DeletedAt, Status: model.UserStatus(u.Status),
+		// A user's status never changes in Threadline yet.
+		StatusChangedAt: u.CreatedAt,
+		// Threadline has no roles, user labels, working hours or saved views.
+		SlackIdentities: []model.SlackUserIdentity{}, Roles: []model.Role{}, Labels: []model.Label{},
+		CreatedAt: u.CreatedAt, CreatedBy: internalActor(u.CreatedBy),
+		UpdatedAt: u.UpdatedAt, UpdatedBy: internalActor(u.UpdatedBy),
 	}
 }
 
 func machineUserModel(m user.MachineUser) *model.MachineUser {
 	return &model.MachineUser{
 		ID: m.ID, FullName: m.FullName, PublicName: m.PublicName, Description: m.Description,
-		IsDeleted: m.DeletedAt != nil, Type: model.MachineUserType(m.Type), UpdatedAt: m.UpdatedAt,
+		IsDeleted: m.DeletedAt != nil, DeletedAt: m.DeletedAt, Type: model.MachineUserType(m.Type),
+		CreatedAt: m.CreatedAt, CreatedBy: internalActor(m.CreatedBy),
+		UpdatedAt: m.UpdatedAt, UpdatedBy: internalActor(m.UpdatedBy),
 	}
 }
 

@@ -8,8 +8,19 @@ package graph
 import (
 	"context"
 
+	"github.com/threadline/threadline/internal/graph/generated"
 	"github.com/threadline/threadline/internal/graph/model"
 )
+
+// APIKey is the resolver for the apiKey field.
+func (r *machineUserResolver) APIKey(ctx context.Context, obj *model.MachineUser, apiKeyID string) (*model.APIKey, error) {
+	return nil, nil
+}
+
+// APIKeys is the resolver for the apiKeys field.
+func (r *machineUserResolver) APIKeys(ctx context.Context, obj *model.MachineUser, after *string, before *string, first *int, last *int) (*model.APIKeyConnection, error) {
+	return &model.APIKeyConnection{Edges: []model.APIKeyEdge{}}, nil
+}
 
 // User is the resolver for the user field.
 func (r *queryResolver) User(ctx context.Context, userID string) (*model.User, error) {
@@ -28,3 +39,8 @@ func (r *queryResolver) UserByEmail(ctx context.Context, email string) (*model.U
 	}
 	return userModel(*u), nil
 }
+
+// MachineUser returns generated.MachineUserResolver implementation.
+func (r *Resolver) MachineUser() generated.MachineUserResolver { return &machineUserResolver{r} }
+
+type machineUserResolver struct{ *Resolver }

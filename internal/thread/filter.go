@@ -14,8 +14,10 @@ type TimeRange struct {
 
 // FieldFilter matches threads by one thread field's value (ThreadFieldFilter).
 type FieldFilter struct {
-	Key        string
-	String     *string
+	Key    string
+	String *string
+	// Strings matches a value equal to any of them (stringValues).
+	Strings    []string
 	Bool       *bool
 	NumberEq   *float64
 	NumberGte  *float64
@@ -107,6 +109,9 @@ func (f Filter) size(depth int) (nodes, values, maxDepth int) {
 	values = len(f.Statuses) + len(f.StatusDetails) + len(f.Priorities) + len(f.AssignedToUser) +
 		len(f.CustomerIDs) + len(f.LabelTypeIDs) + len(f.ThreadIDs) + len(f.Refs) + len(f.Channels) +
 		len(f.ParticipantIDs) + len(f.ThreadFields)
+	for _, ff := range f.ThreadFields {
+		values += len(ff.Strings)
+	}
 	subs := append(append([]Filter(nil), f.And...), f.Or...)
 	if f.Not != nil {
 		subs = append(subs, *f.Not)

@@ -9,7 +9,10 @@ import (
 )
 
 // Thread is a thread as the API shows it. Customer, labels, thread fields,
-// tenant and assignee are resolved on demand, in batches.
+// tenant and assignees are resolved on demand, in batches. The fields of
+// features Threadline does not have (AI agents, SLAs, thread links,
+// discussions, surveys, channel details, escalations, message infos) stay
+// zero: null, empty, or an empty connection.
 type Thread struct {
 	ID                    string
 	Ref                   string
@@ -29,14 +32,34 @@ type Thread struct {
 	CreatedBy             Actor
 	UpdatedAt             core.Time
 	UpdatedBy             Actor
+	StatusChangedBy       Actor
+
+	AgentStatus                        *AgentStatus
+	AgentStatusDetail                  AgentStatusDetail
+	AgentStatusUpdatedAt               *core.Time
+	AgentStatusUpdatedBy               Actor
+	CatchupDetail                      *ThreadCatchupDetail
+	ChannelDetails                     ThreadChannelDetails
+	EscalationDetails                  *ThreadEscalationDetails
+	FirstInboundMessageInfo            *ThreadMessageInfo
+	FirstOutboundMessageInfo           *ThreadMessageInfo
+	LastInboundMessageInfo             *ThreadMessageInfo
+	LastOutboundMessageInfo            *ThreadMessageInfo
+	Links                              ThreadLinkConnection
+	LockedBy                           InternalActor
+	Participants                       ActorConnection
+	ServiceLevelAgreementStatusSummary ServiceLevelAgreementStatusSummary
+	SurveyResponse                     *SurveyResponse
+	ThreadDiscussions                  []ThreadDiscussion
 
 	CustomerID string
 	TenantID   *string
 	Assignee   *core.Actor
 }
 
-// Customer is a customer as the API shows it. Partial is set when only its
-// id is known (a thread's customer read without customer:read).
+// Customer is a customer as the API shows it. Customers are never assigned
+// in Threadline, so assignedAt, assignedToUser and the deprecated status
+// times stay null.
 type Customer struct {
 	ID             string
 	FullName       string
@@ -47,9 +70,17 @@ type Customer struct {
 	IsAnonymous    bool
 	MarkedAsSpamAt *core.Time
 	Status         *CustomerStatus
+	MarkedAsSpamBy InternalActor
+	Identities     []CustomerIdentity
 	CreatedAt      core.Time
 	CreatedBy      Actor
 	UpdatedAt      core.Time
+	UpdatedBy      Actor
+
+	AssignedAt      *core.Time
+	AssignedToUser  *UserActor
+	LastIdleAt      *core.Time
+	StatusChangedAt *core.Time
 }
 
 // LabelType is a label type as the API shows it.
@@ -70,6 +101,8 @@ type LabelType struct {
 	CreatedBy        InternalActor
 	UpdatedAt        core.Time
 	UpdatedBy        InternalActor
+
+	ParentID *string
 }
 
 // Label is a label on a thread; its type is resolved on demand.

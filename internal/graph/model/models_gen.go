@@ -16,21 +16,126 @@ type Actor interface {
 	IsActor()
 }
 
+type AgentStatusDetail interface {
+	IsAgentStatusDetail()
+}
+
+type BreachAction interface {
+	IsBreachAction()
+}
+
+type ComponentContainerContent interface {
+	IsComponentContainerContent()
+}
+
+type ComponentRowContent interface {
+	IsComponentRowContent()
+}
+
+type CustomTimelineEntryComponent interface {
+	IsCustomTimelineEntryComponent()
+}
+
+type CustomerIdentity interface {
+	IsCustomerIdentity()
+}
+
+type EmailActor interface {
+	IsEmailActor()
+}
+
+type Entry interface {
+	IsEntry()
+}
+
+type EscalationPathStep interface {
+	IsEscalationPathStep()
+}
+
+type EventComponent interface {
+	IsEventComponent()
+}
+
 // Who inside the workspace did something.
 type InternalActor interface {
 	IsInternalActor()
+}
+
+type ServiceLevelAgreement interface {
+	IsServiceLevelAgreement()
+}
+
+type ServiceLevelAgreementStatusDetail interface {
+	IsServiceLevelAgreementStatusDetail()
+}
+
+type TenantFieldValue interface {
+	IsTenantFieldValue()
 }
 
 type ThreadAssignee interface {
 	IsThreadAssignee()
 }
 
+type ThreadCatchupSuggestedAction interface {
+	IsThreadCatchupSuggestedAction()
+}
+
+type ThreadChannelAssociation interface {
+	IsThreadChannelAssociation()
+}
+
+type ThreadChannelDetails interface {
+	IsThreadChannelDetails()
+}
+
+type ThreadDiscussionChannelDetails interface {
+	IsThreadDiscussionChannelDetails()
+}
+
+type ThreadDiscussionEntryPayload interface {
+	IsThreadDiscussionEntryPayload()
+}
+
+type ThreadLink interface {
+	IsThreadLink()
+}
+
 type ThreadStatusDetail interface {
 	IsThreadStatusDetail()
 }
 
+type TierMembership interface {
+	IsTierMembership()
+}
+
+type TimelineEventEntry interface {
+	IsTimelineEventEntry()
+}
+
 type WebhookDeliveryAttemptResult interface {
 	IsWebhookDeliveryAttemptResult()
+}
+
+type ActorConnection struct {
+	Edges    []ActorEdge `json:"edges"`
+	PageInfo PageInfo    `json:"pageInfo"`
+}
+
+type ActorEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Actor  `json:"node"`
+}
+
+type AddAdditionalAssigneesInput struct {
+	MachineUserIds []string `json:"machineUserIds,omitempty"`
+	ThreadID       string   `json:"threadId"`
+	UserIds        []string `json:"userIds,omitempty"`
+}
+
+type AddAdditionalAssigneesOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
 }
 
 type AddLabelsInput struct {
@@ -41,12 +146,55 @@ type AddLabelsInput struct {
 type AddLabelsOutput struct {
 	Error  *MutationError `json:"error,omitempty"`
 	Labels []Label        `json:"labels"`
+	Thread *Thread        `json:"thread,omitempty"`
 }
+
+type AgentStatusDetailHandedOff struct {
+	Reason *string `json:"reason,omitempty"`
+	Type   string  `json:"type"`
+}
+
+func (AgentStatusDetailHandedOff) IsAgentStatusDetail() {}
+
+type AgentStatusDetailHandled struct {
+	Type string `json:"type"`
+}
+
+func (AgentStatusDetailHandled) IsAgentStatusDetail() {}
+
+type AgentStatusDetailInProgress struct {
+	Type string `json:"type"`
+}
+
+func (AgentStatusDetailInProgress) IsAgentStatusDetail() {}
 
 type AgentStatusFilter struct {
 	HandedOffReason *string         `json:"handedOffReason,omitempty"`
 	Statuses        []AgentStatus   `json:"statuses,omitempty"`
 	UpdatedAt       *DatetimeFilter `json:"updatedAt,omitempty"`
+}
+
+type APIKey struct {
+	CreatedAt   core.Time     `json:"createdAt"`
+	CreatedBy   InternalActor `json:"createdBy"`
+	DeletedAt   *core.Time    `json:"deletedAt,omitempty"`
+	DeletedBy   Actor         `json:"deletedBy,omitempty"`
+	Description *string       `json:"description,omitempty"`
+	ID          string        `json:"id"`
+	IsDeleted   bool          `json:"isDeleted"`
+	Permissions []string      `json:"permissions"`
+	UpdatedAt   core.Time     `json:"updatedAt"`
+	UpdatedBy   InternalActor `json:"updatedBy"`
+}
+
+type APIKeyConnection struct {
+	Edges    []APIKeyEdge `json:"edges"`
+	PageInfo PageInfo     `json:"pageInfo"`
+}
+
+type APIKeyEdge struct {
+	Cursor string `json:"cursor"`
+	Node   APIKey `json:"node"`
 }
 
 type ArchiveLabelTypeInput struct {
@@ -69,8 +217,55 @@ type AssignThreadOutput struct {
 	Thread *Thread        `json:"thread,omitempty"`
 }
 
+type Attachment struct {
+	CreatedAt     core.Time      `json:"createdAt"`
+	CreatedBy     Actor          `json:"createdBy"`
+	FileExtension *string        `json:"fileExtension,omitempty"`
+	FileMimeType  string         `json:"fileMimeType"`
+	FileName      string         `json:"fileName"`
+	FileSize      FileSize       `json:"fileSize"`
+	ID            string         `json:"id"`
+	Type          AttachmentType `json:"type"`
+	UpdatedAt     core.Time      `json:"updatedAt"`
+	UpdatedBy     Actor          `json:"updatedBy"`
+}
+
+type BeforeBreachAction struct {
+	BeforeBreachMinutes int           `json:"beforeBreachMinutes"`
+	CreatedAt           core.Time     `json:"createdAt"`
+	CreatedBy           InternalActor `json:"createdBy"`
+	UpdatedAt           core.Time     `json:"updatedAt"`
+	UpdatedBy           InternalActor `json:"updatedBy"`
+}
+
+func (BeforeBreachAction) IsBreachAction() {}
+
 type BooleanInput struct {
 	Value bool `json:"value"`
+}
+
+type BulkUpsertThreadFieldResult struct {
+	Result      *UpsertResult `json:"result,omitempty"`
+	ThreadField *ThreadField  `json:"threadField,omitempty"`
+}
+
+type BulkUpsertThreadFieldsInput struct {
+	Inputs []UpsertThreadFieldInput `json:"inputs"`
+}
+
+type BulkUpsertThreadFieldsOutput struct {
+	Error   *MutationError                `json:"error,omitempty"`
+	Results []BulkUpsertThreadFieldResult `json:"results"`
+}
+
+type ChangeThreadCustomerInput struct {
+	CustomerID string `json:"customerId"`
+	ThreadID   string `json:"threadId"`
+}
+
+type ChangeThreadCustomerOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
 }
 
 type ChangeThreadPriorityInput struct {
@@ -83,17 +278,53 @@ type ChangeThreadPriorityOutput struct {
 	Thread *Thread        `json:"thread,omitempty"`
 }
 
+type ChangeUserStatusInput struct {
+	Status UserStatus `json:"status"`
+	UserID string     `json:"userId"`
+}
+
+type ChangeUserStatusOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+	User  *User          `json:"user,omitempty"`
+}
+
+type ChatEntry struct {
+	Attachments    []Attachment `json:"attachments"`
+	ChatID         string       `json:"chatId"`
+	CustomerReadAt *core.Time   `json:"customerReadAt,omitempty"`
+	Text           *string      `json:"text,omitempty"`
+}
+
+func (ChatEntry) IsEntry() {}
+
+type ChatThreadChannelDetails struct {
+	CustomerReadAt core.Time `json:"customerReadAt"`
+}
+
+func (ChatThreadChannelDetails) IsThreadChannelDetails() {}
+
+type ChildThreadDetails struct {
+	ID    string  `json:"id"`
+	Ref   string  `json:"ref"`
+	Title *string `json:"title,omitempty"`
+}
+
 type Company struct {
-	ContractValue *int          `json:"contractValue,omitempty"`
-	CreatedAt     core.Time     `json:"createdAt"`
-	CreatedBy     InternalActor `json:"createdBy"`
-	DomainName    string        `json:"domainName"`
-	ID            string        `json:"id"`
-	IsDeleted     bool          `json:"isDeleted"`
-	LogoURL       *string       `json:"logoUrl,omitempty"`
-	Name          string        `json:"name"`
-	UpdatedAt     core.Time     `json:"updatedAt"`
-	UpdatedBy     InternalActor `json:"updatedBy"`
+	AccountOwner              *User                      `json:"accountOwner,omitempty"`
+	ContractValue             *int                       `json:"contractValue,omitempty"`
+	CreatedAt                 core.Time                  `json:"createdAt"`
+	CreatedBy                 InternalActor              `json:"createdBy"`
+	DeletedAt                 *core.Time                 `json:"deletedAt,omitempty"`
+	DeletedBy                 InternalActor              `json:"deletedBy,omitempty"`
+	DomainName                string                     `json:"domainName"`
+	ID                        string                     `json:"id"`
+	IsDeleted                 bool                       `json:"isDeleted"`
+	LogoURL                   *string                    `json:"logoUrl,omitempty"`
+	Name                      string                     `json:"name"`
+	ThreadChannelAssociations []ThreadChannelAssociation `json:"threadChannelAssociations"`
+	Tier                      *Tier                      `json:"tier,omitempty"`
+	UpdatedAt                 core.Time                  `json:"updatedAt"`
+	UpdatedBy                 InternalActor              `json:"updatedBy"`
 }
 
 type CompanyIdentifierInput struct {
@@ -101,20 +332,55 @@ type CompanyIdentifierInput struct {
 	CompanyID         *string `json:"companyId,omitempty"`
 }
 
+type CompanyTierMembership struct {
+	CompanyID string        `json:"companyId"`
+	CreatedAt core.Time     `json:"createdAt"`
+	CreatedBy InternalActor `json:"createdBy"`
+	ID        string        `json:"id"`
+	TierID    string        `json:"tierId"`
+	UpdatedAt core.Time     `json:"updatedAt"`
+	UpdatedBy InternalActor `json:"updatedBy"`
+}
+
+func (CompanyTierMembership) IsTierMembership() {}
+
+type ComponentBadge struct {
+	BadgeColor *ComponentBadgeColor `json:"badgeColor,omitempty"`
+	BadgeLabel string               `json:"badgeLabel"`
+}
+
+func (ComponentBadge) IsComponentContainerContent() {}
+
+func (ComponentBadge) IsComponentRowContent() {}
+
+func (ComponentBadge) IsCustomTimelineEntryComponent() {}
+
+func (ComponentBadge) IsEventComponent() {}
+
 type ComponentBadgeInput struct {
 	BadgeColor *ComponentBadgeColor `json:"badgeColor,omitempty"`
 	BadgeLabel string               `json:"badgeLabel"`
 }
 
+type ComponentContainer struct {
+	ContainerContent []ComponentContainerContent `json:"containerContent"`
+}
+
+func (ComponentContainer) IsCustomTimelineEntryComponent() {}
+
+func (ComponentContainer) IsEventComponent() {}
+
 type ComponentContainerContentInput struct {
 	ComponentBadge          *ComponentBadgeInput          `json:"componentBadge,omitempty"`
 	ComponentCopyButton     *ComponentCopyButtonInput     `json:"componentCopyButton,omitempty"`
+	ComponentDateTime       *ComponentDateTimeInput       `json:"componentDateTime,omitempty"`
 	ComponentDivider        *ComponentDividerInput        `json:"componentDivider,omitempty"`
 	ComponentLinkButton     *ComponentLinkButtonInput     `json:"componentLinkButton,omitempty"`
 	ComponentPlainText      *ComponentPlainTextInput      `json:"componentPlainText,omitempty"`
 	ComponentRow            *ComponentRowInput            `json:"componentRow,omitempty"`
 	ComponentSpacer         *ComponentSpacerInput         `json:"componentSpacer,omitempty"`
 	ComponentText           *ComponentTextInput           `json:"componentText,omitempty"`
+	ComponentUser           *ComponentUserInput           `json:"componentUser,omitempty"`
 	ComponentWorkflowButton *ComponentWorkflowButtonInput `json:"componentWorkflowButton,omitempty"`
 }
 
@@ -122,10 +388,52 @@ type ComponentContainerInput struct {
 	ContainerContent []ComponentContainerContentInput `json:"containerContent"`
 }
 
+type ComponentCopyButton struct {
+	CopyButtonTooltipLabel *string `json:"copyButtonTooltipLabel,omitempty"`
+	CopyButtonValue        string  `json:"copyButtonValue"`
+}
+
+func (ComponentCopyButton) IsComponentContainerContent() {}
+
+func (ComponentCopyButton) IsComponentRowContent() {}
+
+func (ComponentCopyButton) IsCustomTimelineEntryComponent() {}
+
+func (ComponentCopyButton) IsEventComponent() {}
+
 type ComponentCopyButtonInput struct {
 	CopyButtonTooltipLabel *string `json:"copyButtonTooltipLabel,omitempty"`
 	CopyButtonValue        string  `json:"copyButtonValue"`
 }
+
+type ComponentDateTime struct {
+	DateTimeIso8601 core.Time `json:"dateTimeIso8601"`
+}
+
+func (ComponentDateTime) IsComponentContainerContent() {}
+
+func (ComponentDateTime) IsComponentRowContent() {}
+
+func (ComponentDateTime) IsCustomTimelineEntryComponent() {}
+
+func (ComponentDateTime) IsEventComponent() {}
+
+type ComponentDateTimeInput struct {
+	DateTimeIso8601 string `json:"dateTimeIso8601"`
+}
+
+type ComponentDivider struct {
+	DividerSpacingSize *ComponentDividerSpacingSize `json:"dividerSpacingSize,omitempty"`
+	SpacingSize        *ComponentDividerSpacingSize `json:"spacingSize,omitempty"`
+}
+
+func (ComponentDivider) IsComponentContainerContent() {}
+
+func (ComponentDivider) IsComponentRowContent() {}
+
+func (ComponentDivider) IsCustomTimelineEntryComponent() {}
+
+func (ComponentDivider) IsEventComponent() {}
 
 type ComponentDividerInput struct {
 	DividerSpacingSize *ComponentDividerSpacingSize `json:"dividerSpacingSize,omitempty"`
@@ -136,14 +444,31 @@ type ComponentInput struct {
 	ComponentBadge          *ComponentBadgeInput          `json:"componentBadge,omitempty"`
 	ComponentContainer      *ComponentContainerInput      `json:"componentContainer,omitempty"`
 	ComponentCopyButton     *ComponentCopyButtonInput     `json:"componentCopyButton,omitempty"`
+	ComponentDateTime       *ComponentDateTimeInput       `json:"componentDateTime,omitempty"`
 	ComponentDivider        *ComponentDividerInput        `json:"componentDivider,omitempty"`
 	ComponentLinkButton     *ComponentLinkButtonInput     `json:"componentLinkButton,omitempty"`
 	ComponentPlainText      *ComponentPlainTextInput      `json:"componentPlainText,omitempty"`
 	ComponentRow            *ComponentRowInput            `json:"componentRow,omitempty"`
 	ComponentSpacer         *ComponentSpacerInput         `json:"componentSpacer,omitempty"`
 	ComponentText           *ComponentTextInput           `json:"componentText,omitempty"`
+	ComponentUser           *ComponentUserInput           `json:"componentUser,omitempty"`
 	ComponentWorkflowButton *ComponentWorkflowButtonInput `json:"componentWorkflowButton,omitempty"`
 }
+
+type ComponentLinkButton struct {
+	Label           string `json:"label"`
+	LinkButtonLabel string `json:"linkButtonLabel"`
+	LinkButtonURL   string `json:"linkButtonUrl"`
+	URL             string `json:"url"`
+}
+
+func (ComponentLinkButton) IsComponentContainerContent() {}
+
+func (ComponentLinkButton) IsComponentRowContent() {}
+
+func (ComponentLinkButton) IsCustomTimelineEntryComponent() {}
+
+func (ComponentLinkButton) IsEventComponent() {}
 
 type ComponentLinkButtonInput struct {
 	Label           *string `json:"label,omitempty"`
@@ -152,20 +477,47 @@ type ComponentLinkButtonInput struct {
 	URL             *string `json:"url,omitempty"`
 }
 
+type ComponentPlainText struct {
+	PlainText      string                   `json:"plainText"`
+	PlainTextColor *ComponentPlainTextColor `json:"plainTextColor,omitempty"`
+	PlainTextSize  *ComponentPlainTextSize  `json:"plainTextSize,omitempty"`
+}
+
+func (ComponentPlainText) IsComponentContainerContent() {}
+
+func (ComponentPlainText) IsComponentRowContent() {}
+
+func (ComponentPlainText) IsCustomTimelineEntryComponent() {}
+
+func (ComponentPlainText) IsEventComponent() {}
+
 type ComponentPlainTextInput struct {
 	PlainText      string                   `json:"plainText"`
 	PlainTextColor *ComponentPlainTextColor `json:"plainTextColor,omitempty"`
 	PlainTextSize  *ComponentPlainTextSize  `json:"plainTextSize,omitempty"`
 }
 
+type ComponentRow struct {
+	RowAsideContent []ComponentRowContent `json:"rowAsideContent"`
+	RowMainContent  []ComponentRowContent `json:"rowMainContent"`
+}
+
+func (ComponentRow) IsComponentContainerContent() {}
+
+func (ComponentRow) IsCustomTimelineEntryComponent() {}
+
+func (ComponentRow) IsEventComponent() {}
+
 type ComponentRowContentInput struct {
 	ComponentBadge          *ComponentBadgeInput          `json:"componentBadge,omitempty"`
 	ComponentCopyButton     *ComponentCopyButtonInput     `json:"componentCopyButton,omitempty"`
+	ComponentDateTime       *ComponentDateTimeInput       `json:"componentDateTime,omitempty"`
 	ComponentDivider        *ComponentDividerInput        `json:"componentDivider,omitempty"`
 	ComponentLinkButton     *ComponentLinkButtonInput     `json:"componentLinkButton,omitempty"`
 	ComponentPlainText      *ComponentPlainTextInput      `json:"componentPlainText,omitempty"`
 	ComponentSpacer         *ComponentSpacerInput         `json:"componentSpacer,omitempty"`
 	ComponentText           *ComponentTextInput           `json:"componentText,omitempty"`
+	ComponentUser           *ComponentUserInput           `json:"componentUser,omitempty"`
 	ComponentWorkflowButton *ComponentWorkflowButtonInput `json:"componentWorkflowButton,omitempty"`
 }
 
@@ -174,10 +526,39 @@ type ComponentRowInput struct {
 	RowMainContent  []ComponentRowContentInput `json:"rowMainContent"`
 }
 
+type ComponentSpacer struct {
+	Size       ComponentSpacerSize `json:"size"`
+	SpacerSize ComponentSpacerSize `json:"spacerSize"`
+}
+
+func (ComponentSpacer) IsComponentContainerContent() {}
+
+func (ComponentSpacer) IsComponentRowContent() {}
+
+func (ComponentSpacer) IsCustomTimelineEntryComponent() {}
+
+func (ComponentSpacer) IsEventComponent() {}
+
 type ComponentSpacerInput struct {
 	Size       *ComponentSpacerSize `json:"size,omitempty"`
 	SpacerSize *ComponentSpacerSize `json:"spacerSize,omitempty"`
 }
+
+type ComponentText struct {
+	Color     *ComponentTextColor `json:"color,omitempty"`
+	Size      *ComponentTextSize  `json:"size,omitempty"`
+	Text      string              `json:"text"`
+	TextColor *ComponentTextColor `json:"textColor,omitempty"`
+	TextSize  *ComponentTextSize  `json:"textSize,omitempty"`
+}
+
+func (ComponentText) IsComponentContainerContent() {}
+
+func (ComponentText) IsComponentRowContent() {}
+
+func (ComponentText) IsCustomTimelineEntryComponent() {}
+
+func (ComponentText) IsEventComponent() {}
 
 type ComponentTextInput struct {
 	Color     *ComponentTextColor `json:"color,omitempty"`
@@ -187,14 +568,61 @@ type ComponentTextInput struct {
 	TextSize  *ComponentTextSize  `json:"textSize,omitempty"`
 }
 
+type ComponentUser struct {
+	User            *User        `json:"user,omitempty"`
+	UserMachineUser *MachineUser `json:"userMachineUser,omitempty"`
+}
+
+func (ComponentUser) IsComponentContainerContent() {}
+
+func (ComponentUser) IsComponentRowContent() {}
+
+func (ComponentUser) IsCustomTimelineEntryComponent() {}
+
+func (ComponentUser) IsEventComponent() {}
+
+type ComponentUserInput struct {
+	UserIdentifier UserIdentifierInput `json:"userIdentifier"`
+}
+
+type ComponentWorkflowButton struct {
+	WorkflowButtonLabel              string                                    `json:"workflowButtonLabel"`
+	WorkflowButtonWorkflowIdentifier ComponentWorkflowButtonWorkflowIdentifier `json:"workflowButtonWorkflowIdentifier"`
+}
+
+func (ComponentWorkflowButton) IsComponentContainerContent() {}
+
+func (ComponentWorkflowButton) IsComponentRowContent() {}
+
+func (ComponentWorkflowButton) IsCustomTimelineEntryComponent() {}
+
+func (ComponentWorkflowButton) IsEventComponent() {}
+
 type ComponentWorkflowButtonInput struct {
 	WorkflowButtonLabel              string                                         `json:"workflowButtonLabel"`
 	WorkflowButtonWorkflowIdentifier ComponentWorkflowButtonWorkflowIdentifierInput `json:"workflowButtonWorkflowIdentifier"`
 }
 
+type ComponentWorkflowButtonWorkflowIdentifier struct {
+	WorkflowID  *string `json:"workflowId,omitempty"`
+	WorkflowKey *string `json:"workflowKey,omitempty"`
+}
+
 type ComponentWorkflowButtonWorkflowIdentifierInput struct {
 	WorkflowID  *string `json:"workflowId,omitempty"`
 	WorkflowKey *string `json:"workflowKey,omitempty"`
+}
+
+type CreateAPIKeyInput struct {
+	Description   *string  `json:"description,omitempty"`
+	MachineUserID string   `json:"machineUserId"`
+	Permissions   []string `json:"permissions"`
+}
+
+type CreateAPIKeyOutput struct {
+	APIKey       *APIKey        `json:"apiKey,omitempty"`
+	APIKeySecret *string        `json:"apiKeySecret,omitempty"`
+	Error        *MutationError `json:"error,omitempty"`
 }
 
 type CreateLabelTypeInput struct {
@@ -211,6 +639,19 @@ type CreateLabelTypeInput struct {
 type CreateLabelTypeOutput struct {
 	Error     *MutationError `json:"error,omitempty"`
 	LabelType *LabelType     `json:"labelType,omitempty"`
+}
+
+type CreateMachineUserInput struct {
+	Avatar      *WorkspaceFileInput `json:"avatar,omitempty"`
+	Description *string             `json:"description,omitempty"`
+	FullName    string              `json:"fullName"`
+	PublicName  string              `json:"publicName"`
+	Type        *MachineUserType    `json:"type,omitempty"`
+}
+
+type CreateMachineUserOutput struct {
+	Error       *MutationError `json:"error,omitempty"`
+	MachineUser *MachineUser   `json:"machineUser,omitempty"`
 }
 
 type CreateThreadAssignedToInput struct {
@@ -237,6 +678,7 @@ type CreateThreadFieldSchemaInput struct {
 	Description           string                     `json:"description"`
 	EnumValues            []string                   `json:"enumValues"`
 	IsAiAutoFillEnabled   bool                       `json:"isAiAutoFillEnabled"`
+	IsAvailableToAgents   *bool                      `json:"isAvailableToAgents,omitempty"`
 	IsClientReadonly      *bool                      `json:"isClientReadonly,omitempty"`
 	IsRequired            bool                       `json:"isRequired"`
 	Key                   string                     `json:"key"`
@@ -284,9 +726,32 @@ type CreateWebhookTargetOutput struct {
 	WebhookTarget *WebhookTarget `json:"webhookTarget,omitempty"`
 }
 
+type CustomEntry struct {
+	Attachments []Attachment                   `json:"attachments"`
+	Components  []CustomTimelineEntryComponent `json:"components"`
+	ExternalID  *string                        `json:"externalId,omitempty"`
+	Title       string                         `json:"title"`
+	Type        *string                        `json:"type,omitempty"`
+}
+
+func (CustomEntry) IsEntry() {}
+
+type CustomRole struct {
+	CreatedAt         core.Time             `json:"createdAt"`
+	CreatedBy         InternalActor         `json:"createdBy"`
+	Description       *string               `json:"description,omitempty"`
+	ID                string                `json:"id"`
+	Name              string                `json:"name"`
+	PermissionsPreset string                `json:"permissionsPreset"`
+	ScopeDefinitions  []RoleScopeDefinition `json:"scopeDefinitions"`
+	UpdatedAt         core.Time             `json:"updatedAt"`
+	UpdatedBy         InternalActor         `json:"updatedBy"`
+}
+
 // A customer acted.
 type CustomerActor struct {
-	CustomerID string `json:"customerId"`
+	Customer   Customer `json:"customer"`
+	CustomerID string   `json:"customerId"`
 }
 
 func (CustomerActor) IsActor() {}
@@ -302,10 +767,65 @@ type CustomerEdge struct {
 	Node   Customer `json:"node"`
 }
 
+type CustomerEmailActor struct {
+	Customer   Customer `json:"customer"`
+	CustomerID string   `json:"customerId"`
+}
+
+func (CustomerEmailActor) IsEmailActor() {}
+
+type CustomerEventEntry struct {
+	Components      []EventComponent `json:"components"`
+	CustomerID      string           `json:"customerId"`
+	ExternalID      *string          `json:"externalId,omitempty"`
+	IsCollapsed     bool             `json:"isCollapsed"`
+	TimelineEventID string           `json:"timelineEventId"`
+	Title           string           `json:"title"`
+}
+
+func (CustomerEventEntry) IsTimelineEventEntry() {}
+
+func (CustomerEventEntry) IsEntry() {}
+
+type CustomerGroup struct {
+	Color      string        `json:"color"`
+	CreatedAt  core.Time     `json:"createdAt"`
+	CreatedBy  InternalActor `json:"createdBy"`
+	ExternalID *string       `json:"externalId,omitempty"`
+	ID         string        `json:"id"`
+	Key        string        `json:"key"`
+	Name       string        `json:"name"`
+	UpdatedAt  core.Time     `json:"updatedAt"`
+	UpdatedBy  InternalActor `json:"updatedBy"`
+}
+
 type CustomerGroupIdentifier struct {
 	CustomerGroupID  *string `json:"customerGroupId,omitempty"`
 	CustomerGroupKey *string `json:"customerGroupKey,omitempty"`
 	ExternalID       *string `json:"externalId,omitempty"`
+}
+
+type CustomerGroupMembership struct {
+	CreatedAt     core.Time     `json:"createdAt"`
+	CreatedBy     InternalActor `json:"createdBy"`
+	CustomerGroup CustomerGroup `json:"customerGroup"`
+	CustomerID    string        `json:"customerId"`
+	UpdatedAt     core.Time     `json:"updatedAt"`
+	UpdatedBy     InternalActor `json:"updatedBy"`
+}
+
+type CustomerGroupMembershipConnection struct {
+	Edges    []CustomerGroupMembershipEdge `json:"edges"`
+	PageInfo PageInfo                      `json:"pageInfo"`
+}
+
+type CustomerGroupMembershipEdge struct {
+	Cursor string                  `json:"cursor"`
+	Node   CustomerGroupMembership `json:"node"`
+}
+
+type CustomerGroupMembershipsFilter struct {
+	CustomerGroupExternalIds []string `json:"customerGroupExternalIds,omitempty"`
 }
 
 type CustomerIdentifierInput struct {
@@ -314,13 +834,64 @@ type CustomerIdentifierInput struct {
 	ExternalID   *string `json:"externalId,omitempty"`
 }
 
+type CustomerSearchCondition struct {
+	Email             *StringSearchExpression `json:"email,omitempty"`
+	ExternalID        *StringSearchExpression `json:"externalId,omitempty"`
+	FullName          *StringSearchExpression `json:"fullName,omitempty"`
+	ShortName         *StringSearchExpression `json:"shortName,omitempty"`
+	TimelineEntryText *StringSearchExpression `json:"timelineEntryText,omitempty"`
+}
+
+type CustomerSearchConnection struct {
+	Edges    []CustomerSearchEdge `json:"edges"`
+	PageInfo PageInfo             `json:"pageInfo"`
+}
+
+type CustomerSearchEdge struct {
+	Cursor string   `json:"cursor"`
+	Node   Customer `json:"node"`
+}
+
+type CustomerSurveyRequestedEntry struct {
+	CustomerID             string `json:"customerId"`
+	CustomerSurveyID       string `json:"customerSurveyId"`
+	SurveyResponseID       string `json:"surveyResponseId"`
+	SurveyResponsePublicID string `json:"surveyResponsePublicId"`
+	ThreadID               string `json:"threadId"`
+}
+
+func (CustomerSurveyRequestedEntry) IsEntry() {}
+
+type CustomerTenantMembership struct {
+	CreatedAt core.Time     `json:"createdAt"`
+	CreatedBy InternalActor `json:"createdBy"`
+	Tenant    Tenant        `json:"tenant"`
+	UpdatedAt core.Time     `json:"updatedAt"`
+	UpdatedBy InternalActor `json:"updatedBy"`
+}
+
+type CustomerTenantMembershipConnection struct {
+	Edges    []CustomerTenantMembershipEdge `json:"edges"`
+	PageInfo PageInfo                       `json:"pageInfo"`
+}
+
+type CustomerTenantMembershipEdge struct {
+	Cursor string                   `json:"cursor"`
+	Node   CustomerTenantMembership `json:"node"`
+}
+
 type CustomersFilter struct {
 	CompanyIdentifiers []CompanyIdentifierInput `json:"companyIdentifiers,omitempty"`
 	CustomerGroupIds   []string                 `json:"customerGroupIds,omitempty"`
 	CustomerGroupKeys  []string                 `json:"customerGroupKeys,omitempty"`
 	IsMarkedAsSpam     *bool                    `json:"isMarkedAsSpam,omitempty"`
+	SlackChannelID     *string                  `json:"slackChannelId,omitempty"`
 	TenantIdentifiers  []TenantIdentifierInput  `json:"tenantIdentifiers,omitempty"`
 	UpdatedAt          *DatetimeFilter          `json:"updatedAt,omitempty"`
+}
+
+type CustomersSearchQuery struct {
+	Or []CustomerSearchCondition `json:"or,omitempty"`
 }
 
 type CustomersSort struct {
@@ -333,12 +904,35 @@ type DatetimeFilter struct {
 	Before *string `json:"before,omitempty"`
 }
 
+type DatetimeFilterOutput struct {
+	After  *string `json:"after,omitempty"`
+	Before *string `json:"before,omitempty"`
+}
+
+type DeleteAPIKeyInput struct {
+	APIKeyID string `json:"apiKeyId"`
+}
+
+type DeleteAPIKeyOutput struct {
+	APIKey *APIKey        `json:"apiKey,omitempty"`
+	Error  *MutationError `json:"error,omitempty"`
+}
+
 type DeleteCustomerInput struct {
 	CustomerID string `json:"customerId"`
 }
 
 type DeleteCustomerOutput struct {
 	Error *MutationError `json:"error,omitempty"`
+}
+
+type DeleteMachineUserInput struct {
+	MachineUserID string `json:"machineUserId"`
+}
+
+type DeleteMachineUserOutput struct {
+	Error       *MutationError `json:"error,omitempty"`
+	MachineUser *MachineUser   `json:"machineUser,omitempty"`
 }
 
 type DeleteThreadFieldIdentifier struct {
@@ -362,6 +956,22 @@ type DeleteThreadFieldSchemaOutput struct {
 	Error *MutationError `json:"error,omitempty"`
 }
 
+type DeleteThreadInput struct {
+	ThreadID string `json:"threadId"`
+}
+
+type DeleteThreadOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+}
+
+type DeleteUserInput struct {
+	UserID string `json:"userId"`
+}
+
+type DeleteUserOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+}
+
 type DeleteWebhookTargetInput struct {
 	WebhookTargetID string `json:"webhookTargetId"`
 }
@@ -377,6 +987,31 @@ type DeletedCustomerActor struct {
 
 func (DeletedCustomerActor) IsActor() {}
 
+type DeletedCustomerEmailActor struct {
+	CustomerID string `json:"customerId"`
+}
+
+func (DeletedCustomerEmailActor) IsEmailActor() {}
+
+type DeletedThread struct {
+	DeletedAt core.Time `json:"deletedAt"`
+	ThreadID  string    `json:"threadId"`
+}
+
+type DeletedThreadConnection struct {
+	Edges    []DeletedThreadEdge `json:"edges"`
+	PageInfo PageInfo            `json:"pageInfo"`
+}
+
+type DeletedThreadEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   DeletedThread `json:"node"`
+}
+
+type DeletedThreadsFilter struct {
+	DeletedAt *DatetimeFilter `json:"deletedAt,omitempty"`
+}
+
 type DependsOnLabelType struct {
 	LabelTypeID string `json:"labelTypeId"`
 }
@@ -391,6 +1026,41 @@ type DependsOnThreadFieldType struct {
 	ThreadFieldSchemaValue string `json:"threadFieldSchemaValue"`
 }
 
+type DiscordCustomerIdentity struct {
+	DiscordUserID string `json:"discordUserId"`
+}
+
+func (DiscordCustomerIdentity) IsCustomerIdentity() {}
+
+type DiscordMessageEntry struct {
+	Attachments           []Attachment `json:"attachments"`
+	CustomerID            string       `json:"customerId"`
+	DeletedOnDiscordAt    *core.Time   `json:"deletedOnDiscordAt,omitempty"`
+	DiscordMessageID      string       `json:"discordMessageId"`
+	DiscordMessageLink    string       `json:"discordMessageLink"`
+	LastEditedOnDiscordAt *core.Time   `json:"lastEditedOnDiscordAt,omitempty"`
+	MarkdownContent       *string      `json:"markdownContent,omitempty"`
+}
+
+func (DiscordMessageEntry) IsEntry() {}
+
+type DiscordThreadChannelDetails struct {
+	DiscordChannelID   string  `json:"discordChannelId"`
+	DiscordChannelName *string `json:"discordChannelName,omitempty"`
+	DiscordGuildID     string  `json:"discordGuildId"`
+}
+
+func (DiscordThreadChannelDetails) IsThreadChannelDetails() {}
+
+type DNSRecord struct {
+	IsVerified    bool       `json:"isVerified"`
+	LastCheckedAt *core.Time `json:"lastCheckedAt,omitempty"`
+	Name          string     `json:"name"`
+	Type          string     `json:"type"`
+	Value         string     `json:"value"`
+	VerifiedAt    *core.Time `json:"verifiedAt,omitempty"`
+}
+
 type EmailAddress struct {
 	Email      string     `json:"email"`
 	IsVerified bool       `json:"isVerified"`
@@ -400,6 +1070,158 @@ type EmailAddress struct {
 type EmailAddressInput struct {
 	Email      string `json:"email"`
 	IsVerified bool   `json:"isVerified"`
+}
+
+type EmailBounce struct {
+	BouncedAt       core.Time         `json:"bouncedAt"`
+	Details         *string           `json:"details,omitempty"`
+	IsSendRetriable bool              `json:"isSendRetriable"`
+	Reason          EmailBounceReason `json:"reason"`
+	Recipient       EmailParticipant  `json:"recipient"`
+}
+
+type EmailCustomerIdentity struct {
+	Email string `json:"email"`
+}
+
+func (EmailCustomerIdentity) IsCustomerIdentity() {}
+
+type EmailEntry struct {
+	AdditionalRecipients   []EmailParticipant `json:"additionalRecipients"`
+	Attachments            []Attachment       `json:"attachments"`
+	Authenticity           EmailAuthenticity  `json:"authenticity"`
+	Bounces                []EmailBounce      `json:"bounces"`
+	Category               EmailCategory      `json:"category"`
+	EmailID                string             `json:"emailId"`
+	From                   EmailParticipant   `json:"from"`
+	FullMarkdownContent    *string            `json:"fullMarkdownContent,omitempty"`
+	FullTextContent        *string            `json:"fullTextContent,omitempty"`
+	HasMoreMarkdownContent bool               `json:"hasMoreMarkdownContent"`
+	HasMoreTextContent     bool               `json:"hasMoreTextContent"`
+	HiddenRecipients       []EmailParticipant `json:"hiddenRecipients"`
+	IsStartOfThread        bool               `json:"isStartOfThread"`
+	MarkdownContent        *string            `json:"markdownContent,omitempty"`
+	ReceivedAt             *core.Time         `json:"receivedAt,omitempty"`
+	SendStatus             *EmailSendStatus   `json:"sendStatus,omitempty"`
+	SentAt                 *core.Time         `json:"sentAt,omitempty"`
+	Subject                *string            `json:"subject,omitempty"`
+	TextContent            *string            `json:"textContent,omitempty"`
+	To                     EmailParticipant   `json:"to"`
+}
+
+func (EmailEntry) IsEntry() {}
+
+type EmailParticipant struct {
+	Email      string     `json:"email"`
+	EmailActor EmailActor `json:"emailActor,omitempty"`
+	Name       *string    `json:"name,omitempty"`
+}
+
+type EscalationPath struct {
+	CreatedAt   core.Time            `json:"createdAt"`
+	CreatedBy   InternalActor        `json:"createdBy"`
+	Description *string              `json:"description,omitempty"`
+	ID          string               `json:"id"`
+	Name        string               `json:"name"`
+	Steps       []EscalationPathStep `json:"steps"`
+	UpdatedAt   core.Time            `json:"updatedAt"`
+	UpdatedBy   InternalActor        `json:"updatedBy"`
+}
+
+type EscalationPathStepLabelType struct {
+	ID        string    `json:"id"`
+	LabelType LabelType `json:"labelType"`
+}
+
+func (EscalationPathStepLabelType) IsEscalationPathStep() {}
+
+type EscalationPathStepUser struct {
+	ID   string `json:"id"`
+	User User   `json:"user"`
+}
+
+func (EscalationPathStepUser) IsEscalationPathStep() {}
+
+type FileSize struct {
+	Bytes     int     `json:"bytes"`
+	KiloBytes float64 `json:"kiloBytes"`
+	MegaBytes float64 `json:"megaBytes"`
+}
+
+type FirstResponseTimeServiceLevelAgreement struct {
+	BreachActions            []BreachAction                                `json:"breachActions"`
+	CreatedAt                core.Time                                     `json:"createdAt"`
+	CreatedBy                InternalActor                                 `json:"createdBy"`
+	FirstResponseTimeMinutes int                                           `json:"firstResponseTimeMinutes"`
+	ID                       string                                        `json:"id"`
+	ThreadLabelTypeIDFilter  *ServiceLevelAgreementThreadLabelTypeIDFilter `json:"threadLabelTypeIdFilter,omitempty"`
+	ThreadPriorityFilter     []int                                         `json:"threadPriorityFilter"`
+	UpdatedAt                core.Time                                     `json:"updatedAt"`
+	UpdatedBy                InternalActor                                 `json:"updatedBy"`
+	UseBusinessHoursOnly     bool                                          `json:"useBusinessHoursOnly"`
+}
+
+func (FirstResponseTimeServiceLevelAgreement) IsServiceLevelAgreement() {}
+
+type GenericThreadLink struct {
+	CreatedAt    core.Time               `json:"createdAt"`
+	CreatedBy    InternalActor           `json:"createdBy"`
+	Description  *string                 `json:"description,omitempty"`
+	ID           string                  `json:"id"`
+	LinkType     ThreadLinkLinkType      `json:"linkType"`
+	SourceID     string                  `json:"sourceId"`
+	SourceStatus *ThreadLinkSourceStatus `json:"sourceStatus,omitempty"`
+	SourceType   string                  `json:"sourceType"`
+	Status       ThreadLinkStatus        `json:"status"`
+	ThreadID     string                  `json:"threadId"`
+	Title        string                  `json:"title"`
+	UpdatedAt    core.Time               `json:"updatedAt"`
+	UpdatedBy    InternalActor           `json:"updatedBy"`
+	URL          string                  `json:"url"`
+}
+
+func (GenericThreadLink) IsThreadLink() {}
+
+type HelpCenterAiConversationMessageEntry struct {
+	HelpCenterAiConversationID string `json:"helpCenterAiConversationId"`
+	HelpCenterID               string `json:"helpCenterId"`
+	Markdown                   string `json:"markdown"`
+	MessageID                  string `json:"messageId"`
+}
+
+func (HelpCenterAiConversationMessageEntry) IsEntry() {}
+
+type ImportThreadChannelDetails struct {
+	ImportIntegrationKey string  `json:"importIntegrationKey"`
+	ImportSourceURL      *string `json:"importSourceUrl,omitempty"`
+}
+
+func (ImportThreadChannelDetails) IsThreadChannelDetails() {}
+
+type JiraIssueThreadLink struct {
+	CreatedAt     core.Time          `json:"createdAt"`
+	CreatedBy     InternalActor      `json:"createdBy"`
+	Description   *string            `json:"description,omitempty"`
+	ID            string             `json:"id"`
+	JiraIssueID   string             `json:"jiraIssueId"`
+	JiraIssueKey  string             `json:"jiraIssueKey"`
+	JiraIssueType JiraIssueType      `json:"jiraIssueType"`
+	LinkType      ThreadLinkLinkType `json:"linkType"`
+	SourceID      string             `json:"sourceId"`
+	SourceType    string             `json:"sourceType"`
+	Status        ThreadLinkStatus   `json:"status"`
+	ThreadID      string             `json:"threadId"`
+	Title         string             `json:"title"`
+	UpdatedAt     core.Time          `json:"updatedAt"`
+	UpdatedBy     InternalActor      `json:"updatedBy"`
+	URL           string             `json:"url"`
+}
+
+func (JiraIssueThreadLink) IsThreadLink() {}
+
+type JiraIssueType struct {
+	IconURL string `json:"iconUrl"`
+	Name    string `json:"name"`
 }
 
 type LabelTypeConnection struct {
@@ -416,6 +1238,68 @@ type LabelTypeFilter struct {
 	IsArchived *bool `json:"isArchived,omitempty"`
 }
 
+type LinearIssueState struct {
+	Color string               `json:"color"`
+	Label string               `json:"label"`
+	Type  LinearIssueStateType `json:"type"`
+}
+
+type LinearIssueThreadLink struct {
+	CreatedAt             core.Time          `json:"createdAt"`
+	CreatedBy             InternalActor      `json:"createdBy"`
+	Description           *string            `json:"description,omitempty"`
+	ID                    string             `json:"id"`
+	LinearIssueCreatedAt  core.Time          `json:"linearIssueCreatedAt"`
+	LinearIssueID         string             `json:"linearIssueId"`
+	LinearIssueIdentifier string             `json:"linearIssueIdentifier"`
+	LinearIssueState      LinearIssueState   `json:"linearIssueState"`
+	LinearIssueUpdatedAt  core.Time          `json:"linearIssueUpdatedAt"`
+	LinearIssueURL        string             `json:"linearIssueUrl"`
+	LinkType              ThreadLinkLinkType `json:"linkType"`
+	SourceID              string             `json:"sourceId"`
+	SourceType            string             `json:"sourceType"`
+	Status                ThreadLinkStatus   `json:"status"`
+	ThreadID              string             `json:"threadId"`
+	Title                 string             `json:"title"`
+	UpdatedAt             core.Time          `json:"updatedAt"`
+	UpdatedBy             InternalActor      `json:"updatedBy"`
+	URL                   string             `json:"url"`
+}
+
+func (LinearIssueThreadLink) IsThreadLink() {}
+
+type LinearIssueThreadLinkStateTransitionedEntry struct {
+	LinearIssueID         string `json:"linearIssueId"`
+	NextLinearStateID     string `json:"nextLinearStateId"`
+	PreviousLinearStateID string `json:"previousLinearStateId"`
+}
+
+func (LinearIssueThreadLinkStateTransitionedEntry) IsEntry() {}
+
+type MSTeamsMessageEntry struct {
+	Attachments               []Attachment `json:"attachments"`
+	CustomerID                string       `json:"customerId"`
+	DeletedOnMsTeamsAt        *core.Time   `json:"deletedOnMsTeamsAt,omitempty"`
+	HasUnprocessedAttachments bool         `json:"hasUnprocessedAttachments"`
+	LastEditedOnMsTeamsAt     *core.Time   `json:"lastEditedOnMsTeamsAt,omitempty"`
+	MarkdownContent           *string      `json:"markdownContent,omitempty"`
+	MsTeamsMessageID          string       `json:"msTeamsMessageId"`
+	MsTeamsMessageLink        string       `json:"msTeamsMessageLink"`
+	Text                      string       `json:"text"`
+}
+
+func (MSTeamsMessageEntry) IsEntry() {}
+
+type MSTeamsThreadChannelDetails struct {
+	MsTeamsChannelID   string             `json:"msTeamsChannelId"`
+	MsTeamsChannelName string             `json:"msTeamsChannelName"`
+	MsTeamsMessageType MSTeamsMessageType `json:"msTeamsMessageType"`
+	MsTeamsTeamID      string             `json:"msTeamsTeamId"`
+	MsTeamsTeamName    string             `json:"msTeamsTeamName"`
+}
+
+func (MSTeamsThreadChannelDetails) IsThreadChannelDetails() {}
+
 type MSTeamsThreadChannelDetailsInput struct {
 	MsTeamsChannelID string `json:"msTeamsChannelId"`
 	MsTeamsTeamID    string `json:"msTeamsTeamId"`
@@ -423,25 +1307,57 @@ type MSTeamsThreadChannelDetailsInput struct {
 
 // A bot identity that owns API keys.
 type MachineUser struct {
-	Description *string         `json:"description,omitempty"`
-	FullName    string          `json:"fullName"`
-	ID          string          `json:"id"`
-	IsDeleted   bool            `json:"isDeleted"`
-	PublicName  string          `json:"publicName"`
-	Type        MachineUserType `json:"type"`
-	UpdatedAt   core.Time       `json:"updatedAt"`
+	APIKey      *APIKey          `json:"apiKey,omitempty"`
+	APIKeys     APIKeyConnection `json:"apiKeys"`
+	Avatar      *WorkspaceFile   `json:"avatar,omitempty"`
+	CreatedAt   core.Time        `json:"createdAt"`
+	CreatedBy   InternalActor    `json:"createdBy"`
+	DeletedAt   *core.Time       `json:"deletedAt,omitempty"`
+	DeletedBy   Actor            `json:"deletedBy,omitempty"`
+	Description *string          `json:"description,omitempty"`
+	FullName    string           `json:"fullName"`
+	ID          string           `json:"id"`
+	IsDeleted   bool             `json:"isDeleted"`
+	PublicName  string           `json:"publicName"`
+	Type        MachineUserType  `json:"type"`
+	UpdatedAt   core.Time        `json:"updatedAt"`
+	UpdatedBy   InternalActor    `json:"updatedBy"`
 }
 
 func (MachineUser) IsThreadAssignee() {}
 
 // A machine user (an API key's owner) acted.
 type MachineUserActor struct {
-	MachineUserID string `json:"machineUserId"`
+	MachineUser   MachineUser `json:"machineUser"`
+	MachineUserID string      `json:"machineUserId"`
 }
 
 func (MachineUserActor) IsActor() {}
 
 func (MachineUserActor) IsInternalActor() {}
+
+type MachineUserConnection struct {
+	Edges    []MachineUserEdge `json:"edges"`
+	PageInfo PageInfo          `json:"pageInfo"`
+}
+
+type MachineUserEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   MachineUser `json:"node"`
+}
+
+type MachineUsersFilter struct {
+	Type *MachineUserType `json:"type,omitempty"`
+}
+
+type MarkCustomerAsSpamInput struct {
+	CustomerID string `json:"customerId"`
+}
+
+type MarkCustomerAsSpamOutput struct {
+	Customer *Customer      `json:"customer,omitempty"`
+	Error    *MutationError `json:"error,omitempty"`
+}
 
 type MarkThreadAsDoneInput struct {
 	StatusDetail *DoneStatusDetail `json:"statusDetail,omitempty"`
@@ -463,6 +1379,26 @@ type MarkThreadAsTodoOutput struct {
 	Thread *Thread        `json:"thread,omitempty"`
 }
 
+type MergedThreadMessageEntry struct {
+	ChildThreadDetails ChildThreadDetails `json:"childThreadDetails"`
+	ChildTimelineEntry *TimelineEntry     `json:"childTimelineEntry,omitempty"`
+	ThreadLinkID       string             `json:"threadLinkId"`
+}
+
+func (MergedThreadMessageEntry) IsEntry() {}
+
+type MoveLabelTypeInput struct {
+	AfterLabelTypeID  *string `json:"afterLabelTypeId,omitempty"`
+	BeforeLabelTypeID *string `json:"beforeLabelTypeId,omitempty"`
+	LabelTypeID       string  `json:"labelTypeId"`
+	ParentLabelTypeID *string `json:"parentLabelTypeId,omitempty"`
+}
+
+type MoveLabelTypeOutput struct {
+	Error     *MutationError `json:"error,omitempty"`
+	LabelType *LabelType     `json:"labelType,omitempty"`
+}
+
 type Mutation struct {
 }
 
@@ -480,6 +1416,33 @@ type MutationFieldError struct {
 	Message string                 `json:"message"`
 	Type    MutationFieldErrorType `json:"type"`
 }
+
+type NextResponseTimeServiceLevelAgreement struct {
+	BreachActions           []BreachAction                                `json:"breachActions"`
+	CreatedAt               core.Time                                     `json:"createdAt"`
+	CreatedBy               InternalActor                                 `json:"createdBy"`
+	ID                      string                                        `json:"id"`
+	NextResponseTimeMinutes int                                           `json:"nextResponseTimeMinutes"`
+	ThreadLabelTypeIDFilter *ServiceLevelAgreementThreadLabelTypeIDFilter `json:"threadLabelTypeIdFilter,omitempty"`
+	ThreadPriorityFilter    []int                                         `json:"threadPriorityFilter"`
+	UpdatedAt               core.Time                                     `json:"updatedAt"`
+	UpdatedBy               InternalActor                                 `json:"updatedBy"`
+	UseBusinessHoursOnly    bool                                          `json:"useBusinessHoursOnly"`
+}
+
+func (NextResponseTimeServiceLevelAgreement) IsServiceLevelAgreement() {}
+
+type NoteEntry struct {
+	Attachments []Attachment  `json:"attachments"`
+	EditedAt    *core.Time    `json:"editedAt,omitempty"`
+	EditedBy    InternalActor `json:"editedBy,omitempty"`
+	IsEdited    bool          `json:"isEdited"`
+	Markdown    *string       `json:"markdown,omitempty"`
+	NoteID      string        `json:"noteId"`
+	Text        string        `json:"text"`
+}
+
+func (NoteEntry) IsEntry() {}
 
 type OptionalBooleanInput struct {
 	Value *bool `json:"value,omitempty"`
@@ -509,7 +1472,60 @@ type PageInfo struct {
 	StartCursor     *string `json:"startCursor,omitempty"`
 }
 
+type Permissions struct {
+	Permissions []string `json:"permissions"`
+}
+
+type PlainTaskThreadLink struct {
+	CreatedAt   core.Time          `json:"createdAt"`
+	CreatedBy   InternalActor      `json:"createdBy"`
+	Description *string            `json:"description,omitempty"`
+	ID          string             `json:"id"`
+	LinkType    ThreadLinkLinkType `json:"linkType"`
+	PlainTaskID string             `json:"plainTaskId"`
+	SourceID    string             `json:"sourceId"`
+	SourceType  string             `json:"sourceType"`
+	Status      ThreadLinkStatus   `json:"status"`
+	ThreadID    string             `json:"threadId"`
+	Title       string             `json:"title"`
+	UpdatedAt   core.Time          `json:"updatedAt"`
+	UpdatedBy   InternalActor      `json:"updatedBy"`
+	URL         string             `json:"url"`
+}
+
+func (PlainTaskThreadLink) IsThreadLink() {}
+
+type PlainThreadThreadLink struct {
+	CreatedAt                   core.Time          `json:"createdAt"`
+	CreatedBy                   InternalActor      `json:"createdBy"`
+	Description                 *string            `json:"description,omitempty"`
+	ID                          string             `json:"id"`
+	LinkType                    ThreadLinkLinkType `json:"linkType"`
+	PlainThreadID               string             `json:"plainThreadId"`
+	PlainThreadStatusDetailType StatusDetailType   `json:"plainThreadStatusDetailType"`
+	SourceID                    string             `json:"sourceId"`
+	SourceType                  string             `json:"sourceType"`
+	Status                      ThreadLinkStatus   `json:"status"`
+	ThreadID                    string             `json:"threadId"`
+	Title                       string             `json:"title"`
+	UpdatedAt                   core.Time          `json:"updatedAt"`
+	UpdatedBy                   InternalActor      `json:"updatedBy"`
+	URL                         string             `json:"url"`
+}
+
+func (PlainThreadThreadLink) IsThreadLink() {}
+
 type Query struct {
+}
+
+type QueuedAgentSessionMessage struct {
+	CreatedAt      core.Time       `json:"createdAt"`
+	CreatedBy      Actor           `json:"createdBy"`
+	ID             string          `json:"id"`
+	Text           string          `json:"text"`
+	UpdatedAt      core.Time       `json:"updatedAt"`
+	UpdatedBy      Actor           `json:"updatedBy"`
+	WorkspaceFiles []WorkspaceFile `json:"workspaceFiles"`
 }
 
 type RegenerateWorkspaceHmacOutput struct {
@@ -517,12 +1533,182 @@ type RegenerateWorkspaceHmacOutput struct {
 	WorkspaceHmac *WorkspaceHmac `json:"workspaceHmac,omitempty"`
 }
 
+type RemoveAdditionalAssigneesInput struct {
+	MachineUserIds []string `json:"machineUserIds,omitempty"`
+	ThreadID       string   `json:"threadId"`
+	UserIds        []string `json:"userIds,omitempty"`
+}
+
+type RemoveAdditionalAssigneesOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
+}
+
 type RemoveLabelsInput struct {
 	LabelIds []string `json:"labelIds"`
 }
 
 type RemoveLabelsOutput struct {
-	Error *MutationError `json:"error,omitempty"`
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
+}
+
+type ReorderThreadFieldSchemasInput struct {
+	ThreadFieldSchemaOrders []ThreadFieldSchemaOrderInput `json:"threadFieldSchemaOrders"`
+}
+
+type ReorderThreadFieldSchemasOutput struct {
+	Error              *MutationError      `json:"error,omitempty"`
+	ThreadFieldSchemas []ThreadFieldSchema `json:"threadFieldSchemas,omitempty"`
+}
+
+type Role struct {
+	AssignableBillingSeats []BillingSeatType `json:"assignableBillingSeats"`
+	CustomRole             *CustomRole       `json:"customRole,omitempty"`
+	CustomRoleID           *string           `json:"customRoleId,omitempty"`
+	Description            *string           `json:"description,omitempty"`
+	ID                     string            `json:"id"`
+	IsAssignableToCustomer bool              `json:"isAssignableToCustomer"`
+	IsAssignableToTask     bool              `json:"isAssignableToTask"`
+	IsAssignableToThread   bool              `json:"isAssignableToThread"`
+	Key                    *RoleKey          `json:"key,omitempty"`
+	Name                   string            `json:"name"`
+	Permissions            []string          `json:"permissions"`
+	RequiresBillableSeat   bool              `json:"requiresBillableSeat"`
+}
+
+type RoleConnection struct {
+	Edges    []RoleEdge `json:"edges"`
+	PageInfo PageInfo   `json:"pageInfo"`
+}
+
+type RoleEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Role   `json:"node"`
+}
+
+type RoleFilter struct {
+	Version *int `json:"version,omitempty"`
+}
+
+type RoleScope struct {
+	AccessMode    RoleScopeAccessMode      `json:"accessMode"`
+	PrimitiveType ThreadScopePrimitiveType `json:"primitiveType"`
+	Values        []string                 `json:"values"`
+}
+
+type RoleScopeDefinition struct {
+	Resource RoleScopeResourceType `json:"resource"`
+	Scopes   []RoleScope           `json:"scopes"`
+}
+
+type SavedThreadsView struct {
+	Color         string                 `json:"color"`
+	CreatedAt     core.Time              `json:"createdAt"`
+	CreatedBy     InternalActor          `json:"createdBy"`
+	Icon          string                 `json:"icon"`
+	ID            string                 `json:"id"`
+	IsHidden      bool                   `json:"isHidden"`
+	Name          string                 `json:"name"`
+	ThreadsFilter SavedThreadsViewFilter `json:"threadsFilter"`
+	UpdatedAt     core.Time              `json:"updatedAt"`
+	UpdatedBy     InternalActor          `json:"updatedBy"`
+}
+
+type SavedThreadsViewFilter struct {
+	And                   []SavedThreadsViewNestedFilter           `json:"and,omitempty"`
+	AssignedToUser        []string                                 `json:"assignedToUser"`
+	Companies             []string                                 `json:"companies"`
+	CreatedAtFilter       *DatetimeFilterOutput                    `json:"createdAtFilter,omitempty"`
+	CustomerGroups        []string                                 `json:"customerGroups"`
+	DisplayOptions        ThreadsDisplayOptions                    `json:"displayOptions"`
+	GroupBy               ThreadsGroupBy                           `json:"groupBy"`
+	LabelTypeIds          []string                                 `json:"labelTypeIds"`
+	Layout                ThreadsLayout                            `json:"layout"`
+	MessageSource         []MessageSource                          `json:"messageSource"`
+	Not                   *SavedThreadsViewNestedFilter            `json:"not,omitempty"`
+	Or                    []SavedThreadsViewNestedFilter           `json:"or,omitempty"`
+	Participants          []string                                 `json:"participants"`
+	Priorities            []int                                    `json:"priorities"`
+	SLAStatuses           []string                                 `json:"slaStatuses"`
+	SLATypes              []string                                 `json:"slaTypes"`
+	Sort                  SavedThreadsViewSort                     `json:"sort"`
+	StatusDetails         []StatusDetailType                       `json:"statusDetails"`
+	Statuses              []ThreadStatus                           `json:"statuses"`
+	SupportEmailAddresses []string                                 `json:"supportEmailAddresses"`
+	SurveyResponse        *SurveyResponseFilterOutput              `json:"surveyResponse,omitempty"`
+	TenantFields          []SavedThreadsViewFilterTenantField      `json:"tenantFields"`
+	Tenants               []string                                 `json:"tenants"`
+	ThreadFields          []SavedThreadsViewFilterThreadField      `json:"threadFields"`
+	ThreadLinkGroupIds    []string                                 `json:"threadLinkGroupIds"`
+	ThreadLinkSources     []SavedThreadsViewFilterThreadLinkSource `json:"threadLinkSources"`
+	Tiers                 []string                                 `json:"tiers"`
+}
+
+type SavedThreadsViewFilterTenantField struct {
+	BooleanValue        *bool      `json:"booleanValue,omitempty"`
+	DateValue           *core.Time `json:"dateValue,omitempty"`
+	ExternalFieldID     string     `json:"externalFieldId"`
+	NumberValue         *float64   `json:"numberValue,omitempty"`
+	StringArrayValue    []string   `json:"stringArrayValue"`
+	StringValue         *string    `json:"stringValue,omitempty"`
+	UserReferenceValues []string   `json:"userReferenceValues"`
+}
+
+type SavedThreadsViewFilterThreadField struct {
+	BooleanValue *bool                                    `json:"booleanValue,omitempty"`
+	Date         *SavedThreadsViewFilterThreadFieldDate   `json:"date,omitempty"`
+	Key          string                                   `json:"key"`
+	Number       *SavedThreadsViewFilterThreadFieldNumber `json:"number,omitempty"`
+	StringValue  *string                                  `json:"stringValue,omitempty"`
+}
+
+type SavedThreadsViewFilterThreadFieldDate struct {
+	After  *core.Time `json:"after,omitempty"`
+	Before *core.Time `json:"before,omitempty"`
+}
+
+type SavedThreadsViewFilterThreadFieldNumber struct {
+	Gte   *float64 `json:"gte,omitempty"`
+	Lte   *float64 `json:"lte,omitempty"`
+	Value *float64 `json:"value,omitempty"`
+}
+
+type SavedThreadsViewFilterThreadLinkSource struct {
+	SourceID   string `json:"sourceId"`
+	SourceType string `json:"sourceType"`
+}
+
+type SavedThreadsViewNestedFilter struct {
+	And                   []SavedThreadsViewNestedFilter           `json:"and,omitempty"`
+	AssignedToUser        []string                                 `json:"assignedToUser"`
+	Companies             []string                                 `json:"companies"`
+	CreatedAtFilter       *DatetimeFilterOutput                    `json:"createdAtFilter,omitempty"`
+	CustomerGroups        []string                                 `json:"customerGroups"`
+	LabelTypeIds          []string                                 `json:"labelTypeIds"`
+	MessageSource         []MessageSource                          `json:"messageSource"`
+	Not                   *SavedThreadsViewNestedFilter            `json:"not,omitempty"`
+	Or                    []SavedThreadsViewNestedFilter           `json:"or,omitempty"`
+	Participants          []string                                 `json:"participants"`
+	Priorities            []int                                    `json:"priorities"`
+	SLAStatuses           []string                                 `json:"slaStatuses"`
+	SLATypes              []string                                 `json:"slaTypes"`
+	StatusDetails         []StatusDetailType                       `json:"statusDetails"`
+	Statuses              []ThreadStatus                           `json:"statuses"`
+	SupportEmailAddresses []string                                 `json:"supportEmailAddresses"`
+	SurveyResponse        *SurveyResponseFilterOutput              `json:"surveyResponse,omitempty"`
+	TenantFields          []SavedThreadsViewFilterTenantField      `json:"tenantFields"`
+	Tenants               []string                                 `json:"tenants"`
+	ThreadFields          []SavedThreadsViewFilterThreadField      `json:"threadFields"`
+	ThreadLinkGroupIds    []string                                 `json:"threadLinkGroupIds"`
+	ThreadLinkSources     []SavedThreadsViewFilterThreadLinkSource `json:"threadLinkSources"`
+	Tiers                 []string                                 `json:"tiers"`
+}
+
+type SavedThreadsViewSort struct {
+	Direction      *SortDirection    `json:"direction,omitempty"`
+	Field          *ThreadsSortField `json:"field,omitempty"`
+	ThreadFieldKey *string           `json:"threadFieldKey,omitempty"`
 }
 
 type ServiceLevelAgreementFilter struct {
@@ -530,6 +1716,126 @@ type ServiceLevelAgreementFilter struct {
 	Types     []ServiceLevelAgreementType   `json:"types,omitempty"`
 	UpdatedAt *DatetimeFilter               `json:"updatedAt,omitempty"`
 }
+
+type ServiceLevelAgreementStatusDetailAchieved struct {
+	AchievedAt core.Time `json:"achievedAt"`
+}
+
+func (ServiceLevelAgreementStatusDetailAchieved) IsServiceLevelAgreementStatusDetail() {}
+
+type ServiceLevelAgreementStatusDetailBreached struct {
+	BreachedAt  core.Time `json:"breachedAt"`
+	CompletedAt core.Time `json:"completedAt"`
+}
+
+func (ServiceLevelAgreementStatusDetailBreached) IsServiceLevelAgreementStatusDetail() {}
+
+type ServiceLevelAgreementStatusDetailBreaching struct {
+	BreachedAt core.Time `json:"breachedAt"`
+}
+
+func (ServiceLevelAgreementStatusDetailBreaching) IsServiceLevelAgreementStatusDetail() {}
+
+type ServiceLevelAgreementStatusDetailCancelled struct {
+	CancelledAt core.Time `json:"cancelledAt"`
+}
+
+func (ServiceLevelAgreementStatusDetailCancelled) IsServiceLevelAgreementStatusDetail() {}
+
+type ServiceLevelAgreementStatusDetailImminentBreach struct {
+	BreachingAt core.Time `json:"breachingAt"`
+}
+
+func (ServiceLevelAgreementStatusDetailImminentBreach) IsServiceLevelAgreementStatusDetail() {}
+
+type ServiceLevelAgreementStatusDetailPending struct {
+	BreachingAt core.Time `json:"breachingAt"`
+}
+
+func (ServiceLevelAgreementStatusDetailPending) IsServiceLevelAgreementStatusDetail() {}
+
+type ServiceLevelAgreementStatusSummary struct {
+	FirstResponseTime ServiceLevelAgreementStatusDetail `json:"firstResponseTime,omitempty"`
+	NextResponseTime  ServiceLevelAgreementStatusDetail `json:"nextResponseTime,omitempty"`
+}
+
+type ServiceLevelAgreementStatusTransitionedEntry struct {
+	NextStatus            ServiceLevelAgreementStatus `json:"nextStatus"`
+	PreviousStatus        ServiceLevelAgreementStatus `json:"previousStatus"`
+	ServiceLevelAgreement ServiceLevelAgreement       `json:"serviceLevelAgreement,omitempty"`
+}
+
+func (ServiceLevelAgreementStatusTransitionedEntry) IsEntry() {}
+
+type ServiceLevelAgreementThreadLabelTypeIDFilter struct {
+	LabelTypeIds []string `json:"labelTypeIds"`
+	RequireAll   bool     `json:"requireAll"`
+}
+
+type SlackCustomerIdentity struct {
+	SlackUserID string `json:"slackUserId"`
+}
+
+func (SlackCustomerIdentity) IsCustomerIdentity() {}
+
+type SlackMessageEntry struct {
+	Attachments         []Attachment                    `json:"attachments"`
+	CustomerID          string                          `json:"customerId"`
+	DeletedOnSlackAt    *core.Time                      `json:"deletedOnSlackAt,omitempty"`
+	LastEditedOnSlackAt *core.Time                      `json:"lastEditedOnSlackAt,omitempty"`
+	Reactions           []SlackReaction                 `json:"reactions"`
+	RelatedThread       *SlackMessageEntryRelatedThread `json:"relatedThread,omitempty"`
+	SlackMessageLink    *string                         `json:"slackMessageLink,omitempty"`
+	SlackWebMessageLink string                          `json:"slackWebMessageLink"`
+	Text                string                          `json:"text"`
+}
+
+func (SlackMessageEntry) IsEntry() {}
+
+type SlackMessageEntryRelatedThread struct {
+	ThreadID string `json:"threadId"`
+}
+
+type SlackReaction struct {
+	Actors   []Actor `json:"actors"`
+	ImageURL *string `json:"imageUrl,omitempty"`
+	Name     string  `json:"name"`
+}
+
+type SlackReplyEntry struct {
+	Attachments         []Attachment    `json:"attachments"`
+	CustomerID          string          `json:"customerId"`
+	DeletedOnSlackAt    *core.Time      `json:"deletedOnSlackAt,omitempty"`
+	LastEditedOnSlackAt *core.Time      `json:"lastEditedOnSlackAt,omitempty"`
+	Reactions           []SlackReaction `json:"reactions"`
+	SlackMessageLink    *string         `json:"slackMessageLink,omitempty"`
+	SlackWebMessageLink string          `json:"slackWebMessageLink"`
+	Text                string          `json:"text"`
+}
+
+func (SlackReplyEntry) IsEntry() {}
+
+type SlackThreadChannelAssociation struct {
+	CompanyID               *string       `json:"companyId,omitempty"`
+	ConnectedSlackChannelID string        `json:"connectedSlackChannelId"`
+	CreatedAt               core.Time     `json:"createdAt"`
+	CreatedBy               InternalActor `json:"createdBy"`
+	ID                      string        `json:"id"`
+	TenantID                *string       `json:"tenantId,omitempty"`
+	UpdatedAt               core.Time     `json:"updatedAt"`
+	UpdatedBy               InternalActor `json:"updatedBy"`
+}
+
+func (SlackThreadChannelAssociation) IsThreadChannelAssociation() {}
+
+type SlackThreadChannelDetails struct {
+	SlackChannelID   string `json:"slackChannelId"`
+	SlackChannelName string `json:"slackChannelName"`
+	SlackTeamID      string `json:"slackTeamId"`
+	SlackTeamName    string `json:"slackTeamName"`
+}
+
+func (SlackThreadChannelDetails) IsThreadChannelDetails() {}
 
 type SlackThreadChannelDetailsInput struct {
 	SlackChannelID string `json:"slackChannelId"`
@@ -556,12 +1862,48 @@ type StringInput struct {
 	Value string `json:"value"`
 }
 
+type StringSearchExpression struct {
+	CaseInsensitiveContains *string `json:"caseInsensitiveContains,omitempty"`
+}
+
+type SubscriptionEventType struct {
+	Description string `json:"description"`
+	EventType   string `json:"eventType"`
+}
+
+type SupportEmailAddressEmailActor struct {
+	SupportEmailAddress string `json:"supportEmailAddress"`
+}
+
+func (SupportEmailAddressEmailActor) IsEmailActor() {}
+
+type SurveyResponse struct {
+	Comment     *string        `json:"comment,omitempty"`
+	CreatedAt   core.Time      `json:"createdAt"`
+	CreatedBy   Actor          `json:"createdBy"`
+	ID          string         `json:"id"`
+	Rating      *int           `json:"rating,omitempty"`
+	RespondedAt *core.Time     `json:"respondedAt,omitempty"`
+	Sentiment   *SentimentType `json:"sentiment,omitempty"`
+	SurveyID    *string        `json:"surveyId,omitempty"`
+	UpdatedAt   core.Time      `json:"updatedAt"`
+	UpdatedBy   Actor          `json:"updatedBy"`
+}
+
 type SurveyResponseFilter struct {
 	HasResponse *bool           `json:"hasResponse,omitempty"`
 	Rating      *int            `json:"rating,omitempty"`
 	ResponseAt  *DatetimeFilter `json:"responseAt,omitempty"`
 	Sentiment   *SentimentType  `json:"sentiment,omitempty"`
 	SurveyID    *string         `json:"surveyId,omitempty"`
+}
+
+type SurveyResponseFilterOutput struct {
+	HasResponse bool                  `json:"hasResponse"`
+	Rating      *int                  `json:"rating,omitempty"`
+	ResponseAt  *DatetimeFilterOutput `json:"responseAt,omitempty"`
+	Sentiment   *SentimentType        `json:"sentiment,omitempty"`
+	SurveyID    *string               `json:"surveyId,omitempty"`
 }
 
 // Threadline itself, as an assignee.
@@ -573,8 +1915,9 @@ func (System) IsThreadAssignee() {}
 
 // Threadline itself acted.
 type SystemActor struct {
-	SystemID            string  `json:"systemId"`
-	WorkflowExecutionID *string `json:"workflowExecutionId,omitempty"`
+	SystemID            string           `json:"systemId"`
+	Workflow            *WorkflowSummary `json:"workflow,omitempty"`
+	WorkflowExecutionID *string          `json:"workflowExecutionId,omitempty"`
 }
 
 func (SystemActor) IsActor() {}
@@ -582,30 +1925,148 @@ func (SystemActor) IsActor() {}
 func (SystemActor) IsInternalActor() {}
 
 type Tenant struct {
-	CreatedAt  core.Time     `json:"createdAt"`
-	CreatedBy  InternalActor `json:"createdBy"`
-	ExternalID string        `json:"externalId"`
-	ID         string        `json:"id"`
-	Name       string        `json:"name"`
-	Source     TenantSource  `json:"source"`
-	Tier       *Tier         `json:"tier,omitempty"`
-	UpdatedAt  core.Time     `json:"updatedAt"`
-	UpdatedBy  InternalActor `json:"updatedBy"`
-	URL        *string       `json:"url,omitempty"`
+	AlternateDomains          []string                   `json:"alternateDomains"`
+	CreatedAt                 core.Time                  `json:"createdAt"`
+	CreatedBy                 InternalActor              `json:"createdBy"`
+	ExternalID                string                     `json:"externalId"`
+	ID                        string                     `json:"id"`
+	IsDomainAutoJoinEnabled   bool                       `json:"isDomainAutoJoinEnabled"`
+	LogoURL                   *string                    `json:"logoUrl,omitempty"`
+	Name                      string                     `json:"name"`
+	PrimaryDomain             *string                    `json:"primaryDomain,omitempty"`
+	Source                    TenantSource               `json:"source"`
+	TenantFields              []TenantField              `json:"tenantFields"`
+	ThreadChannelAssociations []ThreadChannelAssociation `json:"threadChannelAssociations"`
+	Tier                      *Tier                      `json:"tier,omitempty"`
+	UpdatedAt                 core.Time                  `json:"updatedAt"`
+	UpdatedBy                 InternalActor              `json:"updatedBy"`
+	URL                       *string                    `json:"url,omitempty"`
 }
 
-type TenantFieldFilter struct {
-	BooleanValue     *bool    `json:"booleanValue,omitempty"`
-	DateValue        *string  `json:"dateValue,omitempty"`
-	ExternalFieldID  string   `json:"externalFieldId"`
-	NumberValue      *float64 `json:"numberValue,omitempty"`
-	StringArrayValue []string `json:"stringArrayValue,omitempty"`
-	StringValue      *string  `json:"stringValue,omitempty"`
+type TenantField struct {
+	CreatedAt       core.Time        `json:"createdAt"`
+	CreatedBy       InternalActor    `json:"createdBy"`
+	ExternalFieldID string           `json:"externalFieldId"`
+	ID              string           `json:"id"`
+	UpdatedAt       core.Time        `json:"updatedAt"`
+	UpdatedBy       InternalActor    `json:"updatedBy"`
+	Value           TenantFieldValue `json:"value"`
 }
+
+type TenantFieldBooleanValue struct {
+	BooleanValue bool `json:"booleanValue"`
+}
+
+func (TenantFieldBooleanValue) IsTenantFieldValue() {}
+
+type TenantFieldDateTimeValue struct {
+	DateValue core.Time `json:"dateValue"`
+}
+
+func (TenantFieldDateTimeValue) IsTenantFieldValue() {}
+
+type TenantFieldFilter struct {
+	BooleanValue        *bool    `json:"booleanValue,omitempty"`
+	DateValue           *string  `json:"dateValue,omitempty"`
+	ExternalFieldID     string   `json:"externalFieldId"`
+	NumberValue         *float64 `json:"numberValue,omitempty"`
+	StringArrayValue    []string `json:"stringArrayValue,omitempty"`
+	StringValue         *string  `json:"stringValue,omitempty"`
+	StringValues        []string `json:"stringValues,omitempty"`
+	UserReferenceValues []string `json:"userReferenceValues,omitempty"`
+}
+
+type TenantFieldNumberValue struct {
+	NumberValue float64 `json:"numberValue"`
+}
+
+func (TenantFieldNumberValue) IsTenantFieldValue() {}
+
+type TenantFieldStringArrayValue struct {
+	ArrayValue []string `json:"arrayValue"`
+}
+
+func (TenantFieldStringArrayValue) IsTenantFieldValue() {}
+
+type TenantFieldStringValue struct {
+	StringValue string `json:"stringValue"`
+}
+
+func (TenantFieldStringValue) IsTenantFieldValue() {}
+
+type TenantFieldUserReferenceValue struct {
+	UserReferenceValues []string `json:"userReferenceValues"`
+	Users               []User   `json:"users"`
+}
+
+func (TenantFieldUserReferenceValue) IsTenantFieldValue() {}
 
 type TenantIdentifierInput struct {
 	ExternalID *string `json:"externalId,omitempty"`
 	TenantID   *string `json:"tenantId,omitempty"`
+}
+
+type TenantTierMembership struct {
+	CreatedAt core.Time     `json:"createdAt"`
+	CreatedBy InternalActor `json:"createdBy"`
+	ID        string        `json:"id"`
+	TenantID  string        `json:"tenantId"`
+	TierID    string        `json:"tierId"`
+	UpdatedAt core.Time     `json:"updatedAt"`
+	UpdatedBy InternalActor `json:"updatedBy"`
+}
+
+func (TenantTierMembership) IsTierMembership() {}
+
+type ThreadAdditionalAssigneesTransitionedEntry struct {
+	NextAssignees     []ThreadAssignee `json:"nextAssignees"`
+	PreviousAssignees []ThreadAssignee `json:"previousAssignees"`
+}
+
+func (ThreadAdditionalAssigneesTransitionedEntry) IsEntry() {}
+
+type ThreadAssignmentTransitionedEntry struct {
+	NextAssignee     ThreadAssignee `json:"nextAssignee,omitempty"`
+	PreviousAssignee ThreadAssignee `json:"previousAssignee,omitempty"`
+}
+
+func (ThreadAssignmentTransitionedEntry) IsEntry() {}
+
+type ThreadCatchupCustomerEvent struct {
+	Content    string `json:"content"`
+	CustomerID string `json:"customerId"`
+}
+
+type ThreadCatchupDetail struct {
+	CompletedActions []*ThreadCatchupUserEvent      `json:"completedActions"`
+	CustomerEvents   []*ThreadCatchupCustomerEvent  `json:"customerEvents"`
+	GeneratedAt      *core.Time                     `json:"generatedAt,omitempty"`
+	SuggestedActions []ThreadCatchupSuggestedAction `json:"suggestedActions"`
+	Summary          *string                        `json:"summary,omitempty"`
+}
+
+type ThreadCatchupSuggestedCustomerAction struct {
+	Content    string                             `json:"content"`
+	CustomerID string                             `json:"customerId"`
+	ID         string                             `json:"id"`
+	Status     ThreadCatchupSuggestedActionStatus `json:"status"`
+}
+
+func (ThreadCatchupSuggestedCustomerAction) IsThreadCatchupSuggestedAction() {}
+
+type ThreadCatchupSuggestedInternalAction struct {
+	Content        string                             `json:"content"`
+	ID             string                             `json:"id"`
+	Status         ThreadCatchupSuggestedActionStatus `json:"status"`
+	ThreadLinkType string                             `json:"threadLinkType"`
+	UserID         *string                            `json:"userId,omitempty"`
+}
+
+func (ThreadCatchupSuggestedInternalAction) IsThreadCatchupSuggestedAction() {}
+
+type ThreadCatchupUserEvent struct {
+	Content string `json:"content"`
+	UserID  string `json:"userId"`
 }
 
 type ThreadChannelDetailsInput struct {
@@ -619,15 +2080,204 @@ type ThreadConnection struct {
 	TotalCount int          `json:"totalCount"`
 }
 
+type ThreadDiscussion struct {
+	ChannelDetails             ThreadDiscussionChannelDetails    `json:"channelDetails,omitempty"`
+	CreatedAt                  core.Time                         `json:"createdAt"`
+	CreatedBy                  Actor                             `json:"createdBy"`
+	EmailRecipients            []string                          `json:"emailRecipients"`
+	ID                         string                            `json:"id"`
+	IsUnread                   bool                              `json:"isUnread"`
+	LastActivityAt             *core.Time                        `json:"lastActivityAt,omitempty"`
+	Messages                   ThreadDiscussionMessageConnection `json:"messages"`
+	QueuedAgentSessionMessages []QueuedAgentSessionMessage       `json:"queuedAgentSessionMessages"`
+	ResolvedAt                 *core.Time                        `json:"resolvedAt,omitempty"`
+	SlackChannelID             *string                           `json:"slackChannelId,omitempty"`
+	SlackChannelName           *string                           `json:"slackChannelName,omitempty"`
+	SlackMessageLink           *string                           `json:"slackMessageLink,omitempty"`
+	SlackTeamID                *string                           `json:"slackTeamId,omitempty"`
+	SourceEntityID             *string                           `json:"sourceEntityId,omitempty"`
+	SourceEntityType           *DiscussionSourceEntityType       `json:"sourceEntityType,omitempty"`
+	SourcePageLink             *string                           `json:"sourcePageLink,omitempty"`
+	Status                     ThreadDiscussionStatus            `json:"status"`
+	Thread                     *Thread                           `json:"thread,omitempty"`
+	ThreadID                   *string                           `json:"threadId,omitempty"`
+	Title                      string                            `json:"title"`
+	Type                       ThreadDiscussionType              `json:"type"`
+	UpdatedAt                  core.Time                         `json:"updatedAt"`
+	UpdatedBy                  Actor                             `json:"updatedBy"`
+	Visibility                 *ThreadDiscussionVisibility       `json:"visibility,omitempty"`
+}
+
+type ThreadDiscussionAgentSessionChannelDetails struct {
+	AgentSessionID string `json:"agentSessionId"`
+}
+
+func (ThreadDiscussionAgentSessionChannelDetails) IsThreadDiscussionChannelDetails() {}
+
+type ThreadDiscussionApprovalRequestEntryPayload struct {
+	ApprovalID    string              `json:"approvalId"`
+	Calls         string              `json:"calls"`
+	Justification string              `json:"justification"`
+	LeaseID       string              `json:"leaseId"`
+	ResolvedAt    *core.Time          `json:"resolvedAt,omitempty"`
+	ResolvedBy    InternalActor       `json:"resolvedBy,omitempty"`
+	ReviewerNote  *string             `json:"reviewerNote,omitempty"`
+	Status        AgentApprovalStatus `json:"status"`
+}
+
+func (ThreadDiscussionApprovalRequestEntryPayload) IsThreadDiscussionEntryPayload() {}
+
+type ThreadDiscussionCursorWorkspaceBackgroundAgentChannelDetails struct {
+	CursorWorkspaceIntegrationID string  `json:"cursorWorkspaceIntegrationId"`
+	RepositoryURL                *string `json:"repositoryUrl,omitempty"`
+}
+
+func (ThreadDiscussionCursorWorkspaceBackgroundAgentChannelDetails) IsThreadDiscussionChannelDetails() {
+}
+
+type ThreadDiscussionEmailChannelDetails struct {
+	EmailRecipients []string `json:"emailRecipients"`
+}
+
+func (ThreadDiscussionEmailChannelDetails) IsThreadDiscussionChannelDetails() {}
+
+type ThreadDiscussionEntry struct {
+	CustomerID         string               `json:"customerId"`
+	DiscussionType     ThreadDiscussionType `json:"discussionType"`
+	EmailRecipients    []string             `json:"emailRecipients"`
+	SlackChannelName   *string              `json:"slackChannelName,omitempty"`
+	SlackMessageLink   *string              `json:"slackMessageLink,omitempty"`
+	ThreadDiscussionID string               `json:"threadDiscussionId"`
+}
+
+func (ThreadDiscussionEntry) IsEntry() {}
+
+type ThreadDiscussionMessage struct {
+	Attachments               []Attachment                      `json:"attachments"`
+	CreatedAt                 core.Time                         `json:"createdAt"`
+	CreatedBy                 Actor                             `json:"createdBy"`
+	DeletedOnSlackAt          *core.Time                        `json:"deletedOnSlackAt,omitempty"`
+	Entry                     ThreadDiscussionEntryPayload      `json:"entry,omitempty"`
+	EntryType                 string                            `json:"entryType"`
+	HasUnprocessedAttachments bool                              `json:"hasUnprocessedAttachments"`
+	ID                        string                            `json:"id"`
+	LastEditedOnSlackAt       *core.Time                        `json:"lastEditedOnSlackAt,omitempty"`
+	Reactions                 []ThreadDiscussionMessageReaction `json:"reactions"`
+	SlackMessageLink          *string                           `json:"slackMessageLink,omitempty"`
+	Text                      string                            `json:"text"`
+	ThreadDiscussionID        string                            `json:"threadDiscussionId"`
+	Type                      ThreadDiscussionMessageType       `json:"type"`
+	UpdatedAt                 core.Time                         `json:"updatedAt"`
+	UpdatedBy                 Actor                             `json:"updatedBy"`
+	WorkspaceFiles            []WorkspaceFile                   `json:"workspaceFiles"`
+}
+
+type ThreadDiscussionMessageConnection struct {
+	Edges    []ThreadDiscussionMessageEdge `json:"edges"`
+	PageInfo PageInfo                      `json:"pageInfo"`
+}
+
+type ThreadDiscussionMessageEdge struct {
+	Cursor string                  `json:"cursor"`
+	Node   ThreadDiscussionMessage `json:"node"`
+}
+
+type ThreadDiscussionMessageEntry struct {
+	Attachments               []Attachment                      `json:"attachments"`
+	CustomerID                string                            `json:"customerId"`
+	DeletedOnSlackAt          *core.Time                        `json:"deletedOnSlackAt,omitempty"`
+	DiscussionType            ThreadDiscussionType              `json:"discussionType"`
+	HasUnprocessedAttachments bool                              `json:"hasUnprocessedAttachments"`
+	LastEditedOnSlackAt       *core.Time                        `json:"lastEditedOnSlackAt,omitempty"`
+	Reactions                 []ThreadDiscussionMessageReaction `json:"reactions"`
+	ResolvedText              string                            `json:"resolvedText"`
+	SlackMessageLink          *string                           `json:"slackMessageLink,omitempty"`
+	SlackMessageTimestamp     *string                           `json:"slackMessageTimestamp,omitempty"`
+	Text                      string                            `json:"text"`
+	ThreadDiscussionID        string                            `json:"threadDiscussionId"`
+	ThreadDiscussionMessageID string                            `json:"threadDiscussionMessageId"`
+	Type                      ThreadDiscussionMessageType       `json:"type"`
+}
+
+func (ThreadDiscussionMessageEntry) IsEntry() {}
+
+type ThreadDiscussionMessageEntryPayload struct {
+	Attachments []Attachment                `json:"attachments"`
+	IsFinal     bool                        `json:"isFinal"`
+	SlackBlocks *string                     `json:"slackBlocks,omitempty"`
+	Text        string                      `json:"text"`
+	Type        ThreadDiscussionMessageType `json:"type"`
+}
+
+func (ThreadDiscussionMessageEntryPayload) IsThreadDiscussionEntryPayload() {}
+
+type ThreadDiscussionMessageReaction struct {
+	Actors   []Actor `json:"actors"`
+	ImageURL *string `json:"imageUrl,omitempty"`
+	Name     string  `json:"name"`
+}
+
+type ThreadDiscussionResolvedEntry struct {
+	CustomerID         string               `json:"customerId"`
+	DiscussionType     ThreadDiscussionType `json:"discussionType"`
+	EmailRecipients    []string             `json:"emailRecipients"`
+	ResolvedAt         core.Time            `json:"resolvedAt"`
+	SlackChannelName   *string              `json:"slackChannelName,omitempty"`
+	SlackMessageLink   *string              `json:"slackMessageLink,omitempty"`
+	ThreadDiscussionID string               `json:"threadDiscussionId"`
+}
+
+func (ThreadDiscussionResolvedEntry) IsEntry() {}
+
+type ThreadDiscussionSlackChannelDetails struct {
+	SlackChannelID   string  `json:"slackChannelId"`
+	SlackChannelName string  `json:"slackChannelName"`
+	SlackMessageLink *string `json:"slackMessageLink,omitempty"`
+	SlackTeamID      string  `json:"slackTeamId"`
+}
+
+func (ThreadDiscussionSlackChannelDetails) IsThreadDiscussionChannelDetails() {}
+
+type ThreadDiscussionToolCallEntryPayload struct {
+	Args        *string `json:"args,omitempty"`
+	Description string  `json:"description"`
+	DurationMs  int     `json:"durationMs"`
+	Error       *string `json:"error,omitempty"`
+	IsSuccess   bool    `json:"isSuccess"`
+	Op          string  `json:"op"`
+	Service     string  `json:"service"`
+}
+
+func (ThreadDiscussionToolCallEntryPayload) IsThreadDiscussionEntryPayload() {}
+
 type ThreadEdge struct {
 	Cursor string `json:"cursor"`
 	Node   Thread `json:"node"`
 }
 
+type ThreadEscalationDetails struct {
+	EscalationPath         EscalationPath     `json:"escalationPath"`
+	NextEscalationPathStep EscalationPathStep `json:"nextEscalationPathStep,omitempty"`
+}
+
+type ThreadEventEntry struct {
+	Components      []EventComponent `json:"components"`
+	CustomerID      string           `json:"customerId"`
+	ExternalID      *string          `json:"externalId,omitempty"`
+	IsCollapsed     bool             `json:"isCollapsed"`
+	TimelineEventID string           `json:"timelineEventId"`
+	Title           string           `json:"title"`
+}
+
+func (ThreadEventEntry) IsEntry() {}
+
+func (ThreadEventEntry) IsTimelineEventEntry() {}
+
 type ThreadField struct {
 	BooleanValue  *bool                 `json:"booleanValue,omitempty"`
 	CreatedAt     core.Time             `json:"createdAt"`
 	CreatedBy     Actor                 `json:"createdBy"`
+	DateValue     *core.Time            `json:"dateValue,omitempty"`
 	ID            string                `json:"id"`
 	IsAiGenerated bool                  `json:"isAiGenerated"`
 	Key           string                `json:"key"`
@@ -650,6 +2300,7 @@ type ThreadFieldFilter struct {
 	Key          string                   `json:"key"`
 	Number       *ThreadFieldNumberFilter `json:"number,omitempty"`
 	StringValue  *string                  `json:"stringValue,omitempty"`
+	StringValues []string                 `json:"stringValues,omitempty"`
 }
 
 type ThreadFieldNumberFilter struct {
@@ -671,6 +2322,7 @@ type ThreadFieldSchema struct {
 	EnumValues           []string                  `json:"enumValues"`
 	ID                   string                    `json:"id"`
 	IsAiAutoFillEnabled  bool                      `json:"isAiAutoFillEnabled"`
+	IsAvailableToAgents  bool                      `json:"isAvailableToAgents"`
 	IsClientReadonly     bool                      `json:"isClientReadonly"`
 	IsRequired           bool                      `json:"isRequired"`
 	Key                  string                    `json:"key"`
@@ -691,8 +2343,103 @@ type ThreadFieldSchemaEdge struct {
 	Node   ThreadFieldSchema `json:"node"`
 }
 
+type ThreadFieldSchemaOrderInput struct {
+	Order               int    `json:"order"`
+	ThreadFieldSchemaID string `json:"threadFieldSchemaId"`
+}
+
+type ThreadLabelsChangedEntry struct {
+	NextLabels     []Label `json:"nextLabels"`
+	PreviousLabels []Label `json:"previousLabels"`
+}
+
+func (ThreadLabelsChangedEntry) IsEntry() {}
+
+type ThreadLinkConnection struct {
+	Edges      []ThreadLinkEdge `json:"edges"`
+	PageInfo   PageInfo         `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+type ThreadLinkCreatedEntry struct {
+	ThreadLink ThreadLink `json:"threadLink"`
+}
+
+func (ThreadLinkCreatedEntry) IsEntry() {}
+
+type ThreadLinkDeletedEntry struct {
+	ThreadLink ThreadLink `json:"threadLink"`
+}
+
+func (ThreadLinkDeletedEntry) IsEntry() {}
+
+type ThreadLinkEdge struct {
+	Cursor string     `json:"cursor"`
+	Node   ThreadLink `json:"node"`
+}
+
+type ThreadLinkSourceFilter struct {
+	SourceID   string `json:"sourceId"`
+	SourceType string `json:"sourceType"`
+}
+
+type ThreadLinkSourceStatus struct {
+	Color *string `json:"color,omitempty"`
+	Icon  *string `json:"icon,omitempty"`
+	Key   string  `json:"key"`
+	Label string  `json:"label"`
+}
+
+type ThreadLinkTargetCreatedEntry struct {
+	SourceThread ChildThreadDetails `json:"sourceThread"`
+	ThreadLink   ThreadLink         `json:"threadLink"`
+}
+
+func (ThreadLinkTargetCreatedEntry) IsEntry() {}
+
+type ThreadLinkTargetDeletedEntry struct {
+	SourceThread ChildThreadDetails `json:"sourceThread"`
+	ThreadLink   ThreadLink         `json:"threadLink"`
+}
+
+func (ThreadLinkTargetDeletedEntry) IsEntry() {}
+
+type ThreadLinkUpdatedEntry struct {
+	PreviousThreadLink ThreadLink `json:"previousThreadLink"`
+	ThreadLink         ThreadLink `json:"threadLink"`
+}
+
+func (ThreadLinkUpdatedEntry) IsEntry() {}
+
+type ThreadMessageInfo struct {
+	MessageSource MessageSource `json:"messageSource"`
+	Timestamp     core.Time     `json:"timestamp"`
+}
+
+type ThreadPriorityChangedEntry struct {
+	NextPriority     int `json:"nextPriority"`
+	PreviousPriority int `json:"previousPriority"`
+}
+
+func (ThreadPriorityChangedEntry) IsEntry() {}
+
+type ThreadSearchResult struct {
+	Thread Thread `json:"thread"`
+}
+
+type ThreadSearchResultConnection struct {
+	Edges    []ThreadSearchResultEdge `json:"edges"`
+	PageInfo PageInfo                 `json:"pageInfo"`
+}
+
+type ThreadSearchResultEdge struct {
+	Cursor string             `json:"cursor"`
+	Node   ThreadSearchResult `json:"node"`
+}
+
 type ThreadStatusDetailCreated struct {
-	CreatedAt core.Time `json:"createdAt"`
+	CreatedAt       core.Time `json:"createdAt"`
+	StatusChangedAt core.Time `json:"statusChangedAt"`
 }
 
 func (ThreadStatusDetailCreated) IsThreadStatusDetail() {}
@@ -731,7 +2478,8 @@ type ThreadStatusDetailLinearUpdated struct {
 func (ThreadStatusDetailLinearUpdated) IsThreadStatusDetail() {}
 
 type ThreadStatusDetailNewReply struct {
-	StatusChangedAt core.Time `json:"statusChangedAt"`
+	NewReplyAt      *core.Time `json:"newReplyAt,omitempty"`
+	StatusChangedAt core.Time  `json:"statusChangedAt"`
 }
 
 func (ThreadStatusDetailNewReply) IsThreadStatusDetail() {}
@@ -761,6 +2509,7 @@ func (ThreadStatusDetailThreadDiscussionResolved) IsThreadStatusDetail() {}
 type ThreadStatusDetailThreadLinkUpdated struct {
 	LinearIssueID   *string   `json:"linearIssueId,omitempty"`
 	StatusChangedAt core.Time `json:"statusChangedAt"`
+	UpdatedAt       core.Time `json:"updatedAt"`
 }
 
 func (ThreadStatusDetailThreadLinkUpdated) IsThreadStatusDetail() {}
@@ -784,6 +2533,54 @@ type ThreadStatusDetailWaitingForDuration struct {
 }
 
 func (ThreadStatusDetailWaitingForDuration) IsThreadStatusDetail() {}
+
+type ThreadStatusDetailWaitingIndefinitely struct {
+	StatusChangedAt core.Time `json:"statusChangedAt"`
+}
+
+func (ThreadStatusDetailWaitingIndefinitely) IsThreadStatusDetail() {}
+
+type ThreadStatusTransitionedEntry struct {
+	NextStatus           ThreadStatus       `json:"nextStatus"`
+	NextStatusDetail     ThreadStatusDetail `json:"nextStatusDetail,omitempty"`
+	PreviousStatus       ThreadStatus       `json:"previousStatus"`
+	PreviousStatusDetail ThreadStatusDetail `json:"previousStatusDetail,omitempty"`
+}
+
+func (ThreadStatusTransitionedEntry) IsEntry() {}
+
+type ThreadTimelineEntriesFilter struct {
+	EntryTypes []TimelineEntryType `json:"entryTypes,omitempty"`
+	IsMessage  *bool               `json:"isMessage,omitempty"`
+}
+
+type ThreadsByExternalIDConnection struct {
+	Edges    []ThreadEdge `json:"edges"`
+	PageInfo PageInfo     `json:"pageInfo"`
+}
+
+type ThreadsDisplayOptions struct {
+	HasAssignees              bool     `json:"hasAssignees"`
+	HasChannels               bool     `json:"hasChannels"`
+	HasCompany                bool     `json:"hasCompany"`
+	HasCustomer               bool     `json:"hasCustomer"`
+	HasCustomerGroups         bool     `json:"hasCustomerGroups"`
+	HasIssueTrackerIssues     bool     `json:"hasIssueTrackerIssues"`
+	HasJiraIssues             bool     `json:"hasJiraIssues"`
+	HasLabels                 bool     `json:"hasLabels"`
+	HasLastUpdated            bool     `json:"hasLastUpdated"`
+	HasLinearIssues           bool     `json:"hasLinearIssues"`
+	HasLinkedThreads          bool     `json:"hasLinkedThreads"`
+	HasPreviewText            bool     `json:"hasPreviewText"`
+	HasRef                    bool     `json:"hasRef"`
+	HasServiceLevelAgreements bool     `json:"hasServiceLevelAgreements"`
+	HasStatus                 bool     `json:"hasStatus"`
+	HasTasks                  bool     `json:"hasTasks"`
+	HasTenantFieldExternalIds []string `json:"hasTenantFieldExternalIds"`
+	HasTenants                bool     `json:"hasTenants"`
+	HasThreadFieldKeys        []string `json:"hasThreadFieldKeys"`
+	HasTier                   bool     `json:"hasTier"`
+}
 
 type ThreadsFilter struct {
 	AgentStatus              *AgentStatusFilter           `json:"agentStatus,omitempty"`
@@ -813,8 +2610,13 @@ type ThreadsFilter struct {
 	ThreadFields             []ThreadFieldFilter          `json:"threadFields,omitempty"`
 	ThreadIds                []string                     `json:"threadIds,omitempty"`
 	ThreadLinkGroupIds       []string                     `json:"threadLinkGroupIds,omitempty"`
+	ThreadLinkSources        []ThreadLinkSourceFilter     `json:"threadLinkSources,omitempty"`
 	TierIdentifiers          []TierIdentifierInput        `json:"tierIdentifiers,omitempty"`
 	UpdatedAt                *DatetimeFilter              `json:"updatedAt,omitempty"`
+}
+
+type ThreadsSearchQuery struct {
+	Term string `json:"term"`
 }
 
 type ThreadsSort struct {
@@ -824,23 +2626,60 @@ type ThreadsSort struct {
 }
 
 type Tier struct {
-	Color                 string        `json:"color"`
-	CreatedAt             core.Time     `json:"createdAt"`
-	CreatedBy             InternalActor `json:"createdBy"`
-	DefaultPriority       int           `json:"defaultPriority"`
-	DefaultThreadPriority int           `json:"defaultThreadPriority"`
-	ExternalID            *string       `json:"externalId,omitempty"`
-	ID                    string        `json:"id"`
-	IsDefault             bool          `json:"isDefault"`
-	IsMachineTier         bool          `json:"isMachineTier"`
-	Name                  string        `json:"name"`
-	UpdatedAt             core.Time     `json:"updatedAt"`
-	UpdatedBy             InternalActor `json:"updatedBy"`
+	Color                  string                   `json:"color"`
+	CreatedAt              core.Time                `json:"createdAt"`
+	CreatedBy              InternalActor            `json:"createdBy"`
+	DefaultPriority        int                      `json:"defaultPriority"`
+	DefaultThreadPriority  int                      `json:"defaultThreadPriority"`
+	ExternalID             *string                  `json:"externalId,omitempty"`
+	ID                     string                   `json:"id"`
+	IsDefault              bool                     `json:"isDefault"`
+	IsMachineTier          bool                     `json:"isMachineTier"`
+	Memberships            TierMembershipConnection `json:"memberships"`
+	Name                   string                   `json:"name"`
+	ServiceLevelAgreements []ServiceLevelAgreement  `json:"serviceLevelAgreements"`
+	UpdatedAt              core.Time                `json:"updatedAt"`
+	UpdatedBy              InternalActor            `json:"updatedBy"`
 }
 
 type TierIdentifierInput struct {
 	ExternalID *string `json:"externalId,omitempty"`
 	TierID     *string `json:"tierId,omitempty"`
+}
+
+type TierMembershipConnection struct {
+	Edges      []TierMembershipEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+type TierMembershipEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   TierMembership `json:"node"`
+}
+
+type TimelineEntry struct {
+	Actor      Actor     `json:"actor"`
+	CustomerID string    `json:"customerId"`
+	Entry      Entry     `json:"entry"`
+	ID         string    `json:"id"`
+	LlmText    *string   `json:"llmText,omitempty"`
+	ThreadID   string    `json:"threadId"`
+	Timestamp  core.Time `json:"timestamp"`
+}
+
+type TimelineEntryConnection struct {
+	Edges    []TimelineEntryEdge `json:"edges"`
+	PageInfo PageInfo            `json:"pageInfo"`
+}
+
+type TimelineEntryEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   TimelineEntry `json:"node"`
+}
+
+type Timezone struct {
+	Name string `json:"name"`
 }
 
 type UnarchiveLabelTypeInput struct {
@@ -861,6 +2700,65 @@ type UnassignThreadOutput struct {
 	Thread *Thread        `json:"thread,omitempty"`
 }
 
+type UnmarkCustomerAsSpamInput struct {
+	CustomerID string `json:"customerId"`
+}
+
+type UnmarkCustomerAsSpamOutput struct {
+	Customer *Customer      `json:"customer,omitempty"`
+	Error    *MutationError `json:"error,omitempty"`
+}
+
+type UpdateAPIKeyInput struct {
+	APIKeyID    string   `json:"apiKeyId"`
+	Description *string  `json:"description,omitempty"`
+	Permissions []string `json:"permissions"`
+}
+
+type UpdateAPIKeyOutput struct {
+	APIKey *APIKey        `json:"apiKey,omitempty"`
+	Error  *MutationError `json:"error,omitempty"`
+}
+
+type UpdateLabelTypeInput struct {
+	Color            *OptionalStringInput  `json:"color,omitempty"`
+	Description      *OptionalStringInput  `json:"description,omitempty"`
+	ExternalID       *OptionalStringInput  `json:"externalId,omitempty"`
+	Icon             *OptionalStringInput  `json:"icon,omitempty"`
+	IsExcludedFromAi *OptionalBooleanInput `json:"isExcludedFromAi,omitempty"`
+	LabelTypeID      string                `json:"labelTypeId"`
+	Name             *StringInput          `json:"name,omitempty"`
+}
+
+type UpdateLabelTypeOutput struct {
+	Error     *MutationError `json:"error,omitempty"`
+	LabelType *LabelType     `json:"labelType,omitempty"`
+}
+
+type UpdateMachineUserInput struct {
+	Avatar        *WorkspaceFileInput `json:"avatar,omitempty"`
+	Description   *StringInput        `json:"description,omitempty"`
+	FullName      *StringInput        `json:"fullName,omitempty"`
+	MachineUserID string              `json:"machineUserId"`
+	PublicName    *StringInput        `json:"publicName,omitempty"`
+	Type          *MachineUserType    `json:"type,omitempty"`
+}
+
+type UpdateMachineUserOutput struct {
+	Error       *MutationError `json:"error,omitempty"`
+	MachineUser *MachineUser   `json:"machineUser,omitempty"`
+}
+
+type UpdateThreadExternalIDInput struct {
+	ExternalID *string `json:"externalId,omitempty"`
+	ThreadID   string  `json:"threadId"`
+}
+
+type UpdateThreadExternalIDOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
+}
+
 type UpdateThreadFieldSchemaInput struct {
 	DefaultBooleanValue   *OptionalBooleanInput              `json:"defaultBooleanValue,omitempty"`
 	DefaultDateValue      *OptionalDateTimeInput             `json:"defaultDateValue,omitempty"`
@@ -871,6 +2769,7 @@ type UpdateThreadFieldSchemaInput struct {
 	Description           *StringInput                       `json:"description,omitempty"`
 	EnumValues            []string                           `json:"enumValues,omitempty"`
 	IsAiAutoFillEnabled   *bool                              `json:"isAiAutoFillEnabled,omitempty"`
+	IsAvailableToAgents   *bool                              `json:"isAvailableToAgents,omitempty"`
 	IsClientReadonly      *bool                              `json:"isClientReadonly,omitempty"`
 	IsRequired            *bool                              `json:"isRequired,omitempty"`
 	Label                 *StringInput                       `json:"label,omitempty"`
@@ -881,6 +2780,16 @@ type UpdateThreadFieldSchemaInput struct {
 type UpdateThreadFieldSchemaOutput struct {
 	Error             *MutationError     `json:"error,omitempty"`
 	ThreadFieldSchema *ThreadFieldSchema `json:"threadFieldSchema,omitempty"`
+}
+
+type UpdateThreadTitleInput struct {
+	ThreadID string `json:"threadId"`
+	Title    string `json:"title"`
+}
+
+type UpdateThreadTitleOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
 }
 
 type UpdateWebhookTargetInput struct {
@@ -895,6 +2804,18 @@ type UpdateWebhookTargetInput struct {
 type UpdateWebhookTargetOutput struct {
 	Error         *MutationError `json:"error,omitempty"`
 	WebhookTarget *WebhookTarget `json:"webhookTarget,omitempty"`
+}
+
+type UpdateWorkspaceInput struct {
+	DomainNames []string            `json:"domainNames,omitempty"`
+	Logo        *WorkspaceFileInput `json:"logo,omitempty"`
+	Name        *StringInput        `json:"name,omitempty"`
+	PublicName  *StringInput        `json:"publicName,omitempty"`
+}
+
+type UpdateWorkspaceOutput struct {
+	Error     *MutationError `json:"error,omitempty"`
+	Workspace *Workspace     `json:"workspace,omitempty"`
 }
 
 type UpsertCustomerIdentifierInput struct {
@@ -953,27 +2874,90 @@ type UpsertThreadFieldOutput struct {
 
 // A support agent of the workspace.
 type User struct {
-	AvatarURL       *string             `json:"avatarUrl,omitempty"`
-	Email           string              `json:"email"`
-	FullName        string              `json:"fullName"`
-	ID              string              `json:"id"`
-	IsDeleted       bool                `json:"isDeleted"`
-	PublicName      string              `json:"publicName"`
-	SlackIdentities []SlackUserIdentity `json:"slackIdentities"`
-	Status          UserStatus          `json:"status"`
-	UpdatedAt       core.Time           `json:"updatedAt"`
+	Avatar                  *WorkspaceFile      `json:"avatar,omitempty"`
+	AvatarURL               *string             `json:"avatarUrl,omitempty"`
+	CreatedAt               core.Time           `json:"createdAt"`
+	CreatedBy               InternalActor       `json:"createdBy"`
+	DefaultSavedThreadsView *SavedThreadsView   `json:"defaultSavedThreadsView,omitempty"`
+	DeletedAt               *core.Time          `json:"deletedAt,omitempty"`
+	DeletedBy               Actor               `json:"deletedBy,omitempty"`
+	Email                   string              `json:"email"`
+	FullName                string              `json:"fullName"`
+	ID                      string              `json:"id"`
+	IsDeleted               bool                `json:"isDeleted"`
+	Labels                  []Label             `json:"labels"`
+	PublicName              string              `json:"publicName"`
+	Role                    *Role               `json:"role,omitempty"`
+	Roles                   []Role              `json:"roles"`
+	SlackIdentities         []SlackUserIdentity `json:"slackIdentities"`
+	Status                  UserStatus          `json:"status"`
+	StatusChangedAt         core.Time           `json:"statusChangedAt"`
+	UpdatedAt               core.Time           `json:"updatedAt"`
+	UpdatedBy               InternalActor       `json:"updatedBy"`
+	WorkingHours            *UserWorkingHours   `json:"workingHours,omitempty"`
 }
 
 func (User) IsThreadAssignee() {}
 
 // A support agent acted.
 type UserActor struct {
+	User   User   `json:"user"`
 	UserID string `json:"userId"`
 }
 
 func (UserActor) IsActor() {}
 
 func (UserActor) IsInternalActor() {}
+
+type UserConnection struct {
+	Edges    []UserEdge `json:"edges"`
+	PageInfo PageInfo   `json:"pageInfo"`
+}
+
+type UserEdge struct {
+	Cursor string `json:"cursor"`
+	Node   User   `json:"node"`
+}
+
+type UserEmailActor struct {
+	User   User   `json:"user"`
+	UserID string `json:"userId"`
+}
+
+func (UserEmailActor) IsEmailActor() {}
+
+type UserIdentifierInput struct {
+	EmailAddress  *string `json:"emailAddress,omitempty"`
+	MachineUserID *string `json:"machineUserId,omitempty"`
+	UserID        *string `json:"userId,omitempty"`
+}
+
+type UserWorkingHours struct {
+	CreatedAt              core.Time              `json:"createdAt"`
+	CreatedBy              InternalActor          `json:"createdBy"`
+	ID                     string                 `json:"id"`
+	IsEnabled              bool                   `json:"isEnabled"`
+	NextStatusTransitionAt *core.Time             `json:"nextStatusTransitionAt,omitempty"`
+	NextStatusTransitionTo *UserStatus            `json:"nextStatusTransitionTo,omitempty"`
+	Slots                  []UserWorkingHoursSlot `json:"slots"`
+	Timezone               Timezone               `json:"timezone"`
+	UpdatedAt              core.Time              `json:"updatedAt"`
+	UpdatedBy              InternalActor          `json:"updatedBy"`
+	UserID                 string                 `json:"userId"`
+}
+
+type UserWorkingHoursSlot struct {
+	EndsAt   string  `json:"endsAt"`
+	ID       string  `json:"id"`
+	StartsAt string  `json:"startsAt"`
+	Weekday  WeekDay `json:"weekday"`
+}
+
+type UsersFilter struct {
+	IsAssignableToCustomer *bool `json:"isAssignableToCustomer,omitempty"`
+	IsAssignableToTask     *bool `json:"isAssignableToTask,omitempty"`
+	IsAssignableToThread   *bool `json:"isAssignableToThread,omitempty"`
+}
 
 type WebhookDeliveryAttempt struct {
 	AttemptedAt            core.Time                    `json:"attemptedAt"`
@@ -1067,19 +3051,98 @@ type WebhookTargetEventSubscriptionInput struct {
 	EventType string `json:"eventType"`
 }
 
+type WebhookVersion struct {
+	IsDeprecated bool   `json:"isDeprecated"`
+	IsLatest     bool   `json:"isLatest"`
+	Version      string `json:"version"`
+}
+
+type WebhookVersionConnection struct {
+	Edges    []WebhookVersionEdge `json:"edges"`
+	PageInfo PageInfo             `json:"pageInfo"`
+}
+
+type WebhookVersionEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   WebhookVersion `json:"node"`
+}
+
+type WorkflowSummary struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
 // A support organisation; every API key belongs to one.
 type Workspace struct {
-	CreatedAt            core.Time     `json:"createdAt"`
-	CreatedBy            InternalActor `json:"createdBy"`
-	DomainName           *string       `json:"domainName,omitempty"`
-	DomainNames          []string      `json:"domainNames"`
-	ID                   string        `json:"id"`
-	IsDemoWorkspace      bool          `json:"isDemoWorkspace"`
-	Name                 string        `json:"name"`
-	PublicName           string        `json:"publicName"`
-	UpdatedAt            core.Time     `json:"updatedAt"`
-	UpdatedBy            InternalActor `json:"updatedBy"`
-	WorkOSOrganizationID *string       `json:"workOSOrganizationId,omitempty"`
+	CreatedAt               core.Time              `json:"createdAt"`
+	CreatedBy               InternalActor          `json:"createdBy"`
+	DomainName              *string                `json:"domainName,omitempty"`
+	DomainNames             []string               `json:"domainNames"`
+	ID                      string                 `json:"id"`
+	IsDemoWorkspace         bool                   `json:"isDemoWorkspace"`
+	Logo                    *WorkspaceFile         `json:"logo,omitempty"`
+	Name                    string                 `json:"name"`
+	PublicName              string                 `json:"publicName"`
+	UpdatedAt               core.Time              `json:"updatedAt"`
+	UpdatedBy               InternalActor          `json:"updatedBy"`
+	WorkOSHubOrganizationID *string                `json:"workOSHubOrganizationId,omitempty"`
+	WorkOSOrganizationID    *string                `json:"workOSOrganizationId,omitempty"`
+	WorkspaceChatSettings   WorkspaceChatSettings  `json:"workspaceChatSettings"`
+	WorkspaceEmailSettings  WorkspaceEmailSettings `json:"workspaceEmailSettings"`
+}
+
+type WorkspaceChatSettings struct {
+	IsEnabled bool `json:"isEnabled"`
+}
+
+type WorkspaceConnection struct {
+	Edges    []WorkspaceEdge `json:"edges"`
+	PageInfo PageInfo        `json:"pageInfo"`
+}
+
+type WorkspaceEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   Workspace `json:"node"`
+}
+
+type WorkspaceEmailDomainSettings struct {
+	AlternateSupportEmailAddresses []string  `json:"alternateSupportEmailAddresses"`
+	DkimDNSRecord                  DNSRecord `json:"dkimDnsRecord"`
+	DomainName                     string    `json:"domainName"`
+	InboundForwardingEmail         string    `json:"inboundForwardingEmail"`
+	IsDomainConfigured             bool      `json:"isDomainConfigured"`
+	IsForwardingConfigured         bool      `json:"isForwardingConfigured"`
+	ReturnPathDNSRecord            DNSRecord `json:"returnPathDnsRecord"`
+	SupportEmailAddress            string    `json:"supportEmailAddress"`
+}
+
+type WorkspaceEmailSettings struct {
+	BccEmailAddresses            []string                      `json:"bccEmailAddresses"`
+	IsEnabled                    bool                          `json:"isEnabled"`
+	WorkspaceEmailDomainSettings *WorkspaceEmailDomainSettings `json:"workspaceEmailDomainSettings,omitempty"`
+}
+
+type WorkspaceFile struct {
+	CreatedAt     core.Time                 `json:"createdAt"`
+	CreatedBy     InternalActor             `json:"createdBy"`
+	DownloadURL   *WorkspaceFileDownloadURL `json:"downloadUrl,omitempty"`
+	FileExtension *string                   `json:"fileExtension,omitempty"`
+	FileMimeType  string                    `json:"fileMimeType"`
+	FileName      string                    `json:"fileName"`
+	FileSize      FileSize                  `json:"fileSize"`
+	ID            string                    `json:"id"`
+	UpdatedAt     core.Time                 `json:"updatedAt"`
+	UpdatedBy     InternalActor             `json:"updatedBy"`
+	Visibility    WorkspaceFileVisibility   `json:"visibility"`
+}
+
+type WorkspaceFileDownloadURL struct {
+	DownloadURL string     `json:"downloadUrl"`
+	ExpiresAt   *core.Time `json:"expiresAt,omitempty"`
+}
+
+type WorkspaceFileInput struct {
+	WorkspaceFileID *string `json:"workspaceFileId,omitempty"`
 }
 
 // The workspace's HMAC secret: it signs every webhook delivery (Plain-Request-Signature).
@@ -1089,6 +3152,63 @@ type WorkspaceHmac struct {
 	HmacSecret *string       `json:"hmacSecret,omitempty"`
 	UpdatedAt  core.Time     `json:"updatedAt"`
 	UpdatedBy  InternalActor `json:"updatedBy"`
+}
+
+type AgentApprovalStatus string
+
+const (
+	AgentApprovalStatusApproved AgentApprovalStatus = "APPROVED"
+	AgentApprovalStatusDenied   AgentApprovalStatus = "DENIED"
+	AgentApprovalStatusPending  AgentApprovalStatus = "PENDING"
+)
+
+var AllAgentApprovalStatus = []AgentApprovalStatus{
+	AgentApprovalStatusApproved,
+	AgentApprovalStatusDenied,
+	AgentApprovalStatusPending,
+}
+
+func (e AgentApprovalStatus) IsValid() bool {
+	switch e {
+	case AgentApprovalStatusApproved, AgentApprovalStatusDenied, AgentApprovalStatusPending:
+		return true
+	}
+	return false
+}
+
+func (e AgentApprovalStatus) String() string {
+	return string(e)
+}
+
+func (e *AgentApprovalStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AgentApprovalStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AgentApprovalStatus", str)
+	}
+	return nil
+}
+
+func (e AgentApprovalStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AgentApprovalStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AgentApprovalStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type AgentStatus string
@@ -1143,6 +3263,130 @@ func (e *AgentStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e AgentStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AttachmentType string
+
+const (
+	AttachmentTypeChat                AttachmentType = "CHAT"
+	AttachmentTypeCustomTimelineEntry AttachmentType = "CUSTOM_TIMELINE_ENTRY"
+	AttachmentTypeDiscord             AttachmentType = "DISCORD"
+	AttachmentTypeEmail               AttachmentType = "EMAIL"
+	AttachmentTypeMsTeams             AttachmentType = "MS_TEAMS"
+	AttachmentTypeNote                AttachmentType = "NOTE"
+	AttachmentTypeSLACk               AttachmentType = "SLACK"
+	AttachmentTypeThreadDiscussion    AttachmentType = "THREAD_DISCUSSION"
+)
+
+var AllAttachmentType = []AttachmentType{
+	AttachmentTypeChat,
+	AttachmentTypeCustomTimelineEntry,
+	AttachmentTypeDiscord,
+	AttachmentTypeEmail,
+	AttachmentTypeMsTeams,
+	AttachmentTypeNote,
+	AttachmentTypeSLACk,
+	AttachmentTypeThreadDiscussion,
+}
+
+func (e AttachmentType) IsValid() bool {
+	switch e {
+	case AttachmentTypeChat, AttachmentTypeCustomTimelineEntry, AttachmentTypeDiscord, AttachmentTypeEmail, AttachmentTypeMsTeams, AttachmentTypeNote, AttachmentTypeSLACk, AttachmentTypeThreadDiscussion:
+		return true
+	}
+	return false
+}
+
+func (e AttachmentType) String() string {
+	return string(e)
+}
+
+func (e *AttachmentType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AttachmentType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AttachmentType", str)
+	}
+	return nil
+}
+
+func (e AttachmentType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AttachmentType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AttachmentType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type BillingSeatType string
+
+const (
+	BillingSeatTypeEngRota BillingSeatType = "ENG_ROTA"
+	BillingSeatTypeMember  BillingSeatType = "MEMBER"
+	BillingSeatTypeViewer  BillingSeatType = "VIEWER"
+)
+
+var AllBillingSeatType = []BillingSeatType{
+	BillingSeatTypeEngRota,
+	BillingSeatTypeMember,
+	BillingSeatTypeViewer,
+}
+
+func (e BillingSeatType) IsValid() bool {
+	switch e {
+	case BillingSeatTypeEngRota, BillingSeatTypeMember, BillingSeatTypeViewer:
+		return true
+	}
+	return false
+}
+
+func (e BillingSeatType) String() string {
+	return string(e)
+}
+
+func (e *BillingSeatType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BillingSeatType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BillingSeatType", str)
+	}
+	return nil
+}
+
+func (e BillingSeatType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BillingSeatType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BillingSeatType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1677,6 +3921,71 @@ func (e CustomersSortField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type DiscussionSourceEntityType string
+
+const (
+	DiscussionSourceEntityTypeChannel       DiscussionSourceEntityType = "CHANNEL"
+	DiscussionSourceEntityTypeCompany       DiscussionSourceEntityType = "COMPANY"
+	DiscussionSourceEntityTypeCustomer      DiscussionSourceEntityType = "CUSTOMER"
+	DiscussionSourceEntityTypeCustomerGroup DiscussionSourceEntityType = "CUSTOMER_GROUP"
+	DiscussionSourceEntityTypeLabel         DiscussionSourceEntityType = "LABEL"
+	DiscussionSourceEntityTypeTenant        DiscussionSourceEntityType = "TENANT"
+	DiscussionSourceEntityTypeTier          DiscussionSourceEntityType = "TIER"
+)
+
+var AllDiscussionSourceEntityType = []DiscussionSourceEntityType{
+	DiscussionSourceEntityTypeChannel,
+	DiscussionSourceEntityTypeCompany,
+	DiscussionSourceEntityTypeCustomer,
+	DiscussionSourceEntityTypeCustomerGroup,
+	DiscussionSourceEntityTypeLabel,
+	DiscussionSourceEntityTypeTenant,
+	DiscussionSourceEntityTypeTier,
+}
+
+func (e DiscussionSourceEntityType) IsValid() bool {
+	switch e {
+	case DiscussionSourceEntityTypeChannel, DiscussionSourceEntityTypeCompany, DiscussionSourceEntityTypeCustomer, DiscussionSourceEntityTypeCustomerGroup, DiscussionSourceEntityTypeLabel, DiscussionSourceEntityTypeTenant, DiscussionSourceEntityTypeTier:
+		return true
+	}
+	return false
+}
+
+func (e DiscussionSourceEntityType) String() string {
+	return string(e)
+}
+
+func (e *DiscussionSourceEntityType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DiscussionSourceEntityType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DiscussionSourceEntityType", str)
+	}
+	return nil
+}
+
+func (e DiscussionSourceEntityType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DiscussionSourceEntityType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DiscussionSourceEntityType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type DoneStatusDetail string
 
 const (
@@ -1736,6 +4045,262 @@ func (e DoneStatusDetail) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type EmailAuthenticity string
+
+const (
+	EmailAuthenticityFail    EmailAuthenticity = "FAIL"
+	EmailAuthenticityPass    EmailAuthenticity = "PASS"
+	EmailAuthenticityUnknown EmailAuthenticity = "UNKNOWN"
+)
+
+var AllEmailAuthenticity = []EmailAuthenticity{
+	EmailAuthenticityFail,
+	EmailAuthenticityPass,
+	EmailAuthenticityUnknown,
+}
+
+func (e EmailAuthenticity) IsValid() bool {
+	switch e {
+	case EmailAuthenticityFail, EmailAuthenticityPass, EmailAuthenticityUnknown:
+		return true
+	}
+	return false
+}
+
+func (e EmailAuthenticity) String() string {
+	return string(e)
+}
+
+func (e *EmailAuthenticity) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EmailAuthenticity(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EmailAuthenticity", str)
+	}
+	return nil
+}
+
+func (e EmailAuthenticity) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EmailAuthenticity) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EmailAuthenticity) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type EmailBounceReason string
+
+const (
+	EmailBounceReasonAutoResponder       EmailBounceReason = "AUTO_RESPONDER"
+	EmailBounceReasonBadEmailAddress     EmailBounceReason = "BAD_EMAIL_ADDRESS"
+	EmailBounceReasonBlocked             EmailBounceReason = "BLOCKED"
+	EmailBounceReasonDNSError            EmailBounceReason = "DNS_ERROR"
+	EmailBounceReasonHardBounce          EmailBounceReason = "HARD_BOUNCE"
+	EmailBounceReasonInactiveRecipient   EmailBounceReason = "INACTIVE_RECIPIENT"
+	EmailBounceReasonManuallyDeactivated EmailBounceReason = "MANUALLY_DEACTIVATED"
+	EmailBounceReasonNoReplyRecipient    EmailBounceReason = "NO_REPLY_RECIPIENT"
+	EmailBounceReasonSoftBounce          EmailBounceReason = "SOFT_BOUNCE"
+	EmailBounceReasonSpamComplaint       EmailBounceReason = "SPAM_COMPLAINT"
+	EmailBounceReasonSpamNotification    EmailBounceReason = "SPAM_NOTIFICATION"
+	EmailBounceReasonTransient           EmailBounceReason = "TRANSIENT"
+	EmailBounceReasonUndeliverable       EmailBounceReason = "UNDELIVERABLE"
+	EmailBounceReasonUnknown             EmailBounceReason = "UNKNOWN"
+)
+
+var AllEmailBounceReason = []EmailBounceReason{
+	EmailBounceReasonAutoResponder,
+	EmailBounceReasonBadEmailAddress,
+	EmailBounceReasonBlocked,
+	EmailBounceReasonDNSError,
+	EmailBounceReasonHardBounce,
+	EmailBounceReasonInactiveRecipient,
+	EmailBounceReasonManuallyDeactivated,
+	EmailBounceReasonNoReplyRecipient,
+	EmailBounceReasonSoftBounce,
+	EmailBounceReasonSpamComplaint,
+	EmailBounceReasonSpamNotification,
+	EmailBounceReasonTransient,
+	EmailBounceReasonUndeliverable,
+	EmailBounceReasonUnknown,
+}
+
+func (e EmailBounceReason) IsValid() bool {
+	switch e {
+	case EmailBounceReasonAutoResponder, EmailBounceReasonBadEmailAddress, EmailBounceReasonBlocked, EmailBounceReasonDNSError, EmailBounceReasonHardBounce, EmailBounceReasonInactiveRecipient, EmailBounceReasonManuallyDeactivated, EmailBounceReasonNoReplyRecipient, EmailBounceReasonSoftBounce, EmailBounceReasonSpamComplaint, EmailBounceReasonSpamNotification, EmailBounceReasonTransient, EmailBounceReasonUndeliverable, EmailBounceReasonUnknown:
+		return true
+	}
+	return false
+}
+
+func (e EmailBounceReason) String() string {
+	return string(e)
+}
+
+func (e *EmailBounceReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EmailBounceReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EmailBounceReason", str)
+	}
+	return nil
+}
+
+func (e EmailBounceReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EmailBounceReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EmailBounceReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type EmailCategory string
+
+const (
+	EmailCategoryCustomerSurvey     EmailCategory = "CUSTOMER_SURVEY"
+	EmailCategoryMessaging          EmailCategory = "MESSAGING"
+	EmailCategoryThreadDiscussion   EmailCategory = "THREAD_DISCUSSION"
+	EmailCategoryUnreadChatMessages EmailCategory = "UNREAD_CHAT_MESSAGES"
+	EmailCategoryUserHidden         EmailCategory = "USER_HIDDEN"
+)
+
+var AllEmailCategory = []EmailCategory{
+	EmailCategoryCustomerSurvey,
+	EmailCategoryMessaging,
+	EmailCategoryThreadDiscussion,
+	EmailCategoryUnreadChatMessages,
+	EmailCategoryUserHidden,
+}
+
+func (e EmailCategory) IsValid() bool {
+	switch e {
+	case EmailCategoryCustomerSurvey, EmailCategoryMessaging, EmailCategoryThreadDiscussion, EmailCategoryUnreadChatMessages, EmailCategoryUserHidden:
+		return true
+	}
+	return false
+}
+
+func (e EmailCategory) String() string {
+	return string(e)
+}
+
+func (e *EmailCategory) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EmailCategory(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EmailCategory", str)
+	}
+	return nil
+}
+
+func (e EmailCategory) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EmailCategory) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EmailCategory) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type EmailSendStatus string
+
+const (
+	EmailSendStatusBounced EmailSendStatus = "BOUNCED"
+	EmailSendStatusFailed  EmailSendStatus = "FAILED"
+	EmailSendStatusPending EmailSendStatus = "PENDING"
+	EmailSendStatusSent    EmailSendStatus = "SENT"
+)
+
+var AllEmailSendStatus = []EmailSendStatus{
+	EmailSendStatusBounced,
+	EmailSendStatusFailed,
+	EmailSendStatusPending,
+	EmailSendStatusSent,
+}
+
+func (e EmailSendStatus) IsValid() bool {
+	switch e {
+	case EmailSendStatusBounced, EmailSendStatusFailed, EmailSendStatusPending, EmailSendStatusSent:
+		return true
+	}
+	return false
+}
+
+func (e EmailSendStatus) String() string {
+	return string(e)
+}
+
+func (e *EmailSendStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EmailSendStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EmailSendStatus", str)
+	}
+	return nil
+}
+
+func (e EmailSendStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EmailSendStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EmailSendStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type LabelTypeType string
 
 const (
@@ -1786,6 +4351,126 @@ func (e *LabelTypeType) UnmarshalJSON(b []byte) error {
 }
 
 func (e LabelTypeType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type LinearIssueStateType string
+
+const (
+	LinearIssueStateTypeBacklog   LinearIssueStateType = "BACKLOG"
+	LinearIssueStateTypeCancelled LinearIssueStateType = "CANCELLED"
+	LinearIssueStateTypeCompleted LinearIssueStateType = "COMPLETED"
+	LinearIssueStateTypeStarted   LinearIssueStateType = "STARTED"
+	LinearIssueStateTypeTriage    LinearIssueStateType = "TRIAGE"
+	LinearIssueStateTypeUnknown   LinearIssueStateType = "UNKNOWN"
+	LinearIssueStateTypeUnstarted LinearIssueStateType = "UNSTARTED"
+)
+
+var AllLinearIssueStateType = []LinearIssueStateType{
+	LinearIssueStateTypeBacklog,
+	LinearIssueStateTypeCancelled,
+	LinearIssueStateTypeCompleted,
+	LinearIssueStateTypeStarted,
+	LinearIssueStateTypeTriage,
+	LinearIssueStateTypeUnknown,
+	LinearIssueStateTypeUnstarted,
+}
+
+func (e LinearIssueStateType) IsValid() bool {
+	switch e {
+	case LinearIssueStateTypeBacklog, LinearIssueStateTypeCancelled, LinearIssueStateTypeCompleted, LinearIssueStateTypeStarted, LinearIssueStateTypeTriage, LinearIssueStateTypeUnknown, LinearIssueStateTypeUnstarted:
+		return true
+	}
+	return false
+}
+
+func (e LinearIssueStateType) String() string {
+	return string(e)
+}
+
+func (e *LinearIssueStateType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LinearIssueStateType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LinearIssueStateType", str)
+	}
+	return nil
+}
+
+func (e LinearIssueStateType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LinearIssueStateType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LinearIssueStateType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type MSTeamsMessageType string
+
+const (
+	MSTeamsMessageTypeChannels MSTeamsMessageType = "CHANNELS"
+	MSTeamsMessageTypeChats    MSTeamsMessageType = "CHATS"
+)
+
+var AllMSTeamsMessageType = []MSTeamsMessageType{
+	MSTeamsMessageTypeChannels,
+	MSTeamsMessageTypeChats,
+}
+
+func (e MSTeamsMessageType) IsValid() bool {
+	switch e {
+	case MSTeamsMessageTypeChannels, MSTeamsMessageTypeChats:
+		return true
+	}
+	return false
+}
+
+func (e MSTeamsMessageType) String() string {
+	return string(e)
+}
+
+func (e *MSTeamsMessageType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MSTeamsMessageType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MSTeamsMessageType", str)
+	}
+	return nil
+}
+
+func (e MSTeamsMessageType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MSTeamsMessageType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MSTeamsMessageType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1849,12 +4534,13 @@ func (e MachineUserType) MarshalJSON() ([]byte, error) {
 type MessageSource string
 
 const (
-	MessageSourceAPI     MessageSource = "API"
-	MessageSourceChat    MessageSource = "CHAT"
-	MessageSourceDiscord MessageSource = "DISCORD"
-	MessageSourceEmail   MessageSource = "EMAIL"
-	MessageSourceMsTeams MessageSource = "MS_TEAMS"
-	MessageSourceSLACk   MessageSource = "SLACK"
+	MessageSourceAPI      MessageSource = "API"
+	MessageSourceChat     MessageSource = "CHAT"
+	MessageSourceDiscord  MessageSource = "DISCORD"
+	MessageSourceEmail    MessageSource = "EMAIL"
+	MessageSourceInternal MessageSource = "INTERNAL"
+	MessageSourceMsTeams  MessageSource = "MS_TEAMS"
+	MessageSourceSLACk    MessageSource = "SLACK"
 )
 
 var AllMessageSource = []MessageSource{
@@ -1862,13 +4548,14 @@ var AllMessageSource = []MessageSource{
 	MessageSourceChat,
 	MessageSourceDiscord,
 	MessageSourceEmail,
+	MessageSourceInternal,
 	MessageSourceMsTeams,
 	MessageSourceSLACk,
 }
 
 func (e MessageSource) IsValid() bool {
 	switch e {
-	case MessageSourceAPI, MessageSourceChat, MessageSourceDiscord, MessageSourceEmail, MessageSourceMsTeams, MessageSourceSLACk:
+	case MessageSourceAPI, MessageSourceChat, MessageSourceDiscord, MessageSourceEmail, MessageSourceInternal, MessageSourceMsTeams, MessageSourceSLACk:
 		return true
 	}
 	return false
@@ -2018,6 +4705,177 @@ func (e *MutationFieldErrorType) UnmarshalJSON(b []byte) error {
 }
 
 func (e MutationFieldErrorType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type RoleKey string
+
+const (
+	RoleKeyAdmin   RoleKey = "ADMIN"
+	RoleKeyNone    RoleKey = "NONE"
+	RoleKeyOwner   RoleKey = "OWNER"
+	RoleKeySupport RoleKey = "SUPPORT"
+	RoleKeyViewer  RoleKey = "VIEWER"
+)
+
+var AllRoleKey = []RoleKey{
+	RoleKeyAdmin,
+	RoleKeyNone,
+	RoleKeyOwner,
+	RoleKeySupport,
+	RoleKeyViewer,
+}
+
+func (e RoleKey) IsValid() bool {
+	switch e {
+	case RoleKeyAdmin, RoleKeyNone, RoleKeyOwner, RoleKeySupport, RoleKeyViewer:
+		return true
+	}
+	return false
+}
+
+func (e RoleKey) String() string {
+	return string(e)
+}
+
+func (e *RoleKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RoleKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RoleKey", str)
+	}
+	return nil
+}
+
+func (e RoleKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RoleKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RoleKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type RoleScopeAccessMode string
+
+const (
+	RoleScopeAccessModeViewAllExcept RoleScopeAccessMode = "VIEW_ALL_EXCEPT"
+	RoleScopeAccessModeViewAny       RoleScopeAccessMode = "VIEW_ANY"
+	RoleScopeAccessModeViewOnly      RoleScopeAccessMode = "VIEW_ONLY"
+)
+
+var AllRoleScopeAccessMode = []RoleScopeAccessMode{
+	RoleScopeAccessModeViewAllExcept,
+	RoleScopeAccessModeViewAny,
+	RoleScopeAccessModeViewOnly,
+}
+
+func (e RoleScopeAccessMode) IsValid() bool {
+	switch e {
+	case RoleScopeAccessModeViewAllExcept, RoleScopeAccessModeViewAny, RoleScopeAccessModeViewOnly:
+		return true
+	}
+	return false
+}
+
+func (e RoleScopeAccessMode) String() string {
+	return string(e)
+}
+
+func (e *RoleScopeAccessMode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RoleScopeAccessMode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RoleScopeAccessMode", str)
+	}
+	return nil
+}
+
+func (e RoleScopeAccessMode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RoleScopeAccessMode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RoleScopeAccessMode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type RoleScopeResourceType string
+
+const (
+	RoleScopeResourceTypeThread RoleScopeResourceType = "THREAD"
+)
+
+var AllRoleScopeResourceType = []RoleScopeResourceType{
+	RoleScopeResourceTypeThread,
+}
+
+func (e RoleScopeResourceType) IsValid() bool {
+	switch e {
+	case RoleScopeResourceTypeThread:
+		return true
+	}
+	return false
+}
+
+func (e RoleScopeResourceType) String() string {
+	return string(e)
+}
+
+func (e *RoleScopeResourceType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RoleScopeResourceType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RoleScopeResourceType", str)
+	}
+	return nil
+}
+
+func (e RoleScopeResourceType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RoleScopeResourceType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RoleScopeResourceType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -2201,18 +5059,20 @@ func (e ServiceLevelAgreementType) MarshalJSON() ([]byte, error) {
 type SnoozeStatusDetail string
 
 const (
-	SnoozeStatusDetailWaitingForCustomer SnoozeStatusDetail = "WAITING_FOR_CUSTOMER"
-	SnoozeStatusDetailWaitingForDuration SnoozeStatusDetail = "WAITING_FOR_DURATION"
+	SnoozeStatusDetailWaitingForCustomer  SnoozeStatusDetail = "WAITING_FOR_CUSTOMER"
+	SnoozeStatusDetailWaitingForDuration  SnoozeStatusDetail = "WAITING_FOR_DURATION"
+	SnoozeStatusDetailWaitingIndefinitely SnoozeStatusDetail = "WAITING_INDEFINITELY"
 )
 
 var AllSnoozeStatusDetail = []SnoozeStatusDetail{
 	SnoozeStatusDetailWaitingForCustomer,
 	SnoozeStatusDetailWaitingForDuration,
+	SnoozeStatusDetailWaitingIndefinitely,
 }
 
 func (e SnoozeStatusDetail) IsValid() bool {
 	switch e {
-	case SnoozeStatusDetailWaitingForCustomer, SnoozeStatusDetailWaitingForDuration:
+	case SnoozeStatusDetailWaitingForCustomer, SnoozeStatusDetailWaitingForDuration, SnoozeStatusDetailWaitingIndefinitely:
 		return true
 	}
 	return false
@@ -2322,6 +5182,7 @@ const (
 	StatusDetailTypeTimerExpired             StatusDetailType = "TIMER_EXPIRED"
 	StatusDetailTypeWaitingForCustomer       StatusDetailType = "WAITING_FOR_CUSTOMER"
 	StatusDetailTypeWaitingForDuration       StatusDetailType = "WAITING_FOR_DURATION"
+	StatusDetailTypeWaitingIndefinitely      StatusDetailType = "WAITING_INDEFINITELY"
 )
 
 var AllStatusDetailType = []StatusDetailType{
@@ -2336,11 +5197,12 @@ var AllStatusDetailType = []StatusDetailType{
 	StatusDetailTypeTimerExpired,
 	StatusDetailTypeWaitingForCustomer,
 	StatusDetailTypeWaitingForDuration,
+	StatusDetailTypeWaitingIndefinitely,
 }
 
 func (e StatusDetailType) IsValid() bool {
 	switch e {
-	case StatusDetailTypeCreated, StatusDetailTypeDoneAutomaticallySet, StatusDetailTypeDoneManuallySet, StatusDetailTypeIgnored, StatusDetailTypeInProgress, StatusDetailTypeNewReply, StatusDetailTypeThreadDiscussionResolved, StatusDetailTypeThreadLinkUpdated, StatusDetailTypeTimerExpired, StatusDetailTypeWaitingForCustomer, StatusDetailTypeWaitingForDuration:
+	case StatusDetailTypeCreated, StatusDetailTypeDoneAutomaticallySet, StatusDetailTypeDoneManuallySet, StatusDetailTypeIgnored, StatusDetailTypeInProgress, StatusDetailTypeNewReply, StatusDetailTypeThreadDiscussionResolved, StatusDetailTypeThreadLinkUpdated, StatusDetailTypeTimerExpired, StatusDetailTypeWaitingForCustomer, StatusDetailTypeWaitingForDuration, StatusDetailTypeWaitingIndefinitely:
 		return true
 	}
 	return false
@@ -2384,20 +5246,24 @@ func (e StatusDetailType) MarshalJSON() ([]byte, error) {
 type TenantSource string
 
 const (
-	TenantSourceAPI        TenantSource = "API"
-	TenantSourceHubspot    TenantSource = "HUBSPOT"
-	TenantSourceSalesforce TenantSource = "SALESFORCE"
+	TenantSourceAPI         TenantSource = "API"
+	TenantSourceAttio       TenantSource = "ATTIO"
+	TenantSourceEmailDomain TenantSource = "EMAIL_DOMAIN"
+	TenantSourceHubspot     TenantSource = "HUBSPOT"
+	TenantSourceSalesforce  TenantSource = "SALESFORCE"
 )
 
 var AllTenantSource = []TenantSource{
 	TenantSourceAPI,
+	TenantSourceAttio,
+	TenantSourceEmailDomain,
 	TenantSourceHubspot,
 	TenantSourceSalesforce,
 }
 
 func (e TenantSource) IsValid() bool {
 	switch e {
-	case TenantSourceAPI, TenantSourceHubspot, TenantSourceSalesforce:
+	case TenantSourceAPI, TenantSourceAttio, TenantSourceEmailDomain, TenantSourceHubspot, TenantSourceSalesforce:
 		return true
 	}
 	return false
@@ -2438,16 +5304,74 @@ func (e TenantSource) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type ThreadCatchupSuggestedActionStatus string
+
+const (
+	ThreadCatchupSuggestedActionStatusAccepted  ThreadCatchupSuggestedActionStatus = "ACCEPTED"
+	ThreadCatchupSuggestedActionStatusRejected  ThreadCatchupSuggestedActionStatus = "REJECTED"
+	ThreadCatchupSuggestedActionStatusSuggested ThreadCatchupSuggestedActionStatus = "SUGGESTED"
+)
+
+var AllThreadCatchupSuggestedActionStatus = []ThreadCatchupSuggestedActionStatus{
+	ThreadCatchupSuggestedActionStatusAccepted,
+	ThreadCatchupSuggestedActionStatusRejected,
+	ThreadCatchupSuggestedActionStatusSuggested,
+}
+
+func (e ThreadCatchupSuggestedActionStatus) IsValid() bool {
+	switch e {
+	case ThreadCatchupSuggestedActionStatusAccepted, ThreadCatchupSuggestedActionStatusRejected, ThreadCatchupSuggestedActionStatusSuggested:
+		return true
+	}
+	return false
+}
+
+func (e ThreadCatchupSuggestedActionStatus) String() string {
+	return string(e)
+}
+
+func (e *ThreadCatchupSuggestedActionStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadCatchupSuggestedActionStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadCatchupSuggestedActionStatus", str)
+	}
+	return nil
+}
+
+func (e ThreadCatchupSuggestedActionStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreadCatchupSuggestedActionStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreadCatchupSuggestedActionStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type ThreadChannel string
 
 const (
-	ThreadChannelAPI     ThreadChannel = "API"
-	ThreadChannelChat    ThreadChannel = "CHAT"
-	ThreadChannelDiscord ThreadChannel = "DISCORD"
-	ThreadChannelEmail   ThreadChannel = "EMAIL"
-	ThreadChannelImport  ThreadChannel = "IMPORT"
-	ThreadChannelMsTeams ThreadChannel = "MS_TEAMS"
-	ThreadChannelSLACk   ThreadChannel = "SLACK"
+	ThreadChannelAPI      ThreadChannel = "API"
+	ThreadChannelChat     ThreadChannel = "CHAT"
+	ThreadChannelDiscord  ThreadChannel = "DISCORD"
+	ThreadChannelEmail    ThreadChannel = "EMAIL"
+	ThreadChannelImport   ThreadChannel = "IMPORT"
+	ThreadChannelInternal ThreadChannel = "INTERNAL"
+	ThreadChannelMsTeams  ThreadChannel = "MS_TEAMS"
+	ThreadChannelSLACk    ThreadChannel = "SLACK"
 )
 
 var AllThreadChannel = []ThreadChannel{
@@ -2456,13 +5380,14 @@ var AllThreadChannel = []ThreadChannel{
 	ThreadChannelDiscord,
 	ThreadChannelEmail,
 	ThreadChannelImport,
+	ThreadChannelInternal,
 	ThreadChannelMsTeams,
 	ThreadChannelSLACk,
 }
 
 func (e ThreadChannel) IsValid() bool {
 	switch e {
-	case ThreadChannelAPI, ThreadChannelChat, ThreadChannelDiscord, ThreadChannelEmail, ThreadChannelImport, ThreadChannelMsTeams, ThreadChannelSLACk:
+	case ThreadChannelAPI, ThreadChannelChat, ThreadChannelDiscord, ThreadChannelEmail, ThreadChannelImport, ThreadChannelInternal, ThreadChannelMsTeams, ThreadChannelSLACk:
 		return true
 	}
 	return false
@@ -2498,6 +5423,234 @@ func (e *ThreadChannel) UnmarshalJSON(b []byte) error {
 }
 
 func (e ThreadChannel) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ThreadDiscussionMessageType string
+
+const (
+	ThreadDiscussionMessageTypeInbound  ThreadDiscussionMessageType = "INBOUND"
+	ThreadDiscussionMessageTypeOutbound ThreadDiscussionMessageType = "OUTBOUND"
+)
+
+var AllThreadDiscussionMessageType = []ThreadDiscussionMessageType{
+	ThreadDiscussionMessageTypeInbound,
+	ThreadDiscussionMessageTypeOutbound,
+}
+
+func (e ThreadDiscussionMessageType) IsValid() bool {
+	switch e {
+	case ThreadDiscussionMessageTypeInbound, ThreadDiscussionMessageTypeOutbound:
+		return true
+	}
+	return false
+}
+
+func (e ThreadDiscussionMessageType) String() string {
+	return string(e)
+}
+
+func (e *ThreadDiscussionMessageType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadDiscussionMessageType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadDiscussionMessageType", str)
+	}
+	return nil
+}
+
+func (e ThreadDiscussionMessageType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreadDiscussionMessageType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreadDiscussionMessageType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ThreadDiscussionStatus string
+
+const (
+	ThreadDiscussionStatusApprovalRequested ThreadDiscussionStatus = "APPROVAL_REQUESTED"
+	ThreadDiscussionStatusIdle              ThreadDiscussionStatus = "IDLE"
+	ThreadDiscussionStatusInProgress        ThreadDiscussionStatus = "IN_PROGRESS"
+	ThreadDiscussionStatusResolved          ThreadDiscussionStatus = "RESOLVED"
+)
+
+var AllThreadDiscussionStatus = []ThreadDiscussionStatus{
+	ThreadDiscussionStatusApprovalRequested,
+	ThreadDiscussionStatusIdle,
+	ThreadDiscussionStatusInProgress,
+	ThreadDiscussionStatusResolved,
+}
+
+func (e ThreadDiscussionStatus) IsValid() bool {
+	switch e {
+	case ThreadDiscussionStatusApprovalRequested, ThreadDiscussionStatusIdle, ThreadDiscussionStatusInProgress, ThreadDiscussionStatusResolved:
+		return true
+	}
+	return false
+}
+
+func (e ThreadDiscussionStatus) String() string {
+	return string(e)
+}
+
+func (e *ThreadDiscussionStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadDiscussionStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadDiscussionStatus", str)
+	}
+	return nil
+}
+
+func (e ThreadDiscussionStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreadDiscussionStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreadDiscussionStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ThreadDiscussionType string
+
+const (
+	ThreadDiscussionTypeAgentSession                   ThreadDiscussionType = "AGENT_SESSION"
+	ThreadDiscussionTypeCursorWorkspaceBackgroundAgent ThreadDiscussionType = "CURSOR_WORKSPACE_BACKGROUND_AGENT"
+	ThreadDiscussionTypeEmail                          ThreadDiscussionType = "EMAIL"
+	ThreadDiscussionTypeSLACk                          ThreadDiscussionType = "SLACK"
+)
+
+var AllThreadDiscussionType = []ThreadDiscussionType{
+	ThreadDiscussionTypeAgentSession,
+	ThreadDiscussionTypeCursorWorkspaceBackgroundAgent,
+	ThreadDiscussionTypeEmail,
+	ThreadDiscussionTypeSLACk,
+}
+
+func (e ThreadDiscussionType) IsValid() bool {
+	switch e {
+	case ThreadDiscussionTypeAgentSession, ThreadDiscussionTypeCursorWorkspaceBackgroundAgent, ThreadDiscussionTypeEmail, ThreadDiscussionTypeSLACk:
+		return true
+	}
+	return false
+}
+
+func (e ThreadDiscussionType) String() string {
+	return string(e)
+}
+
+func (e *ThreadDiscussionType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadDiscussionType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadDiscussionType", str)
+	}
+	return nil
+}
+
+func (e ThreadDiscussionType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreadDiscussionType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreadDiscussionType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ThreadDiscussionVisibility string
+
+const (
+	ThreadDiscussionVisibilityUser      ThreadDiscussionVisibility = "USER"
+	ThreadDiscussionVisibilityWorkspace ThreadDiscussionVisibility = "WORKSPACE"
+)
+
+var AllThreadDiscussionVisibility = []ThreadDiscussionVisibility{
+	ThreadDiscussionVisibilityUser,
+	ThreadDiscussionVisibilityWorkspace,
+}
+
+func (e ThreadDiscussionVisibility) IsValid() bool {
+	switch e {
+	case ThreadDiscussionVisibilityUser, ThreadDiscussionVisibilityWorkspace:
+		return true
+	}
+	return false
+}
+
+func (e ThreadDiscussionVisibility) String() string {
+	return string(e)
+}
+
+func (e *ThreadDiscussionVisibility) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadDiscussionVisibility(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadDiscussionVisibility", str)
+	}
+	return nil
+}
+
+func (e ThreadDiscussionVisibility) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreadDiscussionVisibility) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreadDiscussionVisibility) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -2566,6 +5719,183 @@ func (e ThreadFieldSchemaType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type ThreadLinkLinkType string
+
+const (
+	ThreadLinkLinkTypeMergedInto  ThreadLinkLinkType = "MERGED_INTO"
+	ThreadLinkLinkTypeRelatedTo   ThreadLinkLinkType = "RELATED_TO"
+	ThreadLinkLinkTypeSucceededBy ThreadLinkLinkType = "SUCCEEDED_BY"
+)
+
+var AllThreadLinkLinkType = []ThreadLinkLinkType{
+	ThreadLinkLinkTypeMergedInto,
+	ThreadLinkLinkTypeRelatedTo,
+	ThreadLinkLinkTypeSucceededBy,
+}
+
+func (e ThreadLinkLinkType) IsValid() bool {
+	switch e {
+	case ThreadLinkLinkTypeMergedInto, ThreadLinkLinkTypeRelatedTo, ThreadLinkLinkTypeSucceededBy:
+		return true
+	}
+	return false
+}
+
+func (e ThreadLinkLinkType) String() string {
+	return string(e)
+}
+
+func (e *ThreadLinkLinkType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadLinkLinkType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadLinkLinkType", str)
+	}
+	return nil
+}
+
+func (e ThreadLinkLinkType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreadLinkLinkType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreadLinkLinkType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ThreadLinkStatus string
+
+const (
+	ThreadLinkStatusDone       ThreadLinkStatus = "DONE"
+	ThreadLinkStatusInProgress ThreadLinkStatus = "IN_PROGRESS"
+	ThreadLinkStatusTodo       ThreadLinkStatus = "TODO"
+	ThreadLinkStatusUnknown    ThreadLinkStatus = "UNKNOWN"
+)
+
+var AllThreadLinkStatus = []ThreadLinkStatus{
+	ThreadLinkStatusDone,
+	ThreadLinkStatusInProgress,
+	ThreadLinkStatusTodo,
+	ThreadLinkStatusUnknown,
+}
+
+func (e ThreadLinkStatus) IsValid() bool {
+	switch e {
+	case ThreadLinkStatusDone, ThreadLinkStatusInProgress, ThreadLinkStatusTodo, ThreadLinkStatusUnknown:
+		return true
+	}
+	return false
+}
+
+func (e ThreadLinkStatus) String() string {
+	return string(e)
+}
+
+func (e *ThreadLinkStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadLinkStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadLinkStatus", str)
+	}
+	return nil
+}
+
+func (e ThreadLinkStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreadLinkStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreadLinkStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ThreadScopePrimitiveType string
+
+const (
+	ThreadScopePrimitiveTypeChannel ThreadScopePrimitiveType = "CHANNEL"
+	ThreadScopePrimitiveTypeCompany ThreadScopePrimitiveType = "COMPANY"
+	ThreadScopePrimitiveTypeLabel   ThreadScopePrimitiveType = "LABEL"
+	ThreadScopePrimitiveTypeTenant  ThreadScopePrimitiveType = "TENANT"
+	ThreadScopePrimitiveTypeTier    ThreadScopePrimitiveType = "TIER"
+)
+
+var AllThreadScopePrimitiveType = []ThreadScopePrimitiveType{
+	ThreadScopePrimitiveTypeChannel,
+	ThreadScopePrimitiveTypeCompany,
+	ThreadScopePrimitiveTypeLabel,
+	ThreadScopePrimitiveTypeTenant,
+	ThreadScopePrimitiveTypeTier,
+}
+
+func (e ThreadScopePrimitiveType) IsValid() bool {
+	switch e {
+	case ThreadScopePrimitiveTypeChannel, ThreadScopePrimitiveTypeCompany, ThreadScopePrimitiveTypeLabel, ThreadScopePrimitiveTypeTenant, ThreadScopePrimitiveTypeTier:
+		return true
+	}
+	return false
+}
+
+func (e ThreadScopePrimitiveType) String() string {
+	return string(e)
+}
+
+func (e *ThreadScopePrimitiveType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadScopePrimitiveType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadScopePrimitiveType", str)
+	}
+	return nil
+}
+
+func (e ThreadScopePrimitiveType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreadScopePrimitiveType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreadScopePrimitiveType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type ThreadStatus string
 
 const (
@@ -2618,6 +5948,132 @@ func (e *ThreadStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e ThreadStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ThreadsGroupBy string
+
+const (
+	ThreadsGroupByAssignee      ThreadsGroupBy = "ASSIGNEE"
+	ThreadsGroupByChannel       ThreadsGroupBy = "CHANNEL"
+	ThreadsGroupByCompany       ThreadsGroupBy = "COMPANY"
+	ThreadsGroupByCustomerGroup ThreadsGroupBy = "CUSTOMER_GROUP"
+	ThreadsGroupByLabel         ThreadsGroupBy = "LABEL"
+	ThreadsGroupByNone          ThreadsGroupBy = "NONE"
+	ThreadsGroupByPriority      ThreadsGroupBy = "PRIORITY"
+	ThreadsGroupByStatus        ThreadsGroupBy = "STATUS"
+	ThreadsGroupByTenant        ThreadsGroupBy = "TENANT"
+	ThreadsGroupByTier          ThreadsGroupBy = "TIER"
+)
+
+var AllThreadsGroupBy = []ThreadsGroupBy{
+	ThreadsGroupByAssignee,
+	ThreadsGroupByChannel,
+	ThreadsGroupByCompany,
+	ThreadsGroupByCustomerGroup,
+	ThreadsGroupByLabel,
+	ThreadsGroupByNone,
+	ThreadsGroupByPriority,
+	ThreadsGroupByStatus,
+	ThreadsGroupByTenant,
+	ThreadsGroupByTier,
+}
+
+func (e ThreadsGroupBy) IsValid() bool {
+	switch e {
+	case ThreadsGroupByAssignee, ThreadsGroupByChannel, ThreadsGroupByCompany, ThreadsGroupByCustomerGroup, ThreadsGroupByLabel, ThreadsGroupByNone, ThreadsGroupByPriority, ThreadsGroupByStatus, ThreadsGroupByTenant, ThreadsGroupByTier:
+		return true
+	}
+	return false
+}
+
+func (e ThreadsGroupBy) String() string {
+	return string(e)
+}
+
+func (e *ThreadsGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadsGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadsGroupBy", str)
+	}
+	return nil
+}
+
+func (e ThreadsGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreadsGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreadsGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ThreadsLayout string
+
+const (
+	ThreadsLayoutBoard ThreadsLayout = "BOARD"
+	ThreadsLayoutTable ThreadsLayout = "TABLE"
+)
+
+var AllThreadsLayout = []ThreadsLayout{
+	ThreadsLayoutBoard,
+	ThreadsLayoutTable,
+}
+
+func (e ThreadsLayout) IsValid() bool {
+	switch e {
+	case ThreadsLayoutBoard, ThreadsLayoutTable:
+		return true
+	}
+	return false
+}
+
+func (e ThreadsLayout) String() string {
+	return string(e)
+}
+
+func (e *ThreadsLayout) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadsLayout(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadsLayout", str)
+	}
+	return nil
+}
+
+func (e ThreadsLayout) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreadsLayout) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreadsLayout) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -2681,6 +6137,113 @@ func (e *ThreadsSortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e ThreadsSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type TimelineEntryType string
+
+const (
+	TimelineEntryTypeChat                                    TimelineEntryType = "CHAT"
+	TimelineEntryTypeCustom                                  TimelineEntryType = "CUSTOM"
+	TimelineEntryTypeCustomerEvent                           TimelineEntryType = "CUSTOMER_EVENT"
+	TimelineEntryTypeCustomerSurveyRequested                 TimelineEntryType = "CUSTOMER_SURVEY_REQUESTED"
+	TimelineEntryTypeDiscordMessage                          TimelineEntryType = "DISCORD_MESSAGE"
+	TimelineEntryTypeEmail                                   TimelineEntryType = "EMAIL"
+	TimelineEntryTypeHelpCenterAiConversationMessage         TimelineEntryType = "HELP_CENTER_AI_CONVERSATION_MESSAGE"
+	TimelineEntryTypeLinearIssueThreadLinkStateTransitioned  TimelineEntryType = "LINEAR_ISSUE_THREAD_LINK_STATE_TRANSITIONED"
+	TimelineEntryTypeMergedThreadMessage                     TimelineEntryType = "MERGED_THREAD_MESSAGE"
+	TimelineEntryTypeMsTeamsMessage                          TimelineEntryType = "MS_TEAMS_MESSAGE"
+	TimelineEntryTypeNote                                    TimelineEntryType = "NOTE"
+	TimelineEntryTypeServiceLevelAgreementStatusTransitioned TimelineEntryType = "SERVICE_LEVEL_AGREEMENT_STATUS_TRANSITIONED"
+	TimelineEntryTypeSLACkMessage                            TimelineEntryType = "SLACK_MESSAGE"
+	TimelineEntryTypeSLACkReply                              TimelineEntryType = "SLACK_REPLY"
+	TimelineEntryTypeThreadAdditionalAssigneesTransitioned   TimelineEntryType = "THREAD_ADDITIONAL_ASSIGNEES_TRANSITIONED"
+	TimelineEntryTypeThreadAssignmentTransitioned            TimelineEntryType = "THREAD_ASSIGNMENT_TRANSITIONED"
+	TimelineEntryTypeThreadDiscussion                        TimelineEntryType = "THREAD_DISCUSSION"
+	TimelineEntryTypeThreadDiscussionMessage                 TimelineEntryType = "THREAD_DISCUSSION_MESSAGE"
+	TimelineEntryTypeThreadDiscussionResolved                TimelineEntryType = "THREAD_DISCUSSION_RESOLVED"
+	TimelineEntryTypeThreadEvent                             TimelineEntryType = "THREAD_EVENT"
+	TimelineEntryTypeThreadLabelsChanged                     TimelineEntryType = "THREAD_LABELS_CHANGED"
+	TimelineEntryTypeThreadLinkCreated                       TimelineEntryType = "THREAD_LINK_CREATED"
+	TimelineEntryTypeThreadLinkDeleted                       TimelineEntryType = "THREAD_LINK_DELETED"
+	TimelineEntryTypeThreadLinkTargetCreated                 TimelineEntryType = "THREAD_LINK_TARGET_CREATED"
+	TimelineEntryTypeThreadLinkTargetDeleted                 TimelineEntryType = "THREAD_LINK_TARGET_DELETED"
+	TimelineEntryTypeThreadLinkUpdated                       TimelineEntryType = "THREAD_LINK_UPDATED"
+	TimelineEntryTypeThreadPriorityChanged                   TimelineEntryType = "THREAD_PRIORITY_CHANGED"
+	TimelineEntryTypeThreadStatusTransitioned                TimelineEntryType = "THREAD_STATUS_TRANSITIONED"
+)
+
+var AllTimelineEntryType = []TimelineEntryType{
+	TimelineEntryTypeChat,
+	TimelineEntryTypeCustom,
+	TimelineEntryTypeCustomerEvent,
+	TimelineEntryTypeCustomerSurveyRequested,
+	TimelineEntryTypeDiscordMessage,
+	TimelineEntryTypeEmail,
+	TimelineEntryTypeHelpCenterAiConversationMessage,
+	TimelineEntryTypeLinearIssueThreadLinkStateTransitioned,
+	TimelineEntryTypeMergedThreadMessage,
+	TimelineEntryTypeMsTeamsMessage,
+	TimelineEntryTypeNote,
+	TimelineEntryTypeServiceLevelAgreementStatusTransitioned,
+	TimelineEntryTypeSLACkMessage,
+	TimelineEntryTypeSLACkReply,
+	TimelineEntryTypeThreadAdditionalAssigneesTransitioned,
+	TimelineEntryTypeThreadAssignmentTransitioned,
+	TimelineEntryTypeThreadDiscussion,
+	TimelineEntryTypeThreadDiscussionMessage,
+	TimelineEntryTypeThreadDiscussionResolved,
+	TimelineEntryTypeThreadEvent,
+	TimelineEntryTypeThreadLabelsChanged,
+	TimelineEntryTypeThreadLinkCreated,
+	TimelineEntryTypeThreadLinkDeleted,
+	TimelineEntryTypeThreadLinkTargetCreated,
+	TimelineEntryTypeThreadLinkTargetDeleted,
+	TimelineEntryTypeThreadLinkUpdated,
+	TimelineEntryTypeThreadPriorityChanged,
+	TimelineEntryTypeThreadStatusTransitioned,
+}
+
+func (e TimelineEntryType) IsValid() bool {
+	switch e {
+	case TimelineEntryTypeChat, TimelineEntryTypeCustom, TimelineEntryTypeCustomerEvent, TimelineEntryTypeCustomerSurveyRequested, TimelineEntryTypeDiscordMessage, TimelineEntryTypeEmail, TimelineEntryTypeHelpCenterAiConversationMessage, TimelineEntryTypeLinearIssueThreadLinkStateTransitioned, TimelineEntryTypeMergedThreadMessage, TimelineEntryTypeMsTeamsMessage, TimelineEntryTypeNote, TimelineEntryTypeServiceLevelAgreementStatusTransitioned, TimelineEntryTypeSLACkMessage, TimelineEntryTypeSLACkReply, TimelineEntryTypeThreadAdditionalAssigneesTransitioned, TimelineEntryTypeThreadAssignmentTransitioned, TimelineEntryTypeThreadDiscussion, TimelineEntryTypeThreadDiscussionMessage, TimelineEntryTypeThreadDiscussionResolved, TimelineEntryTypeThreadEvent, TimelineEntryTypeThreadLabelsChanged, TimelineEntryTypeThreadLinkCreated, TimelineEntryTypeThreadLinkDeleted, TimelineEntryTypeThreadLinkTargetCreated, TimelineEntryTypeThreadLinkTargetDeleted, TimelineEntryTypeThreadLinkUpdated, TimelineEntryTypeThreadPriorityChanged, TimelineEntryTypeThreadStatusTransitioned:
+		return true
+	}
+	return false
+}
+
+func (e TimelineEntryType) String() string {
+	return string(e)
+}
+
+func (e *TimelineEntryType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TimelineEntryType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TimelineEntryType", str)
+	}
+	return nil
+}
+
+func (e TimelineEntryType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TimelineEntryType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TimelineEntryType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -2920,6 +6483,126 @@ func (e *WebhookDeliveryAttemptResultStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e WebhookDeliveryAttemptResultStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type WeekDay string
+
+const (
+	WeekDayFriday    WeekDay = "FRIDAY"
+	WeekDayMonday    WeekDay = "MONDAY"
+	WeekDaySaturday  WeekDay = "SATURDAY"
+	WeekDaySunday    WeekDay = "SUNDAY"
+	WeekDayThursday  WeekDay = "THURSDAY"
+	WeekDayTuesday   WeekDay = "TUESDAY"
+	WeekDayWednesday WeekDay = "WEDNESDAY"
+)
+
+var AllWeekDay = []WeekDay{
+	WeekDayFriday,
+	WeekDayMonday,
+	WeekDaySaturday,
+	WeekDaySunday,
+	WeekDayThursday,
+	WeekDayTuesday,
+	WeekDayWednesday,
+}
+
+func (e WeekDay) IsValid() bool {
+	switch e {
+	case WeekDayFriday, WeekDayMonday, WeekDaySaturday, WeekDaySunday, WeekDayThursday, WeekDayTuesday, WeekDayWednesday:
+		return true
+	}
+	return false
+}
+
+func (e WeekDay) String() string {
+	return string(e)
+}
+
+func (e *WeekDay) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WeekDay(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WeekDay", str)
+	}
+	return nil
+}
+
+func (e WeekDay) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WeekDay) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WeekDay) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type WorkspaceFileVisibility string
+
+const (
+	WorkspaceFileVisibilityPrivate WorkspaceFileVisibility = "PRIVATE"
+	WorkspaceFileVisibilityPublic  WorkspaceFileVisibility = "PUBLIC"
+)
+
+var AllWorkspaceFileVisibility = []WorkspaceFileVisibility{
+	WorkspaceFileVisibilityPrivate,
+	WorkspaceFileVisibilityPublic,
+}
+
+func (e WorkspaceFileVisibility) IsValid() bool {
+	switch e {
+	case WorkspaceFileVisibilityPrivate, WorkspaceFileVisibilityPublic:
+		return true
+	}
+	return false
+}
+
+func (e WorkspaceFileVisibility) String() string {
+	return string(e)
+}
+
+func (e *WorkspaceFileVisibility) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WorkspaceFileVisibility(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WorkspaceFileVisibility", str)
+	}
+	return nil
+}
+
+func (e WorkspaceFileVisibility) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WorkspaceFileVisibility) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WorkspaceFileVisibility) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

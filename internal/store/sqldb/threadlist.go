@@ -201,6 +201,9 @@ func fieldFilter(ff thread.FieldFilter) (string, []any) {
 			sub.add(p.sql, p.v)
 		}
 	}
+	if len(ff.Strings) > 0 {
+		sub.in("v.string_value", anys(ff.Strings, func(s string) any { return s }))
+	}
 	return "EXISTS (SELECT 1 FROM thread_field_values v WHERE v.thread_id = t.id AND " + strings.Join(sub.sql, " AND ") + ")", sub.args
 }
 
