@@ -51,9 +51,16 @@ const (
 	ThreadFieldSchemaUpdated Type = "threadFieldSchema.thread_field_schema_updated"
 	ThreadFieldSchemaDeleted Type = "threadFieldSchema.thread_field_schema_deleted"
 	UserCreated              Type = "user.user_created"
+	UserStatusChanged        Type = "user.user_status_changed"
+	UserDeleted              Type = "user.user_deleted"
+	MachineUserCreated       Type = "machineUser.machine_user_created"
+	MachineUserUpdated       Type = "machineUser.machine_user_updated"
+	MachineUserDeleted       Type = "machineUser.machine_user_deleted"
 	APIKeyCreated            Type = "apiKey.api_key_created"
+	APIKeyUpdated            Type = "apiKey.api_key_updated"
 	APIKeyRevoked            Type = "apiKey.api_key_revoked"
 	WorkspaceCreated         Type = "workspace.workspace_created"
+	WorkspaceUpdated         Type = "workspace.workspace_updated"
 	WorkspaceHMACRegenerated Type = "workspace.workspace_hmac_regenerated"
 )
 

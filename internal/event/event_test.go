@@ -96,6 +96,15 @@ func TestPayloads(t *testing.T) {
 		{NewAPIKeyCreated(auth.APIKey{ID: "ak_1", Name: "k", MachineUserID: "mu_1", Hash: "secret", Permissions: []auth.Permission{auth.All}}),
 			APIKeyCreated, "", []string{"id", "name", "machineUserId", "permissions"}},
 		{NewAPIKeyRevoked("ak_1"), APIKeyRevoked, "", []string{"id"}},
+		{NewUserStatusChanged(user.User{ID: "u_1", Status: user.StatusOnline}, user.StatusOffline), UserStatusChanged, "",
+			[]string{"id", "status", "previousStatus"}},
+		{NewUserDeleted(user.User{ID: "u_1", Email: "a@b.c"}), UserDeleted, "", []string{"id", "email"}},
+		{NewMachineUserCreated(user.MachineUser{ID: "mu_1"}), MachineUserCreated, "", machineUserKeys},
+		{NewMachineUserUpdated(user.MachineUser{ID: "mu_1"}), MachineUserUpdated, "", machineUserKeys},
+		{NewMachineUserDeleted(user.MachineUser{ID: "mu_1"}), MachineUserDeleted, "", machineUserKeys},
+		{NewAPIKeyUpdated(auth.APIKey{ID: "ak_1", Name: "k", Hash: "secret"}), APIKeyUpdated, "", []string{"id", "name", "permissions"}},
+		{NewWorkspaceUpdated(workspace.Workspace{ID: "w_1", HMACSecret: "secret"}), WorkspaceUpdated, "",
+			[]string{"id", "name", "publicName", "domainNames"}},
 		{NewWorkspaceCreated(workspace.Workspace{ID: "w_1", Name: "W", PublicName: "W", HMACSecret: "secret", CreatedAt: t0}),
 			WorkspaceCreated, "", []string{"id", "name", "publicName", "createdAt"}},
 		{NewWorkspaceHMACRegenerated("w_1"), WorkspaceHMACRegenerated, "", []string{"workspaceId"}},
@@ -140,6 +149,8 @@ func TestPayloads(t *testing.T) {
 		t.Error("WebhookTypes shares its slice with the caller")
 	}
 }
+
+var machineUserKeys = []string{"id", "fullName", "publicName", "description", "type"}
 
 var labelTypeKeys = []string{"id", "name", "icon", "externalId", "isExcludedFromAi", "isArchived", "archivedAt", "archivedBy",
 	"createdAt", "createdBy", "updatedAt", "updatedBy"}

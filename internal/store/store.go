@@ -101,6 +101,9 @@ type WorkspaceStore interface {
 	// GetWorkspace returns core.ErrNotFound when id does not exist.
 	GetWorkspace(ctx context.Context, id string) (workspace.Workspace, error)
 	UpdateWorkspaceHMAC(ctx context.Context, id, secret string, at core.Time, by core.Actor) error
+	// UpdateWorkspace overwrites a workspace's names, domain names and
+	// update time.
+	UpdateWorkspace(ctx context.Context, w workspace.Workspace) error
 	// SetSetting stores a server-wide setting if key is not set yet and
 	// reports whether it did.
 	SetSettingOnce(ctx context.Context, key, value string) (bool, error)
@@ -119,7 +122,17 @@ type UserStore interface {
 	// GetUsers reads the users of ids that exist.
 	GetUsers(ctx context.Context, workspaceID string, ids []string) ([]user.User, error)
 	GetUserByEmail(ctx context.Context, workspaceID, email string) (user.User, error)
+	// UpdateUser overwrites a user's names, status and deletion.
+	UpdateUser(ctx context.Context, u user.User) error
+	// ListUsers returns up to p.Limit+1 users in creation order.
+	ListUsers(ctx context.Context, workspaceID string, f user.Filter, p core.Page) ([]user.User, error)
 	CreateMachineUser(ctx context.Context, m user.MachineUser) error
+	// UpdateMachineUser overwrites a machine user's names, description,
+	// type and deletion.
+	UpdateMachineUser(ctx context.Context, m user.MachineUser) error
+	// ListMachineUsers returns up to p.Limit+1 machine users (of one type
+	// when typ is set) in creation order.
+	ListMachineUsers(ctx context.Context, workspaceID string, typ *user.MachineUserType, p core.Page) ([]user.MachineUser, error)
 	GetMachineUser(ctx context.Context, workspaceID, id string) (user.MachineUser, error)
 	// GetMachineUsers reads the machine users of ids that exist.
 	GetMachineUsers(ctx context.Context, workspaceID string, ids []string) ([]user.MachineUser, error)
@@ -132,6 +145,17 @@ type APIKeyStore interface {
 	APIKeyByHash(ctx context.Context, hash string) (auth.APIKey, error)
 	ListAPIKeys(ctx context.Context, workspaceID string) ([]auth.APIKey, error)
 	RevokeAPIKey(ctx context.Context, workspaceID, id string, at core.Time) error
+	// GetAPIKey reads a key of the workspace, revoked or not.
+	GetAPIKey(ctx context.Context, workspaceID, id string) (auth.APIKey, error)
+	// ListAPIKeysOfMachineUser returns up to p.Limit+1 keys of a machine
+	// user, revoked ones included, in creation order.
+	ListAPIKeysOfMachineUser(ctx context.Context, workspaceID, machineUserID string, p core.Page) ([]auth.APIKey, error)
+	// UpdateAPIKey overwrites a key's name, permissions, update and
+	// revocation.
+	UpdateAPIKey(ctx context.Context, k auth.APIKey) error
+	// RevokeAPIKeysOfMachineUser revokes the machine user's keys that are
+	// not revoked yet and returns their ids.
+	RevokeAPIKeysOfMachineUser(ctx context.Context, workspaceID, machineUserID string, at core.Time, by core.Actor) ([]string, error)
 }
 
 // OutboxStore appends and reads domain events.

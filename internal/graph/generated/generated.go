@@ -847,13 +847,19 @@ type ComplexityRoot struct {
 		ArchiveLabelType        func(childComplexity int, input model.ArchiveLabelTypeInput) int
 		AssignThread            func(childComplexity int, input model.AssignThreadInput) int
 		ChangeThreadPriority    func(childComplexity int, input model.ChangeThreadPriorityInput) int
+		ChangeUserStatus        func(childComplexity int, input model.ChangeUserStatusInput) int
+		CreateAPIKey            func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateLabelType         func(childComplexity int, input model.CreateLabelTypeInput) int
+		CreateMachineUser       func(childComplexity int, input model.CreateMachineUserInput) int
 		CreateThread            func(childComplexity int, input model.CreateThreadInput) int
 		CreateThreadFieldSchema func(childComplexity int, input model.CreateThreadFieldSchemaInput) int
 		CreateWebhookTarget     func(childComplexity int, input model.CreateWebhookTargetInput) int
+		DeleteAPIKey            func(childComplexity int, input model.DeleteAPIKeyInput) int
 		DeleteCustomer          func(childComplexity int, input model.DeleteCustomerInput) int
+		DeleteMachineUser       func(childComplexity int, input model.DeleteMachineUserInput) int
 		DeleteThreadField       func(childComplexity int, input model.DeleteThreadFieldInput) int
 		DeleteThreadFieldSchema func(childComplexity int, input model.DeleteThreadFieldSchemaInput) int
+		DeleteUser              func(childComplexity int, input model.DeleteUserInput) int
 		DeleteWebhookTarget     func(childComplexity int, input model.DeleteWebhookTargetInput) int
 		MarkThreadAsDone        func(childComplexity int, input model.MarkThreadAsDoneInput) int
 		MarkThreadAsTodo        func(childComplexity int, input model.MarkThreadAsTodoInput) int
@@ -862,8 +868,11 @@ type ComplexityRoot struct {
 		SnoozeThread            func(childComplexity int, input model.SnoozeThreadInput) int
 		UnarchiveLabelType      func(childComplexity int, input model.UnarchiveLabelTypeInput) int
 		UnassignThread          func(childComplexity int, input model.UnassignThreadInput) int
+		UpdateAPIKey            func(childComplexity int, input model.UpdateAPIKeyInput) int
+		UpdateMachineUser       func(childComplexity int, input model.UpdateMachineUserInput) int
 		UpdateThreadFieldSchema func(childComplexity int, input model.UpdateThreadFieldSchemaInput) int
 		UpdateWebhookTarget     func(childComplexity int, input model.UpdateWebhookTargetInput) int
+		UpdateWorkspace         func(childComplexity int, input model.UpdateWorkspaceInput) int
 		UpsertCustomer          func(childComplexity int, input model.UpsertCustomerInput) int
 		UpsertThreadField       func(childComplexity int, input model.UpsertThreadFieldInput) int
 	}
@@ -957,7 +966,15 @@ type ComplexityRoot struct {
 		Customers               func(childComplexity int, after *string, before *string, filters *model.CustomersFilter, first *int, last *int, sortBy *model.CustomersSort) int
 		LabelType               func(childComplexity int, labelTypeID string) int
 		LabelTypes              func(childComplexity int, after *string, before *string, filters *model.LabelTypeFilter, first *int, last *int) int
+		MachineUser             func(childComplexity int, machineUserID string) int
+		MachineUsers            func(childComplexity int, after *string, before *string, filters *model.MachineUsersFilter, first *int, last *int) int
+		MyMachineUser           func(childComplexity int) int
+		MyPermissions           func(childComplexity int) int
+		MyUser                  func(childComplexity int) int
 		MyWorkspace             func(childComplexity int) int
+		MyWorkspaces            func(childComplexity int, after *string, before *string, first *int, last *int) int
+		Permissions             func(childComplexity int) int
+		Roles                   func(childComplexity int, after *string, before *string, filters *model.RoleFilter, first *int, last *int) int
 		Thread                  func(childComplexity int, threadID string) int
 		ThreadByExternalID      func(childComplexity int, customerID string, externalID string) int
 		ThreadByRef             func(childComplexity int, ref string) int
@@ -966,9 +983,11 @@ type ComplexityRoot struct {
 		Threads                 func(childComplexity int, after *string, before *string, filters *model.ThreadsFilter, first *int, last *int, sortBy *model.ThreadsSort) int
 		User                    func(childComplexity int, userID string) int
 		UserByEmail             func(childComplexity int, email string) int
+		Users                   func(childComplexity int, after *string, before *string, filters *model.UsersFilter, first *int, last *int) int
 		WebhookDeliveryAttempts func(childComplexity int, after *string, before *string, filters *model.WebhookDeliveryAttemptFilter, first *int, last *int, webhookTargetID string) int
 		WebhookTarget           func(childComplexity int, webhookTargetID string) int
 		WebhookTargets          func(childComplexity int, after *string, before *string, first *int, last *int) int
+		Workspace               func(childComplexity int, workspaceID string) int
 		WorkspaceHmac           func(childComplexity int) int
 	}
 
@@ -2233,6 +2252,12 @@ type MachineUserActorResolver interface {
 }
 type MutationResolver interface {
 	RegenerateWorkspaceHmac(ctx context.Context) (*model.RegenerateWorkspaceHmacOutput, error)
+	CreateMachineUser(ctx context.Context, input model.CreateMachineUserInput) (*model.CreateMachineUserOutput, error)
+	UpdateMachineUser(ctx context.Context, input model.UpdateMachineUserInput) (*model.UpdateMachineUserOutput, error)
+	DeleteMachineUser(ctx context.Context, input model.DeleteMachineUserInput) (*model.DeleteMachineUserOutput, error)
+	CreateAPIKey(ctx context.Context, input model.CreateAPIKeyInput) (*model.CreateAPIKeyOutput, error)
+	UpdateAPIKey(ctx context.Context, input model.UpdateAPIKeyInput) (*model.UpdateAPIKeyOutput, error)
+	DeleteAPIKey(ctx context.Context, input model.DeleteAPIKeyInput) (*model.DeleteAPIKeyOutput, error)
 	UpsertCustomer(ctx context.Context, input model.UpsertCustomerInput) (*model.UpsertCustomerOutput, error)
 	DeleteCustomer(ctx context.Context, input model.DeleteCustomerInput) (*model.DeleteCustomerOutput, error)
 	CreateThreadFieldSchema(ctx context.Context, input model.CreateThreadFieldSchemaInput) (*model.CreateThreadFieldSchemaOutput, error)
@@ -2252,13 +2277,21 @@ type MutationResolver interface {
 	ChangeThreadPriority(ctx context.Context, input model.ChangeThreadPriorityInput) (*model.ChangeThreadPriorityOutput, error)
 	AssignThread(ctx context.Context, input model.AssignThreadInput) (*model.AssignThreadOutput, error)
 	UnassignThread(ctx context.Context, input model.UnassignThreadInput) (*model.UnassignThreadOutput, error)
+	ChangeUserStatus(ctx context.Context, input model.ChangeUserStatusInput) (*model.ChangeUserStatusOutput, error)
+	DeleteUser(ctx context.Context, input model.DeleteUserInput) (*model.DeleteUserOutput, error)
 	CreateWebhookTarget(ctx context.Context, input model.CreateWebhookTargetInput) (*model.CreateWebhookTargetOutput, error)
 	UpdateWebhookTarget(ctx context.Context, input model.UpdateWebhookTargetInput) (*model.UpdateWebhookTargetOutput, error)
 	DeleteWebhookTarget(ctx context.Context, input model.DeleteWebhookTargetInput) (*model.DeleteWebhookTargetOutput, error)
+	UpdateWorkspace(ctx context.Context, input model.UpdateWorkspaceInput) (*model.UpdateWorkspaceOutput, error)
 }
 type QueryResolver interface {
 	MyWorkspace(ctx context.Context) (*model.Workspace, error)
 	WorkspaceHmac(ctx context.Context) (*model.WorkspaceHmac, error)
+	MachineUser(ctx context.Context, machineUserID string) (*model.MachineUser, error)
+	MachineUsers(ctx context.Context, after *string, before *string, filters *model.MachineUsersFilter, first *int, last *int) (*model.MachineUserConnection, error)
+	MyMachineUser(ctx context.Context) (*model.MachineUser, error)
+	MyPermissions(ctx context.Context) (*model.Permissions, error)
+	Permissions(ctx context.Context) (*model.Permissions, error)
 	Customer(ctx context.Context, customerID string) (*model.Customer, error)
 	CustomerByEmail(ctx context.Context, email string) (*model.Customer, error)
 	CustomerByExternalID(ctx context.Context, externalID string) (*model.Customer, error)
@@ -2267,15 +2300,20 @@ type QueryResolver interface {
 	ThreadFieldSchemas(ctx context.Context, after *string, before *string, first *int, last *int) (*model.ThreadFieldSchemaConnection, error)
 	LabelType(ctx context.Context, labelTypeID string) (*model.LabelType, error)
 	LabelTypes(ctx context.Context, after *string, before *string, filters *model.LabelTypeFilter, first *int, last *int) (*model.LabelTypeConnection, error)
+	Roles(ctx context.Context, after *string, before *string, filters *model.RoleFilter, first *int, last *int) (*model.RoleConnection, error)
 	Thread(ctx context.Context, threadID string) (*model.Thread, error)
 	ThreadByRef(ctx context.Context, ref string) (*model.Thread, error)
 	ThreadByExternalID(ctx context.Context, customerID string, externalID string) (*model.Thread, error)
 	Threads(ctx context.Context, after *string, before *string, filters *model.ThreadsFilter, first *int, last *int, sortBy *model.ThreadsSort) (*model.ThreadConnection, error)
 	User(ctx context.Context, userID string) (*model.User, error)
 	UserByEmail(ctx context.Context, email string) (*model.User, error)
+	MyUser(ctx context.Context) (*model.User, error)
+	Users(ctx context.Context, after *string, before *string, filters *model.UsersFilter, first *int, last *int) (*model.UserConnection, error)
 	WebhookTarget(ctx context.Context, webhookTargetID string) (*model.WebhookTarget, error)
 	WebhookTargets(ctx context.Context, after *string, before *string, first *int, last *int) (*model.WebhookTargetConnection, error)
 	WebhookDeliveryAttempts(ctx context.Context, after *string, before *string, filters *model.WebhookDeliveryAttemptFilter, first *int, last *int, webhookTargetID string) (*model.WebhookDeliveryAttemptConnection, error)
+	Workspace(ctx context.Context, workspaceID string) (*model.Workspace, error)
+	MyWorkspaces(ctx context.Context, after *string, before *string, first *int, last *int) (*model.WorkspaceConnection, error)
 }
 type ThreadResolver interface {
 	AdditionalAssignees(ctx context.Context, obj *model.Thread) ([]model.ThreadAssignee, error)
@@ -5210,6 +5248,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangeThreadPriority(childComplexity, args["input"].(model.ChangeThreadPriorityInput)), true
+	case "Mutation.changeUserStatus":
+		if e.ComplexityRoot.Mutation.ChangeUserStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changeUserStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangeUserStatus(childComplexity, args["input"].(model.ChangeUserStatusInput)), true
+	case "Mutation.createApiKey":
+		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createApiKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAPIKey(childComplexity, args["input"].(model.CreateAPIKeyInput)), true
 	case "Mutation.createLabelType":
 		if e.ComplexityRoot.Mutation.CreateLabelType == nil {
 			break
@@ -5221,6 +5281,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateLabelType(childComplexity, args["input"].(model.CreateLabelTypeInput)), true
+	case "Mutation.createMachineUser":
+		if e.ComplexityRoot.Mutation.CreateMachineUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createMachineUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateMachineUser(childComplexity, args["input"].(model.CreateMachineUserInput)), true
 	case "Mutation.createThread":
 		if e.ComplexityRoot.Mutation.CreateThread == nil {
 			break
@@ -5254,6 +5325,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateWebhookTarget(childComplexity, args["input"].(model.CreateWebhookTargetInput)), true
+	case "Mutation.deleteApiKey":
+		if e.ComplexityRoot.Mutation.DeleteAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteApiKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteAPIKey(childComplexity, args["input"].(model.DeleteAPIKeyInput)), true
 	case "Mutation.deleteCustomer":
 		if e.ComplexityRoot.Mutation.DeleteCustomer == nil {
 			break
@@ -5265,6 +5347,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteCustomer(childComplexity, args["input"].(model.DeleteCustomerInput)), true
+	case "Mutation.deleteMachineUser":
+		if e.ComplexityRoot.Mutation.DeleteMachineUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteMachineUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteMachineUser(childComplexity, args["input"].(model.DeleteMachineUserInput)), true
 	case "Mutation.deleteThreadField":
 		if e.ComplexityRoot.Mutation.DeleteThreadField == nil {
 			break
@@ -5287,6 +5380,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteThreadFieldSchema(childComplexity, args["input"].(model.DeleteThreadFieldSchemaInput)), true
+	case "Mutation.deleteUser":
+		if e.ComplexityRoot.Mutation.DeleteUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteUser(childComplexity, args["input"].(model.DeleteUserInput)), true
 	case "Mutation.deleteWebhookTarget":
 		if e.ComplexityRoot.Mutation.DeleteWebhookTarget == nil {
 			break
@@ -5370,6 +5474,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnassignThread(childComplexity, args["input"].(model.UnassignThreadInput)), true
+	case "Mutation.updateApiKey":
+		if e.ComplexityRoot.Mutation.UpdateAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateApiKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAPIKey(childComplexity, args["input"].(model.UpdateAPIKeyInput)), true
+	case "Mutation.updateMachineUser":
+		if e.ComplexityRoot.Mutation.UpdateMachineUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMachineUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMachineUser(childComplexity, args["input"].(model.UpdateMachineUserInput)), true
 	case "Mutation.updateThreadFieldSchema":
 		if e.ComplexityRoot.Mutation.UpdateThreadFieldSchema == nil {
 			break
@@ -5392,6 +5518,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateWebhookTarget(childComplexity, args["input"].(model.UpdateWebhookTargetInput)), true
+	case "Mutation.updateWorkspace":
+		if e.ComplexityRoot.Mutation.UpdateWorkspace == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateWorkspace_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateWorkspace(childComplexity, args["input"].(model.UpdateWorkspaceInput)), true
 	case "Mutation.upsertCustomer":
 		if e.ComplexityRoot.Mutation.UpsertCustomer == nil {
 			break
@@ -5838,12 +5975,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.LabelTypes(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.LabelTypeFilter), args["first"].(*int), args["last"].(*int)), true
+	case "Query.machineUser":
+		if e.ComplexityRoot.Query.MachineUser == nil {
+			break
+		}
+
+		args, err := ec.field_Query_machineUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MachineUser(childComplexity, args["machineUserId"].(string)), true
+	case "Query.machineUsers":
+		if e.ComplexityRoot.Query.MachineUsers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_machineUsers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MachineUsers(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.MachineUsersFilter), args["first"].(*int), args["last"].(*int)), true
+	case "Query.myMachineUser":
+		if e.ComplexityRoot.Query.MyMachineUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MyMachineUser(childComplexity), true
+	case "Query.myPermissions":
+		if e.ComplexityRoot.Query.MyPermissions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MyPermissions(childComplexity), true
+	case "Query.myUser":
+		if e.ComplexityRoot.Query.MyUser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MyUser(childComplexity), true
 	case "Query.myWorkspace":
 		if e.ComplexityRoot.Query.MyWorkspace == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.MyWorkspace(childComplexity), true
+	case "Query.myWorkspaces":
+		if e.ComplexityRoot.Query.MyWorkspaces == nil {
+			break
+		}
+
+		args, err := ec.field_Query_myWorkspaces_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MyWorkspaces(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int)), true
+	case "Query.permissions":
+		if e.ComplexityRoot.Query.Permissions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Permissions(childComplexity), true
+	case "Query.roles":
+		if e.ComplexityRoot.Query.Roles == nil {
+			break
+		}
+
+		args, err := ec.field_Query_roles_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Roles(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.RoleFilter), args["first"].(*int), args["last"].(*int)), true
 	case "Query.thread":
 		if e.ComplexityRoot.Query.Thread == nil {
 			break
@@ -5932,6 +6137,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.UserByEmail(childComplexity, args["email"].(string)), true
+	case "Query.users":
+		if e.ComplexityRoot.Query.Users == nil {
+			break
+		}
+
+		args, err := ec.field_Query_users_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Users(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.UsersFilter), args["first"].(*int), args["last"].(*int)), true
 	case "Query.webhookDeliveryAttempts":
 		if e.ComplexityRoot.Query.WebhookDeliveryAttempts == nil {
 			break
@@ -5965,6 +6181,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WebhookTargets(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int)), true
+	case "Query.workspace":
+		if e.ComplexityRoot.Query.Workspace == nil {
+			break
+		}
+
+		args, err := ec.field_Query_workspace_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Workspace(childComplexity, args["workspaceId"].(string)), true
 	case "Query.workspaceHmac":
 		if e.ComplexityRoot.Query.WorkspaceHmac == nil {
 			break
@@ -10931,6 +11158,34 @@ type UpdateMachineUserOutput {
   error: MutationError
   machineUser: MachineUser
 }
+
+extend type Query {
+  "A machine user of the workspace, deleted or not, or null."
+  machineUser(machineUserId: ID!): MachineUser @requires(permissions: ["machineUser:read"])
+  "The workspace's machine users, deleted ones included, oldest first."
+  machineUsers(after: String, before: String, filters: MachineUsersFilter, first: Int, last: Int): MachineUserConnection! @requires(permissions: ["machineUser:read"])
+  "The machine user the calling API key belongs to."
+  myMachineUser: MachineUser @public(reason: "a key may know whose it is; the machine user's fields need machineUser:read")
+  "The permissions the calling key holds (all of them for a key created with \"all\")."
+  myPermissions: Permissions! @public(reason: "a key may know what it may do")
+  "Every permission an API key can hold."
+  permissions: Permissions! @public(reason: "the list of permissions is the same for everyone")
+}
+
+extend type Mutation {
+  "Adds a machine user, to own API keys."
+  createMachineUser(input: CreateMachineUserInput!): CreateMachineUserOutput! @requires(permissions: ["machineUser:create"])
+  "Changes a machine user's names, description or type."
+  updateMachineUser(input: UpdateMachineUserInput!): UpdateMachineUserOutput! @requires(permissions: ["machineUser:edit"])
+  "Deletes a machine user and revokes its API keys."
+  deleteMachineUser(input: DeleteMachineUserInput!): DeleteMachineUserOutput! @requires(permissions: ["machineUser:delete"])
+  "Creates an API key of a machine user with permissions the caller holds; the secret is returned only here."
+  createApiKey(input: CreateApiKeyInput!): CreateApiKeyOutput! @requires(permissions: ["apiKey:create"])
+  "Replaces an API key's description and permissions (which the caller must hold)."
+  updateApiKey(input: UpdateApiKeyInput!): UpdateApiKeyOutput! @requires(permissions: ["apiKey:edit"])
+  "Deletes (revokes) an API key: requests with it fail from then on."
+  deleteApiKey(input: DeleteApiKeyInput!): DeleteApiKeyOutput! @requires(permissions: ["apiKey:delete"])
+}
 `, BuiltIn: false},
 	{Name: "../schema/attachment.graphqls", Input: `# Attachments. Threadline does not store files yet: no entity here is ever returned.
 
@@ -12384,6 +12639,11 @@ type RoleScopeDefinition {
 
 enum RoleScopeResourceType {
   THREAD
+}
+
+extend type Query {
+  "Roles: always empty, since Threadline has none (API keys carry their permissions)."
+  roles(after: String, before: String, filters: RoleFilter, first: Int, last: Int): RoleConnection! @requires(permissions: ["user:read"])
 }
 `, BuiltIn: false},
 	{Name: "../schema/savedview.graphqls", Input: `# Saved thread views of the Plain app. Not in Threadline: always null.
@@ -14030,6 +14290,20 @@ enum WeekDay {
   TUESDAY
   WEDNESDAY
 }
+
+extend type Query {
+  "The user the caller acts as: always null for an API key, which acts as its machine user."
+  myUser: User @public(reason: "a caller may read who it is; an API key is never a user")
+  "The workspace's users, deleted ones included, oldest first."
+  users(after: String, before: String, filters: UsersFilter, first: Int, last: Int): UserConnection! @requires(permissions: ["user:read"])
+}
+
+extend type Mutation {
+  "Sets a user's availability."
+  changeUserStatus(input: ChangeUserStatusInput!): ChangeUserStatusOutput! @requires(permissions: ["user:edit"])
+  "Deletes a user: they stay readable (isDeleted) but can no longer be assigned."
+  deleteUser(input: DeleteUserInput!): DeleteUserOutput! @requires(permissions: ["user:delete"])
+}
 `, BuiltIn: false},
 	{Name: "../schema/webhook.graphqls", Input: `# Webhooks: targets that receive the workspace's events, and the log of delivery attempts.
 
@@ -14304,6 +14578,18 @@ enum WorkspaceFileVisibility {
   PRIVATE
   PUBLIC
 }
+
+extend type Query {
+  "The caller's workspace when workspaceId names it; null for any other."
+  workspace(workspaceId: ID!): Workspace @public(reason: "a key may read its own workspace, as with myWorkspace")
+  "The workspaces the caller belongs to: its key's one."
+  myWorkspaces(after: String, before: String, first: Int, last: Int): WorkspaceConnection! @public(reason: "a key may read its own workspace, as with myWorkspace")
+}
+
+extend type Mutation {
+  "Changes the workspace's names and domain names."
+  updateWorkspace(input: UpdateWorkspaceInput!): UpdateWorkspaceOutput! @requires(permissions: ["workspace:edit"])
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -14456,6 +14742,16 @@ func (ec *executionContext) childFields_ChangeThreadPriorityOutput(ctx context.C
 	return nil, fmt.Errorf("no field named %q was found under type ChangeThreadPriorityOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_ChangeUserStatusOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_ChangeUserStatusOutput_error(ctx, field)
+	case "user":
+		return ec.fieldContext_ChangeUserStatusOutput_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeUserStatusOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_ChildThreadDetails(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -14514,6 +14810,18 @@ func (ec *executionContext) childFields_ComponentWorkflowButtonWorkflowIdentifie
 	return nil, fmt.Errorf("no field named %q was found under type ComponentWorkflowButtonWorkflowIdentifier", field.Name)
 }
 
+func (ec *executionContext) childFields_CreateApiKeyOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "apiKey":
+		return ec.fieldContext_CreateApiKeyOutput_apiKey(ctx, field)
+	case "apiKeySecret":
+		return ec.fieldContext_CreateApiKeyOutput_apiKeySecret(ctx, field)
+	case "error":
+		return ec.fieldContext_CreateApiKeyOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateApiKeyOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateLabelTypeOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -14522,6 +14830,16 @@ func (ec *executionContext) childFields_CreateLabelTypeOutput(ctx context.Contex
 		return ec.fieldContext_CreateLabelTypeOutput_labelType(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateLabelTypeOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateMachineUserOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_CreateMachineUserOutput_error(ctx, field)
+	case "machineUser":
+		return ec.fieldContext_CreateMachineUserOutput_machineUser(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateMachineUserOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_CreateThreadFieldSchemaOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14778,12 +15096,32 @@ func (ec *executionContext) childFields_DatetimeFilterOutput(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type DatetimeFilterOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_DeleteApiKeyOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "apiKey":
+		return ec.fieldContext_DeleteApiKeyOutput_apiKey(ctx, field)
+	case "error":
+		return ec.fieldContext_DeleteApiKeyOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteApiKeyOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_DeleteCustomerOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
 		return ec.fieldContext_DeleteCustomerOutput_error(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteCustomerOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteMachineUserOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_DeleteMachineUserOutput_error(ctx, field)
+	case "machineUser":
+		return ec.fieldContext_DeleteMachineUserOutput_machineUser(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteMachineUserOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_DeleteThreadFieldOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14800,6 +15138,14 @@ func (ec *executionContext) childFields_DeleteThreadFieldSchemaOutput(ctx contex
 		return ec.fieldContext_DeleteThreadFieldSchemaOutput_error(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteThreadFieldSchemaOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteUserOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_DeleteUserOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteUserOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_DeleteWebhookTargetOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15076,6 +15422,16 @@ func (ec *executionContext) childFields_MachineUser(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type MachineUser", field.Name)
 }
 
+func (ec *executionContext) childFields_MachineUserConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MachineUserConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MachineUserConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MachineUserConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_MachineUserEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "cursor":
@@ -15146,6 +15502,14 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_Permissions(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "permissions":
+		return ec.fieldContext_Permissions_permissions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Permissions", field.Name)
+}
+
 func (ec *executionContext) childFields_QueuedAgentSessionMessage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "createdAt":
@@ -15214,6 +15578,16 @@ func (ec *executionContext) childFields_Role(ctx context.Context, field graphql.
 		return ec.fieldContext_Role_requiresBillableSeat(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Role", field.Name)
+}
+
+func (ec *executionContext) childFields_RoleConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RoleConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RoleConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoleConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_RoleEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16250,6 +16624,26 @@ func (ec *executionContext) childFields_UnassignThreadOutput(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type UnassignThreadOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_UpdateApiKeyOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "apiKey":
+		return ec.fieldContext_UpdateApiKeyOutput_apiKey(ctx, field)
+	case "error":
+		return ec.fieldContext_UpdateApiKeyOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateApiKeyOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateMachineUserOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_UpdateMachineUserOutput_error(ctx, field)
+	case "machineUser":
+		return ec.fieldContext_UpdateMachineUserOutput_machineUser(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateMachineUserOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_UpdateThreadFieldSchemaOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -16268,6 +16662,16 @@ func (ec *executionContext) childFields_UpdateWebhookTargetOutput(ctx context.Co
 		return ec.fieldContext_UpdateWebhookTargetOutput_webhookTarget(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateWebhookTargetOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateWorkspaceOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_UpdateWorkspaceOutput_error(ctx, field)
+	case "workspace":
+		return ec.fieldContext_UpdateWorkspaceOutput_workspace(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateWorkspaceOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_UpsertCustomerOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16350,6 +16754,16 @@ func (ec *executionContext) childFields_UserActor(ctx context.Context, field gra
 		return ec.fieldContext_UserActor_userId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserActor", field.Name)
+}
+
+func (ec *executionContext) childFields_UserConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_UserConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_UserConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UserConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_UserEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16572,6 +16986,16 @@ func (ec *executionContext) childFields_WorkspaceChatSettings(ctx context.Contex
 		return ec.fieldContext_WorkspaceChatSettings_isEnabled(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WorkspaceChatSettings", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkspaceConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WorkspaceConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WorkspaceConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkspaceConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_WorkspaceEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16994,12 +17418,54 @@ func (ec *executionContext) field_Mutation_changeThreadPriority_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_changeUserStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ChangeUserStatusInput, error) {
+			return ec.unmarshalNChangeUserStatusInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChangeUserStatusInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createApiKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateAPIKeyInput, error) {
+			return ec.unmarshalNCreateApiKeyInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateAPIKeyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createLabelType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateLabelTypeInput, error) {
 			return ec.unmarshalNCreateLabelTypeInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateLabelTypeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createMachineUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateMachineUserInput, error) {
+			return ec.unmarshalNCreateMachineUserInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateMachineUserInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -17050,12 +17516,40 @@ func (ec *executionContext) field_Mutation_createWebhookTarget_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteApiKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteAPIKeyInput, error) {
+			return ec.unmarshalNDeleteApiKeyInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteAPIKeyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DeleteCustomerInput, error) {
 			return ec.unmarshalNDeleteCustomerInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCustomerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteMachineUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteMachineUserInput, error) {
+			return ec.unmarshalNDeleteMachineUserInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteMachineUserInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -17084,6 +17578,20 @@ func (ec *executionContext) field_Mutation_deleteThreadField_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DeleteThreadFieldInput, error) {
 			return ec.unmarshalNDeleteThreadFieldInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadFieldInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteUserInput, error) {
+			return ec.unmarshalNDeleteUserInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteUserInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -17190,6 +17698,34 @@ func (ec *executionContext) field_Mutation_unassignThread_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateApiKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateAPIKeyInput, error) {
+			return ec.unmarshalNUpdateApiKeyInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateAPIKeyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMachineUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateMachineUserInput, error) {
+			return ec.unmarshalNUpdateMachineUserInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateMachineUserInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateThreadFieldSchema_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17210,6 +17746,20 @@ func (ec *executionContext) field_Mutation_updateWebhookTarget_args(ctx context.
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateWebhookTargetInput, error) {
 			return ec.unmarshalNUpdateWebhookTargetInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateWebhookTargetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateWorkspace_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateWorkspaceInput, error) {
+			return ec.unmarshalNUpdateWorkspaceInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateWorkspaceInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -17392,6 +17942,150 @@ func (ec *executionContext) field_Query_labelTypes_args(ctx context.Context, raw
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
 		func(ctx context.Context, v any) (*model.LabelTypeFilter, error) {
 			return ec.unmarshalOLabelTypeFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelTypeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filters"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_machineUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "machineUserId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["machineUserId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_machineUsers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
+		func(ctx context.Context, v any) (*model.MachineUsersFilter, error) {
+			return ec.unmarshalOMachineUsersFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMachineUsersFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filters"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_myWorkspaces_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_roles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
+		func(ctx context.Context, v any) (*model.RoleFilter, error) {
+			return ec.unmarshalORoleFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRoleFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -17600,6 +18294,52 @@ func (ec *executionContext) field_Query_user_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_users_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
+		func(ctx context.Context, v any) (*model.UsersFilter, error) {
+			return ec.unmarshalOUsersFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUsersFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filters"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_webhookDeliveryAttempts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17703,6 +18443,20 @@ func (ec *executionContext) field_Query_webhookTargets_args(ctx context.Context,
 		return nil, err
 	}
 	args["last"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_workspace_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceId"] = arg0
 	return args, nil
 }
 
@@ -30072,6 +30826,270 @@ func (ec *executionContext) fieldContext_Mutation_regenerateWorkspaceHmac(_ cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createMachineUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createMachineUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateMachineUser(ctx, fc.Args["input"].(model.CreateMachineUserInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateMachineUserOutput) graphql.Marshaler {
+			return ec.marshalNCreateMachineUserOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateMachineUserOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createMachineUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateMachineUserOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createMachineUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateMachineUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMachineUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMachineUser(ctx, fc.Args["input"].(model.UpdateMachineUserInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateMachineUserOutput) graphql.Marshaler {
+			return ec.marshalNUpdateMachineUserOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateMachineUserOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMachineUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateMachineUserOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMachineUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteMachineUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteMachineUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteMachineUser(ctx, fc.Args["input"].(model.DeleteMachineUserInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteMachineUserOutput) graphql.Marshaler {
+			return ec.marshalNDeleteMachineUserOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteMachineUserOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteMachineUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteMachineUserOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteMachineUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createApiKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createApiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateAPIKey(ctx, fc.Args["input"].(model.CreateAPIKeyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateAPIKeyOutput) graphql.Marshaler {
+			return ec.marshalNCreateApiKeyOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateAPIKeyOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createApiKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateApiKeyOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createApiKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateApiKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateApiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAPIKey(ctx, fc.Args["input"].(model.UpdateAPIKeyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateAPIKeyOutput) graphql.Marshaler {
+			return ec.marshalNUpdateApiKeyOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateAPIKeyOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateApiKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateApiKeyOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateApiKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteApiKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteApiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteAPIKey(ctx, fc.Args["input"].(model.DeleteAPIKeyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteAPIKeyOutput) graphql.Marshaler {
+			return ec.marshalNDeleteApiKeyOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteAPIKeyOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteApiKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteApiKeyOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteApiKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_upsertCustomer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30908,6 +31926,94 @@ func (ec *executionContext) fieldContext_Mutation_unassignThread(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_changeUserStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_changeUserStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChangeUserStatus(ctx, fc.Args["input"].(model.ChangeUserStatusInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeUserStatusOutput) graphql.Marshaler {
+			return ec.marshalNChangeUserStatusOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChangeUserStatusOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_changeUserStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeUserStatusOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_changeUserStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteUser(ctx, fc.Args["input"].(model.DeleteUserInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteUserOutput) graphql.Marshaler {
+			return ec.marshalNDeleteUserOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteUserOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteUserOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createWebhookTarget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31034,6 +32140,50 @@ func (ec *executionContext) fieldContext_Mutation_deleteWebhookTarget(ctx contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteWebhookTarget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateWorkspace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateWorkspace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateWorkspace(ctx, fc.Args["input"].(model.UpdateWorkspaceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateWorkspaceOutput) graphql.Marshaler {
+			return ec.marshalNUpdateWorkspaceOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateWorkspaceOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateWorkspace(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateWorkspaceOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateWorkspace_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32528,6 +33678,190 @@ func (ec *executionContext) fieldContext_Query_workspaceHmac(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_machineUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_machineUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MachineUser(ctx, fc.Args["machineUserId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MachineUser) graphql.Marshaler {
+			return ec.marshalOMachineUser2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMachineUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_machineUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MachineUser(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_machineUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_machineUsers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_machineUsers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MachineUsers(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].(*model.MachineUsersFilter), fc.Args["first"].(*int), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MachineUserConnection) graphql.Marshaler {
+			return ec.marshalNMachineUserConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMachineUserConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_machineUsers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MachineUserConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_machineUsers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myMachineUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myMachineUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().MyMachineUser(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MachineUser) graphql.Marshaler {
+			return ec.marshalOMachineUser2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMachineUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myMachineUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MachineUser(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myPermissions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myPermissions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().MyPermissions(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Permissions) graphql.Marshaler {
+			return ec.marshalNPermissions2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPermissions(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myPermissions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Permissions(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_permissions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_permissions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Permissions(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Permissions) graphql.Marshaler {
+			return ec.marshalNPermissions2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPermissions(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_permissions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Permissions(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_customer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32880,6 +34214,50 @@ func (ec *executionContext) fieldContext_Query_labelTypes(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_roles(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_roles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Roles(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].(*model.RoleFilter), fc.Args["first"].(*int), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
+			return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_roles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_roles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_thread(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33144,6 +34522,82 @@ func (ec *executionContext) fieldContext_Query_userByEmail(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_myUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().MyUser(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_users(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_users(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Users(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].(*model.UsersFilter), fc.Args["first"].(*int), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UserConnection) graphql.Marshaler {
+			return ec.marshalNUserConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUserConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_users_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_webhookTarget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33270,6 +34724,94 @@ func (ec *executionContext) fieldContext_Query_webhookDeliveryAttempts(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_webhookDeliveryAttempts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_workspace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_workspace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Workspace(ctx, fc.Args["workspaceId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Workspace) graphql.Marshaler {
+			return ec.marshalOWorkspace2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWorkspace(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_workspace(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Workspace(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_workspace_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myWorkspaces(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myWorkspaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MyWorkspaces(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WorkspaceConnection) graphql.Marshaler {
+			return ec.marshalNWorkspaceConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWorkspaceConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myWorkspaces(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkspaceConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_myWorkspaces_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -67210,6 +68752,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createMachineUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createMachineUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateMachineUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMachineUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteMachineUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteMachineUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createApiKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createApiKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateApiKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateApiKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteApiKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteApiKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "upsertCustomer":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_upsertCustomer(ctx, field)
@@ -67343,6 +68927,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "changeUserStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_changeUserStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createWebhookTarget":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createWebhookTarget(ctx, field)
@@ -67360,6 +68958,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteWebhookTarget":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteWebhookTarget(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateWorkspace":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateWorkspace(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -67926,6 +69531,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_workspaceHmac(ctx, field)
 				})
+		case "machineUser":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_machineUser(ctx, field)
+				})
+		case "machineUsers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_machineUsers(ctx, field)
+				})
+		case "myMachineUser":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myMachineUser(ctx, field)
+				})
+		case "myPermissions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myPermissions(ctx, field)
+				})
+		case "permissions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_permissions(ctx, field)
+				})
 		case "customer":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -67974,6 +69609,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_labelTypes(ctx, field)
 				})
+		case "roles":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_roles(ctx, field)
+				})
 		case "thread":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -68010,6 +69651,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_userByEmail(ctx, field)
 				})
+		case "myUser":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myUser(ctx, field)
+				})
+		case "users":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_users(ctx, field)
+				})
 		case "webhookTarget":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -68027,6 +69680,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_webhookDeliveryAttempts(ctx, field)
+				})
+		case "workspace":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_workspace(ctx, field)
+				})
+		case "myWorkspaces":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myWorkspaces(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -77036,6 +78701,19 @@ func (ec *executionContext) marshalNChangeThreadPriorityOutput2ᚖgithubᚗcom�
 	return ec._ChangeThreadPriorityOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNChangeUserStatusInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChangeUserStatusInput(ctx context.Context, v any) (model.ChangeUserStatusInput, error) {
+	res, err := ec.unmarshalInputChangeUserStatusInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeUserStatusOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChangeUserStatusOutput(ctx context.Context, sel ast.SelectionSet, v *model.ChangeUserStatusOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeUserStatusOutput!")
+		return graphql.Null
+	}
+	return ec._ChangeUserStatusOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNChildThreadDetails2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChildThreadDetails(ctx context.Context, sel ast.SelectionSet, v model.ChildThreadDetails) graphql.Marshaler {
 	return ec._ChildThreadDetails(ctx, sel, &v)
 }
@@ -77155,6 +78833,19 @@ func (ec *executionContext) unmarshalNComponentWorkflowButtonWorkflowIdentifierI
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateApiKeyInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateAPIKeyInput(ctx context.Context, v any) (model.CreateAPIKeyInput, error) {
+	res, err := ec.unmarshalInputCreateApiKeyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateApiKeyOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateAPIKeyOutput(ctx context.Context, sel ast.SelectionSet, v *model.CreateAPIKeyOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateApiKeyOutput!")
+		return graphql.Null
+	}
+	return ec._CreateApiKeyOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateLabelTypeInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateLabelTypeInput(ctx context.Context, v any) (model.CreateLabelTypeInput, error) {
 	res, err := ec.unmarshalInputCreateLabelTypeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -77166,6 +78857,19 @@ func (ec *executionContext) marshalNCreateLabelTypeOutput2ᚖgithubᚗcomᚋthre
 		return graphql.Null
 	}
 	return ec._CreateLabelTypeOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateMachineUserInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateMachineUserInput(ctx context.Context, v any) (model.CreateMachineUserInput, error) {
+	res, err := ec.unmarshalInputCreateMachineUserInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateMachineUserOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateMachineUserOutput(ctx context.Context, sel ast.SelectionSet, v *model.CreateMachineUserOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateMachineUserOutput!")
+		return graphql.Null
+	}
+	return ec._CreateMachineUserOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateThreadFieldOnThreadInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCreateThreadFieldOnThreadInput(ctx context.Context, v any) (model.CreateThreadFieldOnThreadInput, error) {
@@ -77417,6 +79121,19 @@ func (ec *executionContext) marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadl
 	return ec._DateTime(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNDeleteApiKeyInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteAPIKeyInput(ctx context.Context, v any) (model.DeleteAPIKeyInput, error) {
+	res, err := ec.unmarshalInputDeleteApiKeyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteApiKeyOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteAPIKeyOutput(ctx context.Context, sel ast.SelectionSet, v *model.DeleteAPIKeyOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteApiKeyOutput!")
+		return graphql.Null
+	}
+	return ec._DeleteApiKeyOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDeleteCustomerInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteCustomerInput(ctx context.Context, v any) (model.DeleteCustomerInput, error) {
 	res, err := ec.unmarshalInputDeleteCustomerInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -77428,6 +79145,19 @@ func (ec *executionContext) marshalNDeleteCustomerOutput2ᚖgithubᚗcomᚋthrea
 		return graphql.Null
 	}
 	return ec._DeleteCustomerOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeleteMachineUserInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteMachineUserInput(ctx context.Context, v any) (model.DeleteMachineUserInput, error) {
+	res, err := ec.unmarshalInputDeleteMachineUserInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteMachineUserOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteMachineUserOutput(ctx context.Context, sel ast.SelectionSet, v *model.DeleteMachineUserOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteMachineUserOutput!")
+		return graphql.Null
+	}
+	return ec._DeleteMachineUserOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDeleteThreadFieldIdentifier2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadFieldIdentifier(ctx context.Context, v any) (model.DeleteThreadFieldIdentifier, error) {
@@ -77459,6 +79189,19 @@ func (ec *executionContext) marshalNDeleteThreadFieldSchemaOutput2ᚖgithubᚗco
 		return graphql.Null
 	}
 	return ec._DeleteThreadFieldSchemaOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeleteUserInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteUserInput(ctx context.Context, v any) (model.DeleteUserInput, error) {
+	res, err := ec.unmarshalInputDeleteUserInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteUserOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteUserOutput(ctx context.Context, sel ast.SelectionSet, v *model.DeleteUserOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteUserOutput!")
+		return graphql.Null
+	}
+	return ec._DeleteUserOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDeleteWebhookTargetInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteWebhookTargetInput(ctx context.Context, v any) (model.DeleteWebhookTargetInput, error) {
@@ -77887,6 +79630,14 @@ func (ec *executionContext) marshalNMachineUser2ᚖgithubᚗcomᚋthreadlineᚋt
 	return ec._MachineUser(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMachineUserConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMachineUserConnection(ctx context.Context, sel ast.SelectionSet, v *model.MachineUserConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MachineUserConnection!")
+		return graphql.Null
+	}
+	return ec._MachineUserConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMachineUserEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMachineUserEdge(ctx context.Context, sel ast.SelectionSet, v model.MachineUserEdge) graphql.Marshaler {
 	return ec._MachineUserEdge(ctx, sel, &v)
 }
@@ -78027,6 +79778,14 @@ func (ec *executionContext) marshalNPageInfo2githubᚗcomᚋthreadlineᚋthreadl
 	return ec._PageInfo(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNPermissions2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐPermissions(ctx context.Context, sel ast.SelectionSet, v *model.Permissions) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Permissions!")
+		return graphql.Null
+	}
+	return ec._Permissions(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNQueuedAgentSessionMessage2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐQueuedAgentSessionMessage(ctx context.Context, sel ast.SelectionSet, v model.QueuedAgentSessionMessage) graphql.Marshaler {
 	return ec._QueuedAgentSessionMessage(ctx, sel, &v)
 }
@@ -78086,6 +79845,14 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋthreadlineᚋthreadli
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNRoleConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRoleConnection(ctx context.Context, sel ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RoleConnection!")
+		return graphql.Null
+	}
+	return ec._RoleConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRoleEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRoleEdge(ctx context.Context, sel ast.SelectionSet, v model.RoleEdge) graphql.Marshaler {
@@ -79093,6 +80860,32 @@ func (ec *executionContext) marshalNUnassignThreadOutput2ᚖgithubᚗcomᚋthrea
 	return ec._UnassignThreadOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUpdateApiKeyInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateAPIKeyInput(ctx context.Context, v any) (model.UpdateAPIKeyInput, error) {
+	res, err := ec.unmarshalInputUpdateApiKeyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateApiKeyOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateAPIKeyOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpdateAPIKeyOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateApiKeyOutput!")
+		return graphql.Null
+	}
+	return ec._UpdateApiKeyOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateMachineUserInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateMachineUserInput(ctx context.Context, v any) (model.UpdateMachineUserInput, error) {
+	res, err := ec.unmarshalInputUpdateMachineUserInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateMachineUserOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateMachineUserOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpdateMachineUserOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateMachineUserOutput!")
+		return graphql.Null
+	}
+	return ec._UpdateMachineUserOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpdateThreadFieldSchemaInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadFieldSchemaInput(ctx context.Context, v any) (model.UpdateThreadFieldSchemaInput, error) {
 	res, err := ec.unmarshalInputUpdateThreadFieldSchemaInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -79117,6 +80910,19 @@ func (ec *executionContext) marshalNUpdateWebhookTargetOutput2ᚖgithubᚗcomᚋ
 		return graphql.Null
 	}
 	return ec._UpdateWebhookTargetOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateWorkspaceInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateWorkspaceInput(ctx context.Context, v any) (model.UpdateWorkspaceInput, error) {
+	res, err := ec.unmarshalInputUpdateWorkspaceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateWorkspaceOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateWorkspaceOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpdateWorkspaceOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateWorkspaceOutput!")
+		return graphql.Null
+	}
+	return ec._UpdateWorkspaceOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpsertCustomerIdentifierInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpsertCustomerIdentifierInput(ctx context.Context, v any) (model.UpsertCustomerIdentifierInput, error) {
@@ -79205,6 +81011,14 @@ func (ec *executionContext) marshalNUser2ᚖgithubᚗcomᚋthreadlineᚋthreadli
 		return graphql.Null
 	}
 	return ec._User(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUserConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUserConnection(ctx context.Context, sel ast.SelectionSet, v *model.UserConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UserConnection!")
+		return graphql.Null
+	}
+	return ec._UserConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUserEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUserEdge(ctx context.Context, sel ast.SelectionSet, v model.UserEdge) graphql.Marshaler {
@@ -79423,6 +81237,14 @@ func (ec *executionContext) marshalNWorkspace2githubᚗcomᚋthreadlineᚋthread
 
 func (ec *executionContext) marshalNWorkspaceChatSettings2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWorkspaceChatSettings(ctx context.Context, sel ast.SelectionSet, v model.WorkspaceChatSettings) graphql.Marshaler {
 	return ec._WorkspaceChatSettings(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNWorkspaceConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWorkspaceConnection(ctx context.Context, sel ast.SelectionSet, v *model.WorkspaceConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WorkspaceConnection!")
+		return graphql.Null
+	}
+	return ec._WorkspaceConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNWorkspaceEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWorkspaceEdge(ctx context.Context, sel ast.SelectionSet, v model.WorkspaceEdge) graphql.Marshaler {
@@ -80401,6 +82223,14 @@ func (ec *executionContext) marshalOMachineUserType2ᚖgithubᚗcomᚋthreadline
 	return v
 }
 
+func (ec *executionContext) unmarshalOMachineUsersFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMachineUsersFilter(ctx context.Context, v any) (*model.MachineUsersFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMachineUsersFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOMessageSource2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMessageSourceᚄ(ctx context.Context, v any) ([]model.MessageSource, error) {
 	if v == nil {
 		return nil, nil
@@ -80489,6 +82319,14 @@ func (ec *executionContext) marshalORole2ᚖgithubᚗcomᚋthreadlineᚋthreadli
 		return graphql.Null
 	}
 	return ec._Role(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORoleFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRoleFilter(ctx context.Context, v any) (*model.RoleFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRoleFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalORoleKey2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRoleKey(ctx context.Context, v any) (*model.RoleKey, error) {
@@ -81328,6 +83166,14 @@ func (ec *executionContext) marshalOUserWorkingHours2ᚖgithubᚗcomᚋthreadlin
 		return graphql.Null
 	}
 	return ec._UserWorkingHours(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOUsersFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUsersFilter(ctx context.Context, v any) (*model.UsersFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUsersFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOWebhookDeliveryAttemptFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookDeliveryAttemptFilter(ctx context.Context, v any) (*model.WebhookDeliveryAttemptFilter, error) {

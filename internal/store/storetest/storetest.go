@@ -42,6 +42,7 @@ var suite = []conformance{
 	{"Backend", []string{"Store.Backend"}, testBackend},
 	{"WorkspaceRoundTrip", []string{"Store.View", "Store.Update", "WorkspaceStore.CreateWorkspace",
 		"WorkspaceStore.GetWorkspace", "WorkspaceStore.UpdateWorkspaceHMAC"}, testWorkspaceRoundTrip},
+	{"UpdateWorkspace", []string{"WorkspaceStore.UpdateWorkspace"}, testUpdateWorkspace},
 	{"FailedUpdateWritesNothing", []string{"Store.Update"}, testFailedUpdate},
 	{"ConcurrentUpdatesIsolated", []string{"Store.Update"}, testConcurrentUpdatesIsolated},
 	{"CloseEndsTheStore", []string{"Store.Close"}, testClose},
@@ -57,6 +58,10 @@ var suite = []conformance{
 	{"UsersByIDs", []string{"UserStore.GetUsers", "UserStore.GetMachineUsers"}, testUsersByIDs},
 	{"MachineUsersAndKeys", []string{"UserStore.CreateMachineUser", "UserStore.GetMachineUser", "APIKeyStore.CreateAPIKey",
 		"APIKeyStore.APIKeyByHash", "APIKeyStore.ListAPIKeys", "APIKeyStore.RevokeAPIKey"}, testMachineUsersAndKeys},
+	{"UserChangesAndLists", []string{"UserStore.UpdateUser", "UserStore.ListUsers"}, testUserChangesAndLists},
+	{"MachineUserChangesAndLists", []string{"UserStore.UpdateMachineUser", "UserStore.ListMachineUsers"}, testMachineUserChangesAndLists},
+	{"APIKeysOfMachineUser", []string{"APIKeyStore.GetAPIKey", "APIKeyStore.ListAPIKeysOfMachineUser",
+		"APIKeyStore.UpdateAPIKey", "APIKeyStore.RevokeAPIKeysOfMachineUser"}, testAPIKeysOfMachineUser},
 
 	// The outbox and webhook deliveries: claims, leases and their locks first.
 	{"Outbox", []string{"OutboxStore.AppendEvent", "OutboxStore.ListEvents"}, testOutbox},
@@ -128,7 +133,8 @@ func NewWorkspace(name string) workspace.Workspace {
 	now := core.SystemClock{}.Now()
 	return workspace.Workspace{ID: core.NewID(core.PrefixWorkspace), Name: name, PublicName: name,
 		HMACSecret: auth.NewSecret(), HMACUpdatedAt: now, HMACUpdatedBy: core.SystemActor,
-		CreatedAt: now, CreatedBy: core.SystemActor, UpdatedAt: now, UpdatedBy: core.SystemActor}
+		CreatedAt: now, CreatedBy: core.SystemActor, UpdatedAt: now, UpdatedBy: core.SystemActor,
+		DomainNames: []string{}}
 }
 
 // MustCreateWorkspace stores a new workspace and returns it.
