@@ -20,6 +20,7 @@ type Customer struct {
 	EmailVerified   bool
 	EmailVerifiedAt *core.Time
 	MarkedAsSpamAt  *core.Time
+	MarkedAsSpamBy  *core.Actor
 	CreatedAt       core.Time
 	CreatedBy       core.Actor
 	UpdatedAt       core.Time

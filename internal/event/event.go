@@ -47,6 +47,11 @@ const (
 	LabelTypeCreated         Type = "labelType.label_type_created"
 	LabelTypeArchived        Type = "labelType.label_type_archived"
 	LabelTypeUnarchived      Type = "labelType.label_type_unarchived"
+	LabelTypeUpdated         Type = "labelType.label_type_updated"
+	ThreadTitleChanged       Type = "thread.thread_title_changed"
+	ThreadCustomerChanged    Type = "thread.thread_customer_changed"
+	ThreadExternalIDChanged  Type = "thread.thread_external_id_changed"
+	ThreadDeleted            Type = "thread.thread_deleted"
 	ThreadFieldSchemaCreated Type = "threadFieldSchema.thread_field_schema_created"
 	ThreadFieldSchemaUpdated Type = "threadFieldSchema.thread_field_schema_updated"
 	ThreadFieldSchemaDeleted Type = "threadFieldSchema.thread_field_schema_deleted"
@@ -79,6 +84,26 @@ var webhookTypes = []Type{
 	CustomerUpdated,
 	CustomerDeleted,
 }
+
+// webhookDescriptions say, for people choosing subscriptions, when an event
+// of each webhook type is sent.
+var webhookDescriptions = map[Type]string{
+	ThreadCreated:                "A thread was created.",
+	ThreadStatusTransitioned:     "A thread's status changed.",
+	ThreadAssignmentTransitioned: "A thread was assigned or unassigned.",
+	ThreadLabelsChanged:          "Labels were added to or removed from a thread.",
+	ThreadPriorityChanged:        "A thread's priority changed.",
+	ThreadFieldCreated:           "A thread field was set on a thread.",
+	ThreadFieldUpdated:           "A thread's value of a thread field changed.",
+	ThreadFieldDeleted:           "A thread field was removed from a thread.",
+	CustomerCreated:              "A customer was created.",
+	CustomerUpdated:              "A customer's details changed, or it was marked or unmarked as spam.",
+	CustomerDeleted:              "A customer was deleted.",
+}
+
+// Description says when an event of webhook type t is sent ("" for types
+// no webhook delivers).
+func (t Type) Description() string { return webhookDescriptions[t] }
 
 // WebhookTypes returns the types webhook targets can subscribe to, in a
 // fixed order; the caller owns the returned slice.

@@ -89,6 +89,11 @@ func TestPayloads(t *testing.T) {
 		{NewLabelTypeCreated(lt), LabelTypeCreated, "", labelTypeKeys},
 		{NewLabelTypeArchived(lt), LabelTypeArchived, "", labelTypeKeys},
 		{NewLabelTypeUnarchived(lt), LabelTypeUnarchived, "", labelTypeKeys},
+		{NewLabelTypeUpdated(lt), LabelTypeUpdated, "", labelTypeKeys},
+		{NewThreadTitleChanged(c), ThreadTitleChanged, "", []string{"thread", "previousThread"}},
+		{NewThreadCustomerChanged(c), ThreadCustomerChanged, "", []string{"thread", "previousThread"}},
+		{NewThreadExternalIDChanged(c), ThreadExternalIDChanged, "", []string{"thread", "previousThread"}},
+		{NewThreadDeleted(c.PreviousThread), ThreadDeleted, "", []string{"previousThread"}},
 		{NewThreadFieldSchemaCreated(sc), ThreadFieldSchemaCreated, "", []string{"id", "key", "type"}},
 		{NewThreadFieldSchemaUpdated(sc), ThreadFieldSchemaUpdated, "", []string{"id", "key"}},
 		{NewThreadFieldSchemaDeleted(sc), ThreadFieldSchemaDeleted, "", []string{"id", "key"}},
@@ -141,6 +146,9 @@ func TestPayloads(t *testing.T) {
 	for _, typ := range WebhookTypes() {
 		if !seen[typ] {
 			t.Errorf("no payload tested for webhook type %s", typ)
+		}
+		if typ.Description() == "" {
+			t.Errorf("webhook type %s has no description", typ)
 		}
 	}
 	w := WebhookTypes()

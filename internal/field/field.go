@@ -53,6 +53,9 @@ type Schema struct {
 	IsRequired          bool
 	IsAIAutoFillEnabled bool
 	IsClientReadonly    bool
+	// IsAvailableToAgents lets AI agents see the field; Threadline has no
+	// agents, but keeps the setting.
+	IsAvailableToAgents bool
 	Order               int
 	DefaultString       *string
 	DefaultBool         *bool
@@ -84,6 +87,7 @@ type SchemaInput struct {
 	IsRequired          bool
 	IsAIAutoFillEnabled bool
 	IsClientReadonly    bool
+	IsAvailableToAgents bool
 	Order               int
 	DefaultString       *string
 	DefaultBool         *bool

@@ -14,6 +14,7 @@ func customerModel(c customer.Customer) *model.Customer {
 		ID: c.ID, FullName: c.FullName, ShortName: c.ShortName, ExternalID: c.ExternalID,
 		Email:          &model.EmailAddress{Email: c.Email, IsVerified: c.EmailVerified, VerifiedAt: c.EmailVerifiedAt},
 		Identities:     []model.CustomerIdentity{model.EmailCustomerIdentity{Email: c.Email}},
+		MarkedAsSpamBy: actorOrNil(c.MarkedAsSpamBy),
 		MarkedAsSpamAt: c.MarkedAsSpamAt, CreatedAt: c.CreatedAt, CreatedBy: actor(c.CreatedBy),
 		UpdatedAt: c.UpdatedAt, UpdatedBy: actor(c.UpdatedBy),
 	}

@@ -109,7 +109,19 @@ func assignmentTransitioned(c event.ThreadChange) event.Payload {
 func (s *Service) changeThread(ctx context.Context, p *auth.Principal, threadID string, kind event.Type,
 	change func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, threadEvent, error)) (thread.Thread, error) {
 	var out thread.Thread
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx store.Tx) (err error) {
+		out, err = s.changeThreadIn(ctx, tx, p, threadID, kind, change)
+		return err
+	})
+	return out, err
+}
+
+// changeThreadIn is changeThread inside the transaction tx, so that one
+// transaction can make several changes (bulkUpsertThreadFields).
+func (s *Service) changeThreadIn(ctx context.Context, tx store.Tx, p *auth.Principal, threadID string, kind event.Type,
+	change func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, threadEvent, error)) (thread.Thread, error) {
+	var out thread.Thread
+	err := func() error {
 		cur, err := tx.LockThread(ctx, p.WorkspaceID, threadID)
 		if err != nil {
 			return notFoundAs(err, "threadId", "Thread")
@@ -155,7 +167,7 @@ func (s *Service) changeThread(ctx context.Context, p *auth.Principal, threadID 
 		}
 		c := event.ThreadChange{Thread: event.NewThread(next, parts), PreviousThread: before}
 		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, ev(c))
-	})
+	}()
 	return out, err
 }
 

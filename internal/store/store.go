@@ -195,6 +195,12 @@ type LabelStore interface {
 	// LockLabelType reads a label type to change it (row lock on PostgreSQL).
 	LockLabelType(ctx context.Context, workspaceID, id string) (label.Type, error)
 	GetLabelTypes(ctx context.Context, workspaceID string, ids []string) ([]label.Type, error)
+	// GetLabelTypeByExternalID reads the (oldest) label type with an
+	// external id.
+	GetLabelTypeByExternalID(ctx context.Context, workspaceID, externalID string) (label.Type, error)
+	// UpdateLabelType overwrites a label type's attributes (not its
+	// archiving) and update.
+	UpdateLabelType(ctx context.Context, t label.Type) error
 	// ListLabelTypes returns up to p.Limit+1 types in creation order.
 	ListLabelTypes(ctx context.Context, workspaceID string, archived *bool, p core.Page) ([]label.Type, error)
 	// SetLabelTypeArchived archives (at non-nil) or unarchives a type.
@@ -248,6 +254,13 @@ type ThreadStore interface {
 	// sort values (for cursors).
 	ListThreads(ctx context.Context, workspaceID string, f thread.Filter, s thread.Sort, p core.Page) ([]ThreadRow, error)
 	CountThreads(ctx context.Context, workspaceID string, f thread.Filter) (int, error)
+	// SetThreadCustomer moves a thread and its timeline to another customer.
+	SetThreadCustomer(ctx context.Context, workspaceID, threadID, customerID string) error
+	// DeleteThread deletes a thread with its labels, field values and
+	// timeline, and records the deletion.
+	DeleteThread(ctx context.Context, workspaceID, id string, at core.Time, by core.Actor) error
+	// ListDeletedThreads returns up to p.Limit+1 deletions, newest first.
+	ListDeletedThreads(ctx context.Context, workspaceID string, f thread.DeletedFilter, p core.Page) ([]thread.Deleted, error)
 	CreateTimelineEntry(ctx context.Context, e timeline.Entry) error
 	TimelineOfThread(ctx context.Context, workspaceID, threadID string) ([]timeline.Entry, error)
 }

@@ -38,6 +38,7 @@ type Filter struct {
 	CustomerIDs     []string
 	LabelTypeIDs    []string
 	ThreadIDs       []string
+	ExternalIDs     []string
 	Refs            []int64
 	Channels        []Channel
 	ParticipantIDs  []string
@@ -107,7 +108,7 @@ func (f Filter) Check() error {
 func (f Filter) size(depth int) (nodes, values, maxDepth int) {
 	nodes, maxDepth = 1, depth
 	values = len(f.Statuses) + len(f.StatusDetails) + len(f.Priorities) + len(f.AssignedToUser) +
-		len(f.CustomerIDs) + len(f.LabelTypeIDs) + len(f.ThreadIDs) + len(f.Refs) + len(f.Channels) +
+		len(f.CustomerIDs) + len(f.LabelTypeIDs) + len(f.ThreadIDs) + len(f.ExternalIDs) + len(f.Refs) + len(f.Channels) +
 		len(f.ParticipantIDs) + len(f.ThreadFields)
 	for _, ff := range f.ThreadFields {
 		values += len(ff.Strings)

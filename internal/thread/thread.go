@@ -151,3 +151,22 @@ func DeriveTitle(description, preview, customerName string) string {
 	}
 	return Truncate("Thread from "+customerName, MaxTitleLength)
 }
+
+// Deleted records that a thread was deleted, and when: what is left of it
+// (Plain's DeletedThread).
+type Deleted struct {
+	ThreadID  string
+	DeletedAt core.Time
+	DeletedBy core.Actor
+}
+
+// DeletedFilter selects deleted threads by when they were deleted.
+type DeletedFilter struct {
+	DeletedAt *TimeRange
+}
+
+// DeletedCursorOf is the cursor of a deleted thread in lists of deleted
+// threads (newest first).
+func DeletedCursorOf(d Deleted) string {
+	return core.EncodeCursor(strconv.FormatInt(d.DeletedAt.Millis(), 10), d.ThreadID)
+}

@@ -843,38 +843,47 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddLabels               func(childComplexity int, input model.AddLabelsInput) int
-		ArchiveLabelType        func(childComplexity int, input model.ArchiveLabelTypeInput) int
-		AssignThread            func(childComplexity int, input model.AssignThreadInput) int
-		ChangeThreadPriority    func(childComplexity int, input model.ChangeThreadPriorityInput) int
-		ChangeUserStatus        func(childComplexity int, input model.ChangeUserStatusInput) int
-		CreateAPIKey            func(childComplexity int, input model.CreateAPIKeyInput) int
-		CreateLabelType         func(childComplexity int, input model.CreateLabelTypeInput) int
-		CreateMachineUser       func(childComplexity int, input model.CreateMachineUserInput) int
-		CreateThread            func(childComplexity int, input model.CreateThreadInput) int
-		CreateThreadFieldSchema func(childComplexity int, input model.CreateThreadFieldSchemaInput) int
-		CreateWebhookTarget     func(childComplexity int, input model.CreateWebhookTargetInput) int
-		DeleteAPIKey            func(childComplexity int, input model.DeleteAPIKeyInput) int
-		DeleteCustomer          func(childComplexity int, input model.DeleteCustomerInput) int
-		DeleteMachineUser       func(childComplexity int, input model.DeleteMachineUserInput) int
-		DeleteThreadField       func(childComplexity int, input model.DeleteThreadFieldInput) int
-		DeleteThreadFieldSchema func(childComplexity int, input model.DeleteThreadFieldSchemaInput) int
-		DeleteUser              func(childComplexity int, input model.DeleteUserInput) int
-		DeleteWebhookTarget     func(childComplexity int, input model.DeleteWebhookTargetInput) int
-		MarkThreadAsDone        func(childComplexity int, input model.MarkThreadAsDoneInput) int
-		MarkThreadAsTodo        func(childComplexity int, input model.MarkThreadAsTodoInput) int
-		RegenerateWorkspaceHmac func(childComplexity int) int
-		RemoveLabels            func(childComplexity int, input model.RemoveLabelsInput) int
-		SnoozeThread            func(childComplexity int, input model.SnoozeThreadInput) int
-		UnarchiveLabelType      func(childComplexity int, input model.UnarchiveLabelTypeInput) int
-		UnassignThread          func(childComplexity int, input model.UnassignThreadInput) int
-		UpdateAPIKey            func(childComplexity int, input model.UpdateAPIKeyInput) int
-		UpdateMachineUser       func(childComplexity int, input model.UpdateMachineUserInput) int
-		UpdateThreadFieldSchema func(childComplexity int, input model.UpdateThreadFieldSchemaInput) int
-		UpdateWebhookTarget     func(childComplexity int, input model.UpdateWebhookTargetInput) int
-		UpdateWorkspace         func(childComplexity int, input model.UpdateWorkspaceInput) int
-		UpsertCustomer          func(childComplexity int, input model.UpsertCustomerInput) int
-		UpsertThreadField       func(childComplexity int, input model.UpsertThreadFieldInput) int
+		AddLabels                 func(childComplexity int, input model.AddLabelsInput) int
+		ArchiveLabelType          func(childComplexity int, input model.ArchiveLabelTypeInput) int
+		AssignThread              func(childComplexity int, input model.AssignThreadInput) int
+		BulkUpsertThreadFields    func(childComplexity int, input model.BulkUpsertThreadFieldsInput) int
+		ChangeThreadCustomer      func(childComplexity int, input model.ChangeThreadCustomerInput) int
+		ChangeThreadPriority      func(childComplexity int, input model.ChangeThreadPriorityInput) int
+		ChangeUserStatus          func(childComplexity int, input model.ChangeUserStatusInput) int
+		CreateAPIKey              func(childComplexity int, input model.CreateAPIKeyInput) int
+		CreateLabelType           func(childComplexity int, input model.CreateLabelTypeInput) int
+		CreateMachineUser         func(childComplexity int, input model.CreateMachineUserInput) int
+		CreateThread              func(childComplexity int, input model.CreateThreadInput) int
+		CreateThreadFieldSchema   func(childComplexity int, input model.CreateThreadFieldSchemaInput) int
+		CreateWebhookTarget       func(childComplexity int, input model.CreateWebhookTargetInput) int
+		DeleteAPIKey              func(childComplexity int, input model.DeleteAPIKeyInput) int
+		DeleteCustomer            func(childComplexity int, input model.DeleteCustomerInput) int
+		DeleteMachineUser         func(childComplexity int, input model.DeleteMachineUserInput) int
+		DeleteThread              func(childComplexity int, input model.DeleteThreadInput) int
+		DeleteThreadField         func(childComplexity int, input model.DeleteThreadFieldInput) int
+		DeleteThreadFieldSchema   func(childComplexity int, input model.DeleteThreadFieldSchemaInput) int
+		DeleteUser                func(childComplexity int, input model.DeleteUserInput) int
+		DeleteWebhookTarget       func(childComplexity int, input model.DeleteWebhookTargetInput) int
+		MarkCustomerAsSpam        func(childComplexity int, input model.MarkCustomerAsSpamInput) int
+		MarkThreadAsDone          func(childComplexity int, input model.MarkThreadAsDoneInput) int
+		MarkThreadAsTodo          func(childComplexity int, input model.MarkThreadAsTodoInput) int
+		RegenerateWorkspaceHmac   func(childComplexity int) int
+		RemoveLabels              func(childComplexity int, input model.RemoveLabelsInput) int
+		ReorderThreadFieldSchemas func(childComplexity int, input model.ReorderThreadFieldSchemasInput) int
+		SnoozeThread              func(childComplexity int, input model.SnoozeThreadInput) int
+		UnarchiveLabelType        func(childComplexity int, input model.UnarchiveLabelTypeInput) int
+		UnassignThread            func(childComplexity int, input model.UnassignThreadInput) int
+		UnmarkCustomerAsSpam      func(childComplexity int, input model.UnmarkCustomerAsSpamInput) int
+		UpdateAPIKey              func(childComplexity int, input model.UpdateAPIKeyInput) int
+		UpdateLabelType           func(childComplexity int, input model.UpdateLabelTypeInput) int
+		UpdateMachineUser         func(childComplexity int, input model.UpdateMachineUserInput) int
+		UpdateThreadExternalID    func(childComplexity int, input model.UpdateThreadExternalIDInput) int
+		UpdateThreadFieldSchema   func(childComplexity int, input model.UpdateThreadFieldSchemaInput) int
+		UpdateThreadTitle         func(childComplexity int, input model.UpdateThreadTitleInput) int
+		UpdateWebhookTarget       func(childComplexity int, input model.UpdateWebhookTargetInput) int
+		UpdateWorkspace           func(childComplexity int, input model.UpdateWorkspaceInput) int
+		UpsertCustomer            func(childComplexity int, input model.UpsertCustomerInput) int
+		UpsertThreadField         func(childComplexity int, input model.UpsertThreadFieldInput) int
 	}
 
 	MutationError struct {
@@ -964,7 +973,9 @@ type ComplexityRoot struct {
 		CustomerByEmail         func(childComplexity int, email string) int
 		CustomerByExternalID    func(childComplexity int, externalID string) int
 		Customers               func(childComplexity int, after *string, before *string, filters *model.CustomersFilter, first *int, last *int, sortBy *model.CustomersSort) int
+		DeletedThreads          func(childComplexity int, after *string, before *string, filters *model.DeletedThreadsFilter, first *int, last *int) int
 		LabelType               func(childComplexity int, labelTypeID string) int
+		LabelTypeByExternalID   func(childComplexity int, externalID string) int
 		LabelTypes              func(childComplexity int, after *string, before *string, filters *model.LabelTypeFilter, first *int, last *int) int
 		MachineUser             func(childComplexity int, machineUserID string) int
 		MachineUsers            func(childComplexity int, after *string, before *string, filters *model.MachineUsersFilter, first *int, last *int) int
@@ -975,18 +986,21 @@ type ComplexityRoot struct {
 		MyWorkspaces            func(childComplexity int, after *string, before *string, first *int, last *int) int
 		Permissions             func(childComplexity int) int
 		Roles                   func(childComplexity int, after *string, before *string, filters *model.RoleFilter, first *int, last *int) int
+		SubscriptionEventTypes  func(childComplexity int) int
 		Thread                  func(childComplexity int, threadID string) int
 		ThreadByExternalID      func(childComplexity int, customerID string, externalID string) int
 		ThreadByRef             func(childComplexity int, ref string) int
 		ThreadFieldSchema       func(childComplexity int, threadFieldSchemaID string) int
 		ThreadFieldSchemas      func(childComplexity int, after *string, before *string, first *int, last *int) int
 		Threads                 func(childComplexity int, after *string, before *string, filters *model.ThreadsFilter, first *int, last *int, sortBy *model.ThreadsSort) int
+		ThreadsByExternalID     func(childComplexity int, after *string, before *string, externalID string, first *int, last *int) int
 		User                    func(childComplexity int, userID string) int
 		UserByEmail             func(childComplexity int, email string) int
 		Users                   func(childComplexity int, after *string, before *string, filters *model.UsersFilter, first *int, last *int) int
 		WebhookDeliveryAttempts func(childComplexity int, after *string, before *string, filters *model.WebhookDeliveryAttemptFilter, first *int, last *int, webhookTargetID string) int
 		WebhookTarget           func(childComplexity int, webhookTargetID string) int
 		WebhookTargets          func(childComplexity int, after *string, before *string, first *int, last *int) int
+		WebhookVersions         func(childComplexity int, after *string, before *string, first *int, last *int) int
 		Workspace               func(childComplexity int, workspaceID string) int
 		WorkspaceHmac           func(childComplexity int) int
 	}
@@ -2260,16 +2274,21 @@ type MutationResolver interface {
 	DeleteAPIKey(ctx context.Context, input model.DeleteAPIKeyInput) (*model.DeleteAPIKeyOutput, error)
 	UpsertCustomer(ctx context.Context, input model.UpsertCustomerInput) (*model.UpsertCustomerOutput, error)
 	DeleteCustomer(ctx context.Context, input model.DeleteCustomerInput) (*model.DeleteCustomerOutput, error)
+	MarkCustomerAsSpam(ctx context.Context, input model.MarkCustomerAsSpamInput) (*model.MarkCustomerAsSpamOutput, error)
+	UnmarkCustomerAsSpam(ctx context.Context, input model.UnmarkCustomerAsSpamInput) (*model.UnmarkCustomerAsSpamOutput, error)
 	CreateThreadFieldSchema(ctx context.Context, input model.CreateThreadFieldSchemaInput) (*model.CreateThreadFieldSchemaOutput, error)
 	UpdateThreadFieldSchema(ctx context.Context, input model.UpdateThreadFieldSchemaInput) (*model.UpdateThreadFieldSchemaOutput, error)
 	DeleteThreadFieldSchema(ctx context.Context, input model.DeleteThreadFieldSchemaInput) (*model.DeleteThreadFieldSchemaOutput, error)
 	UpsertThreadField(ctx context.Context, input model.UpsertThreadFieldInput) (*model.UpsertThreadFieldOutput, error)
 	DeleteThreadField(ctx context.Context, input model.DeleteThreadFieldInput) (*model.DeleteThreadFieldOutput, error)
+	BulkUpsertThreadFields(ctx context.Context, input model.BulkUpsertThreadFieldsInput) (*model.BulkUpsertThreadFieldsOutput, error)
+	ReorderThreadFieldSchemas(ctx context.Context, input model.ReorderThreadFieldSchemasInput) (*model.ReorderThreadFieldSchemasOutput, error)
 	CreateLabelType(ctx context.Context, input model.CreateLabelTypeInput) (*model.CreateLabelTypeOutput, error)
 	ArchiveLabelType(ctx context.Context, input model.ArchiveLabelTypeInput) (*model.ArchiveLabelTypeOutput, error)
 	UnarchiveLabelType(ctx context.Context, input model.UnarchiveLabelTypeInput) (*model.UnarchiveLabelTypeOutput, error)
 	AddLabels(ctx context.Context, input model.AddLabelsInput) (*model.AddLabelsOutput, error)
 	RemoveLabels(ctx context.Context, input model.RemoveLabelsInput) (*model.RemoveLabelsOutput, error)
+	UpdateLabelType(ctx context.Context, input model.UpdateLabelTypeInput) (*model.UpdateLabelTypeOutput, error)
 	CreateThread(ctx context.Context, input model.CreateThreadInput) (*model.CreateThreadOutput, error)
 	MarkThreadAsDone(ctx context.Context, input model.MarkThreadAsDoneInput) (*model.MarkThreadAsDoneOutput, error)
 	MarkThreadAsTodo(ctx context.Context, input model.MarkThreadAsTodoInput) (*model.MarkThreadAsTodoOutput, error)
@@ -2277,6 +2296,10 @@ type MutationResolver interface {
 	ChangeThreadPriority(ctx context.Context, input model.ChangeThreadPriorityInput) (*model.ChangeThreadPriorityOutput, error)
 	AssignThread(ctx context.Context, input model.AssignThreadInput) (*model.AssignThreadOutput, error)
 	UnassignThread(ctx context.Context, input model.UnassignThreadInput) (*model.UnassignThreadOutput, error)
+	UpdateThreadTitle(ctx context.Context, input model.UpdateThreadTitleInput) (*model.UpdateThreadTitleOutput, error)
+	UpdateThreadExternalID(ctx context.Context, input model.UpdateThreadExternalIDInput) (*model.UpdateThreadExternalIDOutput, error)
+	ChangeThreadCustomer(ctx context.Context, input model.ChangeThreadCustomerInput) (*model.ChangeThreadCustomerOutput, error)
+	DeleteThread(ctx context.Context, input model.DeleteThreadInput) (*model.DeleteThreadOutput, error)
 	ChangeUserStatus(ctx context.Context, input model.ChangeUserStatusInput) (*model.ChangeUserStatusOutput, error)
 	DeleteUser(ctx context.Context, input model.DeleteUserInput) (*model.DeleteUserOutput, error)
 	CreateWebhookTarget(ctx context.Context, input model.CreateWebhookTargetInput) (*model.CreateWebhookTargetOutput, error)
@@ -2300,11 +2323,14 @@ type QueryResolver interface {
 	ThreadFieldSchemas(ctx context.Context, after *string, before *string, first *int, last *int) (*model.ThreadFieldSchemaConnection, error)
 	LabelType(ctx context.Context, labelTypeID string) (*model.LabelType, error)
 	LabelTypes(ctx context.Context, after *string, before *string, filters *model.LabelTypeFilter, first *int, last *int) (*model.LabelTypeConnection, error)
+	LabelTypeByExternalID(ctx context.Context, externalID string) (*model.LabelType, error)
 	Roles(ctx context.Context, after *string, before *string, filters *model.RoleFilter, first *int, last *int) (*model.RoleConnection, error)
 	Thread(ctx context.Context, threadID string) (*model.Thread, error)
 	ThreadByRef(ctx context.Context, ref string) (*model.Thread, error)
 	ThreadByExternalID(ctx context.Context, customerID string, externalID string) (*model.Thread, error)
 	Threads(ctx context.Context, after *string, before *string, filters *model.ThreadsFilter, first *int, last *int, sortBy *model.ThreadsSort) (*model.ThreadConnection, error)
+	ThreadsByExternalID(ctx context.Context, after *string, before *string, externalID string, first *int, last *int) (*model.ThreadsByExternalIDConnection, error)
+	DeletedThreads(ctx context.Context, after *string, before *string, filters *model.DeletedThreadsFilter, first *int, last *int) (*model.DeletedThreadConnection, error)
 	User(ctx context.Context, userID string) (*model.User, error)
 	UserByEmail(ctx context.Context, email string) (*model.User, error)
 	MyUser(ctx context.Context) (*model.User, error)
@@ -2312,6 +2338,8 @@ type QueryResolver interface {
 	WebhookTarget(ctx context.Context, webhookTargetID string) (*model.WebhookTarget, error)
 	WebhookTargets(ctx context.Context, after *string, before *string, first *int, last *int) (*model.WebhookTargetConnection, error)
 	WebhookDeliveryAttempts(ctx context.Context, after *string, before *string, filters *model.WebhookDeliveryAttemptFilter, first *int, last *int, webhookTargetID string) (*model.WebhookDeliveryAttemptConnection, error)
+	WebhookVersions(ctx context.Context, after *string, before *string, first *int, last *int) (*model.WebhookVersionConnection, error)
+	SubscriptionEventTypes(ctx context.Context) ([]model.SubscriptionEventType, error)
 	Workspace(ctx context.Context, workspaceID string) (*model.Workspace, error)
 	MyWorkspaces(ctx context.Context, after *string, before *string, first *int, last *int) (*model.WorkspaceConnection, error)
 }
@@ -5237,6 +5265,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AssignThread(childComplexity, args["input"].(model.AssignThreadInput)), true
+	case "Mutation.bulkUpsertThreadFields":
+		if e.ComplexityRoot.Mutation.BulkUpsertThreadFields == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_bulkUpsertThreadFields_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.BulkUpsertThreadFields(childComplexity, args["input"].(model.BulkUpsertThreadFieldsInput)), true
+	case "Mutation.changeThreadCustomer":
+		if e.ComplexityRoot.Mutation.ChangeThreadCustomer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changeThreadCustomer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangeThreadCustomer(childComplexity, args["input"].(model.ChangeThreadCustomerInput)), true
 	case "Mutation.changeThreadPriority":
 		if e.ComplexityRoot.Mutation.ChangeThreadPriority == nil {
 			break
@@ -5358,6 +5408,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteMachineUser(childComplexity, args["input"].(model.DeleteMachineUserInput)), true
+	case "Mutation.deleteThread":
+		if e.ComplexityRoot.Mutation.DeleteThread == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteThread_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteThread(childComplexity, args["input"].(model.DeleteThreadInput)), true
 	case "Mutation.deleteThreadField":
 		if e.ComplexityRoot.Mutation.DeleteThreadField == nil {
 			break
@@ -5402,6 +5463,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteWebhookTarget(childComplexity, args["input"].(model.DeleteWebhookTargetInput)), true
+	case "Mutation.markCustomerAsSpam":
+		if e.ComplexityRoot.Mutation.MarkCustomerAsSpam == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markCustomerAsSpam_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkCustomerAsSpam(childComplexity, args["input"].(model.MarkCustomerAsSpamInput)), true
 	case "Mutation.markThreadAsDone":
 		if e.ComplexityRoot.Mutation.MarkThreadAsDone == nil {
 			break
@@ -5441,6 +5513,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveLabels(childComplexity, args["input"].(model.RemoveLabelsInput)), true
+	case "Mutation.reorderThreadFieldSchemas":
+		if e.ComplexityRoot.Mutation.ReorderThreadFieldSchemas == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reorderThreadFieldSchemas_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReorderThreadFieldSchemas(childComplexity, args["input"].(model.ReorderThreadFieldSchemasInput)), true
 	case "Mutation.snoozeThread":
 		if e.ComplexityRoot.Mutation.SnoozeThread == nil {
 			break
@@ -5474,6 +5557,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnassignThread(childComplexity, args["input"].(model.UnassignThreadInput)), true
+	case "Mutation.unmarkCustomerAsSpam":
+		if e.ComplexityRoot.Mutation.UnmarkCustomerAsSpam == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unmarkCustomerAsSpam_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnmarkCustomerAsSpam(childComplexity, args["input"].(model.UnmarkCustomerAsSpamInput)), true
 	case "Mutation.updateApiKey":
 		if e.ComplexityRoot.Mutation.UpdateAPIKey == nil {
 			break
@@ -5485,6 +5579,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateAPIKey(childComplexity, args["input"].(model.UpdateAPIKeyInput)), true
+	case "Mutation.updateLabelType":
+		if e.ComplexityRoot.Mutation.UpdateLabelType == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateLabelType_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateLabelType(childComplexity, args["input"].(model.UpdateLabelTypeInput)), true
 	case "Mutation.updateMachineUser":
 		if e.ComplexityRoot.Mutation.UpdateMachineUser == nil {
 			break
@@ -5496,6 +5601,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateMachineUser(childComplexity, args["input"].(model.UpdateMachineUserInput)), true
+	case "Mutation.updateThreadExternalId":
+		if e.ComplexityRoot.Mutation.UpdateThreadExternalID == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateThreadExternalId_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateThreadExternalID(childComplexity, args["input"].(model.UpdateThreadExternalIDInput)), true
 	case "Mutation.updateThreadFieldSchema":
 		if e.ComplexityRoot.Mutation.UpdateThreadFieldSchema == nil {
 			break
@@ -5507,6 +5623,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateThreadFieldSchema(childComplexity, args["input"].(model.UpdateThreadFieldSchemaInput)), true
+	case "Mutation.updateThreadTitle":
+		if e.ComplexityRoot.Mutation.UpdateThreadTitle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateThreadTitle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateThreadTitle(childComplexity, args["input"].(model.UpdateThreadTitleInput)), true
 	case "Mutation.updateWebhookTarget":
 		if e.ComplexityRoot.Mutation.UpdateWebhookTarget == nil {
 			break
@@ -5952,6 +6079,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Customers(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.CustomersFilter), args["first"].(*int), args["last"].(*int), args["sortBy"].(*model.CustomersSort)), true
+	case "Query.deletedThreads":
+		if e.ComplexityRoot.Query.DeletedThreads == nil {
+			break
+		}
+
+		args, err := ec.field_Query_deletedThreads_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DeletedThreads(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.DeletedThreadsFilter), args["first"].(*int), args["last"].(*int)), true
 
 	case "Query.labelType":
 		if e.ComplexityRoot.Query.LabelType == nil {
@@ -5964,6 +6102,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.LabelType(childComplexity, args["labelTypeId"].(string)), true
+	case "Query.labelTypeByExternalId":
+		if e.ComplexityRoot.Query.LabelTypeByExternalID == nil {
+			break
+		}
+
+		args, err := ec.field_Query_labelTypeByExternalId_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LabelTypeByExternalID(childComplexity, args["externalId"].(string)), true
 	case "Query.labelTypes":
 		if e.ComplexityRoot.Query.LabelTypes == nil {
 			break
@@ -6049,6 +6198,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Roles(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.RoleFilter), args["first"].(*int), args["last"].(*int)), true
+	case "Query.subscriptionEventTypes":
+		if e.ComplexityRoot.Query.SubscriptionEventTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.SubscriptionEventTypes(childComplexity), true
 	case "Query.thread":
 		if e.ComplexityRoot.Query.Thread == nil {
 			break
@@ -6115,6 +6270,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Threads(childComplexity, args["after"].(*string), args["before"].(*string), args["filters"].(*model.ThreadsFilter), args["first"].(*int), args["last"].(*int), args["sortBy"].(*model.ThreadsSort)), true
+	case "Query.threadsByExternalId":
+		if e.ComplexityRoot.Query.ThreadsByExternalID == nil {
+			break
+		}
+
+		args, err := ec.field_Query_threadsByExternalId_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ThreadsByExternalID(childComplexity, args["after"].(*string), args["before"].(*string), args["externalId"].(string), args["first"].(*int), args["last"].(*int)), true
 	case "Query.user":
 		if e.ComplexityRoot.Query.User == nil {
 			break
@@ -6181,6 +6347,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WebhookTargets(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int)), true
+	case "Query.webhookVersions":
+		if e.ComplexityRoot.Query.WebhookVersions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhookVersions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WebhookVersions(childComplexity, args["after"].(*string), args["before"].(*string), args["first"].(*int), args["last"].(*int)), true
 	case "Query.workspace":
 		if e.ComplexityRoot.Query.Workspace == nil {
 			break
@@ -11862,6 +12039,13 @@ type UnmarkCustomerAsSpamOutput {
   customer: Customer
   error: MutationError
 }
+
+extend type Mutation {
+  "Marks a customer as spam."
+  markCustomerAsSpam(input: MarkCustomerAsSpamInput!): MarkCustomerAsSpamOutput! @requires(permissions: ["customer:edit"])
+  "Clears a customer's spam mark."
+  unmarkCustomerAsSpam(input: UnmarkCustomerAsSpamInput!): UnmarkCustomerAsSpamOutput! @requires(permissions: ["customer:edit"])
+}
 `, BuiltIn: false},
 	{Name: "../schema/customergroup.graphqls", Input: `# Customer groups. They do not exist in Threadline yet: memberships are always empty.
 
@@ -12410,6 +12594,13 @@ input ThreadFieldSchemaOrderInput {
   order: Int!
   threadFieldSchemaId: ID!
 }
+
+extend type Mutation {
+  "Sets several thread field values in one transaction: all or none (at most 50)."
+  bulkUpsertThreadFields(input: BulkUpsertThreadFieldsInput!): BulkUpsertThreadFieldsOutput! @requires(permissions: ["threadField:create", "threadField:update"])
+  "Sets the order of several thread field schemas at once."
+  reorderThreadFieldSchemas(input: ReorderThreadFieldSchemasInput!): ReorderThreadFieldSchemasOutput! @requires(permissions: ["threadFieldSchema:edit"])
+}
 `, BuiltIn: false},
 	{Name: "../schema/label.graphqls", Input: `# Labels: label types define them; a label is one applied to a thread.
 
@@ -12561,6 +12752,16 @@ input UpdateLabelTypeInput {
 type UpdateLabelTypeOutput {
   error: MutationError
   labelType: LabelType
+}
+
+extend type Query {
+  "The label type with an external id (the oldest, should several share it), or null."
+  labelTypeByExternalId(externalId: ID!): LabelType @requires(permissions: ["labelType:read"])
+}
+
+extend type Mutation {
+  "Changes a label type's name, icon, color, description, external id or AI exclusion."
+  updateLabelType(input: UpdateLabelTypeInput!): UpdateLabelTypeOutput! @requires(permissions: ["labelType:edit"])
 }
 `, BuiltIn: false},
 	{Name: "../schema/role.graphqls", Input: `# Roles. Threadline has no roles: API keys carry permissions directly, so users have no role.
@@ -13640,6 +13841,24 @@ type UpdateThreadTitleOutput {
   error: MutationError
   thread: Thread
 }
+
+extend type Query {
+  "The threads of any customer with an external id, newest first."
+  threadsByExternalId(after: String, before: String, externalId: ID!, first: Int, last: Int): ThreadsByExternalIdConnection! @requires(permissions: ["thread:read"])
+  "Threads deleted from the workspace, most recently deleted first."
+  deletedThreads(after: String, before: String, filters: DeletedThreadsFilter, first: Int, last: Int): DeletedThreadConnection! @requires(permissions: ["thread:read"])
+}
+
+extend type Mutation {
+  "Renames a thread."
+  updateThreadTitle(input: UpdateThreadTitleInput!): UpdateThreadTitleOutput! @requires(permissions: ["thread:edit", "thread:read"])
+  "Sets or (with null) clears a thread's external id, unique among its customer's threads."
+  updateThreadExternalId(input: UpdateThreadExternalIdInput!): UpdateThreadExternalIdOutput! @requires(permissions: ["thread:edit", "thread:read"])
+  "Moves a thread, with its timeline, to another customer."
+  changeThreadCustomer(input: ChangeThreadCustomerInput!): ChangeThreadCustomerOutput! @requires(permissions: ["thread:edit", "thread:read"])
+  "Deletes a thread with its labels, thread fields and timeline."
+  deleteThread(input: DeleteThreadInput!): DeleteThreadOutput! @requires(permissions: ["thread:delete"])
+}
 `, BuiltIn: false},
 	{Name: "../schema/threadlink.graphqls", Input: `# Thread links (Linear, Jira, Plain tasks, other threads). Not in Threadline: always empty.
 
@@ -14476,6 +14695,13 @@ type WebhookVersionEdge {
   cursor: String!
   node: WebhookVersion!
 }
+
+extend type Query {
+  "The webhook payload versions Threadline sends: one, the latest."
+  webhookVersions(after: String, before: String, first: Int, last: Int): WebhookVersionConnection! @requires(permissions: ["webhookTarget:read"])
+  "The event types webhook targets can subscribe to."
+  subscriptionEventTypes: [SubscriptionEventType!]! @requires(permissions: ["webhookTarget:read"])
+}
 `, BuiltIn: false},
 	{Name: "../schema/workflow.graphqls", Input: `# Workflows. Not in Threadline: the workflow of a system actor is always null.
 
@@ -14730,6 +14956,26 @@ func (ec *executionContext) childFields_BulkUpsertThreadFieldResult(ctx context.
 		return ec.fieldContext_BulkUpsertThreadFieldResult_threadField(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BulkUpsertThreadFieldResult", field.Name)
+}
+
+func (ec *executionContext) childFields_BulkUpsertThreadFieldsOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_BulkUpsertThreadFieldsOutput_error(ctx, field)
+	case "results":
+		return ec.fieldContext_BulkUpsertThreadFieldsOutput_results(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BulkUpsertThreadFieldsOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeThreadCustomerOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_ChangeThreadCustomerOutput_error(ctx, field)
+	case "thread":
+		return ec.fieldContext_ChangeThreadCustomerOutput_thread(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeThreadCustomerOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_ChangeThreadPriorityOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15140,6 +15386,14 @@ func (ec *executionContext) childFields_DeleteThreadFieldSchemaOutput(ctx contex
 	return nil, fmt.Errorf("no field named %q was found under type DeleteThreadFieldSchemaOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_DeleteThreadOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_DeleteThreadOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteThreadOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_DeleteUserOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -15164,6 +15418,16 @@ func (ec *executionContext) childFields_DeletedThread(ctx context.Context, field
 		return ec.fieldContext_DeletedThread_threadId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeletedThread", field.Name)
+}
+
+func (ec *executionContext) childFields_DeletedThreadConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DeletedThreadConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DeletedThreadConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeletedThreadConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_DeletedThreadEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15442,6 +15706,16 @@ func (ec *executionContext) childFields_MachineUserEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type MachineUserEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_MarkCustomerAsSpamOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_MarkCustomerAsSpamOutput_customer(ctx, field)
+	case "error":
+		return ec.fieldContext_MarkCustomerAsSpamOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarkCustomerAsSpamOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_MarkThreadAsDoneOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -15548,6 +15822,16 @@ func (ec *executionContext) childFields_RemoveLabelsOutput(ctx context.Context, 
 		return ec.fieldContext_RemoveLabelsOutput_thread(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RemoveLabelsOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_ReorderThreadFieldSchemasOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_ReorderThreadFieldSchemasOutput_error(ctx, field)
+	case "threadFieldSchemas":
+		return ec.fieldContext_ReorderThreadFieldSchemasOutput_threadFieldSchemas(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReorderThreadFieldSchemasOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_Role(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15898,6 +16182,16 @@ func (ec *executionContext) childFields_SnoozeThreadOutput(ctx context.Context, 
 		return ec.fieldContext_SnoozeThreadOutput_thread(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SnoozeThreadOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_SubscriptionEventType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "description":
+		return ec.fieldContext_SubscriptionEventType_description(ctx, field)
+	case "eventType":
+		return ec.fieldContext_SubscriptionEventType_eventType(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubscriptionEventType", field.Name)
 }
 
 func (ec *executionContext) childFields_SurveyResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16454,6 +16748,16 @@ func (ec *executionContext) childFields_ThreadSearchResultEdge(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type ThreadSearchResultEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ThreadsByExternalIdConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ThreadsByExternalIdConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ThreadsByExternalIdConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreadsByExternalIdConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_ThreadsDisplayOptions(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasAssignees":
@@ -16624,6 +16928,16 @@ func (ec *executionContext) childFields_UnassignThreadOutput(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type UnassignThreadOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_UnmarkCustomerAsSpamOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_UnmarkCustomerAsSpamOutput_customer(ctx, field)
+	case "error":
+		return ec.fieldContext_UnmarkCustomerAsSpamOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnmarkCustomerAsSpamOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_UpdateApiKeyOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "apiKey":
@@ -16632,6 +16946,16 @@ func (ec *executionContext) childFields_UpdateApiKeyOutput(ctx context.Context, 
 		return ec.fieldContext_UpdateApiKeyOutput_error(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateApiKeyOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateLabelTypeOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_UpdateLabelTypeOutput_error(ctx, field)
+	case "labelType":
+		return ec.fieldContext_UpdateLabelTypeOutput_labelType(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateLabelTypeOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_UpdateMachineUserOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16644,6 +16968,16 @@ func (ec *executionContext) childFields_UpdateMachineUserOutput(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type UpdateMachineUserOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_UpdateThreadExternalIdOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_UpdateThreadExternalIdOutput_error(ctx, field)
+	case "thread":
+		return ec.fieldContext_UpdateThreadExternalIdOutput_thread(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateThreadExternalIdOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_UpdateThreadFieldSchemaOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -16652,6 +16986,16 @@ func (ec *executionContext) childFields_UpdateThreadFieldSchemaOutput(ctx contex
 		return ec.fieldContext_UpdateThreadFieldSchemaOutput_threadFieldSchema(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateThreadFieldSchemaOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateThreadTitleOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_UpdateThreadTitleOutput_error(ctx, field)
+	case "thread":
+		return ec.fieldContext_UpdateThreadTitleOutput_thread(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateThreadTitleOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_UpdateWebhookTargetOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16922,6 +17266,16 @@ func (ec *executionContext) childFields_WebhookVersion(ctx context.Context, fiel
 		return ec.fieldContext_WebhookVersion_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WebhookVersion", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookVersionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WebhookVersionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WebhookVersionConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookVersionConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_WebhookVersionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17404,6 +17758,34 @@ func (ec *executionContext) field_Mutation_assignThread_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_bulkUpsertThreadFields_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.BulkUpsertThreadFieldsInput, error) {
+			return ec.unmarshalNBulkUpsertThreadFieldsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐBulkUpsertThreadFieldsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_changeThreadCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ChangeThreadCustomerInput, error) {
+			return ec.unmarshalNChangeThreadCustomerInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChangeThreadCustomerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_changeThreadPriority_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17586,6 +17968,20 @@ func (ec *executionContext) field_Mutation_deleteThreadField_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteThread_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteThreadInput, error) {
+			return ec.unmarshalNDeleteThreadInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17606,6 +18002,20 @@ func (ec *executionContext) field_Mutation_deleteWebhookTarget_args(ctx context.
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DeleteWebhookTargetInput, error) {
 			return ec.unmarshalNDeleteWebhookTargetInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteWebhookTargetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_markCustomerAsSpam_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MarkCustomerAsSpamInput, error) {
+			return ec.unmarshalNMarkCustomerAsSpamInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMarkCustomerAsSpamInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -17656,6 +18066,20 @@ func (ec *executionContext) field_Mutation_removeLabels_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_reorderThreadFieldSchemas_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReorderThreadFieldSchemasInput, error) {
+			return ec.unmarshalNReorderThreadFieldSchemasInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReorderThreadFieldSchemasInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_snoozeThread_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17698,12 +18122,40 @@ func (ec *executionContext) field_Mutation_unassignThread_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_unmarkCustomerAsSpam_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnmarkCustomerAsSpamInput, error) {
+			return ec.unmarshalNUnmarkCustomerAsSpamInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUnmarkCustomerAsSpamInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateApiKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateAPIKeyInput, error) {
 			return ec.unmarshalNUpdateApiKeyInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateAPIKeyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateLabelType_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateLabelTypeInput, error) {
+			return ec.unmarshalNUpdateLabelTypeInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateLabelTypeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -17726,12 +18178,40 @@ func (ec *executionContext) field_Mutation_updateMachineUser_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateThreadExternalId_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateThreadExternalIDInput, error) {
+			return ec.unmarshalNUpdateThreadExternalIdInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadExternalIDInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateThreadFieldSchema_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateThreadFieldSchemaInput, error) {
 			return ec.unmarshalNUpdateThreadFieldSchemaInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadFieldSchemaInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateThreadTitle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateThreadTitleInput, error) {
+			return ec.unmarshalNUpdateThreadTitleInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadTitleInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -17903,6 +18383,66 @@ func (ec *executionContext) field_Query_customers_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["sortBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_deletedThreads_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
+		func(ctx context.Context, v any) (*model.DeletedThreadsFilter, error) {
+			return ec.unmarshalODeletedThreadsFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeletedThreadsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filters"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_labelTypeByExternalId_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "externalId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["externalId"] = arg0
 	return args, nil
 }
 
@@ -18212,6 +18752,52 @@ func (ec *executionContext) field_Query_thread_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_threadsByExternalId_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "externalId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["externalId"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_threads_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -18409,6 +18995,44 @@ func (ec *executionContext) field_Query_webhookTarget_args(ctx context.Context, 
 }
 
 func (ec *executionContext) field_Query_webhookTargets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_webhookVersions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
@@ -31178,6 +31802,94 @@ func (ec *executionContext) fieldContext_Mutation_deleteCustomer(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_markCustomerAsSpam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markCustomerAsSpam(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkCustomerAsSpam(ctx, fc.Args["input"].(model.MarkCustomerAsSpamInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarkCustomerAsSpamOutput) graphql.Marshaler {
+			return ec.marshalNMarkCustomerAsSpamOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMarkCustomerAsSpamOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markCustomerAsSpam(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarkCustomerAsSpamOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markCustomerAsSpam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unmarkCustomerAsSpam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unmarkCustomerAsSpam(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnmarkCustomerAsSpam(ctx, fc.Args["input"].(model.UnmarkCustomerAsSpamInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnmarkCustomerAsSpamOutput) graphql.Marshaler {
+			return ec.marshalNUnmarkCustomerAsSpamOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUnmarkCustomerAsSpamOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unmarkCustomerAsSpam(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnmarkCustomerAsSpamOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unmarkCustomerAsSpam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createThreadFieldSchema(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31398,6 +32110,94 @@ func (ec *executionContext) fieldContext_Mutation_deleteThreadField(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_bulkUpsertThreadFields(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_bulkUpsertThreadFields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().BulkUpsertThreadFields(ctx, fc.Args["input"].(model.BulkUpsertThreadFieldsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BulkUpsertThreadFieldsOutput) graphql.Marshaler {
+			return ec.marshalNBulkUpsertThreadFieldsOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐBulkUpsertThreadFieldsOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_bulkUpsertThreadFields(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulkUpsertThreadFieldsOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_bulkUpsertThreadFields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reorderThreadFieldSchemas(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reorderThreadFieldSchemas(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReorderThreadFieldSchemas(ctx, fc.Args["input"].(model.ReorderThreadFieldSchemasInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReorderThreadFieldSchemasOutput) graphql.Marshaler {
+			return ec.marshalNReorderThreadFieldSchemasOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReorderThreadFieldSchemasOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reorderThreadFieldSchemas(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReorderThreadFieldSchemasOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reorderThreadFieldSchemas_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createLabelType(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31612,6 +32412,50 @@ func (ec *executionContext) fieldContext_Mutation_removeLabels(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_removeLabels_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateLabelType(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateLabelType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateLabelType(ctx, fc.Args["input"].(model.UpdateLabelTypeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateLabelTypeOutput) graphql.Marshaler {
+			return ec.marshalNUpdateLabelTypeOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateLabelTypeOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateLabelType(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateLabelTypeOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateLabelType_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31920,6 +32764,182 @@ func (ec *executionContext) fieldContext_Mutation_unassignThread(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_unassignThread_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateThreadTitle(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateThreadTitle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateThreadTitle(ctx, fc.Args["input"].(model.UpdateThreadTitleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateThreadTitleOutput) graphql.Marshaler {
+			return ec.marshalNUpdateThreadTitleOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadTitleOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateThreadTitle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateThreadTitleOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateThreadTitle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateThreadExternalId(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateThreadExternalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateThreadExternalID(ctx, fc.Args["input"].(model.UpdateThreadExternalIDInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateThreadExternalIDOutput) graphql.Marshaler {
+			return ec.marshalNUpdateThreadExternalIdOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadExternalIDOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateThreadExternalId(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateThreadExternalIdOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateThreadExternalId_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_changeThreadCustomer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_changeThreadCustomer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChangeThreadCustomer(ctx, fc.Args["input"].(model.ChangeThreadCustomerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeThreadCustomerOutput) graphql.Marshaler {
+			return ec.marshalNChangeThreadCustomerOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChangeThreadCustomerOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_changeThreadCustomer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeThreadCustomerOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_changeThreadCustomer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteThread(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteThread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteThread(ctx, fc.Args["input"].(model.DeleteThreadInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteThreadOutput) graphql.Marshaler {
+			return ec.marshalNDeleteThreadOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteThread(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteThreadOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteThread_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34214,6 +35234,50 @@ func (ec *executionContext) fieldContext_Query_labelTypes(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_labelTypeByExternalId(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_labelTypeByExternalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LabelTypeByExternalID(ctx, fc.Args["externalId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LabelType) graphql.Marshaler {
+			return ec.marshalOLabelType2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐLabelType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_labelTypeByExternalId(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LabelType(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_labelTypeByExternalId_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_roles(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34428,6 +35492,94 @@ func (ec *executionContext) fieldContext_Query_threads(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_threads_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_threadsByExternalId(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_threadsByExternalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ThreadsByExternalID(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["externalId"].(string), fc.Args["first"].(*int), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreadsByExternalIDConnection) graphql.Marshaler {
+			return ec.marshalNThreadsByExternalIdConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsByExternalIDConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_threadsByExternalId(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreadsByExternalIdConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_threadsByExternalId_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_deletedThreads(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_deletedThreads(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DeletedThreads(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].(*model.DeletedThreadsFilter), fc.Args["first"].(*int), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeletedThreadConnection) graphql.Marshaler {
+			return ec.marshalNDeletedThreadConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeletedThreadConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_deletedThreads(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletedThreadConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_deletedThreads_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34726,6 +35878,82 @@ func (ec *executionContext) fieldContext_Query_webhookDeliveryAttempts(ctx conte
 	if fc.Args, err = ec.field_Query_webhookDeliveryAttempts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_webhookVersions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_webhookVersions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WebhookVersions(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["first"].(*int), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WebhookVersionConnection) graphql.Marshaler {
+			return ec.marshalNWebhookVersionConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookVersionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_webhookVersions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookVersionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_webhookVersions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_subscriptionEventTypes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_subscriptionEventTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().SubscriptionEventTypes(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SubscriptionEventType) graphql.Marshaler {
+			return ec.marshalNSubscriptionEventType2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSubscriptionEventTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_subscriptionEventTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubscriptionEventType(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -68808,6 +70036,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "markCustomerAsSpam":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markCustomerAsSpam(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unmarkCustomerAsSpam":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unmarkCustomerAsSpam(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createThreadFieldSchema":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createThreadFieldSchema(ctx, field)
@@ -68843,6 +70085,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "bulkUpsertThreadFields":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_bulkUpsertThreadFields(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reorderThreadFieldSchemas":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reorderThreadFieldSchemas(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createLabelType":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createLabelType(ctx, field)
@@ -68874,6 +70130,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "removeLabels":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_removeLabels(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateLabelType":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateLabelType(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -68923,6 +70186,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "unassignThread":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unassignThread(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateThreadTitle":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateThreadTitle(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateThreadExternalId":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateThreadExternalId(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeThreadCustomer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_changeThreadCustomer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteThread":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteThread(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -69609,6 +70900,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_labelTypes(ctx, field)
 				})
+		case "labelTypeByExternalId":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_labelTypeByExternalId(ctx, field)
+				})
 		case "roles":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -69638,6 +70935,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_threads(ctx, field)
+				})
+		case "threadsByExternalId":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_threadsByExternalId(ctx, field)
+				})
+		case "deletedThreads":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_deletedThreads(ctx, field)
 				})
 		case "user":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -69680,6 +70989,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_webhookDeliveryAttempts(ctx, field)
+				})
+		case "webhookVersions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_webhookVersions(ctx, field)
+				})
+		case "subscriptionEventTypes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_subscriptionEventTypes(ctx, field)
 				})
 		case "workspace":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -78688,6 +80009,32 @@ func (ec *executionContext) marshalNBulkUpsertThreadFieldResult2ᚕgithubᚗcom�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNBulkUpsertThreadFieldsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐBulkUpsertThreadFieldsInput(ctx context.Context, v any) (model.BulkUpsertThreadFieldsInput, error) {
+	res, err := ec.unmarshalInputBulkUpsertThreadFieldsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBulkUpsertThreadFieldsOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐBulkUpsertThreadFieldsOutput(ctx context.Context, sel ast.SelectionSet, v *model.BulkUpsertThreadFieldsOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BulkUpsertThreadFieldsOutput!")
+		return graphql.Null
+	}
+	return ec._BulkUpsertThreadFieldsOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChangeThreadCustomerInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChangeThreadCustomerInput(ctx context.Context, v any) (model.ChangeThreadCustomerInput, error) {
+	res, err := ec.unmarshalInputChangeThreadCustomerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeThreadCustomerOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChangeThreadCustomerOutput(ctx context.Context, sel ast.SelectionSet, v *model.ChangeThreadCustomerOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeThreadCustomerOutput!")
+		return graphql.Null
+	}
+	return ec._ChangeThreadCustomerOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNChangeThreadPriorityInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐChangeThreadPriorityInput(ctx context.Context, v any) (model.ChangeThreadPriorityInput, error) {
 	res, err := ec.unmarshalInputChangeThreadPriorityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -79191,6 +80538,19 @@ func (ec *executionContext) marshalNDeleteThreadFieldSchemaOutput2ᚖgithubᚗco
 	return ec._DeleteThreadFieldSchemaOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNDeleteThreadInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadInput(ctx context.Context, v any) (model.DeleteThreadInput, error) {
+	res, err := ec.unmarshalInputDeleteThreadInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteThreadOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteThreadOutput(ctx context.Context, sel ast.SelectionSet, v *model.DeleteThreadOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteThreadOutput!")
+		return graphql.Null
+	}
+	return ec._DeleteThreadOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDeleteUserInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeleteUserInput(ctx context.Context, v any) (model.DeleteUserInput, error) {
 	res, err := ec.unmarshalInputDeleteUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -79219,6 +80579,14 @@ func (ec *executionContext) marshalNDeleteWebhookTargetOutput2ᚖgithubᚗcomᚋ
 
 func (ec *executionContext) marshalNDeletedThread2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeletedThread(ctx context.Context, sel ast.SelectionSet, v model.DeletedThread) graphql.Marshaler {
 	return ec._DeletedThread(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDeletedThreadConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeletedThreadConnection(ctx context.Context, sel ast.SelectionSet, v *model.DeletedThreadConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeletedThreadConnection!")
+		return graphql.Null
+	}
+	return ec._DeletedThreadConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDeletedThreadEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeletedThreadEdge(ctx context.Context, sel ast.SelectionSet, v model.DeletedThreadEdge) graphql.Marshaler {
@@ -79668,6 +81036,19 @@ func (ec *executionContext) marshalNMachineUserType2githubᚗcomᚋthreadlineᚋ
 	return v
 }
 
+func (ec *executionContext) unmarshalNMarkCustomerAsSpamInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMarkCustomerAsSpamInput(ctx context.Context, v any) (model.MarkCustomerAsSpamInput, error) {
+	res, err := ec.unmarshalInputMarkCustomerAsSpamInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMarkCustomerAsSpamOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMarkCustomerAsSpamOutput(ctx context.Context, sel ast.SelectionSet, v *model.MarkCustomerAsSpamOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MarkCustomerAsSpamOutput!")
+		return graphql.Null
+	}
+	return ec._MarkCustomerAsSpamOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNMarkThreadAsDoneInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMarkThreadAsDoneInput(ctx context.Context, v any) (model.MarkThreadAsDoneInput, error) {
 	res, err := ec.unmarshalInputMarkThreadAsDoneInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -79825,6 +81206,19 @@ func (ec *executionContext) marshalNRemoveLabelsOutput2ᚖgithubᚗcomᚋthreadl
 		return graphql.Null
 	}
 	return ec._RemoveLabelsOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReorderThreadFieldSchemasInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReorderThreadFieldSchemasInput(ctx context.Context, v any) (model.ReorderThreadFieldSchemasInput, error) {
+	res, err := ec.unmarshalInputReorderThreadFieldSchemasInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReorderThreadFieldSchemasOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReorderThreadFieldSchemasOutput(ctx context.Context, sel ast.SelectionSet, v *model.ReorderThreadFieldSchemasOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReorderThreadFieldSchemasOutput!")
+		return graphql.Null
+	}
+	return ec._ReorderThreadFieldSchemasOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRole2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
@@ -80191,6 +81585,26 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	for i := range v {
 		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
 	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSubscriptionEventType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSubscriptionEventType(ctx context.Context, sel ast.SelectionSet, v model.SubscriptionEventType) graphql.Marshaler {
+	return ec._SubscriptionEventType(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSubscriptionEventType2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSubscriptionEventTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SubscriptionEventType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSubscriptionEventType2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSubscriptionEventType(ctx, sel, v[i])
+	})
 
 	for _, e := range ret {
 		if e == graphql.Null {
@@ -80712,6 +82126,14 @@ func (ec *executionContext) marshalNThreadStatus2ᚕgithubᚗcomᚋthreadlineᚋ
 	return ret
 }
 
+func (ec *executionContext) marshalNThreadsByExternalIdConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsByExternalIDConnection(ctx context.Context, sel ast.SelectionSet, v *model.ThreadsByExternalIDConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThreadsByExternalIdConnection!")
+		return graphql.Null
+	}
+	return ec._ThreadsByExternalIdConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNThreadsDisplayOptions2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsDisplayOptions(ctx context.Context, sel ast.SelectionSet, v model.ThreadsDisplayOptions) graphql.Marshaler {
 	return ec._ThreadsDisplayOptions(ctx, sel, &v)
 }
@@ -80860,6 +82282,19 @@ func (ec *executionContext) marshalNUnassignThreadOutput2ᚖgithubᚗcomᚋthrea
 	return ec._UnassignThreadOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUnmarkCustomerAsSpamInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUnmarkCustomerAsSpamInput(ctx context.Context, v any) (model.UnmarkCustomerAsSpamInput, error) {
+	res, err := ec.unmarshalInputUnmarkCustomerAsSpamInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnmarkCustomerAsSpamOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUnmarkCustomerAsSpamOutput(ctx context.Context, sel ast.SelectionSet, v *model.UnmarkCustomerAsSpamOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnmarkCustomerAsSpamOutput!")
+		return graphql.Null
+	}
+	return ec._UnmarkCustomerAsSpamOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpdateApiKeyInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateAPIKeyInput(ctx context.Context, v any) (model.UpdateAPIKeyInput, error) {
 	res, err := ec.unmarshalInputUpdateApiKeyInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -80871,6 +82306,19 @@ func (ec *executionContext) marshalNUpdateApiKeyOutput2ᚖgithubᚗcomᚋthreadl
 		return graphql.Null
 	}
 	return ec._UpdateApiKeyOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateLabelTypeInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateLabelTypeInput(ctx context.Context, v any) (model.UpdateLabelTypeInput, error) {
+	res, err := ec.unmarshalInputUpdateLabelTypeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateLabelTypeOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateLabelTypeOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpdateLabelTypeOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateLabelTypeOutput!")
+		return graphql.Null
+	}
+	return ec._UpdateLabelTypeOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateMachineUserInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateMachineUserInput(ctx context.Context, v any) (model.UpdateMachineUserInput, error) {
@@ -80886,6 +82334,19 @@ func (ec *executionContext) marshalNUpdateMachineUserOutput2ᚖgithubᚗcomᚋth
 	return ec._UpdateMachineUserOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUpdateThreadExternalIdInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadExternalIDInput(ctx context.Context, v any) (model.UpdateThreadExternalIDInput, error) {
+	res, err := ec.unmarshalInputUpdateThreadExternalIdInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateThreadExternalIdOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadExternalIDOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpdateThreadExternalIDOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateThreadExternalIdOutput!")
+		return graphql.Null
+	}
+	return ec._UpdateThreadExternalIdOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpdateThreadFieldSchemaInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadFieldSchemaInput(ctx context.Context, v any) (model.UpdateThreadFieldSchemaInput, error) {
 	res, err := ec.unmarshalInputUpdateThreadFieldSchemaInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -80897,6 +82358,19 @@ func (ec *executionContext) marshalNUpdateThreadFieldSchemaOutput2ᚖgithubᚗco
 		return graphql.Null
 	}
 	return ec._UpdateThreadFieldSchemaOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateThreadTitleInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadTitleInput(ctx context.Context, v any) (model.UpdateThreadTitleInput, error) {
+	res, err := ec.unmarshalInputUpdateThreadTitleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateThreadTitleOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateThreadTitleOutput(ctx context.Context, sel ast.SelectionSet, v *model.UpdateThreadTitleOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateThreadTitleOutput!")
+		return graphql.Null
+	}
+	return ec._UpdateThreadTitleOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateWebhookTargetInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUpdateWebhookTargetInput(ctx context.Context, v any) (model.UpdateWebhookTargetInput, error) {
@@ -81199,6 +82673,14 @@ func (ec *executionContext) unmarshalNWebhookTargetEventSubscriptionInput2ᚕgit
 
 func (ec *executionContext) marshalNWebhookVersion2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookVersion(ctx context.Context, sel ast.SelectionSet, v model.WebhookVersion) graphql.Marshaler {
 	return ec._WebhookVersion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNWebhookVersionConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookVersionConnection(ctx context.Context, sel ast.SelectionSet, v *model.WebhookVersionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WebhookVersionConnection!")
+		return graphql.Null
+	}
+	return ec._WebhookVersionConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNWebhookVersionEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWebhookVersionEdge(ctx context.Context, sel ast.SelectionSet, v model.WebhookVersionEdge) graphql.Marshaler {
@@ -81944,6 +83426,14 @@ func (ec *executionContext) marshalODatetimeFilterOutput2ᚖgithubᚗcomᚋthrea
 		return graphql.Null
 	}
 	return ec._DatetimeFilterOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODeletedThreadsFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDeletedThreadsFilter(ctx context.Context, v any) (*model.DeletedThreadsFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDeletedThreadsFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalODependsOnThreadFieldInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐDependsOnThreadFieldInput(ctx context.Context, v any) (*model.DependsOnThreadFieldInput, error) {

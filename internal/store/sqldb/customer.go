@@ -9,16 +9,17 @@ import (
 )
 
 const customerCols = `id, workspace_id, full_name, short_name, external_id, email, email_verified, email_verified_at,
-	marked_as_spam_at, created_at, created_by, updated_at, updated_by`
+	marked_as_spam_at, marked_as_spam_by, created_at, created_by, updated_at, updated_by`
 
 func scanCustomer(s scanner) (customer.Customer, error) {
 	var c customer.Customer
-	var short, ext sql.NullString
+	var short, ext, spamBy sql.NullString
 	var verAt, spamAt sql.NullInt64
 	var cAt, uAt int64
 	var cBy, uBy string
 	err := s.Scan(&c.ID, &c.WorkspaceID, &c.FullName, &short, &ext, &c.Email, &c.EmailVerified, &verAt,
-		&spamAt, &cAt, &cBy, &uAt, &uBy)
+		&spamAt, &spamBy, &cAt, &cBy, &uAt, &uBy)
+	c.MarkedAsSpamBy = actorOf(spamBy)
 	c.ShortName, c.ExternalID, c.EmailVerifiedAt, c.MarkedAsSpamAt = strPtr(short), strPtr(ext), timePtr(verAt), timePtr(spamAt)
 	c.CreatedAt, c.CreatedBy, c.UpdatedAt, c.UpdatedBy = core.FromMillis(cAt), core.ParseActor(cBy), core.FromMillis(uAt), core.ParseActor(uBy)
 	return c, err
@@ -26,22 +27,23 @@ func scanCustomer(s scanner) (customer.Customer, error) {
 
 func customerArgs(c customer.Customer) []any {
 	return []any{c.ID, c.WorkspaceID, c.FullName, nullStr(c.ShortName), nullStr(c.ExternalID), c.Email, c.EmailVerified,
-		nullTime(c.EmailVerifiedAt), nullTime(c.MarkedAsSpamAt), c.CreatedAt.Millis(), c.CreatedBy.String(),
+		nullTime(c.EmailVerifiedAt), nullTime(c.MarkedAsSpamAt), actorPtr(c.MarkedAsSpamBy), c.CreatedAt.Millis(), c.CreatedBy.String(),
 		c.UpdatedAt.Millis(), c.UpdatedBy.String()}
 }
 
 // CreateCustomer inserts c.
 func (t *Tx) CreateCustomer(ctx context.Context, c customer.Customer) error {
-	_, err := t.exec(ctx, `INSERT INTO customers (`+customerCols+`) VALUES (`+placeholders(13)+`)`, customerArgs(c)...)
+	_, err := t.exec(ctx, `INSERT INTO customers (`+customerCols+`) VALUES (`+placeholders(14)+`)`, customerArgs(c)...)
 	return err
 }
 
 // UpdateCustomer overwrites the mutable columns of c.
 func (t *Tx) UpdateCustomer(ctx context.Context, c customer.Customer) error {
 	return expectOne(t.exec(ctx, `UPDATE customers SET full_name = ?, short_name = ?, external_id = ?, email = ?,
-		email_verified = ?, email_verified_at = ?, marked_as_spam_at = ?, updated_at = ?, updated_by = ?
+		email_verified = ?, email_verified_at = ?, marked_as_spam_at = ?, marked_as_spam_by = ?, updated_at = ?, updated_by = ?
 		WHERE workspace_id = ? AND id = ?`, c.FullName, nullStr(c.ShortName), nullStr(c.ExternalID), c.Email,
-		c.EmailVerified, nullTime(c.EmailVerifiedAt), nullTime(c.MarkedAsSpamAt), c.UpdatedAt.Millis(), c.UpdatedBy.String(),
+		c.EmailVerified, nullTime(c.EmailVerifiedAt), nullTime(c.MarkedAsSpamAt), actorPtr(c.MarkedAsSpamBy),
+		c.UpdatedAt.Millis(), c.UpdatedBy.String(),
 		c.WorkspaceID, c.ID))
 }
 

@@ -140,6 +140,9 @@ func threadFilter(f thread.Filter) (string, []any) {
 	if len(f.ThreadIDs) > 0 {
 		c.in("t.id", anys(f.ThreadIDs, str))
 	}
+	if len(f.ExternalIDs) > 0 {
+		c.in("t.external_id", anys(f.ExternalIDs, str))
+	}
 	if len(f.Refs) > 0 {
 		c.in("t.ref", anys(f.Refs, func(r int64) any { return r }))
 	}

@@ -117,6 +117,10 @@ var suite = []conformance{
 	{"ThreadListKeyset", []string{"ThreadStore.ListThreads"}, testThreadListKeyset},
 	{"CountThreads", []string{"ThreadStore.CountThreads", "ThreadStore.ListThreads"}, testCountThreads},
 	{"ExplainListThreads", []string{"ThreadListExplainer.ExplainListThreads"}, testExplainListThreads},
+	{"ThreadCustomerAndDeletion", []string{"ThreadStore.SetThreadCustomer", "ThreadStore.DeleteThread",
+		"ThreadStore.ListDeletedThreads", "ThreadStore.ListThreads"}, testThreadCustomerAndDeletion},
+	{"LabelTypeChanges", []string{"LabelStore.UpdateLabelType", "LabelStore.GetLabelTypeByExternalID"}, testLabelTypeChanges},
+	{"CustomerSpamMark", []string{"CustomerStore.UpdateCustomer"}, testCustomerSpamMark},
 	{"BulkSeedThreads", []string{"BulkSeeder.SeedThreads"}, testBulkSeedThreads},
 }
 
