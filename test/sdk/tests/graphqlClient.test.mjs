@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 
-import { ForbiddenError, PlainClient } from '@team-plain/graphql';
+import * as documents from '@team-plain/graphql';
+import { ForbiddenError, PlainClient, PlainGraphQLClient } from '@team-plain/graphql';
 
 import { env, ulid } from './env.mjs';
 import { uid, unknownIds } from './helpers.mjs';
@@ -22,15 +23,17 @@ function done(out) {
 let plain;
 let customer;
 let email;
+let externalId;
 let labelType;
 
 before(async () => {
   plain = client();
   email = `graphql-${uid()}@example.com`;
+  externalId = `ext-${uid()}`; // the customer's, and later a thread's and a label type's
   customer = done(await plain.mutation.upsertCustomer({
     input: {
       identifier: { emailAddress: email },
-      onCreate: { fullName: 'Ada Graphql', email: { email, isVerified: true } },
+      onCreate: { fullName: 'Ada Graphql', email: { email, isVerified: true }, externalId },
       onUpdate: {},
     },
   })).customer;
@@ -187,3 +190,54 @@ test('reads who the key is, its permissions and the workspace', async () => {
   const user = await plain.query.user({ userId: env.userId });
   assert.equal(user.email, env.userEmail);
 });
+
+test('every query document of the client whose root field Threadline serves runs on real data', async (t) => {
+  const thread = await newThread();
+  done(await plain.mutation.updateThreadExternalId({ input: { threadId: thread.id, externalId } }));
+  const lt = done(await plain.mutation.createLabelType({ input: { name: `Ext ${uid()}`, externalId } })).labelType;
+  const schema = done(await plain.mutation.createThreadFieldSchema({ input: { key: `k_${uid()}`, label: 'K', description: '',
+    enumValues: [], isAiAutoFillEnabled: false, isRequired: false, order: 1, type: 'STRING' } })).threadFieldSchema;
+  // Disabled: it is never sent anything.
+  const target = done(await plain.mutation.createWebhookTarget({ input: { url: 'https://example.com/hook', description: 'd',
+    isEnabled: false, eventSubscriptions: [] } })).webhookTarget;
+  const ref = (await plain.query.thread({ threadId: thread.id })).ref;
+  const values = {
+    threadId: thread.id, customerId: customer.id, email, externalId, ref, labelTypeId: lt.id, userId: env.userId,
+    machineUserId: env.machineUserId, threadFieldSchemaId: schema.id, webhookTargetId: target.id, workspaceId: env.workspaceId,
+  };
+  const queryFields = Object.keys((await introspectQueryFields()));
+  const raw = new PlainGraphQLClient({ apiKey: env.apiKey, apiUrl: env.apiUrl });
+  let ran = 0;
+  for (const [name, doc] of Object.entries(documents)) {
+    const op = doc?.kind === 'Document' && doc.definitions.find((d) => d.kind === 'OperationDefinition');
+    if (!op || op.operation !== 'query') continue;
+    const root = op.selectionSet.selections[0].name.value;
+    if (!queryFields.includes(root)) continue;
+    const vars = {};
+    const given = root === 'userByEmail' ? { ...values, email: env.userEmail } : values;
+    for (const v of op.variableDefinitions ?? []) {
+      const n = v.variable.name.value;
+      if (n in given) vars[n] = given[n];
+      else assert.notEqual(v.type.kind, 'NonNullType', `${name}: no value for $${n}`);
+    }
+    const data = await raw.request(doc, vars);
+    assert.ok(root in data, `${name}: no ${root} in the answer`);
+    if ((op.variableDefinitions ?? []).some((v) => v.type.kind === 'NonNullType')) {
+      assert.notEqual(data[root], null, `${name}: ${root} is null for an existing entity`);
+    }
+    ran++;
+  }
+  assert.ok(ran >= 30, `only ${ran} documents ran`);
+  t.diagnostic(`${ran} query documents ran`);
+});
+
+/** The served Query fields, by introspection. */
+async function introspectQueryFields() {
+  const res = await fetch(env.apiUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${env.apiKey}` },
+    body: JSON.stringify({ query: '{ __schema { queryType { fields { name } } } }' }),
+  });
+  const body = await res.json();
+  return Object.fromEntries(body.data.__schema.queryType.fields.map((f) => [f.name, true]));
+}
