@@ -69,6 +69,10 @@ const (
 	WorkspaceHMACRegenerated Type = "workspace.workspace_hmac_regenerated"
 )
 
+// ThreadAdditionalAssigneesTransitioned, recorded in the outbox only, is
+// the change of a thread's additional assignees.
+const ThreadAdditionalAssigneesTransitioned Type = "thread.thread_additional_assignees_transitioned"
+
 // webhookTypes is the one list of the types webhook targets can subscribe
 // to, in the order Threadline documents them.
 var webhookTypes = []Type{

@@ -94,6 +94,7 @@ func TestPayloads(t *testing.T) {
 		{NewThreadCustomerChanged(c), ThreadCustomerChanged, "", []string{"thread", "previousThread"}},
 		{NewThreadExternalIDChanged(c), ThreadExternalIDChanged, "", []string{"thread", "previousThread"}},
 		{NewThreadDeleted(c.PreviousThread), ThreadDeleted, "", []string{"previousThread"}},
+		{NewThreadAdditionalAssigneesTransitioned(c), ThreadAdditionalAssigneesTransitioned, "", []string{"thread", "previousThread"}},
 		{NewThreadFieldSchemaCreated(sc), ThreadFieldSchemaCreated, "", []string{"id", "key", "type"}},
 		{NewThreadFieldSchemaUpdated(sc), ThreadFieldSchemaUpdated, "", []string{"id", "key"}},
 		{NewThreadFieldSchemaDeleted(sc), ThreadFieldSchemaDeleted, "", []string{"id", "key"}},

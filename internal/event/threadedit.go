@@ -7,8 +7,9 @@ import "github.com/threadline/threadline/internal/label"
 // type updates. They need no order: no webhook delivers them.
 
 // ThreadEditedPayload is the payload of thread.thread_title_changed,
-// thread.thread_customer_changed and thread.thread_external_id_changed:
-// the thread after the edit and before it.
+// thread.thread_customer_changed, thread.thread_external_id_changed and
+// thread.thread_additional_assignees_transitioned: the thread after the
+// edit and before it.
 type ThreadEditedPayload struct {
 	EventType Type `json:"eventType"`
 	ThreadChange
@@ -29,6 +30,12 @@ func NewThreadCustomerChanged(c ThreadChange) ThreadEditedPayload {
 // external id.
 func NewThreadExternalIDChanged(c ThreadChange) ThreadEditedPayload {
 	return ThreadEditedPayload{EventType: ThreadExternalIDChanged, ThreadChange: c}
+}
+
+// NewThreadAdditionalAssigneesTransitioned is the event of a change of a
+// thread's additional assignees.
+func NewThreadAdditionalAssigneesTransitioned(c ThreadChange) ThreadEditedPayload {
+	return ThreadEditedPayload{EventType: ThreadAdditionalAssigneesTransitioned, ThreadChange: c}
 }
 
 // Type is the payload's event type.

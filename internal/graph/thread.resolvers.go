@@ -131,6 +131,24 @@ func (r *mutationResolver) DeleteThread(ctx context.Context, input model.DeleteT
 	return &model.DeleteThreadOutput{}, nil
 }
 
+// AddAdditionalAssignees is the resolver for the addAdditionalAssignees field.
+func (r *mutationResolver) AddAdditionalAssignees(ctx context.Context, input model.AddAdditionalAssigneesInput) (*model.AddAdditionalAssigneesOutput, error) {
+	t, err := r.Svc.AddAdditionalAssignees(ctx, input.ThreadID, service.AdditionalAssigneesInput{UserIDs: input.UserIds, MachineUserIDs: input.MachineUserIds})
+	if err != nil {
+		return &model.AddAdditionalAssigneesOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.AddAdditionalAssigneesOutput{Thread: threadModel(t)}, nil
+}
+
+// RemoveAdditionalAssignees is the resolver for the removeAdditionalAssignees field.
+func (r *mutationResolver) RemoveAdditionalAssignees(ctx context.Context, input model.RemoveAdditionalAssigneesInput) (*model.RemoveAdditionalAssigneesOutput, error) {
+	t, err := r.Svc.RemoveAdditionalAssignees(ctx, input.ThreadID, service.AdditionalAssigneesInput{UserIDs: input.UserIds, MachineUserIDs: input.MachineUserIds})
+	if err != nil {
+		return &model.RemoveAdditionalAssigneesOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.RemoveAdditionalAssigneesOutput{Thread: threadModel(t)}, nil
+}
+
 // Thread is the resolver for the thread field.
 func (r *queryResolver) Thread(ctx context.Context, threadID string) (*model.Thread, error) {
 	return r.threadBy(ctx, service.ThreadLookup{ID: threadID})
@@ -198,7 +216,11 @@ func (r *queryResolver) DeletedThreads(ctx context.Context, after *string, befor
 
 // AdditionalAssignees is the resolver for the additionalAssignees field.
 func (r *threadResolver) AdditionalAssignees(ctx context.Context, obj *model.Thread) ([]model.ThreadAssignee, error) {
-	return []model.ThreadAssignee{}, nil
+	as, err := additionalAssigneesOfThread.of(ctx, r.Svc).Load(ctx, obj.ID)
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	return r.assignees(ctx, as)
 }
 
 // AssignedTo is the resolver for the assignedTo field.

@@ -45,5 +45,7 @@ func compatSamples(w accessWorld, ws string) []string {
 		`mutation { reorderThreadFieldSchemas(input: {threadFieldSchemaOrders: [{threadFieldSchemaId: ` + missing + `, order: 1}]}) { threadFieldSchemas { id } ` + errSel + ` } }`,
 		`mutation { addLabels(input: {threadId: "` + w.threadID + `", labelTypeIds: ["` + w.labelTypeID + `"]}) { thread { id } ` + errSel + ` } }`,
 		`mutation { removeLabels(input: {labelIds: [` + missing + `]}) { thread { id } ` + errSel + ` } }`,
+		`mutation { addAdditionalAssignees(input: {threadId: ` + missing + `, userIds: ["` + w.userID + `"]}) { thread { id } ` + errSel + ` } }`,
+		`mutation { removeAdditionalAssignees(input: {threadId: ` + missing + `, userIds: ["` + w.userID + `"]}) { thread { id } ` + errSel + ` } }`,
 	}
 }

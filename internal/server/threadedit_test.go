@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/threadline/threadline/internal/auth"
@@ -203,6 +205,52 @@ func TestBulkThreadFieldsAndSchemaOrder(t *testing.T) {
 			thread { id labels { labelType { name } } } error { message } } }`)
 		if path(lab, "thread", "id") != th || path(lab, "thread", "labels", 0, "labelType", "name") != "Bug" {
 			t.Errorf("addLabels' thread: %v", lab)
+		}
+	})
+}
+
+// TestAdditionalAssignees: users and machine users are looped in on a
+// thread once, listed in the order they were added, and taken off; unknown
+// or deleted ones are refused.
+func TestAdditionalAssignees(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		w := e.accessWorld(t)
+		key := e.key(e.ws, auth.All)
+		sel := `{ thread { additionalAssignees { __typename ... on User { id email } ... on MachineUser { id fullName } } } error { type code fields { field type } } }`
+		add := e.mustMutate(t, key, "addAdditionalAssignees", `mutation { addAdditionalAssignees(input: {threadId: "`+w.threadID+`",
+			userIds: ["`+w.userID+`"], machineUserIds: ["`+w.botID+`"]}) `+sel+` }`)
+		as, _ := path(add, "thread", "additionalAssignees").([]any)
+		if len(as) != 2 || !strings.Contains(fmt.Sprint(as), w.userEmail) || !strings.Contains(fmt.Sprint(as), w.botID) {
+			t.Fatalf("additional assignees: %v", add)
+		}
+		e.mustMutate(t, key, "addAdditionalAssignees", `mutation { addAdditionalAssignees(input: {threadId: "`+w.threadID+`", userIds: ["`+w.userID+`"]}) `+sel+` }`)
+		if n := len(e.events(t, string(event.ThreadAdditionalAssigneesTransitioned))); n != 1 {
+			t.Errorf("%d additional assignee events, want 1: adding one already there changes nothing", n)
+		}
+		r := e.post(key, `{ threads(filters: {threadIds: ["`+w.threadID+`", "`+w.userThreadID+`"]}) { edges { node { id additionalAssignees { __typename } } } } }`, nil)
+		if !strings.Contains(r.Raw, `"additionalAssignees":[{"__typename":"MachineUser"},{"__typename":"User"}]`) || !strings.Contains(r.Raw, `"additionalAssignees":[]`) {
+			t.Errorf("listed threads' additional assignees: %s", r.Raw)
+		}
+		rm := e.mustMutate(t, key, "removeAdditionalAssignees", `mutation { removeAdditionalAssignees(input: {threadId: "`+w.threadID+`", userIds: ["`+w.userID+`"]}) `+sel+` }`)
+		if as, _ := path(rm, "thread", "additionalAssignees").([]any); len(as) != 1 || path(as[0], "id") != w.botID {
+			t.Errorf("after removing the user: %v", rm)
+		}
+		for doc, want := range map[string]string{
+			`userIds: ["u_01H14DFQ4PDYBH398J1E99TWSS"]`: "VALIDATION not_found userIds.0/NOT_FOUND",
+			`userIds: []`: "VALIDATION input_validation userIds/VALIDATION",
+		} {
+			r := e.post(key, `mutation { addAdditionalAssignees(input: {threadId: "`+w.threadID+`", `+doc+`}) `+sel+` }`, nil)
+			if got := fieldErr(r, "addAdditionalAssignees"); got != want {
+				t.Errorf("%s: %s, want %s", doc, got, want)
+			}
+		}
+		// Reading who they are needs user:read, as for assignedTo.
+		narrow := e.key(e.ws, auth.ThreadRead)
+		if r := e.post(narrow, `{ thread(threadId: "`+w.threadID+`") { additionalAssignees { ... on MachineUser { fullName } } } }`, nil); r.Status != 403 {
+			t.Errorf("additional assignees without machineUser:read: %d %s", r.Status, r.Raw)
+		}
+		if r := e.post(narrow, `{ thread(threadId: "`+w.threadID+`") { additionalAssignees { __typename } } }`, nil); r.Status != 200 {
+			t.Errorf("additional assignees' __typename with thread:read: %d %s", r.Status, r.Raw)
 		}
 	})
 }

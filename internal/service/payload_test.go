@@ -151,6 +151,8 @@ func runPayloadScenario(t *testing.T, svc *Service, clock *payloadClock) payload
 	payloadMust(svc.MarkThreadAsDone(bot, th.ID, nil))(t)
 	payloadMust(svc.ChangeThreadPriority(bot, th.ID, thread.PriorityUrgent))(t)
 	payloadMust(svc.AssignThread(bot, th.ID, AssigneeInput{MachineUserID: &key.MachineUser.ID}))(t)
+	// From here on thread payloads show an additional assignee.
+	payloadMust(svc.AddAdditionalAssignees(bot, th.ID, AdditionalAssigneesInput{UserIDs: []string{agent.ID}}))(t)
 	payloadMust(svc.UnassignThread(bot, th.ID))(t)
 
 	payloadMust(svc.AddLabels(bot, th.ID, []string{billing.ID}))(t)

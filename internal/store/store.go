@@ -254,6 +254,15 @@ type ThreadStore interface {
 	// sort values (for cursors).
 	ListThreads(ctx context.Context, workspaceID string, f thread.Filter, s thread.Sort, p core.Page) ([]ThreadRow, error)
 	CountThreads(ctx context.Context, workspaceID string, f thread.Filter) (int, error)
+	// AddAdditionalAssignee records an additional assignee of a thread
+	// (none when it is one already).
+	AddAdditionalAssignee(ctx context.Context, a thread.AdditionalAssignee) error
+	// RemoveAdditionalAssignee removes one (nothing when it is not one).
+	RemoveAdditionalAssignee(ctx context.Context, workspaceID, threadID string, a core.Actor) error
+	// AdditionalAssigneesOfThreads reads threads' additional assignees,
+	// each thread's in the order they were added (those added at once in
+	// the order of their actor strings).
+	AdditionalAssigneesOfThreads(ctx context.Context, workspaceID string, threadIDs []string) ([]thread.AdditionalAssignee, error)
 	// SetThreadCustomer moves a thread and its timeline to another customer.
 	SetThreadCustomer(ctx context.Context, workspaceID, threadID, customerID string) error
 	// DeleteThread deletes a thread with its labels, field values and

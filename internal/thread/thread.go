@@ -170,3 +170,16 @@ type DeletedFilter struct {
 func DeletedCursorOf(d Deleted) string {
 	return core.EncodeCursor(strconv.FormatInt(d.DeletedAt.Millis(), 10), d.ThreadID)
 }
+
+// AdditionalAssignee is a user or machine user looped in on a thread
+// besides its assignee.
+type AdditionalAssignee struct {
+	WorkspaceID string
+	ThreadID    string
+	Assignee    core.Actor
+	CreatedAt   core.Time
+	CreatedBy   core.Actor
+}
+
+// MaxAdditionalAssignees bounds a thread's additional assignees.
+const MaxAdditionalAssignees = 25

@@ -843,6 +843,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AddAdditionalAssignees    func(childComplexity int, input model.AddAdditionalAssigneesInput) int
 		AddLabels                 func(childComplexity int, input model.AddLabelsInput) int
 		ArchiveLabelType          func(childComplexity int, input model.ArchiveLabelTypeInput) int
 		AssignThread              func(childComplexity int, input model.AssignThreadInput) int
@@ -868,6 +869,7 @@ type ComplexityRoot struct {
 		MarkThreadAsDone          func(childComplexity int, input model.MarkThreadAsDoneInput) int
 		MarkThreadAsTodo          func(childComplexity int, input model.MarkThreadAsTodoInput) int
 		RegenerateWorkspaceHmac   func(childComplexity int) int
+		RemoveAdditionalAssignees func(childComplexity int, input model.RemoveAdditionalAssigneesInput) int
 		RemoveLabels              func(childComplexity int, input model.RemoveLabelsInput) int
 		ReorderThreadFieldSchemas func(childComplexity int, input model.ReorderThreadFieldSchemasInput) int
 		SnoozeThread              func(childComplexity int, input model.SnoozeThreadInput) int
@@ -2300,6 +2302,8 @@ type MutationResolver interface {
 	UpdateThreadExternalID(ctx context.Context, input model.UpdateThreadExternalIDInput) (*model.UpdateThreadExternalIDOutput, error)
 	ChangeThreadCustomer(ctx context.Context, input model.ChangeThreadCustomerInput) (*model.ChangeThreadCustomerOutput, error)
 	DeleteThread(ctx context.Context, input model.DeleteThreadInput) (*model.DeleteThreadOutput, error)
+	AddAdditionalAssignees(ctx context.Context, input model.AddAdditionalAssigneesInput) (*model.AddAdditionalAssigneesOutput, error)
+	RemoveAdditionalAssignees(ctx context.Context, input model.RemoveAdditionalAssigneesInput) (*model.RemoveAdditionalAssigneesOutput, error)
 	ChangeUserStatus(ctx context.Context, input model.ChangeUserStatusInput) (*model.ChangeUserStatusOutput, error)
 	DeleteUser(ctx context.Context, input model.DeleteUserInput) (*model.DeleteUserOutput, error)
 	CreateWebhookTarget(ctx context.Context, input model.CreateWebhookTargetInput) (*model.CreateWebhookTargetOutput, error)
@@ -5232,6 +5236,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MoveLabelTypeOutput.LabelType(childComplexity), true
 
+	case "Mutation.addAdditionalAssignees":
+		if e.ComplexityRoot.Mutation.AddAdditionalAssignees == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addAdditionalAssignees_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddAdditionalAssignees(childComplexity, args["input"].(model.AddAdditionalAssigneesInput)), true
 	case "Mutation.addLabels":
 		if e.ComplexityRoot.Mutation.AddLabels == nil {
 			break
@@ -5502,6 +5517,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegenerateWorkspaceHmac(childComplexity), true
+	case "Mutation.removeAdditionalAssignees":
+		if e.ComplexityRoot.Mutation.RemoveAdditionalAssignees == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeAdditionalAssignees_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveAdditionalAssignees(childComplexity, args["input"].(model.RemoveAdditionalAssigneesInput)), true
 	case "Mutation.removeLabels":
 		if e.ComplexityRoot.Mutation.RemoveLabels == nil {
 			break
@@ -12708,7 +12734,7 @@ input AddLabelsInput {
 type AddLabelsOutput {
   error: MutationError
   labels: [Label!]!
-  thread: Thread
+  thread: Thread @requires(permissions: ["thread:read"])
 }
 
 input RemoveLabelsInput {
@@ -12717,7 +12743,7 @@ input RemoveLabelsInput {
 
 type RemoveLabelsOutput {
   error: MutationError
-  thread: Thread
+  thread: Thread @requires(permissions: ["thread:read"])
 }
 
 extend type Mutation {
@@ -13859,6 +13885,13 @@ extend type Mutation {
   "Deletes a thread with its labels, thread fields and timeline."
   deleteThread(input: DeleteThreadInput!): DeleteThreadOutput! @requires(permissions: ["thread:delete"])
 }
+
+extend type Mutation {
+  "Loops users and machine users in on a thread besides its assignee (at most 25)."
+  addAdditionalAssignees(input: AddAdditionalAssigneesInput!): AddAdditionalAssigneesOutput! @requires(permissions: ["thread:assign", "thread:read"])
+  "Takes users and machine users off a thread's additional assignees."
+  removeAdditionalAssignees(input: RemoveAdditionalAssigneesInput!): RemoveAdditionalAssigneesOutput! @requires(permissions: ["thread:unassign", "thread:read"])
+}
 `, BuiltIn: false},
 	{Name: "../schema/threadlink.graphqls", Input: `# Thread links (Linear, Jira, Plain tasks, other threads). Not in Threadline: always empty.
 
@@ -14844,6 +14877,16 @@ func (ec *executionContext) childFields_ActorEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type ActorEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_AddAdditionalAssigneesOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_AddAdditionalAssigneesOutput_error(ctx, field)
+	case "thread":
+		return ec.fieldContext_AddAdditionalAssigneesOutput_thread(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddAdditionalAssigneesOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_AddLabelsOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -15812,6 +15855,16 @@ func (ec *executionContext) childFields_RegenerateWorkspaceHmacOutput(ctx contex
 		return ec.fieldContext_RegenerateWorkspaceHmacOutput_workspaceHmac(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RegenerateWorkspaceHmacOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_RemoveAdditionalAssigneesOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "error":
+		return ec.fieldContext_RemoveAdditionalAssigneesOutput_error(ctx, field)
+	case "thread":
+		return ec.fieldContext_RemoveAdditionalAssigneesOutput_thread(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveAdditionalAssigneesOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_RemoveLabelsOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17716,6 +17769,20 @@ func (ec *executionContext) field_MachineUser_apiKeys_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addAdditionalAssignees_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddAdditionalAssigneesInput, error) {
+			return ec.unmarshalNAddAdditionalAssigneesInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddAdditionalAssigneesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addLabels_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -18044,6 +18111,20 @@ func (ec *executionContext) field_Mutation_markThreadAsTodo_args(ctx context.Con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.MarkThreadAsTodoInput, error) {
 			return ec.unmarshalNMarkThreadAsTodoInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMarkThreadAsTodoInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeAdditionalAssignees_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveAdditionalAssigneesInput, error) {
+			return ec.unmarshalNRemoveAdditionalAssigneesInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveAdditionalAssigneesInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -32940,6 +33021,94 @@ func (ec *executionContext) fieldContext_Mutation_deleteThread(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteThread_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addAdditionalAssignees(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addAdditionalAssignees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddAdditionalAssignees(ctx, fc.Args["input"].(model.AddAdditionalAssigneesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddAdditionalAssigneesOutput) graphql.Marshaler {
+			return ec.marshalNAddAdditionalAssigneesOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddAdditionalAssigneesOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addAdditionalAssignees(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddAdditionalAssigneesOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addAdditionalAssignees_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeAdditionalAssignees(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeAdditionalAssignees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveAdditionalAssignees(ctx, fc.Args["input"].(model.RemoveAdditionalAssigneesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveAdditionalAssigneesOutput) graphql.Marshaler {
+			return ec.marshalNRemoveAdditionalAssigneesOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveAdditionalAssigneesOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeAdditionalAssignees(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveAdditionalAssigneesOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeAdditionalAssignees_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -70218,6 +70387,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "addAdditionalAssignees":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addAdditionalAssignees(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeAdditionalAssignees":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeAdditionalAssignees(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "changeUserStatus":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_changeUserStatus(ctx, field)
@@ -79790,6 +79973,19 @@ func (ec *executionContext) marshalNActorEdge2ᚕgithubᚗcomᚋthreadlineᚋthr
 	return ret
 }
 
+func (ec *executionContext) unmarshalNAddAdditionalAssigneesInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddAdditionalAssigneesInput(ctx context.Context, v any) (model.AddAdditionalAssigneesInput, error) {
+	res, err := ec.unmarshalInputAddAdditionalAssigneesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAddAdditionalAssigneesOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddAdditionalAssigneesOutput(ctx context.Context, sel ast.SelectionSet, v *model.AddAdditionalAssigneesOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AddAdditionalAssigneesOutput!")
+		return graphql.Null
+	}
+	return ec._AddAdditionalAssigneesOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAddLabelsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAddLabelsInput(ctx context.Context, v any) (model.AddLabelsInput, error) {
 	res, err := ec.unmarshalInputAddLabelsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -81193,6 +81389,19 @@ func (ec *executionContext) marshalNRegenerateWorkspaceHmacOutput2ᚖgithubᚗco
 		return graphql.Null
 	}
 	return ec._RegenerateWorkspaceHmacOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRemoveAdditionalAssigneesInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveAdditionalAssigneesInput(ctx context.Context, v any) (model.RemoveAdditionalAssigneesInput, error) {
+	res, err := ec.unmarshalInputRemoveAdditionalAssigneesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRemoveAdditionalAssigneesOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveAdditionalAssigneesOutput(ctx context.Context, sel ast.SelectionSet, v *model.RemoveAdditionalAssigneesOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RemoveAdditionalAssigneesOutput!")
+		return graphql.Null
+	}
+	return ec._RemoveAdditionalAssigneesOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRemoveLabelsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐRemoveLabelsInput(ctx context.Context, v any) (model.RemoveLabelsInput, error) {

@@ -119,6 +119,8 @@ var suite = []conformance{
 	{"ExplainListThreads", []string{"ThreadListExplainer.ExplainListThreads"}, testExplainListThreads},
 	{"ThreadCustomerAndDeletion", []string{"ThreadStore.SetThreadCustomer", "ThreadStore.DeleteThread",
 		"ThreadStore.ListDeletedThreads", "ThreadStore.ListThreads"}, testThreadCustomerAndDeletion},
+	{"AdditionalAssignees", []string{"ThreadStore.AddAdditionalAssignee", "ThreadStore.RemoveAdditionalAssignee",
+		"ThreadStore.AdditionalAssigneesOfThreads"}, testAdditionalAssignees},
 	{"LabelTypeChanges", []string{"LabelStore.UpdateLabelType", "LabelStore.GetLabelTypeByExternalID"}, testLabelTypeChanges},
 	{"CustomerSpamMark", []string{"CustomerStore.UpdateCustomer"}, testCustomerSpamMark},
 	{"BulkSeedThreads", []string{"BulkSeeder.SeedThreads"}, testBulkSeedThreads},

@@ -175,3 +175,61 @@ func testCustomerSpamMark(t *testing.T, st store.Store) {
 		return nil
 	})
 }
+
+// testAdditionalAssignees: additional assignees are added once, listed per
+// thread in the order they were added, removed, and go with their thread.
+func testAdditionalAssignees(t *testing.T, st store.Store) {
+	ws, cust := threadFixture(t, st, "A")
+	other, otherCust := threadFixture(t, st, "B")
+	a, b, c := newThread(ws, cust, 1), newThread(ws, cust, 2), newThread(other, otherCust, 1)
+	now := core.SystemClock{}.Now()
+	u := core.Actor{Type: core.ActorUser, ID: "u_1"}
+	m := core.Actor{Type: core.ActorMachineUser, ID: "mu_1"}
+	add := func(th thread.Thread, who core.Actor, at core.Time) thread.AdditionalAssignee {
+		return thread.AdditionalAssignee{WorkspaceID: th.WorkspaceID, ThreadID: th.ID, Assignee: who, CreatedAt: at, CreatedBy: core.SystemActor}
+	}
+	mustUpdate(t, st, func(tx store.Tx) error {
+		for _, th := range []thread.Thread{a, b, c} {
+			if err := tx.CreateThread(ctx, th); err != nil {
+				return err
+			}
+		}
+		for _, x := range []thread.AdditionalAssignee{add(a, u, now), add(a, m, now.Add(time.Millisecond)), add(a, u, now.Add(time.Second)),
+			add(b, m, now), add(c, u, now)} {
+			if err := tx.AddAdditionalAssignee(ctx, x); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	read := func(ws string, ids ...string) []thread.AdditionalAssignee {
+		var out []thread.AdditionalAssignee
+		mustView(t, st, func(tx store.Tx) (err error) { out, err = tx.AdditionalAssigneesOfThreads(ctx, ws, ids); return err })
+		return out
+	}
+	want := []thread.AdditionalAssignee{add(a, u, now), add(a, m, now.Add(time.Millisecond))}
+	if got := read(ws, a.ID); !reflect.DeepEqual(got, want) {
+		t.Errorf("additional assignees of a = %+v, want %+v (added once, in order)", got, want)
+	}
+	if got := read(ws, a.ID, b.ID, c.ID); len(got) != 3 {
+		t.Errorf("of a, b and c through workspace A: %d, want 3 (c is B's)", len(got))
+	}
+	if got := read(ws); len(got) != 0 {
+		t.Errorf("of no thread: %+v", got)
+	}
+	mustUpdate(t, st, func(tx store.Tx) error {
+		if err := tx.RemoveAdditionalAssignee(ctx, ws, a.ID, u); err != nil {
+			return err
+		}
+		if err := tx.RemoveAdditionalAssignee(ctx, other, c.ID, m); err != nil { // not one: nothing
+			return err
+		}
+		return tx.DeleteThread(ctx, ws, b.ID, now, core.SystemActor)
+	})
+	if got := read(ws, a.ID, b.ID); !reflect.DeepEqual(got, want[1:]) {
+		t.Errorf("after removing u from a and deleting b: %+v", got)
+	}
+	if got := read(other, c.ID); len(got) != 1 {
+		t.Errorf("c's: %+v", got)
+	}
+}
