@@ -14,8 +14,15 @@ type APIKey struct {
 	Permissions   []Permission
 	CreatedAt     core.Time
 	CreatedBy     core.Actor
-	RevokedAt     *core.Time
+	UpdatedAt     core.Time
+	UpdatedBy     core.Actor
+	// A revoked key (Plain's deleted key) authenticates nothing.
+	RevokedAt *core.Time
+	RevokedBy *core.Actor
 }
+
+// CursorOf is the cursor of a key in lists of a machine user's keys.
+func CursorOf(k APIKey) string { return core.EncodeCursor(k.ID) }
 
 // Principal returns the principal a request authenticated with k acts as.
 func (k APIKey) Principal() *Principal {

@@ -18,6 +18,9 @@ const All Permission = "all"
 // The permissions, as Plain names them.
 const (
 	APIKeyCreate                     Permission = "apiKey:create"
+	APIKeyRead                       Permission = "apiKey:read"
+	APIKeyEdit                       Permission = "apiKey:edit"
+	APIKeyDelete                     Permission = "apiKey:delete"
 	AttachmentCreate                 Permission = "attachment:create"
 	AttachmentDownload               Permission = "attachment:download"
 	ChatCreate                       Permission = "chat:create"
@@ -63,7 +66,10 @@ const (
 	LabelTypeCreate                  Permission = "labelType:create"
 	LabelTypeEdit                    Permission = "labelType:edit"
 	LabelTypeRead                    Permission = "labelType:read"
+	MachineUserCreate                Permission = "machineUser:create"
 	MachineUserRead                  Permission = "machineUser:read"
+	MachineUserEdit                  Permission = "machineUser:edit"
+	MachineUserDelete                Permission = "machineUser:delete"
 	NoteCreate                       Permission = "note:create"
 	NoteEdit                         Permission = "note:edit"
 	NoteDelete                       Permission = "note:delete"
@@ -105,6 +111,7 @@ const (
 	TierMembershipRead               Permission = "tierMembership:read"
 	TimelineRead                     Permission = "timeline:read"
 	UserRead                         Permission = "user:read"
+	UserEdit                         Permission = "user:edit"
 	UserDelete                       Permission = "user:delete"
 	UserAvatarEdit                   Permission = "userAvatar:edit"
 	WebhookTargetCreate              Permission = "webhookTarget:create"
@@ -112,11 +119,12 @@ const (
 	WebhookTargetDelete              Permission = "webhookTarget:delete"
 	WebhookTargetRead                Permission = "webhookTarget:read"
 	WorkspaceRead                    Permission = "workspace:read"
+	WorkspaceEdit                    Permission = "workspace:edit"
 )
 
 // Known lists every permission Threadline understands.
 var Known = []Permission{
-	APIKeyCreate,
+	APIKeyCreate, APIKeyRead, APIKeyEdit, APIKeyDelete,
 	AttachmentCreate, AttachmentDownload,
 	ChatCreate,
 	ChatAppCreate,
@@ -135,7 +143,7 @@ var Known = []Permission{
 	KnowledgeSourceCreate, KnowledgeSourceRead,
 	LabelCreate, LabelDelete, LabelRead,
 	LabelTypeCreate, LabelTypeEdit, LabelTypeRead,
-	MachineUserRead,
+	MachineUserCreate, MachineUserRead, MachineUserEdit, MachineUserDelete,
 	NoteCreate, NoteEdit, NoteDelete, NoteRead,
 	SuggestedLabelTypeRead,
 	TenantCreate, TenantEdit, TenantRead, TenantDelete, TenantSearch,
@@ -150,10 +158,10 @@ var Known = []Permission{
 	TierCreate, TierEdit, TierRead, TierDelete,
 	TierMembershipCreate, TierMembershipDelete, TierMembershipRead,
 	TimelineRead,
-	UserRead, UserDelete,
+	UserRead, UserEdit, UserDelete,
 	UserAvatarEdit,
 	WebhookTargetCreate, WebhookTargetEdit, WebhookTargetDelete, WebhookTargetRead,
-	WorkspaceRead,
+	WorkspaceRead, WorkspaceEdit,
 }
 
 var known = func() map[Permission]bool {

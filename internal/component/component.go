@@ -11,6 +11,7 @@ package component
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"github.com/threadline/threadline/internal/core"
@@ -127,25 +128,6 @@ type CopyButton struct {
 	CopyButtonTooltipLabel *string `json:"copyButtonTooltipLabel,omitempty"`
 }
 
-// DateTime shows an instant, each reader in their own time zone. Its value
-// is an ISO 8601 date-time; Normalize stores it in UTC with milliseconds.
-type DateTime struct {
-	DateTimeISO8601 string `json:"dateTimeIso8601"`
-}
-
-// User shows a user or machine user of the workspace. Threadline does not
-// accept it yet: Validate refuses it.
-type User struct {
-	UserIdentifier *UserIdentifier `json:"userIdentifier,omitempty"`
-}
-
-// UserIdentifier names a user by id or email, or a machine user by id.
-type UserIdentifier struct {
-	UserID        *string `json:"userId,omitempty"`
-	MachineUserID *string `json:"machineUserId,omitempty"`
-	EmailAddress  *string `json:"emailAddress,omitempty"`
-}
-
 // Divider is a horizontal rule. SpacingSize is a deprecated alias of
 // DividerSpacingSize.
 type Divider struct {
@@ -167,6 +149,25 @@ type LinkButton struct {
 type Spacer struct {
 	SpacerSize *Spacing `json:"spacerSize,omitempty"`
 	Size       *Spacing `json:"size,omitempty"`
+}
+
+// DateTime shows an instant, given in ISO 8601; Normalize stores it in UTC
+// with milliseconds.
+type DateTime struct {
+	DateTimeISO8601 string `json:"dateTimeIso8601"`
+}
+
+// User shows a user or machine user of the workspace, named by exactly one
+// of its id, its machine user id or its email address.
+type User struct {
+	UserIdentifier *UserIdentifier `json:"userIdentifier,omitempty"`
+}
+
+// UserIdentifier names a user (UserIdentifierInput).
+type UserIdentifier struct {
+	UserID        *string `json:"userId,omitempty"`
+	MachineUserID *string `json:"machineUserId,omitempty"`
+	EmailAddress  *string `json:"emailAddress,omitempty"`
 }
 
 // WorkflowButton is a button that starts one of the workspace's workflows.
@@ -273,6 +274,17 @@ func normalizeOne(c Component) Component {
 	if s := c.Spacer; s != nil {
 		n.Spacer = &Spacer{SpacerSize: ptr(first(s.SpacerSize, s.Size, SpacingM))}
 	}
+	if d := c.DateTime; d != nil {
+		n.DateTime = &DateTime{DateTimeISO8601: strings.TrimSpace(d.DateTimeISO8601)}
+		if t, err := core.ParseISO8601(n.DateTime.DateTimeISO8601); err == nil {
+			n.DateTime.DateTimeISO8601 = t.ISO8601()
+		}
+	}
+	if u := c.User; u != nil && u.UserIdentifier != nil {
+		id := u.UserIdentifier
+		n.User = &User{UserIdentifier: &UserIdentifier{UserID: trimmed(id.UserID),
+			MachineUserID: trimmed(id.MachineUserID), EmailAddress: trimmed(id.EmailAddress)}}
+	}
 	if w := c.WorkflowButton; w != nil {
 		nw := &WorkflowButton{WorkflowButtonLabel: strings.TrimSpace(w.WorkflowButtonLabel)}
 		if id := w.WorkflowButtonWorkflowIdentifier; id != nil {
@@ -316,4 +328,31 @@ func trimmed(s *string) *string {
 		return nil
 	}
 	return ptr(strings.TrimSpace(*s))
+}
+
+// UserRef is a user component of a list, with the input path of its
+// identifier ("components.0.componentUser.userIdentifier").
+type UserRef struct {
+	Path       string
+	Identifier UserIdentifier
+}
+
+// Users returns the user components of cs, at every depth, in input order;
+// path is the input path of cs. Components without an identifier are left
+// out (Validate reports them).
+func Users(path string, cs []Component) []UserRef {
+	var out []UserRef
+	for i, c := range cs {
+		p := join(path, strconv.Itoa(i))
+		switch {
+		case c.User != nil && c.User.UserIdentifier != nil:
+			out = append(out, UserRef{Path: join(join(p, keyUser), "userIdentifier"), Identifier: *c.User.UserIdentifier})
+		case c.Row != nil:
+			out = append(out, Users(join(join(p, keyRow), "rowMainContent"), c.Row.RowMainContent)...)
+			out = append(out, Users(join(join(p, keyRow), "rowAsideContent"), c.Row.RowAsideContent)...)
+		case c.Container != nil:
+			out = append(out, Users(join(join(p, keyContainer), "containerContent"), c.Container.ContainerContent)...)
+		}
+	}
+	return out
 }

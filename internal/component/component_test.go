@@ -220,3 +220,24 @@ func mustMarshal(t *testing.T, cs []Component) string {
 	}
 	return string(data)
 }
+
+// TestDateTimeAndUserComponents: a date-time is stored in UTC with
+// milliseconds, and Users finds user components at every depth.
+func TestDateTimeAndUserComponents(t *testing.T) {
+	cs, err := Unmarshal([]byte(`[{"componentDateTime":{"dateTimeIso8601":" 2024-05-01T10:00:00+02:00 "}},
+		{"componentContainer":{"containerContent":[{"componentRow":{"rowMainContent":[{"componentUser":{"userIdentifier":{"userId":" u_1 "}}}],
+		"rowAsideContent":[{"componentText":{"text":"x"}}]}}]}},
+		{"componentUser":{"userIdentifier":{"machineUserId":"mu_1"}}}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := Normalize(cs)
+	if got := n[0].DateTime.DateTimeISO8601; got != "2024-05-01T08:00:00.000Z" {
+		t.Errorf("date time stored as %q", got)
+	}
+	refs := Users("components", n)
+	if len(refs) != 2 || refs[0].Path != "components.1.componentContainer.containerContent.0.componentRow.rowMainContent.0.componentUser.userIdentifier" ||
+		*refs[0].Identifier.UserID != "u_1" || refs[1].Path != "components.2.componentUser.userIdentifier" || *refs[1].Identifier.MachineUserID != "mu_1" {
+		t.Errorf("Users = %+v", refs)
+	}
+}

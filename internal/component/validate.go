@@ -117,12 +117,6 @@ func (v *validator) one(path string, c Component, lvl level) {
 		if b.CopyButtonTooltipLabel != nil && strings.TrimSpace(*b.CopyButtonTooltipLabel) != "" {
 			v.str(join(path, "copyButtonTooltipLabel"), *b.CopyButtonTooltipLabel, MaxLabelLength, true)
 		}
-	case c.DateTime != nil:
-		if _, err := core.ParseISO8601(strings.TrimSpace(c.DateTime.DateTimeISO8601)); err != nil {
-			v.c.Invalid(join(path, "dateTimeIso8601"), "Invalid datetime")
-		}
-	case c.User != nil:
-		v.c.Invalid(path, "componentUser is not supported by this server yet")
 	case c.Divider != nil:
 		enum(v, join(path, "dividerSpacingSize"), c.Divider.DividerSpacingSize, spacingSizes)
 		enum(v, join(path, "spacingSize"), c.Divider.SpacingSize, spacingSizes)
@@ -133,11 +127,36 @@ func (v *validator) one(path string, c Component, lvl level) {
 		enum(v, join(path, "size"), c.Spacer.Size, spacingSizes)
 	case c.WorkflowButton != nil:
 		v.workflowButton(path, c.WorkflowButton)
+	case c.DateTime != nil:
+		if _, err := core.ParseISO8601(strings.TrimSpace(c.DateTime.DateTimeISO8601)); err != nil {
+			v.c.Invalid(join(path, "dateTimeIso8601"), "Must be an ISO 8601 date-time")
+		}
+	case c.User != nil:
+		v.user(path, c.User)
 	case c.Row != nil:
 		v.list(join(path, "rowMainContent"), c.Row.RowMainContent, levelRow)
 		v.list(join(path, "rowAsideContent"), c.Row.RowAsideContent, levelRow)
 	case c.Container != nil:
 		v.list(join(path, "containerContent"), c.Container.ContainerContent, levelContainer)
+	}
+}
+
+// user checks that a user component names its user by exactly one
+// identifier.
+func (v *validator) user(path string, u *User) {
+	path = join(path, "userIdentifier")
+	if u.UserIdentifier == nil {
+		v.c.Required(path)
+		return
+	}
+	id, n := u.UserIdentifier, 0
+	for _, s := range []*string{id.UserID, id.MachineUserID, id.EmailAddress} {
+		if s != nil && strings.TrimSpace(*s) != "" {
+			n++
+		}
+	}
+	if n != 1 {
+		v.c.Invalid(path, "Exactly one of userId, machineUserId and emailAddress must be set")
 	}
 }
 

@@ -20,6 +20,7 @@ type Customer struct {
 	EmailVerified   bool
 	EmailVerifiedAt *core.Time
 	MarkedAsSpamAt  *core.Time
+	MarkedAsSpamBy  *core.Actor
 	// CompanyID is the company the customer works for, set by hand or
 	// inferred from their email domain; nil when none.
 	CompanyID *string
@@ -202,6 +203,9 @@ type Filter struct {
 	CompanyIDs []string
 	TenantIDs  []string
 	GroupIDs   []string
+	// MatchNothing is set when the filter asks for something no customer
+	// has in Threadline (a Slack channel).
+	MatchNothing bool
 }
 
 // Sort orders a customer list; customers sort by full name, then id.

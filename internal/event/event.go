@@ -55,13 +55,25 @@ const (
 	LabelTypeCreated         Type = "labelType.label_type_created"
 	LabelTypeArchived        Type = "labelType.label_type_archived"
 	LabelTypeUnarchived      Type = "labelType.label_type_unarchived"
+	LabelTypeUpdated         Type = "labelType.label_type_updated"
+	ThreadTitleChanged       Type = "thread.thread_title_changed"
+	ThreadCustomerChanged    Type = "thread.thread_customer_changed"
+	ThreadExternalIDChanged  Type = "thread.thread_external_id_changed"
+	ThreadDeleted            Type = "thread.thread_deleted"
 	ThreadFieldSchemaCreated Type = "threadFieldSchema.thread_field_schema_created"
 	ThreadFieldSchemaUpdated Type = "threadFieldSchema.thread_field_schema_updated"
 	ThreadFieldSchemaDeleted Type = "threadFieldSchema.thread_field_schema_deleted"
 	UserCreated              Type = "user.user_created"
+	UserStatusChanged        Type = "user.user_status_changed"
+	UserDeleted              Type = "user.user_deleted"
+	MachineUserCreated       Type = "machineUser.machine_user_created"
+	MachineUserUpdated       Type = "machineUser.machine_user_updated"
+	MachineUserDeleted       Type = "machineUser.machine_user_deleted"
 	APIKeyCreated            Type = "apiKey.api_key_created"
+	APIKeyUpdated            Type = "apiKey.api_key_updated"
 	APIKeyRevoked            Type = "apiKey.api_key_revoked"
 	WorkspaceCreated         Type = "workspace.workspace_created"
+	WorkspaceUpdated         Type = "workspace.workspace_updated"
 	WorkspaceHMACRegenerated Type = "workspace.workspace_hmac_regenerated"
 	ThreadTierUpdated        Type = "thread.thread_tier_updated"
 	// Accounts and customer card configs.
@@ -80,6 +92,10 @@ const (
 	CardConfigUpdated                Type = "customerCardConfig.customer_card_config_updated"
 	CardConfigDeleted                Type = "customerCardConfig.customer_card_config_deleted"
 )
+
+// ThreadAdditionalAssigneesTransitioned, recorded in the outbox only, is
+// the change of a thread's additional assignees.
+const ThreadAdditionalAssigneesTransitioned Type = "thread.thread_additional_assignees_transitioned"
 
 // webhookTypes is the one list of the types webhook targets can subscribe
 // to, in the order Threadline documents them.
@@ -104,6 +120,33 @@ var webhookTypes = []Type{
 	CustomerGroupMembershipsChanged,
 }
 
+// webhookDescriptions say, for people choosing subscriptions, when an event
+// of each webhook type is sent.
+var webhookDescriptions = map[Type]string{
+	ThreadCreated:                   "A thread was created.",
+	ThreadStatusTransitioned:        "A thread's status changed.",
+	ThreadAssignmentTransitioned:    "A thread was assigned or unassigned.",
+	ThreadLabelsChanged:             "Labels were added to or removed from a thread.",
+	ThreadPriorityChanged:           "A thread's priority changed.",
+	ThreadFieldCreated:              "A thread field was set on a thread.",
+	ThreadFieldUpdated:              "A thread's value of a thread field changed.",
+	ThreadFieldDeleted:              "A thread field was removed from a thread.",
+	CustomerCreated:                 "A customer was created.",
+	CustomerUpdated:                 "A customer's details changed, or it was marked or unmarked as spam.",
+	CustomerDeleted:                 "A customer was deleted.",
+	ThreadNoteCreated:               "A note was added to a thread.",
+	ThreadChatSent:                  "A chat message was sent to a customer on a thread.",
+	ThreadChatReceived:              "A chat message from a customer arrived on a thread.",
+	TimelineEntryChanged:            "An entry of a thread's timeline was added, changed or removed.",
+	ThreadTenantUpdated:             "A thread was moved into or out of a tenant.",
+	CustomerGroupChanged:            "A customer group was created, changed or deleted.",
+	CustomerGroupMembershipsChanged: "A customer joined or left customer groups.",
+}
+
+// Description says when an event of webhook type t is sent ("" for types
+// no webhook delivers).
+func (t Type) Description() string { return webhookDescriptions[t] }
+
 // WebhookTypes returns the types webhook targets can subscribe to, in a
 // fixed order; the caller owns the returned slice.
 func WebhookTypes() []Type { return slices.Clone(webhookTypes) }
@@ -113,11 +156,12 @@ func WebhookTypes() []Type { return slices.Clone(webhookTypes) }
 func (t Type) IsWebhook() bool { return slices.Contains(webhookTypes, t) }
 
 // ChangesAccess reports whether an event of type t may change what an API
-// key lets its holder do (a key revoked), so that caches of keys must be
+// key lets its holder do (a key revoked or changed, a machine user and its
+// keys deleted), so that caches of keys must be
 // emptied.
 func (t Type) ChangesAccess() bool {
 	switch t {
-	case APIKeyRevoked:
+	case APIKeyRevoked, APIKeyUpdated, MachineUserDeleted:
 		return true
 	}
 	return false

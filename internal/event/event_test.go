@@ -102,6 +102,12 @@ func TestPayloads(t *testing.T) {
 		{NewLabelTypeCreated(lt), LabelTypeCreated, "", labelTypeKeys},
 		{NewLabelTypeArchived(lt), LabelTypeArchived, "", labelTypeKeys},
 		{NewLabelTypeUnarchived(lt), LabelTypeUnarchived, "", labelTypeKeys},
+		{NewLabelTypeUpdated(lt), LabelTypeUpdated, "", labelTypeKeys},
+		{NewThreadTitleChanged(c), ThreadTitleChanged, "", []string{"thread", "previousThread"}},
+		{NewThreadCustomerChanged(c), ThreadCustomerChanged, "", []string{"thread", "previousThread"}},
+		{NewThreadExternalIDChanged(c), ThreadExternalIDChanged, "", []string{"thread", "previousThread"}},
+		{NewThreadDeleted(c.PreviousThread), ThreadDeleted, "", []string{"previousThread"}},
+		{NewThreadAdditionalAssigneesTransitioned(c), ThreadAdditionalAssigneesTransitioned, "", []string{"thread", "previousThread"}},
 		{NewThreadFieldSchemaCreated(sc), ThreadFieldSchemaCreated, "", []string{"id", "key", "type"}},
 		{NewThreadFieldSchemaUpdated(sc), ThreadFieldSchemaUpdated, "", []string{"id", "key"}},
 		{NewThreadFieldSchemaDeleted(sc), ThreadFieldSchemaDeleted, "", []string{"id", "key"}},
@@ -109,6 +115,15 @@ func TestPayloads(t *testing.T) {
 		{NewAPIKeyCreated(auth.APIKey{ID: "ak_1", Name: "k", MachineUserID: "mu_1", Hash: "secret", Permissions: []auth.Permission{auth.All}}),
 			APIKeyCreated, "", []string{"id", "name", "machineUserId", "permissions"}},
 		{NewAPIKeyRevoked("ak_1"), APIKeyRevoked, "", []string{"id"}},
+		{NewUserStatusChanged(user.User{ID: "u_1", Status: user.StatusOnline}, user.StatusOffline), UserStatusChanged, "",
+			[]string{"id", "status", "previousStatus"}},
+		{NewUserDeleted(user.User{ID: "u_1", Email: "a@b.c"}), UserDeleted, "", []string{"id", "email"}},
+		{NewMachineUserCreated(user.MachineUser{ID: "mu_1"}), MachineUserCreated, "", machineUserKeys},
+		{NewMachineUserUpdated(user.MachineUser{ID: "mu_1"}), MachineUserUpdated, "", machineUserKeys},
+		{NewMachineUserDeleted(user.MachineUser{ID: "mu_1"}), MachineUserDeleted, "", machineUserKeys},
+		{NewAPIKeyUpdated(auth.APIKey{ID: "ak_1", Name: "k", Hash: "secret"}), APIKeyUpdated, "", []string{"id", "name", "permissions"}},
+		{NewWorkspaceUpdated(workspace.Workspace{ID: "w_1", HMACSecret: "secret"}), WorkspaceUpdated, "",
+			[]string{"id", "name", "publicName", "domainNames"}},
 		{NewWorkspaceCreated(workspace.Workspace{ID: "w_1", Name: "W", PublicName: "W", HMACSecret: "secret", CreatedAt: t0}),
 			WorkspaceCreated, "", []string{"id", "name", "publicName", "createdAt"}},
 		{NewWorkspaceHMACRegenerated("w_1"), WorkspaceHMACRegenerated, "", []string{"workspaceId"}},
@@ -164,6 +179,9 @@ func TestPayloads(t *testing.T) {
 		if !seen[typ] {
 			t.Errorf("no payload tested for webhook type %s", typ)
 		}
+		if typ.Description() == "" {
+			t.Errorf("webhook type %s has no description", typ)
+		}
 	}
 	w := WebhookTypes()
 	w[0] = "changed"
@@ -171,6 +189,8 @@ func TestPayloads(t *testing.T) {
 		t.Error("WebhookTypes shares its slice with the caller")
 	}
 }
+
+var machineUserKeys = []string{"id", "fullName", "publicName", "description", "type"}
 
 var labelTypeKeys = []string{"id", "name", "icon", "externalId", "isExcludedFromAi", "isArchived", "archivedAt", "archivedBy",
 	"createdAt", "createdBy", "updatedAt", "updatedBy"}

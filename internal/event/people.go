@@ -1,6 +1,8 @@
 package event
 
 import (
+	"encoding/json"
+
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
 	"github.com/threadline/threadline/internal/customergroup"
@@ -44,13 +46,6 @@ func NewInternalActor(a core.Actor) Actor {
 	return NewActor(a)
 }
 
-// Null is a property Threadline records no value for: true shows it as
-// null, false leaves it out of the JSON (the field needs omitempty).
-type Null bool
-
-// MarshalJSON encodes null.
-func (Null) MarshalJSON() ([]byte, error) { return []byte("null"), nil }
-
 // iso formats an optional time as webhooks show it: null when unset.
 func iso(t *core.Time) *string {
 	if t == nil {
@@ -72,10 +67,34 @@ type Customer struct {
 	UpdatedAt      string        `json:"updatedAt"`
 	UpdatedBy      Actor         `json:"updatedBy"`
 	MarkedAsSpamAt *string       `json:"markedAsSpamAt"`
-	// MarkedAsSpamBy is not recorded: it is null while the customer is not
-	// spam and left out once it is.
-	MarkedAsSpamBy           Null                      `json:"markedAsSpamBy,omitempty"`
+	// MarkedAsSpamBy is null while the customer is not spam, who marked it
+	// once it is, and left out for customers marked before Threadline
+	// recorded who did.
+	MarkedAsSpamBy           *NullableActor            `json:"markedAsSpamBy,omitempty"`
 	CustomerGroupMemberships []CustomerGroupMembership `json:"customerGroupMemberships"`
+}
+
+// NullableActor is an internal actor, or null when Actor is nil.
+type NullableActor struct{ Actor *Actor }
+
+// MarshalJSON encodes the actor, or null.
+func (a NullableActor) MarshalJSON() ([]byte, error) {
+	if a.Actor == nil {
+		return []byte("null"), nil
+	}
+	return json.Marshal(a.Actor)
+}
+
+// spamMarker is c's markedAsSpamBy (see Customer).
+func spamMarker(c customer.Customer) *NullableActor {
+	switch {
+	case c.MarkedAsSpamAt == nil:
+		return &NullableActor{}
+	case c.MarkedAsSpamBy != nil:
+		a := NewInternalActor(*c.MarkedAsSpamBy)
+		return &NullableActor{Actor: &a}
+	}
+	return nil
 }
 
 // CustomerEmail is a customer's email address as webhooks show it.
@@ -97,7 +116,7 @@ func NewCustomer(c customer.Customer, groups ...customergroup.Member) Customer {
 		Email:     CustomerEmail{Email: c.Email, IsVerified: c.EmailVerified, VerifiedAt: iso(c.EmailVerifiedAt)},
 		CreatedAt: c.CreatedAt.ISO8601(), CreatedBy: NewActor(c.CreatedBy),
 		UpdatedAt: c.UpdatedAt.ISO8601(), UpdatedBy: NewActor(c.UpdatedBy),
-		MarkedAsSpamAt: iso(c.MarkedAsSpamAt), MarkedAsSpamBy: c.MarkedAsSpamAt == nil,
+		MarkedAsSpamAt: iso(c.MarkedAsSpamAt), MarkedAsSpamBy: spamMarker(c),
 		CustomerGroupMemberships: ms,
 	}
 }

@@ -88,6 +88,9 @@ type ThreadParts struct {
 	LabelTypes []label.Type
 	Values     []field.Value
 	Assignee   Assignee // nil when the thread is unassigned
+	// AdditionalAssignees are the users and machine users looped in
+	// besides the assignee.
+	AdditionalAssignees []Assignee
 }
 
 // NewThread shows th with its parts as webhooks do.
@@ -106,7 +109,7 @@ func NewThread(th thread.Thread, p ThreadParts) Thread {
 		Status: th.Status, StatusDetail: NewStatusDetail(th),
 		StatusChangedAt: th.StatusChangedAt.ISO8601(), StatusChangedBy: NewActor(th.StatusChangedBy),
 		Channel: th.Channel, Labels: labels, ThreadFields: fields,
-		Assignee: p.Assignee, AssignedAt: iso(th.AssignedAt), AdditionalAssignees: []Assignee{},
+		Assignee: p.Assignee, AssignedAt: iso(th.AssignedAt), AdditionalAssignees: additional(p.AdditionalAssignees),
 		SupportEmailAddresses:    []string{},
 		FirstInboundMessageInfo:  newMessageInfo(th.Messages.FirstInbound),
 		FirstOutboundMessageInfo: newMessageInfo(th.Messages.FirstOutbound),
@@ -226,4 +229,13 @@ func NewThreadField(v field.Value) ThreadField {
 		BooleanValue: v.Bool, NumberValue: v.Number, DateValue: v.Date, IsAIGenerated: v.IsAIGenerated,
 		CreatedAt: v.CreatedAt.ISO8601(), CreatedBy: NewActor(v.CreatedBy),
 		UpdatedAt: v.UpdatedAt.ISO8601(), UpdatedBy: NewActor(v.UpdatedBy)}
+}
+
+// additional is a thread's additional assignees as webhooks show them: a
+// list, empty rather than null.
+func additional(as []Assignee) []Assignee {
+	if as == nil {
+		return []Assignee{}
+	}
+	return as
 }

@@ -53,6 +53,9 @@ type Schema struct {
 	IsRequired          bool
 	IsAIAutoFillEnabled bool
 	IsClientReadonly    bool
+	// IsAvailableToAgents lets AI agents see the field; Threadline has no
+	// agents, but keeps the setting.
+	IsAvailableToAgents bool
 	Order               int
 	DefaultString       *string
 	DefaultBool         *bool
@@ -84,6 +87,7 @@ type SchemaInput struct {
 	IsRequired          bool
 	IsAIAutoFillEnabled bool
 	IsClientReadonly    bool
+	IsAvailableToAgents bool
 	Order               int
 	DefaultString       *string
 	DefaultBool         *bool
@@ -167,6 +171,19 @@ type Value struct {
 	CreatedBy     core.Actor
 	UpdatedAt     core.Time
 	UpdatedBy     core.Actor
+}
+
+// DateTime returns a DATE value as an instant (a date alone is its midnight
+// UTC), or nil when v holds no date or one that does not parse.
+func (v Value) DateTime() *core.Time {
+	if v.Date == nil {
+		return nil
+	}
+	t, err := parseDate(*v.Date)
+	if err != nil {
+		return nil
+	}
+	return &t
 }
 
 // ValueInput is one value a client sets (CreateThreadFieldOnThreadInput).

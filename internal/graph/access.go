@@ -227,10 +227,25 @@ func (g *guard) Field(ctx context.Context, next graphql.Resolver) (any, error) {
 		}
 		return next(ctx)
 	}
+	if underMutation(fc) { // checked by the mutation's preflight, refused or not
+		return next(ctx)
+	}
 	if err := p.Require(rule.needed(fc.Field.Selections)...); err != nil {
 		return nil, g.resolve.queryError(ctx, err)
 	}
 	return next(ctx)
+}
+
+// underMutation reports whether fc is a field of a mutation's result: the
+// mutation's preflight checked its whole selection before it ran, and a
+// refused mutation's result must still answer with its MutationError.
+func underMutation(fc *graphql.FieldContext) bool {
+	for p := fc.Parent; p != nil; p = p.Parent {
+		if p.Object == "Mutation" {
+			return true
+		}
+	}
+	return false
 }
 
 // mutationRefusals makes, for every mutation of schema, the function that

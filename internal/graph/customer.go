@@ -14,8 +14,10 @@ func customerModel(c customer.Customer) *model.Customer {
 	return &model.Customer{
 		ID: c.ID, FullName: c.FullName, ShortName: c.ShortName, ExternalID: c.ExternalID,
 		Email:          &model.EmailAddress{Email: c.Email, IsVerified: c.EmailVerified, VerifiedAt: c.EmailVerifiedAt},
-		MarkedAsSpamAt: c.MarkedAsSpamAt, CreatedAt: c.CreatedAt, CreatedBy: actor(c.CreatedBy), UpdatedAt: c.UpdatedAt,
-		CompanyID: c.CompanyID,
+		Identities:     []model.CustomerIdentity{model.EmailCustomerIdentity{Email: c.Email}},
+		MarkedAsSpamBy: actorOrNil(c.MarkedAsSpamBy),
+		MarkedAsSpamAt: c.MarkedAsSpamAt, CreatedAt: c.CreatedAt, CreatedBy: actor(c.CreatedBy),
+		UpdatedAt: c.UpdatedAt, UpdatedBy: actor(c.UpdatedBy), CompanyID: c.CompanyID,
 	}
 }
 
@@ -50,6 +52,9 @@ func customerFilter(f *model.CustomersFilter) (customer.Filter, error) {
 		return out, nil
 	}
 	out.IsMarkedAsSpam = f.IsMarkedAsSpam
+	// Threadline has no Slack channels: a filter naming one matches no
+	// customer.
+	out.MatchNothing = f.SlackChannelID != nil
 	if n := len(f.CustomerGroupIds) + len(f.CustomerGroupKeys) + len(f.TenantIdentifiers) + len(f.CompanyIdentifiers); n > thread.MaxFilterValues {
 		return out, core.BadInput("filters may list at most %d customer groups, tenants and companies in all (got %d).", thread.MaxFilterValues, n)
 	}

@@ -60,6 +60,24 @@ func (r *mutationResolver) DeleteCustomer(ctx context.Context, input model.Delet
 	return &model.DeleteCustomerOutput{}, nil
 }
 
+// MarkCustomerAsSpam is the resolver for the markCustomerAsSpam field.
+func (r *mutationResolver) MarkCustomerAsSpam(ctx context.Context, input model.MarkCustomerAsSpamInput) (*model.MarkCustomerAsSpamOutput, error) {
+	c, err := r.Svc.MarkCustomerAsSpam(ctx, input.CustomerID)
+	if err != nil {
+		return &model.MarkCustomerAsSpamOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.MarkCustomerAsSpamOutput{Customer: customerModel(c)}, nil
+}
+
+// UnmarkCustomerAsSpam is the resolver for the unmarkCustomerAsSpam field.
+func (r *mutationResolver) UnmarkCustomerAsSpam(ctx context.Context, input model.UnmarkCustomerAsSpamInput) (*model.UnmarkCustomerAsSpamOutput, error) {
+	c, err := r.Svc.UnmarkCustomerAsSpam(ctx, input.CustomerID)
+	if err != nil {
+		return &model.UnmarkCustomerAsSpamOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.UnmarkCustomerAsSpamOutput{Customer: customerModel(c)}, nil
+}
+
 // Customer is the resolver for the customer field.
 func (r *queryResolver) Customer(ctx context.Context, customerID string) (*model.Customer, error) {
 	return r.customerBy(ctx, customer.Identifier{CustomerID: &customerID})

@@ -11,7 +11,7 @@ import (
 
 func threadFieldModel(v field.Value) model.ThreadField {
 	return model.ThreadField{ID: v.ID, Key: v.Key, Type: model.ThreadFieldSchemaType(v.Type), ThreadID: v.ThreadID,
-		StringValue: v.String, BooleanValue: v.Bool, NumberValue: v.Number, IsAiGenerated: v.IsAIGenerated,
+		StringValue: v.String, BooleanValue: v.Bool, NumberValue: v.Number, DateValue: v.DateTime(), IsAiGenerated: v.IsAIGenerated,
 		CreatedAt: v.CreatedAt, CreatedBy: actor(v.CreatedBy), UpdatedAt: v.UpdatedAt, UpdatedBy: actor(v.UpdatedBy)}
 }
 
@@ -31,7 +31,7 @@ func fieldSchemaModel(s field.Schema) *model.ThreadFieldSchema {
 	return &model.ThreadFieldSchema{
 		ID: s.ID, Key: s.Key, Label: s.Label, Description: s.Description, Type: model.ThreadFieldSchemaType(s.Type),
 		EnumValues: enums, IsRequired: s.IsRequired, IsAiAutoFillEnabled: s.IsAIAutoFillEnabled,
-		IsClientReadonly: s.IsClientReadonly, Order: s.Order, DefaultStringValue: s.DefaultString,
+		IsClientReadonly: s.IsClientReadonly, IsAvailableToAgents: s.IsAvailableToAgents, Order: s.Order, DefaultStringValue: s.DefaultString,
 		DefaultBooleanValue: s.DefaultBool, DefaultNumberValue: s.DefaultNumber, DefaultDateValue: s.DefaultDate,
 		DependsOnLabels: deps, DependsOnThreadField: dep,
 		CreatedAt: s.CreatedAt, CreatedBy: internalActor(s.CreatedBy), UpdatedAt: s.UpdatedAt, UpdatedBy: internalActor(s.UpdatedBy),
@@ -46,6 +46,9 @@ func createSchemaInput(in model.CreateThreadFieldSchemaInput) field.SchemaInput 
 	if in.IsClientReadonly != nil {
 		out.IsClientReadonly = *in.IsClientReadonly
 	}
+	if in.IsAvailableToAgents != nil {
+		out.IsAvailableToAgents = *in.IsAvailableToAgents
+	}
 	if d := in.DependsOnThreadField; d != nil {
 		out.DependsOnField = &field.DependsOnField{SchemaID: d.ThreadFieldSchemaID, Value: d.ThreadFieldSchemaValue}
 	}
@@ -54,7 +57,7 @@ func createSchemaInput(in model.CreateThreadFieldSchemaInput) field.SchemaInput 
 
 func updateSchemaInput(in model.UpdateThreadFieldSchemaInput) service.SchemaUpdate {
 	out := service.SchemaUpdate{ID: in.ThreadFieldSchemaID, EnumValues: in.EnumValues, IsRequired: in.IsRequired,
-		IsAIAutoFillEnabled: in.IsAiAutoFillEnabled, IsClientReadonly: in.IsClientReadonly, Order: in.Order,
+		IsAIAutoFillEnabled: in.IsAiAutoFillEnabled, IsClientReadonly: in.IsClientReadonly, IsAvailableToAgents: in.IsAvailableToAgents, Order: in.Order,
 		DependsOnLabelTypes: in.DependsOnLabelTypeIds}
 	if in.Label != nil {
 		out.Label = &in.Label.Value

@@ -10,6 +10,7 @@ import (
 
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/graph/model"
+	"github.com/threadline/threadline/internal/service"
 )
 
 // CreateThreadFieldSchema is the resolver for the createThreadFieldSchema field.
@@ -56,6 +57,42 @@ func (r *mutationResolver) DeleteThreadField(ctx context.Context, input model.De
 		return &model.DeleteThreadFieldOutput{Error: r.mutationError(ctx, err)}, nil
 	}
 	return &model.DeleteThreadFieldOutput{}, nil
+}
+
+// BulkUpsertThreadFields is the resolver for the bulkUpsertThreadFields field.
+func (r *mutationResolver) BulkUpsertThreadFields(ctx context.Context, input model.BulkUpsertThreadFieldsInput) (*model.BulkUpsertThreadFieldsOutput, error) {
+	ups := make([]service.ThreadFieldUpsert, len(input.Inputs))
+	for i, in := range input.Inputs {
+		ups[i] = service.ThreadFieldUpsert{ThreadID: in.Identifier.ThreadID, Value: field.ValueInput{Key: in.Identifier.Key,
+			Type: field.Type(in.Type), String: in.StringValue, Bool: in.BooleanValue, Number: in.NumberValue, Date: in.DateValue}}
+	}
+	done, err := r.Svc.BulkUpsertThreadFields(ctx, ups)
+	if err != nil {
+		return &model.BulkUpsertThreadFieldsOutput{Results: []model.BulkUpsertThreadFieldResult{}, Error: r.mutationError(ctx, err)}, nil
+	}
+	out := &model.BulkUpsertThreadFieldsOutput{Results: make([]model.BulkUpsertThreadFieldResult, len(done))}
+	for i, d := range done {
+		res, tf := model.UpsertResult(d.Result), threadFieldModel(d.Value)
+		out.Results[i] = model.BulkUpsertThreadFieldResult{Result: &res, ThreadField: &tf}
+	}
+	return out, nil
+}
+
+// ReorderThreadFieldSchemas is the resolver for the reorderThreadFieldSchemas field.
+func (r *mutationResolver) ReorderThreadFieldSchemas(ctx context.Context, input model.ReorderThreadFieldSchemasInput) (*model.ReorderThreadFieldSchemasOutput, error) {
+	orders := make([]service.SchemaOrder, len(input.ThreadFieldSchemaOrders))
+	for i, o := range input.ThreadFieldSchemaOrders {
+		orders[i] = service.SchemaOrder{SchemaID: o.ThreadFieldSchemaID, Order: o.Order}
+	}
+	schemas, err := r.Svc.ReorderThreadFieldSchemas(ctx, orders)
+	if err != nil {
+		return &model.ReorderThreadFieldSchemasOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	out := &model.ReorderThreadFieldSchemasOutput{ThreadFieldSchemas: make([]model.ThreadFieldSchema, len(schemas))}
+	for i, s := range schemas {
+		out.ThreadFieldSchemas[i] = *fieldSchemaModel(s)
+	}
+	return out, nil
 }
 
 // ThreadFieldSchema is the resolver for the threadFieldSchema field.

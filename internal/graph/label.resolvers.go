@@ -12,6 +12,7 @@ import (
 	"github.com/threadline/threadline/internal/graph/generated"
 	"github.com/threadline/threadline/internal/graph/model"
 	"github.com/threadline/threadline/internal/label"
+	"github.com/threadline/threadline/internal/service"
 )
 
 // LabelType is the resolver for the labelType field.
@@ -25,6 +26,18 @@ func (r *labelResolver) LabelType(ctx context.Context, obj *model.Label) (*model
 	}
 	if t == nil {
 		return nil, r.queryError(ctx, fmt.Errorf("label %s: label type %s missing", obj.ID, obj.TypeID))
+	}
+	return labelTypeModel(*t), nil
+}
+
+// ParentLabelType is the resolver for the parentLabelType field.
+func (r *labelTypeResolver) ParentLabelType(ctx context.Context, obj *model.LabelType) (*model.LabelType, error) {
+	if obj.ParentID == nil {
+		return nil, nil
+	}
+	t, err := labelTypesByID.of(ctx, r.Svc).Load(ctx, *obj.ParentID)
+	if err != nil || t == nil {
+		return nil, r.nilOrQueryError(ctx, err)
 	}
 	return labelTypeModel(*t), nil
 }
@@ -72,15 +85,37 @@ func (r *mutationResolver) AddLabels(ctx context.Context, input model.AddLabelsI
 	for i, l := range ls {
 		out.Labels[i] = labelModel(l)
 	}
+	if selects(ctx, "thread") {
+		out.Thread, err = r.threadBy(ctx, service.ThreadLookup{ID: input.ThreadID})
+		if err != nil {
+			return &model.AddLabelsOutput{Labels: []model.Label{}, Error: r.mutationError(ctx, err)}, nil
+		}
+	}
 	return out, nil
 }
 
 // RemoveLabels is the resolver for the removeLabels field.
 func (r *mutationResolver) RemoveLabels(ctx context.Context, input model.RemoveLabelsInput) (*model.RemoveLabelsOutput, error) {
-	if err := r.Svc.RemoveLabels(ctx, input.LabelIds); err != nil {
+	threads, err := r.Svc.RemoveLabels(ctx, input.LabelIds)
+	if err != nil {
 		return &model.RemoveLabelsOutput{Error: r.mutationError(ctx, err)}, nil
 	}
-	return &model.RemoveLabelsOutput{}, nil
+	out := &model.RemoveLabelsOutput{}
+	if len(threads) > 0 && selects(ctx, "thread") { // the thread of the first label removed
+		if out.Thread, err = r.threadBy(ctx, service.ThreadLookup{ID: threads[0]}); err != nil {
+			return &model.RemoveLabelsOutput{Error: r.mutationError(ctx, err)}, nil
+		}
+	}
+	return out, nil
+}
+
+// UpdateLabelType is the resolver for the updateLabelType field.
+func (r *mutationResolver) UpdateLabelType(ctx context.Context, input model.UpdateLabelTypeInput) (*model.UpdateLabelTypeOutput, error) {
+	t, err := r.Svc.UpdateLabelType(ctx, input.LabelTypeID, labelTypeUpdate(input))
+	if err != nil {
+		return &model.UpdateLabelTypeOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.UpdateLabelTypeOutput{LabelType: labelTypeModel(t)}, nil
 }
 
 // LabelType is the resolver for the labelType field.
@@ -109,7 +144,22 @@ func (r *queryResolver) LabelTypes(ctx context.Context, after *string, before *s
 	return out, nil
 }
 
+// LabelTypeByExternalID is the resolver for the labelTypeByExternalId field.
+func (r *queryResolver) LabelTypeByExternalID(ctx context.Context, externalID string) (*model.LabelType, error) {
+	t, err := r.Svc.LabelTypeByExternalID(ctx, externalID)
+	if err != nil || t == nil {
+		return nil, r.nilOrQueryError(ctx, err)
+	}
+	return labelTypeModel(*t), nil
+}
+
 // Label returns generated.LabelResolver implementation.
 func (r *Resolver) Label() generated.LabelResolver { return &labelResolver{r} }
 
-type labelResolver struct{ *Resolver }
+// LabelType returns generated.LabelTypeResolver implementation.
+func (r *Resolver) LabelType() generated.LabelTypeResolver { return &labelTypeResolver{r} }
+
+type (
+	labelResolver     struct{ *Resolver }
+	labelTypeResolver struct{ *Resolver }
+)

@@ -37,3 +37,11 @@ func timeRange(field string, f *model.DatetimeFilter) (*thread.TimeRange, error)
 	}
 	return &r, nil
 }
+
+// stringValue unwraps a StringInput: nil when the client left it out.
+func stringValue(s *model.StringInput) *string {
+	if s == nil {
+		return nil
+	}
+	return &s.Value
+}

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
@@ -19,7 +20,8 @@ func threadModel(t thread.Thread) *model.Thread {
 		StatusDetail: statusDetail(t), StatusChangedAt: t.StatusChangedAt, Channel: model.ThreadChannel(t.Channel),
 		AssignedAt: t.AssignedAt, SupportEmailAddresses: []string{},
 		CreatedAt: t.CreatedAt, CreatedBy: actor(t.CreatedBy), UpdatedAt: t.UpdatedAt, UpdatedBy: actor(t.UpdatedBy),
-		CustomerID: t.CustomerID, TenantID: t.TenantID, TierID: t.TierID, Assignee: t.Assignee,
+		StatusChangedBy: actor(t.StatusChangedBy),
+		CustomerID:      t.CustomerID, TenantID: t.TenantID, TierID: t.TierID, Assignee: t.Assignee,
 		FirstInboundMessageInfo: messageInfo(t.Messages.FirstInbound), FirstOutboundMessageInfo: messageInfo(t.Messages.FirstOutbound),
 		LastInboundMessageInfo: messageInfo(t.Messages.LastInbound), LastOutboundMessageInfo: messageInfo(t.Messages.LastOutbound),
 	}
@@ -38,7 +40,7 @@ func statusDetail(t thread.Thread) model.ThreadStatusDetail {
 	at := t.StatusChangedAt
 	switch t.StatusDetail {
 	case thread.DetailCreated:
-		return model.ThreadStatusDetailCreated{CreatedAt: t.CreatedAt}
+		return model.ThreadStatusDetailCreated{CreatedAt: t.CreatedAt, StatusChangedAt: at}
 	case thread.DetailInProgress:
 		return model.ThreadStatusDetailInProgress{StatusChangedAt: at}
 	case thread.DetailNewReply:
@@ -149,4 +151,31 @@ func (r *Resolver) prime(ctx context.Context, c service.CreatedThread) {
 		fields = []field.Value{}
 	}
 	fieldsOfThread.of(ctx, r.Svc).Prime(c.Thread.ID, fields)
+}
+
+// additionalAssigneesOfThread loads each thread's additional assignees
+// (Thread.additionalAssignees).
+var additionalAssigneesOfThread = newLoaderKind(func(s *service.Service) func(context.Context, []string) ([][]core.Actor, []error) {
+	return grouped(s.AdditionalAssigneesOfThreads)
+})
+
+// assignees resolves several assignees at once, so that their loads share
+// one batch; those that cannot be read any more are left out.
+func (r *Resolver) assignees(ctx context.Context, as []core.Actor) ([]model.ThreadAssignee, error) {
+	ms, errs := make([]model.ThreadAssignee, len(as)), make([]error, len(as))
+	var wg sync.WaitGroup
+	for i := range as {
+		wg.Go(func() { ms[i], errs[i] = r.assignee(ctx, &as[i]) })
+	}
+	wg.Wait()
+	out := make([]model.ThreadAssignee, 0, len(as))
+	for i, m := range ms {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if m != nil {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }

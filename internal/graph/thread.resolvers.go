@@ -96,6 +96,59 @@ func (r *mutationResolver) UnassignThread(ctx context.Context, input model.Unass
 	return &model.UnassignThreadOutput{Thread: threadModel(t)}, nil
 }
 
+// UpdateThreadTitle is the resolver for the updateThreadTitle field.
+func (r *mutationResolver) UpdateThreadTitle(ctx context.Context, input model.UpdateThreadTitleInput) (*model.UpdateThreadTitleOutput, error) {
+	t, err := r.Svc.UpdateThreadTitle(ctx, input.ThreadID, input.Title)
+	if err != nil {
+		return &model.UpdateThreadTitleOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.UpdateThreadTitleOutput{Thread: threadModel(t)}, nil
+}
+
+// UpdateThreadExternalID is the resolver for the updateThreadExternalId field.
+func (r *mutationResolver) UpdateThreadExternalID(ctx context.Context, input model.UpdateThreadExternalIDInput) (*model.UpdateThreadExternalIDOutput, error) {
+	t, err := r.Svc.UpdateThreadExternalID(ctx, input.ThreadID, input.ExternalID)
+	if err != nil {
+		return &model.UpdateThreadExternalIDOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.UpdateThreadExternalIDOutput{Thread: threadModel(t)}, nil
+}
+
+// ChangeThreadCustomer is the resolver for the changeThreadCustomer field.
+func (r *mutationResolver) ChangeThreadCustomer(ctx context.Context, input model.ChangeThreadCustomerInput) (*model.ChangeThreadCustomerOutput, error) {
+	t, err := r.Svc.ChangeThreadCustomer(ctx, input.ThreadID, input.CustomerID)
+	if err != nil {
+		return &model.ChangeThreadCustomerOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.ChangeThreadCustomerOutput{Thread: threadModel(t)}, nil
+}
+
+// DeleteThread is the resolver for the deleteThread field.
+func (r *mutationResolver) DeleteThread(ctx context.Context, input model.DeleteThreadInput) (*model.DeleteThreadOutput, error) {
+	if err := r.Svc.DeleteThread(ctx, input.ThreadID); err != nil {
+		return &model.DeleteThreadOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.DeleteThreadOutput{}, nil
+}
+
+// AddAdditionalAssignees is the resolver for the addAdditionalAssignees field.
+func (r *mutationResolver) AddAdditionalAssignees(ctx context.Context, input model.AddAdditionalAssigneesInput) (*model.AddAdditionalAssigneesOutput, error) {
+	t, err := r.Svc.AddAdditionalAssignees(ctx, input.ThreadID, service.AdditionalAssigneesInput{UserIDs: input.UserIds, MachineUserIDs: input.MachineUserIds})
+	if err != nil {
+		return &model.AddAdditionalAssigneesOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.AddAdditionalAssigneesOutput{Thread: threadModel(t)}, nil
+}
+
+// RemoveAdditionalAssignees is the resolver for the removeAdditionalAssignees field.
+func (r *mutationResolver) RemoveAdditionalAssignees(ctx context.Context, input model.RemoveAdditionalAssigneesInput) (*model.RemoveAdditionalAssigneesOutput, error) {
+	t, err := r.Svc.RemoveAdditionalAssignees(ctx, input.ThreadID, service.AdditionalAssigneesInput{UserIDs: input.UserIds, MachineUserIDs: input.MachineUserIds})
+	if err != nil {
+		return &model.RemoveAdditionalAssigneesOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.RemoveAdditionalAssigneesOutput{Thread: threadModel(t)}, nil
+}
+
 // Thread is the resolver for the thread field.
 func (r *queryResolver) Thread(ctx context.Context, threadID string) (*model.Thread, error) {
 	return r.threadBy(ctx, service.ThreadLookup{ID: threadID})
@@ -126,6 +179,48 @@ func (r *queryResolver) Threads(ctx context.Context, after *string, before *stri
 		out.Edges[i] = model.ThreadEdge{Cursor: e.Cursor, Node: *threadModel(e.Node)}
 	}
 	return out, nil
+}
+
+// ThreadsByExternalID is the resolver for the threadsByExternalId field.
+func (r *queryResolver) ThreadsByExternalID(ctx context.Context, after *string, before *string, externalID string, first *int, last *int) (*model.ThreadsByExternalIDConnection, error) {
+	conn, err := r.Svc.ThreadsByExternalID(ctx, externalID, pageArgs(first, after, last, before))
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	out := &model.ThreadsByExternalIDConnection{Edges: make([]model.ThreadEdge, len(conn.Edges)), PageInfo: pageInfo(conn.PageInfo)}
+	for i, e := range conn.Edges {
+		out.Edges[i] = model.ThreadEdge{Cursor: e.Cursor, Node: *threadModel(e.Node)}
+	}
+	return out, nil
+}
+
+// DeletedThreads is the resolver for the deletedThreads field.
+func (r *queryResolver) DeletedThreads(ctx context.Context, after *string, before *string, filters *model.DeletedThreadsFilter, first *int, last *int) (*model.DeletedThreadConnection, error) {
+	var f thread.DeletedFilter
+	if filters != nil {
+		var err error
+		if f.DeletedAt, err = timeRange("deletedAt", filters.DeletedAt); err != nil {
+			return nil, r.queryError(ctx, err)
+		}
+	}
+	conn, err := r.Svc.DeletedThreads(ctx, f, pageArgs(first, after, last, before))
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	out := &model.DeletedThreadConnection{Edges: make([]model.DeletedThreadEdge, len(conn.Edges)), PageInfo: pageInfo(conn.PageInfo)}
+	for i, e := range conn.Edges {
+		out.Edges[i] = model.DeletedThreadEdge{Cursor: e.Cursor, Node: model.DeletedThread{ThreadID: e.Node.ThreadID, DeletedAt: e.Node.DeletedAt}}
+	}
+	return out, nil
+}
+
+// AdditionalAssignees is the resolver for the additionalAssignees field.
+func (r *threadResolver) AdditionalAssignees(ctx context.Context, obj *model.Thread) ([]model.ThreadAssignee, error) {
+	as, err := additionalAssigneesOfThread.of(ctx, r.Svc).Load(ctx, obj.ID)
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	return r.assignees(ctx, as)
 }
 
 // AssignedTo is the resolver for the assignedTo field.

@@ -17,7 +17,8 @@ func threadFilter(f *model.ThreadsFilter) (thread.Filter, error) {
 		return out, nil
 	}
 	out.MatchNothing = f.AgentStatus != nil || f.ServiceLevelAgreements != nil || f.SurveyResponse != nil ||
-		len(f.TenantFields) > 0 || len(f.ThreadLinkGroupIds) > 0 || len(f.SupportEmailAddresses) > 0
+		len(f.TenantFields) > 0 || len(f.ThreadLinkGroupIds) > 0 || len(f.SupportEmailAddresses) > 0 ||
+		len(f.ThreadLinkSources) > 0
 	if err := accountRefs(f, &out); err != nil {
 		return out, err
 	}
@@ -59,7 +60,7 @@ func threadFilter(f *model.ThreadsFilter) (thread.Filter, error) {
 		return out, err
 	}
 	for _, tf := range f.ThreadFields {
-		ff := thread.FieldFilter{Key: tf.Key, String: tf.StringValue, Bool: tf.BooleanValue}
+		ff := thread.FieldFilter{Key: tf.Key, String: tf.StringValue, Strings: tf.StringValues, Bool: tf.BooleanValue}
 		if n := tf.Number; n != nil {
 			ff.NumberEq, ff.NumberGte, ff.NumberLte = n.Value, n.Gte, n.Lte
 		}

@@ -3,24 +3,40 @@ package graph
 import (
 	"context"
 
+	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/graph/model"
 	"github.com/threadline/threadline/internal/service"
 	"github.com/threadline/threadline/internal/user"
 )
 
 func userModel(u user.User) *model.User {
-	return &model.User{
+	out := &model.User{
 		ID: u.ID, Email: u.Email, FullName: u.FullName, PublicName: u.PublicName,
-		IsDeleted: u.DeletedAt != nil, Status: model.UserStatus(u.Status),
-		SlackIdentities: []model.SlackUserIdentity{}, UpdatedAt: u.UpdatedAt,
+		IsDeleted: u.DeletedAt != nil, DeletedAt: u.DeletedAt, Status: model.UserStatus(u.Status),
+		// A user's status never changes in Threadline yet.
+		StatusChangedAt: u.CreatedAt,
+		// Threadline has no roles, user labels, working hours or saved views.
+		SlackIdentities: []model.SlackUserIdentity{}, Roles: []model.Role{}, Labels: []model.Label{},
+		CreatedAt: u.CreatedAt, CreatedBy: internalActor(u.CreatedBy),
+		UpdatedAt: u.UpdatedAt, UpdatedBy: internalActor(u.UpdatedBy),
 	}
+	if u.DeletedBy != nil {
+		out.DeletedBy = actor(*u.DeletedBy)
+	}
+	return out
 }
 
 func machineUserModel(m user.MachineUser) *model.MachineUser {
-	return &model.MachineUser{
+	out := &model.MachineUser{
 		ID: m.ID, FullName: m.FullName, PublicName: m.PublicName, Description: m.Description,
-		IsDeleted: m.DeletedAt != nil, Type: model.MachineUserType(m.Type), UpdatedAt: m.UpdatedAt,
+		IsDeleted: m.DeletedAt != nil, DeletedAt: m.DeletedAt, Type: model.MachineUserType(m.Type),
+		CreatedAt: m.CreatedAt, CreatedBy: internalActor(m.CreatedBy),
+		UpdatedAt: m.UpdatedAt, UpdatedBy: internalActor(m.UpdatedBy),
 	}
+	if m.DeletedBy != nil {
+		out.DeletedBy = actor(*m.DeletedBy)
+	}
+	return out
 }
 
 // usersByID loads users by id (assignees).
@@ -32,3 +48,22 @@ var usersByID = newLoaderKind(func(s *service.Service) func(context.Context, []s
 var machineUsersByID = newLoaderKind(func(s *service.Service) func(context.Context, []string) ([]*user.MachineUser, []error) {
 	return byID(s.MachineUsersByIDs)
 })
+
+// usersFilter converts UsersFilter: every active user can be assigned to
+// threads (isAssignableToCustomer is its deprecated name); tasks do not
+// exist in Threadline, so no user is assignable to one.
+func usersFilter(f *model.UsersFilter) user.Filter {
+	var out user.Filter
+	if f == nil {
+		return out
+	}
+	thread := f.IsAssignableToThread
+	if thread == nil {
+		thread = f.IsAssignableToCustomer
+	}
+	if thread != nil {
+		out.Deleted = core.Ptr(!*thread)
+	}
+	out.MatchNothing = f.IsAssignableToTask != nil && *f.IsAssignableToTask
+	return out
+}

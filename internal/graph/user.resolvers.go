@@ -8,8 +8,45 @@ package graph
 import (
 	"context"
 
+	"github.com/threadline/threadline/internal/graph/generated"
 	"github.com/threadline/threadline/internal/graph/model"
+	"github.com/threadline/threadline/internal/user"
 )
+
+// APIKey is the resolver for the apiKey field.
+func (r *machineUserResolver) APIKey(ctx context.Context, obj *model.MachineUser, apiKeyID string) (*model.APIKey, error) {
+	k, err := r.Svc.APIKeyOfMachineUser(ctx, obj.ID, apiKeyID)
+	if err != nil || k == nil {
+		return nil, r.nilOrQueryError(ctx, err)
+	}
+	return apiKeyModel(*k), nil
+}
+
+// APIKeys is the resolver for the apiKeys field.
+func (r *machineUserResolver) APIKeys(ctx context.Context, obj *model.MachineUser, after *string, before *string, first *int, last *int) (*model.APIKeyConnection, error) {
+	c, err := r.Svc.APIKeysOfMachineUser(ctx, obj.ID, pageArgs(first, after, last, before))
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	return apiKeyConnection(c), nil
+}
+
+// ChangeUserStatus is the resolver for the changeUserStatus field.
+func (r *mutationResolver) ChangeUserStatus(ctx context.Context, input model.ChangeUserStatusInput) (*model.ChangeUserStatusOutput, error) {
+	u, err := r.Svc.ChangeUserStatus(ctx, input.UserID, user.Status(input.Status))
+	if err != nil {
+		return &model.ChangeUserStatusOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.ChangeUserStatusOutput{User: userModel(u)}, nil
+}
+
+// DeleteUser is the resolver for the deleteUser field.
+func (r *mutationResolver) DeleteUser(ctx context.Context, input model.DeleteUserInput) (*model.DeleteUserOutput, error) {
+	if _, err := r.Svc.DeleteUser(ctx, input.UserID); err != nil {
+		return &model.DeleteUserOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.DeleteUserOutput{}, nil
+}
 
 // User is the resolver for the user field.
 func (r *queryResolver) User(ctx context.Context, userID string) (*model.User, error) {
@@ -28,3 +65,30 @@ func (r *queryResolver) UserByEmail(ctx context.Context, email string) (*model.U
 	}
 	return userModel(*u), nil
 }
+
+// MyUser is the resolver for the myUser field.
+func (r *queryResolver) MyUser(ctx context.Context) (*model.User, error) {
+	u, err := r.Svc.MyUser(ctx)
+	if err != nil || u == nil {
+		return nil, r.nilOrQueryError(ctx, err)
+	}
+	return userModel(*u), nil
+}
+
+// Users is the resolver for the users field.
+func (r *queryResolver) Users(ctx context.Context, after *string, before *string, filters *model.UsersFilter, first *int, last *int) (*model.UserConnection, error) {
+	c, err := r.Svc.Users(ctx, usersFilter(filters), pageArgs(first, after, last, before))
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	out := &model.UserConnection{Edges: make([]model.UserEdge, len(c.Edges)), PageInfo: pageInfo(c.PageInfo)}
+	for i, e := range c.Edges {
+		out.Edges[i] = model.UserEdge{Cursor: e.Cursor, Node: *userModel(e.Node)}
+	}
+	return out, nil
+}
+
+// MachineUser returns generated.MachineUserResolver implementation.
+func (r *Resolver) MachineUser() generated.MachineUserResolver { return &machineUserResolver{r} }
+
+type machineUserResolver struct{ *Resolver }

@@ -8,7 +8,9 @@ package graph
 import (
 	"context"
 
+	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/graph/model"
+	"github.com/threadline/threadline/internal/service"
 )
 
 // CreateWebhookTarget is the resolver for the createWebhookTarget field.
@@ -68,6 +70,38 @@ func (r *queryResolver) WebhookDeliveryAttempts(ctx context.Context, after *stri
 	out := &model.WebhookDeliveryAttemptConnection{Edges: make([]model.WebhookDeliveryAttemptEdge, len(conn.Edges)), PageInfo: pageInfo(conn.PageInfo)}
 	for i, e := range conn.Edges {
 		out.Edges[i] = model.WebhookDeliveryAttemptEdge{Cursor: e.Cursor, Node: attemptModel(e.Node)}
+	}
+	return out, nil
+}
+
+// WebhookVersions is the resolver for the webhookVersions field.
+func (r *queryResolver) WebhookVersions(ctx context.Context, after *string, before *string, first *int, last *int) (*model.WebhookVersionConnection, error) {
+	page, err := pageArgs(first, after, last, before).Resolve(1)
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	vs, err := r.Svc.WebhookVersions(ctx)
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	conn := core.PageSlice(page, vs, func(v service.WebhookVersion) string { return core.EncodeCursor(v.Version) })
+	out := &model.WebhookVersionConnection{Edges: make([]model.WebhookVersionEdge, len(conn.Edges)), PageInfo: pageInfo(conn.PageInfo)}
+	for i, e := range conn.Edges {
+		out.Edges[i] = model.WebhookVersionEdge{Cursor: e.Cursor, Node: model.WebhookVersion{Version: e.Node.Version,
+			IsLatest: e.Node.IsLatest, IsDeprecated: e.Node.IsDeprecated}}
+	}
+	return out, nil
+}
+
+// SubscriptionEventTypes is the resolver for the subscriptionEventTypes field.
+func (r *queryResolver) SubscriptionEventTypes(ctx context.Context) ([]model.SubscriptionEventType, error) {
+	types, err := r.Svc.SubscriptionEventTypes(ctx)
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	out := make([]model.SubscriptionEventType, len(types))
+	for i, t := range types {
+		out[i] = model.SubscriptionEventType{EventType: string(t), Description: t.Description()}
 	}
 	return out, nil
 }

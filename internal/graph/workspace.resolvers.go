@@ -10,6 +10,7 @@ import (
 
 	"github.com/threadline/threadline/internal/graph/generated"
 	"github.com/threadline/threadline/internal/graph/model"
+	"github.com/threadline/threadline/internal/service"
 )
 
 // RegenerateWorkspaceHmac is the resolver for the regenerateWorkspaceHmac field.
@@ -19,6 +20,17 @@ func (r *mutationResolver) RegenerateWorkspaceHmac(ctx context.Context) (*model.
 		return &model.RegenerateWorkspaceHmacOutput{Error: r.mutationError(ctx, err)}, nil
 	}
 	return &model.RegenerateWorkspaceHmacOutput{WorkspaceHmac: workspaceHmacModel(w)}, nil
+}
+
+// UpdateWorkspace is the resolver for the updateWorkspace field.
+func (r *mutationResolver) UpdateWorkspace(ctx context.Context, input model.UpdateWorkspaceInput) (*model.UpdateWorkspaceOutput, error) {
+	in := service.WorkspaceInput{Name: stringValue(input.Name), PublicName: stringValue(input.PublicName),
+		DomainNames: input.DomainNames, HasLogo: input.Logo != nil && input.Logo.WorkspaceFileID != nil}
+	w, err := r.Svc.UpdateWorkspace(ctx, in)
+	if err != nil {
+		return &model.UpdateWorkspaceOutput{Error: r.mutationError(ctx, err)}, nil
+	}
+	return &model.UpdateWorkspaceOutput{Workspace: workspaceModel(w)}, nil
 }
 
 // MyWorkspace is the resolver for the myWorkspace field.
@@ -37,6 +49,28 @@ func (r *queryResolver) WorkspaceHmac(ctx context.Context) (*model.WorkspaceHmac
 		return nil, r.nilOrQueryError(ctx, err)
 	}
 	return workspaceHmacModel(*w), nil
+}
+
+// Workspace is the resolver for the workspace field.
+func (r *queryResolver) Workspace(ctx context.Context, workspaceID string) (*model.Workspace, error) {
+	w, err := r.Svc.Workspace(ctx, workspaceID)
+	if err != nil || w == nil {
+		return nil, r.nilOrQueryError(ctx, err)
+	}
+	return workspaceModel(*w), nil
+}
+
+// MyWorkspaces is the resolver for the myWorkspaces field.
+func (r *queryResolver) MyWorkspaces(ctx context.Context, after *string, before *string, first *int, last *int) (*model.WorkspaceConnection, error) {
+	c, err := r.Svc.MyWorkspaces(ctx, pageArgs(first, after, last, before))
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	out := &model.WorkspaceConnection{Edges: make([]model.WorkspaceEdge, len(c.Edges)), PageInfo: pageInfo(c.PageInfo)}
+	for i, e := range c.Edges {
+		out.Edges[i] = model.WorkspaceEdge{Cursor: e.Cursor, Node: *workspaceModel(e.Node)}
+	}
+	return out, nil
 }
 
 // Mutation returns generated.MutationResolver implementation.

@@ -102,3 +102,58 @@ func NewType(workspaceID string, in CreateInput, at core.Time, by core.Actor) (T
 
 // CursorOf is a label type's keyset cursor (creation order).
 func CursorOf(t Type) string { return core.EncodeCursor(t.ID) }
+
+// UpdateInput is UpdateLabelTypeInput: nil Name and unset optionals stay
+// unchanged; a set optional holding nil clears the attribute.
+type UpdateInput struct {
+	Name             *string
+	Icon             core.Optional[string]
+	Color            core.Optional[string]
+	Description      core.Optional[string]
+	ExternalID       core.Optional[string]
+	IsExcludedFromAI core.Optional[bool]
+}
+
+// Update applies in to t with NewType's rules, stamping the change; changed
+// is false when in changes nothing.
+func (t Type) Update(in UpdateInput, at core.Time, by core.Actor) (next Type, changed bool, err error) {
+	var c core.Collector
+	next = t
+	if in.Name != nil {
+		name := strings.TrimSpace(*in.Name)
+		switch {
+		case name == "":
+			c.Required("name")
+		case len([]rune(name)) > 500:
+			c.Invalid("name", "String must contain at most 500 character(s)")
+		}
+		next.Name = name
+	}
+	for _, o := range []struct {
+		field string
+		in    core.Optional[string]
+		max   int
+		dst   **string
+	}{{"icon", in.Icon, 100, &next.Icon}, {"color", in.Color, 9, &next.Color},
+		{"description", in.Description, 2000, &next.Description}, {"externalId", in.ExternalID, 500, &next.ExternalID}} {
+		if o.in.Set {
+			*o.dst = c.OptionalString(o.field, o.in.Value, o.max)
+		}
+	}
+	if in.Color.Set && next.Color != nil && !colorRe.MatchString(*next.Color) {
+		c.Invalid("color", "Must be a hex color such as #ff0000")
+	}
+	if in.IsExcludedFromAI.Set {
+		next.IsExcludedFromAI = in.IsExcludedFromAI.Value != nil && *in.IsExcludedFromAI.Value
+	}
+	if err := c.Err(); err != nil {
+		return t, false, err
+	}
+	changed = next.Name != t.Name || !core.Equal(next.Icon, t.Icon) || !core.Equal(next.Color, t.Color) ||
+		!core.Equal(next.Description, t.Description) || !core.Equal(next.ExternalID, t.ExternalID) ||
+		next.IsExcludedFromAI != t.IsExcludedFromAI
+	if changed {
+		next.UpdatedAt, next.UpdatedBy = at, by
+	}
+	return next, changed, nil
+}

@@ -387,7 +387,7 @@ func TestAccessEnforced(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, e *env) {
 		w := e.accessWorld(t)
 		covered := map[string]bool{}
-		for _, doc := range accessSamples(w) {
+		for _, doc := range slices.Concat(accessSamples(w), relationSamples(e.relationWorld(t, w)), compatSamples(w, e.ws)) {
 			root, need := sampleNeeds(t, rules, schema, doc)
 			q, _ := gqlparser.LoadQuery(schema, doc)
 			selected(q.Operations[0].SelectionSet, covered)

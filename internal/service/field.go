@@ -20,6 +20,7 @@ type SchemaUpdate struct {
 	IsRequired          *bool
 	IsAIAutoFillEnabled *bool
 	IsClientReadonly    *bool
+	IsAvailableToAgents *bool
 	Order               *int
 	DefaultString       core.Optional[string]
 	DefaultBool         core.Optional[bool]
@@ -61,8 +62,8 @@ func (s *Service) CreateThreadFieldSchema(ctx context.Context, in field.SchemaIn
 func schemaFrom(in field.SchemaInput, date *core.Time) field.Schema {
 	return field.Schema{Key: in.Key, Label: in.Label, Description: in.Description, Type: in.Type,
 		EnumValues: in.EnumValues, IsRequired: in.IsRequired, IsAIAutoFillEnabled: in.IsAIAutoFillEnabled,
-		IsClientReadonly: in.IsClientReadonly, Order: in.Order, DefaultString: in.DefaultString,
-		DefaultBool: in.DefaultBool, DefaultNumber: in.DefaultNumber, DefaultDate: date,
+		IsClientReadonly: in.IsClientReadonly, IsAvailableToAgents: in.IsAvailableToAgents, Order: in.Order,
+		DefaultString: in.DefaultString, DefaultBool: in.DefaultBool, DefaultNumber: in.DefaultNumber, DefaultDate: date,
 		DependsOnLabelTypes: in.DependsOnLabelTypes, DependsOnField: in.DependsOnField}
 }
 
@@ -141,8 +142,9 @@ func (s *Service) UpdateThreadFieldSchema(ctx context.Context, u SchemaUpdate) (
 func applySchemaUpdate(cur field.Schema, u SchemaUpdate) field.SchemaInput {
 	in := field.SchemaInput{Key: cur.Key, Label: cur.Label, Description: cur.Description, Type: cur.Type,
 		EnumValues: cur.EnumValues, IsRequired: cur.IsRequired, IsAIAutoFillEnabled: cur.IsAIAutoFillEnabled,
-		IsClientReadonly: cur.IsClientReadonly, Order: cur.Order, DefaultString: cur.DefaultString,
-		DefaultBool: cur.DefaultBool, DefaultNumber: cur.DefaultNumber,
+		IsClientReadonly: cur.IsClientReadonly, IsAvailableToAgents: cur.IsAvailableToAgents, Order: cur.Order,
+		DefaultString: cur.DefaultString,
+		DefaultBool:   cur.DefaultBool, DefaultNumber: cur.DefaultNumber,
 		DependsOnLabelTypes: cur.DependsOnLabelTypes, DependsOnField: cur.DependsOnField}
 	if cur.DefaultDate != nil {
 		in.DefaultDate = core.Ptr(cur.DefaultDate.ISO8601())
@@ -165,6 +167,9 @@ func applySchemaUpdate(cur field.Schema, u SchemaUpdate) field.SchemaInput {
 	}
 	if u.IsClientReadonly != nil {
 		in.IsClientReadonly = *u.IsClientReadonly
+	}
+	if u.IsAvailableToAgents != nil {
+		in.IsAvailableToAgents = *u.IsAvailableToAgents
 	}
 	if u.Order != nil {
 		in.Order = *u.Order

@@ -64,7 +64,7 @@ func (c *keyCache) clear() {
 const keyPoll = time.Second
 
 // RunCacheInvalidation empties the API key cache whenever any replica or
-// process changes access (revokes a key), until ctx ends: at once when the
+// process changes access (revokes or changes a key), until ctx ends: at once when the
 // store broadcasts the change, within keyPoll otherwise.
 func (s *Service) RunCacheInvalidation(ctx context.Context) error {
 	var changes <-chan string
@@ -89,7 +89,7 @@ func (s *Service) RunCacheInvalidation(ctx context.Context) error {
 			}
 		case <-tick.C:
 			var last core.Time
-			err := s.store.View(ctx, func(tx store.Tx) (err error) { last, err = tx.LastRevocation(ctx); return err })
+			err := s.store.View(ctx, func(tx store.Tx) (err error) { last, err = tx.LastKeyChange(ctx); return err })
 			if err == nil && last != seen {
 				if !seen.IsZero() || !last.IsZero() {
 					s.keys.clear()

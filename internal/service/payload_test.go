@@ -133,6 +133,9 @@ func runPayloadScenario(t *testing.T, svc *Service, clock *payloadClock) payload
 	if _, res := payloadMust2(svc.UpsertCustomer(bot, upsert))(t); res != Updated {
 		t.Fatalf("second upsert: %s", res)
 	}
+	// Spam marks: customer.customer_updated with markedAsSpamBy, then null.
+	payloadMust(svc.MarkCustomerAsSpam(bot, cust.ID))(t)
+	payloadMust(svc.UnmarkCustomerAsSpam(bot, cust.ID))(t)
 
 	th := payloadMust(svc.CreateThread(bot, CreateThreadInput{Title: core.Ptr("Printer on fire"),
 		Description: core.Ptr("The office printer is on fire."), Customer: customer.Identifier{CustomerID: &cust.ID},
@@ -150,6 +153,8 @@ func runPayloadScenario(t *testing.T, svc *Service, clock *payloadClock) payload
 	payloadMust(svc.MarkThreadAsDone(bot, th.ID, nil))(t)
 	payloadMust(svc.ChangeThreadPriority(bot, th.ID, thread.PriorityUrgent))(t)
 	payloadMust(svc.AssignThread(bot, th.ID, AssigneeInput{MachineUserID: &key.MachineUser.ID}))(t)
+	// From here on thread payloads show an additional assignee.
+	payloadMust(svc.AddAdditionalAssignees(bot, th.ID, AdditionalAssigneesInput{UserIDs: []string{agent.ID}}))(t)
 	payloadMust(svc.UnassignThread(bot, th.ID))(t)
 
 	payloadMust(svc.AddLabels(bot, th.ID, []string{billing.ID}))(t)
@@ -158,7 +163,7 @@ func runPayloadScenario(t *testing.T, svc *Service, clock *payloadClock) payload
 	if i < 0 {
 		t.Fatalf("no Bug label on the thread: %+v", labels)
 	}
-	if err := svc.RemoveLabels(bot, []string{labels[i].Label.ID}); err != nil {
+	if _, err := svc.RemoveLabels(bot, []string{labels[i].Label.ID}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -284,11 +289,19 @@ func checkPayloadContents(t *testing.T, w payloadWorld, bodies [][]byte) {
 	c.eq(cc, "payload.customer.email", map[string]any{"email": "grace@example.com", "isVerified": false, "verifiedAt": nil})
 	c.eq(cc, "payload.customer.createdBy", bot)
 	c.eq(cc, "payload.customer.customerGroupMemberships", []any{})
-	cu := c.one(byType, "customer.customer_updated", 1)[0]
+	updates := c.one(byType, "customer.customer_updated", 3)
+	cu := updates[0]
 	c.eq(cu, "payload.previousCustomer.fullName", "Grace Hopper")
 	c.eq(cu, "payload.customer.fullName", "Grace B. Hopper")
 	c.eq(cu, "payload.customer.email.isVerified", true)
 	c.eq(cu, "payload.customer.email.verifiedAt", cu["timestamp"])
+	spam, unspam := updates[1], updates[2]
+	c.eq(spam, "payload.customer.markedAsSpamAt", spam["timestamp"])
+	c.eq(spam, "payload.customer.markedAsSpamBy", bot)
+	c.eq(spam, "payload.previousCustomer.markedAsSpamBy", nil)
+	c.eq(unspam, "payload.customer.markedAsSpamAt", nil)
+	c.eq(unspam, "payload.customer.markedAsSpamBy", nil)
+	c.eq(unspam, "payload.previousCustomer.markedAsSpamBy", bot)
 	c.eq(c.one(byType, "customer.customer_deleted", 1)[0], "payload.previousCustomer.id", w.customerID)
 
 	checkThreadCreated(c, w, c.one(byType, "thread.thread_created", 1)[0], bot)

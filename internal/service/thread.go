@@ -178,6 +178,9 @@ func (s *Service) resolveThreadRefs(ctx context.Context, tx store.Tx, ws string,
 	if r.assignee, r.assigneeBody, err = checkAssignee(ctx, tx, ws, "assignedTo.", in.AssignedTo, &c); err != nil {
 		return r, err
 	}
+	if err := checkUserComponents(ctx, tx, ws, component.Users("components", in.Components), &c); err != nil {
+		return r, err
+	}
 	if in.Tenant != nil {
 		if err := in.Tenant.Validate("tenantIdentifier"); err != nil {
 			c.Invalid("tenantIdentifier", "Exactly one of tenantId or externalId must be set")
@@ -350,6 +353,34 @@ func (s *Service) checkThreadFields(ctx context.Context, tx store.Tx, ws string,
 	}
 	for _, key := range field.MissingRequired(schemas, given, labelTypeIDs) {
 		c.Add("threadFields", fmt.Sprintf("Required thread field %q is missing", key), core.FieldRequired)
+	}
+	return nil
+}
+
+// checkUserComponents checks that every user component names a user or
+// machine user of the workspace.
+func checkUserComponents(ctx context.Context, tx store.Tx, ws string, refs []component.UserRef, c *core.Collector) error {
+	for _, r := range refs {
+		id := r.Identifier
+		var err error
+		field := r.Path
+		switch {
+		case id.UserID != nil:
+			_, err = tx.GetUser(ctx, ws, *id.UserID)
+			field += ".userId"
+		case id.MachineUserID != nil:
+			_, err = tx.GetMachineUser(ctx, ws, *id.MachineUserID)
+			field += ".machineUserId"
+		case id.EmailAddress != nil:
+			norm, _ := core.NormalizeEmail(*id.EmailAddress)
+			_, err = tx.GetUserByEmail(ctx, ws, norm)
+			field += ".emailAddress"
+		}
+		if errors.Is(err, core.ErrNotFound) {
+			c.Add(field, "User not found", core.FieldNotFound)
+		} else if err != nil {
+			return err
+		}
 	}
 	return nil
 }

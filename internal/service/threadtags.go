@@ -73,15 +73,16 @@ func labelsChanged(how event.LabelsChange) threadEvent {
 	return func(c event.ThreadChange) event.Payload { return event.NewThreadLabelsChanged(c, how) }
 }
 
-// RemoveLabels removes labels (by label id) from their threads. Labels
-// already gone are ignored (idempotent). Needs label:delete.
-func (s *Service) RemoveLabels(ctx context.Context, labelIDs []string) error {
+// RemoveLabels removes labels (by label id) from their threads and returns
+// the ids of those threads. Labels already gone are ignored (idempotent).
+// Needs label:delete.
+func (s *Service) RemoveLabels(ctx context.Context, labelIDs []string) ([]string, error) {
 	p, err := principal(ctx, auth.LabelDelete)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(labelIDs) == 0 {
-		return core.InvalidField("labelIds", "Array must contain at least 1 element(s)")
+		return nil, core.InvalidField("labelIds", "Array must contain at least 1 element(s)")
 	}
 	var labels []label.Label
 	err = s.store.View(ctx, func(tx store.Tx) (err error) {
@@ -89,7 +90,7 @@ func (s *Service) RemoveLabels(ctx context.Context, labelIDs []string) error {
 		return err
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	byThread := map[string][]string{}
 	var order []string
@@ -117,10 +118,10 @@ func (s *Service) RemoveLabels(ctx context.Context, labelIDs []string) error {
 				return th, ifChanged(removed, labelsChanged(event.LabelsRemoved)), nil
 			})
 		if err != nil && !core.HasCode(err, core.CodeNotFound) {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return order, nil
 }
 
 // UpsertThreadField sets a thread's value of a field, validated against the
@@ -134,50 +135,55 @@ func (s *Service) UpsertThreadField(ctx context.Context, threadID string, v fiel
 	var result UpsertResult
 	// The change emits thread.thread_field_created or _updated: both show
 	// the thread's fields before and after.
-	_, err = s.changeThread(ctx, p, threadID, event.ThreadFieldUpdated,
-		func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, threadEvent, error) {
-			schemas, err := tx.ListFieldSchemas(ctx, p.WorkspaceID)
-			if err != nil {
-				return th, nil, err
-			}
-			var schema *field.Schema
-			for i := range schemas {
-				if schemas[i].Key == v.Key {
-					schema = &schemas[i]
-				}
-			}
-			var c core.Collector
-			field.CheckValue(&c, "", "identifier.key", schema, v)
-			if err := c.Err(); err != nil {
-				return th, nil, err
-			}
-			next := field.NewValue(p.WorkspaceID, th.ID, v, now, p.Actor)
-			cur, err := tx.GetFieldValue(ctx, p.WorkspaceID, th.ID, v.Key)
-			switch {
-			case errors.Is(err, core.ErrNotFound):
-				if err := tx.CreateFieldValue(ctx, next); err != nil {
-					return th, nil, err
-				}
-				out, result = next, Created
-				f := event.NewThreadField(next)
-				return th, func(c event.ThreadChange) event.Payload { return event.NewThreadFieldCreated(c, f) }, nil
-			case err != nil:
-				return th, nil, err
-			}
-			next.ID, next.CreatedAt, next.CreatedBy = cur.ID, cur.CreatedAt, cur.CreatedBy
-			if cur.Type == next.Type && core.Equal(cur.String, next.String) && core.Equal(cur.Bool, next.Bool) &&
-				core.Equal(cur.Number, next.Number) && core.Equal(cur.Date, next.Date) {
-				out, result = cur, Noop
-				return th, nil, nil
-			}
-			if err := tx.UpdateFieldValue(ctx, next); err != nil {
-				return th, nil, err
-			}
-			out, result = next, Updated
-			f, prev := event.NewThreadField(next), event.NewThreadField(cur)
-			return th, func(c event.ThreadChange) event.Payload { return event.NewThreadFieldUpdated(c, f, prev) }, nil
-		})
+	_, err = s.changeThread(ctx, p, threadID, event.ThreadFieldUpdated, upsertField(ctx, p, v, &out, &result))
 	return out, result, err
+}
+
+// upsertField is the change of a thread that sets its value of v.Key to v,
+// reporting the value and what happened in out and result.
+func upsertField(ctx context.Context, p *auth.Principal, v field.ValueInput, out *field.Value, result *UpsertResult) func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, threadEvent, error) {
+	return func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, threadEvent, error) {
+		schemas, err := tx.ListFieldSchemas(ctx, p.WorkspaceID)
+		if err != nil {
+			return th, nil, err
+		}
+		var schema *field.Schema
+		for i := range schemas {
+			if schemas[i].Key == v.Key {
+				schema = &schemas[i]
+			}
+		}
+		var c core.Collector
+		field.CheckValue(&c, "", "identifier.key", schema, v)
+		if err := c.Err(); err != nil {
+			return th, nil, err
+		}
+		next := field.NewValue(p.WorkspaceID, th.ID, v, now, p.Actor)
+		cur, err := tx.GetFieldValue(ctx, p.WorkspaceID, th.ID, v.Key)
+		switch {
+		case errors.Is(err, core.ErrNotFound):
+			if err := tx.CreateFieldValue(ctx, next); err != nil {
+				return th, nil, err
+			}
+			*out, *result = next, Created
+			f := event.NewThreadField(next)
+			return th, func(c event.ThreadChange) event.Payload { return event.NewThreadFieldCreated(c, f) }, nil
+		case err != nil:
+			return th, nil, err
+		}
+		next.ID, next.CreatedAt, next.CreatedBy = cur.ID, cur.CreatedAt, cur.CreatedBy
+		if cur.Type == next.Type && core.Equal(cur.String, next.String) && core.Equal(cur.Bool, next.Bool) &&
+			core.Equal(cur.Number, next.Number) && core.Equal(cur.Date, next.Date) {
+			*out, *result = cur, Noop
+			return th, nil, nil
+		}
+		if err := tx.UpdateFieldValue(ctx, next); err != nil {
+			return th, nil, err
+		}
+		*out, *result = next, Updated
+		f, prev := event.NewThreadField(next), event.NewThreadField(cur)
+		return th, func(c event.ThreadChange) event.Payload { return event.NewThreadFieldUpdated(c, f, prev) }, nil
+	}
 }
 
 // DeleteThreadField removes a thread's value of a field. Needs threadField:delete.

@@ -30,7 +30,10 @@ func (s *Service) readParts(ctx context.Context, tx store.Tx, th thread.Thread) 
 	if err = s.readTags(ctx, tx, th, &p); err != nil {
 		return p, err
 	}
-	p.Assignee, err = readAssignee(ctx, tx, th)
+	if p.Assignee, err = readAssignee(ctx, tx, th); err != nil {
+		return p, err
+	}
+	p.AdditionalAssignees, err = readAdditionalAssignees(ctx, tx, th)
 	return p, err
 }
 
@@ -55,24 +58,39 @@ func readAssignee(ctx context.Context, tx store.UserStore, th thread.Thread) (ev
 	if th.Assignee == nil {
 		return nil, nil
 	}
+	return assigneeBody(ctx, tx, th.WorkspaceID, *th.Assignee)
+}
+
+// readAdditionalAssignees reads th's additional assignees as webhooks show
+// them, in the order they were added.
+func readAdditionalAssignees(ctx context.Context, tx store.Tx, th thread.Thread) ([]event.Assignee, error) {
+	as, err := tx.AdditionalAssigneesOfThreads(ctx, th.WorkspaceID, []string{th.ID})
+	if err != nil {
+		return nil, err
+	}
+	return assigneeBodies(ctx, tx, th.WorkspaceID, as)
+}
+
+// assigneeBody reads a user or machine user as webhooks show assignees.
+func assigneeBody(ctx context.Context, tx store.UserStore, ws string, a core.Actor) (event.Assignee, error) {
 	var out event.Assignee
 	var err error
-	switch a := *th.Assignee; a.Type {
+	switch a.Type {
 	case core.ActorUser:
 		var u user.User
-		if u, err = tx.GetUser(ctx, th.WorkspaceID, a.ID); err == nil {
+		if u, err = tx.GetUser(ctx, ws, a.ID); err == nil {
 			out = event.NewUser(u)
 		}
 	case core.ActorMachineUser:
 		var m user.MachineUser
-		if m, err = tx.GetMachineUser(ctx, th.WorkspaceID, a.ID); err == nil {
+		if m, err = tx.GetMachineUser(ctx, ws, a.ID); err == nil {
 			out = event.NewMachineUser(m)
 		}
 	default:
 		err = core.ErrNotFound
 	}
 	if errors.Is(err, core.ErrNotFound) {
-		return event.AssigneeRef{ID: th.Assignee.ID}, nil
+		return event.AssigneeRef{ID: a.ID}, nil
 	}
 	return out, err
 }
@@ -113,7 +131,19 @@ func assignmentTransitioned(c event.ThreadChange) event.Payload {
 func (s *Service) changeThread(ctx context.Context, p *auth.Principal, threadID string, kind event.Type,
 	change func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, threadEvent, error)) (thread.Thread, error) {
 	var out thread.Thread
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx store.Tx) (err error) {
+		out, err = s.changeThreadIn(ctx, tx, p, threadID, kind, change)
+		return err
+	})
+	return out, err
+}
+
+// changeThreadIn is changeThread inside the transaction tx, so that one
+// transaction can make several changes (bulkUpsertThreadFields).
+func (s *Service) changeThreadIn(ctx context.Context, tx store.Tx, p *auth.Principal, threadID string, kind event.Type,
+	change func(tx store.Tx, th thread.Thread, now core.Time) (thread.Thread, threadEvent, error)) (thread.Thread, error) {
+	var out thread.Thread
+	err := func() error {
 		cur, err := tx.LockThread(ctx, p.WorkspaceID, threadID)
 		if err != nil {
 			return notFoundAs(err, "threadId", "Thread")
@@ -166,7 +196,7 @@ func (s *Service) changeThread(ctx context.Context, p *auth.Principal, threadID 
 			_, err = s.newEntry(ctx, tx, next, "", te, p.Actor, now, now)
 		}
 		return err
-	})
+	}()
 	return out, err
 }
 

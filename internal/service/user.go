@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/threadline/threadline/internal/auth"
 
+	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/store"
@@ -34,7 +34,7 @@ func (s *Service) CreateUser(ctx context.Context, email, fullName string) (user.
 	}
 	now := s.clock.Now()
 	u := user.User{ID: core.NewID(core.PrefixUser), WorkspaceID: p.WorkspaceID, Email: norm,
-		FullName: name, PublicName: name, Status: user.StatusOffline,
+		FullName: name, PublicName: name, Status: user.StatusOffline, StatusChangedAt: now,
 		CreatedAt: now, CreatedBy: p.Actor, UpdatedAt: now, UpdatedBy: p.Actor}
 	err = s.store.Update(ctx, func(tx store.Tx) error {
 		if _, err := tx.GetWorkspace(ctx, p.WorkspaceID); err != nil {
@@ -132,4 +132,98 @@ func (s *Service) MachineUsersByIDs(ctx context.Context, ids []string) (map[stri
 		return err
 	})
 	return out, err
+}
+
+// MyUser returns the user the caller acts as, or nil: callers with an API
+// key act as its machine user, never as a user.
+func (s *Service) MyUser(ctx context.Context) (*user.User, error) {
+	p, err := principal(ctx)
+	if err != nil || p.Actor.Type != core.ActorUser {
+		return nil, err
+	}
+	var u *user.User
+	err = s.store.View(ctx, func(tx store.Tx) (err error) {
+		u, err = optional(tx.GetUser(ctx, p.WorkspaceID, p.Actor.ID))
+		return err
+	})
+	return u, err
+}
+
+// Users lists the workspace's users, deleted ones included, in creation
+// order. Needs user:read.
+func (s *Service) Users(ctx context.Context, f user.Filter, args core.PageArgs) (core.Connection[user.User], error) {
+	p, err := principal(ctx, auth.UserRead)
+	if err != nil {
+		return core.Connection[user.User]{}, err
+	}
+	page, err := args.Resolve(1)
+	if err != nil {
+		return core.Connection[user.User]{}, err
+	}
+	var rows []user.User
+	err = s.store.View(ctx, func(tx store.Tx) (err error) {
+		rows, err = tx.ListUsers(ctx, p.WorkspaceID, f, page)
+		return err
+	})
+	if err != nil {
+		return core.Connection[user.User]{}, err
+	}
+	return core.NewConnection(page, rows, user.CursorOf), nil
+}
+
+// changeUser reads the user of id, which must exist and not be deleted,
+// applies change and stores the result with its event; a nil event means
+// nothing changed. Users change rarely, so it takes no row lock: of two
+// concurrent changes of one user, the last to commit wins.
+func (s *Service) changeUser(ctx context.Context, perm auth.Permission, id string,
+	change func(u *user.User, now core.Time, by core.Actor) (event.Payload, error)) (user.User, error) {
+	p, err := principal(ctx, perm)
+	if err != nil {
+		return user.User{}, err
+	}
+	now := s.clock.Now()
+	var u user.User
+	err = s.store.Update(ctx, func(tx store.Tx) error {
+		if u, err = tx.GetUser(ctx, p.WorkspaceID, id); err != nil || u.DeletedAt != nil {
+			if err == nil {
+				err = core.ErrNotFound
+			}
+			return notFoundAs(err, "userId", "User")
+		}
+		ev, err := change(&u, now, p.Actor)
+		if err != nil || ev == nil {
+			return err
+		}
+		u.UpdatedAt, u.UpdatedBy = now, p.Actor
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, ev)
+	})
+	return u, err
+}
+
+// ChangeUserStatus sets a user's availability; setting the status it has
+// changes nothing. Needs user:edit.
+func (s *Service) ChangeUserStatus(ctx context.Context, id string, status user.Status) (user.User, error) {
+	if !user.ValidStatus(status) {
+		return user.User{}, core.InvalidField("status", "Invalid status")
+	}
+	return s.changeUser(ctx, auth.UserEdit, id, func(u *user.User, now core.Time, _ core.Actor) (event.Payload, error) {
+		if u.Status == status {
+			return nil, nil
+		}
+		prev := u.Status
+		u.Status, u.StatusChangedAt = status, now
+		return event.NewUserStatusChanged(*u, prev), nil
+	})
+}
+
+// DeleteUser deletes a user: it stays readable (isDeleted), so that what
+// it did keeps its actor, but can no longer be assigned. Needs user:delete.
+func (s *Service) DeleteUser(ctx context.Context, id string) (user.User, error) {
+	return s.changeUser(ctx, auth.UserDelete, id, func(u *user.User, now core.Time, by core.Actor) (event.Payload, error) {
+		u.DeletedAt, u.DeletedBy = &now, &by
+		return event.NewUserDeleted(*u), nil
+	})
 }

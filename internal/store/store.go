@@ -176,6 +176,9 @@ type WorkspaceStore interface {
 	// GetWorkspace returns core.ErrNotFound when id does not exist.
 	GetWorkspace(ctx context.Context, id string) (workspace.Workspace, error)
 	UpdateWorkspaceHMAC(ctx context.Context, id, secret string, at core.Time, by core.Actor) error
+	// UpdateWorkspace overwrites a workspace's names, domain names and
+	// update time.
+	UpdateWorkspace(ctx context.Context, w workspace.Workspace) error
 	// SetSetting stores a server-wide setting if key is not set yet and
 	// reports whether it did. Settings named "secret:…" are sealed at rest
 	// (SecretKeeper) like every other secret.
@@ -195,7 +198,17 @@ type UserStore interface {
 	// GetUsers reads the users of ids that exist.
 	GetUsers(ctx context.Context, workspaceID string, ids []string) ([]user.User, error)
 	GetUserByEmail(ctx context.Context, workspaceID, email string) (user.User, error)
+	// UpdateUser overwrites a user's names, status and deletion.
+	UpdateUser(ctx context.Context, u user.User) error
+	// ListUsers returns up to p.Limit+1 users in creation order.
+	ListUsers(ctx context.Context, workspaceID string, f user.Filter, p core.Page) ([]user.User, error)
 	CreateMachineUser(ctx context.Context, m user.MachineUser) error
+	// UpdateMachineUser overwrites a machine user's names, description,
+	// type and deletion.
+	UpdateMachineUser(ctx context.Context, m user.MachineUser) error
+	// ListMachineUsers returns up to p.Limit+1 machine users (of one type
+	// when typ is set) in creation order.
+	ListMachineUsers(ctx context.Context, workspaceID string, typ *user.MachineUserType, p core.Page) ([]user.MachineUser, error)
 	GetMachineUser(ctx context.Context, workspaceID, id string) (user.MachineUser, error)
 	// GetMachineUsers reads the machine users of ids that exist.
 	GetMachineUsers(ctx context.Context, workspaceID string, ids []string) ([]user.MachineUser, error)
@@ -208,9 +221,21 @@ type APIKeyStore interface {
 	APIKeyByHash(ctx context.Context, hash string) (auth.APIKey, error)
 	ListAPIKeys(ctx context.Context, workspaceID string) ([]auth.APIKey, error)
 	RevokeAPIKey(ctx context.Context, workspaceID, id string, at core.Time) error
-	// LastRevocation returns the time of the latest revocation of a key of
-	// any workspace, zero when no key was ever revoked.
-	LastRevocation(ctx context.Context) (core.Time, error)
+	// LastKeyChange returns the time of the latest revocation or change
+	// (of permissions) of a key of any workspace, zero when no key was ever
+	// revoked or changed.
+	LastKeyChange(ctx context.Context) (core.Time, error)
+	// GetAPIKey reads a key of the workspace, revoked or not.
+	GetAPIKey(ctx context.Context, workspaceID, id string) (auth.APIKey, error)
+	// ListAPIKeysOfMachineUser returns up to p.Limit+1 keys of a machine
+	// user, revoked ones included, in creation order.
+	ListAPIKeysOfMachineUser(ctx context.Context, workspaceID, machineUserID string, p core.Page) ([]auth.APIKey, error)
+	// UpdateAPIKey overwrites a key's name, permissions, update and
+	// revocation.
+	UpdateAPIKey(ctx context.Context, k auth.APIKey) error
+	// RevokeAPIKeysOfMachineUser revokes the machine user's keys that are
+	// not revoked yet and returns their ids.
+	RevokeAPIKeysOfMachineUser(ctx context.Context, workspaceID, machineUserID string, at core.Time, by core.Actor) ([]string, error)
 }
 
 // OutboxStore appends and reads domain events.
@@ -250,6 +275,12 @@ type LabelStore interface {
 	// LockLabelType reads a label type to change it (row lock on PostgreSQL).
 	LockLabelType(ctx context.Context, workspaceID, id string) (label.Type, error)
 	GetLabelTypes(ctx context.Context, workspaceID string, ids []string) ([]label.Type, error)
+	// GetLabelTypeByExternalID reads the (oldest) label type with an
+	// external id.
+	GetLabelTypeByExternalID(ctx context.Context, workspaceID, externalID string) (label.Type, error)
+	// UpdateLabelType overwrites a label type's attributes (not its
+	// archiving) and update.
+	UpdateLabelType(ctx context.Context, t label.Type) error
 	// ListLabelTypes returns up to p.Limit+1 types in creation order.
 	ListLabelTypes(ctx context.Context, workspaceID string, archived *bool, p core.Page) ([]label.Type, error)
 	// SetLabelTypeArchived archives (at non-nil) or unarchives a type.
@@ -303,6 +334,22 @@ type ThreadStore interface {
 	// sort values (for cursors).
 	ListThreads(ctx context.Context, workspaceID string, f thread.Filter, s thread.Sort, p core.Page) ([]ThreadRow, error)
 	CountThreads(ctx context.Context, workspaceID string, f thread.Filter) (int, error)
+	// AddAdditionalAssignee records an additional assignee of a thread
+	// (none when it is one already).
+	AddAdditionalAssignee(ctx context.Context, a thread.AdditionalAssignee) error
+	// RemoveAdditionalAssignee removes one (nothing when it is not one).
+	RemoveAdditionalAssignee(ctx context.Context, workspaceID, threadID string, a core.Actor) error
+	// AdditionalAssigneesOfThreads reads threads' additional assignees,
+	// each thread's in the order they were added (those added at once in
+	// the order of their actor strings).
+	AdditionalAssigneesOfThreads(ctx context.Context, workspaceID string, threadIDs []string) ([]thread.AdditionalAssignee, error)
+	// SetThreadCustomer moves a thread and its timeline to another customer.
+	SetThreadCustomer(ctx context.Context, workspaceID, threadID, customerID string) error
+	// DeleteThread deletes a thread with its labels, field values and
+	// timeline, and records the deletion.
+	DeleteThread(ctx context.Context, workspaceID, id string, at core.Time, by core.Actor) error
+	// ListDeletedThreads returns up to p.Limit+1 deletions, newest first.
+	ListDeletedThreads(ctx context.Context, workspaceID string, f thread.DeletedFilter, p core.Page) ([]thread.Deleted, error)
 	CreateTimelineEntry(ctx context.Context, e timeline.Entry) error
 	TimelineOfThread(ctx context.Context, workspaceID, threadID string) ([]timeline.Entry, error)
 }

@@ -14,8 +14,10 @@ type TimeRange struct {
 
 // FieldFilter matches threads by one thread field's value (ThreadFieldFilter).
 type FieldFilter struct {
-	Key        string
-	String     *string
+	Key    string
+	String *string
+	// Strings matches a value equal to any of them (stringValues).
+	Strings    []string
 	Bool       *bool
 	NumberEq   *float64
 	NumberGte  *float64
@@ -36,6 +38,7 @@ type Filter struct {
 	CustomerIDs     []string
 	LabelTypeIDs    []string
 	ThreadIDs       []string
+	ExternalIDs     []string
 	Refs            []int64
 	Channels        []Channel
 	ParticipantIDs  []string
@@ -119,9 +122,12 @@ func (f Filter) Check() error {
 func (f Filter) size(depth int) (nodes, values, maxDepth int) {
 	nodes, maxDepth = 1, depth
 	values = len(f.Statuses) + len(f.StatusDetails) + len(f.Priorities) + len(f.AssignedToUser) +
-		len(f.CustomerIDs) + len(f.LabelTypeIDs) + len(f.ThreadIDs) + len(f.Refs) + len(f.Channels) +
+		len(f.CustomerIDs) + len(f.LabelTypeIDs) + len(f.ThreadIDs) + len(f.ExternalIDs) + len(f.Refs) + len(f.Channels) +
 		len(f.ParticipantIDs) + len(f.ThreadFields) + len(f.Tenants) + len(f.Tiers) + len(f.Companies) +
 		len(f.CustomerGroups) + len(f.TenantIDs) + len(f.TierIDs) + len(f.CompanyIDs) + len(f.CustomerGroupIDs)
+	for _, ff := range f.ThreadFields {
+		values += len(ff.Strings)
+	}
 	subs := append(append([]Filter(nil), f.And...), f.Or...)
 	if f.Not != nil {
 		subs = append(subs, *f.Not)

@@ -158,3 +158,35 @@ func DeriveTitle(description, preview, customerName string) string {
 	}
 	return Truncate("Thread from "+customerName, MaxTitleLength)
 }
+
+// Deleted records that a thread was deleted, and when: what is left of it
+// (Plain's DeletedThread).
+type Deleted struct {
+	ThreadID  string
+	DeletedAt core.Time
+	DeletedBy core.Actor
+}
+
+// DeletedFilter selects deleted threads by when they were deleted.
+type DeletedFilter struct {
+	DeletedAt *TimeRange
+}
+
+// DeletedCursorOf is the cursor of a deleted thread in lists of deleted
+// threads (newest first).
+func DeletedCursorOf(d Deleted) string {
+	return core.EncodeCursor(strconv.FormatInt(d.DeletedAt.Millis(), 10), d.ThreadID)
+}
+
+// AdditionalAssignee is a user or machine user looped in on a thread
+// besides its assignee.
+type AdditionalAssignee struct {
+	WorkspaceID string
+	ThreadID    string
+	Assignee    core.Actor
+	CreatedAt   core.Time
+	CreatedBy   core.Actor
+}
+
+// MaxAdditionalAssignees bounds a thread's additional assignees.
+const MaxAdditionalAssignees = 25

@@ -23,11 +23,34 @@ type User struct {
 	FullName    string
 	PublicName  string
 	Status      Status
-	DeletedAt   *core.Time
-	CreatedAt   core.Time
-	CreatedBy   core.Actor
-	UpdatedAt   core.Time
-	UpdatedBy   core.Actor
+	// StatusChangedAt is when Status last changed (its creation at first).
+	StatusChangedAt core.Time
+	// A deleted user stays readable, so that what they did keeps its actor.
+	DeletedAt *core.Time
+	DeletedBy *core.Actor
+	CreatedAt core.Time
+	CreatedBy core.Actor
+	UpdatedAt core.Time
+	UpdatedBy core.Actor
+}
+
+// ValidStatus reports whether s is one of the statuses.
+func ValidStatus(s Status) bool {
+	switch s {
+	case StatusOnline, StatusOffline, StatusAway, StatusBreak:
+		return true
+	}
+	return false
+}
+
+// Filter selects users (Plain's UsersFilter). Deleted users are listed,
+// as Plain lists them, unless Deleted says otherwise.
+type Filter struct {
+	// Deleted, when set, keeps only deleted (true) or active (false) users.
+	Deleted *bool
+	// MatchNothing is set when the filter asks for something no user can
+	// be (assignable to tasks, which Threadline does not have).
+	MatchNothing bool
 }
 
 // MachineUserType is Plain's MachineUserType.
@@ -48,9 +71,26 @@ type MachineUser struct {
 	PublicName  string
 	Description *string
 	Type        MachineUserType
-	DeletedAt   *core.Time
-	CreatedAt   core.Time
-	CreatedBy   core.Actor
-	UpdatedAt   core.Time
-	UpdatedBy   core.Actor
+	// A deleted machine user stays readable; its keys are revoked.
+	DeletedAt *core.Time
+	DeletedBy *core.Actor
+	CreatedAt core.Time
+	CreatedBy core.Actor
+	UpdatedAt core.Time
+	UpdatedBy core.Actor
 }
+
+// MaxDescriptionLength bounds machine user and API key descriptions.
+const MaxDescriptionLength = 500
+
+// ValidMachineUserType reports whether t is one of the types.
+func ValidMachineUserType(t MachineUserType) bool {
+	return t == MachineAPIUser || t == MachineAIAgent
+}
+
+// CursorOf is the cursor of a user in user lists (creation order).
+func CursorOf(u User) string { return core.EncodeCursor(u.ID) }
+
+// MachineCursorOf is the cursor of a machine user in machine user lists
+// (creation order).
+func MachineCursorOf(m MachineUser) string { return core.EncodeCursor(m.ID) }

@@ -77,24 +77,35 @@ func installNodeModules(t testing.TB, dir string) {
 	}
 }
 
-// installed reports whether node_modules holds the SDK version that
-// package-lock.json pins.
+// installed reports whether node_modules holds every direct dependency
+// (the two Plain clients) at the version package-lock.json pins.
 func installed(dir string) bool {
 	var lockFile struct {
 		Packages map[string]struct {
-			Version string `json:"version"`
+			Version      string            `json:"version"`
+			Dependencies map[string]string `json:"dependencies"`
 		} `json:"packages"`
 	}
-	var pkg struct {
-		Version string `json:"version"`
-	}
-	key := "node_modules/" + sdkPackage
-	if readJSON(filepath.Join(dir, "package-lock.json"), &lockFile) != nil ||
-		readJSON(filepath.Join(dir, key, "package.json"), &pkg) != nil {
+	if readJSON(filepath.Join(dir, "package-lock.json"), &lockFile) != nil {
 		return false
 	}
-	want := lockFile.Packages[key].Version
-	return want != "" && pkg.Version == want
+	deps := lockFile.Packages[""].Dependencies
+	if _, ok := deps[sdkPackage]; !ok {
+		return false
+	}
+	for name := range deps {
+		var pkg struct {
+			Version string `json:"version"`
+		}
+		key := "node_modules/" + name
+		if readJSON(filepath.Join(dir, key, "package.json"), &pkg) != nil {
+			return false
+		}
+		if want := lockFile.Packages[key].Version; want == "" || pkg.Version != want {
+			return false
+		}
+	}
+	return true
 }
 
 func readJSON(path string, v any) error {

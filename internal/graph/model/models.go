@@ -10,7 +10,10 @@ import (
 )
 
 // Thread is a thread as the API shows it. Customer, labels, thread fields,
-// tenant and assignee are resolved on demand, in batches.
+// tenant and assignees are resolved on demand, in batches. The fields of
+// features Threadline does not have (AI agents, SLAs, thread links,
+// discussions, surveys, channel details, escalations) stay
+// zero: null, empty, or an empty connection.
 type Thread struct {
 	ID                    string
 	Ref                   string
@@ -30,11 +33,25 @@ type Thread struct {
 	CreatedBy             Actor
 	UpdatedAt             core.Time
 	UpdatedBy             Actor
+	StatusChangedBy       Actor
 
-	FirstInboundMessageInfo  *ThreadMessageInfo
-	FirstOutboundMessageInfo *ThreadMessageInfo
-	LastInboundMessageInfo   *ThreadMessageInfo
-	LastOutboundMessageInfo  *ThreadMessageInfo
+	AgentStatus                        *AgentStatus
+	AgentStatusDetail                  AgentStatusDetail
+	AgentStatusUpdatedAt               *core.Time
+	AgentStatusUpdatedBy               Actor
+	CatchupDetail                      *ThreadCatchupDetail
+	ChannelDetails                     ThreadChannelDetails
+	EscalationDetails                  *ThreadEscalationDetails
+	FirstInboundMessageInfo            *ThreadMessageInfo
+	FirstOutboundMessageInfo           *ThreadMessageInfo
+	LastInboundMessageInfo             *ThreadMessageInfo
+	LastOutboundMessageInfo            *ThreadMessageInfo
+	Links                              ThreadLinkConnection
+	LockedBy                           InternalActor
+	Participants                       ActorConnection
+	ServiceLevelAgreementStatusSummary ServiceLevelAgreementStatusSummary
+	SurveyResponse                     *SurveyResponse
+	ThreadDiscussions                  []ThreadDiscussion
 
 	CustomerID string
 	TenantID   *string
@@ -42,8 +59,9 @@ type Thread struct {
 	Assignee   *core.Actor
 }
 
-// Customer is a customer as the API shows it. Partial is set when only its
-// id is known (a thread's customer read without customer:read).
+// Customer is a customer as the API shows it. Customers are never assigned
+// in Threadline, so assignedAt, assignedToUser and the deprecated status
+// times stay null.
 type Customer struct {
 	ID             string
 	FullName       string
@@ -54,9 +72,17 @@ type Customer struct {
 	IsAnonymous    bool
 	MarkedAsSpamAt *core.Time
 	Status         *CustomerStatus
+	MarkedAsSpamBy InternalActor
+	Identities     []CustomerIdentity
 	CreatedAt      core.Time
 	CreatedBy      Actor
 	UpdatedAt      core.Time
+	UpdatedBy      Actor
+
+	AssignedAt      *core.Time
+	AssignedToUser  *UserActor
+	LastIdleAt      *core.Time
+	StatusChangedAt *core.Time
 
 	CompanyID *string
 }
@@ -79,6 +105,8 @@ type LabelType struct {
 	CreatedBy        InternalActor
 	UpdatedAt        core.Time
 	UpdatedBy        InternalActor
+
+	ParentID *string
 }
 
 // Label is a label on a thread; its type is resolved on demand.

@@ -3,7 +3,6 @@
 package model
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -14,6 +13,10 @@ import (
 // Who did something.
 type Actor interface {
 	IsActor()
+}
+
+type AgentStatusDetail interface {
+	IsAgentStatusDetail()
 }
 
 type BreachAction interface {
@@ -44,12 +47,20 @@ type CustomerCardInstanceErrorDetail interface {
 	IsCustomerCardInstanceErrorDetail()
 }
 
+type CustomerIdentity interface {
+	IsCustomerIdentity()
+}
+
 type EmailActor interface {
 	IsEmailActor()
 }
 
 type Entry interface {
 	IsEntry()
+}
+
+type EscalationPathStep interface {
+	IsEscalationPathStep()
 }
 
 type EventComponent interface {
@@ -65,6 +76,10 @@ type ServiceLevelAgreement interface {
 	IsServiceLevelAgreement()
 }
 
+type ServiceLevelAgreementStatusDetail interface {
+	IsServiceLevelAgreementStatusDetail()
+}
+
 type TenantFieldValue interface {
 	IsTenantFieldValue()
 }
@@ -73,8 +88,24 @@ type ThreadAssignee interface {
 	IsThreadAssignee()
 }
 
+type ThreadCatchupSuggestedAction interface {
+	IsThreadCatchupSuggestedAction()
+}
+
 type ThreadChannelAssociation interface {
 	IsThreadChannelAssociation()
+}
+
+type ThreadChannelDetails interface {
+	IsThreadChannelDetails()
+}
+
+type ThreadDiscussionChannelDetails interface {
+	IsThreadDiscussionChannelDetails()
+}
+
+type ThreadDiscussionEntryPayload interface {
+	IsThreadDiscussionEntryPayload()
 }
 
 type ThreadLink interface {
@@ -95,6 +126,27 @@ type TimelineEventEntry interface {
 
 type WebhookDeliveryAttemptResult interface {
 	IsWebhookDeliveryAttemptResult()
+}
+
+type ActorConnection struct {
+	Edges    []ActorEdge `json:"edges"`
+	PageInfo PageInfo    `json:"pageInfo"`
+}
+
+type ActorEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Actor  `json:"node"`
+}
+
+type AddAdditionalAssigneesInput struct {
+	MachineUserIds []string `json:"machineUserIds,omitempty"`
+	ThreadID       string   `json:"threadId"`
+	UserIds        []string `json:"userIds,omitempty"`
+}
+
+type AddAdditionalAssigneesOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
 }
 
 type AddCustomerToCustomerGroupsInput struct {
@@ -125,6 +177,7 @@ type AddLabelsInput struct {
 type AddLabelsOutput struct {
 	Error  *MutationError `json:"error,omitempty"`
 	Labels []Label        `json:"labels"`
+	Thread *Thread        `json:"thread,omitempty"`
 }
 
 type AddMembersToTierInput struct {
@@ -137,10 +190,52 @@ type AddMembersToTierOutput struct {
 	Memberships []TierMembership `json:"memberships"`
 }
 
+type AgentStatusDetailHandedOff struct {
+	Reason *string `json:"reason,omitempty"`
+	Type   string  `json:"type"`
+}
+
+func (AgentStatusDetailHandedOff) IsAgentStatusDetail() {}
+
+type AgentStatusDetailHandled struct {
+	Type string `json:"type"`
+}
+
+func (AgentStatusDetailHandled) IsAgentStatusDetail() {}
+
+type AgentStatusDetailInProgress struct {
+	Type string `json:"type"`
+}
+
+func (AgentStatusDetailInProgress) IsAgentStatusDetail() {}
+
 type AgentStatusFilter struct {
 	HandedOffReason *string         `json:"handedOffReason,omitempty"`
 	Statuses        []AgentStatus   `json:"statuses,omitempty"`
 	UpdatedAt       *DatetimeFilter `json:"updatedAt,omitempty"`
+}
+
+type APIKey struct {
+	CreatedAt   core.Time     `json:"createdAt"`
+	CreatedBy   InternalActor `json:"createdBy"`
+	DeletedAt   *core.Time    `json:"deletedAt,omitempty"`
+	DeletedBy   Actor         `json:"deletedBy,omitempty"`
+	Description *string       `json:"description,omitempty"`
+	ID          string        `json:"id"`
+	IsDeleted   bool          `json:"isDeleted"`
+	Permissions []string      `json:"permissions"`
+	UpdatedAt   core.Time     `json:"updatedAt"`
+	UpdatedBy   InternalActor `json:"updatedBy"`
+}
+
+type APIKeyConnection struct {
+	Edges    []APIKeyEdge `json:"edges"`
+	PageInfo PageInfo     `json:"pageInfo"`
+}
+
+type APIKeyEdge struct {
+	Cursor string `json:"cursor"`
+	Node   APIKey `json:"node"`
 }
 
 type ArchiveLabelTypeInput struct {
@@ -203,6 +298,30 @@ type BooleanInput struct {
 	Value bool `json:"value"`
 }
 
+type BulkUpsertThreadFieldResult struct {
+	Result      *UpsertResult `json:"result,omitempty"`
+	ThreadField *ThreadField  `json:"threadField,omitempty"`
+}
+
+type BulkUpsertThreadFieldsInput struct {
+	Inputs []UpsertThreadFieldInput `json:"inputs"`
+}
+
+type BulkUpsertThreadFieldsOutput struct {
+	Error   *MutationError                `json:"error,omitempty"`
+	Results []BulkUpsertThreadFieldResult `json:"results"`
+}
+
+type ChangeThreadCustomerInput struct {
+	CustomerID string `json:"customerId"`
+	ThreadID   string `json:"threadId"`
+}
+
+type ChangeThreadCustomerOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
+}
+
 type ChangeThreadPriorityInput struct {
 	Priority int    `json:"priority"`
 	ThreadID string `json:"threadId"`
@@ -212,6 +331,22 @@ type ChangeThreadPriorityOutput struct {
 	Error  *MutationError `json:"error,omitempty"`
 	Thread *Thread        `json:"thread,omitempty"`
 }
+
+type ChangeUserStatusInput struct {
+	Status UserStatus `json:"status"`
+	UserID string     `json:"userId"`
+}
+
+type ChangeUserStatusOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+	User  *User          `json:"user,omitempty"`
+}
+
+type ChatThreadChannelDetails struct {
+	CustomerReadAt core.Time `json:"customerReadAt"`
+}
+
+func (ChatThreadChannelDetails) IsThreadChannelDetails() {}
 
 type ChildThreadDetails struct {
 	ID    string  `json:"id"`
@@ -563,6 +698,18 @@ type ComponentWorkflowButtonWorkflowIdentifierInput struct {
 	WorkflowKey *string `json:"workflowKey,omitempty"`
 }
 
+type CreateAPIKeyInput struct {
+	Description   *string  `json:"description,omitempty"`
+	MachineUserID string   `json:"machineUserId"`
+	Permissions   []string `json:"permissions"`
+}
+
+type CreateAPIKeyOutput struct {
+	APIKey       *APIKey        `json:"apiKey,omitempty"`
+	APIKeySecret *string        `json:"apiKeySecret,omitempty"`
+	Error        *MutationError `json:"error,omitempty"`
+}
+
 type CreateAttachmentDownloadURLInput struct {
 	AttachmentID string `json:"attachmentId"`
 }
@@ -640,6 +787,19 @@ type CreateLabelTypeOutput struct {
 	LabelType *LabelType     `json:"labelType,omitempty"`
 }
 
+type CreateMachineUserInput struct {
+	Avatar      *WorkspaceFileInput `json:"avatar,omitempty"`
+	Description *string             `json:"description,omitempty"`
+	FullName    string              `json:"fullName"`
+	PublicName  string              `json:"publicName"`
+	Type        *MachineUserType    `json:"type,omitempty"`
+}
+
+type CreateMachineUserOutput struct {
+	Error       *MutationError `json:"error,omitempty"`
+	MachineUser *MachineUser   `json:"machineUser,omitempty"`
+}
+
 type CreateNoteInput struct {
 	AttachmentIds []string `json:"attachmentIds,omitempty"`
 	CustomerID    string   `json:"customerId"`
@@ -691,6 +851,7 @@ type CreateThreadFieldSchemaInput struct {
 	Description           string                     `json:"description"`
 	EnumValues            []string                   `json:"enumValues"`
 	IsAiAutoFillEnabled   bool                       `json:"isAiAutoFillEnabled"`
+	IsAvailableToAgents   *bool                      `json:"isAvailableToAgents,omitempty"`
 	IsClientReadonly      *bool                      `json:"isClientReadonly,omitempty"`
 	IsRequired            bool                       `json:"isRequired"`
 	Key                   string                     `json:"key"`
@@ -762,9 +923,22 @@ type CustomEntry struct {
 
 func (CustomEntry) IsEntry() {}
 
+type CustomRole struct {
+	CreatedAt         core.Time             `json:"createdAt"`
+	CreatedBy         InternalActor         `json:"createdBy"`
+	Description       *string               `json:"description,omitempty"`
+	ID                string                `json:"id"`
+	Name              string                `json:"name"`
+	PermissionsPreset string                `json:"permissionsPreset"`
+	ScopeDefinitions  []RoleScopeDefinition `json:"scopeDefinitions"`
+	UpdatedAt         core.Time             `json:"updatedAt"`
+	UpdatedBy         InternalActor         `json:"updatedBy"`
+}
+
 // A customer acted.
 type CustomerActor struct {
-	CustomerID string `json:"customerId"`
+	Customer   Customer `json:"customer"`
+	CustomerID string   `json:"customerId"`
 }
 
 func (CustomerActor) IsActor() {}
@@ -996,6 +1170,24 @@ type CustomerImpersonationInput struct {
 	CustomerIdentifier CustomerIdentifierInput `json:"customerIdentifier"`
 }
 
+type CustomerSearchCondition struct {
+	Email             *StringSearchExpression `json:"email,omitempty"`
+	ExternalID        *StringSearchExpression `json:"externalId,omitempty"`
+	FullName          *StringSearchExpression `json:"fullName,omitempty"`
+	ShortName         *StringSearchExpression `json:"shortName,omitempty"`
+	TimelineEntryText *StringSearchExpression `json:"timelineEntryText,omitempty"`
+}
+
+type CustomerSearchConnection struct {
+	Edges    []CustomerSearchEdge `json:"edges"`
+	PageInfo PageInfo             `json:"pageInfo"`
+}
+
+type CustomerSearchEdge struct {
+	Cursor string   `json:"cursor"`
+	Node   Customer `json:"node"`
+}
+
 type CustomerSurveyRequestedEntry struct {
 	CustomerID             string `json:"customerId"`
 	CustomerSurveyID       string `json:"customerSurveyId"`
@@ -1029,8 +1221,13 @@ type CustomersFilter struct {
 	CustomerGroupIds   []string                 `json:"customerGroupIds,omitempty"`
 	CustomerGroupKeys  []string                 `json:"customerGroupKeys,omitempty"`
 	IsMarkedAsSpam     *bool                    `json:"isMarkedAsSpam,omitempty"`
+	SlackChannelID     *string                  `json:"slackChannelId,omitempty"`
 	TenantIdentifiers  []TenantIdentifierInput  `json:"tenantIdentifiers,omitempty"`
 	UpdatedAt          *DatetimeFilter          `json:"updatedAt,omitempty"`
+}
+
+type CustomersSearchQuery struct {
+	Or []CustomerSearchCondition `json:"or,omitempty"`
 }
 
 type CustomersSort struct {
@@ -1041,6 +1238,20 @@ type CustomersSort struct {
 type DatetimeFilter struct {
 	After  *string `json:"after,omitempty"`
 	Before *string `json:"before,omitempty"`
+}
+
+type DatetimeFilterOutput struct {
+	After  *string `json:"after,omitempty"`
+	Before *string `json:"before,omitempty"`
+}
+
+type DeleteAPIKeyInput struct {
+	APIKeyID string `json:"apiKeyId"`
+}
+
+type DeleteAPIKeyOutput struct {
+	APIKey *APIKey        `json:"apiKey,omitempty"`
+	Error  *MutationError `json:"error,omitempty"`
 }
 
 type DeleteCompanyInput struct {
@@ -1074,6 +1285,15 @@ type DeleteCustomerInput struct {
 
 type DeleteCustomerOutput struct {
 	Error *MutationError `json:"error,omitempty"`
+}
+
+type DeleteMachineUserInput struct {
+	MachineUserID string `json:"machineUserId"`
+}
+
+type DeleteMachineUserOutput struct {
+	Error       *MutationError `json:"error,omitempty"`
+	MachineUser *MachineUser   `json:"machineUser,omitempty"`
 }
 
 type DeleteNoteInput struct {
@@ -1115,6 +1335,14 @@ type DeleteThreadFieldSchemaOutput struct {
 	Error *MutationError `json:"error,omitempty"`
 }
 
+type DeleteThreadInput struct {
+	ThreadID string `json:"threadId"`
+}
+
+type DeleteThreadOutput struct {
+	Error *MutationError `json:"error,omitempty"`
+}
+
 type DeleteTierInput struct {
 	TierID string `json:"tierId"`
 }
@@ -1122,6 +1350,14 @@ type DeleteTierInput struct {
 type DeleteTierOutput struct {
 	Error *MutationError `json:"error,omitempty"`
 	Tier  *Tier          `json:"tier,omitempty"`
+}
+
+type DeleteUserInput struct {
+	UserID string `json:"userId"`
+}
+
+type DeleteUserOutput struct {
+	Error *MutationError `json:"error,omitempty"`
 }
 
 type DeleteWebhookTargetInput struct {
@@ -1145,6 +1381,25 @@ type DeletedCustomerEmailActor struct {
 
 func (DeletedCustomerEmailActor) IsEmailActor() {}
 
+type DeletedThread struct {
+	DeletedAt core.Time `json:"deletedAt"`
+	ThreadID  string    `json:"threadId"`
+}
+
+type DeletedThreadConnection struct {
+	Edges    []DeletedThreadEdge `json:"edges"`
+	PageInfo PageInfo            `json:"pageInfo"`
+}
+
+type DeletedThreadEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   DeletedThread `json:"node"`
+}
+
+type DeletedThreadsFilter struct {
+	DeletedAt *DatetimeFilter `json:"deletedAt,omitempty"`
+}
+
 type DependsOnLabelType struct {
 	LabelTypeID string `json:"labelTypeId"`
 }
@@ -1159,6 +1414,12 @@ type DependsOnThreadFieldType struct {
 	ThreadFieldSchemaValue string `json:"threadFieldSchemaValue"`
 }
 
+type DiscordCustomerIdentity struct {
+	DiscordUserID string `json:"discordUserId"`
+}
+
+func (DiscordCustomerIdentity) IsCustomerIdentity() {}
+
 type DiscordMessageEntry struct {
 	Attachments           []Attachment `json:"attachments"`
 	CustomerID            string       `json:"customerId"`
@@ -1170,6 +1431,23 @@ type DiscordMessageEntry struct {
 }
 
 func (DiscordMessageEntry) IsEntry() {}
+
+type DiscordThreadChannelDetails struct {
+	DiscordChannelID   string  `json:"discordChannelId"`
+	DiscordChannelName *string `json:"discordChannelName,omitempty"`
+	DiscordGuildID     string  `json:"discordGuildId"`
+}
+
+func (DiscordThreadChannelDetails) IsThreadChannelDetails() {}
+
+type DNSRecord struct {
+	IsVerified    bool       `json:"isVerified"`
+	LastCheckedAt *core.Time `json:"lastCheckedAt,omitempty"`
+	Name          string     `json:"name"`
+	Type          string     `json:"type"`
+	Value         string     `json:"value"`
+	VerifiedAt    *core.Time `json:"verifiedAt,omitempty"`
+}
 
 type EmailAddress struct {
 	Email      string     `json:"email"`
@@ -1189,6 +1467,12 @@ type EmailBounce struct {
 	Reason          EmailBounceReason `json:"reason"`
 	Recipient       EmailParticipant  `json:"recipient"`
 }
+
+type EmailCustomerIdentity struct {
+	Email string `json:"email"`
+}
+
+func (EmailCustomerIdentity) IsCustomerIdentity() {}
 
 type EmailEntry struct {
 	AdditionalRecipients   []EmailParticipant `json:"additionalRecipients"`
@@ -1226,6 +1510,31 @@ type EmailParticipantInput struct {
 	Name  *string `json:"name,omitempty"`
 }
 
+type EscalationPath struct {
+	CreatedAt   core.Time            `json:"createdAt"`
+	CreatedBy   InternalActor        `json:"createdBy"`
+	Description *string              `json:"description,omitempty"`
+	ID          string               `json:"id"`
+	Name        string               `json:"name"`
+	Steps       []EscalationPathStep `json:"steps"`
+	UpdatedAt   core.Time            `json:"updatedAt"`
+	UpdatedBy   InternalActor        `json:"updatedBy"`
+}
+
+type EscalationPathStepLabelType struct {
+	ID        string    `json:"id"`
+	LabelType LabelType `json:"labelType"`
+}
+
+func (EscalationPathStepLabelType) IsEscalationPathStep() {}
+
+type EscalationPathStepUser struct {
+	ID   string `json:"id"`
+	User User   `json:"user"`
+}
+
+func (EscalationPathStepUser) IsEscalationPathStep() {}
+
 type EventComponentInput struct {
 	ComponentBadge          *ComponentBadgeInput          `json:"componentBadge,omitempty"`
 	ComponentContainer      *ComponentContainerInput      `json:"componentContainer,omitempty"`
@@ -1262,6 +1571,25 @@ type FirstResponseTimeServiceLevelAgreement struct {
 
 func (FirstResponseTimeServiceLevelAgreement) IsServiceLevelAgreement() {}
 
+type GenericThreadLink struct {
+	CreatedAt    core.Time               `json:"createdAt"`
+	CreatedBy    InternalActor           `json:"createdBy"`
+	Description  *string                 `json:"description,omitempty"`
+	ID           string                  `json:"id"`
+	LinkType     ThreadLinkLinkType      `json:"linkType"`
+	SourceID     string                  `json:"sourceId"`
+	SourceStatus *ThreadLinkSourceStatus `json:"sourceStatus,omitempty"`
+	SourceType   string                  `json:"sourceType"`
+	Status       ThreadLinkStatus        `json:"status"`
+	ThreadID     string                  `json:"threadId"`
+	Title        string                  `json:"title"`
+	UpdatedAt    core.Time               `json:"updatedAt"`
+	UpdatedBy    InternalActor           `json:"updatedBy"`
+	URL          string                  `json:"url"`
+}
+
+func (GenericThreadLink) IsThreadLink() {}
+
 type HelpCenterAiConversationMessageEntry struct {
 	HelpCenterAiConversationID string `json:"helpCenterAiConversationId"`
 	HelpCenterID               string `json:"helpCenterId"`
@@ -1275,8 +1603,41 @@ type ImpersonationInput struct {
 	AsCustomer CustomerImpersonationInput `json:"asCustomer"`
 }
 
+type ImportThreadChannelDetails struct {
+	ImportIntegrationKey string  `json:"importIntegrationKey"`
+	ImportSourceURL      *string `json:"importSourceUrl,omitempty"`
+}
+
+func (ImportThreadChannelDetails) IsThreadChannelDetails() {}
+
 type IntInput struct {
 	Value int `json:"value"`
+}
+
+type JiraIssueThreadLink struct {
+	CreatedAt     core.Time          `json:"createdAt"`
+	CreatedBy     InternalActor      `json:"createdBy"`
+	Description   *string            `json:"description,omitempty"`
+	ID            string             `json:"id"`
+	JiraIssueID   string             `json:"jiraIssueId"`
+	JiraIssueKey  string             `json:"jiraIssueKey"`
+	JiraIssueType JiraIssueType      `json:"jiraIssueType"`
+	LinkType      ThreadLinkLinkType `json:"linkType"`
+	SourceID      string             `json:"sourceId"`
+	SourceType    string             `json:"sourceType"`
+	Status        ThreadLinkStatus   `json:"status"`
+	ThreadID      string             `json:"threadId"`
+	Title         string             `json:"title"`
+	UpdatedAt     core.Time          `json:"updatedAt"`
+	UpdatedBy     InternalActor      `json:"updatedBy"`
+	URL           string             `json:"url"`
+}
+
+func (JiraIssueThreadLink) IsThreadLink() {}
+
+type JiraIssueType struct {
+	IconURL string `json:"iconUrl"`
+	Name    string `json:"name"`
 }
 
 type LabelTypeConnection struct {
@@ -1292,6 +1653,36 @@ type LabelTypeEdge struct {
 type LabelTypeFilter struct {
 	IsArchived *bool `json:"isArchived,omitempty"`
 }
+
+type LinearIssueState struct {
+	Color string               `json:"color"`
+	Label string               `json:"label"`
+	Type  LinearIssueStateType `json:"type"`
+}
+
+type LinearIssueThreadLink struct {
+	CreatedAt             core.Time          `json:"createdAt"`
+	CreatedBy             InternalActor      `json:"createdBy"`
+	Description           *string            `json:"description,omitempty"`
+	ID                    string             `json:"id"`
+	LinearIssueCreatedAt  core.Time          `json:"linearIssueCreatedAt"`
+	LinearIssueID         string             `json:"linearIssueId"`
+	LinearIssueIdentifier string             `json:"linearIssueIdentifier"`
+	LinearIssueState      LinearIssueState   `json:"linearIssueState"`
+	LinearIssueUpdatedAt  core.Time          `json:"linearIssueUpdatedAt"`
+	LinearIssueURL        string             `json:"linearIssueUrl"`
+	LinkType              ThreadLinkLinkType `json:"linkType"`
+	SourceID              string             `json:"sourceId"`
+	SourceType            string             `json:"sourceType"`
+	Status                ThreadLinkStatus   `json:"status"`
+	ThreadID              string             `json:"threadId"`
+	Title                 string             `json:"title"`
+	UpdatedAt             core.Time          `json:"updatedAt"`
+	UpdatedBy             InternalActor      `json:"updatedBy"`
+	URL                   string             `json:"url"`
+}
+
+func (LinearIssueThreadLink) IsThreadLink() {}
 
 type LinearIssueThreadLinkStateTransitionedEntry struct {
 	LinearIssueID         string `json:"linearIssueId"`
@@ -1315,6 +1706,16 @@ type MSTeamsMessageEntry struct {
 
 func (MSTeamsMessageEntry) IsEntry() {}
 
+type MSTeamsThreadChannelDetails struct {
+	MsTeamsChannelID   string             `json:"msTeamsChannelId"`
+	MsTeamsChannelName string             `json:"msTeamsChannelName"`
+	MsTeamsMessageType MSTeamsMessageType `json:"msTeamsMessageType"`
+	MsTeamsTeamID      string             `json:"msTeamsTeamId"`
+	MsTeamsTeamName    string             `json:"msTeamsTeamName"`
+}
+
+func (MSTeamsThreadChannelDetails) IsThreadChannelDetails() {}
+
 type MSTeamsThreadChannelDetailsInput struct {
 	MsTeamsChannelID string `json:"msTeamsChannelId"`
 	MsTeamsTeamID    string `json:"msTeamsTeamId"`
@@ -1322,25 +1723,57 @@ type MSTeamsThreadChannelDetailsInput struct {
 
 // A bot identity that owns API keys.
 type MachineUser struct {
-	Description *string         `json:"description,omitempty"`
-	FullName    string          `json:"fullName"`
-	ID          string          `json:"id"`
-	IsDeleted   bool            `json:"isDeleted"`
-	PublicName  string          `json:"publicName"`
-	Type        MachineUserType `json:"type"`
-	UpdatedAt   core.Time       `json:"updatedAt"`
+	APIKey      *APIKey          `json:"apiKey,omitempty"`
+	APIKeys     APIKeyConnection `json:"apiKeys"`
+	Avatar      *WorkspaceFile   `json:"avatar,omitempty"`
+	CreatedAt   core.Time        `json:"createdAt"`
+	CreatedBy   InternalActor    `json:"createdBy"`
+	DeletedAt   *core.Time       `json:"deletedAt,omitempty"`
+	DeletedBy   Actor            `json:"deletedBy,omitempty"`
+	Description *string          `json:"description,omitempty"`
+	FullName    string           `json:"fullName"`
+	ID          string           `json:"id"`
+	IsDeleted   bool             `json:"isDeleted"`
+	PublicName  string           `json:"publicName"`
+	Type        MachineUserType  `json:"type"`
+	UpdatedAt   core.Time        `json:"updatedAt"`
+	UpdatedBy   InternalActor    `json:"updatedBy"`
 }
 
 func (MachineUser) IsThreadAssignee() {}
 
 // A machine user (an API key's owner) acted.
 type MachineUserActor struct {
-	MachineUserID string `json:"machineUserId"`
+	MachineUser   MachineUser `json:"machineUser"`
+	MachineUserID string      `json:"machineUserId"`
 }
 
 func (MachineUserActor) IsActor() {}
 
 func (MachineUserActor) IsInternalActor() {}
+
+type MachineUserConnection struct {
+	Edges    []MachineUserEdge `json:"edges"`
+	PageInfo PageInfo          `json:"pageInfo"`
+}
+
+type MachineUserEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   MachineUser `json:"node"`
+}
+
+type MachineUsersFilter struct {
+	Type *MachineUserType `json:"type,omitempty"`
+}
+
+type MarkCustomerAsSpamInput struct {
+	CustomerID string `json:"customerId"`
+}
+
+type MarkCustomerAsSpamOutput struct {
+	Customer *Customer      `json:"customer,omitempty"`
+	Error    *MutationError `json:"error,omitempty"`
+}
 
 type MarkThreadAsDoneInput struct {
 	StatusDetail *DoneStatusDetail `json:"statusDetail,omitempty"`
@@ -1369,6 +1802,18 @@ type MergedThreadMessageEntry struct {
 }
 
 func (MergedThreadMessageEntry) IsEntry() {}
+
+type MoveLabelTypeInput struct {
+	AfterLabelTypeID  *string `json:"afterLabelTypeId,omitempty"`
+	BeforeLabelTypeID *string `json:"beforeLabelTypeId,omitempty"`
+	LabelTypeID       string  `json:"labelTypeId"`
+	ParentLabelTypeID *string `json:"parentLabelTypeId,omitempty"`
+}
+
+type MoveLabelTypeOutput struct {
+	Error     *MutationError `json:"error,omitempty"`
+	LabelType *LabelType     `json:"labelType,omitempty"`
+}
 
 type Mutation struct {
 }
@@ -1431,7 +1876,60 @@ type PageInfo struct {
 	StartCursor     *string `json:"startCursor,omitempty"`
 }
 
+type Permissions struct {
+	Permissions []string `json:"permissions"`
+}
+
+type PlainTaskThreadLink struct {
+	CreatedAt   core.Time          `json:"createdAt"`
+	CreatedBy   InternalActor      `json:"createdBy"`
+	Description *string            `json:"description,omitempty"`
+	ID          string             `json:"id"`
+	LinkType    ThreadLinkLinkType `json:"linkType"`
+	PlainTaskID string             `json:"plainTaskId"`
+	SourceID    string             `json:"sourceId"`
+	SourceType  string             `json:"sourceType"`
+	Status      ThreadLinkStatus   `json:"status"`
+	ThreadID    string             `json:"threadId"`
+	Title       string             `json:"title"`
+	UpdatedAt   core.Time          `json:"updatedAt"`
+	UpdatedBy   InternalActor      `json:"updatedBy"`
+	URL         string             `json:"url"`
+}
+
+func (PlainTaskThreadLink) IsThreadLink() {}
+
+type PlainThreadThreadLink struct {
+	CreatedAt                   core.Time          `json:"createdAt"`
+	CreatedBy                   InternalActor      `json:"createdBy"`
+	Description                 *string            `json:"description,omitempty"`
+	ID                          string             `json:"id"`
+	LinkType                    ThreadLinkLinkType `json:"linkType"`
+	PlainThreadID               string             `json:"plainThreadId"`
+	PlainThreadStatusDetailType StatusDetailType   `json:"plainThreadStatusDetailType"`
+	SourceID                    string             `json:"sourceId"`
+	SourceType                  string             `json:"sourceType"`
+	Status                      ThreadLinkStatus   `json:"status"`
+	ThreadID                    string             `json:"threadId"`
+	Title                       string             `json:"title"`
+	UpdatedAt                   core.Time          `json:"updatedAt"`
+	UpdatedBy                   InternalActor      `json:"updatedBy"`
+	URL                         string             `json:"url"`
+}
+
+func (PlainThreadThreadLink) IsThreadLink() {}
+
 type Query struct {
+}
+
+type QueuedAgentSessionMessage struct {
+	CreatedAt      core.Time       `json:"createdAt"`
+	CreatedBy      Actor           `json:"createdBy"`
+	ID             string          `json:"id"`
+	Text           string          `json:"text"`
+	UpdatedAt      core.Time       `json:"updatedAt"`
+	UpdatedBy      Actor           `json:"updatedBy"`
+	WorkspaceFiles []WorkspaceFile `json:"workspaceFiles"`
 }
 
 type RegenerateWorkspaceHmacOutput struct {
@@ -1448,6 +1946,17 @@ type ReloadCustomerCardInstanceInput struct {
 type ReloadCustomerCardInstanceOutput struct {
 	CustomerCardInstance CustomerCardInstance `json:"customerCardInstance,omitempty"`
 	Error                *MutationError       `json:"error,omitempty"`
+}
+
+type RemoveAdditionalAssigneesInput struct {
+	MachineUserIds []string `json:"machineUserIds,omitempty"`
+	ThreadID       string   `json:"threadId"`
+	UserIds        []string `json:"userIds,omitempty"`
+}
+
+type RemoveAdditionalAssigneesOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
 }
 
 type RemoveCustomerFromCustomerGroupsInput struct {
@@ -1474,7 +1983,8 @@ type RemoveLabelsInput struct {
 }
 
 type RemoveLabelsOutput struct {
-	Error *MutationError `json:"error,omitempty"`
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
 }
 
 type RemoveMembersFromTierInput struct {
@@ -1484,6 +1994,15 @@ type RemoveMembersFromTierInput struct {
 type RemoveMembersFromTierOutput struct {
 	Error       *MutationError   `json:"error,omitempty"`
 	Memberships []TierMembership `json:"memberships"`
+}
+
+type ReorderThreadFieldSchemasInput struct {
+	ThreadFieldSchemaOrders []ThreadFieldSchemaOrderInput `json:"threadFieldSchemaOrders"`
+}
+
+type ReorderThreadFieldSchemasOutput struct {
+	Error              *MutationError      `json:"error,omitempty"`
+	ThreadFieldSchemas []ThreadFieldSchema `json:"threadFieldSchemas,omitempty"`
 }
 
 type ReplyToThreadChannelSpecificOptionsInput struct {
@@ -1506,6 +2025,155 @@ type ReplyToThreadInput struct {
 
 type ReplyToThreadOutput struct {
 	Error *MutationError `json:"error,omitempty"`
+}
+
+type Role struct {
+	AssignableBillingSeats []BillingSeatType `json:"assignableBillingSeats"`
+	CustomRole             *CustomRole       `json:"customRole,omitempty"`
+	CustomRoleID           *string           `json:"customRoleId,omitempty"`
+	Description            *string           `json:"description,omitempty"`
+	ID                     string            `json:"id"`
+	IsAssignableToCustomer bool              `json:"isAssignableToCustomer"`
+	IsAssignableToTask     bool              `json:"isAssignableToTask"`
+	IsAssignableToThread   bool              `json:"isAssignableToThread"`
+	Key                    *RoleKey          `json:"key,omitempty"`
+	Name                   string            `json:"name"`
+	Permissions            []string          `json:"permissions"`
+	RequiresBillableSeat   bool              `json:"requiresBillableSeat"`
+}
+
+type RoleConnection struct {
+	Edges    []RoleEdge `json:"edges"`
+	PageInfo PageInfo   `json:"pageInfo"`
+}
+
+type RoleEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Role   `json:"node"`
+}
+
+type RoleFilter struct {
+	Version *int `json:"version,omitempty"`
+}
+
+type RoleScope struct {
+	AccessMode    RoleScopeAccessMode      `json:"accessMode"`
+	PrimitiveType ThreadScopePrimitiveType `json:"primitiveType"`
+	Values        []string                 `json:"values"`
+}
+
+type RoleScopeDefinition struct {
+	Resource RoleScopeResourceType `json:"resource"`
+	Scopes   []RoleScope           `json:"scopes"`
+}
+
+type SavedThreadsView struct {
+	Color         string                 `json:"color"`
+	CreatedAt     core.Time              `json:"createdAt"`
+	CreatedBy     InternalActor          `json:"createdBy"`
+	Icon          string                 `json:"icon"`
+	ID            string                 `json:"id"`
+	IsHidden      bool                   `json:"isHidden"`
+	Name          string                 `json:"name"`
+	ThreadsFilter SavedThreadsViewFilter `json:"threadsFilter"`
+	UpdatedAt     core.Time              `json:"updatedAt"`
+	UpdatedBy     InternalActor          `json:"updatedBy"`
+}
+
+type SavedThreadsViewFilter struct {
+	And                   []SavedThreadsViewNestedFilter           `json:"and,omitempty"`
+	AssignedToUser        []string                                 `json:"assignedToUser"`
+	Companies             []string                                 `json:"companies"`
+	CreatedAtFilter       *DatetimeFilterOutput                    `json:"createdAtFilter,omitempty"`
+	CustomerGroups        []string                                 `json:"customerGroups"`
+	DisplayOptions        ThreadsDisplayOptions                    `json:"displayOptions"`
+	GroupBy               ThreadsGroupBy                           `json:"groupBy"`
+	LabelTypeIds          []string                                 `json:"labelTypeIds"`
+	Layout                ThreadsLayout                            `json:"layout"`
+	MessageSource         []MessageSource                          `json:"messageSource"`
+	Not                   *SavedThreadsViewNestedFilter            `json:"not,omitempty"`
+	Or                    []SavedThreadsViewNestedFilter           `json:"or,omitempty"`
+	Participants          []string                                 `json:"participants"`
+	Priorities            []int                                    `json:"priorities"`
+	SLAStatuses           []string                                 `json:"slaStatuses"`
+	SLATypes              []string                                 `json:"slaTypes"`
+	Sort                  SavedThreadsViewSort                     `json:"sort"`
+	StatusDetails         []StatusDetailType                       `json:"statusDetails"`
+	Statuses              []ThreadStatus                           `json:"statuses"`
+	SupportEmailAddresses []string                                 `json:"supportEmailAddresses"`
+	SurveyResponse        *SurveyResponseFilterOutput              `json:"surveyResponse,omitempty"`
+	TenantFields          []SavedThreadsViewFilterTenantField      `json:"tenantFields"`
+	Tenants               []string                                 `json:"tenants"`
+	ThreadFields          []SavedThreadsViewFilterThreadField      `json:"threadFields"`
+	ThreadLinkGroupIds    []string                                 `json:"threadLinkGroupIds"`
+	ThreadLinkSources     []SavedThreadsViewFilterThreadLinkSource `json:"threadLinkSources"`
+	Tiers                 []string                                 `json:"tiers"`
+}
+
+type SavedThreadsViewFilterTenantField struct {
+	BooleanValue        *bool      `json:"booleanValue,omitempty"`
+	DateValue           *core.Time `json:"dateValue,omitempty"`
+	ExternalFieldID     string     `json:"externalFieldId"`
+	NumberValue         *float64   `json:"numberValue,omitempty"`
+	StringArrayValue    []string   `json:"stringArrayValue"`
+	StringValue         *string    `json:"stringValue,omitempty"`
+	UserReferenceValues []string   `json:"userReferenceValues"`
+}
+
+type SavedThreadsViewFilterThreadField struct {
+	BooleanValue *bool                                    `json:"booleanValue,omitempty"`
+	Date         *SavedThreadsViewFilterThreadFieldDate   `json:"date,omitempty"`
+	Key          string                                   `json:"key"`
+	Number       *SavedThreadsViewFilterThreadFieldNumber `json:"number,omitempty"`
+	StringValue  *string                                  `json:"stringValue,omitempty"`
+}
+
+type SavedThreadsViewFilterThreadFieldDate struct {
+	After  *core.Time `json:"after,omitempty"`
+	Before *core.Time `json:"before,omitempty"`
+}
+
+type SavedThreadsViewFilterThreadFieldNumber struct {
+	Gte   *float64 `json:"gte,omitempty"`
+	Lte   *float64 `json:"lte,omitempty"`
+	Value *float64 `json:"value,omitempty"`
+}
+
+type SavedThreadsViewFilterThreadLinkSource struct {
+	SourceID   string `json:"sourceId"`
+	SourceType string `json:"sourceType"`
+}
+
+type SavedThreadsViewNestedFilter struct {
+	And                   []SavedThreadsViewNestedFilter           `json:"and,omitempty"`
+	AssignedToUser        []string                                 `json:"assignedToUser"`
+	Companies             []string                                 `json:"companies"`
+	CreatedAtFilter       *DatetimeFilterOutput                    `json:"createdAtFilter,omitempty"`
+	CustomerGroups        []string                                 `json:"customerGroups"`
+	LabelTypeIds          []string                                 `json:"labelTypeIds"`
+	MessageSource         []MessageSource                          `json:"messageSource"`
+	Not                   *SavedThreadsViewNestedFilter            `json:"not,omitempty"`
+	Or                    []SavedThreadsViewNestedFilter           `json:"or,omitempty"`
+	Participants          []string                                 `json:"participants"`
+	Priorities            []int                                    `json:"priorities"`
+	SLAStatuses           []string                                 `json:"slaStatuses"`
+	SLATypes              []string                                 `json:"slaTypes"`
+	StatusDetails         []StatusDetailType                       `json:"statusDetails"`
+	Statuses              []ThreadStatus                           `json:"statuses"`
+	SupportEmailAddresses []string                                 `json:"supportEmailAddresses"`
+	SurveyResponse        *SurveyResponseFilterOutput              `json:"surveyResponse,omitempty"`
+	TenantFields          []SavedThreadsViewFilterTenantField      `json:"tenantFields"`
+	Tenants               []string                                 `json:"tenants"`
+	ThreadFields          []SavedThreadsViewFilterThreadField      `json:"threadFields"`
+	ThreadLinkGroupIds    []string                                 `json:"threadLinkGroupIds"`
+	ThreadLinkSources     []SavedThreadsViewFilterThreadLinkSource `json:"threadLinkSources"`
+	Tiers                 []string                                 `json:"tiers"`
+}
+
+type SavedThreadsViewSort struct {
+	Direction      *SortDirection    `json:"direction,omitempty"`
+	Field          *ThreadsSortField `json:"field,omitempty"`
+	ThreadFieldKey *string           `json:"threadFieldKey,omitempty"`
 }
 
 type SendChatInput struct {
@@ -1540,6 +2208,48 @@ type ServiceLevelAgreementFilter struct {
 	UpdatedAt *DatetimeFilter               `json:"updatedAt,omitempty"`
 }
 
+type ServiceLevelAgreementStatusDetailAchieved struct {
+	AchievedAt core.Time `json:"achievedAt"`
+}
+
+func (ServiceLevelAgreementStatusDetailAchieved) IsServiceLevelAgreementStatusDetail() {}
+
+type ServiceLevelAgreementStatusDetailBreached struct {
+	BreachedAt  core.Time `json:"breachedAt"`
+	CompletedAt core.Time `json:"completedAt"`
+}
+
+func (ServiceLevelAgreementStatusDetailBreached) IsServiceLevelAgreementStatusDetail() {}
+
+type ServiceLevelAgreementStatusDetailBreaching struct {
+	BreachedAt core.Time `json:"breachedAt"`
+}
+
+func (ServiceLevelAgreementStatusDetailBreaching) IsServiceLevelAgreementStatusDetail() {}
+
+type ServiceLevelAgreementStatusDetailCancelled struct {
+	CancelledAt core.Time `json:"cancelledAt"`
+}
+
+func (ServiceLevelAgreementStatusDetailCancelled) IsServiceLevelAgreementStatusDetail() {}
+
+type ServiceLevelAgreementStatusDetailImminentBreach struct {
+	BreachingAt core.Time `json:"breachingAt"`
+}
+
+func (ServiceLevelAgreementStatusDetailImminentBreach) IsServiceLevelAgreementStatusDetail() {}
+
+type ServiceLevelAgreementStatusDetailPending struct {
+	BreachingAt core.Time `json:"breachingAt"`
+}
+
+func (ServiceLevelAgreementStatusDetailPending) IsServiceLevelAgreementStatusDetail() {}
+
+type ServiceLevelAgreementStatusSummary struct {
+	FirstResponseTime ServiceLevelAgreementStatusDetail `json:"firstResponseTime,omitempty"`
+	NextResponseTime  ServiceLevelAgreementStatusDetail `json:"nextResponseTime,omitempty"`
+}
+
 type ServiceLevelAgreementStatusTransitionedEntry struct {
 	NextStatus            ServiceLevelAgreementStatus `json:"nextStatus"`
 	PreviousStatus        ServiceLevelAgreementStatus `json:"previousStatus"`
@@ -1562,6 +2272,12 @@ type SetCustomerTenantsOutput struct {
 	Customer *Customer      `json:"customer,omitempty"`
 	Error    *MutationError `json:"error,omitempty"`
 }
+
+type SlackCustomerIdentity struct {
+	SlackUserID string `json:"slackUserId"`
+}
+
+func (SlackCustomerIdentity) IsCustomerIdentity() {}
 
 type SlackMessageEntry struct {
 	Attachments         []Attachment                    `json:"attachments"`
@@ -1613,6 +2329,15 @@ type SlackThreadChannelAssociation struct {
 
 func (SlackThreadChannelAssociation) IsThreadChannelAssociation() {}
 
+type SlackThreadChannelDetails struct {
+	SlackChannelID   string `json:"slackChannelId"`
+	SlackChannelName string `json:"slackChannelName"`
+	SlackTeamID      string `json:"slackTeamId"`
+	SlackTeamName    string `json:"slackTeamName"`
+}
+
+func (SlackThreadChannelDetails) IsThreadChannelDetails() {}
+
 type SlackThreadChannelDetailsInput struct {
 	SlackChannelID string `json:"slackChannelId"`
 	SlackTeamID    string `json:"slackTeamId"`
@@ -1642,11 +2367,33 @@ type StringInput struct {
 	Value string `json:"value"`
 }
 
+type StringSearchExpression struct {
+	CaseInsensitiveContains *string `json:"caseInsensitiveContains,omitempty"`
+}
+
+type SubscriptionEventType struct {
+	Description string `json:"description"`
+	EventType   string `json:"eventType"`
+}
+
 type SupportEmailAddressEmailActor struct {
 	SupportEmailAddress string `json:"supportEmailAddress"`
 }
 
 func (SupportEmailAddressEmailActor) IsEmailActor() {}
+
+type SurveyResponse struct {
+	Comment     *string        `json:"comment,omitempty"`
+	CreatedAt   core.Time      `json:"createdAt"`
+	CreatedBy   Actor          `json:"createdBy"`
+	ID          string         `json:"id"`
+	Rating      *int           `json:"rating,omitempty"`
+	RespondedAt *core.Time     `json:"respondedAt,omitempty"`
+	Sentiment   *SentimentType `json:"sentiment,omitempty"`
+	SurveyID    *string        `json:"surveyId,omitempty"`
+	UpdatedAt   core.Time      `json:"updatedAt"`
+	UpdatedBy   Actor          `json:"updatedBy"`
+}
 
 type SurveyResponseFilter struct {
 	HasResponse *bool           `json:"hasResponse,omitempty"`
@@ -1654,6 +2401,14 @@ type SurveyResponseFilter struct {
 	ResponseAt  *DatetimeFilter `json:"responseAt,omitempty"`
 	Sentiment   *SentimentType  `json:"sentiment,omitempty"`
 	SurveyID    *string         `json:"surveyId,omitempty"`
+}
+
+type SurveyResponseFilterOutput struct {
+	HasResponse bool                  `json:"hasResponse"`
+	Rating      *int                  `json:"rating,omitempty"`
+	ResponseAt  *DatetimeFilterOutput `json:"responseAt,omitempty"`
+	Sentiment   *SentimentType        `json:"sentiment,omitempty"`
+	SurveyID    *string               `json:"surveyId,omitempty"`
 }
 
 // Threadline itself, as an assignee.
@@ -1665,8 +2420,9 @@ func (System) IsThreadAssignee() {}
 
 // Threadline itself acted.
 type SystemActor struct {
-	SystemID            string  `json:"systemId"`
-	WorkflowExecutionID *string `json:"workflowExecutionId,omitempty"`
+	SystemID            string           `json:"systemId"`
+	Workflow            *WorkflowSummary `json:"workflow,omitempty"`
+	WorkflowExecutionID *string          `json:"workflowExecutionId,omitempty"`
 }
 
 func (SystemActor) IsActor() {}
@@ -1725,12 +2481,14 @@ type TenantFieldDateTimeValue struct {
 func (TenantFieldDateTimeValue) IsTenantFieldValue() {}
 
 type TenantFieldFilter struct {
-	BooleanValue     *bool    `json:"booleanValue,omitempty"`
-	DateValue        *string  `json:"dateValue,omitempty"`
-	ExternalFieldID  string   `json:"externalFieldId"`
-	NumberValue      *float64 `json:"numberValue,omitempty"`
-	StringArrayValue []string `json:"stringArrayValue,omitempty"`
-	StringValue      *string  `json:"stringValue,omitempty"`
+	BooleanValue        *bool    `json:"booleanValue,omitempty"`
+	DateValue           *string  `json:"dateValue,omitempty"`
+	ExternalFieldID     string   `json:"externalFieldId"`
+	NumberValue         *float64 `json:"numberValue,omitempty"`
+	StringArrayValue    []string `json:"stringArrayValue,omitempty"`
+	StringValue         *string  `json:"stringValue,omitempty"`
+	StringValues        []string `json:"stringValues,omitempty"`
+	UserReferenceValues []string `json:"userReferenceValues,omitempty"`
 }
 
 type TenantFieldNumberValue struct {
@@ -1808,6 +2566,43 @@ type ThreadAdditionalAssigneesTransitionedEntry struct {
 
 func (ThreadAdditionalAssigneesTransitionedEntry) IsEntry() {}
 
+type ThreadCatchupCustomerEvent struct {
+	Content    string `json:"content"`
+	CustomerID string `json:"customerId"`
+}
+
+type ThreadCatchupDetail struct {
+	CompletedActions []*ThreadCatchupUserEvent      `json:"completedActions"`
+	CustomerEvents   []*ThreadCatchupCustomerEvent  `json:"customerEvents"`
+	GeneratedAt      *core.Time                     `json:"generatedAt,omitempty"`
+	SuggestedActions []ThreadCatchupSuggestedAction `json:"suggestedActions"`
+	Summary          *string                        `json:"summary,omitempty"`
+}
+
+type ThreadCatchupSuggestedCustomerAction struct {
+	Content    string                             `json:"content"`
+	CustomerID string                             `json:"customerId"`
+	ID         string                             `json:"id"`
+	Status     ThreadCatchupSuggestedActionStatus `json:"status"`
+}
+
+func (ThreadCatchupSuggestedCustomerAction) IsThreadCatchupSuggestedAction() {}
+
+type ThreadCatchupSuggestedInternalAction struct {
+	Content        string                             `json:"content"`
+	ID             string                             `json:"id"`
+	Status         ThreadCatchupSuggestedActionStatus `json:"status"`
+	ThreadLinkType string                             `json:"threadLinkType"`
+	UserID         *string                            `json:"userId,omitempty"`
+}
+
+func (ThreadCatchupSuggestedInternalAction) IsThreadCatchupSuggestedAction() {}
+
+type ThreadCatchupUserEvent struct {
+	Content string `json:"content"`
+	UserID  string `json:"userId"`
+}
+
 type ThreadChannelDetailsInput struct {
 	MsTeams *MSTeamsThreadChannelDetailsInput `json:"msTeams,omitempty"`
 	Slack   *SlackThreadChannelDetailsInput   `json:"slack,omitempty"`
@@ -1819,6 +2614,67 @@ type ThreadConnection struct {
 	TotalCount int          `json:"totalCount"`
 }
 
+type ThreadDiscussion struct {
+	ChannelDetails             ThreadDiscussionChannelDetails    `json:"channelDetails,omitempty"`
+	CreatedAt                  core.Time                         `json:"createdAt"`
+	CreatedBy                  Actor                             `json:"createdBy"`
+	EmailRecipients            []string                          `json:"emailRecipients"`
+	ID                         string                            `json:"id"`
+	IsUnread                   bool                              `json:"isUnread"`
+	LastActivityAt             *core.Time                        `json:"lastActivityAt,omitempty"`
+	Messages                   ThreadDiscussionMessageConnection `json:"messages"`
+	QueuedAgentSessionMessages []QueuedAgentSessionMessage       `json:"queuedAgentSessionMessages"`
+	ResolvedAt                 *core.Time                        `json:"resolvedAt,omitempty"`
+	SlackChannelID             *string                           `json:"slackChannelId,omitempty"`
+	SlackChannelName           *string                           `json:"slackChannelName,omitempty"`
+	SlackMessageLink           *string                           `json:"slackMessageLink,omitempty"`
+	SlackTeamID                *string                           `json:"slackTeamId,omitempty"`
+	SourceEntityID             *string                           `json:"sourceEntityId,omitempty"`
+	SourceEntityType           *DiscussionSourceEntityType       `json:"sourceEntityType,omitempty"`
+	SourcePageLink             *string                           `json:"sourcePageLink,omitempty"`
+	Status                     ThreadDiscussionStatus            `json:"status"`
+	Thread                     *Thread                           `json:"thread,omitempty"`
+	ThreadID                   *string                           `json:"threadId,omitempty"`
+	Title                      string                            `json:"title"`
+	Type                       ThreadDiscussionType              `json:"type"`
+	UpdatedAt                  core.Time                         `json:"updatedAt"`
+	UpdatedBy                  Actor                             `json:"updatedBy"`
+	Visibility                 *ThreadDiscussionVisibility       `json:"visibility,omitempty"`
+}
+
+type ThreadDiscussionAgentSessionChannelDetails struct {
+	AgentSessionID string `json:"agentSessionId"`
+}
+
+func (ThreadDiscussionAgentSessionChannelDetails) IsThreadDiscussionChannelDetails() {}
+
+type ThreadDiscussionApprovalRequestEntryPayload struct {
+	ApprovalID    string              `json:"approvalId"`
+	Calls         string              `json:"calls"`
+	Justification string              `json:"justification"`
+	LeaseID       string              `json:"leaseId"`
+	ResolvedAt    *core.Time          `json:"resolvedAt,omitempty"`
+	ResolvedBy    InternalActor       `json:"resolvedBy,omitempty"`
+	ReviewerNote  *string             `json:"reviewerNote,omitempty"`
+	Status        AgentApprovalStatus `json:"status"`
+}
+
+func (ThreadDiscussionApprovalRequestEntryPayload) IsThreadDiscussionEntryPayload() {}
+
+type ThreadDiscussionCursorWorkspaceBackgroundAgentChannelDetails struct {
+	CursorWorkspaceIntegrationID string  `json:"cursorWorkspaceIntegrationId"`
+	RepositoryURL                *string `json:"repositoryUrl,omitempty"`
+}
+
+func (ThreadDiscussionCursorWorkspaceBackgroundAgentChannelDetails) IsThreadDiscussionChannelDetails() {
+}
+
+type ThreadDiscussionEmailChannelDetails struct {
+	EmailRecipients []string `json:"emailRecipients"`
+}
+
+func (ThreadDiscussionEmailChannelDetails) IsThreadDiscussionChannelDetails() {}
+
 type ThreadDiscussionEntry struct {
 	CustomerID         string               `json:"customerId"`
 	DiscussionType     ThreadDiscussionType `json:"discussionType"`
@@ -1829,6 +2685,36 @@ type ThreadDiscussionEntry struct {
 }
 
 func (ThreadDiscussionEntry) IsEntry() {}
+
+type ThreadDiscussionMessage struct {
+	Attachments               []Attachment                      `json:"attachments"`
+	CreatedAt                 core.Time                         `json:"createdAt"`
+	CreatedBy                 Actor                             `json:"createdBy"`
+	DeletedOnSlackAt          *core.Time                        `json:"deletedOnSlackAt,omitempty"`
+	Entry                     ThreadDiscussionEntryPayload      `json:"entry,omitempty"`
+	EntryType                 string                            `json:"entryType"`
+	HasUnprocessedAttachments bool                              `json:"hasUnprocessedAttachments"`
+	ID                        string                            `json:"id"`
+	LastEditedOnSlackAt       *core.Time                        `json:"lastEditedOnSlackAt,omitempty"`
+	Reactions                 []ThreadDiscussionMessageReaction `json:"reactions"`
+	SlackMessageLink          *string                           `json:"slackMessageLink,omitempty"`
+	Text                      string                            `json:"text"`
+	ThreadDiscussionID        string                            `json:"threadDiscussionId"`
+	Type                      ThreadDiscussionMessageType       `json:"type"`
+	UpdatedAt                 core.Time                         `json:"updatedAt"`
+	UpdatedBy                 Actor                             `json:"updatedBy"`
+	WorkspaceFiles            []WorkspaceFile                   `json:"workspaceFiles"`
+}
+
+type ThreadDiscussionMessageConnection struct {
+	Edges    []ThreadDiscussionMessageEdge `json:"edges"`
+	PageInfo PageInfo                      `json:"pageInfo"`
+}
+
+type ThreadDiscussionMessageEdge struct {
+	Cursor string                  `json:"cursor"`
+	Node   ThreadDiscussionMessage `json:"node"`
+}
 
 type ThreadDiscussionMessageEntry struct {
 	Attachments               []Attachment                      `json:"attachments"`
@@ -1849,6 +2735,16 @@ type ThreadDiscussionMessageEntry struct {
 
 func (ThreadDiscussionMessageEntry) IsEntry() {}
 
+type ThreadDiscussionMessageEntryPayload struct {
+	Attachments []Attachment                `json:"attachments"`
+	IsFinal     bool                        `json:"isFinal"`
+	SlackBlocks *string                     `json:"slackBlocks,omitempty"`
+	Text        string                      `json:"text"`
+	Type        ThreadDiscussionMessageType `json:"type"`
+}
+
+func (ThreadDiscussionMessageEntryPayload) IsThreadDiscussionEntryPayload() {}
+
 type ThreadDiscussionMessageReaction struct {
 	Actors   []Actor `json:"actors"`
 	ImageURL *string `json:"imageUrl,omitempty"`
@@ -1867,9 +2763,35 @@ type ThreadDiscussionResolvedEntry struct {
 
 func (ThreadDiscussionResolvedEntry) IsEntry() {}
 
+type ThreadDiscussionSlackChannelDetails struct {
+	SlackChannelID   string  `json:"slackChannelId"`
+	SlackChannelName string  `json:"slackChannelName"`
+	SlackMessageLink *string `json:"slackMessageLink,omitempty"`
+	SlackTeamID      string  `json:"slackTeamId"`
+}
+
+func (ThreadDiscussionSlackChannelDetails) IsThreadDiscussionChannelDetails() {}
+
+type ThreadDiscussionToolCallEntryPayload struct {
+	Args        *string `json:"args,omitempty"`
+	Description string  `json:"description"`
+	DurationMs  int     `json:"durationMs"`
+	Error       *string `json:"error,omitempty"`
+	IsSuccess   bool    `json:"isSuccess"`
+	Op          string  `json:"op"`
+	Service     string  `json:"service"`
+}
+
+func (ThreadDiscussionToolCallEntryPayload) IsThreadDiscussionEntryPayload() {}
+
 type ThreadEdge struct {
 	Cursor string `json:"cursor"`
 	Node   Thread `json:"node"`
+}
+
+type ThreadEscalationDetails struct {
+	EscalationPath         EscalationPath     `json:"escalationPath"`
+	NextEscalationPathStep EscalationPathStep `json:"nextEscalationPathStep,omitempty"`
 }
 
 type ThreadEvent struct {
@@ -1902,6 +2824,7 @@ type ThreadField struct {
 	BooleanValue  *bool                 `json:"booleanValue,omitempty"`
 	CreatedAt     core.Time             `json:"createdAt"`
 	CreatedBy     Actor                 `json:"createdBy"`
+	DateValue     *core.Time            `json:"dateValue,omitempty"`
 	ID            string                `json:"id"`
 	IsAiGenerated bool                  `json:"isAiGenerated"`
 	Key           string                `json:"key"`
@@ -1924,6 +2847,7 @@ type ThreadFieldFilter struct {
 	Key          string                   `json:"key"`
 	Number       *ThreadFieldNumberFilter `json:"number,omitempty"`
 	StringValue  *string                  `json:"stringValue,omitempty"`
+	StringValues []string                 `json:"stringValues,omitempty"`
 }
 
 type ThreadFieldNumberFilter struct {
@@ -1945,6 +2869,7 @@ type ThreadFieldSchema struct {
 	EnumValues           []string                  `json:"enumValues"`
 	ID                   string                    `json:"id"`
 	IsAiAutoFillEnabled  bool                      `json:"isAiAutoFillEnabled"`
+	IsAvailableToAgents  bool                      `json:"isAvailableToAgents"`
 	IsClientReadonly     bool                      `json:"isClientReadonly"`
 	IsRequired           bool                      `json:"isRequired"`
 	Key                  string                    `json:"key"`
@@ -1965,6 +2890,17 @@ type ThreadFieldSchemaEdge struct {
 	Node   ThreadFieldSchema `json:"node"`
 }
 
+type ThreadFieldSchemaOrderInput struct {
+	Order               int    `json:"order"`
+	ThreadFieldSchemaID string `json:"threadFieldSchemaId"`
+}
+
+type ThreadLinkConnection struct {
+	Edges      []ThreadLinkEdge `json:"edges"`
+	PageInfo   PageInfo         `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
 type ThreadLinkCreatedEntry struct {
 	ThreadLink ThreadLink `json:"threadLink"`
 }
@@ -1976,6 +2912,23 @@ type ThreadLinkDeletedEntry struct {
 }
 
 func (ThreadLinkDeletedEntry) IsEntry() {}
+
+type ThreadLinkEdge struct {
+	Cursor string     `json:"cursor"`
+	Node   ThreadLink `json:"node"`
+}
+
+type ThreadLinkSourceFilter struct {
+	SourceID   string `json:"sourceId"`
+	SourceType string `json:"sourceType"`
+}
+
+type ThreadLinkSourceStatus struct {
+	Color *string `json:"color,omitempty"`
+	Icon  *string `json:"icon,omitempty"`
+	Key   string  `json:"key"`
+	Label string  `json:"label"`
+}
 
 type ThreadLinkTargetCreatedEntry struct {
 	SourceThread ChildThreadDetails `json:"sourceThread"`
@@ -2010,8 +2963,23 @@ type ThreadPriorityChangedEntry struct {
 
 func (ThreadPriorityChangedEntry) IsEntry() {}
 
+type ThreadSearchResult struct {
+	Thread Thread `json:"thread"`
+}
+
+type ThreadSearchResultConnection struct {
+	Edges    []ThreadSearchResultEdge `json:"edges"`
+	PageInfo PageInfo                 `json:"pageInfo"`
+}
+
+type ThreadSearchResultEdge struct {
+	Cursor string             `json:"cursor"`
+	Node   ThreadSearchResult `json:"node"`
+}
+
 type ThreadStatusDetailCreated struct {
-	CreatedAt core.Time `json:"createdAt"`
+	CreatedAt       core.Time `json:"createdAt"`
+	StatusChangedAt core.Time `json:"statusChangedAt"`
 }
 
 func (ThreadStatusDetailCreated) IsThreadStatusDetail() {}
@@ -2050,7 +3018,8 @@ type ThreadStatusDetailLinearUpdated struct {
 func (ThreadStatusDetailLinearUpdated) IsThreadStatusDetail() {}
 
 type ThreadStatusDetailNewReply struct {
-	StatusChangedAt core.Time `json:"statusChangedAt"`
+	NewReplyAt      *core.Time `json:"newReplyAt,omitempty"`
+	StatusChangedAt core.Time  `json:"statusChangedAt"`
 }
 
 func (ThreadStatusDetailNewReply) IsThreadStatusDetail() {}
@@ -2080,6 +3049,7 @@ func (ThreadStatusDetailThreadDiscussionResolved) IsThreadStatusDetail() {}
 type ThreadStatusDetailThreadLinkUpdated struct {
 	LinearIssueID   *string   `json:"linearIssueId,omitempty"`
 	StatusChangedAt core.Time `json:"statusChangedAt"`
+	UpdatedAt       core.Time `json:"updatedAt"`
 }
 
 func (ThreadStatusDetailThreadLinkUpdated) IsThreadStatusDetail() {}
@@ -2104,6 +3074,12 @@ type ThreadStatusDetailWaitingForDuration struct {
 
 func (ThreadStatusDetailWaitingForDuration) IsThreadStatusDetail() {}
 
+type ThreadStatusDetailWaitingIndefinitely struct {
+	StatusChangedAt core.Time `json:"statusChangedAt"`
+}
+
+func (ThreadStatusDetailWaitingIndefinitely) IsThreadStatusDetail() {}
+
 type ThreadStatusTransitionedEntry struct {
 	NextStatus           ThreadStatus       `json:"nextStatus"`
 	NextStatusDetail     ThreadStatusDetail `json:"nextStatusDetail,omitempty"`
@@ -2116,6 +3092,34 @@ func (ThreadStatusTransitionedEntry) IsEntry() {}
 type ThreadTimelineEntriesFilter struct {
 	EntryTypes []TimelineEntryType `json:"entryTypes,omitempty"`
 	IsMessage  *bool               `json:"isMessage,omitempty"`
+}
+
+type ThreadsByExternalIDConnection struct {
+	Edges    []ThreadEdge `json:"edges"`
+	PageInfo PageInfo     `json:"pageInfo"`
+}
+
+type ThreadsDisplayOptions struct {
+	HasAssignees              bool     `json:"hasAssignees"`
+	HasChannels               bool     `json:"hasChannels"`
+	HasCompany                bool     `json:"hasCompany"`
+	HasCustomer               bool     `json:"hasCustomer"`
+	HasCustomerGroups         bool     `json:"hasCustomerGroups"`
+	HasIssueTrackerIssues     bool     `json:"hasIssueTrackerIssues"`
+	HasJiraIssues             bool     `json:"hasJiraIssues"`
+	HasLabels                 bool     `json:"hasLabels"`
+	HasLastUpdated            bool     `json:"hasLastUpdated"`
+	HasLinearIssues           bool     `json:"hasLinearIssues"`
+	HasLinkedThreads          bool     `json:"hasLinkedThreads"`
+	HasPreviewText            bool     `json:"hasPreviewText"`
+	HasRef                    bool     `json:"hasRef"`
+	HasServiceLevelAgreements bool     `json:"hasServiceLevelAgreements"`
+	HasStatus                 bool     `json:"hasStatus"`
+	HasTasks                  bool     `json:"hasTasks"`
+	HasTenantFieldExternalIds []string `json:"hasTenantFieldExternalIds"`
+	HasTenants                bool     `json:"hasTenants"`
+	HasThreadFieldKeys        []string `json:"hasThreadFieldKeys"`
+	HasTier                   bool     `json:"hasTier"`
 }
 
 type ThreadsFilter struct {
@@ -2146,8 +3150,13 @@ type ThreadsFilter struct {
 	ThreadFields             []ThreadFieldFilter          `json:"threadFields,omitempty"`
 	ThreadIds                []string                     `json:"threadIds,omitempty"`
 	ThreadLinkGroupIds       []string                     `json:"threadLinkGroupIds,omitempty"`
+	ThreadLinkSources        []ThreadLinkSourceFilter     `json:"threadLinkSources,omitempty"`
 	TierIdentifiers          []TierIdentifierInput        `json:"tierIdentifiers,omitempty"`
 	UpdatedAt                *DatetimeFilter              `json:"updatedAt,omitempty"`
+}
+
+type ThreadsSearchQuery struct {
+	Term string `json:"term"`
 }
 
 type ThreadsSort struct {
@@ -2224,6 +3233,10 @@ type TimelineEntryEdge struct {
 	Node   TimelineEntry `json:"node"`
 }
 
+type Timezone struct {
+	Name string `json:"name"`
+}
+
 type UnarchiveLabelTypeInput struct {
 	LabelTypeID string `json:"labelTypeId"`
 }
@@ -2240,6 +3253,26 @@ type UnassignThreadInput struct {
 type UnassignThreadOutput struct {
 	Error  *MutationError `json:"error,omitempty"`
 	Thread *Thread        `json:"thread,omitempty"`
+}
+
+type UnmarkCustomerAsSpamInput struct {
+	CustomerID string `json:"customerId"`
+}
+
+type UnmarkCustomerAsSpamOutput struct {
+	Customer *Customer      `json:"customer,omitempty"`
+	Error    *MutationError `json:"error,omitempty"`
+}
+
+type UpdateAPIKeyInput struct {
+	APIKeyID    string   `json:"apiKeyId"`
+	Description *string  `json:"description,omitempty"`
+	Permissions []string `json:"permissions"`
+}
+
+type UpdateAPIKeyOutput struct {
+	APIKey *APIKey        `json:"apiKey,omitempty"`
+	Error  *MutationError `json:"error,omitempty"`
 }
 
 type UpdateCompanyTierInput struct {
@@ -2291,6 +3324,35 @@ type UpdateCustomerGroupOutput struct {
 	Error         *MutationError `json:"error,omitempty"`
 }
 
+type UpdateLabelTypeInput struct {
+	Color            *OptionalStringInput  `json:"color,omitempty"`
+	Description      *OptionalStringInput  `json:"description,omitempty"`
+	ExternalID       *OptionalStringInput  `json:"externalId,omitempty"`
+	Icon             *OptionalStringInput  `json:"icon,omitempty"`
+	IsExcludedFromAi *OptionalBooleanInput `json:"isExcludedFromAi,omitempty"`
+	LabelTypeID      string                `json:"labelTypeId"`
+	Name             *StringInput          `json:"name,omitempty"`
+}
+
+type UpdateLabelTypeOutput struct {
+	Error     *MutationError `json:"error,omitempty"`
+	LabelType *LabelType     `json:"labelType,omitempty"`
+}
+
+type UpdateMachineUserInput struct {
+	Avatar        *WorkspaceFileInput `json:"avatar,omitempty"`
+	Description   *StringInput        `json:"description,omitempty"`
+	FullName      *StringInput        `json:"fullName,omitempty"`
+	MachineUserID string              `json:"machineUserId"`
+	PublicName    *StringInput        `json:"publicName,omitempty"`
+	Type          *MachineUserType    `json:"type,omitempty"`
+}
+
+type UpdateMachineUserOutput struct {
+	Error       *MutationError `json:"error,omitempty"`
+	MachineUser *MachineUser   `json:"machineUser,omitempty"`
+}
+
 type UpdateNoteInput struct {
 	AttachmentIds []string `json:"attachmentIds,omitempty"`
 	Markdown      *string  `json:"markdown,omitempty"`
@@ -2313,6 +3375,16 @@ type UpdateTenantTierOutput struct {
 	TenantTierMembership *TenantTierMembership `json:"tenantTierMembership,omitempty"`
 }
 
+type UpdateThreadExternalIDInput struct {
+	ExternalID *string `json:"externalId,omitempty"`
+	ThreadID   string  `json:"threadId"`
+}
+
+type UpdateThreadExternalIDOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
+}
+
 type UpdateThreadFieldSchemaInput struct {
 	DefaultBooleanValue   *OptionalBooleanInput              `json:"defaultBooleanValue,omitempty"`
 	DefaultDateValue      *OptionalDateTimeInput             `json:"defaultDateValue,omitempty"`
@@ -2323,6 +3395,7 @@ type UpdateThreadFieldSchemaInput struct {
 	Description           *StringInput                       `json:"description,omitempty"`
 	EnumValues            []string                           `json:"enumValues,omitempty"`
 	IsAiAutoFillEnabled   *bool                              `json:"isAiAutoFillEnabled,omitempty"`
+	IsAvailableToAgents   *bool                              `json:"isAvailableToAgents,omitempty"`
 	IsClientReadonly      *bool                              `json:"isClientReadonly,omitempty"`
 	IsRequired            *bool                              `json:"isRequired,omitempty"`
 	Label                 *StringInput                       `json:"label,omitempty"`
@@ -2355,6 +3428,16 @@ type UpdateThreadTierOutput struct {
 	Thread *Thread        `json:"thread,omitempty"`
 }
 
+type UpdateThreadTitleInput struct {
+	ThreadID string `json:"threadId"`
+	Title    string `json:"title"`
+}
+
+type UpdateThreadTitleOutput struct {
+	Error  *MutationError `json:"error,omitempty"`
+	Thread *Thread        `json:"thread,omitempty"`
+}
+
 type UpdateTierInput struct {
 	Color                 *StringInput         `json:"color,omitempty"`
 	DefaultThreadPriority *IntInput            `json:"defaultThreadPriority,omitempty"`
@@ -2381,6 +3464,18 @@ type UpdateWebhookTargetInput struct {
 type UpdateWebhookTargetOutput struct {
 	Error         *MutationError `json:"error,omitempty"`
 	WebhookTarget *WebhookTarget `json:"webhookTarget,omitempty"`
+}
+
+type UpdateWorkspaceInput struct {
+	DomainNames []string            `json:"domainNames,omitempty"`
+	Logo        *WorkspaceFileInput `json:"logo,omitempty"`
+	Name        *StringInput        `json:"name,omitempty"`
+	PublicName  *StringInput        `json:"publicName,omitempty"`
+}
+
+type UpdateWorkspaceOutput struct {
+	Error     *MutationError `json:"error,omitempty"`
+	Workspace *Workspace     `json:"workspace,omitempty"`
 }
 
 type UploadFormData struct {
@@ -2488,27 +3583,50 @@ type UpsertThreadFieldOutput struct {
 
 // A support agent of the workspace.
 type User struct {
-	AvatarURL       *string             `json:"avatarUrl,omitempty"`
-	Email           string              `json:"email"`
-	FullName        string              `json:"fullName"`
-	ID              string              `json:"id"`
-	IsDeleted       bool                `json:"isDeleted"`
-	PublicName      string              `json:"publicName"`
-	SlackIdentities []SlackUserIdentity `json:"slackIdentities"`
-	Status          UserStatus          `json:"status"`
-	UpdatedAt       core.Time           `json:"updatedAt"`
+	Avatar                  *WorkspaceFile      `json:"avatar,omitempty"`
+	AvatarURL               *string             `json:"avatarUrl,omitempty"`
+	CreatedAt               core.Time           `json:"createdAt"`
+	CreatedBy               InternalActor       `json:"createdBy"`
+	DefaultSavedThreadsView *SavedThreadsView   `json:"defaultSavedThreadsView,omitempty"`
+	DeletedAt               *core.Time          `json:"deletedAt,omitempty"`
+	DeletedBy               Actor               `json:"deletedBy,omitempty"`
+	Email                   string              `json:"email"`
+	FullName                string              `json:"fullName"`
+	ID                      string              `json:"id"`
+	IsDeleted               bool                `json:"isDeleted"`
+	Labels                  []Label             `json:"labels"`
+	PublicName              string              `json:"publicName"`
+	Role                    *Role               `json:"role,omitempty"`
+	Roles                   []Role              `json:"roles"`
+	SlackIdentities         []SlackUserIdentity `json:"slackIdentities"`
+	Status                  UserStatus          `json:"status"`
+	StatusChangedAt         core.Time           `json:"statusChangedAt"`
+	UpdatedAt               core.Time           `json:"updatedAt"`
+	UpdatedBy               InternalActor       `json:"updatedBy"`
+	WorkingHours            *UserWorkingHours   `json:"workingHours,omitempty"`
 }
 
 func (User) IsThreadAssignee() {}
 
 // A support agent acted.
 type UserActor struct {
+	User   User   `json:"user"`
 	UserID string `json:"userId"`
 }
 
 func (UserActor) IsActor() {}
 
 func (UserActor) IsInternalActor() {}
+
+type UserConnection struct {
+	Edges    []UserEdge `json:"edges"`
+	PageInfo PageInfo   `json:"pageInfo"`
+}
+
+type UserEdge struct {
+	Cursor string `json:"cursor"`
+	Node   User   `json:"node"`
+}
 
 type UserEmailActor struct {
 	User   User   `json:"user"`
@@ -2521,6 +3639,33 @@ type UserIdentifierInput struct {
 	EmailAddress  *string `json:"emailAddress,omitempty"`
 	MachineUserID *string `json:"machineUserId,omitempty"`
 	UserID        *string `json:"userId,omitempty"`
+}
+
+type UserWorkingHours struct {
+	CreatedAt              core.Time              `json:"createdAt"`
+	CreatedBy              InternalActor          `json:"createdBy"`
+	ID                     string                 `json:"id"`
+	IsEnabled              bool                   `json:"isEnabled"`
+	NextStatusTransitionAt *core.Time             `json:"nextStatusTransitionAt,omitempty"`
+	NextStatusTransitionTo *UserStatus            `json:"nextStatusTransitionTo,omitempty"`
+	Slots                  []UserWorkingHoursSlot `json:"slots"`
+	Timezone               Timezone               `json:"timezone"`
+	UpdatedAt              core.Time              `json:"updatedAt"`
+	UpdatedBy              InternalActor          `json:"updatedBy"`
+	UserID                 string                 `json:"userId"`
+}
+
+type UserWorkingHoursSlot struct {
+	EndsAt   string  `json:"endsAt"`
+	ID       string  `json:"id"`
+	StartsAt string  `json:"startsAt"`
+	Weekday  WeekDay `json:"weekday"`
+}
+
+type UsersFilter struct {
+	IsAssignableToCustomer *bool `json:"isAssignableToCustomer,omitempty"`
+	IsAssignableToTask     *bool `json:"isAssignableToTask,omitempty"`
+	IsAssignableToThread   *bool `json:"isAssignableToThread,omitempty"`
 }
 
 type WebhookDeliveryAttempt struct {
@@ -2615,19 +3760,98 @@ type WebhookTargetEventSubscriptionInput struct {
 	EventType string `json:"eventType"`
 }
 
+type WebhookVersion struct {
+	IsDeprecated bool   `json:"isDeprecated"`
+	IsLatest     bool   `json:"isLatest"`
+	Version      string `json:"version"`
+}
+
+type WebhookVersionConnection struct {
+	Edges    []WebhookVersionEdge `json:"edges"`
+	PageInfo PageInfo             `json:"pageInfo"`
+}
+
+type WebhookVersionEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   WebhookVersion `json:"node"`
+}
+
+type WorkflowSummary struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
 // A support organisation; every API key belongs to one.
 type Workspace struct {
-	CreatedAt            core.Time     `json:"createdAt"`
-	CreatedBy            InternalActor `json:"createdBy"`
-	DomainName           *string       `json:"domainName,omitempty"`
-	DomainNames          []string      `json:"domainNames"`
-	ID                   string        `json:"id"`
-	IsDemoWorkspace      bool          `json:"isDemoWorkspace"`
-	Name                 string        `json:"name"`
-	PublicName           string        `json:"publicName"`
-	UpdatedAt            core.Time     `json:"updatedAt"`
-	UpdatedBy            InternalActor `json:"updatedBy"`
-	WorkOSOrganizationID *string       `json:"workOSOrganizationId,omitempty"`
+	CreatedAt               core.Time              `json:"createdAt"`
+	CreatedBy               InternalActor          `json:"createdBy"`
+	DomainName              *string                `json:"domainName,omitempty"`
+	DomainNames             []string               `json:"domainNames"`
+	ID                      string                 `json:"id"`
+	IsDemoWorkspace         bool                   `json:"isDemoWorkspace"`
+	Logo                    *WorkspaceFile         `json:"logo,omitempty"`
+	Name                    string                 `json:"name"`
+	PublicName              string                 `json:"publicName"`
+	UpdatedAt               core.Time              `json:"updatedAt"`
+	UpdatedBy               InternalActor          `json:"updatedBy"`
+	WorkOSHubOrganizationID *string                `json:"workOSHubOrganizationId,omitempty"`
+	WorkOSOrganizationID    *string                `json:"workOSOrganizationId,omitempty"`
+	WorkspaceChatSettings   WorkspaceChatSettings  `json:"workspaceChatSettings"`
+	WorkspaceEmailSettings  WorkspaceEmailSettings `json:"workspaceEmailSettings"`
+}
+
+type WorkspaceChatSettings struct {
+	IsEnabled bool `json:"isEnabled"`
+}
+
+type WorkspaceConnection struct {
+	Edges    []WorkspaceEdge `json:"edges"`
+	PageInfo PageInfo        `json:"pageInfo"`
+}
+
+type WorkspaceEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   Workspace `json:"node"`
+}
+
+type WorkspaceEmailDomainSettings struct {
+	AlternateSupportEmailAddresses []string  `json:"alternateSupportEmailAddresses"`
+	DkimDNSRecord                  DNSRecord `json:"dkimDnsRecord"`
+	DomainName                     string    `json:"domainName"`
+	InboundForwardingEmail         string    `json:"inboundForwardingEmail"`
+	IsDomainConfigured             bool      `json:"isDomainConfigured"`
+	IsForwardingConfigured         bool      `json:"isForwardingConfigured"`
+	ReturnPathDNSRecord            DNSRecord `json:"returnPathDnsRecord"`
+	SupportEmailAddress            string    `json:"supportEmailAddress"`
+}
+
+type WorkspaceEmailSettings struct {
+	BccEmailAddresses            []string                      `json:"bccEmailAddresses"`
+	IsEnabled                    bool                          `json:"isEnabled"`
+	WorkspaceEmailDomainSettings *WorkspaceEmailDomainSettings `json:"workspaceEmailDomainSettings,omitempty"`
+}
+
+type WorkspaceFile struct {
+	CreatedAt     core.Time                 `json:"createdAt"`
+	CreatedBy     InternalActor             `json:"createdBy"`
+	DownloadURL   *WorkspaceFileDownloadURL `json:"downloadUrl,omitempty"`
+	FileExtension *string                   `json:"fileExtension,omitempty"`
+	FileMimeType  string                    `json:"fileMimeType"`
+	FileName      string                    `json:"fileName"`
+	FileSize      FileSize                  `json:"fileSize"`
+	ID            string                    `json:"id"`
+	UpdatedAt     core.Time                 `json:"updatedAt"`
+	UpdatedBy     InternalActor             `json:"updatedBy"`
+	Visibility    WorkspaceFileVisibility   `json:"visibility"`
+}
+
+type WorkspaceFileDownloadURL struct {
+	DownloadURL string     `json:"downloadUrl"`
+	ExpiresAt   *core.Time `json:"expiresAt,omitempty"`
+}
+
+type WorkspaceFileInput struct {
+	WorkspaceFileID *string `json:"workspaceFileId,omitempty"`
 }
 
 // The workspace's HMAC secret: it signs every webhook delivery (Plain-Request-Signature).
@@ -2637,6 +3861,49 @@ type WorkspaceHmac struct {
 	HmacSecret *string       `json:"hmacSecret,omitempty"`
 	UpdatedAt  core.Time     `json:"updatedAt"`
 	UpdatedBy  InternalActor `json:"updatedBy"`
+}
+
+type AgentApprovalStatus string
+
+const (
+	AgentApprovalStatusApproved AgentApprovalStatus = "APPROVED"
+	AgentApprovalStatusDenied   AgentApprovalStatus = "DENIED"
+	AgentApprovalStatusPending  AgentApprovalStatus = "PENDING"
+)
+
+var AllAgentApprovalStatus = []AgentApprovalStatus{
+	AgentApprovalStatusApproved,
+	AgentApprovalStatusDenied,
+	AgentApprovalStatusPending,
+}
+
+func (e AgentApprovalStatus) IsValid() bool {
+	switch e {
+	case AgentApprovalStatusApproved, AgentApprovalStatusDenied, AgentApprovalStatusPending:
+		return true
+	}
+	return false
+}
+
+func (e AgentApprovalStatus) String() string {
+	return string(e)
+}
+
+func (e *AgentApprovalStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AgentApprovalStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AgentApprovalStatus", str)
+	}
+	return nil
+}
+
+func (e AgentApprovalStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
 type AgentStatus string
@@ -2680,20 +3947,6 @@ func (e *AgentStatus) UnmarshalGQL(v any) error {
 
 func (e AgentStatus) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *AgentStatus) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e AgentStatus) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }
 
 type AttachmentType string
@@ -2749,20 +4002,6 @@ func (e AttachmentType) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *AttachmentType) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e AttachmentType) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 type AttachmentVirusScanResult string
 
 const (
@@ -2808,18 +4047,47 @@ func (e AttachmentVirusScanResult) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *AttachmentVirusScanResult) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
+type BillingSeatType string
+
+const (
+	BillingSeatTypeEngRota BillingSeatType = "ENG_ROTA"
+	BillingSeatTypeMember  BillingSeatType = "MEMBER"
+	BillingSeatTypeViewer  BillingSeatType = "VIEWER"
+)
+
+var AllBillingSeatType = []BillingSeatType{
+	BillingSeatTypeEngRota,
+	BillingSeatTypeMember,
+	BillingSeatTypeViewer,
 }
 
-func (e AttachmentVirusScanResult) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
+func (e BillingSeatType) IsValid() bool {
+	switch e {
+	case BillingSeatTypeEngRota, BillingSeatTypeMember, BillingSeatTypeViewer:
+		return true
+	}
+	return false
+}
+
+func (e BillingSeatType) String() string {
+	return string(e)
+}
+
+func (e *BillingSeatType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BillingSeatType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BillingSeatType", str)
+	}
+	return nil
+}
+
+func (e BillingSeatType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
 type ComponentBadgeColor string
@@ -2869,20 +4137,6 @@ func (e ComponentBadgeColor) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *ComponentBadgeColor) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ComponentBadgeColor) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 type ComponentDividerSpacingSize string
 
 const (
@@ -2928,20 +4182,6 @@ func (e *ComponentDividerSpacingSize) UnmarshalGQL(v any) error {
 
 func (e ComponentDividerSpacingSize) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *ComponentDividerSpacingSize) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ComponentDividerSpacingSize) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }
 
 type ComponentPlainTextColor string
@@ -2991,20 +4231,6 @@ func (e ComponentPlainTextColor) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *ComponentPlainTextColor) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ComponentPlainTextColor) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 type ComponentPlainTextSize string
 
 const (
@@ -3046,20 +4272,6 @@ func (e *ComponentPlainTextSize) UnmarshalGQL(v any) error {
 
 func (e ComponentPlainTextSize) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *ComponentPlainTextSize) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ComponentPlainTextSize) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }
 
 type ComponentSpacerSize string
@@ -3109,20 +4321,6 @@ func (e ComponentSpacerSize) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *ComponentSpacerSize) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ComponentSpacerSize) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 type ComponentTextColor string
 
 const (
@@ -3170,20 +4368,6 @@ func (e ComponentTextColor) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *ComponentTextColor) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ComponentTextColor) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 type ComponentTextSize string
 
 const (
@@ -3225,20 +4409,6 @@ func (e *ComponentTextSize) UnmarshalGQL(v any) error {
 
 func (e ComponentTextSize) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *ComponentTextSize) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ComponentTextSize) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }
 
 type CustomerStatus string
@@ -3284,20 +4454,6 @@ func (e CustomerStatus) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *CustomerStatus) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e CustomerStatus) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 type CustomersSortField string
 
 const (
@@ -3337,18 +4493,55 @@ func (e CustomersSortField) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *CustomersSortField) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
+type DiscussionSourceEntityType string
+
+const (
+	DiscussionSourceEntityTypeChannel       DiscussionSourceEntityType = "CHANNEL"
+	DiscussionSourceEntityTypeCompany       DiscussionSourceEntityType = "COMPANY"
+	DiscussionSourceEntityTypeCustomer      DiscussionSourceEntityType = "CUSTOMER"
+	DiscussionSourceEntityTypeCustomerGroup DiscussionSourceEntityType = "CUSTOMER_GROUP"
+	DiscussionSourceEntityTypeLabel         DiscussionSourceEntityType = "LABEL"
+	DiscussionSourceEntityTypeTenant        DiscussionSourceEntityType = "TENANT"
+	DiscussionSourceEntityTypeTier          DiscussionSourceEntityType = "TIER"
+)
+
+var AllDiscussionSourceEntityType = []DiscussionSourceEntityType{
+	DiscussionSourceEntityTypeChannel,
+	DiscussionSourceEntityTypeCompany,
+	DiscussionSourceEntityTypeCustomer,
+	DiscussionSourceEntityTypeCustomerGroup,
+	DiscussionSourceEntityTypeLabel,
+	DiscussionSourceEntityTypeTenant,
+	DiscussionSourceEntityTypeTier,
 }
 
-func (e CustomersSortField) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
+func (e DiscussionSourceEntityType) IsValid() bool {
+	switch e {
+	case DiscussionSourceEntityTypeChannel, DiscussionSourceEntityTypeCompany, DiscussionSourceEntityTypeCustomer, DiscussionSourceEntityTypeCustomerGroup, DiscussionSourceEntityTypeLabel, DiscussionSourceEntityTypeTenant, DiscussionSourceEntityTypeTier:
+		return true
+	}
+	return false
+}
+
+func (e DiscussionSourceEntityType) String() string {
+	return string(e)
+}
+
+func (e *DiscussionSourceEntityType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DiscussionSourceEntityType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DiscussionSourceEntityType", str)
+	}
+	return nil
+}
+
+func (e DiscussionSourceEntityType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
 type DoneStatusDetail string
@@ -3396,20 +4589,6 @@ func (e DoneStatusDetail) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *DoneStatusDetail) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e DoneStatusDetail) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 type EmailAuthenticity string
 
 const (
@@ -3451,20 +4630,6 @@ func (e *EmailAuthenticity) UnmarshalGQL(v any) error {
 
 func (e EmailAuthenticity) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *EmailAuthenticity) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e EmailAuthenticity) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }
 
 type EmailBounceReason string
@@ -3532,20 +4697,6 @@ func (e EmailBounceReason) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *EmailBounceReason) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e EmailBounceReason) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 type EmailCategory string
 
 const (
@@ -3593,20 +4744,6 @@ func (e EmailCategory) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *EmailCategory) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e EmailCategory) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 type EmailSendStatus string
 
 const (
@@ -3652,20 +4789,6 @@ func (e EmailSendStatus) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *EmailSendStatus) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e EmailSendStatus) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 type LabelTypeType string
 
 const (
@@ -3707,18 +4830,96 @@ func (e LabelTypeType) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *LabelTypeType) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
+type LinearIssueStateType string
+
+const (
+	LinearIssueStateTypeBacklog   LinearIssueStateType = "BACKLOG"
+	LinearIssueStateTypeCancelled LinearIssueStateType = "CANCELLED"
+	LinearIssueStateTypeCompleted LinearIssueStateType = "COMPLETED"
+	LinearIssueStateTypeStarted   LinearIssueStateType = "STARTED"
+	LinearIssueStateTypeTriage    LinearIssueStateType = "TRIAGE"
+	LinearIssueStateTypeUnknown   LinearIssueStateType = "UNKNOWN"
+	LinearIssueStateTypeUnstarted LinearIssueStateType = "UNSTARTED"
+)
+
+var AllLinearIssueStateType = []LinearIssueStateType{
+	LinearIssueStateTypeBacklog,
+	LinearIssueStateTypeCancelled,
+	LinearIssueStateTypeCompleted,
+	LinearIssueStateTypeStarted,
+	LinearIssueStateTypeTriage,
+	LinearIssueStateTypeUnknown,
+	LinearIssueStateTypeUnstarted,
 }
 
-func (e LabelTypeType) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
+func (e LinearIssueStateType) IsValid() bool {
+	switch e {
+	case LinearIssueStateTypeBacklog, LinearIssueStateTypeCancelled, LinearIssueStateTypeCompleted, LinearIssueStateTypeStarted, LinearIssueStateTypeTriage, LinearIssueStateTypeUnknown, LinearIssueStateTypeUnstarted:
+		return true
+	}
+	return false
+}
+
+func (e LinearIssueStateType) String() string {
+	return string(e)
+}
+
+func (e *LinearIssueStateType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LinearIssueStateType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LinearIssueStateType", str)
+	}
+	return nil
+}
+
+func (e LinearIssueStateType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+type MSTeamsMessageType string
+
+const (
+	MSTeamsMessageTypeChannels MSTeamsMessageType = "CHANNELS"
+	MSTeamsMessageTypeChats    MSTeamsMessageType = "CHATS"
+)
+
+var AllMSTeamsMessageType = []MSTeamsMessageType{
+	MSTeamsMessageTypeChannels,
+	MSTeamsMessageTypeChats,
+}
+
+func (e MSTeamsMessageType) IsValid() bool {
+	switch e {
+	case MSTeamsMessageTypeChannels, MSTeamsMessageTypeChats:
+		return true
+	}
+	return false
+}
+
+func (e MSTeamsMessageType) String() string {
+	return string(e)
+}
+
+func (e *MSTeamsMessageType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MSTeamsMessageType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MSTeamsMessageType", str)
+	}
+	return nil
+}
+
+func (e MSTeamsMessageType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
 type MachineUserType string
@@ -3760,20 +4961,6 @@ func (e *MachineUserType) UnmarshalGQL(v any) error {
 
 func (e MachineUserType) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *MachineUserType) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e MachineUserType) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }
 
 type MessageSource string
@@ -3827,20 +5014,6 @@ func (e MessageSource) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *MessageSource) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e MessageSource) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 type MutationErrorType string
 
 const (
@@ -3882,20 +5055,6 @@ func (e *MutationErrorType) UnmarshalGQL(v any) error {
 
 func (e MutationErrorType) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *MutationErrorType) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e MutationErrorType) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }
 
 type MutationFieldErrorType string
@@ -3941,18 +5100,133 @@ func (e MutationFieldErrorType) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *MutationFieldErrorType) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
+type RoleKey string
+
+const (
+	RoleKeyAdmin   RoleKey = "ADMIN"
+	RoleKeyNone    RoleKey = "NONE"
+	RoleKeyOwner   RoleKey = "OWNER"
+	RoleKeySupport RoleKey = "SUPPORT"
+	RoleKeyViewer  RoleKey = "VIEWER"
+)
+
+var AllRoleKey = []RoleKey{
+	RoleKeyAdmin,
+	RoleKeyNone,
+	RoleKeyOwner,
+	RoleKeySupport,
+	RoleKeyViewer,
 }
 
-func (e MutationFieldErrorType) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
+func (e RoleKey) IsValid() bool {
+	switch e {
+	case RoleKeyAdmin, RoleKeyNone, RoleKeyOwner, RoleKeySupport, RoleKeyViewer:
+		return true
+	}
+	return false
+}
+
+func (e RoleKey) String() string {
+	return string(e)
+}
+
+func (e *RoleKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RoleKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RoleKey", str)
+	}
+	return nil
+}
+
+func (e RoleKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+type RoleScopeAccessMode string
+
+const (
+	RoleScopeAccessModeViewAllExcept RoleScopeAccessMode = "VIEW_ALL_EXCEPT"
+	RoleScopeAccessModeViewAny       RoleScopeAccessMode = "VIEW_ANY"
+	RoleScopeAccessModeViewOnly      RoleScopeAccessMode = "VIEW_ONLY"
+)
+
+var AllRoleScopeAccessMode = []RoleScopeAccessMode{
+	RoleScopeAccessModeViewAllExcept,
+	RoleScopeAccessModeViewAny,
+	RoleScopeAccessModeViewOnly,
+}
+
+func (e RoleScopeAccessMode) IsValid() bool {
+	switch e {
+	case RoleScopeAccessModeViewAllExcept, RoleScopeAccessModeViewAny, RoleScopeAccessModeViewOnly:
+		return true
+	}
+	return false
+}
+
+func (e RoleScopeAccessMode) String() string {
+	return string(e)
+}
+
+func (e *RoleScopeAccessMode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RoleScopeAccessMode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RoleScopeAccessMode", str)
+	}
+	return nil
+}
+
+func (e RoleScopeAccessMode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+type RoleScopeResourceType string
+
+const (
+	RoleScopeResourceTypeThread RoleScopeResourceType = "THREAD"
+)
+
+var AllRoleScopeResourceType = []RoleScopeResourceType{
+	RoleScopeResourceTypeThread,
+}
+
+func (e RoleScopeResourceType) IsValid() bool {
+	switch e {
+	case RoleScopeResourceTypeThread:
+		return true
+	}
+	return false
+}
+
+func (e RoleScopeResourceType) String() string {
+	return string(e)
+}
+
+func (e *RoleScopeResourceType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RoleScopeResourceType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RoleScopeResourceType", str)
+	}
+	return nil
+}
+
+func (e RoleScopeResourceType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
 type SentimentType string
@@ -3996,20 +5270,6 @@ func (e *SentimentType) UnmarshalGQL(v any) error {
 
 func (e SentimentType) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *SentimentType) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e SentimentType) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }
 
 type ServiceLevelAgreementStatus string
@@ -4061,20 +5321,6 @@ func (e ServiceLevelAgreementStatus) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *ServiceLevelAgreementStatus) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ServiceLevelAgreementStatus) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 type ServiceLevelAgreementType string
 
 const (
@@ -4116,35 +5362,23 @@ func (e ServiceLevelAgreementType) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *ServiceLevelAgreementType) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ServiceLevelAgreementType) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 type SnoozeStatusDetail string
 
 const (
-	SnoozeStatusDetailWaitingForCustomer SnoozeStatusDetail = "WAITING_FOR_CUSTOMER"
-	SnoozeStatusDetailWaitingForDuration SnoozeStatusDetail = "WAITING_FOR_DURATION"
+	SnoozeStatusDetailWaitingForCustomer  SnoozeStatusDetail = "WAITING_FOR_CUSTOMER"
+	SnoozeStatusDetailWaitingForDuration  SnoozeStatusDetail = "WAITING_FOR_DURATION"
+	SnoozeStatusDetailWaitingIndefinitely SnoozeStatusDetail = "WAITING_INDEFINITELY"
 )
 
 var AllSnoozeStatusDetail = []SnoozeStatusDetail{
 	SnoozeStatusDetailWaitingForCustomer,
 	SnoozeStatusDetailWaitingForDuration,
+	SnoozeStatusDetailWaitingIndefinitely,
 }
 
 func (e SnoozeStatusDetail) IsValid() bool {
 	switch e {
-	case SnoozeStatusDetailWaitingForCustomer, SnoozeStatusDetailWaitingForDuration:
+	case SnoozeStatusDetailWaitingForCustomer, SnoozeStatusDetailWaitingForDuration, SnoozeStatusDetailWaitingIndefinitely:
 		return true
 	}
 	return false
@@ -4169,20 +5403,6 @@ func (e *SnoozeStatusDetail) UnmarshalGQL(v any) error {
 
 func (e SnoozeStatusDetail) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *SnoozeStatusDetail) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e SnoozeStatusDetail) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }
 
 type SortDirection string
@@ -4226,20 +5446,6 @@ func (e SortDirection) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *SortDirection) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e SortDirection) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 type StatusDetailType string
 
 const (
@@ -4254,6 +5460,7 @@ const (
 	StatusDetailTypeTimerExpired             StatusDetailType = "TIMER_EXPIRED"
 	StatusDetailTypeWaitingForCustomer       StatusDetailType = "WAITING_FOR_CUSTOMER"
 	StatusDetailTypeWaitingForDuration       StatusDetailType = "WAITING_FOR_DURATION"
+	StatusDetailTypeWaitingIndefinitely      StatusDetailType = "WAITING_INDEFINITELY"
 )
 
 var AllStatusDetailType = []StatusDetailType{
@@ -4268,11 +5475,12 @@ var AllStatusDetailType = []StatusDetailType{
 	StatusDetailTypeTimerExpired,
 	StatusDetailTypeWaitingForCustomer,
 	StatusDetailTypeWaitingForDuration,
+	StatusDetailTypeWaitingIndefinitely,
 }
 
 func (e StatusDetailType) IsValid() bool {
 	switch e {
-	case StatusDetailTypeCreated, StatusDetailTypeDoneAutomaticallySet, StatusDetailTypeDoneManuallySet, StatusDetailTypeIgnored, StatusDetailTypeInProgress, StatusDetailTypeNewReply, StatusDetailTypeThreadDiscussionResolved, StatusDetailTypeThreadLinkUpdated, StatusDetailTypeTimerExpired, StatusDetailTypeWaitingForCustomer, StatusDetailTypeWaitingForDuration:
+	case StatusDetailTypeCreated, StatusDetailTypeDoneAutomaticallySet, StatusDetailTypeDoneManuallySet, StatusDetailTypeIgnored, StatusDetailTypeInProgress, StatusDetailTypeNewReply, StatusDetailTypeThreadDiscussionResolved, StatusDetailTypeThreadLinkUpdated, StatusDetailTypeTimerExpired, StatusDetailTypeWaitingForCustomer, StatusDetailTypeWaitingForDuration, StatusDetailTypeWaitingIndefinitely:
 		return true
 	}
 	return false
@@ -4297,20 +5505,6 @@ func (e *StatusDetailType) UnmarshalGQL(v any) error {
 
 func (e StatusDetailType) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *StatusDetailType) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e StatusDetailType) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }
 
 type TenantSource string
@@ -4360,30 +5554,60 @@ func (e TenantSource) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *TenantSource) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
+type ThreadCatchupSuggestedActionStatus string
+
+const (
+	ThreadCatchupSuggestedActionStatusAccepted  ThreadCatchupSuggestedActionStatus = "ACCEPTED"
+	ThreadCatchupSuggestedActionStatusRejected  ThreadCatchupSuggestedActionStatus = "REJECTED"
+	ThreadCatchupSuggestedActionStatusSuggested ThreadCatchupSuggestedActionStatus = "SUGGESTED"
+)
+
+var AllThreadCatchupSuggestedActionStatus = []ThreadCatchupSuggestedActionStatus{
+	ThreadCatchupSuggestedActionStatusAccepted,
+	ThreadCatchupSuggestedActionStatusRejected,
+	ThreadCatchupSuggestedActionStatusSuggested,
 }
 
-func (e TenantSource) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
+func (e ThreadCatchupSuggestedActionStatus) IsValid() bool {
+	switch e {
+	case ThreadCatchupSuggestedActionStatusAccepted, ThreadCatchupSuggestedActionStatusRejected, ThreadCatchupSuggestedActionStatusSuggested:
+		return true
+	}
+	return false
+}
+
+func (e ThreadCatchupSuggestedActionStatus) String() string {
+	return string(e)
+}
+
+func (e *ThreadCatchupSuggestedActionStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadCatchupSuggestedActionStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadCatchupSuggestedActionStatus", str)
+	}
+	return nil
+}
+
+func (e ThreadCatchupSuggestedActionStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
 type ThreadChannel string
 
 const (
-	ThreadChannelAPI     ThreadChannel = "API"
-	ThreadChannelChat    ThreadChannel = "CHAT"
-	ThreadChannelDiscord ThreadChannel = "DISCORD"
-	ThreadChannelEmail   ThreadChannel = "EMAIL"
-	ThreadChannelImport  ThreadChannel = "IMPORT"
-	ThreadChannelMsTeams ThreadChannel = "MS_TEAMS"
-	ThreadChannelSLACk   ThreadChannel = "SLACK"
+	ThreadChannelAPI      ThreadChannel = "API"
+	ThreadChannelChat     ThreadChannel = "CHAT"
+	ThreadChannelDiscord  ThreadChannel = "DISCORD"
+	ThreadChannelEmail    ThreadChannel = "EMAIL"
+	ThreadChannelImport   ThreadChannel = "IMPORT"
+	ThreadChannelInternal ThreadChannel = "INTERNAL"
+	ThreadChannelMsTeams  ThreadChannel = "MS_TEAMS"
+	ThreadChannelSLACk    ThreadChannel = "SLACK"
 )
 
 var AllThreadChannel = []ThreadChannel{
@@ -4392,13 +5616,14 @@ var AllThreadChannel = []ThreadChannel{
 	ThreadChannelDiscord,
 	ThreadChannelEmail,
 	ThreadChannelImport,
+	ThreadChannelInternal,
 	ThreadChannelMsTeams,
 	ThreadChannelSLACk,
 }
 
 func (e ThreadChannel) IsValid() bool {
 	switch e {
-	case ThreadChannelAPI, ThreadChannelChat, ThreadChannelDiscord, ThreadChannelEmail, ThreadChannelImport, ThreadChannelMsTeams, ThreadChannelSLACk:
+	case ThreadChannelAPI, ThreadChannelChat, ThreadChannelDiscord, ThreadChannelEmail, ThreadChannelImport, ThreadChannelInternal, ThreadChannelMsTeams, ThreadChannelSLACk:
 		return true
 	}
 	return false
@@ -4423,20 +5648,6 @@ func (e *ThreadChannel) UnmarshalGQL(v any) error {
 
 func (e ThreadChannel) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *ThreadChannel) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ThreadChannel) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }
 
 type ThreadDiscussionMessageType string
@@ -4480,18 +5691,49 @@ func (e ThreadDiscussionMessageType) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *ThreadDiscussionMessageType) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
+type ThreadDiscussionStatus string
+
+const (
+	ThreadDiscussionStatusApprovalRequested ThreadDiscussionStatus = "APPROVAL_REQUESTED"
+	ThreadDiscussionStatusIdle              ThreadDiscussionStatus = "IDLE"
+	ThreadDiscussionStatusInProgress        ThreadDiscussionStatus = "IN_PROGRESS"
+	ThreadDiscussionStatusResolved          ThreadDiscussionStatus = "RESOLVED"
+)
+
+var AllThreadDiscussionStatus = []ThreadDiscussionStatus{
+	ThreadDiscussionStatusApprovalRequested,
+	ThreadDiscussionStatusIdle,
+	ThreadDiscussionStatusInProgress,
+	ThreadDiscussionStatusResolved,
 }
 
-func (e ThreadDiscussionMessageType) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
+func (e ThreadDiscussionStatus) IsValid() bool {
+	switch e {
+	case ThreadDiscussionStatusApprovalRequested, ThreadDiscussionStatusIdle, ThreadDiscussionStatusInProgress, ThreadDiscussionStatusResolved:
+		return true
+	}
+	return false
+}
+
+func (e ThreadDiscussionStatus) String() string {
+	return string(e)
+}
+
+func (e *ThreadDiscussionStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadDiscussionStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadDiscussionStatus", str)
+	}
+	return nil
+}
+
+func (e ThreadDiscussionStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
 type ThreadDiscussionType string
@@ -4539,18 +5781,45 @@ func (e ThreadDiscussionType) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *ThreadDiscussionType) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
+type ThreadDiscussionVisibility string
+
+const (
+	ThreadDiscussionVisibilityUser      ThreadDiscussionVisibility = "USER"
+	ThreadDiscussionVisibilityWorkspace ThreadDiscussionVisibility = "WORKSPACE"
+)
+
+var AllThreadDiscussionVisibility = []ThreadDiscussionVisibility{
+	ThreadDiscussionVisibilityUser,
+	ThreadDiscussionVisibilityWorkspace,
 }
 
-func (e ThreadDiscussionType) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
+func (e ThreadDiscussionVisibility) IsValid() bool {
+	switch e {
+	case ThreadDiscussionVisibilityUser, ThreadDiscussionVisibilityWorkspace:
+		return true
+	}
+	return false
+}
+
+func (e ThreadDiscussionVisibility) String() string {
+	return string(e)
+}
+
+func (e *ThreadDiscussionVisibility) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadDiscussionVisibility(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadDiscussionVisibility", str)
+	}
+	return nil
+}
+
+func (e ThreadDiscussionVisibility) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
 type ThreadFieldSchemaType string
@@ -4602,20 +5871,6 @@ func (e ThreadFieldSchemaType) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *ThreadFieldSchemaType) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ThreadFieldSchemaType) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 type ThreadLinkLinkType string
 
 const (
@@ -4657,20 +5912,6 @@ func (e *ThreadLinkLinkType) UnmarshalGQL(v any) error {
 
 func (e ThreadLinkLinkType) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *ThreadLinkLinkType) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ThreadLinkLinkType) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }
 
 type ThreadLinkStatus string
@@ -4718,18 +5959,51 @@ func (e ThreadLinkStatus) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *ThreadLinkStatus) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
+type ThreadScopePrimitiveType string
+
+const (
+	ThreadScopePrimitiveTypeChannel ThreadScopePrimitiveType = "CHANNEL"
+	ThreadScopePrimitiveTypeCompany ThreadScopePrimitiveType = "COMPANY"
+	ThreadScopePrimitiveTypeLabel   ThreadScopePrimitiveType = "LABEL"
+	ThreadScopePrimitiveTypeTenant  ThreadScopePrimitiveType = "TENANT"
+	ThreadScopePrimitiveTypeTier    ThreadScopePrimitiveType = "TIER"
+)
+
+var AllThreadScopePrimitiveType = []ThreadScopePrimitiveType{
+	ThreadScopePrimitiveTypeChannel,
+	ThreadScopePrimitiveTypeCompany,
+	ThreadScopePrimitiveTypeLabel,
+	ThreadScopePrimitiveTypeTenant,
+	ThreadScopePrimitiveTypeTier,
 }
 
-func (e ThreadLinkStatus) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
+func (e ThreadScopePrimitiveType) IsValid() bool {
+	switch e {
+	case ThreadScopePrimitiveTypeChannel, ThreadScopePrimitiveTypeCompany, ThreadScopePrimitiveTypeLabel, ThreadScopePrimitiveTypeTenant, ThreadScopePrimitiveTypeTier:
+		return true
+	}
+	return false
+}
+
+func (e ThreadScopePrimitiveType) String() string {
+	return string(e)
+}
+
+func (e *ThreadScopePrimitiveType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadScopePrimitiveType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadScopePrimitiveType", str)
+	}
+	return nil
+}
+
+func (e ThreadScopePrimitiveType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
 type ThreadStatus string
@@ -4775,18 +6049,102 @@ func (e ThreadStatus) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *ThreadStatus) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
+type ThreadsGroupBy string
+
+const (
+	ThreadsGroupByAssignee      ThreadsGroupBy = "ASSIGNEE"
+	ThreadsGroupByChannel       ThreadsGroupBy = "CHANNEL"
+	ThreadsGroupByCompany       ThreadsGroupBy = "COMPANY"
+	ThreadsGroupByCustomerGroup ThreadsGroupBy = "CUSTOMER_GROUP"
+	ThreadsGroupByLabel         ThreadsGroupBy = "LABEL"
+	ThreadsGroupByNone          ThreadsGroupBy = "NONE"
+	ThreadsGroupByPriority      ThreadsGroupBy = "PRIORITY"
+	ThreadsGroupByStatus        ThreadsGroupBy = "STATUS"
+	ThreadsGroupByTenant        ThreadsGroupBy = "TENANT"
+	ThreadsGroupByTier          ThreadsGroupBy = "TIER"
+)
+
+var AllThreadsGroupBy = []ThreadsGroupBy{
+	ThreadsGroupByAssignee,
+	ThreadsGroupByChannel,
+	ThreadsGroupByCompany,
+	ThreadsGroupByCustomerGroup,
+	ThreadsGroupByLabel,
+	ThreadsGroupByNone,
+	ThreadsGroupByPriority,
+	ThreadsGroupByStatus,
+	ThreadsGroupByTenant,
+	ThreadsGroupByTier,
 }
 
-func (e ThreadStatus) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
+func (e ThreadsGroupBy) IsValid() bool {
+	switch e {
+	case ThreadsGroupByAssignee, ThreadsGroupByChannel, ThreadsGroupByCompany, ThreadsGroupByCustomerGroup, ThreadsGroupByLabel, ThreadsGroupByNone, ThreadsGroupByPriority, ThreadsGroupByStatus, ThreadsGroupByTenant, ThreadsGroupByTier:
+		return true
+	}
+	return false
+}
+
+func (e ThreadsGroupBy) String() string {
+	return string(e)
+}
+
+func (e *ThreadsGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadsGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadsGroupBy", str)
+	}
+	return nil
+}
+
+func (e ThreadsGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+type ThreadsLayout string
+
+const (
+	ThreadsLayoutBoard ThreadsLayout = "BOARD"
+	ThreadsLayoutTable ThreadsLayout = "TABLE"
+)
+
+var AllThreadsLayout = []ThreadsLayout{
+	ThreadsLayoutBoard,
+	ThreadsLayoutTable,
+}
+
+func (e ThreadsLayout) IsValid() bool {
+	switch e {
+	case ThreadsLayoutBoard, ThreadsLayoutTable:
+		return true
+	}
+	return false
+}
+
+func (e ThreadsLayout) String() string {
+	return string(e)
+}
+
+func (e *ThreadsLayout) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreadsLayout(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreadsLayout", str)
+	}
+	return nil
+}
+
+func (e ThreadsLayout) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
 type ThreadsSortField string
@@ -4836,20 +6194,6 @@ func (e *ThreadsSortField) UnmarshalGQL(v any) error {
 
 func (e ThreadsSortField) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *ThreadsSortField) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ThreadsSortField) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }
 
 type TimelineEntryType string
@@ -4945,20 +6289,6 @@ func (e TimelineEntryType) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *TimelineEntryType) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e TimelineEntryType) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 type TodoStatusDetail string
 
 const (
@@ -5006,20 +6336,6 @@ func (e TodoStatusDetail) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *TodoStatusDetail) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e TodoStatusDetail) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 // Whether an upsert created, changed or left alone its entity.
 type UpsertResult string
 
@@ -5062,20 +6378,6 @@ func (e *UpsertResult) UnmarshalGQL(v any) error {
 
 func (e UpsertResult) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *UpsertResult) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e UpsertResult) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }
 
 type UserStatus string
@@ -5121,20 +6423,6 @@ func (e *UserStatus) UnmarshalGQL(v any) error {
 
 func (e UserStatus) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *UserStatus) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e UserStatus) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }
 
 type WebhookDeliveryAttemptResultStatus string
@@ -5184,16 +6472,94 @@ func (e WebhookDeliveryAttemptResultStatus) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *WebhookDeliveryAttemptResultStatus) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
+type WeekDay string
+
+const (
+	WeekDayFriday    WeekDay = "FRIDAY"
+	WeekDayMonday    WeekDay = "MONDAY"
+	WeekDaySaturday  WeekDay = "SATURDAY"
+	WeekDaySunday    WeekDay = "SUNDAY"
+	WeekDayThursday  WeekDay = "THURSDAY"
+	WeekDayTuesday   WeekDay = "TUESDAY"
+	WeekDayWednesday WeekDay = "WEDNESDAY"
+)
+
+var AllWeekDay = []WeekDay{
+	WeekDayFriday,
+	WeekDayMonday,
+	WeekDaySaturday,
+	WeekDaySunday,
+	WeekDayThursday,
+	WeekDayTuesday,
+	WeekDayWednesday,
 }
 
-func (e WebhookDeliveryAttemptResultStatus) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
+func (e WeekDay) IsValid() bool {
+	switch e {
+	case WeekDayFriday, WeekDayMonday, WeekDaySaturday, WeekDaySunday, WeekDayThursday, WeekDayTuesday, WeekDayWednesday:
+		return true
+	}
+	return false
+}
+
+func (e WeekDay) String() string {
+	return string(e)
+}
+
+func (e *WeekDay) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WeekDay(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WeekDay", str)
+	}
+	return nil
+}
+
+func (e WeekDay) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+type WorkspaceFileVisibility string
+
+const (
+	WorkspaceFileVisibilityPrivate WorkspaceFileVisibility = "PRIVATE"
+	WorkspaceFileVisibilityPublic  WorkspaceFileVisibility = "PUBLIC"
+)
+
+var AllWorkspaceFileVisibility = []WorkspaceFileVisibility{
+	WorkspaceFileVisibilityPrivate,
+	WorkspaceFileVisibilityPublic,
+}
+
+func (e WorkspaceFileVisibility) IsValid() bool {
+	switch e {
+	case WorkspaceFileVisibilityPrivate, WorkspaceFileVisibilityPublic:
+		return true
+	}
+	return false
+}
+
+func (e WorkspaceFileVisibility) String() string {
+	return string(e)
+}
+
+func (e *WorkspaceFileVisibility) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WorkspaceFileVisibility(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WorkspaceFileVisibility", str)
+	}
+	return nil
+}
+
+func (e WorkspaceFileVisibility) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }

@@ -23,3 +23,14 @@ func SDL() string {
 	}
 	return b.String()
 }
+
+// Files returns each schema file's text by file name.
+func Files() map[string]string {
+	names, _ := fs.Glob(files, "*.graphqls")
+	out := make(map[string]string, len(names))
+	for _, n := range names {
+		data, _ := files.ReadFile(n)
+		out[n] = string(data)
+	}
+	return out
+}

@@ -10,16 +10,17 @@ import (
 )
 
 const customerCols = `id, workspace_id, full_name, short_name, external_id, email, email_verified, email_verified_at,
-	marked_as_spam_at, created_at, created_by, updated_at, updated_by, company_id`
+	marked_as_spam_at, marked_as_spam_by, created_at, created_by, updated_at, updated_by, company_id`
 
 func scanCustomer(s scanner) (customer.Customer, error) {
 	var c customer.Customer
-	var short, ext, companyID sql.NullString
+	var short, ext, spamBy, companyID sql.NullString
 	var verAt, spamAt sql.NullInt64
 	var cAt, uAt int64
 	var cBy, uBy string
 	err := s.Scan(&c.ID, &c.WorkspaceID, &c.FullName, &short, &ext, &c.Email, &c.EmailVerified, &verAt,
-		&spamAt, &cAt, &cBy, &uAt, &uBy, &companyID)
+		&spamAt, &spamBy, &cAt, &cBy, &uAt, &uBy, &companyID)
+	c.MarkedAsSpamBy = actorOf(spamBy)
 	c.ShortName, c.ExternalID, c.EmailVerifiedAt, c.MarkedAsSpamAt = strPtr(short), strPtr(ext), timePtr(verAt), timePtr(spamAt)
 	c.CompanyID = strPtr(companyID)
 	c.CreatedAt, c.CreatedBy, c.UpdatedAt, c.UpdatedBy = core.FromMillis(cAt), core.ParseActor(cBy), core.FromMillis(uAt), core.ParseActor(uBy)
@@ -28,23 +29,25 @@ func scanCustomer(s scanner) (customer.Customer, error) {
 
 func customerArgs(c customer.Customer) []any {
 	return []any{c.ID, c.WorkspaceID, c.FullName, nullStr(c.ShortName), nullStr(c.ExternalID), c.Email, c.EmailVerified,
-		nullTime(c.EmailVerifiedAt), nullTime(c.MarkedAsSpamAt), c.CreatedAt.Millis(), c.CreatedBy.String(),
+		nullTime(c.EmailVerifiedAt), nullTime(c.MarkedAsSpamAt), actorPtr(c.MarkedAsSpamBy), c.CreatedAt.Millis(), c.CreatedBy.String(),
 		c.UpdatedAt.Millis(), c.UpdatedBy.String(), nullStr(c.CompanyID)}
 }
 
 // CreateCustomer inserts c.
 func (t *Tx) CreateCustomer(ctx context.Context, c customer.Customer) error {
-	_, err := t.exec(ctx, `INSERT INTO customers (`+customerCols+`) VALUES (`+placeholders(14)+`)`, customerArgs(c)...)
+	args := customerArgs(c)
+	_, err := t.exec(ctx, `INSERT INTO customers (`+customerCols+`) VALUES (`+placeholders(len(args))+`)`, args...)
 	return err
 }
 
 // UpdateCustomer overwrites the mutable columns of c.
 func (t *Tx) UpdateCustomer(ctx context.Context, c customer.Customer) error {
 	return expectOne(t.exec(ctx, `UPDATE customers SET full_name = ?, short_name = ?, external_id = ?, email = ?,
-		email_verified = ?, email_verified_at = ?, marked_as_spam_at = ?, updated_at = ?, updated_by = ?, company_id = ?
+		email_verified = ?, email_verified_at = ?, marked_as_spam_at = ?, marked_as_spam_by = ?, updated_at = ?, updated_by = ?,
+		company_id = ?
 		WHERE workspace_id = ? AND id = ?`, c.FullName, nullStr(c.ShortName), nullStr(c.ExternalID), c.Email,
-		c.EmailVerified, nullTime(c.EmailVerifiedAt), nullTime(c.MarkedAsSpamAt), c.UpdatedAt.Millis(), c.UpdatedBy.String(),
-		nullStr(c.CompanyID), c.WorkspaceID, c.ID))
+		c.EmailVerified, nullTime(c.EmailVerifiedAt), nullTime(c.MarkedAsSpamAt), actorPtr(c.MarkedAsSpamBy),
+		c.UpdatedAt.Millis(), c.UpdatedBy.String(), nullStr(c.CompanyID), c.WorkspaceID, c.ID))
 }
 
 func (t *Tx) oneCustomer(ctx context.Context, cond string, args ...any) (customer.Customer, error) {
@@ -120,6 +123,9 @@ func customerFilter(workspaceID string, f customer.Filter) ([]string, []any) {
 				args = append(args, id)
 			}
 		}
+	}
+	if f.MatchNothing {
+		conds = append(conds, "1 = 0")
 	}
 	if f.IsMarkedAsSpam != nil {
 		if *f.IsMarkedAsSpam {

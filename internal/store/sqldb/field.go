@@ -11,7 +11,7 @@ import (
 
 const fieldSchemaCols = `id, workspace_id, key, label, description, type, enum_values, is_required, is_ai_auto_fill,
 	is_client_readonly, ord, default_string, default_bool, default_number, default_date, depends_on_label_types,
-	depends_on_field, created_at, created_by, updated_at, updated_by`
+	depends_on_field, created_at, created_by, updated_at, updated_by, is_available_to_agents`
 
 func scanFieldSchema(s scanner) (field.Schema, error) {
 	var f field.Schema
@@ -23,7 +23,7 @@ func scanFieldSchema(s scanner) (field.Schema, error) {
 	var cAt, uAt int64
 	err := s.Scan(&f.ID, &f.WorkspaceID, &f.Key, &f.Label, &f.Description, &typ, &enums, &f.IsRequired,
 		&f.IsAIAutoFillEnabled, &f.IsClientReadonly, &f.Order, &defStr, &defBool, &defNum, &defDate,
-		&dependsLabels, &dependsField, &cAt, &cBy, &uAt, &uBy)
+		&dependsLabels, &dependsField, &cAt, &cBy, &uAt, &uBy, &f.IsAvailableToAgents)
 	if err != nil {
 		return f, err
 	}
@@ -77,12 +77,12 @@ func fieldSchemaArgs(f field.Schema) []any {
 	return []any{f.ID, f.WorkspaceID, f.Key, f.Label, f.Description, string(f.Type), jsonText(enums), f.IsRequired,
 		f.IsAIAutoFillEnabled, f.IsClientReadonly, f.Order, nullStr(f.DefaultString), defBool, defNum,
 		nullTime(f.DefaultDate), jsonText(labels), dependsField, f.CreatedAt.Millis(), f.CreatedBy.String(),
-		f.UpdatedAt.Millis(), f.UpdatedBy.String()}
+		f.UpdatedAt.Millis(), f.UpdatedBy.String(), f.IsAvailableToAgents}
 }
 
 // CreateFieldSchema inserts a thread field schema.
 func (t *Tx) CreateFieldSchema(ctx context.Context, f field.Schema) error {
-	_, err := t.exec(ctx, `INSERT INTO thread_field_schemas (`+fieldSchemaCols+`) VALUES (`+placeholders(21)+`)`, fieldSchemaArgs(f)...)
+	_, err := t.exec(ctx, `INSERT INTO thread_field_schemas (`+fieldSchemaCols+`) VALUES (`+placeholders(22)+`)`, fieldSchemaArgs(f)...)
 	return err
 }
 
@@ -92,8 +92,8 @@ func (t *Tx) UpdateFieldSchema(ctx context.Context, f field.Schema) error {
 	return expectOne(t.exec(ctx, `UPDATE thread_field_schemas SET key = ?, label = ?, description = ?, type = ?,
 		enum_values = ?, is_required = ?, is_ai_auto_fill = ?, is_client_readonly = ?, ord = ?, default_string = ?,
 		default_bool = ?, default_number = ?, default_date = ?, depends_on_label_types = ?, depends_on_field = ?,
-		updated_at = ?, updated_by = ? WHERE workspace_id = ? AND id = ?`,
-		a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16], a[19], a[20],
+		updated_at = ?, updated_by = ?, is_available_to_agents = ? WHERE workspace_id = ? AND id = ?`,
+		a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16], a[19], a[20], a[21],
 		f.WorkspaceID, f.ID))
 }
 

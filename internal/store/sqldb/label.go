@@ -167,3 +167,20 @@ func (t *Tx) GetLabels(ctx context.Context, workspaceID string, ids []string) ([
 func (t *Tx) DeleteLabel(ctx context.Context, workspaceID, id string) error {
 	return expectOne(t.exec(ctx, `DELETE FROM labels WHERE workspace_id = ? AND id = ?`, workspaceID, id))
 }
+
+// GetLabelTypeByExternalID reads the label type of the workspace with an
+// external id (the oldest, should several share it).
+func (t *Tx) GetLabelTypeByExternalID(ctx context.Context, workspaceID, externalID string) (label.Type, error) {
+	l, err := scanLabelType(t.row(ctx, `SELECT `+labelTypeCols+` FROM label_types WHERE workspace_id = ? AND external_id = ?
+		ORDER BY id LIMIT 1`, workspaceID, externalID))
+	return l, t.wrap(err)
+}
+
+// UpdateLabelType overwrites a label type's name, icon, color, description,
+// external id, AI exclusion, parent, position and update.
+func (t *Tx) UpdateLabelType(ctx context.Context, l label.Type) error {
+	return expectOne(t.exec(ctx, `UPDATE label_types SET name = ?, icon = ?, color = ?, description = ?, external_id = ?,
+		is_excluded_from_ai = ?, parent_id = ?, position = ?, updated_at = ?, updated_by = ? WHERE workspace_id = ? AND id = ?`,
+		l.Name, nullStr(l.Icon), nullStr(l.Color), nullStr(l.Description), nullStr(l.ExternalID), l.IsExcludedFromAI,
+		nullStr(l.ParentID), l.Position, l.UpdatedAt.Millis(), l.UpdatedBy.String(), l.WorkspaceID, l.ID))
+}

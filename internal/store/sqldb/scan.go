@@ -56,6 +56,7 @@ func placeholders(n int) string {
 
 func nowMillis() int64 { return core.SystemClock{}.Now().Millis() }
 
+// actorOf decodes a nullable actor column.
 func actorOf(v sql.NullString) *core.Actor {
 	if !v.Valid {
 		return nil

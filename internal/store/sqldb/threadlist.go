@@ -142,6 +142,9 @@ func threadFilter(f thread.Filter) (string, []any) {
 	if len(f.ThreadIDs) > 0 {
 		c.in("t.id", anys(f.ThreadIDs, str))
 	}
+	if len(f.ExternalIDs) > 0 {
+		c.in("t.external_id", anys(f.ExternalIDs, str))
+	}
 	if len(f.Refs) > 0 {
 		c.in("t.ref", anys(f.Refs, func(r int64) any { return r }))
 	}
@@ -228,6 +231,9 @@ func fieldFilter(ff thread.FieldFilter) (string, []any) {
 		if p.set {
 			sub.add(p.sql, p.v)
 		}
+	}
+	if len(ff.Strings) > 0 {
+		sub.in("v.string_value", anys(ff.Strings, func(s string) any { return s }))
 	}
 	return "EXISTS (SELECT 1 FROM thread_field_values v WHERE v.thread_id = t.id AND " + strings.Join(sub.sql, " AND ") + ")", sub.args
 }

@@ -12,15 +12,19 @@ import (
 )
 
 const workspaceCols = `id, name, public_name, is_demo, hmac_secret, hmac_updated_at, hmac_updated_by,
-	created_at, created_by, updated_at, updated_by`
+	created_at, created_by, updated_at, updated_by, domain_names`
 
 func (t *Tx) scanWorkspace(s scanner) (workspace.Workspace, error) {
 	var w workspace.Workspace
 	var hAt, cAt, uAt int64
-	var hBy, cBy, uBy string
-	err := s.Scan(&w.ID, &w.Name, &w.PublicName, &w.IsDemo, &w.HMACSecret, &hAt, &hBy, &cAt, &cBy, &uAt, &uBy)
+	var hBy, cBy, uBy, domains string
+	err := s.Scan(&w.ID, &w.Name, &w.PublicName, &w.IsDemo, &w.HMACSecret, &hAt, &hBy, &cAt, &cBy, &uAt, &uBy, &domains)
 	if err != nil {
 		return w, err
+	}
+	w.DomainNames = []string{}
+	if domains != "" {
+		w.DomainNames = strings.Split(domains, ",")
 	}
 	w.HMACUpdatedAt, w.HMACUpdatedBy = core.FromMillis(hAt), core.ParseActor(hBy)
 	w.CreatedAt, w.CreatedBy = core.FromMillis(cAt), core.ParseActor(cBy)
@@ -47,10 +51,18 @@ func (t *Tx) open(v string) (string, error) {
 
 // CreateWorkspace inserts w.
 func (t *Tx) CreateWorkspace(ctx context.Context, w workspace.Workspace) error {
-	_, err := t.exec(ctx, `INSERT INTO workspaces (`+workspaceCols+`) VALUES (`+placeholders(11)+`)`,
+	_, err := t.exec(ctx, `INSERT INTO workspaces (`+workspaceCols+`) VALUES (`+placeholders(12)+`)`,
 		w.ID, w.Name, w.PublicName, w.IsDemo, t.seal(w.HMACSecret), w.HMACUpdatedAt.Millis(), w.HMACUpdatedBy.String(),
-		w.CreatedAt.Millis(), w.CreatedBy.String(), w.UpdatedAt.Millis(), w.UpdatedBy.String())
+		w.CreatedAt.Millis(), w.CreatedBy.String(), w.UpdatedAt.Millis(), w.UpdatedBy.String(), strings.Join(w.DomainNames, ","))
 	return err
+}
+
+// UpdateWorkspace overwrites a workspace's names and domain names and its
+// update time; its secret stays.
+func (t *Tx) UpdateWorkspace(ctx context.Context, w workspace.Workspace) error {
+	return expectOne(t.exec(ctx, `UPDATE workspaces SET name = ?, public_name = ?, domain_names = ?, updated_at = ?,
+		updated_by = ? WHERE id = ?`, w.Name, w.PublicName, strings.Join(w.DomainNames, ","), w.UpdatedAt.Millis(),
+		w.UpdatedBy.String(), w.ID))
 }
 
 // GetWorkspace reads one workspace.

@@ -42,6 +42,7 @@ var suite = []conformance{
 	{"Backend", []string{"Store.Backend"}, testBackend},
 	{"WorkspaceRoundTrip", []string{"Store.View", "Store.Update", "WorkspaceStore.CreateWorkspace",
 		"WorkspaceStore.GetWorkspace", "WorkspaceStore.UpdateWorkspaceHMAC"}, testWorkspaceRoundTrip},
+	{"UpdateWorkspace", []string{"WorkspaceStore.UpdateWorkspace"}, testUpdateWorkspace},
 	{"FailedUpdateWritesNothing", []string{"Store.Update"}, testFailedUpdate},
 	{"ConcurrentUpdatesIsolated", []string{"Store.Update"}, testConcurrentUpdatesIsolated},
 	{"CloseEndsTheStore", []string{"Store.Close"}, testClose},
@@ -50,7 +51,7 @@ var suite = []conformance{
 	{"AllocatorDistinctUnderConcurrency", []string{"Allocator.Allocate"}, testAllocate},
 	{"WindowCounts", []string{"WindowCounter.CountInWindow"}, testWindowCounter},
 	{"SecretsSealedAtRest", []string{"SecretKeeper.UseSecrets"}, testSecretsSealed},
-	{"LastRevocation", []string{"APIKeyStore.LastRevocation"}, testLastRevocation},
+	{"LastKeyChange", []string{"APIKeyStore.LastKeyChange"}, testLastKeyChange},
 	{"PublishedOnCommit", []string{"PublishStore.Publish", "Broadcaster.Subscribe"}, testPublish},
 	{"NotFound", []string{"WorkspaceStore.GetWorkspace", "WorkspaceStore.Setting", "UserStore.GetUser",
 		"UserStore.GetUserByEmail", "UserStore.GetMachineUser"}, testNotFound},
@@ -60,6 +61,10 @@ var suite = []conformance{
 	{"UsersByIDs", []string{"UserStore.GetUsers", "UserStore.GetMachineUsers"}, testUsersByIDs},
 	{"MachineUsersAndKeys", []string{"UserStore.CreateMachineUser", "UserStore.GetMachineUser", "APIKeyStore.CreateAPIKey",
 		"APIKeyStore.APIKeyByHash", "APIKeyStore.ListAPIKeys", "APIKeyStore.RevokeAPIKey"}, testMachineUsersAndKeys},
+	{"UserChangesAndLists", []string{"UserStore.UpdateUser", "UserStore.ListUsers"}, testUserChangesAndLists},
+	{"MachineUserChangesAndLists", []string{"UserStore.UpdateMachineUser", "UserStore.ListMachineUsers"}, testMachineUserChangesAndLists},
+	{"APIKeysOfMachineUser", []string{"APIKeyStore.GetAPIKey", "APIKeyStore.ListAPIKeysOfMachineUser",
+		"APIKeyStore.UpdateAPIKey", "APIKeyStore.RevokeAPIKeysOfMachineUser"}, testAPIKeysOfMachineUser},
 
 	// The outbox and webhook deliveries: claims, leases and their locks first.
 	{"Outbox", []string{"OutboxStore.AppendEvent", "OutboxStore.ListEvents"}, testOutbox},
@@ -117,6 +122,12 @@ var suite = []conformance{
 	{"CountThreads", []string{"ThreadStore.CountThreads", "ThreadStore.ListThreads"}, testCountThreads},
 	{"ThreadListByLastInbound", []string{"ThreadStore.ListThreads", "ThreadListExplainer.ExplainListThreads"}, testThreadListByLastInbound},
 	{"ExplainListThreads", []string{"ThreadListExplainer.ExplainListThreads"}, testExplainListThreads},
+	{"ThreadCustomerAndDeletion", []string{"ThreadStore.SetThreadCustomer", "ThreadStore.DeleteThread",
+		"ThreadStore.ListDeletedThreads", "ThreadStore.ListThreads"}, testThreadCustomerAndDeletion},
+	{"AdditionalAssignees", []string{"ThreadStore.AddAdditionalAssignee", "ThreadStore.RemoveAdditionalAssignee",
+		"ThreadStore.AdditionalAssigneesOfThreads"}, testAdditionalAssignees},
+	{"LabelTypeChanges", []string{"LabelStore.UpdateLabelType", "LabelStore.GetLabelTypeByExternalID"}, testLabelTypeChanges},
+	{"CustomerSpamMark", []string{"CustomerStore.UpdateCustomer"}, testCustomerSpamMark},
 	{"BulkSeedThreads", []string{"BulkSeeder.SeedThreads"}, testBulkSeedThreads},
 
 	// Timelines, notes, events and attachments.
@@ -169,7 +180,8 @@ func NewWorkspace(name string) workspace.Workspace {
 	now := core.SystemClock{}.Now()
 	return workspace.Workspace{ID: core.NewID(core.PrefixWorkspace), Name: name, PublicName: name,
 		HMACSecret: auth.NewSecret(), HMACUpdatedAt: now, HMACUpdatedBy: core.SystemActor,
-		CreatedAt: now, CreatedBy: core.SystemActor, UpdatedAt: now, UpdatedBy: core.SystemActor}
+		CreatedAt: now, CreatedBy: core.SystemActor, UpdatedAt: now, UpdatedBy: core.SystemActor,
+		DomainNames: []string{}}
 }
 
 // MustCreateWorkspace stores a new workspace and returns it.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/label"
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/thread"
@@ -223,6 +224,14 @@ func testCountThreads(t *testing.T, st store.Store) {
 			if err := tx.CreateThread(ctx, th); err != nil {
 				return err
 			}
+			if i < 3 { // values "a", "b", "c" of the field "area"
+				v := field.Value{ID: core.NewID(core.PrefixThreadField), WorkspaceID: ws, ThreadID: th.ID, Key: "area",
+					Type: field.TypeString, String: core.Ptr(string(rune('a' + i))), CreatedAt: now, CreatedBy: core.SystemActor,
+					UpdatedAt: now, UpdatedBy: core.SystemActor}
+				if err := tx.CreateFieldValue(ctx, v); err != nil {
+					return err
+				}
+			}
 			if i < 2 {
 				if err := tx.CreateLabel(ctx, label.Label{ID: core.NewID(core.PrefixLabel), WorkspaceID: ws, ThreadID: th.ID,
 					TypeID: lt.ID, CreatedAt: now, CreatedBy: core.SystemActor, UpdatedAt: now, UpdatedBy: core.SystemActor}); err != nil {
@@ -241,6 +250,9 @@ func testCountThreads(t *testing.T, st store.Store) {
 		"labeled":       {thread.Filter{LabelTypeIDs: []string{lt.ID}}, 2},
 		"todo, labeled": {thread.Filter{Statuses: []thread.Status{thread.StatusTodo}, LabelTypeIDs: []string{lt.ID}}, 1},
 		"nothing":       {thread.Filter{MatchNothing: true}, 0},
+		"area a or b":   {thread.Filter{ThreadFields: []thread.FieldFilter{{Key: "area", Strings: []string{"a", "b", "z"}}}}, 2},
+		"area c, todo": {thread.Filter{Statuses: []thread.Status{thread.StatusTodo},
+			ThreadFields: []thread.FieldFilter{{Key: "area", String: core.Ptr("c"), Strings: []string{"c"}}}}, 1},
 	} {
 		var n int
 		var rows []store.ThreadRow

@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -21,7 +22,7 @@ func testWorkspaceRoundTrip(t *testing.T, st store.Store) {
 	if err := st.View(ctx, func(tx store.Tx) (err error) { got, err = tx.GetWorkspace(ctx, w.ID); return err }); err != nil {
 		t.Fatal(err)
 	}
-	if got != w {
+	if !reflect.DeepEqual(got, w) {
 		t.Fatalf("read back %+v, wrote %+v", got, w)
 	}
 	later := w.CreatedAt.Add(1500)
