@@ -39,6 +39,8 @@ const (
 	ThreadNoteCreated            Type = "thread.note_created"
 	ThreadChatSent               Type = "thread.chat_sent"
 	ThreadChatReceived           Type = "thread.chat_received"
+	ThreadEmailReceived          Type = "thread.email_received"
+	ThreadEmailSent              Type = "thread.email_sent"
 	CustomerCreated              Type = "customer.customer_created"
 	CustomerUpdated              Type = "customer.customer_updated"
 	CustomerDeleted              Type = "customer.customer_deleted"
@@ -75,6 +77,8 @@ var webhookTypes = []Type{
 	ThreadNoteCreated,
 	ThreadChatSent,
 	ThreadChatReceived,
+	ThreadEmailReceived,
+	ThreadEmailSent,
 	CustomerCreated,
 	CustomerUpdated,
 	CustomerDeleted,
