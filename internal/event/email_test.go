@@ -21,7 +21,7 @@ func fixtureEmail(inbound bool) email.Email {
 		Subject: core.Ptr("Printer"), Text: core.Ptr("It burns.\n\n> old"), NewText: core.Ptr("It burns."),
 		Authenticity: email.AuthPass, Category: email.Messaging, IsStartOfThread: inbound, TimelineEntryID: "t_1",
 		Attachments: []email.AttachmentRef{{ID: "att_2", ContentID: "img1"}, {ID: "att_gone"}},
-		CreatedAt: t0, CreatedBy: core.Actor{Type: core.ActorCustomer, ID: "c_1"}, UpdatedAt: t0, UpdatedBy: bot}
+		CreatedAt:   t0, CreatedBy: core.Actor{Type: core.ActorCustomer, ID: "c_1"}, UpdatedAt: t0, UpdatedBy: bot}
 	if inbound {
 		e.ReceivedAt = &t0
 	} else {
