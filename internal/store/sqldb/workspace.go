@@ -133,7 +133,16 @@ func UseSecrets(ctx context.Context, t *Tx, box *auth.SecretBox) error {
 	if err := sealPlainSettings(ctx, t, box); err != nil {
 		return err
 	}
-	rows, err := t.query(ctx, `SELECT id, hmac_secret FROM workspaces`)
+	if err := sealPlainColumn(ctx, t, box, "workspaces", "hmac_secret"); err != nil {
+		return err
+	}
+	return sealPlainColumn(ctx, t, box, "email_mailboxes", "password")
+}
+
+// sealPlainColumn seals the secrets of a column (of a table keyed by id)
+// stored before secrets were sealed.
+func sealPlainColumn(ctx context.Context, t *Tx, box *auth.SecretBox, table, col string) error {
+	rows, err := t.query(ctx, `SELECT id, `+col+` FROM `+table)
 	if err != nil {
 		return err
 	}
@@ -153,7 +162,7 @@ func UseSecrets(ctx context.Context, t *Tx, box *auth.SecretBox) error {
 		return err
 	}
 	for id, secret := range plain {
-		if _, err := t.exec(ctx, `UPDATE workspaces SET hmac_secret = ? WHERE id = ?`, box.Seal(secret), id); err != nil {
+		if _, err := t.exec(ctx, `UPDATE `+table+` SET `+col+` = ? WHERE id = ?`, box.Seal(secret), id); err != nil {
 			return err
 		}
 	}

@@ -132,6 +132,17 @@ var suite = []conformance{
 	{"Attachments", []string{"AttachmentStore.CreateAttachment", "AttachmentStore.GetAttachments",
 		"AttachmentStore.LockAttachment", "AttachmentStore.StoreAttachmentContent", "AttachmentStore.AttachmentContent",
 		"AttachmentStore.DeleteExpiredUploads"}, testAttachments},
+
+	// Email: support addresses, emails and their sending, IMAP mailboxes.
+	{"SupportAddresses", []string{"EmailStore.CreateSupportAddress", "EmailStore.SupportAddress",
+		"EmailStore.ListSupportAddresses", "EmailStore.DeleteSupportAddress"}, testSupportAddresses},
+	{"Emails", []string{"EmailStore.CreateEmail", "EmailStore.GetEmail", "EmailStore.LockEmail", "EmailStore.UpdateEmail",
+		"EmailStore.EmailsByMessageID", "EmailStore.LatestEmails"}, testEmails},
+	{"ClaimEmails", []string{"EmailStore.ClaimEmails", "EmailStore.FinishSend", "EmailStore.HasDueEmails"}, testClaimEmails},
+	{"ClaimEmailsSkipsLocked", []string{"EmailStore.ClaimEmails"}, testClaimEmailsSkipsLocked},
+	{"Mailboxes", []string{"EmailStore.CreateMailbox", "EmailStore.ListMailboxes", "EmailStore.DeleteMailbox",
+		"EmailStore.ClaimMailbox", "EmailStore.SaveMailboxPosition", "EmailStore.ReleaseMailbox"}, testMailboxes},
+	{"MailboxPasswordsSealed", []string{"SecretKeeper.UseSecrets", "EmailStore.CreateMailbox"}, testMailboxPasswordsSealed},
 }
 
 var ctx = context.Background()
