@@ -165,3 +165,20 @@ func TestCleanInputs(t *testing.T) {
 		t.Error("a subject with a line break was accepted")
 	}
 }
+
+func TestRenderMarkdown(t *testing.T) {
+	html, err := RenderMarkdown("**Hi** [docs](https://example.com) [x](javascript:alert(1))\n\n<script>alert(1)</script>\n\n| a |\n|---|\n| b |")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<strong>Hi</strong>", `href="https://example.com"`, "<table>"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("no %s in %s", want, html)
+		}
+	}
+	for _, bad := range []string{"<script", "javascript:"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("%s in %s", bad, html)
+		}
+	}
+}
