@@ -67,6 +67,9 @@ func Parse(raw []byte, opt ParseOptions) (email.Message, error) {
 	}
 	m.Attachments = attachments(env)
 	m.Automated = classify(env, opt)
+	if isReport(env) {
+		m.Report = report(env, raw, m.MessageID)
+	}
 	m.Authenticity = authenticity(env.GetHeaderValues("Authentication-Results"), opt.TrustedAuthServID)
 	return m, nil
 }
