@@ -17,7 +17,7 @@ func threadModel(t thread.Thread) *model.Thread {
 		ID: t.ID, Ref: t.RefString(), ExternalID: t.ExternalID, Title: t.Title, Description: t.Description,
 		PreviewText: t.PreviewText, Priority: t.Priority, Status: model.ThreadStatus(t.Status),
 		StatusDetail: statusDetail(t), StatusChangedAt: t.StatusChangedAt, Channel: model.ThreadChannel(t.Channel),
-		AssignedAt: t.AssignedAt, SupportEmailAddresses: []string{},
+		AssignedAt: t.AssignedAt, SupportEmailAddresses: append([]string{}, t.SupportEmailAddresses...),
 		CreatedAt: t.CreatedAt, CreatedBy: actor(t.CreatedBy), UpdatedAt: t.UpdatedAt, UpdatedBy: actor(t.UpdatedBy),
 		CustomerID: t.CustomerID, TenantID: t.TenantID, Assignee: t.Assignee,
 		FirstInboundMessageInfo: messageInfo(t.Messages.FirstInbound), FirstOutboundMessageInfo: messageInfo(t.Messages.FirstOutbound),
