@@ -22,6 +22,7 @@ func runEmail(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"address": runEmailAddress,
 		"mailbox": runEmailMailbox,
 		"test":    emailTest,
+		"show":    emailShow,
 	})
 }
 
@@ -241,4 +242,67 @@ func testSender(ctx context.Context, a *adminFlags, from string, stderr io.Write
 		return email.SupportAddress{}, errors.New("the workspace has no support address: give --from, or add one (threadline email address add)")
 	}
 	return as[0], nil
+}
+
+// emailShow prints all that was recorded of an email.
+func emailShow(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return withID(ctx, "email show", "em_…", args, stderr, func(svc *service.Service, ctx context.Context, id string) error {
+		e, err := svc.InspectEmail(ctx, id)
+		if err != nil {
+			return describe(err)
+		}
+		printEmail(stdout, e)
+		return nil
+	})
+}
+
+func printEmail(w io.Writer, e email.Email) {
+	dir := "outbound, " + string(e.SendStatus)
+	if e.Inbound {
+		dir = "inbound via " + e.Checks.Source
+	}
+	line := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(w, "%-14s %s\n", k+":", v)
+		}
+	}
+	line("Email", e.ID+" ("+dir+")")
+	line("Thread", e.ThreadID)
+	line("Message-ID", "<"+e.MessageID+">")
+	line("In-Reply-To", e.InReplyTo)
+	line("References", strings.Join(e.References, " "))
+	line("From", e.From.String())
+	line("To", e.To.String())
+	for _, p := range e.Cc {
+		line("Cc", p.String())
+	}
+	for _, p := range e.Bcc {
+		line("Bcc", p.String())
+	}
+	line("Reply-To", e.ReplyTo)
+	if e.Subject != nil {
+		line("Subject", *e.Subject)
+	}
+	line("Authenticity", string(e.Authenticity))
+	c := e.Checks
+	if e.Inbound {
+		line("Received", fmt.Sprintf("from %s, TLS %v, envelope sender %q (matches From's domain: %v)", c.RemoteAddr, c.TLS, c.EnvelopeFrom, c.EnvelopeMatches))
+	}
+	for _, p := range c.Problems {
+		line("Problem", p)
+	}
+	line("Attempts", map[bool]string{true: fmt.Sprint(e.Attempts), false: ""}[e.Attempts > 0])
+	line("Last error", e.LastError)
+	for _, b := range e.Bounces {
+		line("Bounce", fmt.Sprintf("%s %s %s %s", b.At.ISO8601(), b.Recipient, b.Reason, b.Details))
+	}
+	for _, a := range e.Attachments {
+		line("Attachment", a.ID+map[bool]string{true: " (inline, cid:" + a.ContentID + ")", false: ""}[a.Inline])
+	}
+	if e.Text != nil {
+		fmt.Fprintf(w, "\n%s\n", *e.Text)
+	}
+	if e.HTML != "" {
+		fmt.Fprintf(w, "\n--- HTML (sanitised) ---\n%s\n", e.HTML)
+	}
 }

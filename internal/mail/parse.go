@@ -59,7 +59,9 @@ func Parse(raw []byte, opt ParseOptions) (email.Message, error) {
 		m.Problems = append(m.Problems, e.Error())
 	}
 	readHeaders(env, raw, &m)
-	m.Text = strings.TrimSpace(env.Text)
+	// Lines end in CRLF on the wire (and some clients encode those in
+	// quoted-printable): text is kept with LF endings.
+	m.Text = strings.TrimSpace(lineEnds.Replace(env.Text))
 	m.NewText = strings.TrimSpace(newText(m.Text))
 	if env.HTML != "" {
 		m.HTML = policy.Sanitize(env.HTML)
@@ -94,6 +96,8 @@ func readHeaders(env *enmime.Envelope, raw []byte, m *email.Message) {
 		m.Date = core.At(d)
 	}
 }
+
+var lineEnds = strings.NewReplacer("\r\n", "\n", "\r", "\n")
 
 var idRe = regexp.MustCompile(`<([^<>\s]+)>`)
 

@@ -188,3 +188,19 @@ func (s *Service) ReleaseMailbox(ctx context.Context, m email.Mailbox, owner str
 		return err
 	})
 }
+
+// InspectEmail returns an email of the caller's workspace with all that
+// was recorded of it: its HTML, threading headers, how it arrived (sender
+// checks, problems) or how its sending went. Operators only.
+func (s *Service) InspectEmail(ctx context.Context, id string) (email.Email, error) {
+	p, err := operator(ctx)
+	if err != nil {
+		return email.Email{}, err
+	}
+	var e email.Email
+	err = s.store.View(ctx, func(tx store.Tx) (err error) {
+		e, err = tx.GetEmail(ctx, p.WorkspaceID, strings.TrimSpace(id))
+		return notFoundAs(err, "id", "Email")
+	})
+	return e, err
+}
