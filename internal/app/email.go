@@ -71,7 +71,7 @@ func (a *App) serveEmail(g *errgroup.Group, gctx context.Context) error {
 	default:
 		a.log.Warn("no --smtp-relay: outgoing emails are kept PENDING until one is configured")
 	}
-	poller := mail.NewPoller(recv, mail.PollerOptions{Interval: e.IMAPInterval, MaxBytes: e.SMTPMaxBytes, Log: a.log})
+	poller := mail.NewPoller(recv, mail.PollerOptions{Interval: e.IMAPInterval, Lease: e.IMAPLease, MaxBytes: e.SMTPMaxBytes, Log: a.log})
 	g.Go(func() error { return poller.Run(gctx) })
 	return nil
 }

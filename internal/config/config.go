@@ -67,6 +67,7 @@ type Email struct {
 	RelayTimeout          time.Duration
 	RetrySchedule         string // comma-separated waits between send attempts
 	IMAPInterval          time.Duration
+	IMAPLease             time.Duration
 }
 
 // Defaults returns the configuration of a server started with no flags.
@@ -89,7 +90,7 @@ func Defaults() Config {
 		AttachmentUploadTTL:   2 * time.Hour,
 		AttachmentDownloadTTL: time.Hour,
 		Email: Email{SMTPDomain: "localhost", SMTPMaxBytes: 25 << 20, RelayTimeout: time.Minute,
-			IMAPInterval: time.Minute},
+			IMAPInterval: time.Minute, IMAPLease: 2 * time.Minute},
 	}
 }
 
@@ -150,6 +151,7 @@ func (e *Email) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&e.RelayTimeout, "smtp-relay-timeout", e.RelayTimeout, "time limit of one send through the relay; a crashed sender's emails are sent again after twice it (env THREADLINE_SMTP_RELAY_TIMEOUT)")
 	fs.StringVar(&e.RetrySchedule, "smtp-retry-schedule", e.RetrySchedule, "comma-separated waits between attempts of an email the relay did not take; default 30s,1m,5m,15m,30m,1h,2h,4h,8h,12h,1d×3 (env THREADLINE_SMTP_RETRY_SCHEDULE)")
 	fs.DurationVar(&e.IMAPInterval, "imap-interval", e.IMAPInterval, "how often each IMAP mailbox is read (env THREADLINE_IMAP_INTERVAL)")
+	fs.DurationVar(&e.IMAPLease, "imap-lease", e.IMAPLease, "how long a replica holds a mailbox without progress; a crashed replica's mailbox is read again after it (env THREADLINE_IMAP_LEASE)")
 }
 
 // Validate checks the email configuration.
@@ -171,8 +173,8 @@ func (e Email) Validate() error {
 			return fmt.Errorf("--smtp-relay must be smtp://host:port, smtps://host:port or smtp+insecure://host:port")
 		}
 	}
-	if e.RelayTimeout <= 0 || e.IMAPInterval <= 0 {
-		return fmt.Errorf("--smtp-relay-timeout and --imap-interval must be positive")
+	if e.RelayTimeout <= 0 || e.IMAPInterval <= 0 || e.IMAPLease < time.Second {
+		return fmt.Errorf("--smtp-relay-timeout and --imap-interval must be positive, --imap-lease at least 1s")
 	}
 	if _, err := Durations("--smtp-retry-schedule", e.RetrySchedule); err != nil {
 		return err

@@ -188,3 +188,79 @@ func checkSwaks(t *testing.T, srv *harness.Server, key, smtpAddr string) {
 		t.Fatalf("swaks's email = %v", e)
 	}
 }
+
+// newCustomer creates a customer and returns their id.
+func newCustomer(t *testing.T, srv *harness.Server, key, addr string) string {
+	t.Helper()
+	out := graphql(t, srv.GraphQLURL(), key, fmt.Sprintf(`mutation { upsertCustomer(input: {identifier: {emailAddress: %q},
+		onCreate: {fullName: "C", email: {email: %q, isVerified: true}}, onUpdate: {}}) { customer { id } error { message } } }`, addr, addr))
+	id, _ := data(t, out, "upsertCustomer.customer.id").(string)
+	if id == "" {
+		t.Fatalf("upsertCustomer: %v", out)
+	}
+	return id
+}
+
+// sendNewEmail sends a new email to a customer and returns its id.
+func sendNewEmail(t *testing.T, srv *harness.Server, key, customerID, subject string) string {
+	t.Helper()
+	out := graphql(t, srv.GraphQLURL(), key, fmt.Sprintf(`mutation { sendNewEmail(input: {customerId: %q, subject: %q,
+		textContent: "Hello"}) { email { id } error { message code fields { field message } } } }`, customerID, subject))
+	id, _ := data(t, out, "sendNewEmail.email.id").(string)
+	if id == "" {
+		t.Fatalf("sendNewEmail: %v", out)
+	}
+	return id
+}
+
+// TestEmailSendRetriedAndSurvivesKill: a relay refusing the first attempts
+// gets the email later; emails pending when the server is killed
+// (SIGKILL) are sent after the restart; every email reaches the relay
+// exactly once, with one Message-ID each.
+func TestEmailSendRetriedAndSurvivesKill(t *testing.T) {
+	for _, b := range harness.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			relay := startRelay(t)
+			relay.set(false, 2)
+			db := b.NewDatabaseURL(t)
+			srv := harness.Start(t, db, mailEnv(relay)...)
+			key := harness.NewAPIKey(t, db, "", "all")
+			const n = 20
+			ids := make([]string, n+1)
+			for i := range ids {
+				ids[i] = newCustomer(t, srv, key, fmt.Sprintf("send%d@example.com", i))
+			}
+			first := sendNewEmail(t, srv, key, ids[0], "Refused twice")
+			relay.waitFor(t, 1, 20*time.Second)
+			if n := relay.refusedCount(); n != 2 {
+				t.Errorf("the relay refused %d attempts, want 2", n)
+			}
+			eventually(t, 10*time.Second, "the first email SENT", func() bool {
+				return entryStatus(t, srv, key, "send0@example.com", first) == "SENT"
+			})
+
+			relay.set(true, 0) // refuses everything: sends stay pending
+			for i := 1; i <= n; i++ {
+				sendNewEmail(t, srv, key, ids[i], fmt.Sprintf("Pending %d", i))
+			}
+			time.Sleep(700 * time.Millisecond) // some attempts refused, some sends mid-lease
+			srv.Kill()
+			relay.set(false, 0)
+			srv = harness.Start(t, db, mailEnv(relay)...)
+			relay.waitFor(t, n+1, 60*time.Second)
+			time.Sleep(3 * time.Second) // a lease's length: let any second copy arrive
+			distinct, total, dup := relay.counts()
+			t.Logf("%d emails, %d deliveries (after %d refusals and a SIGKILL)", distinct, total, relay.refusedCount())
+			if distinct != n+1 || total != n+1 || len(dup) != 0 {
+				t.Fatalf("%d distinct Message-IDs, %d deliveries, duplicates %v; want %d once each", distinct, total, dup, n+1)
+			}
+			for i := 1; i <= n; i++ {
+				addr := fmt.Sprintf("send%d@example.com", i)
+				eventually(t, 10*time.Second, addr+"'s email SENT", func() bool {
+					th := customerThreads(t, srv, key, addr)
+					return len(th) == 1 && emailEntries(t, th[0])[0]["sendStatus"] == "SENT"
+				})
+			}
+		})
+	}
+}

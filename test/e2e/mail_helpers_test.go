@@ -61,6 +61,12 @@ func (r *testRelay) set(refuseAll bool, refuseN int) {
 	r.refuseAll, r.refuseN = refuseAll, refuseN
 }
 
+func (r *testRelay) refusedCount() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.refused
+}
+
 func (r *testRelay) messages() []relayed {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -115,7 +121,7 @@ func startRelay(t *testing.T) *testRelay {
 func mailEnv(relay *testRelay, extra ...string) []string {
 	env := []string{"THREADLINE_SMTP_ADDR=127.0.0.1:0", "THREADLINE_SUPPORT_ADDRESS=" + supportAddress,
 		"THREADLINE_SMTP_RELAY_TIMEOUT=1s", "THREADLINE_SMTP_RETRY_SCHEDULE=200ms,200ms,200ms,200ms,200ms,500ms,500ms,1s,1s,1s,1s,1s,1s,1s,1s",
-		"THREADLINE_IMAP_INTERVAL=200ms"}
+		"THREADLINE_IMAP_INTERVAL=200ms", "THREADLINE_IMAP_LEASE=2s"}
 	if relay != nil {
 		env = append(env, "THREADLINE_SMTP_RELAY=smtp+insecure://"+relay.addr)
 	}
