@@ -113,12 +113,19 @@ func (s *Service) ReceiveEmail(ctx context.Context, in InboundEmail) ([]Received
 		return nil, err
 	}
 	var out []Received
+	likelyNew := in.Message.Automated == email.Human && len(in.Message.ThreadKeys()) == 0
 	for _, r := range routes {
+		if likelyNew && r.taggedThread == "" {
+			if r.ref, err = s.allocateRef(ctx, r.ws); err != nil {
+				return out, err
+			}
+		}
 		got, err := s.receiveIn(ctx, r, in)
 		// A concurrent transaction may have stored the same message, or
 		// created the same new customer, between our reads and our
 		// writes: once more, and the message is a duplicate or finds them.
 		if errors.Is(err, core.ErrDuplicate) {
+			r.ref = 0
 			got, err = s.receiveIn(ctx, r, in)
 		}
 		if err != nil {
@@ -133,6 +140,9 @@ func (s *Service) ReceiveEmail(ctx context.Context, in InboundEmail) ([]Received
 // addresses, with the thread the address's +tag names ("" for none).
 type route struct {
 	ws, address, taggedThread string
+	// ref is a thread ref taken ahead for a message that will likely
+	// start a thread (see allocateRef); 0 for none.
+	ref int64
 }
 
 // routes returns the workspaces a message goes to, each once.
@@ -283,7 +293,7 @@ func (s *Service) receiveMessage(ctx context.Context, tx store.Tx, r route, in I
 		return err
 	}
 	if th == nil {
-		created, err := s.createEmailThread(ctx, tx, r.ws, sender, inboundTitle(m), r.address, by, now)
+		created, err := s.createEmailThread(ctx, tx, r.ws, sender, inboundTitle(m), r.address, by, r.ref, now)
 		if err != nil {
 			return err
 		}

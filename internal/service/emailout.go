@@ -108,6 +108,12 @@ func (s *Service) SendNewEmail(ctx context.Context, in SendEmailInput) (email.Em
 	if err != nil {
 		return email.Email{}, err
 	}
+	var ref int64
+	if in.ThreadID == nil {
+		if ref, err = s.allocateRef(ctx, p.WorkspaceID); err != nil {
+			return email.Email{}, err
+		}
+	}
 	var out email.Email
 	err = s.store.Update(ctx, func(tx store.Tx) error {
 		cust, err := tx.GetCustomer(ctx, p.WorkspaceID, in.CustomerID)
@@ -123,7 +129,7 @@ func (s *Service) SendNewEmail(ctx context.Context, in SendEmailInput) (email.Em
 			th = &t
 		}
 		to := email.Address{Name: cust.FullName, Email: cust.Email}
-		out, err = s.sendEmail(ctx, tx, p, cust, th, to, nil, o)
+		out, err = s.sendEmail(ctx, tx, p, cust, th, to, nil, o, ref)
 		return err
 	})
 	return out, err
@@ -170,7 +176,7 @@ func (s *Service) ReplyToEmail(ctx context.Context, in ReplyEmailInput) (email.E
 		if err != nil {
 			return err
 		}
-		out, err = s.sendEmail(ctx, tx, p, cust, &th, replyRecipient(parent), &parent, o)
+		out, err = s.sendEmail(ctx, tx, p, cust, &th, replyRecipient(parent), &parent, o, 0)
 		return err
 	})
 	return out, err
@@ -190,9 +196,10 @@ func replyRecipient(parent email.Email) email.Address {
 }
 
 // sendEmail writes an outgoing email from p to to, on th (nil: a new
-// EMAIL thread of cust), answering parent when not nil.
+// EMAIL thread of cust, with ref when not 0), answering parent when not
+// nil.
 func (s *Service) sendEmail(ctx context.Context, tx store.Tx, p *auth.Principal, cust customer.Customer, th *thread.Thread,
-	to email.Address, parent *email.Email, o outgoing) (email.Email, error) {
+	to email.Address, parent *email.Email, o outgoing, ref int64) (email.Email, error) {
 	now := s.clock.Now()
 	var c core.Collector
 	as, err := checkAttachments(ctx, tx, p.WorkspaceID, cust.ID, o.ids, attachment.TypeEmail, &c)
@@ -212,7 +219,7 @@ func (s *Service) sendEmail(ctx context.Context, tx store.Tx, p *auth.Principal,
 	}
 	if th == nil {
 		created, err := s.createEmailThread(ctx, tx, p.WorkspaceID, cust, thread.Truncate(o.subject, thread.MaxTitleLength),
-			from.Address, p.Actor, now)
+			from.Address, p.Actor, ref, now)
 		if err != nil {
 			return email.Email{}, err
 		}
@@ -329,11 +336,11 @@ func (s *Service) replyByEmail(ctx context.Context, p *auth.Principal, threadID 
 		}
 		for i := range latest {
 			if latest[i].CanBeRepliedTo() {
-				_, err := s.sendEmail(ctx, tx, p, cust, &th, replyRecipient(latest[i]), &latest[i], o)
+				_, err := s.sendEmail(ctx, tx, p, cust, &th, replyRecipient(latest[i]), &latest[i], o, 0)
 				return err
 			}
 		}
-		_, err = s.sendEmail(ctx, tx, p, cust, &th, email.Address{Name: cust.FullName, Email: cust.Email}, nil, o)
+		_, err = s.sendEmail(ctx, tx, p, cust, &th, email.Address{Name: cust.FullName, Email: cust.Email}, nil, o, 0)
 		return err
 	})
 }

@@ -16,15 +16,18 @@ import (
 )
 
 // createEmailThread starts an EMAIL thread of cust titled title, through
-// the support address support, by actor: the thread, its
-// thread.thread_created event and the customer's recent entries. Unlike
-// createThread, it asks nothing of the workspace's thread fields: a
-// customer's email is never refused for them.
+// the support address support, by actor, with ref (0: the next of the
+// workspace's counter): the thread, its thread.thread_created event and
+// the customer's recent entries. Unlike createThread, it asks nothing of
+// the workspace's thread fields: a customer's email is never refused for
+// them.
 func (s *Service) createEmailThread(ctx context.Context, tx store.Tx, ws string, cust customer.Customer, title, support string,
-	by core.Actor, now core.Time) (thread.Thread, error) {
-	ref, err := tx.NextCounter(ctx, ws, "thread_ref")
-	if err != nil {
-		return thread.Thread{}, err
+	by core.Actor, ref int64, now core.Time) (thread.Thread, error) {
+	if ref == 0 {
+		var err error
+		if ref, err = tx.NextCounter(ctx, ws, "thread_ref"); err != nil {
+			return thread.Thread{}, err
+		}
 	}
 	th := thread.Thread{ID: core.NewID(core.PrefixThread), WorkspaceID: ws, Ref: ref, CustomerID: cust.ID, Title: title,
 		Priority: thread.DefaultPriority, Status: thread.StatusTodo, StatusDetail: thread.DetailCreated, StatusChangedAt: now,
@@ -38,6 +41,18 @@ func (s *Service) createEmailThread(ctx context.Context, tx store.Tx, ws string,
 		return th, err
 	}
 	return th, s.copyCustomerEntries(ctx, tx, th, now)
+}
+
+// allocateRef takes a thread ref of ws ahead of the transaction that
+// creates the thread, when the store allocates outside transactions
+// (PostgreSQL), so that concurrent new threads do not queue on the
+// counter's row until each commits; 0 otherwise (the transaction takes
+// the next). A thread that is not created after all leaves a gap.
+func (s *Service) allocateRef(ctx context.Context, ws string) (int64, error) {
+	if a, ok := s.store.(store.Allocator); ok {
+		return a.Allocate(ctx, ws, "thread_ref")
+	}
+	return 0, nil
 }
 
 // supportAddress returns the first of own that is among addrs (bases of
