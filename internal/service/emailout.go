@@ -60,8 +60,7 @@ func checkOutgoing(in OutgoingEmail, subjectOptional bool) (outgoing, error) {
 		s, err := email.CleanSubject("subject", *in.Subject)
 		if e, ok := core.AsError(err); ok {
 			c.Add(e.Fields[0].Field, e.Fields[0].Message, e.Fields[0].Type)
-		}
-		if o.subject = s; s == "" && !subjectOptional {
+		} else if o.subject = s; s == "" && !subjectOptional {
 			c.Required("subject")
 		}
 	} else if !subjectOptional {
