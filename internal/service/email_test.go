@@ -153,10 +153,15 @@ func TestReceiveEmail(t *testing.T) {
 	if again := w.receive(first); again.Outcome != Duplicate || again.EmailID == "" {
 		t.Errorf("the message again: %+v", again)
 	}
-	// Replies: by In-Reply-To, by References only, by the reply address
-	// only; a message with the same subject but none of those starts a
-	// new thread.
-	out := payloadMust(w.svc.ReplyToEmail(w.bot, ReplyEmailInput{InReplyToEmailID: got.EmailID,
+	checkReplies(t, w, th, got.EmailID)
+}
+
+// checkReplies: replies land on the thread by In-Reply-To, by References
+// only, by the reply address only; a message with the same subject but
+// none of those starts a new thread; a reply re-opens a DONE thread.
+func checkReplies(t *testing.T, w *emailWorld, th thread.Thread, inboundID string) {
+	t.Helper()
+	out := payloadMust(w.svc.ReplyToEmail(w.bot, ReplyEmailInput{InReplyToEmailID: inboundID,
 		OutgoingEmail: OutgoingEmail{Text: "Is it plugged in?"}}))(t)
 	if out.InReplyTo != "m1@example.com" || *out.Subject != "Re: Printer on fire" || out.To.Email != "grace@example.com" ||
 		out.ReplyTo != email.ReplyAddress(support, th.ID) || out.SendStatus != email.Pending {
@@ -184,7 +189,7 @@ func TestReceiveEmail(t *testing.T) {
 	if th.Status != thread.StatusTodo || th.StatusDetail != thread.DetailNewReply {
 		t.Errorf("a reply on a DONE thread left it %s/%s", th.Status, th.StatusDetail)
 	}
-	es = w.emails(th.ID)
+	es := w.emails(th.ID)
 	if len(es) != 5 || *es[2].InReplyToEmailID != out.ID || es[2].IsStartOfThread {
 		t.Errorf("%d emails on the thread; the reply's entry %+v", len(es), es[2])
 	}
@@ -256,15 +261,43 @@ func TestSendEmailErrors(t *testing.T) {
 	if !strings.Contains(pending.HTML, "<strong>Hello</strong>") || pending.ThreadID == got.ThreadID {
 		t.Errorf("new email = %+v", pending)
 	}
+	before := w.count(string(event.TimelineEntryChanged))
+	for _, tc := range sendErrorCases(w, cust, pending.ID, got.EmailID) {
+		err := tc.run()
+		e, ok := core.AsError(err)
+		if !ok || e.Code != tc.code || len(e.Fields) != 1 || e.Fields[0].Field != tc.field {
+			t.Errorf("%s: %v, want %s on %s", tc.name, err, tc.code, tc.field)
+		}
+	}
+	if w.count(string(event.TimelineEntryChanged)) != before {
+		t.Error("a refused email wrote an entry")
+	}
+	for _, a := range payloadMust(w.svc.SupportAddresses(w.sys))(t) {
+		if err := w.svc.RemoveSupportAddress(w.sys, a.Address); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := w.svc.SendNewEmail(w.bot, SendEmailInput{CustomerID: cust, OutgoingEmail: OutgoingEmail{Subject: core.Ptr("x"), Text: "x"}})
+	if !core.HasCode(err, email.CodeNotEnabled) {
+		t.Errorf("without a support address: %v", err)
+	}
+}
+
+// sendErrorCase is a refused email: the code and field it is refused with.
+type sendErrorCase struct {
+	name, code, field string
+	run               func() error
+}
+
+// sendErrorCases are what sendNewEmail and replyToEmail refuse, for a
+// customer with a pending email and an inbound one.
+func sendErrorCases(w *emailWorld, cust, pendingID, inboundID string) []sendErrorCase {
 	many := make([]email.ParticipantInput, 50)
 	for i := range many {
 		many[i] = email.ParticipantInput{Email: "cc" + string(rune('a'+i%26)) + "@example.com"}
 	}
 	other := "th_01H14DFQ4PDYBH398J1E99TWSS"
-	tests := []struct {
-		name, code, field string
-		run               func() error
-	}{
+	return []sendErrorCase{
 		{"header injection", core.CodeInputValidation, "subject", func() error {
 			_, err := w.svc.SendNewEmail(w.bot, SendEmailInput{CustomerID: cust, OutgoingEmail: OutgoingEmail{
 				Subject: core.Ptr("Hi\r\nBcc: everyone@example.com"), Text: "x"}})
@@ -293,7 +326,7 @@ func TestSendEmailErrors(t *testing.T) {
 			return err
 		}},
 		{"unsent email", email.CodeCannotReplyToUnsent, "inReplyToEmailId", func() error {
-			_, err := w.svc.ReplyToEmail(w.bot, ReplyEmailInput{InReplyToEmailID: pending.ID, OutgoingEmail: OutgoingEmail{Text: "x"}})
+			_, err := w.svc.ReplyToEmail(w.bot, ReplyEmailInput{InReplyToEmailID: pendingID, OutgoingEmail: OutgoingEmail{Text: "x"}})
 			return err
 		}},
 		{"unknown email", core.CodeNotFound, "inReplyToEmailId", func() error {
@@ -301,28 +334,8 @@ func TestSendEmailErrors(t *testing.T) {
 			return err
 		}},
 		{"empty text", core.CodeInputValidation, "textContent", func() error {
-			_, err := w.svc.ReplyToEmail(w.bot, ReplyEmailInput{InReplyToEmailID: got.EmailID, OutgoingEmail: OutgoingEmail{Text: "  "}})
+			_, err := w.svc.ReplyToEmail(w.bot, ReplyEmailInput{InReplyToEmailID: inboundID, OutgoingEmail: OutgoingEmail{Text: "  "}})
 			return err
 		}},
-	}
-	before := w.count(string(event.TimelineEntryChanged))
-	for _, tc := range tests {
-		err := tc.run()
-		e, ok := core.AsError(err)
-		if !ok || e.Code != tc.code || len(e.Fields) == 0 || e.Fields[0].Field != tc.field {
-			t.Errorf("%s: %v, want %s on %s", tc.name, err, tc.code, tc.field)
-		}
-	}
-	if w.count(string(event.TimelineEntryChanged)) != before {
-		t.Error("a refused email wrote an entry")
-	}
-	for _, a := range payloadMust(w.svc.SupportAddresses(w.sys))(t) {
-		if err := w.svc.RemoveSupportAddress(w.sys, a.Address); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_, err := w.svc.SendNewEmail(w.bot, SendEmailInput{CustomerID: cust, OutgoingEmail: OutgoingEmail{Subject: core.Ptr("x"), Text: "x"}})
-	if !core.HasCode(err, email.CodeNotEnabled) {
-		t.Errorf("without a support address: %v", err)
 	}
 }

@@ -171,8 +171,16 @@ func testEmails(t *testing.T, st store.Store) {
 		}
 		return nil
 	})
+	checkEmailIsolation(t, st, f, g, bounced, in.ID)
+}
+
+// checkEmailIsolation checks that f's emails are reachable through f's
+// workspace only, and go with their customer.
+func checkEmailIsolation(t *testing.T, st store.Store, f, g emailFixture, bounced email.Email, inID string) {
+	t.Helper()
 	moved := bounced
 	moved.WorkspaceID = g.ws
+	in := email.Email{ID: inID}
 	for name, fn := range map[string]func(tx store.Tx) error{
 		"GetEmail through B":    func(tx store.Tx) error { _, err := tx.GetEmail(ctx, g.ws, in.ID); return err },
 		"LockEmail through B":   func(tx store.Tx) error { _, err := tx.LockEmail(ctx, g.ws, in.ID); return err },
@@ -263,8 +271,14 @@ func testClaimEmails(t *testing.T, st store.Store) {
 		}
 		return nil
 	})
-	// A lease that ran out is claimed by another owner; the first then
-	// cannot finish.
+	checkEmailLeaseLost(t, st, now)
+}
+
+// checkEmailLeaseLost checks that an email whose lease ran out is claimed
+// by another owner, and the first then cannot finish it.
+func checkEmailLeaseLost(t *testing.T, st store.Store, now core.Time) {
+	t.Helper()
+	var claimed []email.Email
 	mustUpdate(t, st, func(tx store.Tx) (err error) {
 		claimed, err = tx.ClaimEmails(ctx, now.Add(2*time.Hour), now.Add(2*time.Hour+time.Minute), "owner-a", 10)
 		return err

@@ -61,6 +61,29 @@ func testMailboxes(t *testing.T, st store.Store) {
 	if !errors.Is(err3, core.ErrNotFound) {
 		t.Errorf("a third claim with both leased: %v, want ErrNotFound", err3)
 	}
+	checkMailboxPoll(t, st, a.ID, m1, now)
+	if _, err := claim(now.Add(30*time.Second), "p3"); !errors.Is(err, core.ErrNotFound) {
+		t.Errorf("claimed a mailbox before its next poll or lease end: %v", err)
+	}
+	if m, err := claim(now.Add(2*time.Minute), "p3"); err != nil || m.ID != second.ID {
+		t.Errorf("after its lease ran out: %+v, %v; want the second mailbox", m, err)
+	}
+	if err := st.Update(ctx, func(tx store.Tx) error { return tx.DeleteMailbox(ctx, b.ID, first.ID) }); !errors.Is(err, core.ErrNotFound) {
+		t.Errorf("deleting A's mailbox through B: %v", err)
+	}
+	mustUpdate(t, st, func(tx store.Tx) error { return tx.DeleteMailbox(ctx, a.ID, first.ID) })
+	mustView(t, st, func(tx store.Tx) error {
+		if got, err := tx.ListMailboxes(ctx, a.ID); err != nil || len(got) != 0 {
+			t.Errorf("after DeleteMailbox: %d, %v", len(got), err)
+		}
+		return nil
+	})
+}
+
+// checkMailboxPoll checks that a leased mailbox's position is saved, and
+// its poll released, by its owner only.
+func checkMailboxPoll(t *testing.T, st store.Store, ws string, m1 email.Mailbox, now core.Time) {
+	t.Helper()
 	pos := email.MailboxPosition{UIDValidity: 7, LastUID: 42}
 	mustUpdate(t, st, func(tx store.Tx) error {
 		if ok, err := tx.SaveMailboxPosition(ctx, m1.ID, "p2", pos, now.Add(time.Hour)); ok || err != nil {
@@ -79,26 +102,10 @@ func testMailboxes(t *testing.T, st store.Store) {
 		return nil
 	})
 	mustView(t, st, func(tx store.Tx) error {
-		got, err := tx.ListMailboxes(ctx, a.ID)
+		got, err := tx.ListMailboxes(ctx, ws)
 		if err != nil || len(got) != 1 || got[0].Position != pos || got[0].LeaseUntil != nil || got[0].LastError != "login failed" ||
 			got[0].LastPolledAt == nil || got[0].NextPollAt.Millis() <= now.Millis() {
 			t.Errorf("after a poll: %+v, %v", got, err)
-		}
-		return nil
-	})
-	if _, err := claim(now.Add(30*time.Second), "p3"); !errors.Is(err, core.ErrNotFound) {
-		t.Errorf("claimed a mailbox before its next poll or lease end: %v", err)
-	}
-	if m, err := claim(now.Add(2*time.Minute), "p3"); err != nil || m.ID != second.ID {
-		t.Errorf("after its lease ran out: %+v, %v; want the second mailbox", m, err)
-	}
-	if err := st.Update(ctx, func(tx store.Tx) error { return tx.DeleteMailbox(ctx, b.ID, first.ID) }); !errors.Is(err, core.ErrNotFound) {
-		t.Errorf("deleting A's mailbox through B: %v", err)
-	}
-	mustUpdate(t, st, func(tx store.Tx) error { return tx.DeleteMailbox(ctx, a.ID, first.ID) })
-	mustView(t, st, func(tx store.Tx) error {
-		if got, err := tx.ListMailboxes(ctx, a.ID); err != nil || len(got) != 0 {
-			t.Errorf("after DeleteMailbox: %d, %v", len(got), err)
 		}
 		return nil
 	})
