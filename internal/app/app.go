@@ -95,11 +95,21 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		DownloadTTL: cfg.AttachmentDownloadTTL})
 	svc.SetCards(cardclient.New(cardclient.Options{Timeout: cfg.CardTimeout, MaxResponseBytes: cfg.CardMaxResponseBytes,
 		AllowPrivate: cfg.CardAllowPrivate}), netguard.CheckURLFor(cfg.CardAllowPrivate, "customer cards", "--card-allow-private"))
-	if _, err := svc.EnsureDefaultWorkspace(ctx); err != nil {
+	ws, err := svc.EnsureDefaultWorkspace(ctx)
+	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("default workspace: %w", err)
 	}
-	return &App{cfg: cfg, log: log, metrics: metrics.New(), Store: st, Svc: svc}, nil
+	a := &App{cfg: cfg, log: log, metrics: metrics.New(), Store: st, Svc: svc}
+	if _, _, err := Relay(cfg); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := a.ensureSupportAddresses(ctx, ws); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return a, nil
 }
 
 // Serve listens on the configured address and serves until ctx ends, then
@@ -122,6 +132,12 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)
+	// Email first: its only failures (a bad certificate, a taken port)
+	// happen before it starts anything.
+	if err := a.serveEmail(g, gctx); err != nil {
+		ln.Close()
+		return err
+	}
 	a.serveOn(g, gctx, ln, h)
 	if a.cfg.MetricsAddr != "" {
 		mln, err := net.Listen("tcp", a.cfg.MetricsAddr)

@@ -5,6 +5,8 @@ package config
 import (
 	"flag"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -50,6 +52,26 @@ type Config struct {
 	AttachmentMaxBytes    int64
 	AttachmentUploadTTL   time.Duration
 	AttachmentDownloadTTL time.Duration
+	// Email.
+	Email Email
+}
+
+// Email is the email configuration: the SMTP receiver (off unless
+// SMTPAddr is set), the relay mail is sent through (none: outgoing email
+// waits), the default workspace's support addresses and IMAP polling.
+type Email struct {
+	SupportAddresses      string // comma-separated, of the default workspace
+	SMTPAddr              string
+	SMTPDomain            string
+	SMTPMaxBytes          int64
+	SMTPTLSCert           string
+	SMTPTLSKey            string
+	SMTPTrustedAuthServID string
+	Relay                 string // smtp://, smtps:// or smtp+insecure:// URL, with credentials
+	RelayTimeout          time.Duration
+	RetrySchedule         string // comma-separated waits between send attempts
+	IMAPInterval          time.Duration
+	IMAPLease             time.Duration
 }
 
 // Defaults returns the configuration of a server started with no flags.
@@ -73,6 +95,8 @@ func Defaults() Config {
 		AttachmentDownloadTTL: time.Hour,
 		CardTimeout:           15 * time.Second,
 		CardMaxResponseBytes:  512 << 10,
+		Email: Email{SMTPDomain: "localhost", SMTPMaxBytes: 25 << 20, RelayTimeout: time.Minute,
+			IMAPInterval: time.Minute, IMAPLease: 2 * time.Minute},
 	}
 }
 
@@ -120,6 +144,67 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.AttachmentUploadTTL, "attachment-upload-ttl", c.AttachmentUploadTTL, "how long an attachment upload link is valid (env THREADLINE_ATTACHMENT_UPLOAD_TTL)")
 	fs.DurationVar(&c.AttachmentDownloadTTL, "attachment-download-ttl", c.AttachmentDownloadTTL, "how long an attachment download link is valid (env THREADLINE_ATTACHMENT_DOWNLOAD_TTL)")
 	fs.IntVar(&c.PostgresMaxConns, "postgres-max-conns", c.PostgresMaxConns, "PostgreSQL connection pool size (env THREADLINE_POSTGRES_MAX_CONNS)")
+	c.Email.flags(fs)
+}
+
+// flags registers the email flags.
+func (e *Email) flags(fs *flag.FlagSet) {
+	fs.StringVar(&e.SupportAddresses, "support-address", e.SupportAddresses, "comma-separated support addresses of the default workspace, added at start (env THREADLINE_SUPPORT_ADDRESS)")
+	fs.StringVar(&e.SMTPAddr, "smtp-addr", e.SMTPAddr, "HOST:PORT to receive mail on over SMTP (e.g. 0.0.0.0:25); off when empty (env THREADLINE_SMTP_ADDR)")
+	fs.StringVar(&e.SMTPDomain, "smtp-domain", e.SMTPDomain, "the host name the SMTP receiver greets with (env THREADLINE_SMTP_DOMAIN)")
+	fs.Int64Var(&e.SMTPMaxBytes, "smtp-max-bytes", e.SMTPMaxBytes, "largest message received, in bytes; larger ones are refused with 552 (env THREADLINE_SMTP_MAX_BYTES)")
+	fs.StringVar(&e.SMTPTLSCert, "smtp-tls-cert", e.SMTPTLSCert, "PEM certificate file: the SMTP receiver offers STARTTLS with it (env THREADLINE_SMTP_TLS_CERT)")
+	fs.StringVar(&e.SMTPTLSKey, "smtp-tls-key", e.SMTPTLSKey, "PEM key file of --smtp-tls-cert (env THREADLINE_SMTP_TLS_KEY)")
+	fs.StringVar(&e.SMTPTrustedAuthServID, "smtp-trusted-authserv-id", e.SMTPTrustedAuthServID, "the mail server (authserv-id) whose Authentication-Results headers are believed: your MX in front of Threadline (env THREADLINE_SMTP_TRUSTED_AUTHSERV_ID)")
+	fs.StringVar(&e.Relay, "smtp-relay", e.Relay, "SMTP relay to send mail through: smtp://user:pass@host:587 (STARTTLS required), smtps://…:465, or smtp+insecure://host:25 (no TLS); none: outgoing emails wait (env THREADLINE_SMTP_RELAY)")
+	fs.DurationVar(&e.RelayTimeout, "smtp-relay-timeout", e.RelayTimeout, "time limit of one send through the relay; a crashed sender's emails are sent again after twice it (env THREADLINE_SMTP_RELAY_TIMEOUT)")
+	fs.StringVar(&e.RetrySchedule, "smtp-retry-schedule", e.RetrySchedule, "comma-separated waits between attempts of an email the relay did not take; default 30s,1m,5m,15m,30m,1h,2h,4h,8h,12h,1d×3 (env THREADLINE_SMTP_RETRY_SCHEDULE)")
+	fs.DurationVar(&e.IMAPInterval, "imap-interval", e.IMAPInterval, "how often each IMAP mailbox is read (env THREADLINE_IMAP_INTERVAL)")
+	fs.DurationVar(&e.IMAPLease, "imap-lease", e.IMAPLease, "how long a replica holds a mailbox without progress; a crashed replica's mailbox is read again after it (env THREADLINE_IMAP_LEASE)")
+}
+
+// Validate checks the email configuration.
+func (e Email) Validate() error {
+	if e.SMTPAddr != "" {
+		if _, _, err := net.SplitHostPort(e.SMTPAddr); err != nil {
+			return fmt.Errorf("--smtp-addr must be HOST:PORT")
+		}
+	}
+	if e.SMTPMaxBytes < 1<<10 || e.SMTPMaxBytes > 1<<30 {
+		return fmt.Errorf("--smtp-max-bytes must be between 1 KiB and 1 GiB")
+	}
+	if (e.SMTPTLSCert == "") != (e.SMTPTLSKey == "") {
+		return fmt.Errorf("--smtp-tls-cert and --smtp-tls-key go together")
+	}
+	if e.Relay != "" {
+		u, err := url.Parse(e.Relay)
+		if err != nil || u.Host == "" || (u.Scheme != "smtp" && u.Scheme != "smtps" && u.Scheme != "smtp+insecure") {
+			return fmt.Errorf("--smtp-relay must be smtp://host:port, smtps://host:port or smtp+insecure://host:port")
+		}
+	}
+	if e.RelayTimeout <= 0 || e.IMAPInterval <= 0 || e.IMAPLease < time.Second {
+		return fmt.Errorf("--smtp-relay-timeout and --imap-interval must be positive, --imap-lease at least 1s")
+	}
+	if _, err := Durations("--smtp-retry-schedule", e.RetrySchedule); err != nil {
+		return err
+	}
+	for _, a := range e.Addresses() {
+		if !strings.Contains(a, "@") {
+			return fmt.Errorf("--support-address: %q is not an email address", a)
+		}
+	}
+	return nil
+}
+
+// Addresses returns the support addresses of --support-address.
+func (e Email) Addresses() []string {
+	var out []string
+	for _, a := range strings.Split(e.SupportAddresses, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // LogFlags registers the logging flags.
@@ -199,7 +284,7 @@ func (c Config) Validate() error {
 	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
 		return fmt.Errorf("--public-url must be an http(s) URL")
 	}
-	return nil
+	return c.Email.Validate()
 }
 
 // Database is a parsed database URL.
@@ -237,11 +322,17 @@ func redact(u string) string {
 
 // RetrySchedule parses --webhook-retry-schedule; nil means the default.
 func (c Config) RetrySchedule() ([]time.Duration, error) {
-	if strings.TrimSpace(c.WebhookRetrySchedule) == "" {
+	return Durations("--webhook-retry-schedule", c.WebhookRetrySchedule)
+}
+
+// Durations parses a comma-separated list of positive durations ("10s,
+// 5m, 1d"; d is a day) given to flag; "" is nil.
+func Durations(flag, list string) ([]time.Duration, error) {
+	if strings.TrimSpace(list) == "" {
 		return nil, nil
 	}
 	var out []time.Duration
-	for _, part := range strings.Split(c.WebhookRetrySchedule, ",") {
+	for _, part := range strings.Split(list, ",") {
 		part = strings.TrimSpace(part)
 		d, err := time.ParseDuration(part)
 		if strings.HasSuffix(part, "d") {
@@ -251,7 +342,7 @@ func (c Config) RetrySchedule() ([]time.Duration, error) {
 			}
 		}
 		if err != nil || d <= 0 {
-			return nil, fmt.Errorf("--webhook-retry-schedule: %q is not a positive duration", part)
+			return nil, fmt.Errorf("%s: %q is not a positive duration", flag, part)
 		}
 		out = append(out, d)
 	}

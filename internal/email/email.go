@@ -84,20 +84,23 @@ type Attachment struct {
 
 // Message is a received email as Threadline keeps it.
 type Message struct {
-	MessageID    string // without angle brackets; never empty (made up when missing)
-	InReplyTo    []string
-	References   []string
-	From         Address
-	ReplyTo      []Address
-	To, Cc       []Address
-	Subject      string
-	Date         core.Time
-	Text         string // the whole text version (from text/plain, or derived from the HTML)
-	NewText      string // Text without the quoted history and signature, where the client marked them
-	HTML         string // the HTML version, sanitised; "" when there was none
-	NewHTML      string // HTML without the quoted history, where the client marked it
-	Attachments  []Attachment
-	Automated    Automation
+	MessageID   string // without angle brackets; never empty (made up when missing)
+	InReplyTo   []string
+	References  []string
+	From        Address
+	ReplyTo     []Address
+	To, Cc      []Address
+	Subject     string
+	Date        core.Time
+	Text        string // the whole text version (from text/plain, or derived from the HTML)
+	NewText     string // Text without the quoted history and signature, where the client marked them
+	HTML        string // the HTML version, sanitised; "" when there was none
+	NewHTML     string // HTML without the quoted history, where the client marked it
+	Attachments []Attachment
+	Automated   Automation
+	// Report is what a delivery status notification says (Automated is
+	// DeliveryReport), nil for other mail.
+	Report       *StatusReport
 	Authenticity Authenticity
 	// Problems lists what was wrong with the message but did not stop it
 	// being read (a bad charset, broken MIME): recorded, not fatal.

@@ -193,7 +193,7 @@ type TimelineEntry struct {
 }
 
 // Entry is what a timeline entry shows, as webhooks show it: a note, a
-// chat, a custom entry (events, a thread's first message), or
+// chat, an email, a custom entry (events, a thread's first message), or
 // {"entryType": "UNKNOWN"} for every other kind.
 type Entry interface{ webhookEntry() }
 
@@ -248,6 +248,8 @@ func newEntry(p timeline.Payload, as Attachments) Entry {
 	case timeline.Chat:
 		return ChatEntry{EntryType: "chat", ChatID: p.ChatID, Text: p.Text, Attachments: as.of(p.AttachmentIDs),
 			CustomerReadAt: iso(p.CustomerReadAt)}
+	case timeline.Email:
+		return newEmailEntry(p, as)
 	case timeline.ThreadEvent:
 		return customEntry(p.EventBody)
 	case timeline.CustomerEvent:

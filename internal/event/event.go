@@ -39,6 +39,8 @@ const (
 	ThreadNoteCreated            Type = "thread.note_created"
 	ThreadChatSent               Type = "thread.chat_sent"
 	ThreadChatReceived           Type = "thread.chat_received"
+	ThreadEmailReceived          Type = "thread.email_received"
+	ThreadEmailSent              Type = "thread.email_sent"
 	CustomerCreated              Type = "customer.customer_created"
 	CustomerUpdated              Type = "customer.customer_updated"
 	CustomerDeleted              Type = "customer.customer_deleted"
@@ -111,6 +113,8 @@ var webhookTypes = []Type{
 	ThreadNoteCreated,
 	ThreadChatSent,
 	ThreadChatReceived,
+	ThreadEmailReceived,
+	ThreadEmailSent,
 	CustomerCreated,
 	CustomerUpdated,
 	CustomerDeleted,
@@ -137,6 +141,8 @@ var webhookDescriptions = map[Type]string{
 	ThreadNoteCreated:               "A note was added to a thread.",
 	ThreadChatSent:                  "A chat message was sent to a customer on a thread.",
 	ThreadChatReceived:              "A chat message from a customer arrived on a thread.",
+	ThreadEmailReceived:             "An email from a customer arrived on a thread.",
+	ThreadEmailSent:                 "An email to a customer was handed to the mail relay.",
 	TimelineEntryChanged:            "An entry of a thread's timeline was added, changed or removed.",
 	ThreadTenantUpdated:             "A thread was moved into or out of a tenant.",
 	CustomerGroupChanged:            "A customer group was created, changed or deleted.",

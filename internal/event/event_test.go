@@ -94,6 +94,8 @@ func TestPayloads(t *testing.T) {
 		{NewThreadNoteCreated(c.Thread, conversationNote()), ThreadNoteCreated, "th_1", []string{"thread", "note"}},
 		{NewThreadChatSent(c.Thread, conversationChat()), ThreadChatSent, "th_1", []string{"thread", "chat"}},
 		{NewThreadChatReceived(c.Thread, conversationChat()), ThreadChatReceived, "th_1", []string{"thread", "chat"}},
+		{NewThreadEmailReceived(c.Thread, NewEmail(fixtureEmail(true), nil)), ThreadEmailReceived, "th_1", []string{"thread", "email"}},
+		{NewThreadEmailSent(c.Thread, NewEmail(fixtureEmail(false), nil)), ThreadEmailSent, "th_1", []string{"thread", "email"}},
 		{NewTimelineEntryChanged(conversationEntry(), nil), TimelineEntryChanged, "th_1",
 			[]string{"changeType", "timelineEntry", "previousTimelineEntry"}},
 		{NewCustomerCreated(cust), CustomerCreated, "c_1", []string{"customer"}},

@@ -31,8 +31,7 @@ type Thread struct {
 	AssignedAt          *string        `json:"assignedAt"`
 	AdditionalAssignees []Assignee     `json:"additionalAssignees"`
 	// The message infos are null until a message of their kind exists;
-	// SupportEmailAddresses is empty: threads have no support email
-	// addresses yet.
+	// SupportEmailAddresses are those the thread's emails went through.
 	FirstInboundMessageInfo  *MessageInfo `json:"firstInboundMessageInfo"`
 	FirstOutboundMessageInfo *MessageInfo `json:"firstOutboundMessageInfo"`
 	LastInboundMessageInfo   *MessageInfo `json:"lastInboundMessageInfo"`
@@ -110,7 +109,7 @@ func NewThread(th thread.Thread, p ThreadParts) Thread {
 		StatusChangedAt: th.StatusChangedAt.ISO8601(), StatusChangedBy: NewActor(th.StatusChangedBy),
 		Channel: th.Channel, Labels: labels, ThreadFields: fields,
 		Assignee: p.Assignee, AssignedAt: iso(th.AssignedAt), AdditionalAssignees: additional(p.AdditionalAssignees),
-		SupportEmailAddresses:    []string{},
+		SupportEmailAddresses:    append([]string{}, th.SupportEmailAddresses...),
 		FirstInboundMessageInfo:  newMessageInfo(th.Messages.FirstInbound),
 		FirstOutboundMessageInfo: newMessageInfo(th.Messages.FirstOutbound),
 		LastInboundMessageInfo:   newMessageInfo(th.Messages.LastInbound),

@@ -26,6 +26,9 @@ func (r *mutationResolver) ReplyToThread(ctx context.Context, input model.ReplyT
 		who := customerIdentifier(input.Impersonation.AsCustomer.CustomerIdentifier)
 		in.AsCustomer = &who
 	}
+	if o := input.ChannelSpecificOptions; o != nil {
+		in.Cc, in.Bcc = participantsInput(o.Email.AdditionalRecipients), participantsInput(o.Email.HiddenRecipients)
+	}
 	if err := r.Svc.ReplyToThread(ctx, in); err != nil {
 		return &model.ReplyToThreadOutput{Error: r.mutationError(ctx, err)}, nil
 	}

@@ -18,7 +18,7 @@ func threadModel(t thread.Thread) *model.Thread {
 		ID: t.ID, Ref: t.RefString(), ExternalID: t.ExternalID, Title: t.Title, Description: t.Description,
 		PreviewText: t.PreviewText, Priority: t.Priority, Status: model.ThreadStatus(t.Status),
 		StatusDetail: statusDetail(t), StatusChangedAt: t.StatusChangedAt, Channel: model.ThreadChannel(t.Channel),
-		AssignedAt: t.AssignedAt, SupportEmailAddresses: []string{},
+		AssignedAt: t.AssignedAt, SupportEmailAddresses: append([]string{}, t.SupportEmailAddresses...),
 		CreatedAt: t.CreatedAt, CreatedBy: actor(t.CreatedBy), UpdatedAt: t.UpdatedAt, UpdatedBy: actor(t.UpdatedBy),
 		StatusChangedBy: actor(t.StatusChangedBy),
 		CustomerID:      t.CustomerID, TenantID: t.TenantID, TierID: t.TierID, Assignee: t.Assignee,

@@ -71,6 +71,8 @@ func entryModel(e timeline.Entry, p timeline.Payload) model.Entry {
 			IsEdited: p.EditedAt != nil, EditedAt: p.EditedAt, EditedBy: actorOrNil(p.EditedBy)}
 	case timeline.Chat:
 		return model.ChatEntry{ChatID: p.ChatID, Text: p.Text, CustomerReadAt: p.CustomerReadAt, AttachmentIDs: p.AttachmentIDs}
+	case timeline.Email:
+		return emailEntryModel(p)
 	case timeline.ThreadEvent:
 		return model.ThreadEventEntry{TimelineEventID: p.EventID, CustomerID: e.CustomerID, Title: p.Title, ExternalID: p.ExternalID,
 			IsCollapsed: p.IsCollapsed, Components: asEvent(componentModels(p.Components))}

@@ -17,9 +17,7 @@ func classify(env *enmime.Envelope, opt ParseOptions) email.Automation {
 	if v := h("Auto-Submitted"); v != "" && v != "no" {
 		return email.AutoSubmitted
 	}
-	ct := strings.ToLower(env.Root.ContentType)
-	if ct == "multipart/report" || ct == "message/delivery-status" || ct == "message/disposition-notification" ||
-		h("X-Failed-Recipients") != "" {
+	if isReport(env) {
 		return email.DeliveryReport
 	}
 	if opt.HasEnvelope && (opt.EnvelopeFrom == "" || opt.EnvelopeFrom == "<>") {
@@ -43,6 +41,15 @@ func classify(env *enmime.Envelope, opt ParseOptions) email.Automation {
 		return email.AutoReply
 	}
 	return email.Human
+}
+
+// isReport reports whether a message is a delivery status notification
+// (RFC 3464, or a server's plain-text bounce naming the failed recipients)
+// or a read receipt (RFC 8098).
+func isReport(env *enmime.Envelope) bool {
+	ct := strings.ToLower(env.Root.ContentType)
+	return ct == "multipart/report" || ct == "message/delivery-status" || ct == "message/disposition-notification" ||
+		strings.TrimSpace(env.GetHeader("X-Failed-Recipients")) != ""
 }
 
 // authenticity reads the verdicts a trusted server recorded in its

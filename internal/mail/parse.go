@@ -59,14 +59,22 @@ func Parse(raw []byte, opt ParseOptions) (email.Message, error) {
 		m.Problems = append(m.Problems, e.Error())
 	}
 	readHeaders(env, raw, &m)
-	m.Text = strings.TrimSpace(env.Text)
+	// Lines end in CRLF on the wire (and some clients encode those in
+	// quoted-printable): text is kept with LF endings.
+	m.Text = strings.TrimSpace(lineEnds.Replace(env.Text))
 	m.NewText = strings.TrimSpace(newText(m.Text))
 	if env.HTML != "" {
 		m.HTML = policy.Sanitize(env.HTML)
 		m.NewHTML = policy.Sanitize(newHTML(env.HTML))
 	}
 	m.Attachments = attachments(env)
+	if m.Text == "" && m.HTML == "" && len(m.Attachments) == 0 {
+		keepRawBody(raw, &m)
+	}
 	m.Automated = classify(env, opt)
+	if isReport(env) {
+		m.Report = report(env, raw, m.MessageID)
+	}
 	m.Authenticity = authenticity(env.GetHeaderValues("Authentication-Results"), opt.TrustedAuthServID)
 	return m, nil
 }
@@ -91,6 +99,8 @@ func readHeaders(env *enmime.Envelope, raw []byte, m *email.Message) {
 		m.Date = core.At(d)
 	}
 }
+
+var lineEnds = strings.NewReplacer("\r\n", "\n", "\r", "\n")
 
 var idRe = regexp.MustCompile(`<([^<>\s]+)>`)
 
@@ -154,4 +164,31 @@ func attachments(env *enmime.Envelope) []email.Attachment {
 		}
 	}
 	return out
+}
+
+// maxRawText bounds the raw body kept as the text of a message with no
+// readable part.
+const maxRawText = email.MaxTextLength
+
+// keepRawBody keeps the body of a message in which no part could be read
+// (a multipart message whose boundary never occurs, say) as its text, so
+// that what the customer wrote is not lost.
+func keepRawBody(raw []byte, m *email.Message) {
+	body := raw
+	if i := bytes.Index(raw, []byte("\r\n\r\n")); i >= 0 {
+		body = raw[i+4:]
+	} else if i := bytes.Index(raw, []byte("\n\n")); i >= 0 {
+		body = raw[i+2:]
+	} else {
+		return
+	}
+	text := strings.TrimSpace(lineEnds.Replace(strings.ToValidUTF8(string(body), "\uFFFD")))
+	if text == "" {
+		return
+	}
+	if r := []rune(text); len(r) > maxRawText {
+		text = string(r[:maxRawText])
+	}
+	m.Text, m.NewText = text, text
+	m.Problems = append(m.Problems, "no readable part: the raw body is kept as text")
 }

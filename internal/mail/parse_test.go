@@ -79,7 +79,7 @@ func TestParseCharsetsAndBrokenMIME(t *testing.T) {
 	broken := crlf("From: a@example.com\nTo: support@acme.test\nSubject: broken\nMessage-ID: <b@x>\n" +
 		"Content-Type: multipart/mixed; boundary=\"nope\"\n\n--wrong\nContent-Type: text/plain\n\nstill here\n")
 	m, err = Parse(broken, ParseOptions{})
-	if err != nil || m.MessageID != "b@x" {
+	if err != nil || m.MessageID != "b@x" || !strings.Contains(m.Text, "still here") || len(m.Problems) == 0 {
 		t.Fatalf("broken MIME: %+v %v", m, err)
 	}
 	if _, err := Parse([]byte("\x00\x01 not a mail"), ParseOptions{}); err != nil {

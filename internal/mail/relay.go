@@ -61,7 +61,11 @@ func (r Relay) String() string {
 	if r.Username != "" {
 		user = r.Username + "@"
 	}
-	return r.Mode + "://" + user + r.Addr
+	scheme := map[string]string{"starttls": "smtp", "tls": "smtps", "insecure": "smtp+insecure"}[r.Mode]
+	if scheme == "" {
+		scheme = r.Mode
+	}
+	return scheme + "://" + user + r.Addr
 }
 
 // SendError is a failed send; Permanent is set when the relay refused the

@@ -161,6 +161,13 @@ func (e *env) conversationWorld(t *testing.T, ctx context.Context, w *accessWorl
 		Components: []component.Component{{Text: &component.Text{Text: "v2"}}}}); err != nil {
 		t.Fatal(err)
 	}
+	// An email to the customer, answering the API thread.
+	if _, err := e.svc.AddSupportAddress(ctx, "help@access.test", "Access Support"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.ReplyToThread(ctx, service.ReplyInput{ThreadID: w.threadID, Text: "By email"}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // accessAccounts gives the access world its accounts and a card config.
@@ -269,6 +276,8 @@ func conversationSamples(w accessWorld, th, missing string) []string {
 		entries(`entry { ... on NoteEntry { text } }`),
 		entries(`entry { ... on ThreadEventEntry { title } }`),
 		entries(`entry { ... on ThreadLabelsChangedEntry { nextLabels { id } previousLabels { id } } }`),
+		entries(`entry { ... on EmailEntry { emailId textContent sendStatus to { emailActor { ... on CustomerEmailActor { customerId } } } } }`),
+		entries(`entry { ... on EmailEntry { to { emailActor { ... on CustomerEmailActor { customer { fullName } } } } } }`),
 		`{ timelineEntries(customerId: ` + cust + `) { edges { node { id } } } }`,
 		`{ timelineEntry(customerId: ` + cust + `, timelineEntryId: ` + missing + `) { id } }`,
 		`mutation { createNote(input: {customerId: ` + cust + `, threadId: "` + w.threadID + `", text: "x"}) { note { id customer { fullName } } error { type code message } } }`,
@@ -279,6 +288,8 @@ func conversationSamples(w accessWorld, th, missing string) []string {
 		`mutation { sendChat(input: {customerId: ` + missing + `, text: "x"}) { chat { id } error { type code message } } }`,
 		`mutation { sendCustomerChat(input: {customerId: ` + cust + `, threadId: ` + missing + `, text: "x"}) { chat { id } error { type code message } } }`,
 		`mutation { replyToThread(input: {threadId: ` + missing + `, textContent: "x"}) { error { type code message } } }`,
+		`mutation { sendNewEmail(input: {customerId: ` + cust + `, subject: "s", textContent: "x"}) { email { id customer { fullName } thread { id } } error { type code message } } }`,
+		`mutation { replyToEmail(input: {inReplyToEmailId: ` + missing + `, textContent: "x"}) { email { id attachments { id } } error { type code message } } }`,
 		`mutation { createAttachmentUploadUrl(input: {customerId: ` + missing + `, fileName: "a.png", fileSizeBytes: 1, attachmentType: CHAT}) { attachmentUploadUrl { uploadFormUrl } error { type code message } } }`,
 		`mutation { createAttachmentDownloadUrl(input: {attachmentId: ` + missing + `}) { attachmentDownloadUrl { downloadUrl } error { type code message } } }`,
 	}

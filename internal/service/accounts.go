@@ -73,6 +73,8 @@ func one(s *string) []string {
 	return []string{*s}
 }
 
+// orNotFound is err, or core.ErrNotFound when err is nil: for a found row
+// that is not the one asked for (another customer's thread).
 func orNotFound(err error) error {
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"github.com/threadline/threadline/internal/chat"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/email"
 	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/thread"
@@ -179,35 +180,14 @@ func (s *Service) writeChat(ctx context.Context, tx store.Tx, p *auth.Principal,
 	if err := s.addEntry(ctx, tx, e, c.Payload(), as, now); err != nil {
 		return c, err
 	}
-	parts, err := s.readParts(ctx, tx, th)
-	if err != nil {
-		return c, err
-	}
 	info := thread.MessageInfo{At: m.at, Source: thread.SourceChat, Actor: by}
 	preview := ""
 	if m.text != nil {
 		preview = *m.text
 	}
-	var next thread.Thread
-	changed := false
-	if inbound {
-		next, changed = th.ReceiveMessage(info, preview, now)
-	} else {
-		next = th.SendMessage(info, preview, now)
-	}
-	if err := tx.UpdateThread(ctx, next); err != nil {
+	after, err := s.applyMessage(ctx, tx, th, info, preview, inbound, "", now)
+	if err != nil {
 		return c, err
-	}
-	after := event.NewThread(next, parts)
-	if changed {
-		tc := event.ThreadChange{Thread: after, PreviousThread: event.NewThread(th, parts)}
-		if err := s.emit(ctx, tx, th.WorkspaceID, by, now, event.NewThreadStatusTransitioned(tc)); err != nil {
-			return c, err
-		}
-		te := timeline.StatusTransitioned{Previous: timeline.StatusOf(th), Next: timeline.StatusOf(next)}
-		if _, err := s.newEntry(ctx, tx, next, "", te, by, now, now); err != nil {
-			return c, err
-		}
 	}
 	ev := event.NewThreadChatSent(after, event.NewChat(c, as))
 	if inbound {
@@ -225,12 +205,16 @@ type ReplyInput struct {
 	// AsCustomer, when set, replies on the customer's behalf
 	// (impersonation; needs customer:impersonate).
 	AsCustomer *customer.Identifier
+	// Cc and Bcc are the additional and hidden recipients of a reply by
+	// email (channelSpecificOptions.email).
+	Cc, Bcc []email.ParticipantInput
 }
 
 // ReplyToThread answers on a thread's own channel: on a CHAT thread it
-// sends a chat (from the customer when impersonating them). Threads of
-// other channels cannot be answered here yet (email is not available):
-// they are refused with cannot_reply_to_thread. Needs thread:reply.
+// sends a chat, on an EMAIL or API thread an email (see replyByEmail);
+// impersonating the customer, it writes their message instead. Threads of
+// other channels are refused with cannot_reply_to_thread. Needs
+// thread:reply.
 func (s *Service) ReplyToThread(ctx context.Context, in ReplyInput) error {
 	p, err := principal(ctx, auth.ThreadReply)
 	if err != nil {
@@ -260,10 +244,6 @@ func (s *Service) ReplyToThread(ctx context.Context, in ReplyInput) error {
 	if th == nil {
 		return core.NotFound("threadId", "Thread")
 	}
-	if th.Channel != thread.ChannelChat {
-		return core.Conflict(CodeCannotReply, "threadId", fmt.Sprintf("Threads of channel %s cannot be replied to on this server: "+
-			"only CHAT threads can (email is not available yet).", th.Channel))
-	}
 	inbound := false
 	if in.AsCustomer != nil {
 		if who == nil || who.ID != th.CustomerID {
@@ -271,12 +251,35 @@ func (s *Service) ReplyToThread(ctx context.Context, in ReplyInput) error {
 		}
 		inbound = true
 	}
+	switch th.Channel {
+	case thread.ChannelChat:
+	case thread.ChannelEmail, thread.ChannelAPI:
+		err := s.replyByEmail(ctx, p, th.ID, in, inbound)
+		err = prefixField(err, "additionalRecipients", "channelSpecificOptions.email.additionalRecipients")
+		return prefixField(err, "hiddenRecipients", "channelSpecificOptions.email.hiddenRecipients")
+	default:
+		return core.Conflict(CodeCannotReply, "threadId", fmt.Sprintf("Threads of channel %s cannot be replied to on this server: "+
+			"only CHAT, EMAIL and API threads can.", th.Channel))
+	}
 	text := in.Text
 	m, err := s.checkChat(ChatInput{Text: &text, AttachmentIDs: in.AttachmentIDs}, s.clock.Now())
 	if err != nil {
 		return renameField(err, "text", "textContent")
 	}
 	_, err = s.postChat(ctx, p, th.ID, th.CustomerID, m, inbound)
+	return err
+}
+
+// prefixField renames the fields of a validation error that begin with
+// from (the field itself or its subfields) to begin with to instead.
+func prefixField(err error, from, to string) error {
+	if e, ok := core.AsError(err); ok {
+		for i, f := range e.Fields {
+			if f.Field == from || strings.HasPrefix(f.Field, from+".") {
+				e.Fields[i].Field = to + strings.TrimPrefix(f.Field, from)
+			}
+		}
+	}
 	return err
 }
 

@@ -232,6 +232,8 @@ func attachmentIDsOf(p timeline.Payload) []string {
 		return p.AttachmentIDs
 	case timeline.Chat:
 		return p.AttachmentIDs
+	case timeline.Email:
+		return p.AttachmentIDs()
 	}
 	return nil
 }

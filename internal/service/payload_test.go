@@ -52,13 +52,14 @@ func TestPayloadWebhookSchema(t *testing.T) {
 }
 
 // TestPayloadContents checks what the webhook payloads of the same changes
-// say, with or without the SDK, and that this scenario and the
-// conversation scenario emit every webhook type.
+// say, with or without the SDK, and that this scenario, the conversation
+// scenario and the email scenario emit every webhook type.
 func TestPayloadContents(t *testing.T) {
 	w, bodies := payloadWebhooks(t)
 	_, conversation := conversationWebhooks(t) // chats, notes and timeline entries
+	_, emails := emailWebhooks(t)
 	seen := map[string]bool{}
-	for _, b := range append(slices.Clone(bodies), conversation...) {
+	for _, b := range slices.Concat(bodies, conversation, emails) {
 		seen[payloadStr(payloadJSON(t, b), "type")] = true
 	}
 	for _, typ := range webhook.EventTypes {

@@ -95,6 +95,7 @@ var TimelineKinds = map[string]timeline.Kind{
 	"CHAT":                           timeline.KindChat,
 	"CUSTOM":                         timeline.KindThreadCreated,
 	"CUSTOMER_EVENT":                 timeline.KindCustomerEvent,
+	"EMAIL":                          timeline.KindEmail,
 	"NOTE":                           timeline.KindNote,
 	"THREAD_EVENT":                   timeline.KindThreadEvent,
 	"THREAD_STATUS_TRANSITIONED":     timeline.KindStatusTransitioned,

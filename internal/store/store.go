@@ -15,6 +15,7 @@ import (
 	"github.com/threadline/threadline/internal/customer"
 	"github.com/threadline/threadline/internal/customercard"
 	"github.com/threadline/threadline/internal/customergroup"
+	"github.com/threadline/threadline/internal/email"
 	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/label"
@@ -168,6 +169,7 @@ type Tx interface {
 	TierStore
 	CustomerGroupStore
 	CardStore
+	EmailStore
 }
 
 // WorkspaceStore persists workspaces and per-workspace counters.
@@ -594,4 +596,58 @@ type CardStore interface {
 	// SaveCardInstance stores i in place of the instance of the same
 	// config, customer and thread, if any.
 	SaveCardInstance(ctx context.Context, i customercard.Instance) error
+}
+
+// EmailStore persists support addresses, emails and the IMAP mailboxes
+// mail is fetched from. Reads are workspace-scoped, but for routing
+// (SupportAddress) and the senders' claims, which serve every workspace.
+type EmailStore interface {
+	// CreateSupportAddress fails with core.ErrDuplicate when the address
+	// belongs to a workspace already (this one or another).
+	CreateSupportAddress(ctx context.Context, a email.SupportAddress) error
+	// SupportAddress reads an address of any workspace: where mail to it goes.
+	SupportAddress(ctx context.Context, address string) (email.SupportAddress, error)
+	// ListSupportAddresses returns a workspace's addresses, oldest first.
+	ListSupportAddresses(ctx context.Context, workspaceID string) ([]email.SupportAddress, error)
+	DeleteSupportAddress(ctx context.Context, workspaceID, address string) error
+	// CreateEmail fails with an error wrapping core.ErrDuplicate when the
+	// workspace has an email with its Message-ID.
+	CreateEmail(ctx context.Context, e email.Email) error
+	GetEmail(ctx context.Context, workspaceID, id string) (email.Email, error)
+	// LockEmail reads an email to change it (row lock on PostgreSQL).
+	LockEmail(ctx context.Context, workspaceID, id string) (email.Email, error)
+	// UpdateEmail overwrites an email's sending columns (status, attempts,
+	// next attempt, lease, last error, bounces, sent time) and update stamp.
+	UpdateEmail(ctx context.Context, e email.Email) error
+	// EmailsByMessageID returns the workspace's emails with any of the
+	// Message-IDs.
+	EmailsByMessageID(ctx context.Context, workspaceID string, messageIDs []string) ([]email.Email, error)
+	// LatestEmails returns up to limit emails of a thread, newest first.
+	LatestEmails(ctx context.Context, workspaceID, threadID string, limit int) ([]email.Email, error)
+	// ClaimEmails leases up to limit outbound emails of any workspace to
+	// owner until leaseUntil: pending ones whose next attempt is due and
+	// that no live lease holds, oldest first. Rows another transaction
+	// holds are skipped (PostgreSQL).
+	ClaimEmails(ctx context.Context, now, leaseUntil core.Time, owner string, limit int) ([]email.Email, error)
+	// FinishSend stores an attempt's outcome (UpdateEmail's columns) on an
+	// email still leased by owner; it reports false, changing nothing,
+	// when the lease was lost.
+	FinishSend(ctx context.Context, e email.Email, owner string) (bool, error)
+	// HasDueEmails reports whether an outbound email might be claimable now.
+	HasDueEmails(ctx context.Context, now core.Time) (bool, error)
+	CreateMailbox(ctx context.Context, m email.Mailbox) error
+	// ListMailboxes returns a workspace's mailboxes (passwords opened).
+	ListMailboxes(ctx context.Context, workspaceID string) ([]email.Mailbox, error)
+	DeleteMailbox(ctx context.Context, workspaceID, id string) error
+	// ClaimMailbox leases to owner until leaseUntil the mailbox of any
+	// workspace that has been due longest and that no live lease holds, or
+	// returns core.ErrNotFound when none is due.
+	ClaimMailbox(ctx context.Context, now, leaseUntil core.Time, owner string) (email.Mailbox, error)
+	// SaveMailboxPosition records how far owner read a mailbox it holds
+	// and extends its lease; false (nothing changed) when the lease was lost.
+	SaveMailboxPosition(ctx context.Context, id, owner string, pos email.MailboxPosition, leaseUntil core.Time) (bool, error)
+	// ReleaseMailbox ends owner's lease of a mailbox with the outcome of
+	// its poll (next poll, last error and poll time of m); false when the
+	// lease was lost.
+	ReleaseMailbox(ctx context.Context, m email.Mailbox, owner string) (bool, error)
 }

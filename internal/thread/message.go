@@ -1,6 +1,10 @@
 package thread
 
-import "github.com/threadline/threadline/internal/core"
+import (
+	"slices"
+
+	"github.com/threadline/threadline/internal/core"
+)
 
 // MessageSource is Plain's MessageSource: the channel a message came
 // through.
@@ -86,4 +90,14 @@ func (t Thread) LastInboundMillis() int64 {
 		return 0
 	}
 	return t.Messages.LastInbound.At.Millis()
+}
+
+// WithSupportAddress returns t with addr among its support email
+// addresses (added once, in the order first used).
+func (t Thread) WithSupportAddress(addr string) Thread {
+	if addr == "" || slices.Contains(t.SupportEmailAddresses, addr) {
+		return t
+	}
+	t.SupportEmailAddresses = append(slices.Clone(t.SupportEmailAddresses), addr)
+	return t
 }

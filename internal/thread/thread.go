@@ -89,11 +89,14 @@ type Thread struct {
 	AssignedAt *core.Time
 	// Messages are the thread's first and last inbound and outbound
 	// message infos.
-	Messages  Messages
-	CreatedAt core.Time
-	CreatedBy core.Actor
-	UpdatedAt core.Time
-	UpdatedBy core.Actor
+	Messages Messages
+	// SupportEmailAddresses are the workspace's support addresses the
+	// thread's emails were exchanged through, in the order first used.
+	SupportEmailAddresses []string
+	CreatedAt             core.Time
+	CreatedBy             core.Actor
+	UpdatedAt             core.Time
+	UpdatedBy             core.Actor
 }
 
 // RefString formats the ref ("T-12").

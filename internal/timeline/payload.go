@@ -217,6 +217,8 @@ func Decode(k Kind, b []byte) (Payload, error) {
 		p, err = decode[LabelsChanged](b)
 	case KindPriorityChanged:
 		p, err = decode[PriorityChanged](b)
+	case KindEmail:
+		p, err = decode[Email](b)
 	default:
 		return nil, fmt.Errorf("timeline payload: unknown kind %q", k)
 	}

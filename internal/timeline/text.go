@@ -35,6 +35,8 @@ func LLMText(p Payload) string {
 		if n := len(p.AttachmentIDs); n > 0 {
 			s = strings.TrimSpace(s + fmt.Sprintf(" [%d attachment(s)]", n))
 		}
+	case Email:
+		s = emailText(p)
 	case ThreadEvent:
 		s = eventText("Event", p.EventBody)
 	case CustomerEvent:

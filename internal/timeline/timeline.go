@@ -36,11 +36,14 @@ const (
 	KindLabelsChanged Kind = "labels_changed"
 	// KindPriorityChanged records a change of the thread's priority.
 	KindPriorityChanged Kind = "priority_changed"
+	// KindEmail is an email, from or to the customer (its source is the
+	// email).
+	KindEmail Kind = "email"
 )
 
 // IsMessage reports whether entries of kind k are messages exchanged with
 // the customer (Plain's isMessage filter).
-func (k Kind) IsMessage() bool { return k == KindChat }
+func (k Kind) IsMessage() bool { return k == KindChat || k == KindEmail }
 
 // Entry is one timeline entry ("t_").
 type Entry struct {

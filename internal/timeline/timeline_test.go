@@ -28,6 +28,13 @@ func TestPayloadRoundTrip(t *testing.T) {
 		AssignmentTransitioned{},
 		LabelsChanged{Previous: []Label{}, Next: []Label{{ID: "l_1", TypeID: "lt_1", TypeName: "Bug", CreatedAt: now, CreatedBy: agent}}},
 		PriorityChanged{Previous: 2, Next: 0},
+		Email{EmailID: "em_1", Inbound: true, From: EmailParticipant{Email: "a@x.test", Name: &text,
+			Actor: &EmailActor{Kind: EmailActorCustomer, ID: "c_1"}}, To: EmailParticipant{Email: "s@y.test"},
+			Cc: []EmailParticipant{{Email: "b@x.test"}}, Subject: &text, Text: &text, FullText: &text,
+			Attachments: []EmailAttachment{{ID: "att_1", ContentID: "img1"}}, Authenticity: "PASS", Category: "MESSAGING",
+			IsStartOfThread: true, ReceivedAt: &now},
+		Email{EmailID: "em_2", To: EmailParticipant{Email: "a@x.test"}, SendStatus: "BOUNCED", SentAt: &now,
+			Bounces: []EmailBounce{{BouncedAt: now, Recipient: EmailParticipant{Email: "a@x.test"}, Reason: "HARD_BOUNCE", Details: &text}}},
 	} {
 		b, err := Encode(p)
 		if err != nil {

@@ -96,7 +96,7 @@ func TestBackoff(t *testing.T) {
 
 func TestEventTypes(t *testing.T) {
 	types := event.WebhookTypes()
-	if len(EventTypes) != len(types) || len(types) != 18 {
+	if len(EventTypes) != len(types) || len(types) != 20 {
 		t.Fatalf("EventTypes = %v, event.WebhookTypes = %v", EventTypes, types)
 	}
 	for i, e := range types {

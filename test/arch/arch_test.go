@@ -88,8 +88,9 @@ func rules() map[string]rule {
 	r["internal/netguard"] = rule{noSQL: true}
 	// Not noSQL: enmime's HTML-to-text converter reaches database/sql
 	// through a table-rendering library; mail itself imports no SQL (the
-	// direct-import rule below holds for it).
-	r["internal/mail"] = rule{may: join(kernel, domain)}
+	// direct-import rule below holds for it). It hands what it receives to
+	// the service, which it reaches the store through only.
+	r["internal/mail"] = rule{may: join(kernel, domain, storage, service), notDirect: storage}
 	r["internal/metrics"] = rule{noSQL: true}
 	r["internal/ratelimit"] = rule{may: join(kernel, domain, storage), noSQL: true}
 	r["internal/outbox"] = rule{may: join(kernel, domain, storage, service, netguard), noSQL: true}

@@ -223,6 +223,19 @@ func Start(t testing.TB, dbURL string, env ...string) *Server {
 	}
 }
 
+var smtpListenRe = regexp.MustCompile(`msg="smtp listening" addr=(\S+)`)
+
+// SMTPAddr returns the address the server receives mail on (it logs it
+// before it serves HTTP); the test fails when it does not receive mail.
+func (s *Server) SMTPAddr(t testing.TB) string {
+	t.Helper()
+	m := smtpListenRe.FindStringSubmatch(s.Logs())
+	if m == nil {
+		t.Fatalf("the server does not receive mail (no %q in its logs):\n%s", smtpListenRe, s.Logs())
+	}
+	return m[1]
+}
+
 // PID is the server process's id.
 func (s *Server) PID() int { return s.cmd.Process.Pid }
 

@@ -34,6 +34,10 @@ const nodeTimeout = 5 * time.Minute
 // then succeed, or run out of attempts, within seconds.
 const webhookRetrySchedule = "100ms,200ms,300ms"
 
+// emailSupportAddress is the support address of the email suite's
+// workspace.
+const emailSupportAddress = "help@email-sdk.test"
+
 // attachmentLinkTTL is how long the servers' attachment upload and download
 // links are valid: long enough to use one at once, short enough for the
 // suites to see one expire.
@@ -166,6 +170,14 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 	// (--card-allow-private).
 	certFile, keyFile := loopbackCert(t)
 
+	// Email: a workspace with a support address, its all-permission key,
+	// keys with exactly what sendNewEmail needs and with one less.
+	emailWorkspaceID := cliID(t, workspaceIDRe, db, "workspace", "create", "--name", "Email workspace")
+	emailAPIKey := harness.NewAPIKey(t, db, emailWorkspaceID, "all")
+	harness.CLI(t, db, "email", "address", "add", "--workspace", emailWorkspaceID, "--address", emailSupportAddress, "--name", "SDK Support")
+	apiKeyEmailCreateRead := harness.NewAPIKey(t, db, emailWorkspaceID, "email:create,email:read")
+	apiKeyEmailCreate := harness.NewAPIKey(t, db, emailWorkspaceID, "email:create")
+
 	// Another workspace, with a user of its own and a user sharing the
 	// email of the default workspace's user (created first, so a lookup
 	// that ignores the workspace would likely find it).
@@ -188,6 +200,9 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 		"THREADLINE_CARD_ALLOW_PRIVATE=true",
 		"THREADLINE_CARD_TIMEOUT=1s",
 		"SSL_CERT_FILE="+certFile,
+		// Mail in over SMTP on loopback, out through the suites' relay.
+		"THREADLINE_SMTP_ADDR=127.0.0.1:0",
+		"THREADLINE_SMTP_RELAY=smtp+insecure://"+startRelay(t),
 	)
 
 	ctx, cancel := context.WithTimeout(t.Context(), nodeTimeout)
@@ -238,6 +253,11 @@ func runSuites(t *testing.T, b harness.Backend, dir, node string, files []string
 		"THREADLINE_ACCOUNTS_OTHER_API_KEY="+accountsOtherAPIKey,
 		"THREADLINE_CARDS_TLS_CERT="+certFile,
 		"THREADLINE_CARDS_TLS_KEY="+keyFile,
+		"THREADLINE_SMTP_ADDRESS="+srv.SMTPAddr(t),
+		"THREADLINE_EMAIL_API_KEY="+emailAPIKey,
+		"THREADLINE_EMAIL_SUPPORT_ADDRESS="+emailSupportAddress,
+		"THREADLINE_API_KEY_EMAIL_CREATE_READ="+apiKeyEmailCreateRead,
+		"THREADLINE_API_KEY_EMAIL_CREATE="+apiKeyEmailCreate,
 	)
 	output, err := cmd.CombinedOutput()
 	if ctx.Err() != nil {

@@ -34,6 +34,9 @@ type ResolverRoot interface {
 	Company() CompanyResolver
 	Customer() CustomerResolver
 	CustomerActor() CustomerActorResolver
+	CustomerEmailActor() CustomerEmailActorResolver
+	Email() EmailResolver
+	EmailEntry() EmailEntryResolver
 	Label() LabelResolver
 	LabelType() LabelTypeResolver
 	MachineUser() MachineUserResolver
@@ -48,6 +51,7 @@ type ResolverRoot interface {
 	ThreadLabelsChangedEntry() ThreadLabelsChangedEntryResolver
 	Tier() TierResolver
 	UserActor() UserActorResolver
+	UserEmailActor() UserEmailActorResolver
 }
 
 type DirectiveRoot struct {
@@ -82,6 +86,19 @@ type CustomerResolver interface {
 }
 type CustomerActorResolver interface {
 	Customer(ctx context.Context, obj *model.CustomerActor) (*model.Customer, error)
+}
+type CustomerEmailActorResolver interface {
+	Customer(ctx context.Context, obj *model.CustomerEmailActor) (*model.Customer, error)
+}
+type EmailResolver interface {
+	Attachments(ctx context.Context, obj *model.Email) ([]model.Attachment, error)
+
+	Customer(ctx context.Context, obj *model.Email) (*model.Customer, error)
+
+	Thread(ctx context.Context, obj *model.Email) (*model.Thread, error)
+}
+type EmailEntryResolver interface {
+	Attachments(ctx context.Context, obj *model.EmailEntry) ([]model.Attachment, error)
 }
 type LabelResolver interface {
 	LabelType(ctx context.Context, obj *model.Label) (*model.LabelType, error)
@@ -126,6 +143,8 @@ type MutationResolver interface {
 	DeleteCustomerGroup(ctx context.Context, input model.DeleteCustomerGroupInput) (*model.DeleteCustomerGroupOutput, error)
 	AddCustomerToCustomerGroups(ctx context.Context, input model.AddCustomerToCustomerGroupsInput) (*model.AddCustomerToCustomerGroupsOutput, error)
 	RemoveCustomerFromCustomerGroups(ctx context.Context, input model.RemoveCustomerFromCustomerGroupsInput) (*model.RemoveCustomerFromCustomerGroupsOutput, error)
+	ReplyToEmail(ctx context.Context, input model.ReplyToEmailInput) (*model.ReplyToEmailOutput, error)
+	SendNewEmail(ctx context.Context, input model.SendNewEmailInput) (*model.SendNewEmailOutput, error)
 	CreateThreadFieldSchema(ctx context.Context, input model.CreateThreadFieldSchemaInput) (*model.CreateThreadFieldSchemaOutput, error)
 	UpdateThreadFieldSchema(ctx context.Context, input model.UpdateThreadFieldSchemaInput) (*model.UpdateThreadFieldSchemaOutput, error)
 	DeleteThreadFieldSchema(ctx context.Context, input model.DeleteThreadFieldSchemaInput) (*model.DeleteThreadFieldSchemaOutput, error)
@@ -269,6 +288,9 @@ type TierResolver interface {
 type UserActorResolver interface {
 	User(ctx context.Context, obj *model.UserActor) (*model.User, error)
 }
+type UserEmailActorResolver interface {
+	User(ctx context.Context, obj *model.UserEmailActor) (*model.User, error)
+}
 
 // endregion ************************** generated!.gotpl **************************
 
@@ -394,12 +416,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RemoveLabelsInput", ec.unmarshalInputRemoveLabelsInput),
 			graphql.NewInputUnmarshaler("RemoveMembersFromTierInput", ec.unmarshalInputRemoveMembersFromTierInput),
 			graphql.NewInputUnmarshaler("ReorderThreadFieldSchemasInput", ec.unmarshalInputReorderThreadFieldSchemasInput),
+			graphql.NewInputUnmarshaler("ReplyToEmailInput", ec.unmarshalInputReplyToEmailInput),
 			graphql.NewInputUnmarshaler("ReplyToThreadChannelSpecificOptionsInput", ec.unmarshalInputReplyToThreadChannelSpecificOptionsInput),
 			graphql.NewInputUnmarshaler("ReplyToThreadEmailChannelSpecificOptionsInput", ec.unmarshalInputReplyToThreadEmailChannelSpecificOptionsInput),
 			graphql.NewInputUnmarshaler("ReplyToThreadInput", ec.unmarshalInputReplyToThreadInput),
 			graphql.NewInputUnmarshaler("RoleFilter", ec.unmarshalInputRoleFilter),
 			graphql.NewInputUnmarshaler("SendChatInput", ec.unmarshalInputSendChatInput),
 			graphql.NewInputUnmarshaler("SendCustomerChatInput", ec.unmarshalInputSendCustomerChatInput),
+			graphql.NewInputUnmarshaler("SendNewEmailInput", ec.unmarshalInputSendNewEmailInput),
 			graphql.NewInputUnmarshaler("ServiceLevelAgreementFilter", ec.unmarshalInputServiceLevelAgreementFilter),
 			graphql.NewInputUnmarshaler("SetCustomerTenantsInput", ec.unmarshalInputSetCustomerTenantsInput),
 			graphql.NewInputUnmarshaler("SlackThreadChannelDetailsInput", ec.unmarshalInputSlackThreadChannelDetailsInput),
@@ -870,7 +894,7 @@ type SlackThreadChannelDetails {
 union ThreadChannelDetails = ChatThreadChannelDetails | DiscordThreadChannelDetails | ImportThreadChannelDetails | MSTeamsThreadChannelDetails | SlackThreadChannelDetails
 `, BuiltIn: false},
 	{Name: "../schema/chat.graphqls", Input: `# Chats and replies: messages exchanged with the customer on a thread's
-# channel (chat; email once it exists).
+# channel (a chat on CHAT threads, an email on EMAIL and API threads).
 
 type Chat {
   attachments: [Attachment!]! @public(reason: "attachment metadata comes with the chat that carries it; downloading needs attachment:download")
@@ -2154,10 +2178,34 @@ enum ThreadDiscussionVisibility {
   WORKSPACE
 }
 `, BuiltIn: false},
-	{Name: "../schema/email.graphqls", Input: `# Email: the timeline's email entries. Threadline does not send or receive
-# email yet: these types are part of Plain's schema and never produced.
+	{Name: "../schema/email.graphqls", Input: `# Email: emails received from customers (SMTP, IMAP) and sent to them
+# through the relay, each on a thread's timeline as an EmailEntry; sent with
+# sendNewEmail, replyToEmail and replyToThread (on EMAIL and API threads).
+# Plain's domain settings (DKIM and DNS records of a sending domain) are
+# not Threadline's: the relay an operator configures signs and sends.
 
-type EmailEntry {
+type Email {
+  additionalRecipients: [EmailParticipant!]!
+  attachments: [Attachment!]! @public(reason: "attachment metadata comes with the email that carries it; downloading needs attachment:download")
+  category: EmailCategory!
+  createdAt: DateTime!
+  createdBy: Actor!
+  customer: Customer! @requires(permissions: ["customer:read"], except: ["id"])
+  from: EmailParticipant!
+  hiddenRecipients: [EmailParticipant!]!
+  id: ID!
+  inReplyToEmailId: ID
+  markdownContent: String
+  subject: String
+  textContent: String
+  thread: Thread @requires(permissions: ["thread:read"])
+  threadDiscussionId: ID
+  to: EmailParticipant!
+  updatedAt: DateTime!
+  updatedBy: Actor!
+}
+
+type EmailEntry @requires(permissions: ["email:read"]) {
   additionalRecipients: [EmailParticipant!]!
   attachments: [Attachment!]!
   authenticity: EmailAuthenticity!
@@ -2197,7 +2245,7 @@ type EmailBounce {
 union EmailActor = CustomerEmailActor | DeletedCustomerEmailActor | SupportEmailAddressEmailActor | UserEmailActor
 
 type CustomerEmailActor {
-  customer: Customer!
+  customer: Customer! @requires(permissions: ["customer:read"], except: ["id"])
   customerId: ID!
 }
 
@@ -2210,7 +2258,7 @@ type SupportEmailAddressEmailActor {
 }
 
 type UserEmailActor {
-  user: User!
+  user: User! @public(reason: "the user's fields need user:read, declared on User")
   userId: ID!
 }
 
@@ -2252,7 +2300,6 @@ enum EmailSendStatus {
   SENT
 }
 
-
 type DnsRecord {
   isVerified: Boolean!
   lastCheckedAt: DateTime
@@ -2281,6 +2328,47 @@ type WorkspaceEmailSettings {
   bccEmailAddresses: [String!]!
   isEnabled: Boolean!
   workspaceEmailDomainSettings: WorkspaceEmailDomainSettings
+}
+
+input SendNewEmailInput {
+  additionalRecipients: [EmailParticipantInput!]
+  attachmentIds: [ID!]
+  customerId: ID!
+  fromAlternateSupportEmail: EmailParticipantInput
+  hiddenRecipients: [EmailParticipantInput!]
+  isHiddenFromUser: Boolean
+  markdownContent: String
+  subject: String!
+  textContent: String!
+  threadId: ID
+}
+
+type SendNewEmailOutput {
+  email: Email
+  error: MutationError
+}
+
+input ReplyToEmailInput {
+  additionalRecipients: [EmailParticipantInput!]
+  attachmentIds: [ID!]
+  customerId: ID @deprecated(reason: "Use inReplyToEmailId instead.")
+  fromAlternateSupportEmail: EmailParticipantInput
+  hiddenRecipients: [EmailParticipantInput!]
+  inReplyToEmailId: ID!
+  isHiddenFromUser: Boolean
+  markdownContent: String
+  subject: String
+  textContent: String!
+}
+
+type ReplyToEmailOutput {
+  email: Email
+  error: MutationError
+}
+
+extend type Mutation {
+  replyToEmail(input: ReplyToEmailInput!): ReplyToEmailOutput! @requires(permissions: ["email:create", "email:read"])
+  sendNewEmail(input: SendNewEmailInput!): SendNewEmailOutput! @requires(permissions: ["email:create", "email:read"])
 }
 `, BuiltIn: false},
 	{Name: "../schema/escalation.graphqls", Input: `# Escalation paths. Not in Threadline: a thread's escalation details are always null.
@@ -4310,12 +4398,13 @@ extend type Mutation {
 `, BuiltIn: false},
 	{Name: "../schema/timeline.graphqls", Input: `# Timelines: what happened in a thread, and in every thread of a customer,
 # oldest first (` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + ` page from the oldest, ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + ` from the
-# newest). Each entry shows one Entry. Threadline records ChatEntry, NoteEntry,
-# ThreadEventEntry, CustomerEventEntry, CustomEntry (the components a thread
-# was created with) and the Thread*TransitionedEntry/Thread*ChangedEntry
-# members for status, assignment, labels and priority; the other members
-# (email, Slack, Discord, MS Teams, discussions, links, SLAs, surveys …) are
-# part of Plain's schema but never produced yet.
+# newest). Each entry shows one Entry. Threadline records ChatEntry,
+# EmailEntry, NoteEntry, ThreadEventEntry, CustomerEventEntry, CustomEntry
+# (the components a thread was created with) and the
+# Thread*TransitionedEntry/Thread*ChangedEntry members for status,
+# assignment, labels and priority; the other members (Slack, Discord, MS
+# Teams, discussions, links, SLAs, surveys …) are part of Plain's schema but
+# never produced yet.
 
 type TimelineEntry {
   actor: Actor!
@@ -6167,6 +6256,48 @@ func (ec *executionContext) childFields_DnsRecord(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type DnsRecord", field.Name)
 }
 
+func (ec *executionContext) childFields_Email(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "additionalRecipients":
+		return ec.fieldContext_Email_additionalRecipients(ctx, field)
+	case "attachments":
+		return ec.fieldContext_Email_attachments(ctx, field)
+	case "category":
+		return ec.fieldContext_Email_category(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Email_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Email_createdBy(ctx, field)
+	case "customer":
+		return ec.fieldContext_Email_customer(ctx, field)
+	case "from":
+		return ec.fieldContext_Email_from(ctx, field)
+	case "hiddenRecipients":
+		return ec.fieldContext_Email_hiddenRecipients(ctx, field)
+	case "id":
+		return ec.fieldContext_Email_id(ctx, field)
+	case "inReplyToEmailId":
+		return ec.fieldContext_Email_inReplyToEmailId(ctx, field)
+	case "markdownContent":
+		return ec.fieldContext_Email_markdownContent(ctx, field)
+	case "subject":
+		return ec.fieldContext_Email_subject(ctx, field)
+	case "textContent":
+		return ec.fieldContext_Email_textContent(ctx, field)
+	case "thread":
+		return ec.fieldContext_Email_thread(ctx, field)
+	case "threadDiscussionId":
+		return ec.fieldContext_Email_threadDiscussionId(ctx, field)
+	case "to":
+		return ec.fieldContext_Email_to(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Email_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_Email_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Email", field.Name)
+}
+
 func (ec *executionContext) childFields_EmailAddress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "email":
@@ -6611,6 +6742,16 @@ func (ec *executionContext) childFields_ReorderThreadFieldSchemasOutput(ctx cont
 	return nil, fmt.Errorf("no field named %q was found under type ReorderThreadFieldSchemasOutput", field.Name)
 }
 
+func (ec *executionContext) childFields_ReplyToEmailOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "email":
+		return ec.fieldContext_ReplyToEmailOutput_email(ctx, field)
+	case "error":
+		return ec.fieldContext_ReplyToEmailOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReplyToEmailOutput", field.Name)
+}
+
 func (ec *executionContext) childFields_ReplyToThreadOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "error":
@@ -6927,6 +7068,16 @@ func (ec *executionContext) childFields_SendCustomerChatOutput(ctx context.Conte
 		return ec.fieldContext_SendCustomerChatOutput_error(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SendCustomerChatOutput", field.Name)
+}
+
+func (ec *executionContext) childFields_SendNewEmailOutput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "email":
+		return ec.fieldContext_SendNewEmailOutput_email(ctx, field)
+	case "error":
+		return ec.fieldContext_SendNewEmailOutput_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SendNewEmailOutput", field.Name)
 }
 
 func (ec *executionContext) childFields_ServiceLevelAgreementStatusSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9467,6 +9618,20 @@ func (ec *executionContext) field_Mutation_reorderThreadFieldSchemas_args(ctx co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_replyToEmail_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReplyToEmailInput, error) {
+			return ec.unmarshalNReplyToEmailInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReplyToEmailInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_replyToThread_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9501,6 +9666,20 @@ func (ec *executionContext) field_Mutation_sendCustomerChat_args(ctx context.Con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.SendCustomerChatInput, error) {
 			return ec.unmarshalNSendCustomerChatInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSendCustomerChatInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendNewEmail_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SendNewEmailInput, error) {
+			return ec.unmarshalNSendNewEmailInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSendNewEmailInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -19002,11 +19181,11 @@ func (ec *executionContext) _CustomerEmailActor_customer(ctx context.Context, fi
 			return ec.fieldContext_CustomerEmailActor_customer(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Customer, nil
+			return ec.Resolvers.CustomerEmailActor().Customer(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Customer) graphql.Marshaler {
-			return ec.marshalNCustomer2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19016,8 +19195,8 @@ func (ec *executionContext) fieldContext_CustomerEmailActor_customer(_ context.C
 	fc = &graphql.FieldContext{
 		Object:     "CustomerEmailActor",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Customer(ctx, field)
 		},
@@ -21991,6 +22170,501 @@ func (ec *executionContext) fieldContext_DnsRecord_verifiedAt(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Email_additionalRecipients(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Email_additionalRecipients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdditionalRecipients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EmailParticipant) graphql.Marshaler {
+			return ec.marshalNEmailParticipant2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Email_additionalRecipients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Email",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailParticipant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Email_attachments(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Email_attachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Email().Attachments(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Attachment) graphql.Marshaler {
+			return ec.marshalNAttachment2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐAttachmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Email_attachments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Email",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attachment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Email_category(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Email_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EmailCategory) graphql.Marshaler {
+			return ec.marshalNEmailCategory2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailCategory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Email_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Email", field, false, false, "EmailCategory")
+}
+
+func (ec *executionContext) _Email_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Email_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Email_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Email",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Email_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Email_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Email_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Email", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _Email_customer(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Email_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Email().Customer(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Email_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Email",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Email_from(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Email_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EmailParticipant) graphql.Marshaler {
+			return ec.marshalNEmailParticipant2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Email_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Email",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailParticipant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Email_hiddenRecipients(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Email_hiddenRecipients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HiddenRecipients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EmailParticipant) graphql.Marshaler {
+			return ec.marshalNEmailParticipant2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Email_hiddenRecipients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Email",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailParticipant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Email_id(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Email_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Email_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Email", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Email_inReplyToEmailId(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Email_inReplyToEmailId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InReplyToEmailID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Email_inReplyToEmailId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Email", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Email_markdownContent(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Email_markdownContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MarkdownContent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Email_markdownContent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Email", field, false, false, "String")
+}
+
+func (ec *executionContext) _Email_subject(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Email_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Email_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Email", field, false, false, "String")
+}
+
+func (ec *executionContext) _Email_textContent(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Email_textContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TextContent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Email_textContent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Email", field, false, false, "String")
+}
+
+func (ec *executionContext) _Email_thread(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Email_thread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Email().Thread(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Thread) graphql.Marshaler {
+			return ec.marshalOThread2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThread(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Email_thread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Email",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Thread(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Email_threadDiscussionId(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Email_threadDiscussionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreadDiscussionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Email_threadDiscussionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Email", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Email_to(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Email_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EmailParticipant) graphql.Marshaler {
+			return ec.marshalNEmailParticipant2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Email_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Email",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailParticipant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Email_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Email_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v core.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋcoreᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Email_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Email",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateTime(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Email_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Email_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Email_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Email", field, false, false, "Actor")
+}
+
 func (ec *executionContext) _EmailAddress_email(ctx context.Context, field graphql.CollectedField, obj *model.EmailAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22266,7 +22940,7 @@ func (ec *executionContext) _EmailEntry_attachments(ctx context.Context, field g
 			return ec.fieldContext_EmailEntry_attachments(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Attachments, nil
+			return ec.Resolvers.EmailEntry().Attachments(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Attachment) graphql.Marshaler {
@@ -22280,8 +22954,8 @@ func (ec *executionContext) fieldContext_EmailEntry_attachments(_ context.Contex
 	fc = &graphql.FieldContext{
 		Object:     "EmailEntry",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Attachment(ctx, field)
 		},
@@ -28270,6 +28944,94 @@ func (ec *executionContext) fieldContext_Mutation_removeCustomerFromCustomerGrou
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_removeCustomerFromCustomerGroups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_replyToEmail(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_replyToEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReplyToEmail(ctx, fc.Args["input"].(model.ReplyToEmailInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReplyToEmailOutput) graphql.Marshaler {
+			return ec.marshalNReplyToEmailOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReplyToEmailOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_replyToEmail(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReplyToEmailOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_replyToEmail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_sendNewEmail(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendNewEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendNewEmail(ctx, fc.Args["input"].(model.SendNewEmailInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SendNewEmailOutput) graphql.Marshaler {
+			return ec.marshalNSendNewEmailOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSendNewEmailOutput(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendNewEmail(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SendNewEmailOutput(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendNewEmail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35161,6 +35923,70 @@ func (ec *executionContext) fieldContext_ReorderThreadFieldSchemasOutput_threadF
 	return fc, nil
 }
 
+func (ec *executionContext) _ReplyToEmailOutput_email(ctx context.Context, field graphql.CollectedField, obj *model.ReplyToEmailOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplyToEmailOutput_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Email) graphql.Marshaler {
+			return ec.marshalOEmail2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmail(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReplyToEmailOutput_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReplyToEmailOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Email(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReplyToEmailOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.ReplyToEmailOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplyToEmailOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReplyToEmailOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReplyToEmailOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ReplyToThreadOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.ReplyToThreadOutput) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37959,6 +38785,70 @@ func (ec *executionContext) _SendCustomerChatOutput_error(ctx context.Context, f
 func (ec *executionContext) fieldContext_SendCustomerChatOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "SendCustomerChatOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MutationError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SendNewEmailOutput_email(ctx context.Context, field graphql.CollectedField, obj *model.SendNewEmailOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SendNewEmailOutput_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Email) graphql.Marshaler {
+			return ec.marshalOEmail2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmail(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SendNewEmailOutput_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SendNewEmailOutput",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Email(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SendNewEmailOutput_error(ctx context.Context, field graphql.CollectedField, obj *model.SendNewEmailOutput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SendNewEmailOutput_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MutationError) graphql.Marshaler {
+			return ec.marshalOMutationError2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐMutationError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SendNewEmailOutput_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SendNewEmailOutput",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -52912,11 +53802,11 @@ func (ec *executionContext) _UserEmailActor_user(ctx context.Context, field grap
 			return ec.fieldContext_UserEmailActor_user(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.User, nil
+			return ec.Resolvers.UserEmailActor().User(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.User) graphql.Marshaler {
-			return ec.marshalNUser2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐUser(ctx, selections, v)
 		},
 		true,
 		true,
@@ -52926,8 +53816,8 @@ func (ec *executionContext) fieldContext_UserEmailActor_user(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "UserEmailActor",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
 		},
@@ -62380,6 +63270,111 @@ func UnmarshalReorderThreadFieldSchemasInput(ctx context.Context, raw any) (mode
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputReplyToEmailInput(ctx context.Context, obj any) (model.ReplyToEmailInput, error) {
+	var it model.ReplyToEmailInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"additionalRecipients", "attachmentIds", "customerId", "fromAlternateSupportEmail", "hiddenRecipients", "inReplyToEmailId", "isHiddenFromUser", "markdownContent", "subject", "textContent"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "additionalRecipients":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("additionalRecipients"))
+			data, err := ec.unmarshalOEmailParticipantInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipantInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdditionalRecipients = data
+		case "attachmentIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attachmentIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttachmentIds = data
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "fromAlternateSupportEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromAlternateSupportEmail"))
+			data, err := ec.unmarshalOEmailParticipantInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipantInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromAlternateSupportEmail = data
+		case "hiddenRecipients":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenRecipients"))
+			data, err := ec.unmarshalOEmailParticipantInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipantInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenRecipients = data
+		case "inReplyToEmailId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inReplyToEmailId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InReplyToEmailID = data
+		case "isHiddenFromUser":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isHiddenFromUser"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsHiddenFromUser = data
+		case "markdownContent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markdownContent"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarkdownContent = data
+		case "subject":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subject"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Subject = data
+		case "textContent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textContent"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextContent = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReplyToEmailInput unmarshals raw into the ReplyToEmailInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReplyToEmailInput(ctx context.Context, raw any) (model.ReplyToEmailInput, error) {
+	var out model.ReplyToEmailInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReplyToEmailInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputReplyToThreadChannelSpecificOptionsInput(ctx context.Context, obj any) (model.ReplyToThreadChannelSpecificOptionsInput, error) {
 	var it model.ReplyToThreadChannelSpecificOptionsInput
 	if obj == nil {
@@ -62727,6 +63722,111 @@ func (ec *executionContext) unmarshalInputSendCustomerChatInput(ctx context.Cont
 func UnmarshalSendCustomerChatInput(ctx context.Context, raw any) (model.SendCustomerChatInput, error) {
 	var out model.SendCustomerChatInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendCustomerChatInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSendNewEmailInput(ctx context.Context, obj any) (model.SendNewEmailInput, error) {
+	var it model.SendNewEmailInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"additionalRecipients", "attachmentIds", "customerId", "fromAlternateSupportEmail", "hiddenRecipients", "isHiddenFromUser", "markdownContent", "subject", "textContent", "threadId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "additionalRecipients":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("additionalRecipients"))
+			data, err := ec.unmarshalOEmailParticipantInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipantInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdditionalRecipients = data
+		case "attachmentIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attachmentIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttachmentIds = data
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "fromAlternateSupportEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromAlternateSupportEmail"))
+			data, err := ec.unmarshalOEmailParticipantInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipantInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromAlternateSupportEmail = data
+		case "hiddenRecipients":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenRecipients"))
+			data, err := ec.unmarshalOEmailParticipantInput2ᚕgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipantInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenRecipients = data
+		case "isHiddenFromUser":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isHiddenFromUser"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsHiddenFromUser = data
+		case "markdownContent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markdownContent"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarkdownContent = data
+		case "subject":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subject"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Subject = data
+		case "textContent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textContent"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextContent = data
+		case "threadId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threadId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreadID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSendNewEmailInput unmarshals raw into the SendNewEmailInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSendNewEmailInput(ctx context.Context, raw any) (model.SendNewEmailInput, error) {
+	var out model.SendNewEmailInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SendNewEmailInput", raw, &out)
 	return out, err
 }
 
@@ -71591,14 +72691,15 @@ func (ec *executionContext) _CustomerEmailActor(ctx context.Context, sel ast.Sel
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("CustomerEmailActor")
 		case "customer":
-			out.Values[i] = ec._CustomerEmailActor_customer(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomerEmailActor_customer(ctx, field, obj)
+				})
 		case "customerId":
 			out.Values[i] = ec._CustomerEmailActor_customerId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -73305,6 +74406,127 @@ func (ec *executionContext) _DnsRecord(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var emailImplementors = []string{"Email"}
+
+func (ec *executionContext) _Email(ctx context.Context, sel ast.SelectionSet, obj *model.Email) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, emailImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Email")
+		case "additionalRecipients":
+			out.Values[i] = ec._Email_additionalRecipients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attachments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Email_attachments(ctx, field, obj)
+				})
+		case "category":
+			out.Values[i] = ec._Email_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Email_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.Values[i] = ec._Email_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Email_customer(ctx, field, obj)
+				})
+		case "from":
+			out.Values[i] = ec._Email_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hiddenRecipients":
+			out.Values[i] = ec._Email_hiddenRecipients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "id":
+			out.Values[i] = ec._Email_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inReplyToEmailId":
+			out.Values[i] = ec._Email_inReplyToEmailId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "markdownContent":
+			out.Values[i] = ec._Email_markdownContent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subject":
+			out.Values[i] = ec._Email_subject(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "textContent":
+			out.Values[i] = ec._Email_textContent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "thread":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Email_thread(ctx, field, obj)
+				})
+		case "threadDiscussionId":
+			out.Values[i] = ec._Email_threadDiscussionId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._Email_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Email_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedBy":
+			out.Values[i] = ec._Email_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var emailAddressImplementors = []string{"EmailAddress"}
 
 func (ec *executionContext) _EmailAddress(ctx context.Context, sel ast.SelectionSet, obj *model.EmailAddress) graphql.Marshaler {
@@ -73448,102 +74670,103 @@ func (ec *executionContext) _EmailEntry(ctx context.Context, sel ast.SelectionSe
 		case "additionalRecipients":
 			out.Values[i] = ec._EmailEntry_additionalRecipients(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "attachments":
-			out.Values[i] = ec._EmailEntry_attachments(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EmailEntry_attachments(ctx, field, obj)
+				})
 		case "authenticity":
 			out.Values[i] = ec._EmailEntry_authenticity(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "bounces":
 			out.Values[i] = ec._EmailEntry_bounces(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "category":
 			out.Values[i] = ec._EmailEntry_category(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "emailId":
 			out.Values[i] = ec._EmailEntry_emailId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "from":
 			out.Values[i] = ec._EmailEntry_from(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "fullMarkdownContent":
 			out.Values[i] = ec._EmailEntry_fullMarkdownContent(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "fullTextContent":
 			out.Values[i] = ec._EmailEntry_fullTextContent(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "hasMoreMarkdownContent":
 			out.Values[i] = ec._EmailEntry_hasMoreMarkdownContent(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "hasMoreTextContent":
 			out.Values[i] = ec._EmailEntry_hasMoreTextContent(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "hiddenRecipients":
 			out.Values[i] = ec._EmailEntry_hiddenRecipients(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "isStartOfThread":
 			out.Values[i] = ec._EmailEntry_isStartOfThread(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "markdownContent":
 			out.Values[i] = ec._EmailEntry_markdownContent(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "receivedAt":
 			out.Values[i] = ec._EmailEntry_receivedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "sendStatus":
 			out.Values[i] = ec._EmailEntry_sendStatus(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "sentAt":
 			out.Values[i] = ec._EmailEntry_sentAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "subject":
 			out.Values[i] = ec._EmailEntry_subject(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "textContent":
 			out.Values[i] = ec._EmailEntry_textContent(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "to":
 			out.Values[i] = ec._EmailEntry_to(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -75421,6 +76644,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "replyToEmail":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_replyToEmail(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sendNewEmail":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendNewEmail(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createThreadFieldSchema":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createThreadFieldSchema(ctx, field)
@@ -77126,6 +78363,44 @@ func (ec *executionContext) _ReorderThreadFieldSchemasOutput(ctx context.Context
 	return out
 }
 
+var replyToEmailOutputImplementors = []string{"ReplyToEmailOutput"}
+
+func (ec *executionContext) _ReplyToEmailOutput(ctx context.Context, sel ast.SelectionSet, obj *model.ReplyToEmailOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, replyToEmailOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReplyToEmailOutput")
+		case "email":
+			out.Values[i] = ec._ReplyToEmailOutput_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._ReplyToEmailOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var replyToThreadOutputImplementors = []string{"ReplyToThreadOutput"}
 
 func (ec *executionContext) _ReplyToThreadOutput(ctx context.Context, sel ast.SelectionSet, obj *model.ReplyToThreadOutput) graphql.Marshaler {
@@ -78122,6 +79397,44 @@ func (ec *executionContext) _SendCustomerChatOutput(ctx context.Context, sel ast
 			}
 		case "error":
 			out.Values[i] = ec._SendCustomerChatOutput_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sendNewEmailOutputImplementors = []string{"SendNewEmailOutput"}
+
+func (ec *executionContext) _SendNewEmailOutput(ctx context.Context, sel ast.SelectionSet, obj *model.SendNewEmailOutput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sendNewEmailOutputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SendNewEmailOutput")
+		case "email":
+			out.Values[i] = ec._SendNewEmailOutput_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._SendNewEmailOutput_error(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -84915,14 +86228,15 @@ func (ec *executionContext) _UserEmailActor(ctx context.Context, sel ast.Selecti
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("UserEmailActor")
 		case "user":
-			out.Values[i] = ec._UserEmailActor_user(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UserEmailActor_user(ctx, field, obj)
+				})
 		case "userId":
 			out.Values[i] = ec._UserEmailActor_userId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -88626,6 +89940,19 @@ func (ec *executionContext) marshalNReorderThreadFieldSchemasOutput2ᚖgithubᚗ
 	return ec._ReorderThreadFieldSchemasOutput(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNReplyToEmailInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReplyToEmailInput(ctx context.Context, v any) (model.ReplyToEmailInput, error) {
+	res, err := ec.unmarshalInputReplyToEmailInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReplyToEmailOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReplyToEmailOutput(ctx context.Context, sel ast.SelectionSet, v *model.ReplyToEmailOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReplyToEmailOutput!")
+		return graphql.Null
+	}
+	return ec._ReplyToEmailOutput(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNReplyToThreadEmailChannelSpecificOptionsInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐReplyToThreadEmailChannelSpecificOptionsInput(ctx context.Context, v any) (model.ReplyToThreadEmailChannelSpecificOptionsInput, error) {
 	res, err := ec.unmarshalInputReplyToThreadEmailChannelSpecificOptionsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -88848,6 +90175,19 @@ func (ec *executionContext) marshalNSendCustomerChatOutput2ᚖgithubᚗcomᚋthr
 		return graphql.Null
 	}
 	return ec._SendCustomerChatOutput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSendNewEmailInput2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSendNewEmailInput(ctx context.Context, v any) (model.SendNewEmailInput, error) {
+	res, err := ec.unmarshalInputSendNewEmailInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSendNewEmailOutput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐSendNewEmailOutput(ctx context.Context, sel ast.SelectionSet, v *model.SendNewEmailOutput) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SendNewEmailOutput!")
+		return graphql.Null
+	}
+	return ec._SendNewEmailOutput(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNServiceLevelAgreement2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐServiceLevelAgreement(ctx context.Context, sel ast.SelectionSet, v model.ServiceLevelAgreement) graphql.Marshaler {
@@ -91422,6 +92762,13 @@ func (ec *executionContext) marshalODoneStatusDetail2ᚖgithubᚗcomᚋthreadlin
 	return v
 }
 
+func (ec *executionContext) marshalOEmail2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmail(ctx context.Context, sel ast.SelectionSet, v *model.Email) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Email(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOEmailActor2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailActor(ctx context.Context, sel ast.SelectionSet, v model.EmailActor) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -91452,6 +92799,14 @@ func (ec *executionContext) unmarshalOEmailParticipantInput2ᚕgithubᚗcomᚋth
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOEmailParticipantInput2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailParticipantInput(ctx context.Context, v any) (*model.EmailParticipantInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEmailParticipantInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOEmailSendStatus2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐEmailSendStatus(ctx context.Context, v any) (*model.EmailSendStatus, error) {

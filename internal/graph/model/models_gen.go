@@ -1073,13 +1073,6 @@ type CustomerEdge struct {
 	Node   Customer `json:"node"`
 }
 
-type CustomerEmailActor struct {
-	Customer   Customer `json:"customer"`
-	CustomerID string   `json:"customerId"`
-}
-
-func (CustomerEmailActor) IsEmailActor() {}
-
 type CustomerEvent struct {
 	Components  []EventComponent `json:"components"`
 	CreatedAt   core.Time        `json:"createdAt"`
@@ -1473,31 +1466,6 @@ type EmailCustomerIdentity struct {
 }
 
 func (EmailCustomerIdentity) IsCustomerIdentity() {}
-
-type EmailEntry struct {
-	AdditionalRecipients   []EmailParticipant `json:"additionalRecipients"`
-	Attachments            []Attachment       `json:"attachments"`
-	Authenticity           EmailAuthenticity  `json:"authenticity"`
-	Bounces                []EmailBounce      `json:"bounces"`
-	Category               EmailCategory      `json:"category"`
-	EmailID                string             `json:"emailId"`
-	From                   EmailParticipant   `json:"from"`
-	FullMarkdownContent    *string            `json:"fullMarkdownContent,omitempty"`
-	FullTextContent        *string            `json:"fullTextContent,omitempty"`
-	HasMoreMarkdownContent bool               `json:"hasMoreMarkdownContent"`
-	HasMoreTextContent     bool               `json:"hasMoreTextContent"`
-	HiddenRecipients       []EmailParticipant `json:"hiddenRecipients"`
-	IsStartOfThread        bool               `json:"isStartOfThread"`
-	MarkdownContent        *string            `json:"markdownContent,omitempty"`
-	ReceivedAt             *core.Time         `json:"receivedAt,omitempty"`
-	SendStatus             *EmailSendStatus   `json:"sendStatus,omitempty"`
-	SentAt                 *core.Time         `json:"sentAt,omitempty"`
-	Subject                *string            `json:"subject,omitempty"`
-	TextContent            *string            `json:"textContent,omitempty"`
-	To                     EmailParticipant   `json:"to"`
-}
-
-func (EmailEntry) IsEntry() {}
 
 type EmailParticipant struct {
 	Email      string     `json:"email"`
@@ -2005,6 +1973,24 @@ type ReorderThreadFieldSchemasOutput struct {
 	ThreadFieldSchemas []ThreadFieldSchema `json:"threadFieldSchemas,omitempty"`
 }
 
+type ReplyToEmailInput struct {
+	AdditionalRecipients      []EmailParticipantInput `json:"additionalRecipients,omitempty"`
+	AttachmentIds             []string                `json:"attachmentIds,omitempty"`
+	CustomerID                *string                 `json:"customerId,omitempty"`
+	FromAlternateSupportEmail *EmailParticipantInput  `json:"fromAlternateSupportEmail,omitempty"`
+	HiddenRecipients          []EmailParticipantInput `json:"hiddenRecipients,omitempty"`
+	InReplyToEmailID          string                  `json:"inReplyToEmailId"`
+	IsHiddenFromUser          *bool                   `json:"isHiddenFromUser,omitempty"`
+	MarkdownContent           *string                 `json:"markdownContent,omitempty"`
+	Subject                   *string                 `json:"subject,omitempty"`
+	TextContent               string                  `json:"textContent"`
+}
+
+type ReplyToEmailOutput struct {
+	Email *Email         `json:"email,omitempty"`
+	Error *MutationError `json:"error,omitempty"`
+}
+
 type ReplyToThreadChannelSpecificOptionsInput struct {
 	Email ReplyToThreadEmailChannelSpecificOptionsInput `json:"email"`
 }
@@ -2199,6 +2185,24 @@ type SendCustomerChatInput struct {
 
 type SendCustomerChatOutput struct {
 	Chat  *Chat          `json:"chat,omitempty"`
+	Error *MutationError `json:"error,omitempty"`
+}
+
+type SendNewEmailInput struct {
+	AdditionalRecipients      []EmailParticipantInput `json:"additionalRecipients,omitempty"`
+	AttachmentIds             []string                `json:"attachmentIds,omitempty"`
+	CustomerID                string                  `json:"customerId"`
+	FromAlternateSupportEmail *EmailParticipantInput  `json:"fromAlternateSupportEmail,omitempty"`
+	HiddenRecipients          []EmailParticipantInput `json:"hiddenRecipients,omitempty"`
+	IsHiddenFromUser          *bool                   `json:"isHiddenFromUser,omitempty"`
+	MarkdownContent           *string                 `json:"markdownContent,omitempty"`
+	Subject                   string                  `json:"subject"`
+	TextContent               string                  `json:"textContent"`
+	ThreadID                  *string                 `json:"threadId,omitempty"`
+}
+
+type SendNewEmailOutput struct {
+	Email *Email         `json:"email,omitempty"`
 	Error *MutationError `json:"error,omitempty"`
 }
 
@@ -3627,13 +3631,6 @@ type UserEdge struct {
 	Cursor string `json:"cursor"`
 	Node   User   `json:"node"`
 }
-
-type UserEmailActor struct {
-	User   User   `json:"user"`
-	UserID string `json:"userId"`
-}
-
-func (UserEmailActor) IsEmailActor() {}
 
 type UserIdentifierInput struct {
 	EmailAddress  *string `json:"emailAddress,omitempty"`

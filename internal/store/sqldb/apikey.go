@@ -47,7 +47,7 @@ func (t *Tx) CreateAPIKey(ctx context.Context, k auth.APIKey) error {
 	if updAt.IsZero() {
 		updAt, updBy = k.CreatedAt, k.CreatedBy
 	}
-	_, err := t.exec(ctx, `INSERT INTO api_keys (`+apiKeyCols+`) VALUES (`+placeholders(13)+`)`,
+	_, err := t.exec(ctx, `INSERT INTO api_keys (`+apiKeyCols+`) VALUES (`+columnPlaceholders(apiKeyCols)+`)`,
 		k.ID, k.WorkspaceID, k.MachineUserID, k.Name, k.Hash, k.Hint, permissionList(k.Permissions),
 		k.CreatedAt.Millis(), k.CreatedBy.String(), updAt.Millis(), updBy.String(), nullTime(k.RevokedAt), actorPtr(k.RevokedBy))
 	return err

@@ -27,7 +27,7 @@ func scanAttachment(s scanner) (attachment.Attachment, error) {
 
 // CreateAttachment inserts an attachment (without content).
 func (t *Tx) CreateAttachment(ctx context.Context, a attachment.Attachment) error {
-	_, err := t.exec(ctx, `INSERT INTO attachments (`+attachmentCols+`) VALUES (`+placeholders(15)+`)`,
+	_, err := t.exec(ctx, `INSERT INTO attachments (`+attachmentCols+`) VALUES (`+columnPlaceholders(attachmentCols)+`)`,
 		a.ID, a.WorkspaceID, a.CustomerID, string(a.Type), a.FileName, a.Size, a.MimeType, nullStr(a.Extension),
 		string(a.Status), a.UploadExpiresAt.Millis(), nullTime(a.UploadedAt), a.CreatedAt.Millis(), a.CreatedBy.String(),
 		a.UpdatedAt.Millis(), a.UpdatedBy.String())

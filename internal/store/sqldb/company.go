@@ -37,7 +37,7 @@ func nullInt(v *int) any {
 
 // CreateCompany inserts a company.
 func (t *Tx) CreateCompany(ctx context.Context, c company.Company) error {
-	_, err := t.exec(ctx, `INSERT INTO companies (`+companyCols+`) VALUES (`+placeholders(12)+`)`,
+	_, err := t.exec(ctx, `INSERT INTO companies (`+companyCols+`) VALUES (`+columnPlaceholders(companyCols)+`)`,
 		c.ID, c.WorkspaceID, c.Name, c.DomainName, nullInt(c.ContractValue), nullStr(c.AccountOwnerID),
 		nullTime(c.DeletedAt), actorPtr(c.DeletedBy), c.CreatedAt.Millis(), c.CreatedBy.String(), c.UpdatedAt.Millis(), c.UpdatedBy.String())
 	return err

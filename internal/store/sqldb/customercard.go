@@ -37,7 +37,7 @@ func headersJSON(hs []customercard.Header) string {
 
 // CreateCardConfig inserts a config.
 func (t *Tx) CreateCardConfig(ctx context.Context, c customercard.Config) error {
-	_, err := t.exec(ctx, `INSERT INTO customer_card_configs (`+cardConfigCols+`) VALUES (`+placeholders(13)+`)`,
+	_, err := t.exec(ctx, `INSERT INTO customer_card_configs (`+cardConfigCols+`) VALUES (`+columnPlaceholders(cardConfigCols)+`)`,
 		c.ID, c.WorkspaceID, c.Title, c.Key, c.DefaultTTLSeconds, c.APIURL, headersJSON(c.APIHeaders), c.Order, c.IsEnabled,
 		c.CreatedAt.Millis(), c.CreatedBy.String(), c.UpdatedAt.Millis(), c.UpdatedBy.String())
 	return err
@@ -143,7 +143,7 @@ func (t *Tx) SaveCardInstance(ctx context.Context, i customercard.Instance) erro
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO customer_card_instances (`+cardInstanceCols+`) VALUES (`+placeholders(13)+`)
+	_, err = t.exec(ctx, `INSERT INTO customer_card_instances (`+cardInstanceCols+`) VALUES (`+columnPlaceholders(cardInstanceCols)+`)
 		ON CONFLICT (customer_id, thread_key, config_id) DO UPDATE SET id = excluded.id, state = excluded.state,
 		payload = excluded.payload, loaded_at = excluded.loaded_at, expires_at = excluded.expires_at,
 		created_at = excluded.created_at, created_by = excluded.created_by, updated_at = excluded.updated_at,

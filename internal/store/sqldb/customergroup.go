@@ -23,7 +23,7 @@ func scanGroup(s scanner, extra ...any) (customergroup.Group, error) {
 
 // CreateCustomerGroup inserts a group.
 func (t *Tx) CreateCustomerGroup(ctx context.Context, g customergroup.Group) error {
-	_, err := t.exec(ctx, `INSERT INTO customer_groups (`+groupCols+`) VALUES (`+placeholders(10)+`)`,
+	_, err := t.exec(ctx, `INSERT INTO customer_groups (`+groupCols+`) VALUES (`+columnPlaceholders(groupCols)+`)`,
 		g.ID, g.WorkspaceID, g.Name, g.Key, g.Color, nullStr(g.ExternalID), g.CreatedAt.Millis(), g.CreatedBy.String(),
 		g.UpdatedAt.Millis(), g.UpdatedBy.String())
 	return err

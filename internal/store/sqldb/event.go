@@ -34,7 +34,7 @@ func (t *Tx) CreateTimelineEvent(ctx context.Context, e timeline.Event) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO timeline_events (`+eventCols+`) VALUES (`+placeholders(14)+`)`,
+	_, err = t.exec(ctx, `INSERT INTO timeline_events (`+eventCols+`) VALUES (`+columnPlaceholders(eventCols)+`)`,
 		e.ID, e.WorkspaceID, e.CustomerID, nullIfEmpty(e.ThreadID), e.Scope(), e.Title, string(comps), nullStr(e.ExternalID),
 		e.IsCollapsed, e.Timestamp.Millis(), e.CreatedAt.Millis(), e.CreatedBy.String(), e.UpdatedAt.Millis(), e.UpdatedBy.String())
 	return err

@@ -82,7 +82,7 @@ func fieldSchemaArgs(f field.Schema) []any {
 
 // CreateFieldSchema inserts a thread field schema.
 func (t *Tx) CreateFieldSchema(ctx context.Context, f field.Schema) error {
-	_, err := t.exec(ctx, `INSERT INTO thread_field_schemas (`+fieldSchemaCols+`) VALUES (`+placeholders(22)+`)`, fieldSchemaArgs(f)...)
+	_, err := t.exec(ctx, `INSERT INTO thread_field_schemas (`+fieldSchemaCols+`) VALUES (`+columnPlaceholders(fieldSchemaCols)+`)`, fieldSchemaArgs(f)...)
 	return err
 }
 
@@ -144,7 +144,7 @@ func (t *Tx) CreateFieldValue(ctx context.Context, v field.Value) error {
 	if v.Number != nil {
 		n = *v.Number
 	}
-	_, err := t.exec(ctx, `INSERT INTO thread_field_values (`+fieldValueCols+`) VALUES (`+placeholders(14)+`)`,
+	_, err := t.exec(ctx, `INSERT INTO thread_field_values (`+fieldValueCols+`) VALUES (`+columnPlaceholders(fieldValueCols)+`)`,
 		v.ID, v.WorkspaceID, v.ThreadID, v.Key, string(v.Type), nullStr(v.String), b, n, nullStr(v.Date),
 		v.IsAIGenerated, v.CreatedAt.Millis(), v.CreatedBy.String(), v.UpdatedAt.Millis(), v.UpdatedBy.String())
 	return err

@@ -38,7 +38,7 @@ func actorPtr(a *core.Actor) any {
 
 // CreateLabelType inserts a label type.
 func (t *Tx) CreateLabelType(ctx context.Context, l label.Type) error {
-	_, err := t.exec(ctx, `INSERT INTO label_types (`+labelTypeCols+`) VALUES (`+placeholders(17)+`)`,
+	_, err := t.exec(ctx, `INSERT INTO label_types (`+labelTypeCols+`) VALUES (`+columnPlaceholders(labelTypeCols)+`)`,
 		l.ID, l.WorkspaceID, l.Name, nullStr(l.Icon), nullStr(l.Color), nullStr(l.Description), nullStr(l.ExternalID),
 		string(l.Kind), l.IsExcludedFromAI, nullStr(l.ParentID), l.Position, nullTime(l.ArchivedAt), actorPtr(l.ArchivedBy),
 		l.CreatedAt.Millis(), l.CreatedBy.String(), l.UpdatedAt.Millis(), l.UpdatedBy.String())
@@ -115,7 +115,7 @@ func labelValues(l label.Label) []any {
 
 // CreateLabel applies a label type to a thread.
 func (t *Tx) CreateLabel(ctx context.Context, l label.Label) error {
-	_, err := t.exec(ctx, `INSERT INTO labels (`+labelCols+`) VALUES (`+placeholders(8)+`)`, labelValues(l)...)
+	_, err := t.exec(ctx, `INSERT INTO labels (`+labelCols+`) VALUES (`+columnPlaceholders(labelCols)+`)`, labelValues(l)...)
 	return err
 }
 

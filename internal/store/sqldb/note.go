@@ -60,7 +60,7 @@ func scanNote(s scanner) (note.Note, error) {
 
 // CreateNote inserts a note.
 func (t *Tx) CreateNote(ctx context.Context, n note.Note) error {
-	_, err := t.exec(ctx, `INSERT INTO notes (`+noteCols+`) VALUES (`+placeholders(15)+`)`,
+	_, err := t.exec(ctx, `INSERT INTO notes (`+noteCols+`) VALUES (`+columnPlaceholders(noteCols)+`)`,
 		n.ID, n.WorkspaceID, n.CustomerID, nullIfEmpty(n.ThreadID), n.Text, nullStr(n.Markdown), idList(n.AttachmentIDs),
 		nullTime(n.EditedAt), actorPtr(n.EditedBy), nullTime(n.DeletedAt), actorPtr(n.DeletedBy),
 		n.CreatedAt.Millis(), n.CreatedBy.String(), n.UpdatedAt.Millis(), n.UpdatedBy.String())

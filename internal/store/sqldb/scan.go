@@ -54,6 +54,13 @@ func placeholders(n int) string {
 	return strings.Repeat("?, ", n-1) + "?"
 }
 
+// columnPlaceholders returns a placeholder for each column of a
+// comma-separated column list, so that an INSERT's values follow its
+// column list when a column is added.
+func columnPlaceholders(cols string) string {
+	return placeholders(strings.Count(cols, ",") + 1)
+}
+
 func nowMillis() int64 { return core.SystemClock{}.Now().Millis() }
 
 // actorOf decodes a nullable actor column.

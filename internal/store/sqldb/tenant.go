@@ -40,7 +40,7 @@ func domainsJSON(ds []string) string {
 
 // CreateTenant inserts a tenant.
 func (t *Tx) CreateTenant(ctx context.Context, te tenant.Tenant) error {
-	_, err := t.exec(ctx, `INSERT INTO tenants (`+tenantCols+`) VALUES (`+placeholders(15)+`)`,
+	_, err := t.exec(ctx, `INSERT INTO tenants (`+tenantCols+`) VALUES (`+columnPlaceholders(tenantCols)+`)`,
 		te.ID, te.WorkspaceID, te.ExternalID, te.Name, nullStr(te.URL), nullStr(te.PrimaryDomain), domainsJSON(te.AlternateDomains),
 		te.IsDomainAutoJoinEnabled, te.Source, nullTime(te.DeletedAt), actorPtr(te.DeletedBy),
 		te.CreatedAt.Millis(), te.CreatedBy.String(), te.UpdatedAt.Millis(), te.UpdatedBy.String())

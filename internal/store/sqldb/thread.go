@@ -15,7 +15,7 @@ var _ store.Tx = (*Tx)(nil)
 
 const threadCols = `id, workspace_id, ref, external_id, customer_id, title, description, preview_text, priority,
 	status, status_detail, status_changed_at, status_changed_by, waiting_until, channel, tenant_id, assignee,
-	assigned_at, messages, last_inbound_at, created_at, created_by, updated_at, updated_by, tier_id`
+	assigned_at, messages, last_inbound_at, support_email_addresses, created_at, created_by, updated_at, updated_by, tier_id`
 
 // messageInfo is a thread's message info as its messages column holds it.
 type messageInfo struct {
@@ -63,11 +63,11 @@ func scanThread(s scanner) (thread.Thread, error) {
 	var th thread.Thread
 	var ext, desc, preview, tenant, assignee, tierID sql.NullString
 	var waiting, assignedAt sql.NullInt64
-	var status, detail, scBy, channel, messages, cBy, uBy string
+	var status, detail, scBy, channel, messages, support, cBy, uBy string
 	var scAt, lastInbound, cAt, uAt int64
 	err := s.Scan(&th.ID, &th.WorkspaceID, &th.Ref, &ext, &th.CustomerID, &th.Title, &desc, &preview, &th.Priority,
 		&status, &detail, &scAt, &scBy, &waiting, &channel, &tenant, &assignee, &assignedAt, &messages, &lastInbound,
-		&cAt, &cBy, &uAt, &uBy, &tierID)
+		&support, &cAt, &cBy, &uAt, &uBy, &tierID)
 	if err != nil {
 		return th, err
 	}
@@ -81,8 +81,23 @@ func scanThread(s scanner) (thread.Thread, error) {
 		th.Assignee = &a
 	}
 	th.CreatedAt, th.CreatedBy, th.UpdatedAt, th.UpdatedBy = core.FromMillis(cAt), core.ParseActor(cBy), core.FromMillis(uAt), core.ParseActor(uBy)
-	th.Messages, err = decodeMessages(messages)
-	return th, err
+	if th.Messages, err = decodeMessages(messages); err != nil {
+		return th, err
+	}
+	if support != "[]" {
+		if err := json.Unmarshal([]byte(support), &th.SupportEmailAddresses); err != nil {
+			return th, fmt.Errorf("thread support email addresses: %w", err)
+		}
+	}
+	return th, nil
+}
+
+// supportAddresses is the support_email_addresses column of th.
+func supportAddresses(th thread.Thread) string {
+	if len(th.SupportEmailAddresses) == 0 {
+		return "[]"
+	}
+	return jsonText(th.SupportEmailAddresses)
 }
 
 // threadValues encodes th for threadCols, as every thread row is stored.
@@ -91,12 +106,12 @@ func threadValues(th thread.Thread) []any {
 		nullStr(th.PreviewText), th.Priority, string(th.Status), string(th.StatusDetail), th.StatusChangedAt.Millis(),
 		th.StatusChangedBy.String(), nullTime(th.WaitingUntil), string(th.Channel), nullStr(th.TenantID),
 		actorPtr(th.Assignee), nullTime(th.AssignedAt), encodeMessages(th.Messages), th.LastInboundMillis(),
-		th.CreatedAt.Millis(), th.CreatedBy.String(), th.UpdatedAt.Millis(), th.UpdatedBy.String(), nullStr(th.TierID)}
+		supportAddresses(th), th.CreatedAt.Millis(), th.CreatedBy.String(), th.UpdatedAt.Millis(), th.UpdatedBy.String(), nullStr(th.TierID)}
 }
 
 // CreateThread inserts a thread.
 func (t *Tx) CreateThread(ctx context.Context, th thread.Thread) error {
-	_, err := t.exec(ctx, `INSERT INTO threads (`+threadCols+`) VALUES (`+placeholders(25)+`)`, threadValues(th)...)
+	_, err := t.exec(ctx, `INSERT INTO threads (`+threadCols+`) VALUES (`+columnPlaceholders(threadCols)+`)`, threadValues(th)...)
 	return err
 }
 

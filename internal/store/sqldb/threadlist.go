@@ -34,13 +34,13 @@ func (t *Tx) LockThread(ctx context.Context, workspaceID, id string) (thread.Thr
 func (t *Tx) UpdateThread(ctx context.Context, th thread.Thread) error {
 	return expectOne(t.exec(ctx, `UPDATE threads SET external_id = ?, title = ?, description = ?, preview_text = ?,
 		priority = ?, status = ?, status_detail = ?, status_changed_at = ?, status_changed_by = ?, waiting_until = ?,
-		channel = ?, tenant_id = ?, assignee = ?, assigned_at = ?, messages = ?, last_inbound_at = ?, updated_at = ?,
-		updated_by = ?, tier_id = ?
+		channel = ?, tenant_id = ?, assignee = ?, assigned_at = ?, messages = ?, last_inbound_at = ?,
+		support_email_addresses = ?, updated_at = ?, updated_by = ?, tier_id = ?
 		WHERE workspace_id = ? AND id = ?`,
 		nullStr(th.ExternalID), th.Title, nullStr(th.Description), nullStr(th.PreviewText), th.Priority, string(th.Status),
 		string(th.StatusDetail), th.StatusChangedAt.Millis(), th.StatusChangedBy.String(), nullTime(th.WaitingUntil),
 		string(th.Channel), nullStr(th.TenantID), actorPtr(th.Assignee), nullTime(th.AssignedAt),
-		encodeMessages(th.Messages), th.LastInboundMillis(), th.UpdatedAt.Millis(), th.UpdatedBy.String(),
+		encodeMessages(th.Messages), th.LastInboundMillis(), supportAddresses(th), th.UpdatedAt.Millis(), th.UpdatedBy.String(),
 		nullStr(th.TierID), th.WorkspaceID, th.ID))
 }
 

@@ -26,7 +26,7 @@ func scanTier(s scanner) (tier.Tier, error) {
 
 // CreateTier inserts a tier.
 func (t *Tx) CreateTier(ctx context.Context, ti tier.Tier) error {
-	_, err := t.exec(ctx, `INSERT INTO tiers (`+tierCols+`) VALUES (`+placeholders(13)+`)`,
+	_, err := t.exec(ctx, `INSERT INTO tiers (`+tierCols+`) VALUES (`+columnPlaceholders(tierCols)+`)`,
 		ti.ID, ti.WorkspaceID, ti.Name, nullStr(ti.ExternalID), ti.Color, ti.DefaultThreadPriority, ti.IsDefault,
 		nullTime(ti.DeletedAt), actorPtr(ti.DeletedBy), ti.CreatedAt.Millis(), ti.CreatedBy.String(), ti.UpdatedAt.Millis(), ti.UpdatedBy.String())
 	return err
@@ -106,7 +106,7 @@ func scanTierMembership(s scanner, extra ...any) (tier.Membership, error) {
 // SetTierMembership inserts a membership or moves the member's existing
 // one to m's tier.
 func (t *Tx) SetTierMembership(ctx context.Context, m tier.Membership) (tier.Membership, error) {
-	out, err := scanTierMembership(t.row(ctx, `INSERT INTO tier_memberships (`+tierMembershipCols+`) VALUES (`+placeholders(9)+`)
+	out, err := scanTierMembership(t.row(ctx, `INSERT INTO tier_memberships (`+tierMembershipCols+`) VALUES (`+columnPlaceholders(tierMembershipCols)+`)
 		ON CONFLICT (workspace_id, member_id) DO UPDATE SET tier_id = excluded.tier_id, updated_at = excluded.updated_at,
 		updated_by = excluded.updated_by RETURNING `+tierMembershipCols,
 		m.ID, m.WorkspaceID, m.TierID, string(m.MemberKind), m.MemberID, m.CreatedAt.Millis(), m.CreatedBy.String(),

@@ -55,7 +55,7 @@ func (t *Tx) timelineEntries(ctx context.Context, q string, args ...any) ([]time
 
 // CreateTimelineEntry appends to a thread's timeline.
 func (t *Tx) CreateTimelineEntry(ctx context.Context, e timeline.Entry) error {
-	_, err := t.exec(ctx, `INSERT INTO timeline_entries (`+timelineCols+`) VALUES (`+placeholders(9)+`)`, timelineValues(e)...)
+	_, err := t.exec(ctx, `INSERT INTO timeline_entries (`+timelineCols+`) VALUES (`+columnPlaceholders(timelineCols)+`)`, timelineValues(e)...)
 	return err
 }
 

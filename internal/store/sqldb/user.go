@@ -40,7 +40,7 @@ func userValues(u user.User) []any {
 
 // CreateUser inserts u.
 func (t *Tx) CreateUser(ctx context.Context, u user.User) error {
-	_, err := t.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (`+placeholders(13)+`)`, userValues(u)...)
+	_, err := t.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (`+columnPlaceholders(userCols)+`)`, userValues(u)...)
 	return err
 }
 
@@ -121,7 +121,7 @@ func scanMachineUser(s scanner) (user.MachineUser, error) {
 
 // CreateMachineUser inserts m.
 func (t *Tx) CreateMachineUser(ctx context.Context, m user.MachineUser) error {
-	_, err := t.exec(ctx, `INSERT INTO machine_users (`+machineUserCols+`) VALUES (`+placeholders(12)+`)`,
+	_, err := t.exec(ctx, `INSERT INTO machine_users (`+machineUserCols+`) VALUES (`+columnPlaceholders(machineUserCols)+`)`,
 		m.ID, m.WorkspaceID, m.FullName, m.PublicName, nullStr(m.Description), string(m.Type), nullTime(m.DeletedAt),
 		actorPtr(m.DeletedBy), m.CreatedAt.Millis(), m.CreatedBy.String(), m.UpdatedAt.Millis(), m.UpdatedBy.String())
 	return err

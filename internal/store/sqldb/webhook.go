@@ -36,7 +36,7 @@ func eventTypes(w webhook.Target) string {
 
 // CreateTarget inserts a webhook target.
 func (t *Tx) CreateTarget(ctx context.Context, w webhook.Target) error {
-	_, err := t.exec(ctx, `INSERT INTO webhook_targets (`+targetCols+`) VALUES (`+placeholders(11)+`)`,
+	_, err := t.exec(ctx, `INSERT INTO webhook_targets (`+targetCols+`) VALUES (`+columnPlaceholders(targetCols)+`)`,
 		w.ID, w.WorkspaceID, w.URL, w.Description, w.IsEnabled, eventTypes(w), w.Version,
 		w.CreatedAt.Millis(), w.CreatedBy.String(), w.UpdatedAt.Millis(), w.UpdatedBy.String())
 	return err
@@ -118,7 +118,7 @@ func (t *Tx) deliveries(ctx context.Context, q string, args ...any) ([]webhook.D
 
 // CreateDelivery queues a delivery.
 func (t *Tx) CreateDelivery(ctx context.Context, d webhook.Delivery) error {
-	_, err := t.exec(ctx, `INSERT INTO webhook_deliveries (`+deliveryCols+`) VALUES (`+placeholders(13)+`)`,
+	_, err := t.exec(ctx, `INSERT INTO webhook_deliveries (`+deliveryCols+`) VALUES (`+columnPlaceholders(deliveryCols)+`)`,
 		d.ID, d.WorkspaceID, d.TargetID, d.EventID, d.EventType, d.OrderKey, string(d.Status), d.Attempts,
 		d.NextAttemptAt.Millis(), nullTime(d.LeaseUntil), d.LastError, d.CreatedAt.Millis(), d.UpdatedAt.Millis())
 	return err
@@ -196,7 +196,7 @@ const attemptCols = `id, workspace_id, delivery_id, target_id, event_id, event_t
 
 // CreateAttempt logs a delivery attempt.
 func (t *Tx) CreateAttempt(ctx context.Context, a webhook.Attempt) error {
-	_, err := t.exec(ctx, `INSERT INTO webhook_attempts (`+attemptCols+`) VALUES (`+placeholders(12)+`)`,
+	_, err := t.exec(ctx, `INSERT INTO webhook_attempts (`+attemptCols+`) VALUES (`+columnPlaceholders(attemptCols)+`)`,
 		a.ID, a.WorkspaceID, a.DeliveryID, a.TargetID, a.EventID, a.EventType, a.Number, a.AttemptedAt.Millis(),
 		a.DurationMS, string(a.Result), a.StatusCode, a.Error)
 	return err

@@ -51,7 +51,7 @@ func (t *Tx) open(v string) (string, error) {
 
 // CreateWorkspace inserts w.
 func (t *Tx) CreateWorkspace(ctx context.Context, w workspace.Workspace) error {
-	_, err := t.exec(ctx, `INSERT INTO workspaces (`+workspaceCols+`) VALUES (`+placeholders(12)+`)`,
+	_, err := t.exec(ctx, `INSERT INTO workspaces (`+workspaceCols+`) VALUES (`+columnPlaceholders(workspaceCols)+`)`,
 		w.ID, w.Name, w.PublicName, w.IsDemo, t.seal(w.HMACSecret), w.HMACUpdatedAt.Millis(), w.HMACUpdatedBy.String(),
 		w.CreatedAt.Millis(), w.CreatedBy.String(), w.UpdatedAt.Millis(), w.UpdatedBy.String(), strings.Join(w.DomainNames, ","))
 	return err
@@ -145,7 +145,16 @@ func UseSecrets(ctx context.Context, t *Tx, box *auth.SecretBox) error {
 	if err := sealPlainSettings(ctx, t, box); err != nil {
 		return err
 	}
-	rows, err := t.query(ctx, `SELECT id, hmac_secret FROM workspaces`)
+	if err := sealPlainColumn(ctx, t, box, "workspaces", "hmac_secret"); err != nil {
+		return err
+	}
+	return sealPlainColumn(ctx, t, box, "email_mailboxes", "password")
+}
+
+// sealPlainColumn seals the secrets of a column (of a table keyed by id)
+// stored before secrets were sealed.
+func sealPlainColumn(ctx context.Context, t *Tx, box *auth.SecretBox, table, col string) error {
+	rows, err := t.query(ctx, `SELECT id, `+col+` FROM `+table)
 	if err != nil {
 		return err
 	}
@@ -165,7 +174,7 @@ func UseSecrets(ctx context.Context, t *Tx, box *auth.SecretBox) error {
 		return err
 	}
 	for id, secret := range plain {
-		if _, err := t.exec(ctx, `UPDATE workspaces SET hmac_secret = ? WHERE id = ?`, box.Seal(secret), id); err != nil {
+		if _, err := t.exec(ctx, `UPDATE `+table+` SET `+col+` = ? WHERE id = ?`, box.Seal(secret), id); err != nil {
 			return err
 		}
 	}

@@ -165,6 +165,16 @@ var suite = []conformance{
 	{"CardInstances", []string{"CardStore.CardInstances", "CardStore.SaveCardInstance"}, testCardInstances},
 	{"AccountFilters", []string{"ThreadStore.ListThreads", "ThreadStore.CountThreads", "CustomerStore.ListCustomers",
 		"CustomerStore.CountCustomers"}, testAccountFilters},
+	// Email: support addresses, emails and their sending, IMAP mailboxes.
+	{"SupportAddresses", []string{"EmailStore.CreateSupportAddress", "EmailStore.SupportAddress",
+		"EmailStore.ListSupportAddresses", "EmailStore.DeleteSupportAddress"}, testSupportAddresses},
+	{"Emails", []string{"EmailStore.CreateEmail", "EmailStore.GetEmail", "EmailStore.LockEmail", "EmailStore.UpdateEmail",
+		"EmailStore.EmailsByMessageID", "EmailStore.LatestEmails"}, testEmails},
+	{"ClaimEmails", []string{"EmailStore.ClaimEmails", "EmailStore.FinishSend", "EmailStore.HasDueEmails"}, testClaimEmails},
+	{"ClaimEmailsSkipsLocked", []string{"EmailStore.ClaimEmails"}, testClaimEmailsSkipsLocked},
+	{"Mailboxes", []string{"EmailStore.CreateMailbox", "EmailStore.ListMailboxes", "EmailStore.DeleteMailbox",
+		"EmailStore.ClaimMailbox", "EmailStore.SaveMailboxPosition", "EmailStore.ReleaseMailbox"}, testMailboxes},
+	{"MailboxPasswordsSealed", []string{"SecretKeeper.UseSecrets", "EmailStore.CreateMailbox"}, testMailboxPasswordsSealed},
 }
 
 var ctx = context.Background()

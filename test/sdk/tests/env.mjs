@@ -70,6 +70,14 @@ export const env = {
   conversationsMachineUserId: required('THREADLINE_CONVERSATIONS_MACHINE_USER_ID'),
   conversationsOtherApiKey: required('THREADLINE_CONVERSATIONS_OTHER_API_KEY'),
   apiKeyConversationNoTimeline: required('THREADLINE_API_KEY_CONVERSATION_NO_TIMELINE'),
+  // Email: the server's SMTP receiver (HOST:PORT), the email workspace's
+  // all-permission key and support address, keys of that workspace with
+  // exactly "email:create,email:read" and with "email:create" only.
+  smtpAddress: required('THREADLINE_SMTP_ADDRESS'),
+  emailApiKey: required('THREADLINE_EMAIL_API_KEY'),
+  emailSupportAddress: required('THREADLINE_EMAIL_SUPPORT_ADDRESS'),
+  apiKeyEmailCreateRead: required('THREADLINE_API_KEY_EMAIL_CREATE_READ'),
+  apiKeyEmailCreate: required('THREADLINE_API_KEY_EMAIL_CREATE'),
   // How long attachment upload and download links are valid, in ms.
   attachmentLinkTtlMs: Number(/^(\d+)s$/.exec(required('THREADLINE_ATTACHMENT_LINK_TTL'))?.[1]) * 1000,
   // Accounts (companies, tenants, tiers): an all-permission key of a
