@@ -635,6 +635,9 @@ type EmailStore interface {
 	FinishSend(ctx context.Context, e email.Email, owner string) (bool, error)
 	// HasDueEmails reports whether an outbound email might be claimable now.
 	HasDueEmails(ctx context.Context, now core.Time) (bool, error)
+	// EmailBacklog counts the outbound emails of every workspace waiting to
+	// be sent and returns the oldest one's creation (zero for none).
+	EmailBacklog(ctx context.Context) (pending int, oldest core.Time, err error)
 	CreateMailbox(ctx context.Context, m email.Mailbox) error
 	// ListMailboxes returns a workspace's mailboxes (passwords opened).
 	ListMailboxes(ctx context.Context, workspaceID string) ([]email.Mailbox, error)

@@ -40,6 +40,7 @@ func TestMetricsEndpoint(t *testing.T) {
 				`threadline_store_commit_duration_seconds_bucket{backend="` + b.Name + `"`,
 				"threadline_db_connections_open ", "threadline_db_connections_in_use ",
 				"threadline_outbox_pending 0", "threadline_outbox_oldest_pending_age_seconds 0",
+				"threadline_email_pending 0", "threadline_email_oldest_pending_age_seconds 0",
 				"go_goroutines ",
 			} {
 				if !strings.Contains(string(body), want) {

@@ -270,6 +270,15 @@ func (t *Tx) LatestEmails(ctx context.Context, workspaceID, threadID string, lim
 
 const dueEmail = `send_status = 'PENDING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)`
 
+// EmailBacklog counts pending outbound emails and finds the oldest's
+// creation.
+func (t *Tx) EmailBacklog(ctx context.Context) (int, core.Time, error) {
+	var n int
+	var oldest sql.NullInt64
+	err := t.row(ctx, `SELECT COUNT(*), MIN(created_at) FROM emails WHERE send_status = 'PENDING'`).Scan(&n, &oldest)
+	return n, core.FromMillis(oldest.Int64), t.wrap(err)
+}
+
 // ClaimEmails leases due outbound emails to owner.
 func (t *Tx) ClaimEmails(ctx context.Context, now, leaseUntil core.Time, owner string, limit int) ([]email.Email, error) {
 	es, err := t.emails(ctx, `SELECT `+emailCols+` FROM emails WHERE `+dueEmail+` ORDER BY next_attempt_at, id LIMIT ?`+

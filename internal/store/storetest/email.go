@@ -226,6 +226,12 @@ func testClaimEmails(t *testing.T, st store.Store) {
 	sent := f.email("em_4@a.test", false, now).AfterSend(email.SendOutcome{}, nil, now)
 	in := f.email("m1@example.com", true, now)
 	f.create(t, st, later, due, sent, in, early)
+	var pending int
+	var oldest core.Time
+	mustView(t, st, func(tx store.Tx) (err error) { pending, oldest, err = tx.EmailBacklog(ctx); return err })
+	if pending != 3 || oldest != early.CreatedAt {
+		t.Errorf("EmailBacklog = %d, %v; want the 3 unsent outbound emails, the oldest from %v", pending, oldest, early.CreatedAt)
+	}
 	var has bool
 	mustView(t, st, func(tx store.Tx) (err error) { has, err = tx.HasDueEmails(ctx, now.Add(-2*time.Minute)); return err })
 	if has {
