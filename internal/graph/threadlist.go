@@ -2,13 +2,14 @@ package graph
 
 import (
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/email"
 	"github.com/threadline/threadline/internal/graph/model"
 	"github.com/threadline/threadline/internal/thread"
 )
 
 // threadFilter converts ThreadsFilter. Criteria on things Threadline does
-// not have yet (SLAs, surveys, AI agents, thread links, support email
-// addresses, tenant fields) can only match no thread, so they make the
+// not have yet (SLAs, surveys, AI agents, thread links, tenant fields)
+// can only match no thread, so they make the
 // filter match nothing.
 // Its size is bounded by thread.Filter.Check, where it meets storage.
 func threadFilter(f *model.ThreadsFilter) (thread.Filter, error) {
@@ -17,8 +18,10 @@ func threadFilter(f *model.ThreadsFilter) (thread.Filter, error) {
 		return out, nil
 	}
 	out.MatchNothing = f.AgentStatus != nil || f.ServiceLevelAgreements != nil || f.SurveyResponse != nil ||
-		len(f.TenantFields) > 0 || len(f.ThreadLinkGroupIds) > 0 || len(f.SupportEmailAddresses) > 0 ||
-		len(f.ThreadLinkSources) > 0
+		len(f.TenantFields) > 0 || len(f.ThreadLinkGroupIds) > 0 || len(f.ThreadLinkSources) > 0
+	for _, a := range f.SupportEmailAddresses {
+		out.SupportEmailAddresses = append(out.SupportEmailAddresses, email.Normalize(a))
+	}
 	if err := accountRefs(f, &out); err != nil {
 		return out, err
 	}

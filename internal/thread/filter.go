@@ -47,6 +47,9 @@ type Filter struct {
 	UpdatedAt       *TimeRange
 	StatusChangedAt *TimeRange
 	ThreadFields    []FieldFilter
+	// SupportEmailAddresses keeps the threads written to one of these
+	// support addresses (normalised, as threads store them).
+	SupportEmailAddresses []string
 	// Tenants, Tiers, Companies and CustomerGroups are the accounts a
 	// request names: threads about one of the tenants, in one of the tiers,
 	// or whose customer works for one of the companies or is in one of the
@@ -124,7 +127,8 @@ func (f Filter) size(depth int) (nodes, values, maxDepth int) {
 	values = len(f.Statuses) + len(f.StatusDetails) + len(f.Priorities) + len(f.AssignedToUser) +
 		len(f.CustomerIDs) + len(f.LabelTypeIDs) + len(f.ThreadIDs) + len(f.ExternalIDs) + len(f.Refs) + len(f.Channels) +
 		len(f.ParticipantIDs) + len(f.ThreadFields) + len(f.Tenants) + len(f.Tiers) + len(f.Companies) +
-		len(f.CustomerGroups) + len(f.TenantIDs) + len(f.TierIDs) + len(f.CompanyIDs) + len(f.CustomerGroupIDs)
+		len(f.CustomerGroups) + len(f.TenantIDs) + len(f.TierIDs) + len(f.CompanyIDs) + len(f.CustomerGroupIDs) +
+		len(f.SupportEmailAddresses)
 	for _, ff := range f.ThreadFields {
 		values += len(ff.Strings)
 	}

@@ -164,6 +164,17 @@ func threadFilter(f thread.Filter) (string, []any) {
 		c.add("(t.customer_id IN ("+placeholders(len(vals))+") OR t.created_by IN ("+placeholders(len(actors))+"))",
 			append(vals, actors...)...)
 	}
+	if len(f.SupportEmailAddresses) > 0 {
+		// The column is a JSON array of strings: an address is one of its
+		// elements when its JSON string appears in it.
+		var ors []string
+		var vals []any
+		for _, a := range f.SupportEmailAddresses {
+			ors = append(ors, `t.support_email_addresses LIKE ? ESCAPE '\'`)
+			vals = append(vals, "%"+likeEscape(jsonText(a))+"%")
+		}
+		c.add("("+strings.Join(ors, " OR ")+")", vals...)
+	}
 	if f.IsMarkedAsSpam != nil {
 		op := "IS NULL"
 		if *f.IsMarkedAsSpam {

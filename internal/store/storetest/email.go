@@ -329,3 +329,49 @@ func testClaimEmailsSkipsLocked(t *testing.T, st store.Store) {
 		t.Fatalf("holder claimed %v, the other %v", emailIDs(held), emailIDs(other))
 	}
 }
+
+// testSupportAddressFilter lists threads by the support addresses they
+// were written to (stored normalised): exact addresses only, no substring
+// and no LIKE wildcard ("sales_team" is not "salesxteam").
+func testSupportAddressFilter(t *testing.T, st store.Store) {
+	f := newEmailFixture(t, st, "A") // its thread: help@a.test
+	other := newThread(f.ws, f.cust, 2)
+	other.SupportEmailAddresses = []string{"sales_team@a.test", "help@a.test"}
+	underscore := newThread(f.ws, f.cust, 3)
+	underscore.SupportEmailAddresses = []string{"salesxteam@a.test"}
+	none := newThread(f.ws, f.cust, 4)
+	mustUpdate(t, st, func(tx store.Tx) error {
+		for _, th := range []thread.Thread{other, underscore, none} {
+			if err := tx.CreateThread(ctx, th); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for _, c := range []struct {
+		addrs []string
+		want  []string
+	}{
+		{[]string{"help@a.test"}, []string{f.th.ID, other.ID}},
+		{[]string{"sales_team@a.test"}, []string{other.ID}},
+		{[]string{"salesxteam@a.test", "nobody@a.test"}, []string{underscore.ID}},
+		{[]string{"elp@a.test"}, nil},
+	} {
+		var rows []store.ThreadRow
+		mustView(t, st, func(tx store.Tx) (err error) {
+			p, _ := core.PageArgs{First: core.Ptr(10)}.Resolve(10)
+			rows, err = tx.ListThreads(ctx, f.ws, thread.Filter{SupportEmailAddresses: c.addrs}, thread.Sort{Field: thread.SortCreatedAt}, p)
+			return err
+		})
+		var got []string
+		for _, r := range rows {
+			got = append(got, r.Thread.ID)
+		}
+		slices.Sort(got)
+		want := slices.Clone(c.want)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("threads to %v = %v, want %v", c.addrs, got, want)
+		}
+	}
+}

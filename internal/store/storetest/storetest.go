@@ -173,6 +173,7 @@ var suite = []conformance{
 	{"ClaimEmails", []string{"EmailStore.ClaimEmails", "EmailStore.FinishSend", "EmailStore.HasDueEmails",
 		"EmailStore.EmailBacklog"}, testClaimEmails},
 	{"ClaimEmailsSkipsLocked", []string{"EmailStore.ClaimEmails"}, testClaimEmailsSkipsLocked},
+	{"SupportAddressFilter", []string{"ThreadStore.ListThreads"}, testSupportAddressFilter},
 	{"Mailboxes", []string{"EmailStore.CreateMailbox", "EmailStore.ListMailboxes", "EmailStore.DeleteMailbox",
 		"EmailStore.ClaimMailbox", "EmailStore.SaveMailboxPosition", "EmailStore.ReleaseMailbox"}, testMailboxes},
 	{"MailboxPasswordsSealed", []string{"SecretKeeper.UseSecrets", "EmailStore.CreateMailbox"}, testMailboxPasswordsSealed},
