@@ -22,11 +22,12 @@ import (
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stderr, "Usage: threadline bench create-threads|bare-insert|seed-threads|list-threads [flags]\n\n"+
+		fmt.Fprint(stderr, "Usage: threadline bench create-threads|bare-insert|seed-threads|list-threads|web-pages [flags]\n\n"+
 			"  create-threads  create threads through the GraphQL API of a running server\n"+
 			"  bare-insert     write the same rows straight through the store (the baseline)\n"+
 			"  seed-threads    generate a workspace of many threads straight into a database\n"+
-			"  list-threads    read the first and a deep page of a filtered thread list over HTTP\n\n"+
+			"  list-threads    read the first and a deep page of a filtered thread list over HTTP\n"+
+			"  web-pages       load the web app's queue and thread pages in process (server time, reads per page)\n\n"+
 			"Run 'threadline bench <command> --help' for its flags.\n")
 		if len(args) == 0 {
 			return errUsage
@@ -38,6 +39,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"bare-insert":    benchBareInsert,
 		"seed-threads":   benchSeedThreads,
 		"list-threads":   benchListThreads,
+		"web-pages":      benchWebPages,
 	})
 }
 

@@ -123,6 +123,8 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	if opts.RateLimit != nil {
 		defer opts.RateLimit.Close(context.Background())
 	}
+	defer opts.LoginLimit.Close(context.Background())
+	opts.Context = ctx
 	h, err := server.New(a.Svc, a.Store, a.log, opts)
 	if err != nil {
 		return err
@@ -161,6 +163,10 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	return g.Wait()
 }
 
+// LoginAttempts is how many sign-ins a minute the web app accepts from one
+// client address, and for one email (across replicas on PostgreSQL).
+const LoginAttempts = 10
+
 // serverOptions builds the HTTP server's options from the configuration.
 func (a *App) serverOptions() (server.Options, error) {
 	opts := server.Options{RequestTimeout: a.cfg.RequestTimeout, PublicURL: a.cfg.PublicURL}
@@ -170,8 +176,13 @@ func (a *App) serverOptions() (server.Options, error) {
 			return opts, err
 		}
 	}
+	shared, _ := a.Store.(store.WindowCounter)
+	login, err := ratelimit.New(LoginAttempts, time.Minute, shared, core.SystemClock{})
+	if err != nil {
+		return opts, err
+	}
+	opts.LoginLimit = login
 	if a.cfg.RateLimit > 0 {
-		shared, _ := a.Store.(store.WindowCounter)
 		lim, err := ratelimit.New(a.cfg.RateLimit, time.Minute, shared, core.SystemClock{})
 		if err != nil {
 			return opts, err

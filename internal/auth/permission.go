@@ -110,6 +110,7 @@ const (
 	TierMembershipDelete             Permission = "tierMembership:delete"
 	TierMembershipRead               Permission = "tierMembership:read"
 	TimelineRead                     Permission = "timeline:read"
+	UserCreate                       Permission = "user:create"
 	UserRead                         Permission = "user:read"
 	UserEdit                         Permission = "user:edit"
 	UserDelete                       Permission = "user:delete"
@@ -158,7 +159,7 @@ var Known = []Permission{
 	TierCreate, TierEdit, TierRead, TierDelete,
 	TierMembershipCreate, TierMembershipDelete, TierMembershipRead,
 	TimelineRead,
-	UserRead, UserEdit, UserDelete,
+	UserCreate, UserRead, UserEdit, UserDelete,
 	UserAvatarEdit,
 	WebhookTargetCreate, WebhookTargetEdit, WebhookTargetDelete, WebhookTargetRead,
 	WorkspaceRead, WorkspaceEdit,
@@ -204,6 +205,8 @@ type Principal struct {
 	WorkspaceID string
 	Actor       core.Actor
 	Permissions []Permission
+	// Role is the role of a signed-in user ("" for API keys and System).
+	Role Role
 }
 
 // Has reports whether the principal holds p.

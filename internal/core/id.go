@@ -42,6 +42,8 @@ const (
 	PrefixCustomerGroup         = "cg"
 	PrefixCardConfig            = "ccc"
 	PrefixCardInstance          = "cci"
+	// PrefixSession is Threadline's: sessions of signed-in users.
+	PrefixSession = "ses"
 )
 
 var (

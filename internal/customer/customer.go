@@ -213,3 +213,28 @@ type Sort struct{ Descending bool }
 
 // CursorOf returns a customer's keyset cursor for full-name order.
 func CursorOf(c Customer) string { return core.EncodeCursor(c.FullName, c.ID) }
+
+// SearchField names what a search condition of searchCustomers looks in
+// (a field of Plain's CustomerSearchCondition).
+type SearchField string
+
+// The fields customers are searched by.
+const (
+	SearchFullName     SearchField = "fullName"
+	SearchShortName    SearchField = "shortName"
+	SearchEmail        SearchField = "email"
+	SearchExternalID   SearchField = "externalId"
+	SearchTimelineText SearchField = "timelineEntryText"
+)
+
+// SearchCondition matches customers whose Field holds every one of Terms
+// (core.SearchTerms), each as the start of a word. For
+// SearchTimelineText, a customer matches when the text of one of their
+// threads (title, description, preview or a message) does.
+type SearchCondition struct {
+	Field SearchField
+	Terms []string
+}
+
+// MaxSearchConditions bounds the conditions of one search, as Plain does.
+const MaxSearchConditions = 15

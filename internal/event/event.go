@@ -68,6 +68,7 @@ const (
 	UserCreated              Type = "user.user_created"
 	UserStatusChanged        Type = "user.user_status_changed"
 	UserDeleted              Type = "user.user_deleted"
+	UserRoleChanged          Type = "user.user_role_changed"
 	MachineUserCreated       Type = "machineUser.machine_user_created"
 	MachineUserUpdated       Type = "machineUser.machine_user_updated"
 	MachineUserDeleted       Type = "machineUser.machine_user_deleted"

@@ -120,6 +120,7 @@ func TestPayloads(t *testing.T) {
 		{NewUserStatusChanged(user.User{ID: "u_1", Status: user.StatusOnline}, user.StatusOffline), UserStatusChanged, "",
 			[]string{"id", "status", "previousStatus"}},
 		{NewUserDeleted(user.User{ID: "u_1", Email: "a@b.c"}), UserDeleted, "", []string{"id", "email"}},
+		{NewUserRoleChanged(user.User{ID: "u_1", Role: "ADMIN"}, "SUPPORT"), UserRoleChanged, "", []string{"id", "role", "previousRole"}},
 		{NewMachineUserCreated(user.MachineUser{ID: "mu_1"}), MachineUserCreated, "", machineUserKeys},
 		{NewMachineUserUpdated(user.MachineUser{ID: "mu_1"}), MachineUserUpdated, "", machineUserKeys},
 		{NewMachineUserDeleted(user.MachineUser{ID: "mu_1"}), MachineUserDeleted, "", machineUserKeys},

@@ -29,6 +29,25 @@ func (UserStatusChangedPayload) Type() Type { return UserStatusChanged }
 // OrderKey is "": user events need no order.
 func (UserStatusChangedPayload) OrderKey() string { return "" }
 
+// UserRoleChangedPayload is the payload of user.user_role_changed.
+type UserRoleChangedPayload struct {
+	EventType    Type   `json:"eventType"`
+	ID           string `json:"id"`
+	Role         string `json:"role"`
+	PreviousRole string `json:"previousRole"`
+}
+
+// NewUserRoleChanged is the event of u's role change from previous.
+func NewUserRoleChanged(u user.User, previous string) UserRoleChangedPayload {
+	return UserRoleChangedPayload{EventType: UserRoleChanged, ID: u.ID, Role: string(u.Role), PreviousRole: previous}
+}
+
+// Type is user.user_role_changed.
+func (UserRoleChangedPayload) Type() Type { return UserRoleChanged }
+
+// OrderKey is "": user events need no order.
+func (UserRoleChangedPayload) OrderKey() string { return "" }
+
 // UserDeletedPayload is the payload of user.user_deleted.
 type UserDeletedPayload struct {
 	EventType Type   `json:"eventType"`

@@ -96,3 +96,23 @@ var customersByID = newLoaderKind(func(s *service.Service) func(context.Context,
 func customerIdentifier(in model.CustomerIdentifierInput) customer.Identifier {
 	return customer.Identifier{CustomerID: in.CustomerID, EmailAddress: in.EmailAddress, ExternalID: in.ExternalID}
 }
+
+// customerSearch converts searchCustomers' query: each field a condition
+// sets is one alternative (a condition names one field, in Plain's use).
+func customerSearch(q model.CustomersSearchQuery) []customer.SearchCondition {
+	var out []customer.SearchCondition
+	for _, c := range q.Or {
+		for _, f := range []struct {
+			field customer.SearchField
+			expr  *model.StringSearchExpression
+		}{
+			{customer.SearchFullName, c.FullName}, {customer.SearchShortName, c.ShortName}, {customer.SearchEmail, c.Email},
+			{customer.SearchExternalID, c.ExternalID}, {customer.SearchTimelineText, c.TimelineEntryText},
+		} {
+			if f.expr != nil && f.expr.CaseInsensitiveContains != nil {
+				out = append(out, customer.SearchCondition{Field: f.field, Terms: core.SearchTerms(*f.expr.CaseInsensitiveContains)})
+			}
+		}
+	}
+	return out
+}

@@ -114,6 +114,23 @@ func (r *queryResolver) Customers(ctx context.Context, after *string, before *st
 	return out, nil
 }
 
+// SearchCustomers is the resolver for the searchCustomers field.
+func (r *queryResolver) SearchCustomers(ctx context.Context, after *string, before *string, filters *model.CustomersFilter, first *int, last *int, searchQuery model.CustomersSearchQuery) (*model.CustomerSearchConnection, error) {
+	f, err := customerFilter(filters)
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	conn, err := r.Svc.SearchCustomers(ctx, customerSearch(searchQuery), f, pageArgs(first, after, last, before))
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	out := &model.CustomerSearchConnection{Edges: make([]model.CustomerSearchEdge, len(conn.Edges)), PageInfo: pageInfo(conn.PageInfo)}
+	for i, e := range conn.Edges {
+		out.Edges[i] = model.CustomerSearchEdge{Cursor: e.Cursor, Node: *customerModel(e.Node)}
+	}
+	return out, nil
+}
+
 // Customer returns generated.CustomerResolver implementation.
 func (r *Resolver) Customer() generated.CustomerResolver { return &customerResolver{r} }
 

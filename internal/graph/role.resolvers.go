@@ -13,9 +13,12 @@ import (
 
 // Roles is the resolver for the roles field.
 func (r *queryResolver) Roles(ctx context.Context, after *string, before *string, filters *model.RoleFilter, first *int, last *int) (*model.RoleConnection, error) {
-	// Threadline has no roles: API keys carry their permissions directly.
 	if _, err := pageArgs(first, after, last, before).Resolve(1); err != nil {
 		return nil, r.queryError(ctx, err)
 	}
-	return &model.RoleConnection{Edges: []model.RoleEdge{}}, nil
+	roles, err := r.Svc.Roles(ctx)
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	return roleConnection(roles), nil
 }

@@ -181,6 +181,23 @@ func (r *queryResolver) Threads(ctx context.Context, after *string, before *stri
 	return out, nil
 }
 
+// SearchThreads is the resolver for the searchThreads field.
+func (r *queryResolver) SearchThreads(ctx context.Context, after *string, before *string, filters *model.ThreadsFilter, first *int, last *int, searchQuery model.ThreadsSearchQuery) (*model.ThreadSearchResultConnection, error) {
+	f, err := threadFilter(filters)
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	conn, err := r.Svc.SearchThreads(ctx, searchQuery.Term, f, pageArgs(first, after, last, before))
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	out := &model.ThreadSearchResultConnection{Edges: make([]model.ThreadSearchResultEdge, len(conn.Edges)), PageInfo: pageInfo(conn.PageInfo)}
+	for i, e := range conn.Edges {
+		out.Edges[i] = model.ThreadSearchResultEdge{Cursor: e.Cursor, Node: model.ThreadSearchResult{Thread: *threadModel(e.Node)}}
+	}
+	return out, nil
+}
+
 // ThreadsByExternalID is the resolver for the threadsByExternalId field.
 func (r *queryResolver) ThreadsByExternalID(ctx context.Context, after *string, before *string, externalID string, first *int, last *int) (*model.ThreadsByExternalIDConnection, error) {
 	conn, err := r.Svc.ThreadsByExternalID(ctx, externalID, pageArgs(first, after, last, before))

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/graph/generated"
 	"github.com/threadline/threadline/internal/graph/model"
 	"github.com/threadline/threadline/internal/service"
@@ -73,13 +74,34 @@ func (r *queryResolver) MyWorkspaces(ctx context.Context, after *string, before 
 	return out, nil
 }
 
+// WorkspaceEmailSettings is the resolver for the workspaceEmailSettings field.
+func (r *workspaceResolver) WorkspaceEmailSettings(ctx context.Context, obj *model.Workspace) (*model.WorkspaceEmailSettings, error) {
+	// Email is on when the workspace has a support address to receive
+	// and send mail at; Plain's domain settings (DNS records checked by
+	// Plain) have no equivalent here.
+	out := &model.WorkspaceEmailSettings{BccEmailAddresses: []string{}}
+	if p := auth.FromContext(ctx); p == nil || p.WorkspaceID != obj.ID {
+		return out, nil
+	}
+	addrs, err := r.Svc.SupportAddresses(ctx)
+	if err != nil {
+		return nil, r.queryError(ctx, err)
+	}
+	out.IsEnabled = len(addrs) > 0
+	return out, nil
+}
+
 // Mutation returns generated.MutationResolver implementation.
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// Workspace returns generated.WorkspaceResolver implementation.
+func (r *Resolver) Workspace() generated.WorkspaceResolver { return &workspaceResolver{r} }
+
 type (
-	mutationResolver struct{ *Resolver }
-	queryResolver    struct{ *Resolver }
+	mutationResolver  struct{ *Resolver }
+	queryResolver     struct{ *Resolver }
+	workspaceResolver struct{ *Resolver }
 )

@@ -214,7 +214,7 @@ func accessSamples(w accessWorld) []string {
 	th := `thread(threadId: "` + w.threadID + `")`
 	missing := `"x_01H14DFQ4PDYBH398J1E99TWSS"`
 	return append([]string{
-		`{ myWorkspace { id } }`,
+		`{ myWorkspace { id workspaceEmailSettings { isEnabled } } }`,
 		`{ workspaceHmac { hmacSecret } }`,
 		`{ user(userId: "` + w.userID + `") { id email } }`,
 		`{ userByEmail(email: "` + w.userEmail + `") { id } }`,
@@ -222,6 +222,7 @@ func accessSamples(w accessWorld) []string {
 		`{ customerByEmail(email: "ann@example.com") { id } }`,
 		`{ customerByExternalId(externalId: "x") { id } }`,
 		`{ customers { edges { node { id } } } }`,
+		`{ searchCustomers(searchQuery: {or: [{fullName: {caseInsensitiveContains: "a"}}]}) { edges { node { id } } } }`,
 		`{ labelType(labelTypeId: "` + w.labelTypeID + `") { id } }`,
 		`{ labelTypes { edges { node { id } } } }`,
 		`{ threadFieldSchema(threadFieldSchemaId: ` + missing + `) { id } }`,
@@ -235,6 +236,7 @@ func accessSamples(w accessWorld) []string {
 		`{ threadByRef(ref: "T-1") { id } }`,
 		`{ threadByExternalId(customerId: "` + w.customerID + `", externalId: "x") { id } }`,
 		`{ threads { edges { node { id } } } }`,
+		`{ searchThreads(searchQuery: {term: "t"}) { edges { node { thread { id } } } } }`,
 		`{ webhookTarget(webhookTargetId: ` + missing + `) { id } }`,
 		`{ webhookTargets { edges { node { id } } } }`,
 		`{ webhookDeliveryAttempts(webhookTargetId: ` + missing + `) { edges { node { id } } } }`,

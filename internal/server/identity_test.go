@@ -125,8 +125,23 @@ func TestUsers(t *testing.T) {
 		if r := e.post(key, `{ myUser { id } }`, nil); path(r.Body, "data", "myUser") != nil || r.Status != 200 {
 			t.Errorf("myUser with an API key: %s, want null", r.Raw)
 		}
-		if r := e.post(key, `{ roles { edges { node { id } } pageInfo { hasNextPage startCursor } } }`, nil); r.Raw != `{"data":{"roles":{"edges":[],"pageInfo":{"hasNextPage":false,"startCursor":null}}}}` {
+		r = e.post(key, `{ roles { edges { node { id key name isAssignableToThread } } pageInfo { hasNextPage } } }`, nil)
+		want := `{"data":{"roles":{"edges":[` +
+			`{"node":{"id":"role_owner","key":"OWNER","name":"Owner","isAssignableToThread":true}},` +
+			`{"node":{"id":"role_admin","key":"ADMIN","name":"Admin","isAssignableToThread":true}},` +
+			`{"node":{"id":"role_support","key":"SUPPORT","name":"Support","isAssignableToThread":true}},` +
+			`{"node":{"id":"role_viewer","key":"VIEWER","name":"Viewer","isAssignableToThread":false}}],` +
+			`"pageInfo":{"hasNextPage":false}}}}`
+		if r.Raw != want {
 			t.Errorf("roles: %s", r.Raw)
+		}
+		r = e.post(key, `{ user(userId: "`+ids[0]+`") { role { key permissions } roles { key } } }`, nil)
+		if k := path(r.Body, "data", "user", "role", "key"); k != "SUPPORT" {
+			t.Errorf("a user's role: %s", r.Raw)
+		}
+		perms, _ := path(r.Body, "data", "user", "role", "permissions").([]any)
+		if !slices.Contains(perms, any("thread:reply")) || slices.Contains(perms, any("webhookTarget:create")) {
+			t.Errorf("support's permissions: %v", perms)
 		}
 	})
 }

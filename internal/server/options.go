@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -22,8 +23,15 @@ type Options struct {
 	Metrics *metrics.Metrics
 	// PublicURL is the URL clients reach the server at, which attachment
 	// upload and download links start with; empty means the scheme and
-	// host of each request.
+	// host of each request. An https one makes the web app's session
+	// cookie Secure on every request.
 	PublicURL string
+	// LoginLimit, when set, limits the web app's sign-in attempts per
+	// client address and per email.
+	LoginLimit *ratelimit.Limiter
+	// Context bounds the server's background work (the web app's live
+	// updates); nil means none.
+	Context context.Context
 }
 
 func (o Options) withDefaults() Options {

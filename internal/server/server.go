@@ -28,7 +28,12 @@ func New(svc *service.Service, st store.Store, log *slog.Logger, opts Options) (
 	if err != nil {
 		return nil, err
 	}
+	wh, err := newWebHandler(svc, log, opts)
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
+	mux.Handle("/", wh)
 	mux.Handle(GraphQLPath, gh)
 	newAttachmentHandler(svc, log).routes(mux)
 	sdl := []byte(schema.SDL())
@@ -78,6 +83,10 @@ func (w *statusWriter) WriteHeader(code int) {
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection (flushes and
+// deadlines of the web app's event streams).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {

@@ -251,15 +251,14 @@ func (s *Service) ReplyToThread(ctx context.Context, in ReplyInput) error {
 		}
 		inbound = true
 	}
-	switch th.Channel {
-	case thread.ChannelChat:
-	case thread.ChannelEmail, thread.ChannelAPI:
+	if !th.Channel.CanReply() {
+		return core.Conflict(CodeCannotReply, "threadId", fmt.Sprintf("Threads of channel %s cannot be replied to on this server: "+
+			"only CHAT, EMAIL and API threads can.", th.Channel))
+	}
+	if th.Channel != thread.ChannelChat { // EMAIL and API threads are answered by email
 		err := s.replyByEmail(ctx, p, th.ID, in, inbound)
 		err = prefixField(err, "additionalRecipients", "channelSpecificOptions.email.additionalRecipients")
 		return prefixField(err, "hiddenRecipients", "channelSpecificOptions.email.hiddenRecipients")
-	default:
-		return core.Conflict(CodeCannotReply, "threadId", fmt.Sprintf("Threads of channel %s cannot be replied to on this server: "+
-			"only CHAT, EMAIL and API threads can.", th.Channel))
 	}
 	text := in.Text
 	m, err := s.checkChat(ChatInput{Text: &text, AttachmentIDs: in.AttachmentIDs}, s.clock.Now())

@@ -339,3 +339,22 @@ func sendErrorCases(w *emailWorld, cust, pendingID, inboundID string) []sendErro
 		}},
 	}
 }
+
+// TestReceivedEmailIsSearchable: an email's subject and new text find its
+// thread; its quoted history does not.
+func TestReceivedEmailIsSearchable(t *testing.T) {
+	w := newEmailWorld(t)
+	m := mail("search1@example.com", "grace@example.com", "Invoice question", "The flamingo invoice is wrong.\n\n> zeppelin")
+	m.NewText = "The flamingo invoice is wrong."
+	got := w.receive(m)
+	if got.Outcome != Stored {
+		t.Fatalf("received: %+v", got)
+	}
+	for term, want := range map[string]bool{"flamingo": true, "invoice question": true, "zeppelin": false} {
+		found := payloadMust(w.svc.SearchThreads(w.bot, term, thread.Filter{}, core.PageArgs{First: core.Ptr(10)}))(t)
+		hit := len(found.Edges) == 1 && found.Edges[0].Node.ID == got.ThreadID
+		if hit != want || (!want && len(found.Edges) != 0) {
+			t.Errorf("searchThreads(%q) = %d threads, want the email's thread: %v", term, len(found.Edges), want)
+		}
+	}
+}

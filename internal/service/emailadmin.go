@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/email"
 	"github.com/threadline/threadline/internal/store"
@@ -74,9 +75,11 @@ func (s *Service) EnsureSupportAddresses(ctx context.Context, addrs []string) er
 }
 
 // SupportAddresses lists the caller's workspace's support addresses,
-// oldest (the default sender) first. Operators only.
+// oldest (the default sender) first. Needs workspace:read; adding and
+// removing them is for operators, since an address routes mail of its
+// domain to one workspace of the server.
 func (s *Service) SupportAddresses(ctx context.Context) ([]email.SupportAddress, error) {
-	p, err := operator(ctx)
+	p, err := principal(ctx, auth.WorkspaceRead)
 	if err != nil {
 		return nil, err
 	}

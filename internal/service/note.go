@@ -197,7 +197,7 @@ func (s *Service) changeEntries(ctx context.Context, tx store.Tx, ws, sourceID s
 		if err != nil {
 			return err
 		}
-		prevAs, err := attachmentsOf(ctx, tx, ws, attachmentIDsOf(old))
+		prevAs, err := attachmentsOf(ctx, tx, ws, timeline.AttachmentIDs(old))
 		if err != nil {
 			return err
 		}
@@ -221,19 +221,6 @@ func (s *Service) changeEntries(ctx context.Context, tx store.Tx, ws, sourceID s
 		if err := s.emit(ctx, tx, ws, by, now, event.NewTimelineEntryChanged(&next, &prev)); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// attachmentIDsOf returns the attachments a payload names.
-func attachmentIDsOf(p timeline.Payload) []string {
-	switch p := p.(type) {
-	case timeline.Note:
-		return p.AttachmentIDs
-	case timeline.Chat:
-		return p.AttachmentIDs
-	case timeline.Email:
-		return p.AttachmentIDs()
 	}
 	return nil
 }

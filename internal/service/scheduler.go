@@ -20,7 +20,8 @@ const (
 )
 
 // RunScheduler wakes snoozed threads when their time comes, and deletes
-// attachments whose upload expired unused, until ctx ends.
+// attachments whose upload expired unused and sessions that expired, until
+// ctx ends.
 // It polls the database (at most every interval, sooner when the next wake
 // is due sooner), so wake-ups survive restarts and need no coordination
 // between replicas: each wake is a locked compare-and-set.
@@ -40,6 +41,11 @@ func (s *Service) RunScheduler(ctx context.Context, interval time.Duration) erro
 				s.log.Error("scheduler: deleting expired attachment uploads", "err", err)
 			} else if n > 0 {
 				s.log.Info("scheduler: deleted expired attachment uploads", "count", n)
+			}
+			if n, err := s.SweepSessions(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("scheduler: deleting expired sessions", "err", err)
+			} else if n > 0 {
+				s.log.Info("scheduler: deleted expired sessions", "count", n)
 			}
 		}
 		wait := interval

@@ -409,12 +409,20 @@ func (s *Service) Threads(ctx context.Context, f thread.Filter, sort thread.Sort
 	if err != nil {
 		return ThreadList{}, err
 	}
+	out := threadList(page, rows)
+	out.TotalCount = total
+	return out, nil
+}
+
+// threadList is a page of thread rows as a connection, each cursor the
+// row's sort value and id.
+func threadList(page core.Page, rows []store.ThreadRow) ThreadList {
 	conn := core.NewConnection(page, rows, func(r store.ThreadRow) string { return core.EncodeCursor(r.SortValue, r.Thread.ID) })
-	out := ThreadList{PageInfo: conn.PageInfo, TotalCount: total, Edges: make([]core.Edge[thread.Thread], len(conn.Edges))}
+	out := ThreadList{PageInfo: conn.PageInfo, Edges: make([]core.Edge[thread.Thread], len(conn.Edges))}
 	for i, e := range conn.Edges {
 		out.Edges[i] = core.Edge[thread.Thread]{Cursor: e.Cursor, Node: e.Node.Thread}
 	}
-	return out, nil
+	return out
 }
 
 func (s *Service) fieldType(ctx context.Context, tx store.Tx, ws, key string) (string, error) {

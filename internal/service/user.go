@@ -13,27 +13,66 @@ import (
 	"github.com/threadline/threadline/internal/workspace"
 )
 
-// CreateUser adds a support agent to the caller's workspace. Only an
-// operator (the CLI, acting as System) may. Emails are unique per workspace.
+// CreateUser adds a support agent (role Support, no password) to the
+// caller's workspace: CreateUserWith without the options.
 func (s *Service) CreateUser(ctx context.Context, email, fullName string) (user.User, error) {
-	p, err := operator(ctx)
+	return s.CreateUserWith(ctx, NewUserInput{Email: email, FullName: fullName})
+}
+
+// NewUserInput describes a new user: Role defaults to Support; without a
+// Password the user cannot sign in until one is set.
+type NewUserInput struct {
+	Email    string
+	FullName string
+	Role     auth.Role
+	Password *string
+}
+
+// CreateUserWith adds a user to the caller's workspace. An operator (the
+// CLI, acting as System) may, and so may a caller with user:create, who
+// gives only roles it could manage (owners only by owners). Emails are
+// unique per workspace.
+func (s *Service) CreateUserWith(ctx context.Context, in NewUserInput) (user.User, error) {
+	p, err := principal(ctx)
 	if err != nil {
 		return user.User{}, err
 	}
+	if in.Role == "" {
+		in.Role = auth.RoleSupport
+	}
+	if p.Actor.Type != core.ActorSystem {
+		if err := p.Require(auth.UserCreate); err != nil {
+			return user.User{}, err
+		}
+		if err := mayManage(p, in.Role); err != nil {
+			return user.User{}, err
+		}
+	}
 	var c core.Collector
-	norm, ok := core.NormalizeEmail(email)
+	norm, ok := core.NormalizeEmail(in.Email)
 	if !ok {
 		c.Invalid("email", "Invalid email")
 	}
-	name, nameErr := workspace.CleanName("fullName", fullName)
+	name, nameErr := workspace.CleanName("fullName", in.FullName)
 	if nameErr != nil {
 		c.Invalid("fullName", "Must be 1 to 500 characters")
+	}
+	if _, ok := auth.ParseRole(string(in.Role)); !ok {
+		c.Invalid("role", "Unknown role")
+	}
+	hash := ""
+	if in.Password != nil {
+		if msg := auth.PasswordProblem(*in.Password); msg != "" {
+			c.Invalid("password", msg)
+		} else {
+			hash = auth.HashPassword(*in.Password)
+		}
 	}
 	if err := c.Err(); err != nil {
 		return user.User{}, err
 	}
 	now := s.clock.Now()
-	u := user.User{ID: core.NewID(core.PrefixUser), WorkspaceID: p.WorkspaceID, Email: norm,
+	u := user.User{ID: core.NewID(core.PrefixUser), WorkspaceID: p.WorkspaceID, Email: norm, Role: in.Role,
 		FullName: name, PublicName: name, Status: user.StatusOffline, StatusChangedAt: now,
 		CreatedAt: now, CreatedBy: p.Actor, UpdatedAt: now, UpdatedBy: p.Actor}
 	err = s.store.Update(ctx, func(tx store.Tx) error {
@@ -45,6 +84,12 @@ func (s *Service) CreateUser(ctx context.Context, email, fullName string) (user.
 				return core.Conflict("user_already_exists_with_email", "email", "A user with this email already exists.")
 			}
 			return err
+		}
+		if hash != "" {
+			if err := tx.SetPassword(ctx, u.WorkspaceID, u.ID, hash, now); err != nil {
+				return err
+			}
+			u.HasPassword = true
 		}
 		return s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewUserCreated(u))
 	})

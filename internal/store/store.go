@@ -170,6 +170,8 @@ type Tx interface {
 	CustomerGroupStore
 	CardStore
 	EmailStore
+	SessionStore
+	SearchStore
 }
 
 // WorkspaceStore persists workspaces and per-workspace counters.
@@ -200,7 +202,13 @@ type UserStore interface {
 	// GetUsers reads the users of ids that exist.
 	GetUsers(ctx context.Context, workspaceID string, ids []string) ([]user.User, error)
 	GetUserByEmail(ctx context.Context, workspaceID, email string) (user.User, error)
-	// UpdateUser overwrites a user's names, status and deletion.
+	// Credentials reads the users of every workspace with a normalised
+	// email (at most 20, oldest first), with their password hashes: what
+	// signing in checks.
+	Credentials(ctx context.Context, email string) ([]user.Credential, error)
+	// SetPassword stores the password hash of a user and when it changed.
+	SetPassword(ctx context.Context, workspaceID, userID, hash string, at core.Time) error
+	// UpdateUser overwrites a user's names, status, role and deletion.
 	UpdateUser(ctx context.Context, u user.User) error
 	// ListUsers returns up to p.Limit+1 users in creation order.
 	ListUsers(ctx context.Context, workspaceID string, f user.Filter, p core.Page) ([]user.User, error)
@@ -336,6 +344,10 @@ type ThreadStore interface {
 	// sort values (for cursors).
 	ListThreads(ctx context.Context, workspaceID string, f thread.Filter, s thread.Sort, p core.Page) ([]ThreadRow, error)
 	CountThreads(ctx context.Context, workspaceID string, f thread.Filter) (int, error)
+	// CountThreadsUpTo counts the threads f selects, but stops at limit:
+	// a bounded count for lists that show "500+" rather than pay for an
+	// exact one.
+	CountThreadsUpTo(ctx context.Context, workspaceID string, f thread.Filter, limit int) (int, error)
 	// AddAdditionalAssignee records an additional assignee of a thread
 	// (none when it is one already).
 	AddAdditionalAssignee(ctx context.Context, a thread.AdditionalAssignee) error
@@ -574,6 +586,43 @@ type CustomerGroupStore interface {
 	// id in groupExternalIDs when it is not nil. A zero p.Limit reads
 	// every membership.
 	GroupMembershipsOf(ctx context.Context, workspaceID string, customerIDs, groupExternalIDs []string, p core.Page) ([]customergroup.Member, error)
+}
+
+// SessionStore persists the sessions of signed-in users, by the hash of
+// their token.
+type SessionStore interface {
+	CreateSession(ctx context.Context, s auth.Session) error
+	// SessionByTokenHash reads a session of any workspace by its token's
+	// hash (authentication), expired or not.
+	SessionByTokenHash(ctx context.Context, hash string) (auth.Session, error)
+	// TouchSession overwrites a session's last use and expiry.
+	TouchSession(ctx context.Context, s auth.Session) error
+	// DeleteSession removes a session (signing out); a missing one is no
+	// error.
+	DeleteSession(ctx context.Context, workspaceID, id string) error
+	// DeleteUserSessions removes every session of a user but the one of id
+	// keep ("" keeps none) and returns how many it removed.
+	DeleteUserSessions(ctx context.Context, workspaceID, userID, keep string) (int, error)
+	// DeleteExpiredSessions removes up to limit sessions of any workspace
+	// that expired at or before now, and returns how many it removed.
+	DeleteExpiredSessions(ctx context.Context, now core.Time, limit int) (int, error)
+}
+
+// SearchStore finds threads and customers by their text. Search documents
+// are written by the methods that write what they show (CreateThread,
+// UpdateThread, CreateTimelineEntry, CreateCustomer …), in their
+// transaction, so a search sees exactly what its snapshot holds.
+type SearchStore interface {
+	// SearchThreads returns up to p.Limit+1 threads that f selects and
+	// whose text — title, description, preview, or the text of one of
+	// their messages — holds every term (core.SearchTerms) as the start
+	// of a word, newest first (as ListThreads in thread.DefaultSort, rows
+	// carrying the same sort values).
+	SearchThreads(ctx context.Context, workspaceID string, terms []string, f thread.Filter, p core.Page) ([]ThreadRow, error)
+	// SearchCustomers returns up to p.Limit+1 customers that f selects
+	// and at least one of conds matches, in the order of ListCustomers.
+	SearchCustomers(ctx context.Context, workspaceID string, conds []customer.SearchCondition, f customer.Filter,
+		s customer.Sort, p core.Page) ([]customer.Customer, error)
 }
 
 // CardStore persists customer card configs and the card instances loaded

@@ -49,6 +49,12 @@ const (
 	ChannelSlack   Channel = "SLACK"
 )
 
+// CanReply reports whether agents can answer threads of channel c:
+// replies leave on the thread's own channel, chat for CHAT threads and
+// email for EMAIL and API threads (ReplyToThread and the web app's
+// composer both ask).
+func (c Channel) CanReply() bool { return c == ChannelChat || c == ChannelEmail || c == ChannelAPI }
+
 // Priorities: 0 urgent, 1 high, 2 normal (default), 3 low.
 const (
 	PriorityUrgent  = 0
@@ -193,3 +199,15 @@ type AdditionalAssignee struct {
 
 // MaxAdditionalAssignees bounds a thread's additional assignees.
 const MaxAdditionalAssignees = 25
+
+// SearchText is the text a thread is found by, besides its messages': its
+// title, description and preview.
+func (t Thread) SearchText() string {
+	s := t.Title
+	for _, p := range []*string{t.Description, t.PreviewText} {
+		if p != nil && *p != "" {
+			s += "\n" + *p
+		}
+	}
+	return s
+}

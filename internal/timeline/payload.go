@@ -236,3 +236,17 @@ func decode[P Payload](b []byte) (P, error) {
 
 // DecodeEntry decodes e's payload.
 func DecodeEntry(e Entry) (Payload, error) { return Decode(e.Kind, e.Payload) }
+
+// AttachmentIDs returns the attachments a payload names (notes', chats'
+// and emails'), nil for the others.
+func AttachmentIDs(p Payload) []string {
+	switch p := p.(type) {
+	case Note:
+		return p.AttachmentIDs
+	case Chat:
+		return p.AttachmentIDs
+	case Email:
+		return p.AttachmentIDs()
+	}
+	return nil
+}

@@ -143,3 +143,28 @@ func priorityWord(p int) string {
 	}
 	return fmt.Sprint(p)
 }
+
+// SearchText is the text a thread is found by through an entry of its
+// timeline: the words of a message exchanged with the customer (the
+// components a thread was created with, a chat, an email's subject and
+// its new text, without the quoted history), "" for every other entry
+// (notes and events are not searched).
+func SearchText(p Payload) string {
+	switch p := p.(type) {
+	case ThreadCreated:
+		return componentText(p.Components)
+	case Chat:
+		if p.Text != nil {
+			return *p.Text
+		}
+	case Email:
+		var parts []string
+		for _, s := range []*string{p.Subject, p.Text} {
+			if s != nil && strings.TrimSpace(*s) != "" {
+				parts = append(parts, *s)
+			}
+		}
+		return strings.Join(parts, "\n")
+	}
+	return ""
+}

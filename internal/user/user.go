@@ -2,7 +2,10 @@
 // (support agents, "u_") and machine users ("mu_"), which own API keys.
 package user
 
-import "github.com/threadline/threadline/internal/core"
+import (
+	"github.com/threadline/threadline/internal/auth"
+	"github.com/threadline/threadline/internal/core"
+)
 
 // Status is a user's availability, as Plain's UserStatus.
 type Status string
@@ -23,6 +26,11 @@ type User struct {
 	FullName    string
 	PublicName  string
 	Status      Status
+	// Role is what the user may do when signed in to the web app.
+	Role auth.Role
+	// HasPassword is set once a password is set: only then can the user
+	// sign in.
+	HasPassword bool
 	// StatusChangedAt is when Status last changed (its creation at first).
 	StatusChangedAt core.Time
 	// A deleted user stays readable, so that what they did keeps its actor.
@@ -32,6 +40,13 @@ type User struct {
 	CreatedBy core.Actor
 	UpdatedAt core.Time
 	UpdatedBy core.Actor
+}
+
+// Credential is what signing a user in checks: the user and the hash of
+// their password ("" when none is set). It never leaves the service.
+type Credential struct {
+	User         User
+	PasswordHash string
 }
 
 // ValidStatus reports whether s is one of the statuses.

@@ -271,12 +271,18 @@ func (s *Server) Kill() {
 // CLI runs a threadline subcommand against dbURL and returns its stdout.
 func CLI(t testing.TB, dbURL string, args ...string) string {
 	t.Helper()
+	return CLIWithStdin(t, dbURL, "", args...)
+}
+
+// CLIWithStdin is CLI with stdin (a password for --password-stdin).
+func CLIWithStdin(t testing.TB, dbURL, stdin string, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, Binary(t), args...)
 	cmd.Env = append(os.Environ(), "THREADLINE_DATABASE_URL="+dbURL, "THREADLINE_SECRET_KEY="+SecretKey)
 	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.Stdout, cmd.Stderr, cmd.Stdin = &stdout, &stderr, strings.NewReader(stdin)
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("threadline %s: %v\nstdout: %s\nstderr: %s", strings.Join(args, " "), err, stdout.String(), stderr.String())
 	}

@@ -37,27 +37,41 @@ func InstallSDK(t testing.TB) string {
 		t.Skip("npm not found: tests through the official SDK skipped")
 	}
 	dir := SDKDir()
-	installNodeModules(t, dir)
+	InstallNodeModules(t, dir)
 	return filepath.Join(dir, "node_modules", filepath.FromSlash(sdkPackage))
 }
 
+// install is one node project's "npm ci", run once per test process.
+type install struct {
+	once sync.Once
+	err  error
+}
+
 var (
-	installOnce sync.Once
-	installErr  error
+	installsMu sync.Mutex
+	installs   = map[string]*install{}
 )
 
-// installNodeModules runs "npm ci" in dir, once per test process, when the
-// SDK is missing from node_modules or differs from package-lock.json. A lock
-// file keeps concurrent test processes from installing at the same time.
-func installNodeModules(t testing.TB, dir string) {
+// InstallNodeModules runs "npm ci" in dir, once per test process, when a
+// direct dependency of package-lock.json is missing from node_modules or
+// differs from it. A lock file keeps concurrent test processes from
+// installing at the same time.
+func InstallNodeModules(t testing.TB, dir string) {
 	t.Helper()
-	installOnce.Do(func() {
+	installsMu.Lock()
+	in := installs[dir]
+	if in == nil {
+		in = &install{}
+		installs[dir] = in
+	}
+	installsMu.Unlock()
+	in.once.Do(func() {
 		if installed(dir) {
 			return
 		}
 		unlock, err := lock(dir)
 		if err != nil {
-			installErr = err
+			in.err = err
 			return
 		}
 		defer unlock()
@@ -69,16 +83,16 @@ func installNodeModules(t testing.TB, dir string) {
 		cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund")
 		cmd.Dir = dir
 		if out, err := cmd.CombinedOutput(); err != nil {
-			installErr = fmt.Errorf("npm ci in %s: %v\n%s", dir, err, out)
+			in.err = fmt.Errorf("npm ci in %s: %v\n%s", dir, err, out)
 		}
 	})
-	if installErr != nil {
-		t.Fatal(installErr)
+	if in.err != nil {
+		t.Fatal(in.err)
 	}
 }
 
-// installed reports whether node_modules holds every direct dependency
-// (the two Plain clients) at the version package-lock.json pins.
+// installed reports whether node_modules holds every direct dependency at
+// the version package-lock.json pins.
 func installed(dir string) bool {
 	var lockFile struct {
 		Packages map[string]struct {
@@ -90,7 +104,7 @@ func installed(dir string) bool {
 		return false
 	}
 	deps := lockFile.Packages[""].Dependencies
-	if _, ok := deps[sdkPackage]; !ok {
+	if len(deps) == 0 {
 		return false
 	}
 	for name := range deps {

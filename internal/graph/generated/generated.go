@@ -52,6 +52,7 @@ type ResolverRoot interface {
 	Tier() TierResolver
 	UserActor() UserActorResolver
 	UserEmailActor() UserEmailActorResolver
+	Workspace() WorkspaceResolver
 }
 
 type DirectiveRoot struct {
@@ -220,6 +221,7 @@ type QueryResolver interface {
 	CustomerByEmail(ctx context.Context, email string) (*model.Customer, error)
 	CustomerByExternalID(ctx context.Context, externalID string) (*model.Customer, error)
 	Customers(ctx context.Context, after *string, before *string, filters *model.CustomersFilter, first *int, last *int, sortBy *model.CustomersSort) (*model.CustomerConnection, error)
+	SearchCustomers(ctx context.Context, after *string, before *string, filters *model.CustomersFilter, first *int, last *int, searchQuery model.CustomersSearchQuery) (*model.CustomerSearchConnection, error)
 	CustomerCardConfig(ctx context.Context, customerCardConfigID string) (*model.CustomerCardConfig, error)
 	CustomerCardConfigs(ctx context.Context) ([]model.CustomerCardConfig, error)
 	CustomerCardInstances(ctx context.Context, customerID string, threadID *string) ([]model.CustomerCardInstance, error)
@@ -238,6 +240,7 @@ type QueryResolver interface {
 	ThreadByRef(ctx context.Context, ref string) (*model.Thread, error)
 	ThreadByExternalID(ctx context.Context, customerID string, externalID string) (*model.Thread, error)
 	Threads(ctx context.Context, after *string, before *string, filters *model.ThreadsFilter, first *int, last *int, sortBy *model.ThreadsSort) (*model.ThreadConnection, error)
+	SearchThreads(ctx context.Context, after *string, before *string, filters *model.ThreadsFilter, first *int, last *int, searchQuery model.ThreadsSearchQuery) (*model.ThreadSearchResultConnection, error)
 	ThreadsByExternalID(ctx context.Context, after *string, before *string, externalID string, first *int, last *int) (*model.ThreadsByExternalIDConnection, error)
 	DeletedThreads(ctx context.Context, after *string, before *string, filters *model.DeletedThreadsFilter, first *int, last *int) (*model.DeletedThreadConnection, error)
 	Tier(ctx context.Context, tierID string) (*model.Tier, error)
@@ -290,6 +293,9 @@ type UserActorResolver interface {
 }
 type UserEmailActorResolver interface {
 	User(ctx context.Context, obj *model.UserEmailActor) (*model.User, error)
+}
+type WorkspaceResolver interface {
+	WorkspaceEmailSettings(ctx context.Context, obj *model.Workspace) (*model.WorkspaceEmailSettings, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1630,6 +1636,8 @@ extend type Query {
   customerByExternalId(externalId: ID!): Customer @requires(permissions: ["customer:read"])
   "Customers, by full name unless sorted otherwise; 25 a page by default, 100 at most."
   customers(after: String, before: String, filters: CustomersFilter, first: Int, last: Int, sortBy: CustomersSort): CustomerConnection! @requires(permissions: ["customer:read"])
+  "Customers any condition matches (every word of its text beginning a word of its field), by full name; full-text search."
+  searchCustomers(after: String, before: String, filters: CustomersFilter, first: Int, last: Int, searchQuery: CustomersSearchQuery!): CustomerSearchConnection! @requires(permissions: ["customer:read"])
 }
 
 extend type Mutation {
@@ -2855,7 +2863,8 @@ extend type Mutation {
   updateNote(input: UpdateNoteInput!): UpdateNoteOutput! @requires(permissions: ["note:edit"])
 }
 `, BuiltIn: false},
-	{Name: "../schema/role.graphqls", Input: `# Roles. Threadline has no roles: API keys carry permissions directly, so users have no role.
+	{Name: "../schema/role.graphqls", Input: `# Roles: the built-in roles of users (owner, admin, support, viewer), each a set of permissions.
+# API keys carry their permissions directly.
 
 enum BillingSeatType {
   ENG_ROTA @deprecated
@@ -2934,7 +2943,7 @@ enum RoleScopeResourceType {
 }
 
 extend type Query {
-  "Roles: always empty, since Threadline has none (API keys carry their permissions)."
+  "The built-in roles a user can have, most powerful first."
   roles(after: String, before: String, filters: RoleFilter, first: Int, last: Int): RoleConnection! @requires(permissions: ["user:read"])
 }
 `, BuiltIn: false},
@@ -3838,6 +3847,8 @@ enum ThreadsSortField {
 extend type Query {
   "Threads, newest first unless sorted otherwise; 25 a page by default, 100 at most."
   threads(after: String, before: String, filters: ThreadsFilter, first: Int, last: Int, sortBy: ThreadsSort): ThreadConnection! @requires(permissions: ["thread:read"])
+  "Threads whose title, description, preview or messages hold every word of the term (as the start of a word), newest first; full-text search."
+  searchThreads(after: String, before: String, filters: ThreadsFilter, first: Int, last: Int, searchQuery: ThreadsSearchQuery!): ThreadSearchResultConnection! @requires(permissions: ["thread:read"])
 }
 
 extend type Mutation {
@@ -5128,7 +5139,7 @@ type Workspace {
   workOSHubOrganizationId: String
   workOSOrganizationId: String
   workspaceChatSettings: WorkspaceChatSettings!
-  workspaceEmailSettings: WorkspaceEmailSettings!
+  workspaceEmailSettings: WorkspaceEmailSettings! @requires(permissions: ["workspace:read"])
 }
 
 "The workspace's HMAC secret: it signs every webhook delivery (Plain-Request-Signature)."
@@ -5998,6 +6009,16 @@ func (ec *executionContext) childFields_CustomerGroupMembershipEdge(ctx context.
 		return ec.fieldContext_CustomerGroupMembershipEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustomerGroupMembershipEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerSearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CustomerSearchConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CustomerSearchConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerSearchConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_CustomerSearchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7796,6 +7817,16 @@ func (ec *executionContext) childFields_ThreadSearchResult(ctx context.Context, 
 		return ec.fieldContext_ThreadSearchResult_thread(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThreadSearchResult", field.Name)
+}
+
+func (ec *executionContext) childFields_ThreadSearchResultConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ThreadSearchResultConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ThreadSearchResultConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreadSearchResultConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_ThreadSearchResultEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10650,6 +10681,60 @@ func (ec *executionContext) field_Query_searchCompanies_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_searchCustomers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
+		func(ctx context.Context, v any) (*model.CustomersFilter, error) {
+			return ec.unmarshalOCustomersFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomersFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filters"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "searchQuery",
+		func(ctx context.Context, v any) (model.CustomersSearchQuery, error) {
+			return ec.unmarshalNCustomersSearchQuery2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomersSearchQuery(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["searchQuery"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_searchTenants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10696,6 +10781,60 @@ func (ec *executionContext) field_Query_searchTenants_args(ctx context.Context, 
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "searchQuery",
 		func(ctx context.Context, v any) (model.TenantsSearchQuery, error) {
 			return ec.unmarshalNTenantsSearchQuery2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐTenantsSearchQuery(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["searchQuery"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_searchThreads_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
+		func(ctx context.Context, v any) (*model.ThreadsFilter, error) {
+			return ec.unmarshalOThreadsFilter2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filters"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "searchQuery",
+		func(ctx context.Context, v any) (model.ThreadsSearchQuery, error) {
+			return ec.unmarshalNThreadsSearchQuery2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsSearchQuery(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -33684,6 +33823,50 @@ func (ec *executionContext) fieldContext_Query_customers(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_searchCustomers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_searchCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SearchCustomers(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].(*model.CustomersFilter), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["searchQuery"].(model.CustomersSearchQuery))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerSearchConnection) graphql.Marshaler {
+			return ec.marshalNCustomerSearchConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerSearchConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_searchCustomers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerSearchConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_searchCustomers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_customerCardConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34458,6 +34641,50 @@ func (ec *executionContext) fieldContext_Query_threads(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_threads_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_searchThreads(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_searchThreads(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SearchThreads(ctx, fc.Args["after"].(*string), fc.Args["before"].(*string), fc.Args["filters"].(*model.ThreadsFilter), fc.Args["first"].(*int), fc.Args["last"].(*int), fc.Args["searchQuery"].(model.ThreadsSearchQuery))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreadSearchResultConnection) graphql.Marshaler {
+			return ec.marshalNThreadSearchResultConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadSearchResultConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_searchThreads(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreadSearchResultConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_searchThreads_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -55780,11 +56007,11 @@ func (ec *executionContext) _Workspace_workspaceEmailSettings(ctx context.Contex
 			return ec.fieldContext_Workspace_workspaceEmailSettings(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.WorkspaceEmailSettings, nil
+			return ec.Resolvers.Workspace().WorkspaceEmailSettings(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.WorkspaceEmailSettings) graphql.Marshaler {
-			return ec.marshalNWorkspaceEmailSettings2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWorkspaceEmailSettings(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WorkspaceEmailSettings) graphql.Marshaler {
+			return ec.marshalNWorkspaceEmailSettings2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWorkspaceEmailSettings(ctx, selections, v)
 		},
 		true,
 		true,
@@ -55794,8 +56021,8 @@ func (ec *executionContext) fieldContext_Workspace_workspaceEmailSettings(_ cont
 	fc = &graphql.FieldContext{
 		Object:     "Workspace",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_WorkspaceEmailSettings(ctx, field)
 		},
@@ -77760,6 +77987,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_customers(ctx, field)
 				})
+		case "searchCustomers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_searchCustomers(ctx, field)
+				})
 		case "customerCardConfig":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -77867,6 +78100,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_threads(ctx, field)
+				})
+		case "searchThreads":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_searchThreads(ctx, field)
 				})
 		case "threadsByExternalId":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -87078,78 +87317,79 @@ func (ec *executionContext) _Workspace(ctx context.Context, sel ast.SelectionSet
 		case "createdAt":
 			out.Values[i] = ec._Workspace_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdBy":
 			out.Values[i] = ec._Workspace_createdBy(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "domainName":
 			out.Values[i] = ec._Workspace_domainName(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "domainNames":
 			out.Values[i] = ec._Workspace_domainNames(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "id":
 			out.Values[i] = ec._Workspace_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "isDemoWorkspace":
 			out.Values[i] = ec._Workspace_isDemoWorkspace(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "logo":
 			out.Values[i] = ec._Workspace_logo(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Workspace_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "publicName":
 			out.Values[i] = ec._Workspace_publicName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Workspace_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedBy":
 			out.Values[i] = ec._Workspace_updatedBy(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "workOSHubOrganizationId":
 			out.Values[i] = ec._Workspace_workOSHubOrganizationId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "workOSOrganizationId":
 			out.Values[i] = ec._Workspace_workOSOrganizationId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "workspaceChatSettings":
 			out.Values[i] = ec._Workspace_workspaceChatSettings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "workspaceEmailSettings":
-			out.Values[i] = ec._Workspace_workspaceEmailSettings(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Workspace_workspaceEmailSettings(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -88954,6 +89194,14 @@ func (ec *executionContext) unmarshalNCustomerSearchCondition2githubᚗcomᚋthr
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCustomerSearchConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.CustomerSearchConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerSearchConnection!")
+		return graphql.Null
+	}
+	return ec._CustomerSearchConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCustomerSearchEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomerSearchEdge(ctx context.Context, sel ast.SelectionSet, v model.CustomerSearchEdge) graphql.Marshaler {
 	return ec._CustomerSearchEdge(ctx, sel, &v)
 }
@@ -89004,6 +89252,11 @@ func (ec *executionContext) marshalNCustomerTenantMembershipEdge2ᚕgithubᚗcom
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNCustomersSearchQuery2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomersSearchQuery(ctx context.Context, v any) (model.CustomersSearchQuery, error) {
+	res, err := ec.unmarshalInputCustomersSearchQuery(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCustomersSortField2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐCustomersSortField(ctx context.Context, v any) (model.CustomersSortField, error) {
@@ -90947,6 +91200,14 @@ func (ec *executionContext) marshalNThreadSearchResult2githubᚗcomᚋthreadline
 	return ec._ThreadSearchResult(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNThreadSearchResultConnection2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadSearchResultConnection(ctx context.Context, sel ast.SelectionSet, v *model.ThreadSearchResultConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThreadSearchResultConnection!")
+		return graphql.Null
+	}
+	return ec._ThreadSearchResultConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNThreadSearchResultEdge2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadSearchResultEdge(ctx context.Context, sel ast.SelectionSet, v model.ThreadSearchResultEdge) graphql.Marshaler {
 	return ec._ThreadSearchResultEdge(ctx, sel, &v)
 }
@@ -91042,6 +91303,11 @@ func (ec *executionContext) unmarshalNThreadsLayout2githubᚗcomᚋthreadlineᚋ
 
 func (ec *executionContext) marshalNThreadsLayout2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsLayout(ctx context.Context, sel ast.SelectionSet, v model.ThreadsLayout) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNThreadsSearchQuery2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsSearchQuery(ctx context.Context, v any) (model.ThreadsSearchQuery, error) {
+	res, err := ec.unmarshalInputThreadsSearchQuery(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNThreadsSortField2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐThreadsSortField(ctx context.Context, v any) (model.ThreadsSortField, error) {
@@ -91877,8 +92143,12 @@ func (ec *executionContext) marshalNWorkspaceEdge2ᚕgithubᚗcomᚋthreadline�
 	return ret
 }
 
-func (ec *executionContext) marshalNWorkspaceEmailSettings2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWorkspaceEmailSettings(ctx context.Context, sel ast.SelectionSet, v model.WorkspaceEmailSettings) graphql.Marshaler {
-	return ec._WorkspaceEmailSettings(ctx, sel, &v)
+func (ec *executionContext) marshalNWorkspaceEmailSettings2ᚖgithubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWorkspaceEmailSettings(ctx context.Context, sel ast.SelectionSet, v *model.WorkspaceEmailSettings) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WorkspaceEmailSettings!")
+		return graphql.Null
+	}
+	return ec._WorkspaceEmailSettings(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNWorkspaceFile2githubᚗcomᚋthreadlineᚋthreadlineᚋinternalᚋgraphᚋmodelᚐWorkspaceFile(ctx context.Context, sel ast.SelectionSet, v model.WorkspaceFile) graphql.Marshaler {

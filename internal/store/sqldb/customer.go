@@ -36,12 +36,21 @@ func customerArgs(c customer.Customer) []any {
 // CreateCustomer inserts c.
 func (t *Tx) CreateCustomer(ctx context.Context, c customer.Customer) error {
 	args := customerArgs(c)
-	_, err := t.exec(ctx, `INSERT INTO customers (`+customerCols+`) VALUES (`+placeholders(len(args))+`)`, args...)
-	return err
+	if _, err := t.exec(ctx, `INSERT INTO customers (`+customerCols+`) VALUES (`+placeholders(len(args))+`)`, args...); err != nil {
+		return err
+	}
+	return t.putCustomerDoc(ctx, c)
 }
 
 // UpdateCustomer overwrites the mutable columns of c.
 func (t *Tx) UpdateCustomer(ctx context.Context, c customer.Customer) error {
+	if err := t.updateCustomer(ctx, c); err != nil {
+		return err
+	}
+	return t.updateCustomerDoc(ctx, c)
+}
+
+func (t *Tx) updateCustomer(ctx context.Context, c customer.Customer) error {
 	return expectOne(t.exec(ctx, `UPDATE customers SET full_name = ?, short_name = ?, external_id = ?, email = ?,
 		email_verified = ?, email_verified_at = ?, marked_as_spam_at = ?, marked_as_spam_by = ?, updated_at = ?, updated_by = ?,
 		company_id = ?

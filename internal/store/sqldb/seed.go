@@ -41,7 +41,8 @@ func SeedThreads(ctx context.Context, conn *sql.Conn, d Dialect, workspaceID str
 	s := &seeder{t: t, ws: workspaceID, gen: gen,
 		threads: t.bulk(tx, "threads", threadCols, threadsPerInsert),
 		labels:  t.bulk(tx, "labels", labelCols, rowsPerInsert),
-		entries: t.bulk(tx, "timeline_entries", timelineCols, rowsPerInsert)}
+		entries: t.bulk(tx, "timeline_entries", timelineCols, rowsPerInsert),
+		docs:    t.bulk(tx, "thread_search_docs", searchDocCols, rowsPerInsert)}
 	defer s.close()
 	if err := s.write(ctx, last-int64(n)+1, last); err != nil {
 		return err
@@ -58,6 +59,7 @@ type seeder struct {
 	ws                       string
 	gen                      func(ref int64) store.SeedThread
 	threads, labels, entries *bulkInsert
+	docs                     *bulkInsert // search documents (search.go)
 }
 
 // write generates and writes the threads of refs first to last, a chunk of
@@ -91,6 +93,9 @@ func (s *seeder) write(ctx context.Context, first, last int64) error {
 					return fmt.Errorf("seed: timeline entries: %w", err)
 				}
 			}
+			if err := s.addDocs(ctx, st); err != nil {
+				return fmt.Errorf("seed: search documents: %w", err)
+			}
 		}
 	}
 	if err := s.labels.flush(ctx); err != nil {
@@ -98,6 +103,26 @@ func (s *seeder) write(ctx context.Context, first, last int64) error {
 	}
 	if err := s.entries.flush(ctx); err != nil {
 		return fmt.Errorf("seed: timeline entries: %w", err)
+	}
+	if err := s.docs.flush(ctx); err != nil {
+		return fmt.Errorf("seed: search documents: %w", err)
+	}
+	return nil
+}
+
+// addDocs buffers the search documents of a generated thread: its own
+// text and its entries' (as putThreadDoc and putEntryDoc write them).
+func (s *seeder) addDocs(ctx context.Context, st store.SeedThread) error {
+	th := st.Thread
+	if err := s.docs.add(ctx, th.WorkspaceID, th.ID, th.ID, th.SearchText()); err != nil {
+		return err
+	}
+	for _, e := range st.Timeline {
+		if body := entryText(e); body != "" {
+			if err := s.docs.add(ctx, e.WorkspaceID, e.ThreadID, e.ID, body); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -125,6 +150,7 @@ func (s *seeder) close() {
 	s.threads.close()
 	s.labels.close()
 	s.entries.close()
+	s.docs.close()
 }
 
 // bulkInsert buffers rows of one table and inserts them perStmt at a time

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/threadline/threadline/internal/auth"
+	"github.com/threadline/threadline/internal/customer"
 )
 
 // Dialect is what differs between SQLite and PostgreSQL.
@@ -19,6 +20,15 @@ type Dialect interface {
 	Name() string
 	// UniqueViolation reports whether err is a unique-constraint violation.
 	UniqueViolation(err error) bool
+	// ThreadTextMatch returns the condition on thread_search_docs d that
+	// holds when d.body holds every term (core.SearchTerms) as the start
+	// of a word, with its args.
+	ThreadTextMatch(terms []string) (string, []any)
+	// CustomerTextMatch returns the condition on customer_search_docs d
+	// that holds when one of conds matches d (every term of the condition,
+	// as the start of a word, in its field), with its args. conds name
+	// only the fields of SearchFields.
+	CustomerTextMatch(conds []customer.SearchCondition) (string, []any)
 }
 
 // Querier is what a transaction offers (*sql.Tx).

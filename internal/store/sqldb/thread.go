@@ -111,8 +111,10 @@ func threadValues(th thread.Thread) []any {
 
 // CreateThread inserts a thread.
 func (t *Tx) CreateThread(ctx context.Context, th thread.Thread) error {
-	_, err := t.exec(ctx, `INSERT INTO threads (`+threadCols+`) VALUES (`+columnPlaceholders(threadCols)+`)`, threadValues(th)...)
-	return err
+	if _, err := t.exec(ctx, `INSERT INTO threads (`+threadCols+`) VALUES (`+columnPlaceholders(threadCols)+`)`, threadValues(th)...); err != nil {
+		return err
+	}
+	return t.putThreadDoc(ctx, th)
 }
 
 func (t *Tx) oneThread(ctx context.Context, cond string, args ...any) (thread.Thread, error) {

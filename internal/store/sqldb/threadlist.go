@@ -32,6 +32,13 @@ func (t *Tx) LockThread(ctx context.Context, workspaceID, id string) (thread.Thr
 
 // UpdateThread overwrites a thread's mutable columns.
 func (t *Tx) UpdateThread(ctx context.Context, th thread.Thread) error {
+	if err := t.updateThread(ctx, th); err != nil {
+		return err
+	}
+	return t.updateThreadDoc(ctx, th)
+}
+
+func (t *Tx) updateThread(ctx context.Context, th thread.Thread) error {
 	return expectOne(t.exec(ctx, `UPDATE threads SET external_id = ?, title = ?, description = ?, preview_text = ?,
 		priority = ?, status = ?, status_detail = ?, status_changed_at = ?, status_changed_by = ?, waiting_until = ?,
 		channel = ?, tenant_id = ?, assignee = ?, assigned_at = ?, messages = ?, last_inbound_at = ?,
@@ -324,8 +331,22 @@ func sortColumn(s thread.Sort) (string, []any, func(string) (any, bool)) {
 // listThreadsQuery renders the query ListThreads runs (with "?"
 // placeholders) and its args; ExplainListThreads explains the same text.
 func listThreadsQuery(workspaceID string, f thread.Filter, s thread.Sort, p core.Page) (string, []any, error) {
+	return listThreadsQueryWith(workspaceID, f, s, p, "", nil)
+}
+
+// listThreadsQueryWith is listThreadsQuery with one more condition on
+// threads t (with its args): a search's.
+func listThreadsQueryWith(workspaceID string, f thread.Filter, s thread.Sort, p core.Page, extra string, extraArgs []any) (string, []any, error) {
 	col, colArgs, conv := sortColumn(s)
 	fsql, fargs := threadFilter(f)
+	if extra != "" {
+		fargs = append(append([]any{}, fargs...), extraArgs...)
+		if fsql != "" {
+			fsql = "(" + fsql + " AND " + extra + ")"
+		} else {
+			fsql = extra
+		}
+	}
 	cond, kargs, tail, err := keyset([]string{col, "t.id"}, s.Descending, p, func(c core.Cursor) ([]any, bool) {
 		v, ok := conv(c[0])
 		return []any{v, c[1]}, ok
@@ -355,6 +376,11 @@ func (t *Tx) ListThreads(ctx context.Context, workspaceID string, f thread.Filte
 	if err != nil {
 		return nil, err
 	}
+	return t.threadRows(ctx, q, args)
+}
+
+// threadRows runs a thread list query: threads with their sort values.
+func (t *Tx) threadRows(ctx context.Context, q string, args []any) ([]store.ThreadRow, error) {
 	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list threads: %w", err)
@@ -379,6 +405,16 @@ func (t *Tx) CountThreads(ctx context.Context, workspaceID string, f thread.Filt
 	fsql, fargs := threadFilter(f)
 	var n int
 	err := t.row(ctx, `SELECT COUNT(*) FROM threads t`+where("t.workspace_id = ?", fsql), append([]any{workspaceID}, fargs...)...).Scan(&n)
+	return n, t.wrap(err)
+}
+
+// CountThreadsUpTo counts the threads a filter matches, at most limit of
+// them: the count reads at most limit index entries.
+func (t *Tx) CountThreadsUpTo(ctx context.Context, workspaceID string, f thread.Filter, limit int) (int, error) {
+	fsql, fargs := threadFilter(f)
+	var n int
+	err := t.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM threads t`+where("t.workspace_id = ?", fsql)+` LIMIT ?) x`,
+		append(append([]any{workspaceID}, fargs...), limit)...).Scan(&n)
 	return n, t.wrap(err)
 }
 

@@ -55,8 +55,10 @@ func (t *Tx) timelineEntries(ctx context.Context, q string, args ...any) ([]time
 
 // CreateTimelineEntry appends to a thread's timeline.
 func (t *Tx) CreateTimelineEntry(ctx context.Context, e timeline.Entry) error {
-	_, err := t.exec(ctx, `INSERT INTO timeline_entries (`+timelineCols+`) VALUES (`+columnPlaceholders(timelineCols)+`)`, timelineValues(e)...)
-	return err
+	if _, err := t.exec(ctx, `INSERT INTO timeline_entries (`+timelineCols+`) VALUES (`+columnPlaceholders(timelineCols)+`)`, timelineValues(e)...); err != nil {
+		return err
+	}
+	return t.putEntryDoc(ctx, e)
 }
 
 // TimelineOfThread reads a thread's whole timeline, oldest first.
@@ -132,13 +134,20 @@ func (t *Tx) TimelineEntriesOfSource(ctx context.Context, workspaceID, sourceID 
 
 // UpdateTimelineEntry overwrites an entry's payload and actor.
 func (t *Tx) UpdateTimelineEntry(ctx context.Context, e timeline.Entry) error {
-	return expectOne(t.exec(ctx, `UPDATE timeline_entries SET payload = ?, actor = ? WHERE workspace_id = ? AND id = ?`,
-		string(e.Payload), e.Actor.String(), e.WorkspaceID, e.ID))
+	if err := expectOne(t.exec(ctx, `UPDATE timeline_entries SET payload = ?, actor = ? WHERE workspace_id = ? AND id = ?`,
+		string(e.Payload), e.Actor.String(), e.WorkspaceID, e.ID)); err != nil {
+		return err
+	}
+	return t.updateEntryDoc(ctx, e)
 }
 
 // DeleteTimelineEntry removes an entry.
 func (t *Tx) DeleteTimelineEntry(ctx context.Context, workspaceID, id string) error {
-	return expectOne(t.exec(ctx, `DELETE FROM timeline_entries WHERE workspace_id = ? AND id = ?`, workspaceID, id))
+	if err := expectOne(t.exec(ctx, `DELETE FROM timeline_entries WHERE workspace_id = ? AND id = ?`, workspaceID, id)); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, `DELETE FROM thread_search_docs WHERE source_id = ?`, id)
+	return err
 }
 
 // RecentThreadsOfCustomer reads a customer's most recently created threads.

@@ -4,21 +4,23 @@ import (
 	"context"
 	"database/sql"
 
+	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/user"
 )
 
 const userCols = `id, workspace_id, email, full_name, public_name, status, status_changed_at, deleted_at, deleted_by,
-	created_at, created_by, updated_at, updated_by`
+	created_at, created_by, updated_at, updated_by, role, password_hash IS NOT NULL`
 
 func scanUser(s scanner) (user.User, error) {
 	var u user.User
 	var del, changed sql.NullInt64
 	var delBy sql.NullString
 	var cAt, uAt int64
-	var cBy, uBy, status string
+	var cBy, uBy, status, role string
 	err := s.Scan(&u.ID, &u.WorkspaceID, &u.Email, &u.FullName, &u.PublicName, &status, &changed, &del, &delBy,
-		&cAt, &cBy, &uAt, &uBy)
+		&cAt, &cBy, &uAt, &uBy, &role, &u.HasPassword)
+	u.Role = auth.Role(role)
 	u.Status, u.DeletedAt, u.DeletedBy = user.Status(status), timePtr(del), actorOf(delBy)
 	u.CreatedAt, u.CreatedBy = core.FromMillis(cAt), core.ParseActor(cBy)
 	u.UpdatedAt, u.UpdatedBy = core.FromMillis(uAt), core.ParseActor(uBy)
@@ -34,13 +36,23 @@ func userValues(u user.User) []any {
 	if changed.IsZero() {
 		changed = u.CreatedAt
 	}
+	role := u.Role
+	if role == "" {
+		role = auth.RoleSupport
+	}
 	return []any{u.ID, u.WorkspaceID, u.Email, u.FullName, u.PublicName, string(u.Status), changed.Millis(),
-		nullTime(u.DeletedAt), actorPtr(u.DeletedBy), u.CreatedAt.Millis(), u.CreatedBy.String(), u.UpdatedAt.Millis(), u.UpdatedBy.String()}
+		nullTime(u.DeletedAt), actorPtr(u.DeletedBy), u.CreatedAt.Millis(), u.CreatedBy.String(), u.UpdatedAt.Millis(), u.UpdatedBy.String(),
+		string(role)}
 }
+
+// userInsertCols are the columns CreateUser writes (no password: it is
+// set by SetPassword).
+const userInsertCols = `id, workspace_id, email, full_name, public_name, status, status_changed_at, deleted_at, deleted_by,
+	created_at, created_by, updated_at, updated_by, role`
 
 // CreateUser inserts u.
 func (t *Tx) CreateUser(ctx context.Context, u user.User) error {
-	_, err := t.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (`+columnPlaceholders(userCols)+`)`, userValues(u)...)
+	_, err := t.exec(ctx, `INSERT INTO users (`+userInsertCols+`) VALUES (`+columnPlaceholders(userInsertCols)+`)`, userValues(u)...)
 	return err
 }
 
@@ -52,9 +64,9 @@ func (t *Tx) UpdateUser(ctx context.Context, u user.User) error {
 		changed = u.CreatedAt
 	}
 	return expectOne(t.exec(ctx, `UPDATE users SET full_name = ?, public_name = ?, status = ?, status_changed_at = ?,
-		deleted_at = ?, deleted_by = ?, updated_at = ?, updated_by = ? WHERE workspace_id = ? AND id = ?`,
+		deleted_at = ?, deleted_by = ?, updated_at = ?, updated_by = ?, role = ? WHERE workspace_id = ? AND id = ?`,
 		u.FullName, u.PublicName, string(u.Status), changed.Millis(), nullTime(u.DeletedAt), actorPtr(u.DeletedBy),
-		u.UpdatedAt.Millis(), u.UpdatedBy.String(), u.WorkspaceID, u.ID))
+		u.UpdatedAt.Millis(), u.UpdatedBy.String(), string(u.Role), u.WorkspaceID, u.ID))
 }
 
 // ListUsers returns up to p.Limit+1 users of the workspace in creation

@@ -163,6 +163,13 @@ var suite = []conformance{
 	{"CardConfigs", []string{"CardStore.CreateCardConfig", "CardStore.UpdateCardConfig", "CardStore.DeleteCardConfig",
 		"CardStore.GetCardConfig", "CardStore.LockCardConfig", "CardStore.ListCardConfigs"}, testCardConfigs},
 	{"CardInstances", []string{"CardStore.CardInstances", "CardStore.SaveCardInstance"}, testCardInstances},
+	// The web app: sign-in and sessions; search.
+	{"Credentials", []string{"UserStore.Credentials", "UserStore.SetPassword", "UserStore.UpdateUser"}, testCredentials},
+	{"Sessions", []string{"SessionStore.CreateSession", "SessionStore.SessionByTokenHash", "SessionStore.TouchSession",
+		"SessionStore.DeleteSession", "SessionStore.DeleteUserSessions", "SessionStore.DeleteExpiredSessions"}, testSessions},
+	{"SearchThreads", []string{"SearchStore.SearchThreads", "ThreadStore.UpdateThread", "TimelineStore.DeleteTimelineEntry"}, testSearchThreads},
+	{"SearchCustomers", []string{"SearchStore.SearchCustomers", "CustomerStore.UpdateCustomer"}, testSearchCustomers},
+	{"CountThreadsUpTo", []string{"ThreadStore.CountThreadsUpTo"}, testCountThreadsUpTo},
 	{"AccountFilters", []string{"ThreadStore.ListThreads", "ThreadStore.CountThreads", "CustomerStore.ListCustomers",
 		"CustomerStore.CountCustomers"}, testAccountFilters},
 	// Email: support addresses, emails and their sending, IMAP mailboxes.

@@ -16,7 +16,7 @@ import (
 func NewUser(ws, email string) user.User {
 	now := core.SystemClock{}.Now()
 	return user.User{ID: core.NewID(core.PrefixUser), WorkspaceID: ws, Email: email, FullName: "Ann Agent",
-		PublicName: "Ann", Status: user.StatusOffline, StatusChangedAt: now, CreatedAt: now, CreatedBy: core.SystemActor,
+		PublicName: "Ann", Status: user.StatusOffline, Role: auth.RoleSupport, StatusChangedAt: now, CreatedAt: now, CreatedBy: core.SystemActor,
 		UpdatedAt: now, UpdatedBy: core.SystemActor}
 }
 

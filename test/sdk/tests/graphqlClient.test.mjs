@@ -136,7 +136,7 @@ test('changes status, priority and title, labels and assigns a thread', async ()
   assert.equal(assigned.thread.assignedTo.fullName, env.userName);
   const read = await plain.query.thread({ threadId: id });
   assert.equal(read.assignedTo.email, env.userEmail);
-  assert.equal(read.assignedTo.role, null); // Threadline has no roles
+  assert.equal(read.assignedTo.role?.key, 'SUPPORT'); // users the CLI creates are Support unless told
   assert.equal(read.assignedTo.workingHours, null);
   const unassigned = done(await plain.mutation.unassignThread({ input: { threadId: id } }));
   assert.equal(unassigned.thread.assignedTo, null);
@@ -232,7 +232,10 @@ test('every query document of the client whose root field Threadline serves runs
     const root = op.selectionSet.selections[0].name.value;
     if (!queryFields.includes(root)) continue;
     const vars = {};
-    const given = root === 'userByEmail' ? { ...values, email: env.userEmail } : values;
+    const given = root === 'userByEmail' ? { ...values, email: env.userEmail }
+      // searchCustomers' query is a list of conditions, not a term.
+      : root === 'searchCustomers' ? { ...values, searchQuery: { or: [{ fullName: { caseInsensitiveContains: 'a' } }] } }
+        : values;
     for (const v of op.variableDefinitions ?? []) {
       const n = v.variable.name.value;
       if (n in given) vars[n] = given[n];
