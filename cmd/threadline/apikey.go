@@ -54,36 +54,27 @@ func apiKeyCreate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 }
 
 func apiKeyList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var a adminFlags
-	fs := newFlagSet("apikey list", "apikey list [--workspace ID]", stderr)
-	a.register(fs, true)
-	if err := config.Parse(fs, args); err != nil {
-		return err
-	}
-	svc, sctx, closeFn, err := a.open(ctx, stderr)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	keys, err := svc.ListAPIKeys(sctx)
-	if err != nil {
-		return describe(err)
-	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tMACHINE USER\tKEY\tCREATED\tREVOKED\tPERMISSIONS")
-	for _, k := range keys {
-		revoked := "-"
-		if k.RevokedAt != nil {
-			revoked = k.RevokedAt.ISO8601()
+	return withWorkspace(ctx, "apikey list", args, stderr, func(svc *service.Service, ctx context.Context) error {
+		keys, err := svc.ListAPIKeys(ctx)
+		if err != nil {
+			return describe(err)
 		}
-		perms := make([]string, len(k.Permissions))
-		for i, p := range k.Permissions {
-			perms[i] = string(p)
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tMACHINE USER\tKEY\tCREATED\tREVOKED\tPERMISSIONS")
+		for _, k := range keys {
+			revoked := "-"
+			if k.RevokedAt != nil {
+				revoked = k.RevokedAt.ISO8601()
+			}
+			perms := make([]string, len(k.Permissions))
+			for i, p := range k.Permissions {
+				perms[i] = string(p)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Name, k.MachineUserID, k.Hint,
+				k.CreatedAt.ISO8601(), revoked, strings.Join(perms, ","))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Name, k.MachineUserID, k.Hint,
-			k.CreatedAt.ISO8601(), revoked, strings.Join(perms, ","))
-	}
-	return tw.Flush()
+		return tw.Flush()
+	})
 }
 
 func apiKeyRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {

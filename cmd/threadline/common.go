@@ -154,3 +154,22 @@ func withID(ctx context.Context, name, what string, args []string, stderr io.Wri
 	defer closeFn()
 	return act(svc, sctx, id)
 }
+
+// withWorkspace parses the admin flags of a command that takes nothing else
+// (the list commands), opens the store and runs act in the operator's
+// context of the workspace.
+func withWorkspace(ctx context.Context, name string, args []string, stderr io.Writer,
+	act func(svc *service.Service, ctx context.Context) error) error {
+	var a adminFlags
+	fs := newFlagSet(name, name+" [--workspace ID]", stderr)
+	a.register(fs, true)
+	if err := config.Parse(fs, args); err != nil {
+		return err
+	}
+	svc, sctx, closeFn, err := a.open(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	return act(svc, sctx)
+}

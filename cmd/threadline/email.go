@@ -61,27 +61,18 @@ func emailAddressAdd(ctx context.Context, args []string, stdout, stderr io.Write
 }
 
 func emailAddressList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var a adminFlags
-	fs := newFlagSet("email address list", "email address list [--workspace ID]", stderr)
-	a.register(fs, true)
-	if err := config.Parse(fs, args); err != nil {
-		return err
-	}
-	svc, sctx, closeFn, err := a.open(ctx, stderr)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	as, err := svc.SupportAddresses(sctx)
-	if err != nil {
-		return describe(err)
-	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ADDRESS\tNAME\tADDED")
-	for _, s := range as {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Address, s.Name, s.CreatedAt.ISO8601())
-	}
-	return tw.Flush()
+	return withWorkspace(ctx, "email address list", args, stderr, func(svc *service.Service, ctx context.Context) error {
+		as, err := svc.SupportAddresses(ctx)
+		if err != nil {
+			return describe(err)
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ADDRESS\tNAME\tADDED")
+		for _, s := range as {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Address, s.Name, s.CreatedAt.ISO8601())
+		}
+		return tw.Flush()
+	})
 }
 
 func emailAddressRemove(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -143,31 +134,22 @@ func emailMailboxAdd(ctx context.Context, args []string, stdout, stderr io.Write
 }
 
 func emailMailboxList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var a adminFlags
-	fs := newFlagSet("email mailbox list", "email mailbox list [--workspace ID]", stderr)
-	a.register(fs, true)
-	if err := config.Parse(fs, args); err != nil {
-		return err
-	}
-	svc, sctx, closeFn, err := a.open(ctx, stderr)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	ms, err := svc.Mailboxes(sctx)
-	if err != nil {
-		return describe(err)
-	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tADDRESS\tMAILBOX\tLAST UID\tLAST POLL\tLAST ERROR")
-	for _, m := range ms {
-		polled := "-"
-		if m.LastPolledAt != nil {
-			polled = m.LastPolledAt.ISO8601()
+	return withWorkspace(ctx, "email mailbox list", args, stderr, func(svc *service.Service, ctx context.Context) error {
+		ms, err := svc.Mailboxes(ctx)
+		if err != nil {
+			return describe(err)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", m.ID, m.Address, m.String(), m.Position.LastUID, polled, m.LastError)
-	}
-	return tw.Flush()
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tADDRESS\tMAILBOX\tLAST UID\tLAST POLL\tLAST ERROR")
+		for _, m := range ms {
+			polled := "-"
+			if m.LastPolledAt != nil {
+				polled = m.LastPolledAt.ISO8601()
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", m.ID, m.Address, m.String(), m.Position.LastUID, polled, m.LastError)
+		}
+		return tw.Flush()
+	})
 }
 
 func emailMailboxRemove(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -75,35 +75,26 @@ func flagNames(err error) error {
 }
 
 func fieldSchemaList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var a adminFlags
-	fs := newFlagSet("field-schema list", "field-schema list [--workspace ID]", stderr)
-	a.register(fs, true)
-	if err := config.Parse(fs, args); err != nil {
-		return err
-	}
-	svc, sctx, closeFn, err := a.open(ctx, stderr)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tKEY\tTYPE\tREQUIRED\tORDER\tLABEL\tENUM VALUES")
-	var after *string
-	for {
-		conn, err := svc.ThreadFieldSchemas(sctx, core.PageArgs{First: core.Ptr(core.MaxPageSize), After: after})
-		if err != nil {
-			return describe(err)
+	return withWorkspace(ctx, "field-schema list", args, stderr, func(svc *service.Service, ctx context.Context) error {
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tKEY\tTYPE\tREQUIRED\tORDER\tLABEL\tENUM VALUES")
+		var after *string
+		for {
+			conn, err := svc.ThreadFieldSchemas(ctx, core.PageArgs{First: core.Ptr(core.MaxPageSize), After: after})
+			if err != nil {
+				return describe(err)
+			}
+			for _, e := range conn.Edges {
+				s := e.Node
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%d\t%s\t%s\n", s.ID, s.Key, s.Type, s.IsRequired, s.Order, s.Label, strings.Join(s.EnumValues, ","))
+			}
+			if !conn.PageInfo.HasNextPage {
+				break
+			}
+			after = conn.PageInfo.EndCursor
 		}
-		for _, e := range conn.Edges {
-			s := e.Node
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%d\t%s\t%s\n", s.ID, s.Key, s.Type, s.IsRequired, s.Order, s.Label, strings.Join(s.EnumValues, ","))
-		}
-		if !conn.PageInfo.HasNextPage {
-			break
-		}
-		after = conn.PageInfo.EndCursor
-	}
-	return tw.Flush()
+		return tw.Flush()
+	})
 }
 
 func fieldSchemaDelete(ctx context.Context, args []string, stdout, stderr io.Writer) error {
