@@ -18,16 +18,17 @@ import (
 
 // The load scenarios of `threadline bench` live in this package, one file
 // per sub-command (bench_create.go, bench_bare.go, bench_seed.go,
-// bench_list.go); internal/bench runs and measures them.
+// bench_list.go, bench_compare*.go); internal/bench runs and measures them.
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stderr, "Usage: threadline bench create-threads|bare-insert|seed-threads|list-threads|web-pages [flags]\n\n"+
+		fmt.Fprint(stderr, "Usage: threadline bench create-threads|bare-insert|seed-threads|list-threads|web-pages|compare [flags]\n\n"+
 			"  create-threads  create threads through the GraphQL API of a running server\n"+
 			"  bare-insert     write the same rows straight through the store (the baseline)\n"+
 			"  seed-threads    generate a workspace of many threads straight into a database\n"+
 			"  list-threads    read the first and a deep page of a filtered thread list over HTTP\n"+
-			"  web-pages       load the web app's queue and thread pages in process (server time, reads per page)\n\n"+
+			"  web-pages       load the web app's queue and thread pages in process (server time, reads per page)\n"+
+			"  compare         issue 14's table in one run: servers and clients as processes, floors, ratios, a baseline\n\n"+
 			"Run 'threadline bench <command> --help' for its flags.\n")
 		if len(args) == 0 {
 			return errUsage
@@ -40,6 +41,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"seed-threads":   benchSeedThreads,
 		"list-threads":   benchListThreads,
 		"web-pages":      benchWebPages,
+		"compare":        benchCompare,
 	})
 }
 
