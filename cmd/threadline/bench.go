@@ -18,16 +18,17 @@ import (
 
 // The load scenarios of `threadline bench` live in this package, one file
 // per sub-command (bench_create.go, bench_bare.go, bench_seed.go,
-// bench_list.go); internal/bench runs and measures them.
+// bench_list.go, bench_compare*.go); internal/bench runs and measures them.
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stderr, "Usage: threadline bench create-threads|bare-insert|seed-threads|list-threads|web-pages [flags]\n\n"+
+		fmt.Fprint(stderr, "Usage: threadline bench create-threads|bare-insert|seed-threads|list-threads|web-pages|compare [flags]\n\n"+
 			"  create-threads  create threads through the GraphQL API of a running server\n"+
 			"  bare-insert     write the same rows straight through the store (the baseline)\n"+
 			"  seed-threads    generate a workspace of many threads straight into a database\n"+
 			"  list-threads    read the first and a deep page of a filtered thread list over HTTP\n"+
-			"  web-pages       load the web app's queue and thread pages in process (server time, reads per page)\n\n"+
+			"  web-pages       load the web app's queue and thread pages in process (server time, reads per page)\n"+
+			"  compare         issue 14's table in one run: servers and clients as processes, floors, ratios, a baseline\n\n"+
 			"Run 'threadline bench <command> --help' for its flags.\n")
 		if len(args) == 0 {
 			return errUsage
@@ -40,16 +41,61 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"seed-threads":   benchSeedThreads,
 		"list-threads":   benchListThreads,
 		"web-pages":      benchWebPages,
+		"compare":        benchCompare,
 	})
 }
 
-// loadFlags bound a bench run.
-type loadFlags struct{ cfg bench.Config }
+// loadFlags bound a bench run and choose its output.
+type loadFlags struct {
+	cfg bench.Config
+	out outputFlags
+}
 
 func (l *loadFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&l.cfg.Concurrency, "concurrency", 8, "number of workers, each with one request in flight")
 	fs.DurationVar(&l.cfg.Duration, "duration", 10*time.Second, "stop starting requests after this long (0: no time limit)")
 	fs.IntVar(&l.cfg.Requests, "requests", 0, "stop after this many requests in total (0: no limit); the first limit reached ends the run")
+	l.out.register(fs)
+}
+
+// outputFlags choose how a load client reports: the text summary block, or
+// (--json) one JSON object (a bench.Summary) a line on stdout, with the
+// header lines on stderr, as `bench compare` reads them.
+type outputFlags struct {
+	json   bool
+	warmup time.Duration
+}
+
+func (o *outputFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&o.json, "json", false, "print each measured run as one JSON object a line (bench.Summary); headers go to stderr")
+	fs.DurationVar(&o.warmup, "warmup", 0, "run the load this long, unmeasured, before the measured run")
+}
+
+// header prints an informational line: to stdout, or to stderr under --json.
+func (o *outputFlags) header(stdout, stderr io.Writer, format string, args ...any) {
+	w := stdout
+	if o.json {
+		w = stderr
+	}
+	fmt.Fprintf(w, format, args...)
+}
+
+// measuringLine is what a load client under --json prints on stderr when
+// its measured run starts (after set-up and warm-up): `bench compare`
+// starts the server's profiles then.
+const measuringLine = "bench: measuring"
+
+// run warms up (if asked), then measures op under cfg.
+func (o *outputFlags) run(ctx context.Context, cfg bench.Config, op bench.Op, stderr io.Writer) (bench.Result, error) {
+	if o.warmup > 0 {
+		if _, err := bench.Run(ctx, bench.Config{Concurrency: cfg.Concurrency, Duration: o.warmup}, op); err != nil {
+			return bench.Result{}, err
+		}
+	}
+	if o.json {
+		fmt.Fprintln(stderr, measuringLine)
+	}
+	return bench.Run(ctx, cfg, op)
 }
 
 func (l *loadFlags) validate() error {
@@ -62,10 +108,21 @@ func (l *loadFlags) validate() error {
 	return nil
 }
 
-// report prints the run's summary (its rate in unit) to stdout, up to five
-// failures to stderr, and fails when any request failed.
-func report(res bench.Result, unit string, stdout, stderr io.Writer) error {
-	if err := res.Write(stdout, unit); err != nil {
+// report prints the run's summary (its rate in unit, named name under
+// --json) to stdout, up to five failures to stderr, and fails when any
+// request failed.
+func (o *outputFlags) report(res bench.Result, name, unit string, stdout, stderr io.Writer) error {
+	if o.json {
+		s := res.Summary(unit)
+		s.Name = name
+		b, err := json.Marshal(s)
+		if err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintf(stdout, "%s\n", b); err != nil {
+			return err
+		}
+	} else if err := res.Write(stdout, unit); err != nil {
 		return err
 	}
 	for _, e := range res.FirstErrors {
@@ -190,4 +247,10 @@ func checkMutation(what string, err error, merr *mutationError, missing bool) er
 		return fmt.Errorf("%s: no result and no error", what)
 	}
 	return nil
+}
+
+// report is outputFlags.report in text form, for the commands without --json.
+func report(res bench.Result, unit string, stdout, stderr io.Writer) error {
+	var o outputFlags
+	return o.report(res, "", unit, stdout, stderr)
 }

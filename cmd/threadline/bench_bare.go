@@ -10,7 +10,6 @@ import (
 
 	"github.com/threadline/threadline/internal/app"
 	"github.com/threadline/threadline/internal/auth"
-	"github.com/threadline/threadline/internal/bench"
 	"github.com/threadline/threadline/internal/component"
 	"github.com/threadline/threadline/internal/config"
 	"github.com/threadline/threadline/internal/core"
@@ -192,10 +191,10 @@ func benchBareInsert(ctx context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "bench bare-insert %s (workspace %s)\n", st.Backend(), b.ws.ID)
-	res, err := bench.Run(ctx, l.cfg, b.do)
+	l.out.header(stdout, stderr, "bench bare-insert %s (workspace %s)\n", st.Backend(), b.ws.ID)
+	res, err := l.out.run(ctx, l.cfg, b.do, stderr)
 	if err != nil {
 		return err
 	}
-	return report(res, "threads/s", stdout, stderr)
+	return l.out.report(res, "", "threads/s", stdout, stderr)
 }

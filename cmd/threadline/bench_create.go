@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 
 	"github.com/threadline/threadline/internal/auth"
-	"github.com/threadline/threadline/internal/bench"
 	"github.com/threadline/threadline/internal/config"
 )
 
@@ -180,11 +179,11 @@ func benchCreateThreads(ctx context.Context, args []string, stdout, stderr io.Wr
 	if err != nil {
 		return fmt.Errorf("set-up: %w", err)
 	}
-	fmt.Fprintf(stdout, "bench create-threads %s (customer %s, label type %s, field %s)\n",
+	l.out.header(stdout, stderr, "bench create-threads %s (customer %s, label type %s, field %s)\n",
 		endpoint, s.customerID, s.labelTypeID, s.fieldKey)
-	res, err := bench.Run(ctx, l.cfg, s.do)
+	res, err := l.out.run(ctx, l.cfg, s.do, stderr)
 	if err != nil {
 		return err
 	}
-	return report(res, "threads/s", stdout, stderr)
+	return l.out.report(res, "", "threads/s", stdout, stderr)
 }

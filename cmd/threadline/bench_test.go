@@ -172,7 +172,7 @@ func TestBenchSeedAndListThreads(t *testing.T) {
 	if err != nil {
 		t.Fatalf("bench list-threads: %v\n%s", err, out)
 	}
-	if !strings.HasPrefix(out, "bench list-threads "+endpoint+" (label type "+labelType+`, statuses "TODO", 25 per page, depth 300)`+"\n# first page\n") ||
+	if !strings.HasPrefix(out, "bench list-threads "+endpoint+" (label type "+labelType+`, statuses "TODO", minimal selection, 25 per page, depth 300)`+"\n# first page\n") ||
 		!strings.Contains(out, "\n# deep page (after 300)\n") {
 		t.Fatalf("list-threads output:\n%s", out)
 	}
@@ -196,7 +196,8 @@ func TestBenchSeedAndListThreads(t *testing.T) {
 			"no thread after row"},
 		{[]string{"--url", endpoint, "--key", key, "--label-type-id", labelType, "--depth", "5000", "--requests", "1"},
 			"the list has only " + strconv.Itoa(labeled) + " threads"},
-		{[]string{"--url", endpoint, "--key", key, "--requests", "1"}, "--label-type-id is required"},
+		{[]string{"--url", endpoint, "--key", key, "--requests", "0"}, "--requests or --duration positive"},
+		{[]string{"--url", endpoint, "--key", key, "--selection", "full", "--requests", "1"}, "--selection must be"},
 		{[]string{"--url", endpoint, "--key", otherKey + "x", "--label-type-id", labelType, "--requests", "1"}, "UNAUTHENTICATED"},
 	}
 	for _, c := range cases {

@@ -39,7 +39,7 @@ func commands() []command {
 		{"field-schema", "create, list or delete thread field schemas", runFieldSchema},
 		{"webhook", "list webhook deliveries, replay one", runWebhook},
 		{"email", "support addresses, IMAP mailboxes, a test message through the relay", runEmail},
-		{"bench", "load generators: create-threads, bare-insert, seed-threads, list-threads, web-pages", runBench},
+		{"bench", "load generators: create-threads, bare-insert, seed-threads, list-threads, web-pages, compare", runBench},
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"version", "print the version", runVersion},
 	}

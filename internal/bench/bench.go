@@ -194,3 +194,34 @@ func (r Result) Write(w io.Writer, unit string) error {
 
 // fmtDur renders a latency in milliseconds with microsecond precision.
 func fmtDur(d time.Duration) string { return fmt.Sprintf("%.3fms", ms(d)) }
+
+// Summary is a Result reduced to the figures the bench commands print, in
+// the form their --json output carries (one JSON object per measured run):
+// what `threadline bench compare` reads back from its load clients.
+type Summary struct {
+	// Name says what was measured, e.g. "first page"; empty for a command
+	// measuring one thing.
+	Name        string   `json:"name,omitempty"`
+	Unit        string   `json:"unit"`
+	Concurrency int      `json:"concurrency"`
+	OK          int      `json:"ok"`
+	Errors      int      `json:"errors"`
+	ElapsedMS   float64  `json:"elapsed_ms"`
+	Throughput  float64  `json:"throughput"`
+	P50MS       float64  `json:"p50_ms"`
+	P90MS       float64  `json:"p90_ms"`
+	P99MS       float64  `json:"p99_ms"`
+	MaxMS       float64  `json:"max_ms"`
+	FirstErrors []string `json:"first_errors,omitempty"`
+}
+
+// Summary summarises r, its rate in unit (e.g. "threads/s").
+func (r Result) Summary(unit string) Summary {
+	s := Summary{Unit: unit, Concurrency: r.Concurrency, OK: r.OK, Errors: r.Errors,
+		ElapsedMS: ms(r.Elapsed), Throughput: r.Throughput(), P50MS: ms(r.Percentile(50)),
+		P90MS: ms(r.Percentile(90)), P99MS: ms(r.Percentile(99)), MaxMS: ms(r.Max())}
+	for _, e := range r.FirstErrors {
+		s.FirstErrors = append(s.FirstErrors, e.Error())
+	}
+	return s
+}
