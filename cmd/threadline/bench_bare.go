@@ -170,6 +170,7 @@ func benchBareInsert(ctx context.Context, args []string, stdout, stderr io.Write
 	config.DatabaseFlag(fs, &cfg.DatabaseURL)
 	fs.StringVar(&cfg.SQLiteSynchronous, "sqlite-synchronous", cfg.SQLiteSynchronous, "SQLite PRAGMA synchronous: FULL or NORMAL, as for serve")
 	fs.IntVar(&cfg.PostgresMaxConns, "postgres-max-conns", cfg.PostgresMaxConns, "PostgreSQL connection pool size, as for serve")
+	fs.IntVar(&cfg.PostgresWriters, "postgres-writers", cfg.PostgresWriters, "PostgreSQL group-commit batches in flight at once, as for serve")
 	l.register(fs)
 	if err := config.Parse(fs, args); err != nil {
 		return err

@@ -99,7 +99,9 @@ func OpenWith(ctx context.Context, url string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	write.SetMaxOpenConns(opt.Writers)
+	// One connection per writer goroutine, and a few for the batches that
+	// requests stalled behind a lock wait are handed to.
+	write.SetMaxOpenConns(opt.Writers + 4)
 	write.SetMaxIdleConns(opt.Writers)
 	counts, err := openCounts(url)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,16 +31,18 @@ type request struct {
 
 // writer commits the waiting Updates together (group commit): each of its
 // goroutines takes every waiting request (up to maxBatch) from one queue,
-// runs each inside its own savepoint of one transaction on a connection it
-// holds, and commits once, so that a batch waits for one WAL flush, not
-// one per request. Several goroutines let a batch run while another waits
-// for its flush.
+// runs each inside its own savepoint of one transaction on a connection of
+// the writers' pool, and commits once, so that a batch waits for one WAL
+// flush, not one per request. Several goroutines let a batch run while
+// another waits for its flush. A request that runs for stallAfter (waiting
+// for a lock) hands those queued behind it to a batch of their own, so
+// that Updates still run concurrently where they must.
 //
 // A request that fails, panics or loses a lock-wait (deadlock) is rolled
 // back to its savepoint, alone; its fn is never run again, since service
 // fns are not all re-runnable (some append to captured slices).
 type writer struct {
-	db       *sql.DB // the writers' pool: one connection per goroutine
+	db       *sql.DB // the writers' pool: a connection per batch in flight
 	maxBatch int
 	log      *slog.Logger
 	queue    chan request
@@ -91,40 +94,109 @@ func (w *writer) stop() {
 
 func (w *writer) loop() {
 	defer w.wg.Done()
-	var conn *sql.Conn
-	defer func() {
-		if conn != nil {
-			conn.Close()
-		}
-	}()
-	batch := make([]request, 0, w.maxBatch)
+	reqs := make([]request, 0, w.maxBatch)
 	for r := range w.queue {
-		batch = append(batch[:0], r)
+		reqs = append(reqs[:0], r)
 	fill:
-		for len(batch) < w.maxBatch {
+		for len(reqs) < w.maxBatch {
 			select {
 			case r, ok := <-w.queue:
 				if !ok {
 					break fill
 				}
-				batch = append(batch, r)
+				reqs = append(reqs, r)
 			default:
 				break fill
 			}
 		}
-		if conn == nil {
-			c, err := w.db.Conn(context.Background())
-			if err != nil {
-				fail(batch, fmt.Errorf("postgres: writer connection: %w", err))
-				continue
-			}
-			conn = c
+		w.run(slices.Clone(reqs))
+	}
+}
+
+// stallAfter is how long a request may run before the requests queued
+// behind it in its batch are handed to a batch of their own: one waiting
+// for a lock (or, in tests, for another Update) must not hold them up.
+const stallAfter = 50 * time.Millisecond
+
+// batch is the requests of one transaction not started yet.
+type batch struct {
+	mu      sync.Mutex
+	reqs    []request
+	started atomic.Int64 // how many have started: the watchdog's measure of progress
+}
+
+// take returns the next request to run, if any is left.
+func (b *batch) take() (request, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.reqs) == 0 {
+		return request{}, false
+	}
+	r := b.reqs[0]
+	b.reqs = b.reqs[1:]
+	b.started.Add(1)
+	return r, true
+}
+
+// more reports whether a request is left.
+func (b *batch) more() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.reqs) > 0
+}
+
+// steal removes and returns the requests not started yet.
+func (b *batch) steal() []request {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := b.reqs
+	b.reqs = nil
+	return out
+}
+
+// watch hands the unstarted requests of b to a new batch whenever the
+// running one has not finished for stallAfter, until stop is closed.
+func (w *writer) watch(b *batch, stop <-chan struct{}) {
+	t := time.NewTicker(stallAfter)
+	defer t.Stop()
+	last := int64(-1)
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
 		}
-		if !w.commit(conn, batch) {
-			discard(conn)
-			conn = nil
+		if n := b.started.Load(); n != last {
+			last = n
+			continue
+		}
+		if stolen := b.steal(); len(stolen) > 0 {
+			w.wg.Add(1) // the batch's goroutine is running: wg is not zero
+			go func() {
+				defer w.wg.Done()
+				w.run(stolen)
+			}()
 		}
 	}
+}
+
+// run commits reqs as one batch on a connection of the writers' pool.
+func (w *writer) run(reqs []request) {
+	conn, err := w.db.Conn(context.Background())
+	if err != nil {
+		fail(reqs, fmt.Errorf("postgres: writer connection: %w", err))
+		return
+	}
+	b := &batch{reqs: reqs}
+	stop := make(chan struct{})
+	go w.watch(b, stop)
+	ok := w.commit(conn, b)
+	close(stop)
+	if !ok {
+		discard(conn)
+		return
+	}
+	conn.Close()
 }
 
 func fail(batch []request, err error) {
@@ -169,47 +241,54 @@ func simple(conn *sql.Conn, q string) (tag string, err error) {
 	return tag, err
 }
 
-// commit runs one batch on conn. Each request's error is its own; a failed
-// COMMIT fails every request that had succeeded. Statements between
-// requests share a round trip: "RELEASE SAVEPOINT r; SAVEPOINT r" after a
-// success, "ROLLBACK TO SAVEPOINT r" (which keeps r) after a failure, and
-// the last with the COMMIT. It reports whether conn is still usable.
-func (w *writer) commit(conn *sql.Conn, batch []request) bool {
+// commit runs the requests of b on conn, in one transaction. Each
+// request's error is its own; a failed COMMIT fails every request that had
+// succeeded. Statements between requests share a round trip: "RELEASE
+// SAVEPOINT r; SAVEPOINT r" after a success, "ROLLBACK TO SAVEPOINT r"
+// (which keeps r) after a failure, and the last with the COMMIT. It
+// reports whether conn is still usable.
+func (w *writer) commit(conn *sql.Conn, b *batch) bool {
 	start := time.Now()
-	errs := make([]error, len(batch))
+	var ran []request
+	var errs []error
 	if _, err := simple(conn, `BEGIN; SAVEPOINT r`); err != nil {
-		fail(batch, fmt.Errorf("postgres: begin: %w", err))
+		fail(b.steal(), fmt.Errorf("postgres: begin: %w", err))
 		return rollback(conn)
 	}
 	st := sqldb.NewTx(batchConn{conn}, dialect{}).WithSecrets(w.secrets.Load())
-	for i, r := range batch {
-		last := i == len(batch)-1
-		if errs[i] = r.ctx.Err(); errs[i] == nil {
-			mark := st.Mark()
-			errs[i] = runOne(st, r)
-			if errs[i] != nil {
+	committed := false
+	for !committed {
+		r, ok := b.take()
+		if !ok { // the rest was handed to another batch
+			if tag, err := simple(conn, `COMMIT`); err != nil || tag != "COMMIT" {
+				return w.failCommit(conn, ran, errs, commitErr(tag, err))
+			}
+			break
+		}
+		ran = append(ran, r)
+		errs = append(errs, r.ctx.Err())
+		i := len(errs) - 1
+		mark := st.Mark()
+		if errs[i] == nil {
+			if errs[i] = runOne(st, r); errs[i] != nil {
 				st.Rewind(mark) // rolled back: what it published is dropped
 			}
-			if !last {
-				if err := w.boundary(conn, st, mark, &errs[i], `; SAVEPOINT r`); err != nil {
-					fail(batch, err)
-					return rollback(conn)
-				}
-				continue
+		}
+		next := `; SAVEPOINT r`
+		if !b.more() {
+			next, committed = `; COMMIT`, true
+		}
+		if err := w.boundary(conn, st, mark, &errs[i], next); err != nil {
+			if committed {
+				return w.failCommit(conn, ran, errs, err)
 			}
-			// The last request's boundary carries the COMMIT.
-			if err := w.boundary(conn, st, mark, &errs[i], `; COMMIT`); err != nil {
-				return w.failCommit(conn, batch, errs, err)
-			}
-		} else if last {
-			if tag, err := simple(conn, `COMMIT`); err != nil || tag != "COMMIT" {
-				return w.failCommit(conn, batch, errs, commitErr(tag, err))
-			}
+			fail(append(ran, b.steal()...), err)
+			return rollback(conn)
 		}
 	}
 	w.deliver(st.Pending())
 	w.observe(errs, start)
-	for i, r := range batch {
+	for i, r := range ran {
 		r.done <- errs[i]
 	}
 	return true
