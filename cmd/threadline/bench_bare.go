@@ -165,10 +165,16 @@ func benchBareInsert(ctx context.Context, args []string, stdout, stderr io.Write
 	cfg := config.Defaults()
 	cfg.DatabaseURL = "" // no default: this writes benchmark rows
 	fs := newFlagSet("bench bare-insert",
-		"bench bare-insert --database URL [--concurrency N] [--duration D] [--requests M]", stderr)
+		"bench bare-insert --database URL [--concurrency N] [--duration D] [--requests M]\n\n"+
+			"Writes createThread's rows (counter, thread, label, field value, timeline entry, outbox event)\n"+
+			"straight through the store, one Update per thread, with no service, GraphQL or HTTP: the floor\n"+
+			"the API is measured against. --database postgres://… measures the PostgreSQL floor (same rows,\n"+
+			"bare, through pgx, group commit with --postgres-writers batches in flight); sqlite://PATH the\n"+
+			"SQLite one (group commit on its single writer).", stderr)
 	config.DatabaseFlag(fs, &cfg.DatabaseURL)
 	fs.StringVar(&cfg.SQLiteSynchronous, "sqlite-synchronous", cfg.SQLiteSynchronous, "SQLite PRAGMA synchronous: FULL or NORMAL, as for serve")
 	fs.IntVar(&cfg.PostgresMaxConns, "postgres-max-conns", cfg.PostgresMaxConns, "PostgreSQL connection pool size, as for serve")
+	fs.IntVar(&cfg.PostgresWriters, "postgres-writers", cfg.PostgresWriters, "PostgreSQL group-commit batches in flight at once, as for serve")
 	l.register(fs)
 	if err := config.Parse(fs, args); err != nil {
 		return err

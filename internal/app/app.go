@@ -57,7 +57,8 @@ func OpenStore(ctx context.Context, cfg config.Config, log *slog.Logger) (store.
 	}
 	var st store.Store
 	if db.Backend == "postgres" {
-		st, err = postgres.Open(ctx, db.URL, cfg.PostgresMaxConns)
+		st, err = postgres.OpenWith(ctx, db.URL, postgres.Options{MaxConns: cfg.PostgresMaxConns,
+			Writers: cfg.PostgresWriters, Logger: log})
 	} else {
 		st, err = sqlite.Open(ctx, db.Path, sqlite.Options{Synchronous: cfg.SQLiteSynchronous, Logger: log})
 	}

@@ -24,6 +24,7 @@ type Config struct {
 	ShutdownTimeout   time.Duration
 	SQLiteSynchronous string
 	PostgresMaxConns  int
+	PostgresWriters   int
 	SchedulerInterval time.Duration
 	// Webhook delivery.
 	WebhookAllowPrivate  bool
@@ -84,6 +85,7 @@ func Defaults() Config {
 		ShutdownTimeout:   10 * time.Second,
 		SQLiteSynchronous: "FULL",
 		PostgresMaxConns:  20,
+		PostgresWriters:   2,
 		SchedulerInterval: time.Second,
 		WebhookTimeout:    10 * time.Second,
 		WebhookLease:      2 * time.Minute,
@@ -144,6 +146,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.AttachmentUploadTTL, "attachment-upload-ttl", c.AttachmentUploadTTL, "how long an attachment upload link is valid (env THREADLINE_ATTACHMENT_UPLOAD_TTL)")
 	fs.DurationVar(&c.AttachmentDownloadTTL, "attachment-download-ttl", c.AttachmentDownloadTTL, "how long an attachment download link is valid (env THREADLINE_ATTACHMENT_DOWNLOAD_TTL)")
 	fs.IntVar(&c.PostgresMaxConns, "postgres-max-conns", c.PostgresMaxConns, "PostgreSQL connection pool size (env THREADLINE_POSTGRES_MAX_CONNS)")
+	fs.IntVar(&c.PostgresWriters, "postgres-writers", c.PostgresWriters, "PostgreSQL group-commit batches in flight at once, one connection each, beside the pool (env THREADLINE_POSTGRES_WRITERS)")
 	c.Email.flags(fs)
 }
 

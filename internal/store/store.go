@@ -32,9 +32,9 @@ import (
 // Store runs transactions. An Update that returned nil is durable.
 //
 // fn must not keep tx after it returns, must only touch storage through tx,
-// and should not block on anything else: on SQLite all Updates share one
-// writer and are committed together (group commit), each inside its own
-// savepoint so that one failing fn rolls back only its own writes.
+// and should not block on anything else: on both backends Updates are
+// committed together (group commit), each inside its own savepoint so that
+// one failing or panicking fn rolls back only its own writes. fn runs once.
 type Store interface {
 	View(ctx context.Context, fn func(Tx) error) error
 	Update(ctx context.Context, fn func(Tx) error) error
@@ -44,7 +44,7 @@ type Store interface {
 }
 
 // Allocator is implemented by stores that allocate counter values outside
-// the calling transaction (PostgreSQL: a short transaction of its own), so
+// the calling transaction (PostgreSQL: one statement of its own), so
 // that a hot counter row is not held locked until the caller commits. Values
 // are unique; a caller that fails leaves a gap.
 type Allocator interface {

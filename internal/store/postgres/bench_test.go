@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/threadline/threadline/internal/config"
@@ -23,4 +24,24 @@ func BenchmarkBareInsert(b *testing.B) {
 		b.Cleanup(func() { st.Close() })
 		return st
 	})
+}
+
+// BenchmarkGroupCommitWriters is BenchBareInsert (concurrent Updates, each
+// writing createThread's rows) with 1, 2 and 4 group-commit writers, to
+// show what batches in flight at once buy. It skips unless
+// THREADLINE_TEST_POSTGRES_URL is set.
+func BenchmarkGroupCommitWriters(b *testing.B) {
+	for _, w := range []int{1, 2, 4} {
+		b.Run(fmt.Sprintf("writers=%d", w), func(b *testing.B) {
+			storetest.BenchBareInsert(b, func(b *testing.B) store.Store {
+				st, err := postgres.OpenWith(context.Background(), harness.FreshPostgresURL(b),
+					postgres.Options{MaxConns: config.Defaults().PostgresMaxConns, Writers: w})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Cleanup(func() { st.Close() })
+				return st
+			})
+		})
+	}
 }

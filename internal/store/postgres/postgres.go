@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"sync/atomic"
 	"time"
 
@@ -38,34 +39,84 @@ func (dialect) UniqueViolation(err error) bool {
 
 // Store is the PostgreSQL store.
 type Store struct {
-	db       *sql.DB
-	counts   *sql.DB // rate-limit windows (ratewindow.go)
+	db       *sql.DB // Views, migrations, SeedThreads, DB()
+	write    *sql.DB // the group-commit writer's connections (writer.go)
+	counts   *sql.DB // rate-limit windows (ratewindow.go) and Allocate
+	writer   *writer
 	secrets  atomic.Pointer[auth.SecretBox]
 	onCommit atomic.Pointer[func(int, time.Duration)]
 	listen   *listener // subscriptions (notify.go)
 }
 
-// Open connects to url (postgres://…), and migrates the database.
+// Options tune the backend; the zero value is the default.
+type Options struct {
+	// MaxConns sizes the pool of Views and other reads (default 20).
+	MaxConns int
+	// Writers is how many batches of Updates may be in flight at once,
+	// each on a connection of its own (default 2).
+	Writers int
+	// MaxBatch caps how many Updates one commit carries (default 64: a
+	// transaction of more savepoints overflows PostgreSQL's per-backend
+	// cache of subtransactions, which slows other sessions' snapshots).
+	MaxBatch int
+	// Logger receives error reports (default: discard).
+	Logger *slog.Logger
+}
+
+// Open connects to url (postgres://…) with a pool of maxConns, and
+// migrates the database. It is OpenWith with the other options' defaults.
 func Open(ctx context.Context, url string, maxConns int) (*Store, error) {
+	return OpenWith(ctx, url, Options{MaxConns: maxConns})
+}
+
+// OpenWith connects to url (postgres://…), migrates the database and
+// starts the group-commit writer.
+func OpenWith(ctx context.Context, url string, opt Options) (*Store, error) {
+	if opt.MaxConns <= 0 {
+		opt.MaxConns = 20
+	}
+	if opt.Writers <= 0 {
+		opt.Writers = 2
+	}
+	if opt.MaxBatch <= 0 {
+		opt.MaxBatch = 64
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
 	db, err := sql.Open("pgx", url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	if maxConns <= 0 {
-		maxConns = 20
-	}
-	db.SetMaxOpenConns(maxConns)
-	db.SetMaxIdleConns(maxConns)
+	db.SetMaxOpenConns(opt.MaxConns)
+	db.SetMaxIdleConns(opt.MaxConns)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
+	write, err := sql.Open("pgx", url)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	// One connection per writer goroutine, and a few for the batches that
+	// requests stalled behind a lock wait are handed to.
+	write.SetMaxOpenConns(opt.Writers + 4)
+	write.SetMaxIdleConns(opt.Writers)
 	counts, err := openCounts(url)
 	if err != nil {
 		db.Close()
+		write.Close()
 		return nil, err
 	}
-	s := &Store{db: db, counts: counts, listen: newListener(url, counts)}
+	s := &Store{db: db, write: write, counts: counts, listen: newListener(url, counts)}
+	s.writer = &writer{db: write, maxBatch: opt.MaxBatch, log: opt.Logger, secrets: &s.secrets, onCommit: &s.onCommit,
+		deliver: func(msgs []sqldb.Message) {
+			if len(msgs) > 0 {
+				s.listen.send(msgs)
+			}
+		}}
+	startWriter(s.writer, opt.Writers)
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -107,49 +158,32 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 	return fn(sqldb.NewTx(tx, dialect{}).WithSecrets(s.secrets.Load()).ReadOnly())
 }
 
-// Update runs fn in a READ COMMITTED transaction and commits it. Writers
-// that must not race (counters, upserts) take row locks in their SQL.
-func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) (err error) {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("postgres: begin: %w", err)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback()
-			panic(p)
-		}
-		if err != nil {
-			_ = tx.Rollback()
-		}
-	}()
-	st := sqldb.NewTx(tx, dialect{}).WithSecrets(s.secrets.Load())
-	if err = fn(st); err != nil {
-		return err
-	}
-	start := time.Now()
-	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("postgres: commit: %w", err)
-	}
-	if fn := s.onCommit.Load(); fn != nil {
-		(*fn)(1, time.Since(start))
-	}
-	if msgs := st.Pending(); len(msgs) > 0 {
-		s.listen.send(msgs)
-	}
-	return nil
+// Update runs fn through the group-commit writer, in a savepoint of a
+// READ COMMITTED transaction shared with other Updates, and returns once
+// that transaction is durably committed (or fn failed: then its writes
+// are rolled back, alone). Writers that must not race (counters, upserts)
+// take row locks in their SQL.
+func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
+	return s.writer.do(ctx, fn)
 }
 
-// Allocate increments a workspace counter in a transaction of its own and
-// returns the value: the counter row is locked only for that short
-// transaction, not for the caller's.
+// Allocate increments a workspace counter in one statement of its own, on
+// the pool whose commits do not wait for the disk, and returns the value:
+// the counter row is locked only for that statement, not for the caller's
+// batch, so that creates of several writers and replicas never queue on it
+// for a WAL flush nor deadlock over it. Durability holds all the same: the
+// increment's commit record precedes, in the WAL, that of the transaction
+// that then uses the value, and flushing that one flushes it; a crash can
+// only forget a value no durable row holds.
 func (s *Store) Allocate(ctx context.Context, workspaceID, name string) (int64, error) {
 	var v int64
-	err := s.Update(ctx, func(tx store.Tx) (err error) {
-		v, err = tx.NextCounter(ctx, workspaceID, name)
-		return err
-	})
-	return v, err
+	err := s.counts.QueryRowContext(ctx, `INSERT INTO counters (workspace_id, name, value) VALUES ($1, $2, 1)
+		ON CONFLICT (workspace_id, name) DO UPDATE SET value = counters.value + 1
+		RETURNING value`, workspaceID, name).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: allocate %s: %w", name, err)
+	}
+	return v, nil
 }
 
 // DB exposes the pool to tests of the storage layer.
@@ -170,14 +204,15 @@ func (s *Store) SeedThreads(ctx context.Context, workspaceID string, n int, gen 
 
 var _ store.Instrumented = (*Store)(nil)
 
-// OnCommit implements store.Instrumented: every Update commits alone.
+// OnCommit implements store.Instrumented: fn hears of every group commit.
 func (s *Store) OnCommit(fn func(updates int, took time.Duration)) { s.onCommit.Store(&fn) }
 
 // Pool implements store.Instrumented.
 func (s *Store) Pool() store.PoolStats {
-	p := s.db.Stats()
-	return store.PoolStats{MaxOpen: p.MaxOpenConnections, Open: p.OpenConnections, InUse: p.InUse, Idle: p.Idle,
-		WaitCount: p.WaitCount, WaitDuration: p.WaitDuration}
+	r, w := s.db.Stats(), s.write.Stats()
+	return store.PoolStats{MaxOpen: r.MaxOpenConnections + w.MaxOpenConnections, Open: r.OpenConnections + w.OpenConnections,
+		InUse: r.InUse + w.InUse, Idle: r.Idle + w.Idle, WaitCount: r.WaitCount + w.WaitCount,
+		WaitDuration: r.WaitDuration + w.WaitDuration}
 }
 
 var _ store.SecretKeeper = (*Store)(nil)
@@ -192,8 +227,10 @@ func (s *Store) UseSecrets(ctx context.Context, box *auth.SecretBox) error {
 	return nil
 }
 
-// Close closes the pools.
+// Close stops the writer after draining queued Updates, and closes the
+// pools.
 func (s *Store) Close() error {
+	s.writer.stop()
 	s.listen.close()
-	return errors.Join(s.counts.Close(), s.db.Close())
+	return errors.Join(s.counts.Close(), s.write.Close(), s.db.Close())
 }

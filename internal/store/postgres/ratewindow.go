@@ -14,9 +14,10 @@ import (
 
 var _ store.WindowCounter = (*Store)(nil)
 
-// openCounts opens the small pool that counts rate-limit windows, with
-// synchronous_commit off: a count written on every request need not wait
-// for the disk, and need not survive a crash.
+// openCounts opens the small pool that counts rate-limit windows and
+// allocates counter values (Allocate), with synchronous_commit off: a count
+// written on every request need not wait for the disk, and need not survive
+// a crash; an allocated value is made durable by the commit that uses it.
 func openCounts(url string) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
@@ -24,8 +25,8 @@ func openCounts(url string) (*sql.DB, error) {
 	}
 	cfg.RuntimeParams["synchronous_commit"] = "off"
 	db := stdlib.OpenDB(*cfg)
-	db.SetMaxOpenConns(4)
-	db.SetMaxIdleConns(4)
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
 	return db, nil
 }
 

@@ -45,6 +45,8 @@ var suite = []conformance{
 	{"UpdateWorkspace", []string{"WorkspaceStore.UpdateWorkspace"}, testUpdateWorkspace},
 	{"FailedUpdateWritesNothing", []string{"Store.Update"}, testFailedUpdate},
 	{"ConcurrentUpdatesIsolated", []string{"Store.Update"}, testConcurrentUpdatesIsolated},
+	{"BatchedUpdatesFailAlone", []string{"Store.Update"}, testBatchIsolation},
+	{"BatchedUpdatesPublishOnlyCommitted", []string{"PublishStore.Publish", "Broadcaster.Subscribe"}, testBatchPublishes},
 	{"CloseEndsTheStore", []string{"Store.Close"}, testClose},
 	{"SettingOnce", []string{"WorkspaceStore.SetSettingOnce", "WorkspaceStore.Setting"}, testSettingOnce},
 	{"CountersDistinctUnderConcurrency", []string{"WorkspaceStore.NextCounter"}, testCounters},

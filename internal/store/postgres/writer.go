@@ -1,0 +1,380 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/threadline/threadline/internal/auth"
+	"github.com/threadline/threadline/internal/store"
+	"github.com/threadline/threadline/internal/store/sqldb"
+)
+
+// errClosed is returned by Update after Close.
+var errClosed = errors.New("postgres: store is closed")
+
+type request struct {
+	ctx  context.Context
+	fn   func(store.Tx) error
+	done chan error
+}
+
+// writer commits the waiting Updates together (group commit): each of its
+// goroutines takes every waiting request (up to maxBatch) from one queue,
+// runs each inside its own savepoint of one transaction on a connection of
+// the writers' pool, and commits once, so that a batch waits for one WAL
+// flush, not one per request. Several goroutines let a batch run while
+// another waits for its flush. A request that runs for stallAfter (waiting
+// for a lock) hands those queued behind it to a batch of their own, so
+// that Updates still run concurrently where they must.
+//
+// A request that fails, panics or loses a lock-wait (deadlock) is rolled
+// back to its savepoint, alone; its fn is never run again, since service
+// fns are not all re-runnable (some append to captured slices).
+type writer struct {
+	db       *sql.DB // the writers' pool: a connection per batch in flight
+	maxBatch int
+	log      *slog.Logger
+	queue    chan request
+	mu       sync.RWMutex
+	closed   bool
+	wg       sync.WaitGroup
+	secrets  *atomic.Pointer[auth.SecretBox]
+	onCommit *atomic.Pointer[func(int, time.Duration)]
+	deliver  func([]sqldb.Message) // what a batch published, once it committed
+}
+
+func startWriter(w *writer, n int) {
+	w.queue = make(chan request, w.maxBatch*n)
+	for range n {
+		w.wg.Add(1)
+		go w.loop()
+	}
+}
+
+func (w *writer) do(ctx context.Context, fn func(store.Tx) error) error {
+	r := request{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return errClosed
+	}
+	select {
+	case w.queue <- r:
+		w.mu.RUnlock()
+	case <-ctx.Done():
+		w.mu.RUnlock()
+		return ctx.Err()
+	}
+	// Once queued, wait for the outcome even if ctx ends: the request may
+	// already be committed, and the caller must not be told otherwise.
+	return <-r.done
+}
+
+// stop drains the queue and waits for the goroutines to finish.
+func (w *writer) stop() {
+	w.mu.Lock()
+	if !w.closed {
+		w.closed = true
+		close(w.queue)
+	}
+	w.mu.Unlock()
+	w.wg.Wait()
+}
+
+func (w *writer) loop() {
+	defer w.wg.Done()
+	reqs := make([]request, 0, w.maxBatch)
+	for r := range w.queue {
+		reqs = append(reqs[:0], r)
+	fill:
+		for len(reqs) < w.maxBatch {
+			select {
+			case r, ok := <-w.queue:
+				if !ok {
+					break fill
+				}
+				reqs = append(reqs, r)
+			default:
+				break fill
+			}
+		}
+		w.run(slices.Clone(reqs))
+	}
+}
+
+// stallAfter is how long a request may run before the requests queued
+// behind it in its batch are handed to a batch of their own: one waiting
+// for a lock (or, in tests, for another Update) must not hold them up.
+const stallAfter = 50 * time.Millisecond
+
+// batch is the requests of one transaction not started yet.
+type batch struct {
+	mu      sync.Mutex
+	reqs    []request
+	started atomic.Int64 // how many have started: the watchdog's measure of progress
+}
+
+// take returns the next request to run, if any is left.
+func (b *batch) take() (request, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.reqs) == 0 {
+		return request{}, false
+	}
+	r := b.reqs[0]
+	b.reqs = b.reqs[1:]
+	b.started.Add(1)
+	return r, true
+}
+
+// more reports whether a request is left.
+func (b *batch) more() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.reqs) > 0
+}
+
+// steal removes and returns the requests not started yet.
+func (b *batch) steal() []request {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := b.reqs
+	b.reqs = nil
+	return out
+}
+
+// watch hands the unstarted requests of b to a new batch whenever the
+// running one has not finished for stallAfter, until stop is closed.
+func (w *writer) watch(b *batch, stop <-chan struct{}) {
+	t := time.NewTicker(stallAfter)
+	defer t.Stop()
+	last := int64(-1)
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		if n := b.started.Load(); n != last {
+			last = n
+			continue
+		}
+		if stolen := b.steal(); len(stolen) > 0 {
+			w.wg.Add(1) // the batch's goroutine is running: wg is not zero
+			go func() {
+				defer w.wg.Done()
+				w.run(stolen)
+			}()
+		}
+	}
+}
+
+// run commits reqs as one batch on a connection of the writers' pool.
+func (w *writer) run(reqs []request) {
+	conn, err := w.db.Conn(context.Background())
+	if err != nil {
+		fail(reqs, fmt.Errorf("postgres: writer connection: %w", err))
+		return
+	}
+	b := &batch{reqs: reqs}
+	stop := make(chan struct{})
+	go w.watch(b, stop)
+	ok := w.commit(conn, b)
+	close(stop)
+	if !ok {
+		discard(conn)
+		return
+	}
+	conn.Close()
+}
+
+func fail(batch []request, err error) {
+	for _, r := range batch {
+		r.done <- err
+	}
+}
+
+// discard closes conn and keeps it out of the pool.
+func discard(conn *sql.Conn) {
+	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	_ = conn.Close()
+}
+
+// batchConn runs a batch's statements on its connection with the batch's
+// context, not the request's: a request whose caller gives up must not
+// break the connection (pgx closes one whose query is cancelled) under
+// the other requests of its batch. A request's context is checked before
+// it starts.
+type batchConn struct{ c *sql.Conn }
+
+func (b batchConn) ExecContext(_ context.Context, q string, args ...any) (sql.Result, error) {
+	return b.c.ExecContext(context.Background(), q, args...)
+}
+
+func (b batchConn) QueryContext(_ context.Context, q string, args ...any) (*sql.Rows, error) {
+	return b.c.QueryContext(context.Background(), q, args...)
+}
+
+func (b batchConn) QueryRowContext(_ context.Context, q string, args ...any) *sql.Row {
+	return b.c.QueryRowContext(context.Background(), q, args...)
+}
+
+// simple sends q (one or more statements without arguments) in one round
+// trip and returns the command tag of the last.
+func simple(conn *sql.Conn, q string) (tag string, err error) {
+	err = conn.Raw(func(dc any) error {
+		ct, err := dc.(*stdlib.Conn).Conn().Exec(context.Background(), q)
+		tag = ct.String()
+		return err
+	})
+	return tag, err
+}
+
+// commit runs the requests of b on conn, in one transaction. Each
+// request's error is its own; a failed COMMIT fails every request that had
+// succeeded. Statements between requests share a round trip: "RELEASE
+// SAVEPOINT r; SAVEPOINT r" after a success, "ROLLBACK TO SAVEPOINT r"
+// (which keeps r) after a failure, and the last with the COMMIT. It
+// reports whether conn is still usable.
+func (w *writer) commit(conn *sql.Conn, b *batch) bool {
+	start := time.Now()
+	var ran []request
+	var errs []error
+	if _, err := simple(conn, `BEGIN; SAVEPOINT r`); err != nil {
+		fail(b.steal(), fmt.Errorf("postgres: begin: %w", err))
+		return rollback(conn)
+	}
+	st := sqldb.NewTx(batchConn{conn}, dialect{}).WithSecrets(w.secrets.Load())
+	committed := false
+	for !committed {
+		r, ok := b.take()
+		if !ok { // the rest was handed to another batch
+			if tag, err := simple(conn, `COMMIT`); err != nil || tag != "COMMIT" {
+				return w.failCommit(conn, ran, errs, commitErr(tag, err))
+			}
+			break
+		}
+		ran = append(ran, r)
+		errs = append(errs, r.ctx.Err())
+		i := len(errs) - 1
+		mark := st.Mark()
+		if errs[i] == nil {
+			if errs[i] = runOne(st, r); errs[i] != nil {
+				st.Rewind(mark) // rolled back: what it published is dropped
+			}
+		}
+		next := `; SAVEPOINT r`
+		if !b.more() {
+			next, committed = `; COMMIT`, true
+		}
+		if err := w.boundary(conn, st, mark, &errs[i], next); err != nil {
+			if committed {
+				return w.failCommit(conn, ran, errs, err)
+			}
+			fail(append(ran, b.steal()...), err)
+			return rollback(conn)
+		}
+	}
+	w.deliver(st.Pending())
+	w.observe(errs, start)
+	for i, r := range ran {
+		r.done <- errs[i]
+	}
+	return true
+}
+
+// boundary ends the savepoint of the request just run (failed when *reqErr
+// is set) and sends next ("; SAVEPOINT r" or "; COMMIT") in the same round
+// trip. If releasing fails (the request swallowed an error of its own and
+// left its savepoint aborted), the request is failed and rolled back, and
+// the batch goes on. It returns an error only when the batch cannot.
+func (w *writer) boundary(conn *sql.Conn, st *sqldb.Tx, mark int, reqErr *error, next string) error {
+	end := `RELEASE SAVEPOINT r`
+	if *reqErr != nil {
+		end = `ROLLBACK TO SAVEPOINT r`
+	}
+	tag, err := simple(conn, end+next)
+	if err == nil && (next != `; COMMIT` || tag == "COMMIT") {
+		return nil
+	}
+	if *reqErr != nil || !savepointAborted(err) {
+		return commitErr(tag, err)
+	}
+	*reqErr = fmt.Errorf("postgres: release: %w", err)
+	st.Rewind(mark)
+	if tag, err = simple(conn, `ROLLBACK TO SAVEPOINT r`+next); err != nil || (next == `; COMMIT` && tag != "COMMIT") {
+		return commitErr(tag, err)
+	}
+	return nil
+}
+
+// savepointAborted reports whether err says the transaction (here: the
+// request's savepoint) was aborted by an earlier error, which rolling back
+// to the savepoint repairs.
+func savepointAborted(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "25P02"
+}
+
+func commitErr(tag string, err error) error {
+	if err != nil {
+		return fmt.Errorf("postgres: commit: %w", err)
+	}
+	return fmt.Errorf("postgres: commit: the transaction ended with %q", tag)
+}
+
+// failCommit answers a batch whose COMMIT failed: every request that had
+// succeeded fails with err, and nothing it published is delivered.
+func (w *writer) failCommit(conn *sql.Conn, batch []request, errs []error, err error) bool {
+	w.log.Error("postgres: group commit failed", "requests", len(batch), "err", err)
+	for i, r := range batch {
+		if errs[i] == nil {
+			errs[i] = err
+		}
+		r.done <- errs[i]
+	}
+	return rollback(conn)
+}
+
+// rollback ends whatever transaction conn is in, and reports whether conn
+// is still usable.
+func rollback(conn *sql.Conn) bool {
+	_, err := simple(conn, `ROLLBACK`)
+	return err == nil
+}
+
+// observe reports a committed batch to the commit observer, if any.
+func (w *writer) observe(errs []error, start time.Time) {
+	if fn := w.onCommit.Load(); fn != nil {
+		n := 0
+		for _, e := range errs {
+			if e == nil {
+				n++
+			}
+		}
+		if n > 0 {
+			(*fn)(n, time.Since(start))
+		}
+	}
+}
+
+// runOne runs r's fn, turning a panic into its error.
+func runOne(st *sqldb.Tx, r request) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("postgres: update panicked: %v", p)
+		}
+	}()
+	return r.fn(st)
+}
