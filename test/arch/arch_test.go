@@ -25,9 +25,12 @@ var (
 		"internal/customer", "internal/customercard", "internal/customergroup", "internal/email", "internal/event",
 		"internal/field", "internal/label", "internal/note", "internal/tenant", "internal/thread", "internal/tier",
 		"internal/timeline", "internal/user", "internal/webhook", "internal/workspace"}
-	storage   = []string{"internal/store"}
-	sqldb     = []string{"internal/store/sqldb"}
-	backends  = []string{"internal/store/sqlite", "internal/store/postgres"}
+	storage  = []string{"internal/store"}
+	sqldb    = []string{"internal/store/sqldb"}
+	backends = []string{"internal/store/sqlite", "internal/store/postgres"}
+	// Storage workloads shared by the backends' benchmarks and the CLI's
+	// load generator.
+	workloads = []string{"internal/store/storebench"}
 	service   = []string{"internal/service"}
 	runner    = []string{"internal/bench"}
 	graph     = []string{"internal/graph", "internal/graph/generated", "internal/graph/model", "internal/graph/schema"}
@@ -77,7 +80,8 @@ func rules() map[string]rule {
 	}
 	// The conformance suite and benchmark support of every backend; the
 	// backends' tests pass it their stores.
-	r["internal/store/storetest"] = rule{may: join(kernel, domain, storage, runner), testSupport: true}
+	r["internal/store/storetest"] = rule{may: join(kernel, domain, storage, runner, workloads), testSupport: true}
+	r["internal/store/storebench"] = rule{may: join(kernel, domain, storage), pure: true}
 	r["internal/service"] = rule{may: join(kernel, domain, storage), pure: true}
 	r["internal/bench"] = rule{may: kernel, pure: true}
 	r["internal/config"] = rule{may: kernel, pure: true}
@@ -98,7 +102,7 @@ func rules() map[string]rule {
 	// address policy; the service reaches it through an interface.
 	r["internal/cardclient"] = rule{may: join(kernel, domain, netguard), noSQL: true}
 	r["internal/server"] = rule{may: join(kernel, domain, storage, service, graph, web, ratelimit, metrics), noSQL: true}
-	everything := join(kernel, domain, storage, sqldb, backends, service, runner, graph, web, transport, config,
+	everything := join(kernel, domain, storage, sqldb, backends, workloads, service, runner, graph, web, transport, config,
 		netguard, ratelimit, metrics, mail)
 	r["internal/app"] = rule{may: everything}
 	// The CLI opens stores through app, the only package that knows both
