@@ -174,6 +174,7 @@ func (r *queryResolver) Threads(ctx context.Context, after *string, before *stri
 	if err != nil {
 		return nil, r.queryError(ctx, err)
 	}
+	r.prefetchThreads(ctx, threadsOf(conn.Edges), threadEdgeNode)
 	out := &model.ThreadConnection{Edges: make([]model.ThreadEdge, len(conn.Edges)), PageInfo: pageInfo(conn.PageInfo), TotalCount: conn.TotalCount}
 	for i, e := range conn.Edges {
 		out.Edges[i] = model.ThreadEdge{Cursor: e.Cursor, Node: *threadModel(e.Node)}
@@ -204,6 +205,7 @@ func (r *queryResolver) ThreadsByExternalID(ctx context.Context, after *string, 
 	if err != nil {
 		return nil, r.queryError(ctx, err)
 	}
+	r.prefetchThreads(ctx, threadsOf(conn.Edges), threadsByExternalIDNode)
 	out := &model.ThreadsByExternalIDConnection{Edges: make([]model.ThreadEdge, len(conn.Edges)), PageInfo: pageInfo(conn.PageInfo)}
 	for i, e := range conn.Edges {
 		out.Edges[i] = model.ThreadEdge{Cursor: e.Cursor, Node: *threadModel(e.Node)}

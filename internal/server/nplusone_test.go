@@ -104,3 +104,47 @@ func TestTimelineBatched(t *testing.T) {
 		t.Fatalf("a page of timeline entries took %d reads; relations must be batched", reads)
 	}
 }
+
+// TestThreadPageSDKReads: the SDK's getThreads page (ThreadParts: customer,
+// labels with their types, thread fields, assignees) costs the same few
+// reads whatever its size: the page, then its relations at once.
+func TestThreadPageSDKReads(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "n.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cs := &countingStore{Store: st}
+	log := slog.New(slog.DiscardHandler)
+	svc := service.New(cs, nil, log)
+	ws, _ := svc.EnsureDefaultWorkspace(context.Background())
+	e := &env{t: t, st: st, svc: svc, h: mustNew(t, svc, cs, log), ws: ws}
+	f := e.fixture(t)
+	key := e.key(e.ws, auth.All)
+	u, err := svc.CreateUser(service.System(context.Background(), ws), "agent@example.com", "Agent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 30; i++ {
+		extra := `, labelTypeIds: ["` + f.labelType.ID + `"], threadFields: [{key: "my_string_field", type: STRING, stringValue: "v"}]`
+		if i%2 == 0 {
+			extra += `, assignedTo: {userId: "` + u.ID + `"}`
+		}
+		e.newThread(t, key, f, extra)
+	}
+	const maxReads = 2 // the page, then its relations
+	for _, size := range []int{1, 5, 25} {
+		before := cs.views.Load()
+		r := e.post(key, sdkThreadsQuery, map[string]any{"first": size})
+		edges, _ := path(r.Body, "data", "threads", "edges").([]any)
+		if len(edges) != size || path(r.Body, "errors") != nil {
+			t.Fatalf("page of %d: %d threads: %s", size, len(edges), r.Raw)
+		}
+		if a := path(r.Body, "data", "threads", "edges", 1, "node", "assignedTo", "fullName"); size > 1 && a != "Agent" {
+			t.Fatalf("page of %d: second thread's assignee %v, want Agent", size, a)
+		}
+		if reads := cs.views.Load() - before; reads > maxReads {
+			t.Errorf("a ThreadParts page of %d threads took %d reads, want at most %d", size, reads, maxReads)
+		}
+	}
+}
