@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -27,6 +28,16 @@ import (
 	"github.com/threadline/threadline/internal/graph"
 	"github.com/threadline/threadline/internal/service"
 )
+
+// apqCacheSize is how many persisted query texts the server remembers by
+// hash; a client whose hash was forgotten is told PERSISTED_QUERY_NOT_FOUND
+// and sends the document again.
+const apqCacheSize = 1000
+
+// codePersistedQueryNotFound answers a persisted query hash the server does
+// not know, with status 200 as Apollo Server does: clients then send the
+// document with its hash.
+const codePersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND"
 
 // maxBodyBytes bounds a GraphQL request body; attachments have their own
 // upload endpoint.
@@ -54,8 +65,14 @@ func newGraphQLHandler(svc *service.Service, log *slog.Logger, opts Options) (*g
 	e.Use(extension.Introspection{})
 	limits := graph.DefaultLimits
 	e.SetParserTokenLimit(limits.Tokens)
+	// gqlgen keeps a document in its query cache once it has parsed and
+	// validated it: a cached query text is neither parsed nor validated
+	// again (only its variables are checked, per request).
 	cache := lru.New[*ast.QueryDocument](1000)
 	e.SetQueryCache(cache)
+	// Automatic persisted queries (Apollo's protocol): a client may send
+	// the SHA-256 of a document it sent before instead of the document.
+	e.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](apqCacheSize)})
 	e.SetRecoverFunc(func(ctx context.Context, p any) error {
 		if f, ok := ctx.Value(panicFlag{}).(*atomic.Bool); ok {
 			f.Store(true)
@@ -149,8 +166,10 @@ func decodeRequest(body []byte) (gqlRequest, *gqlerror.Error) {
 
 func (h *graphQLHandler) execute(ctx context.Context, w http.ResponseWriter, op *string, params *graphql.RawParams) {
 	// A document not seen before is measured before gqlgen validates it:
-	// validation and execution cost are bounded by the limits first.
-	if _, seen := h.cache.Get(ctx, params.Query); !seen {
+	// validation and execution cost are bounded by the limits first. A
+	// persisted query sent by hash alone was measured when it was sent.
+	byHash := params.Query == "" && params.Extensions["persistedQuery"] != nil
+	if _, seen := h.cache.Get(ctx, params.Query); !seen && !byHash {
 		if _, err := graph.ParseBounded(params.Query, h.limits); err != nil {
 			if c, _ := err.Extensions["code"].(string); c == "" {
 				setCode(err, "GRAPHQL_PARSE_FAILED")
@@ -179,7 +198,11 @@ func (h *graphQLHandler) execute(ctx context.Context, w http.ResponseWriter, op 
 				}
 			}
 		}
-		writeErrors(w, http.StatusBadRequest, nil, errs...)
+		status := http.StatusBadRequest
+		if hasCode(errs, codePersistedQueryNotFound) {
+			status = http.StatusOK
+		}
+		writeErrors(w, status, nil, errs...)
 		return
 	}
 	*op = operationLabel(opCtx.Operation)
@@ -300,22 +323,17 @@ type wireLocation struct {
 	Column int `json:"column"`
 }
 
-type wireResponse struct {
-	Errors []wireError      `json:"errors,omitempty"`
-	Data   *json.RawMessage `json:"data,omitempty"`
-}
-
 // writeErrors writes a GraphQL response. data nil omits "data" (requests
 // that never executed); every error gets locations and extensions.code.
+// data, gqlgen's compact JSON, is written as it is, not encoded again: only
+// the characters encoding/json escapes in HTML-safe output (<, >, &, U+2028
+// and U+2029) are escaped, as they always were.
 func writeErrors(w http.ResponseWriter, status int, data json.RawMessage, errs ...*gqlerror.Error) {
-	out := wireResponse{}
-	if data != nil {
-		out.Data = &data
-	}
 	if max := graph.DefaultLimits.ErrorsPerResp; len(errs) > max {
 		more := &gqlerror.Error{Message: fmt.Sprintf("%d more errors not shown.", len(errs)-(max-1)), Extensions: errs[0].Extensions}
 		errs = append(errs[:max-1:max-1], more)
 	}
+	var out []wireError
 	for _, e := range errs {
 		we := wireError{Message: e.Message, Locations: []wireLocation{}, Path: e.Path, Extensions: map[string]any{}}
 		for _, l := range e.Locations {
@@ -327,16 +345,45 @@ func writeErrors(w http.ResponseWriter, status int, data json.RawMessage, errs .
 		if c, ok := we.Extensions["code"].(string); !ok || c == "" {
 			we.Extensions["code"] = graph.CodeInternal
 		}
-		out.Errors = append(out.Errors, we)
+		out = append(out, we)
 	}
-	b, err := json.Marshal(out)
+	b, err := responseBody(data, out)
 	if err != nil {
 		b = []byte(`{"errors":[{"message":"Internal server error.","locations":[],"extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)
 		status = http.StatusInternalServerError
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// responseBody is the JSON of a response: {"errors":[…],"data":…}, each
+// left out when absent (nil data, no errors). data must be valid JSON.
+func responseBody(data json.RawMessage, errs []wireError) ([]byte, error) {
+	buf := bytes.NewBuffer(make([]byte, 0, len(data)+64))
+	buf.WriteByte('{')
+	if len(errs) > 0 {
+		b, err := json.Marshal(errs)
+		if err != nil {
+			return nil, err
+		}
+		buf.WriteString(`"errors":`)
+		buf.Write(b)
+	}
+	if data != nil {
+		if len(errs) > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(`"data":`)
+		if bytes.ContainsAny(data, "<>&\u2028\u2029") {
+			json.HTMLEscape(buf, data)
+		} else {
+			buf.Write(data)
+		}
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
 }
 
 // operationLabel names an operation by its root fields (Plain's clients
