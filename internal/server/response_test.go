@@ -23,6 +23,7 @@ func TestResponseBodyAsMarshaled(t *testing.T) {
 		json.RawMessage(`{"threads":{"edges":[{"node":{"title":"plain","n":1.5e3,"ok":true,"x":null}}]}}`),
 		json.RawMessage(`{"t":"<script>&amp;</script> \u2028\u2029 é \"q\" \\u003c"}`),
 		json.RawMessage(`{"t":"… é"}`),
+		json.RawMessage("{\"t\":\"a\u2028b\u2029c <\"}"),
 	} {
 		for _, es := range [][]wireError{nil, errs} {
 			m := marshaled{Errors: es}
