@@ -192,6 +192,7 @@ func (r *queryResolver) SearchThreads(ctx context.Context, after *string, before
 	if err != nil {
 		return nil, r.queryError(ctx, err)
 	}
+	r.prefetchThreads(ctx, threadsOf(conn.Edges), searchResultThread)
 	out := &model.ThreadSearchResultConnection{Edges: make([]model.ThreadSearchResultEdge, len(conn.Edges)), PageInfo: pageInfo(conn.PageInfo)}
 	for i, e := range conn.Edges {
 		out.Edges[i] = model.ThreadSearchResultEdge{Cursor: e.Cursor, Node: model.ThreadSearchResult{Thread: *threadModel(e.Node)}}

@@ -28,6 +28,10 @@ var threadEdgeNode = []selectionStep{{"edges", "ThreadConnection"}, {"node", "Th
 // threadsByExternalIDNode is that way for ThreadsByExternalIdConnection.
 var threadsByExternalIDNode = []selectionStep{{"edges", "ThreadsByExternalIdConnection"}, {"node", "ThreadEdge"}}
 
+// searchResultThread is the way from a ThreadSearchResultConnection to its
+// threads.
+var searchResultThread = []selectionStep{{"edges", "ThreadSearchResultConnection"}, {"node", "ThreadSearchResultEdge"}, {"thread", "ThreadSearchResult"}}
+
 // selectionsAt returns the selection sets the current field selects at the
 // end of path (one per occurrence, aliases included).
 func selectionsAt(ctx context.Context, path []selectionStep) []ast.SelectionSet {

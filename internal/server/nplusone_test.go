@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -132,19 +133,32 @@ func TestThreadPageSDKReads(t *testing.T) {
 		}
 		e.newThread(t, key, f, extra)
 	}
+	// searchThreads answers the same threads under node.thread.
+	search := `query s($first: Int) { searchThreads(searchQuery: {term: "hi"}, first: $first) {
+	  edges { node { thread { ...ThreadParts } } } pageInfo { ...PageInfoParts } } }
+	` + sdkThreadsQuery[strings.Index(sdkThreadsQuery, "fragment "):]
 	const maxReads = 2 // the page, then its relations
-	for _, size := range []int{1, 5, 25} {
-		before := cs.views.Load()
-		r := e.post(key, sdkThreadsQuery, map[string]any{"first": size})
-		edges, _ := path(r.Body, "data", "threads", "edges").([]any)
-		if len(edges) != size || path(r.Body, "errors") != nil {
-			t.Fatalf("page of %d: %d threads: %s", size, len(edges), r.Raw)
-		}
-		if a := path(r.Body, "data", "threads", "edges", 1, "node", "assignedTo", "fullName"); size > 1 && a != "Agent" {
-			t.Fatalf("page of %d: second thread's assignee %v, want Agent", size, a)
-		}
-		if reads := cs.views.Load() - before; reads > maxReads {
-			t.Errorf("a ThreadParts page of %d threads took %d reads, want at most %d", size, reads, maxReads)
+	for _, q := range []struct{ name, doc, root, node string }{
+		{"threads", sdkThreadsQuery, "threads", ""},
+		{"searchThreads", search, "searchThreads", "thread"},
+	} {
+		for _, size := range []int{1, 5, 25} {
+			before := cs.views.Load()
+			r := e.post(key, q.doc, map[string]any{"first": size})
+			edges, _ := path(r.Body, "data", q.root, "edges").([]any)
+			if len(edges) != size || path(r.Body, "errors") != nil {
+				t.Fatalf("%s, page of %d: %d threads: %.500s", q.name, size, len(edges), r.Raw)
+			}
+			second := path(r.Body, "data", q.root, "edges", 1, "node")
+			if q.node != "" {
+				second = path(second, q.node)
+			}
+			if a := path(second, "assignedTo", "fullName"); size > 1 && a != "Agent" {
+				t.Fatalf("%s, page of %d: second thread's assignee %v, want Agent", q.name, size, a)
+			}
+			if reads := cs.views.Load() - before; reads > maxReads {
+				t.Errorf("%s: a ThreadParts page of %d threads took %d reads, want at most %d", q.name, size, reads, maxReads)
+			}
 		}
 	}
 }
