@@ -325,9 +325,6 @@ type wireLocation struct {
 
 // writeErrors writes a GraphQL response. data nil omits "data" (requests
 // that never executed); every error gets locations and extensions.code.
-// data, gqlgen's compact JSON, is written as it is, not encoded again: only
-// the characters encoding/json escapes in HTML-safe output (<, >, &, U+2028
-// and U+2029) are escaped, as they always were.
 func writeErrors(w http.ResponseWriter, status int, data json.RawMessage, errs ...*gqlerror.Error) {
 	if max := graph.DefaultLimits.ErrorsPerResp; len(errs) > max {
 		more := &gqlerror.Error{Message: fmt.Sprintf("%d more errors not shown.", len(errs)-(max-1)), Extensions: errs[0].Extensions}
@@ -347,43 +344,61 @@ func writeErrors(w http.ResponseWriter, status int, data json.RawMessage, errs .
 		}
 		out = append(out, we)
 	}
-	b, err := responseBody(data, out)
+	parts, err := responseParts(data, out)
 	if err != nil {
-		b = []byte(`{"errors":[{"message":"Internal server error.","locations":[],"extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)
+		parts = [][]byte{[]byte(`{"errors":[{"message":"Internal server error.","locations":[],"extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)}
 		status = http.StatusInternalServerError
 	}
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.Header().Set("Content-Length", strconv.Itoa(n))
 	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
+			return
+		}
+	}
 }
 
-// responseBody is the JSON of a response: {"errors":[…],"data":…}, each
-// left out when absent (nil data, no errors). data must be valid JSON.
-func responseBody(data json.RawMessage, errs []wireError) ([]byte, error) {
-	buf := bytes.NewBuffer(make([]byte, 0, len(data)+64))
-	buf.WriteByte('{')
+// responseParts returns the JSON of a response, {"errors":[…],"data":…}
+// (each left out when absent: nil data, no errors), in parts to write one
+// after the other: data among them as gqlgen encoded it, not encoded again,
+// unless it holds characters that encoding/json escapes in HTML-safe
+// output (<, >, &, U+2028 and U+2029), which are escaped as they always
+// were. data must be valid JSON.
+func responseParts(data json.RawMessage, errs []wireError) ([][]byte, error) {
+	head := []byte{'{'}
 	if len(errs) > 0 {
 		b, err := json.Marshal(errs)
 		if err != nil {
 			return nil, err
 		}
-		buf.WriteString(`"errors":`)
-		buf.Write(b)
+		head = append(append(head, `"errors":`...), b...)
 	}
-	if data != nil {
-		if len(errs) > 0 {
-			buf.WriteByte(',')
-		}
-		buf.WriteString(`"data":`)
-		if htmlSafe(data) {
-			buf.Write(data)
-		} else {
-			json.HTMLEscape(buf, data)
-		}
+	if data == nil {
+		return [][]byte{append(head, '}')}, nil
 	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	if len(errs) > 0 {
+		head = append(head, ',')
+	}
+	head = append(head, `"data":`...)
+	if !htmlSafe(data) {
+		var buf bytes.Buffer
+		json.HTMLEscape(&buf, data)
+		data = buf.Bytes()
+	}
+	return [][]byte{head, data, closeBrace}, nil
+}
+
+var closeBrace = []byte{'}'}
+
+// responseBody is the JSON of a response: its parts (responseParts) joined.
+func responseBody(data json.RawMessage, errs []wireError) ([]byte, error) {
+	parts, err := responseParts(data, errs)
+	return bytes.Join(parts, nil), err
 }
 
 // htmlSafe reports whether json.HTMLEscape would leave b as it is: no <,
