@@ -17,6 +17,10 @@ test-postgres:  ## the whole suite including the PostgreSQL backend
 
 generate:       ## regenerate gqlgen code from internal/graph/schema/*.graphqls
 	go tool gqlgen generate --config gqlgen.yml
+	# @defer bookkeeping only for objects with deferred fields (internal/graph/generated/deferred.go)
+	sed 's/deferred := graphql\.NewDeferredGroup(ctx)$$/deferred := newDeferredGroup(ctx, fields)/' \
+		internal/graph/generated/generated.go > internal/graph/generated/generated.go.tmp
+	mv internal/graph/generated/generated.go.tmp internal/graph/generated/generated.go
 
 lint:
 	test -z "$$(gofmt -l $$(git ls-files '*.go'))"

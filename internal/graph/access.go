@@ -7,9 +7,11 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/graph/generated"
@@ -195,10 +197,15 @@ func (r *Rules) SelectionNeeds(sel ast.SelectionSet) []auth.Permission {
 // caller may not select fails with FORBIDDEN; a mutation is refused whole,
 // before it runs, with a forbidden MutationError when the caller lacks its
 // own permissions or any its selected result needs.
+//
+// A query whose caller holds every permission its whole selection asks for
+// (SelectionNeeds) cannot be refused anything: the guard leaves itself out
+// of such an operation, so that its fields cost nothing to check.
 type guard struct {
 	rules   *Rules
 	refuse  map[string]func(*model.MutationError) any
 	resolve *Resolver
+	needs   opNeeds
 }
 
 func newGuard(rules *Rules, r *Resolver) (*guard, error) {
@@ -207,6 +214,60 @@ func newGuard(rules *Rules, r *Resolver) (*guard, error) {
 		return nil, err
 	}
 	return &guard{rules: rules, refuse: refuse, resolve: r}, nil
+}
+
+var _ graphql.OperationContextMutator = (*guard)(nil)
+
+// ExtensionName names the guard among gqlgen's handler extensions.
+func (g *guard) ExtensionName() string { return "AccessGuard" }
+
+// Validate accepts any schema: the rules were read from it.
+func (g *guard) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext installs the guard as the outermost field
+// middleware of an operation, around those of the other extensions, unless
+// the operation is a query whose caller holds every permission that any
+// field of it asks for: then no field can be refused, and none is checked.
+func (g *guard) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation != nil && oc.Operation.Operation == ast.Query {
+		if p := auth.FromContext(ctx); p != nil && p.Require(g.needs.of(g.rules, oc.Operation)...) == nil {
+			return nil
+		}
+	}
+	inner := oc.ResolverMiddleware
+	oc.ResolverMiddleware = func(ctx context.Context, next graphql.Resolver) (any, error) {
+		return g.Field(ctx, func(ctx context.Context) (any, error) { return inner(ctx, next) })
+	}
+	return nil
+}
+
+// opNeeds remembers the permissions each operation's selection asks for
+// (SelectionNeeds), by parsed operation: gqlgen's query cache hands the
+// same parsed document to every request of one query text.
+type opNeeds struct {
+	mu sync.Mutex
+	m  map[*ast.OperationDefinition][]auth.Permission
+}
+
+// maxOpNeeds bounds opNeeds; past it, the memory starts afresh (parsed
+// documents evicted from gqlgen's cache are thus let go).
+const maxOpNeeds = 2000
+
+func (n *opNeeds) of(r *Rules, op *ast.OperationDefinition) []auth.Permission {
+	n.mu.Lock()
+	need, ok := n.m[op]
+	n.mu.Unlock()
+	if ok {
+		return need
+	}
+	need = r.SelectionNeeds(op.SelectionSet)
+	n.mu.Lock()
+	if n.m == nil || len(n.m) >= maxOpNeeds {
+		n.m = map[*ast.OperationDefinition][]auth.Permission{}
+	}
+	n.m[op] = need
+	n.mu.Unlock()
+	return need
 }
 
 // Field runs as gqlgen's field middleware.

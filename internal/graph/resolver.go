@@ -48,6 +48,6 @@ func NewExecutor(r *Resolver) (*executor.Executor, error) {
 		return nil, fmt.Errorf("access guard: %w", err)
 	}
 	e := executor.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
-	e.AroundFields(g.Field)
+	e.Use(g)
 	return e, nil
 }

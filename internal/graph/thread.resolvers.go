@@ -174,6 +174,7 @@ func (r *queryResolver) Threads(ctx context.Context, after *string, before *stri
 	if err != nil {
 		return nil, r.queryError(ctx, err)
 	}
+	r.prefetchThreads(ctx, threadsOf(conn.Edges), threadEdgeNode)
 	out := &model.ThreadConnection{Edges: make([]model.ThreadEdge, len(conn.Edges)), PageInfo: pageInfo(conn.PageInfo), TotalCount: conn.TotalCount}
 	for i, e := range conn.Edges {
 		out.Edges[i] = model.ThreadEdge{Cursor: e.Cursor, Node: *threadModel(e.Node)}
@@ -191,6 +192,7 @@ func (r *queryResolver) SearchThreads(ctx context.Context, after *string, before
 	if err != nil {
 		return nil, r.queryError(ctx, err)
 	}
+	r.prefetchThreads(ctx, threadsOf(conn.Edges), searchResultThread)
 	out := &model.ThreadSearchResultConnection{Edges: make([]model.ThreadSearchResultEdge, len(conn.Edges)), PageInfo: pageInfo(conn.PageInfo)}
 	for i, e := range conn.Edges {
 		out.Edges[i] = model.ThreadSearchResultEdge{Cursor: e.Cursor, Node: model.ThreadSearchResult{Thread: *threadModel(e.Node)}}
@@ -204,6 +206,7 @@ func (r *queryResolver) ThreadsByExternalID(ctx context.Context, after *string, 
 	if err != nil {
 		return nil, r.queryError(ctx, err)
 	}
+	r.prefetchThreads(ctx, threadsOf(conn.Edges), threadsByExternalIDNode)
 	out := &model.ThreadsByExternalIDConnection{Edges: make([]model.ThreadEdge, len(conn.Edges)), PageInfo: pageInfo(conn.PageInfo)}
 	for i, e := range conn.Edges {
 		out.Edges[i] = model.ThreadEdge{Cursor: e.Cursor, Node: *threadModel(e.Node)}

@@ -116,6 +116,8 @@ const benchCreateThreadMutation = `mutation createThread($input: CreateThreadInp
 type benchScenario struct {
 	client      *http.Client
 	key         string
+	svc         *service.Service
+	sys         context.Context // the workspace's system context, for set-up through svc
 	customerID  string
 	labelTypeID string
 	fieldKey    string
@@ -139,7 +141,8 @@ func newBenchScenario(b *testing.B, st store.Store) *benchScenario {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := &benchScenario{client: &http.Client{Transport: handlerTransport{mustNew(b, svc, st, log)}}, key: k.Secret, fieldKey: "bench"}
+	s := &benchScenario{client: &http.Client{Transport: handlerTransport{mustNew(b, svc, st, log)}}, key: k.Secret, fieldKey: "bench",
+		svc: svc, sys: sys}
 	email := "bench@example.com"
 	c, _, err := svc.UpsertCustomer(sys, service.UpsertCustomerInput{Identifier: customer.Identifier{EmailAddress: &email},
 		OnCreate: customer.CreateFields{FullName: "Bench Customer", Email: email, EmailVerified: true}})

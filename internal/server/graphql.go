@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -27,6 +28,16 @@ import (
 	"github.com/threadline/threadline/internal/graph"
 	"github.com/threadline/threadline/internal/service"
 )
+
+// apqCacheSize is how many persisted query texts the server remembers by
+// hash; a client whose hash was forgotten is told PERSISTED_QUERY_NOT_FOUND
+// and sends the document again.
+const apqCacheSize = 1000
+
+// codePersistedQueryNotFound answers a persisted query hash the server does
+// not know, with status 200 as Apollo Server does: clients then send the
+// document with its hash.
+const codePersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND"
 
 // maxBodyBytes bounds a GraphQL request body; attachments have their own
 // upload endpoint.
@@ -54,8 +65,14 @@ func newGraphQLHandler(svc *service.Service, log *slog.Logger, opts Options) (*g
 	e.Use(extension.Introspection{})
 	limits := graph.DefaultLimits
 	e.SetParserTokenLimit(limits.Tokens)
+	// gqlgen keeps a document in its query cache once it has parsed and
+	// validated it: a cached query text is neither parsed nor validated
+	// again (only its variables are checked, per request).
 	cache := lru.New[*ast.QueryDocument](1000)
 	e.SetQueryCache(cache)
+	// Automatic persisted queries (Apollo's protocol): a client may send
+	// the SHA-256 of a document it sent before instead of the document.
+	e.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](apqCacheSize)})
 	e.SetRecoverFunc(func(ctx context.Context, p any) error {
 		if f, ok := ctx.Value(panicFlag{}).(*atomic.Bool); ok {
 			f.Store(true)
@@ -149,8 +166,10 @@ func decodeRequest(body []byte) (gqlRequest, *gqlerror.Error) {
 
 func (h *graphQLHandler) execute(ctx context.Context, w http.ResponseWriter, op *string, params *graphql.RawParams) {
 	// A document not seen before is measured before gqlgen validates it:
-	// validation and execution cost are bounded by the limits first.
-	if _, seen := h.cache.Get(ctx, params.Query); !seen {
+	// validation and execution cost are bounded by the limits first. A
+	// persisted query sent by hash alone was measured when it was sent.
+	byHash := params.Query == "" && params.Extensions["persistedQuery"] != nil
+	if _, seen := h.cache.Get(ctx, params.Query); !seen && !byHash {
 		if _, err := graph.ParseBounded(params.Query, h.limits); err != nil {
 			if c, _ := err.Extensions["code"].(string); c == "" {
 				setCode(err, "GRAPHQL_PARSE_FAILED")
@@ -179,7 +198,11 @@ func (h *graphQLHandler) execute(ctx context.Context, w http.ResponseWriter, op 
 				}
 			}
 		}
-		writeErrors(w, http.StatusBadRequest, nil, errs...)
+		status := http.StatusBadRequest
+		if hasCode(errs, codePersistedQueryNotFound) {
+			status = http.StatusOK
+		}
+		writeErrors(w, status, nil, errs...)
 		return
 	}
 	*op = operationLabel(opCtx.Operation)
@@ -300,22 +323,14 @@ type wireLocation struct {
 	Column int `json:"column"`
 }
 
-type wireResponse struct {
-	Errors []wireError      `json:"errors,omitempty"`
-	Data   *json.RawMessage `json:"data,omitempty"`
-}
-
 // writeErrors writes a GraphQL response. data nil omits "data" (requests
 // that never executed); every error gets locations and extensions.code.
 func writeErrors(w http.ResponseWriter, status int, data json.RawMessage, errs ...*gqlerror.Error) {
-	out := wireResponse{}
-	if data != nil {
-		out.Data = &data
-	}
 	if max := graph.DefaultLimits.ErrorsPerResp; len(errs) > max {
 		more := &gqlerror.Error{Message: fmt.Sprintf("%d more errors not shown.", len(errs)-(max-1)), Extensions: errs[0].Extensions}
 		errs = append(errs[:max-1:max-1], more)
 	}
+	var out []wireError
 	for _, e := range errs {
 		we := wireError{Message: e.Message, Locations: []wireLocation{}, Path: e.Path, Extensions: map[string]any{}}
 		for _, l := range e.Locations {
@@ -327,16 +342,75 @@ func writeErrors(w http.ResponseWriter, status int, data json.RawMessage, errs .
 		if c, ok := we.Extensions["code"].(string); !ok || c == "" {
 			we.Extensions["code"] = graph.CodeInternal
 		}
-		out.Errors = append(out.Errors, we)
+		out = append(out, we)
 	}
-	b, err := json.Marshal(out)
+	parts, err := responseParts(data, out)
 	if err != nil {
-		b = []byte(`{"errors":[{"message":"Internal server error.","locations":[],"extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)
+		parts = [][]byte{[]byte(`{"errors":[{"message":"Internal server error.","locations":[],"extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)}
 		status = http.StatusInternalServerError
 	}
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(n))
 	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
+			return
+		}
+	}
+}
+
+// responseParts returns the JSON of a response, {"errors":[…],"data":…}
+// (each left out when absent: nil data, no errors), in parts to write one
+// after the other: data among them as gqlgen encoded it, not encoded again,
+// unless it holds characters that encoding/json escapes in HTML-safe
+// output (<, >, &, U+2028 and U+2029), which are escaped as they always
+// were. data must be valid JSON.
+func responseParts(data json.RawMessage, errs []wireError) ([][]byte, error) {
+	head := []byte{'{'}
+	if len(errs) > 0 {
+		b, err := json.Marshal(errs)
+		if err != nil {
+			return nil, err
+		}
+		head = append(append(head, `"errors":`...), b...)
+	}
+	if data == nil {
+		return [][]byte{append(head, '}')}, nil
+	}
+	if len(errs) > 0 {
+		head = append(head, ',')
+	}
+	head = append(head, `"data":`...)
+	if !htmlSafe(data) {
+		var buf bytes.Buffer
+		json.HTMLEscape(&buf, data)
+		data = buf.Bytes()
+	}
+	return [][]byte{head, data, closeBrace}, nil
+}
+
+var closeBrace = []byte{'}'}
+
+// responseBody is the JSON of a response: its parts (responseParts) joined.
+func responseBody(data json.RawMessage, errs []wireError) ([]byte, error) {
+	parts, err := responseParts(data, errs)
+	return bytes.Join(parts, nil), err
+}
+
+// htmlSafe reports whether json.HTMLEscape would leave b as it is: no <,
+// > or &, and no 0xE2, the first byte of U+2028 and U+2029. Each byte is
+// looked for with the vectorised bytes.IndexByte.
+func htmlSafe(b []byte) bool {
+	for _, c := range []byte{'<', '>', '&', 0xE2} {
+		if bytes.IndexByte(b, c) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // operationLabel names an operation by its root fields (Plain's clients

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -102,5 +103,62 @@ func TestTimelineBatched(t *testing.T) {
 	t.Logf("%d reads for a page of 38 timeline entries", reads)
 	if reads > 15 { // one per entry would be 38 and more
 		t.Fatalf("a page of timeline entries took %d reads; relations must be batched", reads)
+	}
+}
+
+// TestThreadPageSDKReads: the SDK's getThreads page (ThreadParts: customer,
+// labels with their types, thread fields, assignees) costs the same few
+// reads whatever its size: the page, then its relations at once.
+func TestThreadPageSDKReads(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "n.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cs := &countingStore{Store: st}
+	log := slog.New(slog.DiscardHandler)
+	svc := service.New(cs, nil, log)
+	ws, _ := svc.EnsureDefaultWorkspace(context.Background())
+	e := &env{t: t, st: st, svc: svc, h: mustNew(t, svc, cs, log), ws: ws}
+	f := e.fixture(t)
+	key := e.key(e.ws, auth.All)
+	u, err := svc.CreateUser(service.System(context.Background(), ws), "agent@example.com", "Agent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 30; i++ {
+		extra := `, labelTypeIds: ["` + f.labelType.ID + `"], threadFields: [{key: "my_string_field", type: STRING, stringValue: "v"}]`
+		if i%2 == 0 {
+			extra += `, assignedTo: {userId: "` + u.ID + `"}`
+		}
+		e.newThread(t, key, f, extra)
+	}
+	// searchThreads answers the same threads under node.thread.
+	search := `query s($first: Int) { searchThreads(searchQuery: {term: "hi"}, first: $first) {
+	  edges { node { thread { ...ThreadParts } } } pageInfo { ...PageInfoParts } } }
+	` + sdkThreadsQuery[strings.Index(sdkThreadsQuery, "fragment "):]
+	const maxReads = 2 // the page, then its relations
+	for _, q := range []struct{ name, doc, root, node string }{
+		{"threads", sdkThreadsQuery, "threads", ""},
+		{"searchThreads", search, "searchThreads", "thread"},
+	} {
+		for _, size := range []int{1, 5, 25} {
+			before := cs.views.Load()
+			r := e.post(key, q.doc, map[string]any{"first": size})
+			edges, _ := path(r.Body, "data", q.root, "edges").([]any)
+			if len(edges) != size || path(r.Body, "errors") != nil {
+				t.Fatalf("%s, page of %d: %d threads: %.500s", q.name, size, len(edges), r.Raw)
+			}
+			second := path(r.Body, "data", q.root, "edges", 1, "node")
+			if q.node != "" {
+				second = path(second, q.node)
+			}
+			if a := path(second, "assignedTo", "fullName"); size > 1 && a != "Agent" {
+				t.Fatalf("%s, page of %d: second thread's assignee %v, want Agent", q.name, size, a)
+			}
+			if reads := cs.views.Load() - before; reads > maxReads {
+				t.Errorf("%s: a ThreadParts page of %d threads took %d reads, want at most %d", q.name, size, reads, maxReads)
+			}
+		}
 	}
 }

@@ -69278,7 +69278,7 @@ func (ec *executionContext) _ActorConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, actorConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69316,7 +69316,7 @@ func (ec *executionContext) _ActorEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, actorEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69354,7 +69354,7 @@ func (ec *executionContext) _AddAdditionalAssigneesOutput(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, addAdditionalAssigneesOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69392,7 +69392,7 @@ func (ec *executionContext) _AddCustomerToCustomerGroupsOutput(ctx context.Conte
 	fields := graphql.CollectFields(ec.OperationContext, sel, addCustomerToCustomerGroupsOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69430,7 +69430,7 @@ func (ec *executionContext) _AddCustomerToTenantsOutput(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, addCustomerToTenantsOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69468,7 +69468,7 @@ func (ec *executionContext) _AddLabelsOutput(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, addLabelsOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69511,7 +69511,7 @@ func (ec *executionContext) _AddMembersToTierOutput(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, addMembersToTierOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69549,7 +69549,7 @@ func (ec *executionContext) _AgentStatusDetailHandedOff(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, agentStatusDetailHandedOffImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69587,7 +69587,7 @@ func (ec *executionContext) _AgentStatusDetailHandled(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, agentStatusDetailHandledImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69620,7 +69620,7 @@ func (ec *executionContext) _AgentStatusDetailInProgress(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, agentStatusDetailInProgressImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69653,7 +69653,7 @@ func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, apiKeyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69731,7 +69731,7 @@ func (ec *executionContext) _ApiKeyConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, apiKeyConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69769,7 +69769,7 @@ func (ec *executionContext) _ApiKeyEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, apiKeyEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69807,7 +69807,7 @@ func (ec *executionContext) _ArchiveLabelTypeOutput(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, archiveLabelTypeOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69845,7 +69845,7 @@ func (ec *executionContext) _AssignThreadOutput(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, assignThreadOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69883,7 +69883,7 @@ func (ec *executionContext) _Attachment(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, attachmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69961,7 +69961,7 @@ func (ec *executionContext) _AttachmentDownloadUrl(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, attachmentDownloadUrlImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70004,7 +70004,7 @@ func (ec *executionContext) _AttachmentUploadUrl(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, attachmentUploadUrlImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70052,7 +70052,7 @@ func (ec *executionContext) _BeforeBreachAction(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, beforeBreachActionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70105,7 +70105,7 @@ func (ec *executionContext) _BulkUpsertThreadFieldResult(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, bulkUpsertThreadFieldResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70143,7 +70143,7 @@ func (ec *executionContext) _BulkUpsertThreadFieldsOutput(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, bulkUpsertThreadFieldsOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70181,7 +70181,7 @@ func (ec *executionContext) _ChangeThreadCustomerOutput(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeThreadCustomerOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70219,7 +70219,7 @@ func (ec *executionContext) _ChangeThreadPriorityOutput(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeThreadPriorityOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70257,7 +70257,7 @@ func (ec *executionContext) _ChangeUserStatusOutput(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeUserStatusOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70295,7 +70295,7 @@ func (ec *executionContext) _Chat(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, chatImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70364,7 +70364,7 @@ func (ec *executionContext) _ChatEntry(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, chatEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70413,7 +70413,7 @@ func (ec *executionContext) _ChatThreadChannelDetails(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, chatThreadChannelDetailsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70446,7 +70446,7 @@ func (ec *executionContext) _ChildThreadDetails(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, childThreadDetailsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70489,7 +70489,7 @@ func (ec *executionContext) _Company(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, companyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70595,7 +70595,7 @@ func (ec *executionContext) _CompanyConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, companyConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70633,7 +70633,7 @@ func (ec *executionContext) _CompanyEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, companyEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70671,7 +70671,7 @@ func (ec *executionContext) _CompanySearchResult(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, companySearchResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70704,7 +70704,7 @@ func (ec *executionContext) _CompanySearchResultConnection(ctx context.Context, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, companySearchResultConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70742,7 +70742,7 @@ func (ec *executionContext) _CompanySearchResultEdge(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, companySearchResultEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70780,7 +70780,7 @@ func (ec *executionContext) _CompanyTierMembership(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, companyTierMembershipImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70843,7 +70843,7 @@ func (ec *executionContext) _ComponentBadge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentBadgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70881,7 +70881,7 @@ func (ec *executionContext) _ComponentContainer(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentContainerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70914,7 +70914,7 @@ func (ec *executionContext) _ComponentCopyButton(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentCopyButtonImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70952,7 +70952,7 @@ func (ec *executionContext) _ComponentDateTime(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentDateTimeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70985,7 +70985,7 @@ func (ec *executionContext) _ComponentDivider(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentDividerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71023,7 +71023,7 @@ func (ec *executionContext) _ComponentLinkButton(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentLinkButtonImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71071,7 +71071,7 @@ func (ec *executionContext) _ComponentPlainText(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentPlainTextImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71114,7 +71114,7 @@ func (ec *executionContext) _ComponentRow(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentRowImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71152,7 +71152,7 @@ func (ec *executionContext) _ComponentSpacer(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentSpacerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71190,7 +71190,7 @@ func (ec *executionContext) _ComponentText(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentTextImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71243,7 +71243,7 @@ func (ec *executionContext) _ComponentUser(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentUserImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71281,7 +71281,7 @@ func (ec *executionContext) _ComponentWorkflowButton(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentWorkflowButtonImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71319,7 +71319,7 @@ func (ec *executionContext) _ComponentWorkflowButtonWorkflowIdentifier(ctx conte
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentWorkflowButtonWorkflowIdentifierImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71357,7 +71357,7 @@ func (ec *executionContext) _CreateApiKeyOutput(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, createApiKeyOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71400,7 +71400,7 @@ func (ec *executionContext) _CreateAttachmentDownloadUrlOutput(ctx context.Conte
 	fields := graphql.CollectFields(ec.OperationContext, sel, createAttachmentDownloadUrlOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71443,7 +71443,7 @@ func (ec *executionContext) _CreateAttachmentUploadUrlOutput(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, createAttachmentUploadUrlOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71481,7 +71481,7 @@ func (ec *executionContext) _CreateCustomerCardConfigOutput(ctx context.Context,
 	fields := graphql.CollectFields(ec.OperationContext, sel, createCustomerCardConfigOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71519,7 +71519,7 @@ func (ec *executionContext) _CreateCustomerEventOutput(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, createCustomerEventOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71557,7 +71557,7 @@ func (ec *executionContext) _CreateCustomerGroupOutput(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, createCustomerGroupOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71595,7 +71595,7 @@ func (ec *executionContext) _CreateLabelTypeOutput(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, createLabelTypeOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71633,7 +71633,7 @@ func (ec *executionContext) _CreateMachineUserOutput(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, createMachineUserOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71671,7 +71671,7 @@ func (ec *executionContext) _CreateNoteOutput(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, createNoteOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71709,7 +71709,7 @@ func (ec *executionContext) _CreateThreadEventOutput(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, createThreadEventOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71747,7 +71747,7 @@ func (ec *executionContext) _CreateThreadFieldSchemaOutput(ctx context.Context, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, createThreadFieldSchemaOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71785,7 +71785,7 @@ func (ec *executionContext) _CreateThreadOutput(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, createThreadOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71823,7 +71823,7 @@ func (ec *executionContext) _CreateTierOutput(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, createTierOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71861,7 +71861,7 @@ func (ec *executionContext) _CreateWebhookTargetOutput(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, createWebhookTargetOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71899,7 +71899,7 @@ func (ec *executionContext) _CustomEntry(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, customEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71952,7 +71952,7 @@ func (ec *executionContext) _CustomRole(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, customRoleImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72025,7 +72025,7 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72166,7 +72166,7 @@ func (ec *executionContext) _CustomerActor(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerActorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72205,7 +72205,7 @@ func (ec *executionContext) _CustomerCardConfig(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardConfigImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72293,7 +72293,7 @@ func (ec *executionContext) _CustomerCardConfigApiHeader(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardConfigApiHeaderImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72331,7 +72331,7 @@ func (ec *executionContext) _CustomerCardInstanceCardTooBigErrorDetail(ctx conte
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceCardTooBigErrorDetailImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72379,7 +72379,7 @@ func (ec *executionContext) _CustomerCardInstanceError(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72452,7 +72452,7 @@ func (ec *executionContext) _CustomerCardInstanceLoaded(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceLoadedImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72535,7 +72535,7 @@ func (ec *executionContext) _CustomerCardInstanceLoading(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceLoadingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72603,7 +72603,7 @@ func (ec *executionContext) _CustomerCardInstanceMissingCardErrorDetail(ctx cont
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceMissingCardErrorDetailImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72641,7 +72641,7 @@ func (ec *executionContext) _CustomerCardInstanceRequestErrorDetail(ctx context.
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceRequestErrorDetailImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72679,7 +72679,7 @@ func (ec *executionContext) _CustomerCardInstanceResponseBodyErrorDetail(ctx con
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceResponseBodyErrorDetailImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72717,7 +72717,7 @@ func (ec *executionContext) _CustomerCardInstanceStatusCodeErrorDetail(ctx conte
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceStatusCodeErrorDetailImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72760,7 +72760,7 @@ func (ec *executionContext) _CustomerCardInstanceTimeoutErrorDetail(ctx context.
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceTimeoutErrorDetailImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72798,7 +72798,7 @@ func (ec *executionContext) _CustomerCardInstanceUnknownErrorDetail(ctx context.
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerCardInstanceUnknownErrorDetailImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72831,7 +72831,7 @@ func (ec *executionContext) _CustomerConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72874,7 +72874,7 @@ func (ec *executionContext) _CustomerEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72912,7 +72912,7 @@ func (ec *executionContext) _CustomerEmailActor(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerEmailActorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72951,7 +72951,7 @@ func (ec *executionContext) _CustomerEvent(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73024,7 +73024,7 @@ func (ec *executionContext) _CustomerEventEntry(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerEventEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73082,7 +73082,7 @@ func (ec *executionContext) _CustomerGroup(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerGroupImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73155,7 +73155,7 @@ func (ec *executionContext) _CustomerGroupConnection(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerGroupConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73193,7 +73193,7 @@ func (ec *executionContext) _CustomerGroupEdge(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerGroupEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73231,7 +73231,7 @@ func (ec *executionContext) _CustomerGroupMembership(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerGroupMembershipImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73289,7 +73289,7 @@ func (ec *executionContext) _CustomerGroupMembershipConnection(ctx context.Conte
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerGroupMembershipConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73327,7 +73327,7 @@ func (ec *executionContext) _CustomerGroupMembershipEdge(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerGroupMembershipEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73365,7 +73365,7 @@ func (ec *executionContext) _CustomerSearchConnection(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerSearchConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73403,7 +73403,7 @@ func (ec *executionContext) _CustomerSearchEdge(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerSearchEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73441,7 +73441,7 @@ func (ec *executionContext) _CustomerSurveyRequestedEntry(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerSurveyRequestedEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73494,7 +73494,7 @@ func (ec *executionContext) _CustomerTenantMembership(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerTenantMembershipImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73547,7 +73547,7 @@ func (ec *executionContext) _CustomerTenantMembershipConnection(ctx context.Cont
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerTenantMembershipConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73585,7 +73585,7 @@ func (ec *executionContext) _CustomerTenantMembershipEdge(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, customerTenantMembershipEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73623,7 +73623,7 @@ func (ec *executionContext) _DateTime(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, dateTimeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73661,7 +73661,7 @@ func (ec *executionContext) _DatetimeFilterOutput(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, datetimeFilterOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73699,7 +73699,7 @@ func (ec *executionContext) _DeleteApiKeyOutput(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteApiKeyOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73737,7 +73737,7 @@ func (ec *executionContext) _DeleteCompanyOutput(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteCompanyOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73775,7 +73775,7 @@ func (ec *executionContext) _DeleteCustomerCardConfigOutput(ctx context.Context,
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteCustomerCardConfigOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73808,7 +73808,7 @@ func (ec *executionContext) _DeleteCustomerGroupOutput(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteCustomerGroupOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73841,7 +73841,7 @@ func (ec *executionContext) _DeleteCustomerOutput(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteCustomerOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73874,7 +73874,7 @@ func (ec *executionContext) _DeleteMachineUserOutput(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteMachineUserOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73912,7 +73912,7 @@ func (ec *executionContext) _DeleteNoteOutput(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteNoteOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73950,7 +73950,7 @@ func (ec *executionContext) _DeleteTenantOutput(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteTenantOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73988,7 +73988,7 @@ func (ec *executionContext) _DeleteThreadFieldOutput(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteThreadFieldOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74021,7 +74021,7 @@ func (ec *executionContext) _DeleteThreadFieldSchemaOutput(ctx context.Context, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteThreadFieldSchemaOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74054,7 +74054,7 @@ func (ec *executionContext) _DeleteThreadOutput(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteThreadOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74087,7 +74087,7 @@ func (ec *executionContext) _DeleteTierOutput(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteTierOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74125,7 +74125,7 @@ func (ec *executionContext) _DeleteUserOutput(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteUserOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74158,7 +74158,7 @@ func (ec *executionContext) _DeleteWebhookTargetOutput(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteWebhookTargetOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74191,7 +74191,7 @@ func (ec *executionContext) _DeletedCustomerActor(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, deletedCustomerActorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74224,7 +74224,7 @@ func (ec *executionContext) _DeletedCustomerEmailActor(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, deletedCustomerEmailActorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74257,7 +74257,7 @@ func (ec *executionContext) _DeletedThread(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, deletedThreadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74295,7 +74295,7 @@ func (ec *executionContext) _DeletedThreadConnection(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, deletedThreadConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74333,7 +74333,7 @@ func (ec *executionContext) _DeletedThreadEdge(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, deletedThreadEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74371,7 +74371,7 @@ func (ec *executionContext) _DependsOnLabelType(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, dependsOnLabelTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74404,7 +74404,7 @@ func (ec *executionContext) _DependsOnThreadFieldType(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, dependsOnThreadFieldTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74442,7 +74442,7 @@ func (ec *executionContext) _DiscordCustomerIdentity(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, discordCustomerIdentityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74475,7 +74475,7 @@ func (ec *executionContext) _DiscordMessageEntry(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, discordMessageEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74538,7 +74538,7 @@ func (ec *executionContext) _DiscordThreadChannelDetails(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, discordThreadChannelDetailsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74581,7 +74581,7 @@ func (ec *executionContext) _DnsRecord(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, dnsRecordImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74639,7 +74639,7 @@ func (ec *executionContext) _Email(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, emailImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74760,7 +74760,7 @@ func (ec *executionContext) _EmailAddress(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, emailAddressImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74803,7 +74803,7 @@ func (ec *executionContext) _EmailBounce(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, emailBounceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74856,7 +74856,7 @@ func (ec *executionContext) _EmailCustomerIdentity(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, emailCustomerIdentityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74889,7 +74889,7 @@ func (ec *executionContext) _EmailEntry(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, emailEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75018,7 +75018,7 @@ func (ec *executionContext) _EmailParticipant(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, emailParticipantImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75061,7 +75061,7 @@ func (ec *executionContext) _EscalationPath(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, escalationPathImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75129,7 +75129,7 @@ func (ec *executionContext) _EscalationPathStepLabelType(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, escalationPathStepLabelTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75167,7 +75167,7 @@ func (ec *executionContext) _EscalationPathStepUser(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, escalationPathStepUserImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75205,7 +75205,7 @@ func (ec *executionContext) _FileSize(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, fileSizeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75248,7 +75248,7 @@ func (ec *executionContext) _FirstResponseTimeServiceLevelAgreement(ctx context.
 	fields := graphql.CollectFields(ec.OperationContext, sel, firstResponseTimeServiceLevelAgreementImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75326,7 +75326,7 @@ func (ec *executionContext) _GenericThreadLink(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, genericThreadLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75424,7 +75424,7 @@ func (ec *executionContext) _HelpCenterAiConversationMessageEntry(ctx context.Co
 	fields := graphql.CollectFields(ec.OperationContext, sel, helpCenterAiConversationMessageEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75472,7 +75472,7 @@ func (ec *executionContext) _ImportThreadChannelDetails(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, importThreadChannelDetailsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75510,7 +75510,7 @@ func (ec *executionContext) _JiraIssueThreadLink(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, jiraIssueThreadLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75618,7 +75618,7 @@ func (ec *executionContext) _JiraIssueType(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, jiraIssueTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75656,7 +75656,7 @@ func (ec *executionContext) _Label(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, labelImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75715,7 +75715,7 @@ func (ec *executionContext) _LabelType(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, labelTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75829,7 +75829,7 @@ func (ec *executionContext) _LabelTypeConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, labelTypeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75867,7 +75867,7 @@ func (ec *executionContext) _LabelTypeEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, labelTypeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75905,7 +75905,7 @@ func (ec *executionContext) _LinearIssueState(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, linearIssueStateImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75948,7 +75948,7 @@ func (ec *executionContext) _LinearIssueThreadLink(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, linearIssueThreadLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76071,7 +76071,7 @@ func (ec *executionContext) _LinearIssueThreadLinkStateTransitionedEntry(ctx con
 	fields := graphql.CollectFields(ec.OperationContext, sel, linearIssueThreadLinkStateTransitionedEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76114,7 +76114,7 @@ func (ec *executionContext) _MSTeamsMessageEntry(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, mSTeamsMessageEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76187,7 +76187,7 @@ func (ec *executionContext) _MSTeamsThreadChannelDetails(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, mSTeamsThreadChannelDetailsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76240,7 +76240,7 @@ func (ec *executionContext) _MachineUser(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, machineUserImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76345,7 +76345,7 @@ func (ec *executionContext) _MachineUserActor(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, machineUserActorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76384,7 +76384,7 @@ func (ec *executionContext) _MachineUserConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, machineUserConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76422,7 +76422,7 @@ func (ec *executionContext) _MachineUserEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, machineUserEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76460,7 +76460,7 @@ func (ec *executionContext) _MarkCustomerAsSpamOutput(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, markCustomerAsSpamOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76498,7 +76498,7 @@ func (ec *executionContext) _MarkThreadAsDoneOutput(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, markThreadAsDoneOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76536,7 +76536,7 @@ func (ec *executionContext) _MarkThreadAsTodoOutput(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, markThreadAsTodoOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76574,7 +76574,7 @@ func (ec *executionContext) _MergedThreadMessageEntry(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, mergedThreadMessageEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76617,7 +76617,7 @@ func (ec *executionContext) _MoveLabelTypeOutput(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, moveLabelTypeOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76658,7 +76658,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -77265,7 +77265,7 @@ func (ec *executionContext) _MutationError(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, mutationErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77313,7 +77313,7 @@ func (ec *executionContext) _MutationFieldError(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, mutationFieldErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77356,7 +77356,7 @@ func (ec *executionContext) _NextResponseTimeServiceLevelAgreement(ctx context.C
 	fields := graphql.CollectFields(ec.OperationContext, sel, nextResponseTimeServiceLevelAgreementImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77434,7 +77434,7 @@ func (ec *executionContext) _Note(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, noteImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77544,7 +77544,7 @@ func (ec *executionContext) _NoteEntry(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, noteEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77608,7 +77608,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77656,7 +77656,7 @@ func (ec *executionContext) _Permissions(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, permissionsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77689,7 +77689,7 @@ func (ec *executionContext) _PlainTaskThreadLink(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, plainTaskThreadLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77787,7 +77787,7 @@ func (ec *executionContext) _PlainThreadThreadLink(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, plainThreadThreadLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77893,7 +77893,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -78246,7 +78246,7 @@ func (ec *executionContext) _QueuedAgentSessionMessage(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, queuedAgentSessionMessageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -78309,7 +78309,7 @@ func (ec *executionContext) _RegenerateWorkspaceHmacOutput(ctx context.Context, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, regenerateWorkspaceHmacOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -78347,7 +78347,7 @@ func (ec *executionContext) _ReloadCustomerCardInstanceOutput(ctx context.Contex
 	fields := graphql.CollectFields(ec.OperationContext, sel, reloadCustomerCardInstanceOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -78385,7 +78385,7 @@ func (ec *executionContext) _RemoveAdditionalAssigneesOutput(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, removeAdditionalAssigneesOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -78423,7 +78423,7 @@ func (ec *executionContext) _RemoveCustomerFromCustomerGroupsOutput(ctx context.
 	fields := graphql.CollectFields(ec.OperationContext, sel, removeCustomerFromCustomerGroupsOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -78456,7 +78456,7 @@ func (ec *executionContext) _RemoveCustomerFromTenantsOutput(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, removeCustomerFromTenantsOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -78494,7 +78494,7 @@ func (ec *executionContext) _RemoveLabelsOutput(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, removeLabelsOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -78532,7 +78532,7 @@ func (ec *executionContext) _RemoveMembersFromTierOutput(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, removeMembersFromTierOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -78570,7 +78570,7 @@ func (ec *executionContext) _ReorderThreadFieldSchemasOutput(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, reorderThreadFieldSchemasOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -78608,7 +78608,7 @@ func (ec *executionContext) _ReplyToEmailOutput(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, replyToEmailOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -78646,7 +78646,7 @@ func (ec *executionContext) _ReplyToThreadOutput(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, replyToThreadOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -78679,7 +78679,7 @@ func (ec *executionContext) _Role(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, roleImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -78767,7 +78767,7 @@ func (ec *executionContext) _RoleConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, roleConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -78805,7 +78805,7 @@ func (ec *executionContext) _RoleEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, roleEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -78843,7 +78843,7 @@ func (ec *executionContext) _RoleScope(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, roleScopeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -78886,7 +78886,7 @@ func (ec *executionContext) _RoleScopeDefinition(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, roleScopeDefinitionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -78924,7 +78924,7 @@ func (ec *executionContext) _SavedThreadsView(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, savedThreadsViewImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79002,7 +79002,7 @@ func (ec *executionContext) _SavedThreadsViewFilter(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, savedThreadsViewFilterImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79165,7 +79165,7 @@ func (ec *executionContext) _SavedThreadsViewFilterTenantField(ctx context.Conte
 	fields := graphql.CollectFields(ec.OperationContext, sel, savedThreadsViewFilterTenantFieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79228,7 +79228,7 @@ func (ec *executionContext) _SavedThreadsViewFilterThreadField(ctx context.Conte
 	fields := graphql.CollectFields(ec.OperationContext, sel, savedThreadsViewFilterThreadFieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79281,7 +79281,7 @@ func (ec *executionContext) _SavedThreadsViewFilterThreadFieldDate(ctx context.C
 	fields := graphql.CollectFields(ec.OperationContext, sel, savedThreadsViewFilterThreadFieldDateImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79319,7 +79319,7 @@ func (ec *executionContext) _SavedThreadsViewFilterThreadFieldNumber(ctx context
 	fields := graphql.CollectFields(ec.OperationContext, sel, savedThreadsViewFilterThreadFieldNumberImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79362,7 +79362,7 @@ func (ec *executionContext) _SavedThreadsViewFilterThreadLinkSource(ctx context.
 	fields := graphql.CollectFields(ec.OperationContext, sel, savedThreadsViewFilterThreadLinkSourceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79400,7 +79400,7 @@ func (ec *executionContext) _SavedThreadsViewNestedFilter(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, savedThreadsViewNestedFilterImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79543,7 +79543,7 @@ func (ec *executionContext) _SavedThreadsViewSort(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, savedThreadsViewSortImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79586,7 +79586,7 @@ func (ec *executionContext) _SendChatOutput(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, sendChatOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79624,7 +79624,7 @@ func (ec *executionContext) _SendCustomerChatOutput(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, sendCustomerChatOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79662,7 +79662,7 @@ func (ec *executionContext) _SendNewEmailOutput(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, sendNewEmailOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79700,7 +79700,7 @@ func (ec *executionContext) _ServiceLevelAgreementStatusDetailAchieved(ctx conte
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceLevelAgreementStatusDetailAchievedImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79733,7 +79733,7 @@ func (ec *executionContext) _ServiceLevelAgreementStatusDetailBreached(ctx conte
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceLevelAgreementStatusDetailBreachedImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79771,7 +79771,7 @@ func (ec *executionContext) _ServiceLevelAgreementStatusDetailBreaching(ctx cont
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceLevelAgreementStatusDetailBreachingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79804,7 +79804,7 @@ func (ec *executionContext) _ServiceLevelAgreementStatusDetailCancelled(ctx cont
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceLevelAgreementStatusDetailCancelledImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79837,7 +79837,7 @@ func (ec *executionContext) _ServiceLevelAgreementStatusDetailImminentBreach(ctx
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceLevelAgreementStatusDetailImminentBreachImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79870,7 +79870,7 @@ func (ec *executionContext) _ServiceLevelAgreementStatusDetailPending(ctx contex
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceLevelAgreementStatusDetailPendingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79903,7 +79903,7 @@ func (ec *executionContext) _ServiceLevelAgreementStatusSummary(ctx context.Cont
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceLevelAgreementStatusSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79941,7 +79941,7 @@ func (ec *executionContext) _ServiceLevelAgreementStatusTransitionedEntry(ctx co
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceLevelAgreementStatusTransitionedEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -79984,7 +79984,7 @@ func (ec *executionContext) _ServiceLevelAgreementThreadLabelTypeIdFilter(ctx co
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceLevelAgreementThreadLabelTypeIdFilterImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80022,7 +80022,7 @@ func (ec *executionContext) _SetCustomerTenantsOutput(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, setCustomerTenantsOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80060,7 +80060,7 @@ func (ec *executionContext) _SlackCustomerIdentity(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, slackCustomerIdentityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80093,7 +80093,7 @@ func (ec *executionContext) _SlackMessageEntry(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, slackMessageEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80166,7 +80166,7 @@ func (ec *executionContext) _SlackMessageEntryRelatedThread(ctx context.Context,
 	fields := graphql.CollectFields(ec.OperationContext, sel, slackMessageEntryRelatedThreadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80199,7 +80199,7 @@ func (ec *executionContext) _SlackReaction(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, slackReactionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80242,7 +80242,7 @@ func (ec *executionContext) _SlackReplyEntry(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, slackReplyEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80310,7 +80310,7 @@ func (ec *executionContext) _SlackThreadChannelAssociation(ctx context.Context, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, slackThreadChannelAssociationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80378,7 +80378,7 @@ func (ec *executionContext) _SlackThreadChannelDetails(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, slackThreadChannelDetailsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80426,7 +80426,7 @@ func (ec *executionContext) _SlackUserIdentity(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, slackUserIdentityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80464,7 +80464,7 @@ func (ec *executionContext) _SnoozeThreadOutput(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, snoozeThreadOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80502,7 +80502,7 @@ func (ec *executionContext) _SubscriptionEventType(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionEventTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80540,7 +80540,7 @@ func (ec *executionContext) _SupportEmailAddressEmailActor(ctx context.Context, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, supportEmailAddressEmailActorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80573,7 +80573,7 @@ func (ec *executionContext) _SurveyResponse(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, surveyResponseImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80651,7 +80651,7 @@ func (ec *executionContext) _SurveyResponseFilterOutput(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, surveyResponseFilterOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80704,7 +80704,7 @@ func (ec *executionContext) _System(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, systemImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80737,7 +80737,7 @@ func (ec *executionContext) _SystemActor(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, systemActorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80780,7 +80780,7 @@ func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, tenantImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80889,7 +80889,7 @@ func (ec *executionContext) _TenantConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, tenantConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80927,7 +80927,7 @@ func (ec *executionContext) _TenantEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, tenantEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -80965,7 +80965,7 @@ func (ec *executionContext) _TenantField(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, tenantFieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -81028,7 +81028,7 @@ func (ec *executionContext) _TenantFieldBooleanValue(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, tenantFieldBooleanValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -81061,7 +81061,7 @@ func (ec *executionContext) _TenantFieldDateTimeValue(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, tenantFieldDateTimeValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -81094,7 +81094,7 @@ func (ec *executionContext) _TenantFieldNumberValue(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, tenantFieldNumberValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -81127,7 +81127,7 @@ func (ec *executionContext) _TenantFieldStringArrayValue(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, tenantFieldStringArrayValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -81160,7 +81160,7 @@ func (ec *executionContext) _TenantFieldStringValue(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, tenantFieldStringValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -81193,7 +81193,7 @@ func (ec *executionContext) _TenantFieldUserReferenceValue(ctx context.Context, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, tenantFieldUserReferenceValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -81231,7 +81231,7 @@ func (ec *executionContext) _TenantSearchResult(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, tenantSearchResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -81264,7 +81264,7 @@ func (ec *executionContext) _TenantSearchResultConnection(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, tenantSearchResultConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -81302,7 +81302,7 @@ func (ec *executionContext) _TenantSearchResultEdge(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, tenantSearchResultEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -81340,7 +81340,7 @@ func (ec *executionContext) _TenantTierMembership(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, tenantTierMembershipImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -81403,7 +81403,7 @@ func (ec *executionContext) _Thread(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -81659,7 +81659,7 @@ func (ec *executionContext) _ThreadAdditionalAssigneesTransitionedEntry(ctx cont
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadAdditionalAssigneesTransitionedEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -81697,7 +81697,7 @@ func (ec *executionContext) _ThreadAssignmentTransitionedEntry(ctx context.Conte
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadAssignmentTransitionedEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -81737,7 +81737,7 @@ func (ec *executionContext) _ThreadCatchupCustomerEvent(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadCatchupCustomerEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -81775,7 +81775,7 @@ func (ec *executionContext) _ThreadCatchupDetail(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadCatchupDetailImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -81828,7 +81828,7 @@ func (ec *executionContext) _ThreadCatchupSuggestedCustomerAction(ctx context.Co
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadCatchupSuggestedCustomerActionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -81876,7 +81876,7 @@ func (ec *executionContext) _ThreadCatchupSuggestedInternalAction(ctx context.Co
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadCatchupSuggestedInternalActionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -81929,7 +81929,7 @@ func (ec *executionContext) _ThreadCatchupUserEvent(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadCatchupUserEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -81967,7 +81967,7 @@ func (ec *executionContext) _ThreadConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -82010,7 +82010,7 @@ func (ec *executionContext) _ThreadDiscussion(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadDiscussionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -82163,7 +82163,7 @@ func (ec *executionContext) _ThreadDiscussionAgentSessionChannelDetails(ctx cont
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadDiscussionAgentSessionChannelDetailsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -82196,7 +82196,7 @@ func (ec *executionContext) _ThreadDiscussionApprovalRequestEntryPayload(ctx con
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadDiscussionApprovalRequestEntryPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -82264,7 +82264,7 @@ func (ec *executionContext) _ThreadDiscussionCursorWorkspaceBackgroundAgentChann
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadDiscussionCursorWorkspaceBackgroundAgentChannelDetailsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -82302,7 +82302,7 @@ func (ec *executionContext) _ThreadDiscussionEmailChannelDetails(ctx context.Con
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadDiscussionEmailChannelDetailsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -82335,7 +82335,7 @@ func (ec *executionContext) _ThreadDiscussionEntry(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadDiscussionEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -82393,7 +82393,7 @@ func (ec *executionContext) _ThreadDiscussionMessage(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadDiscussionMessageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -82506,7 +82506,7 @@ func (ec *executionContext) _ThreadDiscussionMessageConnection(ctx context.Conte
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadDiscussionMessageConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -82544,7 +82544,7 @@ func (ec *executionContext) _ThreadDiscussionMessageEdge(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadDiscussionMessageEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -82582,7 +82582,7 @@ func (ec *executionContext) _ThreadDiscussionMessageEntry(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadDiscussionMessageEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -82680,7 +82680,7 @@ func (ec *executionContext) _ThreadDiscussionMessageEntryPayload(ctx context.Con
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadDiscussionMessageEntryPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -82733,7 +82733,7 @@ func (ec *executionContext) _ThreadDiscussionMessageReaction(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadDiscussionMessageReactionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -82776,7 +82776,7 @@ func (ec *executionContext) _ThreadDiscussionResolvedEntry(ctx context.Context, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadDiscussionResolvedEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -82839,7 +82839,7 @@ func (ec *executionContext) _ThreadDiscussionSlackChannelDetails(ctx context.Con
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadDiscussionSlackChannelDetailsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -82887,7 +82887,7 @@ func (ec *executionContext) _ThreadDiscussionToolCallEntryPayload(ctx context.Co
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadDiscussionToolCallEntryPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -82950,7 +82950,7 @@ func (ec *executionContext) _ThreadEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -82988,7 +82988,7 @@ func (ec *executionContext) _ThreadEscalationDetails(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadEscalationDetailsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83026,7 +83026,7 @@ func (ec *executionContext) _ThreadEvent(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83104,7 +83104,7 @@ func (ec *executionContext) _ThreadEventEntry(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadEventEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83162,7 +83162,7 @@ func (ec *executionContext) _ThreadField(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadFieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83255,7 +83255,7 @@ func (ec *executionContext) _ThreadFieldSchema(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadFieldSchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83388,7 +83388,7 @@ func (ec *executionContext) _ThreadFieldSchemaConnection(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadFieldSchemaConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83426,7 +83426,7 @@ func (ec *executionContext) _ThreadFieldSchemaEdge(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadFieldSchemaEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83464,7 +83464,7 @@ func (ec *executionContext) _ThreadLabelsChangedEntry(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadLabelsChangedEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83504,7 +83504,7 @@ func (ec *executionContext) _ThreadLinkConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadLinkConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83547,7 +83547,7 @@ func (ec *executionContext) _ThreadLinkCreatedEntry(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadLinkCreatedEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83580,7 +83580,7 @@ func (ec *executionContext) _ThreadLinkDeletedEntry(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadLinkDeletedEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83613,7 +83613,7 @@ func (ec *executionContext) _ThreadLinkEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadLinkEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83651,7 +83651,7 @@ func (ec *executionContext) _ThreadLinkSourceStatus(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadLinkSourceStatusImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83699,7 +83699,7 @@ func (ec *executionContext) _ThreadLinkTargetCreatedEntry(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadLinkTargetCreatedEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83737,7 +83737,7 @@ func (ec *executionContext) _ThreadLinkTargetDeletedEntry(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadLinkTargetDeletedEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83775,7 +83775,7 @@ func (ec *executionContext) _ThreadLinkUpdatedEntry(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadLinkUpdatedEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83813,7 +83813,7 @@ func (ec *executionContext) _ThreadMessageInfo(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadMessageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83851,7 +83851,7 @@ func (ec *executionContext) _ThreadPriorityChangedEntry(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadPriorityChangedEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83889,7 +83889,7 @@ func (ec *executionContext) _ThreadSearchResult(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadSearchResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83922,7 +83922,7 @@ func (ec *executionContext) _ThreadSearchResultConnection(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadSearchResultConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83960,7 +83960,7 @@ func (ec *executionContext) _ThreadSearchResultEdge(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadSearchResultEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -83998,7 +83998,7 @@ func (ec *executionContext) _ThreadStatusDetailCreated(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailCreatedImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84036,7 +84036,7 @@ func (ec *executionContext) _ThreadStatusDetailDoneAutomaticallySet(ctx context.
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailDoneAutomaticallySetImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84074,7 +84074,7 @@ func (ec *executionContext) _ThreadStatusDetailDoneManuallySet(ctx context.Conte
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailDoneManuallySetImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84107,7 +84107,7 @@ func (ec *executionContext) _ThreadStatusDetailIgnored(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailIgnoredImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84140,7 +84140,7 @@ func (ec *executionContext) _ThreadStatusDetailInProgress(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailInProgressImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84173,7 +84173,7 @@ func (ec *executionContext) _ThreadStatusDetailLinearUpdated(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailLinearUpdatedImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84216,7 +84216,7 @@ func (ec *executionContext) _ThreadStatusDetailNewReply(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailNewReplyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84254,7 +84254,7 @@ func (ec *executionContext) _ThreadStatusDetailReplied(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailRepliedImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84292,7 +84292,7 @@ func (ec *executionContext) _ThreadStatusDetailSnoozed(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailSnoozedImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84335,7 +84335,7 @@ func (ec *executionContext) _ThreadStatusDetailThreadDiscussionResolved(ctx cont
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailThreadDiscussionResolvedImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84373,7 +84373,7 @@ func (ec *executionContext) _ThreadStatusDetailThreadLinkUpdated(ctx context.Con
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailThreadLinkUpdatedImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84416,7 +84416,7 @@ func (ec *executionContext) _ThreadStatusDetailUnsnoozed(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailUnsnoozedImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84454,7 +84454,7 @@ func (ec *executionContext) _ThreadStatusDetailWaitingForCustomer(ctx context.Co
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailWaitingForCustomerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84487,7 +84487,7 @@ func (ec *executionContext) _ThreadStatusDetailWaitingForDuration(ctx context.Co
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailWaitingForDurationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84525,7 +84525,7 @@ func (ec *executionContext) _ThreadStatusDetailWaitingIndefinitely(ctx context.C
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusDetailWaitingIndefinitelyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84558,7 +84558,7 @@ func (ec *executionContext) _ThreadStatusTransitionedEntry(ctx context.Context, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadStatusTransitionedEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84606,7 +84606,7 @@ func (ec *executionContext) _ThreadsByExternalIdConnection(ctx context.Context, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadsByExternalIdConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84644,7 +84644,7 @@ func (ec *executionContext) _ThreadsDisplayOptions(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, threadsDisplayOptionsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84772,7 +84772,7 @@ func (ec *executionContext) _Tier(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, tierImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84871,7 +84871,7 @@ func (ec *executionContext) _TierConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, tierConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84909,7 +84909,7 @@ func (ec *executionContext) _TierEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, tierEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84947,7 +84947,7 @@ func (ec *executionContext) _TierMembershipConnection(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, tierMembershipConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -84990,7 +84990,7 @@ func (ec *executionContext) _TierMembershipEdge(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, tierMembershipEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85028,7 +85028,7 @@ func (ec *executionContext) _TimelineEntry(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, timelineEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85091,7 +85091,7 @@ func (ec *executionContext) _TimelineEntryConnection(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, timelineEntryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85129,7 +85129,7 @@ func (ec *executionContext) _TimelineEntryEdge(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, timelineEntryEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85167,7 +85167,7 @@ func (ec *executionContext) _Timezone(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, timezoneImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85200,7 +85200,7 @@ func (ec *executionContext) _UnarchiveLabelTypeOutput(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, unarchiveLabelTypeOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85238,7 +85238,7 @@ func (ec *executionContext) _UnassignThreadOutput(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, unassignThreadOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85276,7 +85276,7 @@ func (ec *executionContext) _UnmarkCustomerAsSpamOutput(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, unmarkCustomerAsSpamOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85314,7 +85314,7 @@ func (ec *executionContext) _UpdateApiKeyOutput(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateApiKeyOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85352,7 +85352,7 @@ func (ec *executionContext) _UpdateCompanyTierOutput(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateCompanyTierOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85390,7 +85390,7 @@ func (ec *executionContext) _UpdateCustomerCardConfigOutput(ctx context.Context,
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateCustomerCardConfigOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85428,7 +85428,7 @@ func (ec *executionContext) _UpdateCustomerCompanyOutput(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateCustomerCompanyOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85466,7 +85466,7 @@ func (ec *executionContext) _UpdateCustomerGroupOutput(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateCustomerGroupOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85504,7 +85504,7 @@ func (ec *executionContext) _UpdateLabelTypeOutput(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateLabelTypeOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85542,7 +85542,7 @@ func (ec *executionContext) _UpdateMachineUserOutput(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateMachineUserOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85580,7 +85580,7 @@ func (ec *executionContext) _UpdateNoteOutput(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateNoteOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85618,7 +85618,7 @@ func (ec *executionContext) _UpdateTenantTierOutput(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateTenantTierOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85656,7 +85656,7 @@ func (ec *executionContext) _UpdateThreadExternalIdOutput(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateThreadExternalIdOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85694,7 +85694,7 @@ func (ec *executionContext) _UpdateThreadFieldSchemaOutput(ctx context.Context, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateThreadFieldSchemaOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85732,7 +85732,7 @@ func (ec *executionContext) _UpdateThreadTenantOutput(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateThreadTenantOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85770,7 +85770,7 @@ func (ec *executionContext) _UpdateThreadTierOutput(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateThreadTierOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85808,7 +85808,7 @@ func (ec *executionContext) _UpdateThreadTitleOutput(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateThreadTitleOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85846,7 +85846,7 @@ func (ec *executionContext) _UpdateTierOutput(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateTierOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85884,7 +85884,7 @@ func (ec *executionContext) _UpdateWebhookTargetOutput(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateWebhookTargetOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85922,7 +85922,7 @@ func (ec *executionContext) _UpdateWorkspaceOutput(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateWorkspaceOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85960,7 +85960,7 @@ func (ec *executionContext) _UploadFormData(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, uploadFormDataImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -85998,7 +85998,7 @@ func (ec *executionContext) _UpsertCompanyOutput(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, upsertCompanyOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86041,7 +86041,7 @@ func (ec *executionContext) _UpsertCustomerGroupOutput(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, upsertCustomerGroupOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86084,7 +86084,7 @@ func (ec *executionContext) _UpsertCustomerOutput(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, upsertCustomerOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86127,7 +86127,7 @@ func (ec *executionContext) _UpsertTenantOutput(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, upsertTenantOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86170,7 +86170,7 @@ func (ec *executionContext) _UpsertThreadFieldOutput(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, upsertThreadFieldOutputImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86213,7 +86213,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86346,7 +86346,7 @@ func (ec *executionContext) _UserActor(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, userActorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86385,7 +86385,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, userConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86423,7 +86423,7 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, userEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86461,7 +86461,7 @@ func (ec *executionContext) _UserEmailActor(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, userEmailActorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86500,7 +86500,7 @@ func (ec *executionContext) _UserWorkingHours(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, userWorkingHoursImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86583,7 +86583,7 @@ func (ec *executionContext) _UserWorkingHoursSlot(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, userWorkingHoursSlotImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86631,7 +86631,7 @@ func (ec *executionContext) _WebhookDeliveryAttempt(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86694,7 +86694,7 @@ func (ec *executionContext) _WebhookDeliveryAttemptConnection(ctx context.Contex
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86732,7 +86732,7 @@ func (ec *executionContext) _WebhookDeliveryAttemptEdge(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86770,7 +86770,7 @@ func (ec *executionContext) _WebhookDeliveryAttemptErrorResult(ctx context.Conte
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptErrorResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86813,7 +86813,7 @@ func (ec *executionContext) _WebhookDeliveryAttemptFailedResult(ctx context.Cont
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptFailedResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86851,7 +86851,7 @@ func (ec *executionContext) _WebhookDeliveryAttemptRejectedResult(ctx context.Co
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptRejectedResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86889,7 +86889,7 @@ func (ec *executionContext) _WebhookDeliveryAttemptSchemaValidationFailedResult(
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptSchemaValidationFailedResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86927,7 +86927,7 @@ func (ec *executionContext) _WebhookDeliveryAttemptSuccessfulResult(ctx context.
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryAttemptSuccessfulResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -86965,7 +86965,7 @@ func (ec *executionContext) _WebhookTarget(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookTargetImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87043,7 +87043,7 @@ func (ec *executionContext) _WebhookTargetConnection(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookTargetConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87081,7 +87081,7 @@ func (ec *executionContext) _WebhookTargetEdge(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookTargetEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87119,7 +87119,7 @@ func (ec *executionContext) _WebhookTargetEventSubscription(ctx context.Context,
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookTargetEventSubscriptionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87152,7 +87152,7 @@ func (ec *executionContext) _WebhookVersion(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookVersionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87195,7 +87195,7 @@ func (ec *executionContext) _WebhookVersionConnection(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookVersionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87233,7 +87233,7 @@ func (ec *executionContext) _WebhookVersionEdge(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookVersionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87271,7 +87271,7 @@ func (ec *executionContext) _WorkflowSummary(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, workflowSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87309,7 +87309,7 @@ func (ec *executionContext) _Workspace(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, workspaceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87413,7 +87413,7 @@ func (ec *executionContext) _WorkspaceChatSettings(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, workspaceChatSettingsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87446,7 +87446,7 @@ func (ec *executionContext) _WorkspaceConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, workspaceConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87484,7 +87484,7 @@ func (ec *executionContext) _WorkspaceEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, workspaceEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87522,7 +87522,7 @@ func (ec *executionContext) _WorkspaceEmailDomainSettings(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, workspaceEmailDomainSettingsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87590,7 +87590,7 @@ func (ec *executionContext) _WorkspaceEmailSettings(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, workspaceEmailSettingsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87633,7 +87633,7 @@ func (ec *executionContext) _WorkspaceFile(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, workspaceFileImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87716,7 +87716,7 @@ func (ec *executionContext) _WorkspaceFileDownloadUrl(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, workspaceFileDownloadUrlImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87754,7 +87754,7 @@ func (ec *executionContext) _WorkspaceHmac(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, workspaceHmacImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87807,7 +87807,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87860,7 +87860,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87908,7 +87908,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -87966,7 +87966,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -88024,7 +88024,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -88082,7 +88082,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

@@ -1,0 +1,60 @@
+package server
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/threadline/threadline/internal/auth"
+	"github.com/threadline/threadline/test/harness"
+)
+
+// postBody posts a raw GraphQL request body.
+func (e *env) postBody(key string, body any) response {
+	e.t.Helper()
+	b, _ := json.Marshal(body)
+	req := httptest.NewRequest(http.MethodPost, GraphQLPath, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+key)
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	raw, _ := io.ReadAll(rec.Body)
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		e.t.Fatalf("response is not JSON: %s", raw)
+	}
+	return response{Status: rec.Code, Body: m, Raw: string(raw)}
+}
+
+// TestAutomaticPersistedQueries: Apollo's protocol. A hash the server does
+// not know is answered PERSISTED_QUERY_NOT_FOUND (status 200); the document
+// sent with its hash is answered and remembered, so that the hash alone
+// then answers the same; a hash that is not the document's is refused.
+func TestAutomaticPersistedQueries(t *testing.T) {
+	e := newEnv(t, harness.Backends(t)[0].NewDatabaseURL(t))
+	key := e.key(e.ws, auth.All)
+	query := `query ws { myWorkspace { id name } }`
+	sum := sha256.Sum256([]byte(query))
+	ext := map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(sum[:])}}
+
+	r := e.postBody(key, map[string]any{"extensions": ext})
+	if r.Status != http.StatusOK || code(firstError(t, r)) != codePersistedQueryNotFound || r.Body["data"] != nil {
+		t.Fatalf("unknown hash: %d %s", r.Status, r.Raw)
+	}
+	full := e.postBody(key, map[string]any{"query": query, "extensions": ext})
+	if full.Status != http.StatusOK || path(full.Body, "data", "myWorkspace", "id") != e.ws {
+		t.Fatalf("document with its hash: %d %s", full.Status, full.Raw)
+	}
+	if r := e.postBody(key, map[string]any{"extensions": ext}); r.Status != http.StatusOK || r.Raw != full.Raw {
+		t.Fatalf("hash alone: %d %s, want %s", r.Status, r.Raw, full.Raw)
+	}
+	other := map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(make([]byte, 32))}}
+	if r := e.postBody(key, map[string]any{"query": query, "extensions": other}); r.Status != http.StatusBadRequest || r.Body["data"] != nil {
+		t.Fatalf("hash of another document: %d %s", r.Status, r.Raw)
+	}
+}
