@@ -2,9 +2,10 @@ package server
 
 import (
 	"context"
-	_ "embed"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/threadline/threadline/internal/bench"
@@ -12,10 +13,16 @@ import (
 
 // sdkThreadsQuery is the threads query of @team-plain/typescript-sdk 5.12.1
 // (src/graphql/queries/threads.gql) with the fragments it spreads, ThreadParts
-// and all it selects (src/graphql/fragments/*.gql), as the SDK sends it.
-//
-//go:embed testdata/sdk_threads.graphql
-var sdkThreadsQuery string
+// and all it selects (src/graphql/fragments/*.gql), as the SDK sends it: the
+// copy `threadline bench list-threads --selection sdk` sends, which a test of
+// cmd/threadline keeps equal to the installed SDK's.
+var sdkThreadsQuery = func() string {
+	b, err := os.ReadFile(filepath.Join("..", "..", "cmd", "threadline", "benchdata", "sdk_threads.graphql"))
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
 
 // BenchmarkThreadPageSDK reads the first page of 25 threads with the SDK's
 // getThreads selection (ThreadParts) through the in-process handler on
