@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"io"
+	"os"
+	"runtime/debug"
 
 	"github.com/threadline/threadline/internal/app"
 	"github.com/threadline/threadline/internal/config"
@@ -17,6 +19,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if err := cfg.Validate(); err != nil {
 		return err
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(cfg.GCPercent)
 	}
 	log := app.NewLogger(stderr, cfg.LogLevel, cfg.LogFormat)
 	a, err := app.New(ctx, cfg, log)

@@ -38,6 +38,9 @@ type Config struct {
 	// The API edge.
 	RateLimit      int // API-key requests per workspace a minute; 0 turns the limit off
 	RequestTimeout time.Duration
+	// GCPercent is the Go garbage collector's target (GOGC) of a server:
+	// how much the heap may grow past what is live before a collection.
+	GCPercent int
 	// MetricsAddr, when set, serves Prometheus metrics (and, on loopback,
 	// pprof) on a listener of its own.
 	MetricsAddr string
@@ -91,6 +94,10 @@ func Defaults() Config {
 		WebhookLease:      2 * time.Minute,
 		RateLimit:         1000,
 		RequestTimeout:    30 * time.Second,
+		// A server's live heap is small and its garbage many short-lived
+		// request objects: collecting at 5× the live heap rather than Go's
+		// 2× spends a third less CPU on an API page (issue 14).
+		GCPercent: 400,
 		// Plain's limits: 6 MB files, upload links valid for 2 hours.
 		AttachmentMaxBytes:    6 << 20,
 		AttachmentUploadTTL:   2 * time.Hour,
@@ -140,6 +147,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.WebhookRetrySchedule, "webhook-retry-schedule", c.WebhookRetrySchedule, "comma-separated waits between webhook attempts; default Plain's 10s,30s,5m,30m,1h,3h,6h,12h,1d×4 (env THREADLINE_WEBHOOK_RETRY_SCHEDULE)")
 	fs.IntVar(&c.RateLimit, "rate-limit", c.RateLimit, "API-key requests each workspace may make a minute, as Plain's highest plan; 0 turns the limit off (env THREADLINE_RATE_LIMIT)")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.RequestTimeout, "time limit of one API request (env THREADLINE_REQUEST_TIMEOUT)")
+	fs.IntVar(&c.GCPercent, "gc-percent", c.GCPercent, "Go garbage collector target (GOGC): larger trades memory for CPU; GOGC in the environment wins (env THREADLINE_GC_PERCENT)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "HOST:PORT to serve Prometheus /metrics on (and /debug/pprof/ when on loopback); off when empty (env THREADLINE_METRICS_ADDR)")
 	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "URL clients reach this server at, e.g. https://support.example.com; attachment links start with it (default: each request's scheme and host) (env THREADLINE_PUBLIC_URL)")
 	fs.Int64Var(&c.AttachmentMaxBytes, "attachment-max-bytes", c.AttachmentMaxBytes, "largest attachment accepted, in bytes (env THREADLINE_ATTACHMENT_MAX_BYTES)")
@@ -271,6 +279,9 @@ func (c Config) Validate() error {
 	}
 	if c.RateLimit < 0 {
 		return fmt.Errorf("--rate-limit must not be negative")
+	}
+	if c.GCPercent < 25 {
+		return fmt.Errorf("--gc-percent must be at least 25")
 	}
 	if c.RequestTimeout <= 0 {
 		return fmt.Errorf("--request-timeout must be positive")
