@@ -144,10 +144,9 @@ func (t *Tx) CreateFieldValue(ctx context.Context, v field.Value) error {
 	if v.Number != nil {
 		n = *v.Number
 	}
-	_, err := t.exec(ctx, `INSERT INTO thread_field_values (`+fieldValueCols+`) VALUES (`+columnPlaceholders(fieldValueCols)+`)`,
+	return t.later(ctx, `INSERT INTO thread_field_values (`+fieldValueCols+`) VALUES (`+columnPlaceholders(fieldValueCols)+`)`,
 		v.ID, v.WorkspaceID, v.ThreadID, v.Key, string(v.Type), nullStr(v.String), b, n, nullStr(v.Date),
 		v.IsAIGenerated, v.CreatedAt.Millis(), v.CreatedBy.String(), v.UpdatedAt.Millis(), v.UpdatedBy.String())
-	return err
 }
 
 // FieldValuesOfThreads reads the field values of threads.

@@ -115,8 +115,7 @@ func labelValues(l label.Label) []any {
 
 // CreateLabel applies a label type to a thread.
 func (t *Tx) CreateLabel(ctx context.Context, l label.Label) error {
-	_, err := t.exec(ctx, `INSERT INTO labels (`+labelCols+`) VALUES (`+columnPlaceholders(labelCols)+`)`, labelValues(l)...)
-	return err
+	return t.later(ctx, `INSERT INTO labels (`+labelCols+`) VALUES (`+columnPlaceholders(labelCols)+`)`, labelValues(l)...)
 }
 
 // LabelsOfThreads reads the labels of threads, oldest first.

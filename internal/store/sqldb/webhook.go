@@ -36,6 +36,7 @@ func eventTypes(w webhook.Target) string {
 
 // CreateTarget inserts a webhook target.
 func (t *Tx) CreateTarget(ctx context.Context, w webhook.Target) error {
+	t.forgetTargets()
 	_, err := t.exec(ctx, `INSERT INTO webhook_targets (`+targetCols+`) VALUES (`+columnPlaceholders(targetCols)+`)`,
 		w.ID, w.WorkspaceID, w.URL, w.Description, w.IsEnabled, eventTypes(w), w.Version,
 		w.CreatedAt.Millis(), w.CreatedBy.String(), w.UpdatedAt.Millis(), w.UpdatedBy.String())
@@ -44,6 +45,7 @@ func (t *Tx) CreateTarget(ctx context.Context, w webhook.Target) error {
 
 // UpdateTarget overwrites a target's settings.
 func (t *Tx) UpdateTarget(ctx context.Context, w webhook.Target) error {
+	t.forgetTargets()
 	return expectOne(t.exec(ctx, `UPDATE webhook_targets SET url = ?, description = ?, is_enabled = ?, event_types = ?,
 		version = ?, updated_at = ?, updated_by = ? WHERE workspace_id = ? AND id = ?`, w.URL, w.Description, w.IsEnabled,
 		eventTypes(w), w.Version, w.UpdatedAt.Millis(), w.UpdatedBy.String(), w.WorkspaceID, w.ID))
@@ -51,6 +53,7 @@ func (t *Tx) UpdateTarget(ctx context.Context, w webhook.Target) error {
 
 // DeleteTarget removes a target (its deliveries and attempts stay).
 func (t *Tx) DeleteTarget(ctx context.Context, workspaceID, id string) error {
+	t.forgetTargets()
 	return expectOne(t.exec(ctx, `DELETE FROM webhook_targets WHERE workspace_id = ? AND id = ?`, workspaceID, id))
 }
 
@@ -66,8 +69,21 @@ func (t *Tx) LockTarget(ctx context.Context, workspaceID, id string) (webhook.Ta
 	return w, t.wrap(err)
 }
 
-// ListTargets reads every target of a workspace, oldest first.
+// ListTargets reads every target of a workspace, oldest first. A
+// transaction reads them once (every event it emits needs them) until it
+// writes a target (cachedTargets).
 func (t *Tx) ListTargets(ctx context.Context, workspaceID string) ([]webhook.Target, error) {
+	if ts, ok := t.cachedTargets(workspaceID); ok {
+		return ts, nil
+	}
+	ts, err := t.listTargets(ctx, workspaceID)
+	if err == nil {
+		t.cacheTargets(workspaceID, ts)
+	}
+	return ts, err
+}
+
+func (t *Tx) listTargets(ctx context.Context, workspaceID string) ([]webhook.Target, error) {
 	rows, err := t.query(ctx, `SELECT `+targetCols+` FROM webhook_targets WHERE workspace_id = ? ORDER BY id`, workspaceID)
 	if err != nil {
 		return nil, err
@@ -118,10 +134,9 @@ func (t *Tx) deliveries(ctx context.Context, q string, args ...any) ([]webhook.D
 
 // CreateDelivery queues a delivery.
 func (t *Tx) CreateDelivery(ctx context.Context, d webhook.Delivery) error {
-	_, err := t.exec(ctx, `INSERT INTO webhook_deliveries (`+deliveryCols+`) VALUES (`+columnPlaceholders(deliveryCols)+`)`,
+	return t.later(ctx, `INSERT INTO webhook_deliveries (`+deliveryCols+`) VALUES (`+columnPlaceholders(deliveryCols)+`)`,
 		d.ID, d.WorkspaceID, d.TargetID, d.EventID, d.EventType, d.OrderKey, string(d.Status), d.Attempts,
 		d.NextAttemptAt.Millis(), nullTime(d.LeaseUntil), d.LastError, d.CreatedAt.Millis(), d.UpdatedAt.Millis())
-	return err
 }
 
 // GetDelivery reads a delivery.
