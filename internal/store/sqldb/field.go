@@ -114,8 +114,20 @@ func (t *Tx) LockFieldSchema(ctx context.Context, workspaceID, id string) (field
 	return f, t.wrap(err)
 }
 
-// ListFieldSchemas reads every schema of a workspace by order, then id.
+// ListFieldSchemas reads every schema of a workspace by order, then id,
+// once per transaction until it may have changed them (readCache).
 func (t *Tx) ListFieldSchemas(ctx context.Context, workspaceID string) ([]field.Schema, error) {
+	if fs, ok := t.cache.getSchemas(workspaceID); ok {
+		return fs, nil
+	}
+	fs, err := t.listFieldSchemas(ctx, workspaceID)
+	if err == nil {
+		t.cache.putSchemas(workspaceID, fs)
+	}
+	return fs, err
+}
+
+func (t *Tx) listFieldSchemas(ctx context.Context, workspaceID string) ([]field.Schema, error) {
 	rows, err := t.query(ctx, `SELECT `+fieldSchemaCols+` FROM thread_field_schemas WHERE workspace_id = ? ORDER BY ord, id`, workspaceID)
 	if err != nil {
 		return nil, err

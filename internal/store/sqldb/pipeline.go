@@ -1,11 +1,6 @@
 package sqldb
 
-import (
-	"context"
-	"slices"
-
-	"github.com/threadline/threadline/internal/webhook"
-)
+import "context"
 
 // Stmt is a statement, in the backend's placeholders, with its arguments.
 type Stmt struct {
@@ -84,29 +79,6 @@ func (t *Tx) MapError(err error) error { return t.wrap(err) }
 // statements not sent, the error of one that failed, and the cached
 // reads, which may show its writes.
 func (t *Tx) endRequest() {
-	t.deferred, t.failed, t.targets = nil, nil, nil
+	t.deferred, t.failed = nil, nil
+	t.cache.forget()
 }
-
-// cachedTargets returns the webhook targets of a workspace read earlier in
-// this transaction, if no target was written through it since.
-//
-// Caching them across the requests of one group-commit batch is sound: a
-// request joins a batch before the batch's first statement runs, so a
-// target whose write was acknowledged before the request was made had
-// committed before the cache was filled; targets written in the batch
-// itself go through t and empty the cache, as does a request's rollback.
-func (t *Tx) cachedTargets(workspaceID string) ([]webhook.Target, bool) {
-	ts, ok := t.targets[workspaceID]
-	return slices.Clone(ts), ok
-}
-
-// cacheTargets keeps the targets of a workspace for cachedTargets.
-func (t *Tx) cacheTargets(workspaceID string, ts []webhook.Target) {
-	if t.targets == nil {
-		t.targets = map[string][]webhook.Target{}
-	}
-	t.targets[workspaceID] = slices.Clone(ts)
-}
-
-// forgetTargets empties the cache of targets (a target was written).
-func (t *Tx) forgetTargets() { t.targets = nil }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/customer"
-	"github.com/threadline/threadline/internal/webhook"
 )
 
 // Dialect is what differs between SQLite and PostgreSQL.
@@ -49,10 +48,10 @@ type Tx struct {
 	pending []Message       // published, waiting for the commit (publish.go)
 	noWrite bool            // a View: Publish is refused
 
-	pipe     Pipeliner                   // q, when it can pipeline (pipeline.go); nil: every statement runs at once
-	deferred []Stmt                      // inserts waiting for the next statement
-	failed   error                       // a deferred insert of the current request failed
-	targets  map[string][]webhook.Target // webhook targets read by workspace, until one is written
+	pipe     Pipeliner // q, when it can pipeline (pipeline.go); nil: every statement runs at once
+	deferred []Stmt    // inserts waiting for the next statement
+	failed   error     // a deferred insert of the current request failed
+	cache    readCache // configuration read, until a statement may change it (cache.go)
 }
 
 // ReadOnly marks t as a View's transaction, in which nothing may be
@@ -125,6 +124,7 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 	if err := t.flush(ctx); err != nil {
 		return nil, err
 	}
+	t.cache.forget() // a write: what was read may have changed
 	q = t.sql(q)
 	if s := t.stmt(ctx, q); s != nil {
 		res, err := s.ExecContext(ctx, args...)

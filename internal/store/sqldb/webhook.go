@@ -36,7 +36,6 @@ func eventTypes(w webhook.Target) string {
 
 // CreateTarget inserts a webhook target.
 func (t *Tx) CreateTarget(ctx context.Context, w webhook.Target) error {
-	t.forgetTargets()
 	_, err := t.exec(ctx, `INSERT INTO webhook_targets (`+targetCols+`) VALUES (`+columnPlaceholders(targetCols)+`)`,
 		w.ID, w.WorkspaceID, w.URL, w.Description, w.IsEnabled, eventTypes(w), w.Version,
 		w.CreatedAt.Millis(), w.CreatedBy.String(), w.UpdatedAt.Millis(), w.UpdatedBy.String())
@@ -45,7 +44,6 @@ func (t *Tx) CreateTarget(ctx context.Context, w webhook.Target) error {
 
 // UpdateTarget overwrites a target's settings.
 func (t *Tx) UpdateTarget(ctx context.Context, w webhook.Target) error {
-	t.forgetTargets()
 	return expectOne(t.exec(ctx, `UPDATE webhook_targets SET url = ?, description = ?, is_enabled = ?, event_types = ?,
 		version = ?, updated_at = ?, updated_by = ? WHERE workspace_id = ? AND id = ?`, w.URL, w.Description, w.IsEnabled,
 		eventTypes(w), w.Version, w.UpdatedAt.Millis(), w.UpdatedBy.String(), w.WorkspaceID, w.ID))
@@ -53,7 +51,6 @@ func (t *Tx) UpdateTarget(ctx context.Context, w webhook.Target) error {
 
 // DeleteTarget removes a target (its deliveries and attempts stay).
 func (t *Tx) DeleteTarget(ctx context.Context, workspaceID, id string) error {
-	t.forgetTargets()
 	return expectOne(t.exec(ctx, `DELETE FROM webhook_targets WHERE workspace_id = ? AND id = ?`, workspaceID, id))
 }
 
@@ -71,14 +68,14 @@ func (t *Tx) LockTarget(ctx context.Context, workspaceID, id string) (webhook.Ta
 
 // ListTargets reads every target of a workspace, oldest first. A
 // transaction reads them once (every event it emits needs them) until it
-// writes a target (cachedTargets).
+// may have changed them (readCache).
 func (t *Tx) ListTargets(ctx context.Context, workspaceID string) ([]webhook.Target, error) {
-	if ts, ok := t.cachedTargets(workspaceID); ok {
+	if ts, ok := t.cache.getTargets(workspaceID); ok {
 		return ts, nil
 	}
 	ts, err := t.listTargets(ctx, workspaceID)
 	if err == nil {
-		t.cacheTargets(workspaceID, ts)
+		t.cache.putTargets(workspaceID, ts)
 	}
 	return ts, err
 }

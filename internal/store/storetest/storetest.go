@@ -87,6 +87,7 @@ var suite = []conformance{
 		"WebhookStore.DeleteTarget", "WebhookStore.ListTargets", "WebhookStore.LockTarget"}, testTargets},
 	{"TargetsListedAfterWrites", []string{"WebhookStore.ListTargets", "WebhookStore.CreateTarget", "WebhookStore.UpdateTarget",
 		"WebhookStore.DeleteTarget"}, testTargetsListedAfterWrites},
+	{"ConfigReadAfterWrites", []string{"LabelStore.GetLabelTypes", "FieldStore.ListFieldSchemas"}, testConfigReadAfterWrites},
 
 	// Row locks: concurrent changes of one row serialise.
 	{"LocksSerialiseChanges", []string{"ThreadStore.LockThread", "CustomerStore.LockCustomer", "LabelStore.LockLabelType",
