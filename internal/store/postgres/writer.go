@@ -273,10 +273,11 @@ func simple(conn *sql.Conn, q string) (tag string, err error) {
 
 // commit runs the requests of b on conn, in one transaction. Each
 // request's error is its own; a failed COMMIT fails every request that had
-// succeeded. Statements between requests share a round trip: "RELEASE
-// SAVEPOINT r; SAVEPOINT r" after a success, "ROLLBACK TO SAVEPOINT r"
-// (which keeps r) after a failure, and the last with the COMMIT. It
-// reports whether conn is still usable.
+// succeeded. Statements between requests share a round trip: the inserts
+// the request deferred (sqldb.Pipeliner) and "RELEASE SAVEPOINT r;
+// SAVEPOINT r" after a success, "ROLLBACK TO SAVEPOINT r" (which keeps r)
+// after a failure, and the last with the COMMIT. It reports whether conn
+// is still usable.
 func (w *writer) commit(conn *sql.Conn, b *batch) bool {
 	start := time.Now()
 	var ran []request
