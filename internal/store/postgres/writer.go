@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 
@@ -230,6 +231,35 @@ func (b batchConn) QueryRowContext(_ context.Context, q string, args ...any) *sq
 	return b.c.QueryRowContext(context.Background(), q, args...)
 }
 
+// Pipeline implements sqldb.Pipeliner: stmts go in one pgx batch, one
+// round trip, inside the transaction the connection is in.
+func (b batchConn) Pipeline(_ context.Context, stmts []sqldb.Stmt) ([]string, error) {
+	return pipeline(b.c, stmts)
+}
+
+// pipeline runs stmts in order in one round trip and returns the command
+// tags of those that succeeded and the error of the first that failed (the
+// server skips the rest).
+func pipeline(conn *sql.Conn, stmts []sqldb.Stmt) (tags []string, err error) {
+	err = conn.Raw(func(dc any) error {
+		var b pgx.Batch
+		for _, s := range stmts {
+			b.Queue(s.SQL, s.Args...)
+		}
+		res := dc.(*stdlib.Conn).Conn().SendBatch(context.Background(), &b)
+		for range stmts {
+			ct, err := res.Exec()
+			if err != nil {
+				res.Close()
+				return err
+			}
+			tags = append(tags, ct.String())
+		}
+		return res.Close()
+	})
+	return tags, err
+}
+
 // simple sends q (one or more statements without arguments) in one round
 // trip and returns the command tag of the last.
 func simple(conn *sql.Conn, q string) (tag string, err error) {
@@ -243,10 +273,11 @@ func simple(conn *sql.Conn, q string) (tag string, err error) {
 
 // commit runs the requests of b on conn, in one transaction. Each
 // request's error is its own; a failed COMMIT fails every request that had
-// succeeded. Statements between requests share a round trip: "RELEASE
-// SAVEPOINT r; SAVEPOINT r" after a success, "ROLLBACK TO SAVEPOINT r"
-// (which keeps r) after a failure, and the last with the COMMIT. It
-// reports whether conn is still usable.
+// succeeded. Statements between requests share a round trip: the inserts
+// the request deferred (sqldb.Pipeliner) and "RELEASE SAVEPOINT r;
+// SAVEPOINT r" after a success, "ROLLBACK TO SAVEPOINT r" (which keeps r)
+// after a failure, and the last with the COMMIT. It reports whether conn
+// is still usable.
 func (w *writer) commit(conn *sql.Conn, b *batch) bool {
 	start := time.Now()
 	var ran []request
@@ -270,7 +301,11 @@ func (w *writer) commit(conn *sql.Conn, b *batch) bool {
 		i := len(errs) - 1
 		mark := st.Mark()
 		if errs[i] == nil {
-			if errs[i] = runOne(st, r); errs[i] != nil {
+			errs[i] = runOne(st, r)
+			if err := st.Failed(); err != nil {
+				errs[i] = err // a deferred insert failed: the request fails with its error
+			}
+			if errs[i] != nil {
 				st.Rewind(mark) // rolled back: what it published is dropped
 			}
 		}
@@ -296,19 +331,45 @@ func (w *writer) commit(conn *sql.Conn, b *batch) bool {
 
 // boundary ends the savepoint of the request just run (failed when *reqErr
 // is set) and sends next ("; SAVEPOINT r" or "; COMMIT") in the same round
-// trip. If releasing fails (the request swallowed an error of its own and
-// left its savepoint aborted), the request is failed and rolled back, and
-// the batch goes on. It returns an error only when the batch cannot.
+// trip, after the inserts the request deferred (sqldb.Pipeliner). If one
+// of those fails, it is the request's error; if releasing fails (the
+// request swallowed an error of its own and left its savepoint aborted),
+// the request is failed. Either way it is rolled back, and the batch goes
+// on. It returns an error only when the batch cannot.
 func (w *writer) boundary(conn *sql.Conn, st *sqldb.Tx, mark int, reqErr *error, next string) error {
-	end := `RELEASE SAVEPOINT r`
 	if *reqErr != nil {
-		end = `ROLLBACK TO SAVEPOINT r`
+		tag, err := simple(conn, `ROLLBACK TO SAVEPOINT r`+next)
+		if err == nil && (next != `; COMMIT` || tag == "COMMIT") {
+			return nil
+		}
+		return commitErr(tag, err)
 	}
-	tag, err := simple(conn, end+next)
+	deferred := st.TakeDeferred()
+	tag, err := "", error(nil)
+	if len(deferred) == 0 {
+		tag, err = simple(conn, `RELEASE SAVEPOINT r`+next)
+	} else {
+		stmts := append(deferred, sqldb.Stmt{SQL: `RELEASE SAVEPOINT r`}, sqldb.Stmt{SQL: next[2:]})
+		var tags []string
+		tags, err = pipeline(conn, stmts)
+		if err != nil && len(tags) < len(deferred) {
+			// A deferred insert failed: the rest, RELEASE and next
+			// included, was skipped. The request fails with its error.
+			*reqErr = st.MapError(err)
+			st.Rewind(mark)
+			if tag, err = simple(conn, `ROLLBACK TO SAVEPOINT r`+next); err != nil || (next == `; COMMIT` && tag != "COMMIT") {
+				return commitErr(tag, err)
+			}
+			return nil
+		}
+		if len(tags) > 0 {
+			tag = tags[len(tags)-1]
+		}
+	}
 	if err == nil && (next != `; COMMIT` || tag == "COMMIT") {
 		return nil
 	}
-	if *reqErr != nil || !savepointAborted(err) {
+	if !savepointAborted(err) {
 		return commitErr(tag, err)
 	}
 	*reqErr = fmt.Errorf("postgres: release: %w", err)

@@ -114,8 +114,20 @@ func (t *Tx) LockFieldSchema(ctx context.Context, workspaceID, id string) (field
 	return f, t.wrap(err)
 }
 
-// ListFieldSchemas reads every schema of a workspace by order, then id.
+// ListFieldSchemas reads every schema of a workspace by order, then id,
+// once per transaction until it may have changed them (readCache).
 func (t *Tx) ListFieldSchemas(ctx context.Context, workspaceID string) ([]field.Schema, error) {
+	if fs, ok := t.cache.getSchemas(workspaceID); ok {
+		return fs, nil
+	}
+	fs, err := t.listFieldSchemas(ctx, workspaceID)
+	if err == nil {
+		t.cache.putSchemas(workspaceID, fs)
+	}
+	return fs, err
+}
+
+func (t *Tx) listFieldSchemas(ctx context.Context, workspaceID string) ([]field.Schema, error) {
 	rows, err := t.query(ctx, `SELECT `+fieldSchemaCols+` FROM thread_field_schemas WHERE workspace_id = ? ORDER BY ord, id`, workspaceID)
 	if err != nil {
 		return nil, err
@@ -144,10 +156,9 @@ func (t *Tx) CreateFieldValue(ctx context.Context, v field.Value) error {
 	if v.Number != nil {
 		n = *v.Number
 	}
-	_, err := t.exec(ctx, `INSERT INTO thread_field_values (`+fieldValueCols+`) VALUES (`+columnPlaceholders(fieldValueCols)+`)`,
+	return t.later(ctx, `INSERT INTO thread_field_values (`+fieldValueCols+`) VALUES (`+columnPlaceholders(fieldValueCols)+`)`,
 		v.ID, v.WorkspaceID, v.ThreadID, v.Key, string(v.Type), nullStr(v.String), b, n, nullStr(v.Date),
 		v.IsAIGenerated, v.CreatedAt.Millis(), v.CreatedBy.String(), v.UpdatedAt.Millis(), v.UpdatedBy.String())
-	return err
 }
 
 // FieldValuesOfThreads reads the field values of threads.

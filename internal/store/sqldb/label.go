@@ -74,13 +74,21 @@ func (t *Tx) labelTypes(ctx context.Context, q string, args ...any) ([]label.Typ
 	return out, rows.Err()
 }
 
-// GetLabelTypes reads the label types of ids that exist.
+// GetLabelTypes reads the label types of ids that exist, once per
+// transaction until it may have changed them (readCache).
 func (t *Tx) GetLabelTypes(ctx context.Context, workspaceID string, ids []string) ([]label.Type, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	if ls, ok := t.cache.getLabelTypes(workspaceID, ids); ok {
+		return ls, nil
+	}
 	in, args := inList("id", ids)
-	return t.labelTypes(ctx, `SELECT `+labelTypeCols+` FROM label_types WHERE workspace_id = ? AND `+in, append([]any{workspaceID}, args...)...)
+	ls, err := t.labelTypes(ctx, `SELECT `+labelTypeCols+` FROM label_types WHERE workspace_id = ? AND `+in, append([]any{workspaceID}, args...)...)
+	if err == nil {
+		t.cache.putLabelTypes(workspaceID, ids, ls)
+	}
+	return ls, err
 }
 
 // ListLabelTypes reads a page of label types in creation order.
@@ -115,8 +123,7 @@ func labelValues(l label.Label) []any {
 
 // CreateLabel applies a label type to a thread.
 func (t *Tx) CreateLabel(ctx context.Context, l label.Label) error {
-	_, err := t.exec(ctx, `INSERT INTO labels (`+labelCols+`) VALUES (`+columnPlaceholders(labelCols)+`)`, labelValues(l)...)
-	return err
+	return t.later(ctx, `INSERT INTO labels (`+labelCols+`) VALUES (`+columnPlaceholders(labelCols)+`)`, labelValues(l)...)
 }
 
 // LabelsOfThreads reads the labels of threads, oldest first.

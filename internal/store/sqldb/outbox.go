@@ -9,9 +9,8 @@ import (
 
 // AppendEvent writes e to the outbox.
 func (t *Tx) AppendEvent(ctx context.Context, e event.Record) error {
-	_, err := t.exec(ctx, `INSERT INTO outbox (id, workspace_id, type, payload, actor, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+	return t.later(ctx, `INSERT INTO outbox (id, workspace_id, type, payload, actor, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		e.ID, e.WorkspaceID, string(e.Type), string(e.Payload), e.Actor.String(), e.CreatedAt.Millis())
-	return err
 }
 
 // ListEvents reads a workspace's events after a sequence number.

@@ -37,8 +37,12 @@ func (t *Tx) Pending() []Message { return t.pending }
 // published after it (by an Update that was rolled back).
 func (t *Tx) Mark() int { return len(t.pending) }
 
-// Rewind drops the messages published after mark.
-func (t *Tx) Rewind(mark int) { t.pending = t.pending[:mark] }
+// Rewind drops the messages published after mark, by a request rolled
+// back to its savepoint, and forgets what else the request left in t.
+func (t *Tx) Rewind(mark int) {
+	t.pending = t.pending[:mark]
+	t.endRequest()
+}
 
 // Hub fans messages out to the subscribers of this process.
 type Hub struct {

@@ -21,9 +21,8 @@ const searchDocCols = `workspace_id, thread_id, source_id, body`
 
 // putThreadDoc writes the document of a thread's own text.
 func (t *Tx) putThreadDoc(ctx context.Context, th thread.Thread) error {
-	_, err := t.exec(ctx, `INSERT INTO thread_search_docs (`+searchDocCols+`) VALUES (?, ?, ?, ?)`,
+	return t.later(ctx, `INSERT INTO thread_search_docs (`+searchDocCols+`) VALUES (?, ?, ?, ?)`,
 		th.WorkspaceID, th.ID, th.ID, th.SearchText())
-	return err
 }
 
 // updateThreadDoc rewrites the document of a thread's own text when the
@@ -50,9 +49,8 @@ func (t *Tx) putEntryDoc(ctx context.Context, e timeline.Entry) error {
 	if body == "" {
 		return nil
 	}
-	_, err := t.exec(ctx, `INSERT INTO thread_search_docs (`+searchDocCols+`) VALUES (?, ?, ?, ?)`,
+	return t.later(ctx, `INSERT INTO thread_search_docs (`+searchDocCols+`) VALUES (?, ?, ?, ?)`,
 		e.WorkspaceID, e.ThreadID, e.ID, body)
-	return err
 }
 
 // updateEntryDoc replaces the document of an entry whose payload changed.

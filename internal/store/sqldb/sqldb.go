@@ -47,6 +47,11 @@ type Tx struct {
 	secrets *auth.SecretBox // seals secrets at rest; nil stores them as they are
 	pending []Message       // published, waiting for the commit (publish.go)
 	noWrite bool            // a View: Publish is refused
+
+	pipe     Pipeliner // q, when it can pipeline (pipeline.go); nil: every statement runs at once
+	deferred []Stmt    // inserts waiting for the next statement
+	failed   error     // a deferred insert of the current request failed
+	cache    readCache // configuration read, until a statement may change it (cache.go)
 }
 
 // ReadOnly marks t as a View's transaction, in which nothing may be
@@ -86,7 +91,9 @@ func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 // NewTx wraps q. Queries are written with "?" placeholders and rebound to
 // "$n" for PostgreSQL.
 func NewTx(q Querier, d Dialect) *Tx {
-	return &Tx{q: q, dialect: d, rebind: d.Name() == "postgres"}
+	t := &Tx{q: q, dialect: d, rebind: d.Name() == "postgres"}
+	t.pipe, _ = q.(Pipeliner)
+	return t
 }
 
 // rebindDollar turns "?" placeholders into "$1", "$2", … Queries in this package
@@ -114,6 +121,10 @@ func (t *Tx) sql(q string) string {
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := t.flush(ctx); err != nil {
+		return nil, err
+	}
+	t.cache.forget() // a write: what was read may have changed
 	q = t.sql(q)
 	if s := t.stmt(ctx, q); s != nil {
 		res, err := s.ExecContext(ctx, args...)
@@ -124,6 +135,9 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 }
 
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := t.flush(ctx); err != nil {
+		return nil, err
+	}
 	q = t.sql(q)
 	if s := t.stmt(ctx, q); s != nil {
 		rows, err := s.QueryContext(ctx, args...)
@@ -133,13 +147,21 @@ func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 	return rows, t.wrap(err)
 }
 
-func (t *Tx) row(ctx context.Context, q string, args ...any) *sql.Row {
+func (t *Tx) row(ctx context.Context, q string, args ...any) scanner {
+	if err := t.flush(ctx); err != nil {
+		return errRow{err}
+	}
 	q = t.sql(q)
 	if s := t.stmt(ctx, q); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
 	return t.q.QueryRowContext(ctx, q, args...)
 }
+
+// errRow is a row whose query could not run: Scan returns err.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
 
 // wrap maps driver errors to the store's sentinel errors.
 func (t *Tx) wrap(err error) error {

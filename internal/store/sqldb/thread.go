@@ -111,7 +111,7 @@ func threadValues(th thread.Thread) []any {
 
 // CreateThread inserts a thread.
 func (t *Tx) CreateThread(ctx context.Context, th thread.Thread) error {
-	if _, err := t.exec(ctx, `INSERT INTO threads (`+threadCols+`) VALUES (`+columnPlaceholders(threadCols)+`)`, threadValues(th)...); err != nil {
+	if err := t.later(ctx, `INSERT INTO threads (`+threadCols+`) VALUES (`+columnPlaceholders(threadCols)+`)`, threadValues(th)...); err != nil {
 		return err
 	}
 	return t.putThreadDoc(ctx, th)

@@ -55,7 +55,7 @@ func (t *Tx) timelineEntries(ctx context.Context, q string, args ...any) ([]time
 
 // CreateTimelineEntry appends to a thread's timeline.
 func (t *Tx) CreateTimelineEntry(ctx context.Context, e timeline.Entry) error {
-	if _, err := t.exec(ctx, `INSERT INTO timeline_entries (`+timelineCols+`) VALUES (`+columnPlaceholders(timelineCols)+`)`, timelineValues(e)...); err != nil {
+	if err := t.later(ctx, `INSERT INTO timeline_entries (`+timelineCols+`) VALUES (`+columnPlaceholders(timelineCols)+`)`, timelineValues(e)...); err != nil {
 		return err
 	}
 	return t.putEntryDoc(ctx, e)

@@ -66,8 +66,21 @@ func (t *Tx) LockTarget(ctx context.Context, workspaceID, id string) (webhook.Ta
 	return w, t.wrap(err)
 }
 
-// ListTargets reads every target of a workspace, oldest first.
+// ListTargets reads every target of a workspace, oldest first. A
+// transaction reads them once (every event it emits needs them) until it
+// may have changed them (readCache).
 func (t *Tx) ListTargets(ctx context.Context, workspaceID string) ([]webhook.Target, error) {
+	if ts, ok := t.cache.getTargets(workspaceID); ok {
+		return ts, nil
+	}
+	ts, err := t.listTargets(ctx, workspaceID)
+	if err == nil {
+		t.cache.putTargets(workspaceID, ts)
+	}
+	return ts, err
+}
+
+func (t *Tx) listTargets(ctx context.Context, workspaceID string) ([]webhook.Target, error) {
 	rows, err := t.query(ctx, `SELECT `+targetCols+` FROM webhook_targets WHERE workspace_id = ? ORDER BY id`, workspaceID)
 	if err != nil {
 		return nil, err
@@ -118,10 +131,9 @@ func (t *Tx) deliveries(ctx context.Context, q string, args ...any) ([]webhook.D
 
 // CreateDelivery queues a delivery.
 func (t *Tx) CreateDelivery(ctx context.Context, d webhook.Delivery) error {
-	_, err := t.exec(ctx, `INSERT INTO webhook_deliveries (`+deliveryCols+`) VALUES (`+columnPlaceholders(deliveryCols)+`)`,
+	return t.later(ctx, `INSERT INTO webhook_deliveries (`+deliveryCols+`) VALUES (`+columnPlaceholders(deliveryCols)+`)`,
 		d.ID, d.WorkspaceID, d.TargetID, d.EventID, d.EventType, d.OrderKey, string(d.Status), d.Attempts,
 		d.NextAttemptAt.Millis(), nullTime(d.LeaseUntil), d.LastError, d.CreatedAt.Millis(), d.UpdatedAt.Millis())
-	return err
 }
 
 // GetDelivery reads a delivery.

@@ -46,6 +46,7 @@ var suite = []conformance{
 	{"FailedUpdateWritesNothing", []string{"Store.Update"}, testFailedUpdate},
 	{"ConcurrentUpdatesIsolated", []string{"Store.Update"}, testConcurrentUpdatesIsolated},
 	{"BatchedUpdatesFailAlone", []string{"Store.Update"}, testBatchIsolation},
+	{"BatchedInsertFailuresFailAlone", []string{"Store.Update", "OutboxStore.AppendEvent"}, testBatchInsertFailures},
 	{"BatchedUpdatesPublishOnlyCommitted", []string{"PublishStore.Publish", "Broadcaster.Subscribe"}, testBatchPublishes},
 	{"CloseEndsTheStore", []string{"Store.Close"}, testClose},
 	{"SettingOnce", []string{"WorkspaceStore.SetSettingOnce", "WorkspaceStore.Setting"}, testSettingOnce},
@@ -84,6 +85,9 @@ var suite = []conformance{
 	{"Attempts", []string{"WebhookStore.CreateAttempt", "WebhookStore.ListAttempts"}, testAttempts},
 	{"Targets", []string{"WebhookStore.CreateTarget", "WebhookStore.GetTarget", "WebhookStore.UpdateTarget",
 		"WebhookStore.DeleteTarget", "WebhookStore.ListTargets", "WebhookStore.LockTarget"}, testTargets},
+	{"TargetsListedAfterWrites", []string{"WebhookStore.ListTargets", "WebhookStore.CreateTarget", "WebhookStore.UpdateTarget",
+		"WebhookStore.DeleteTarget"}, testTargetsListedAfterWrites},
+	{"ConfigReadAfterWrites", []string{"LabelStore.GetLabelTypes", "FieldStore.ListFieldSchemas"}, testConfigReadAfterWrites},
 
 	// Row locks: concurrent changes of one row serialise.
 	{"LocksSerialiseChanges", []string{"ThreadStore.LockThread", "CustomerStore.LockCustomer", "LabelStore.LockLabelType",

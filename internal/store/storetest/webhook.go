@@ -352,3 +352,47 @@ func checkTargetGone(t *testing.T, st store.Store, ws, other string, t1 webhook.
 		return nil
 	})
 }
+
+// testTargetsListedAfterWrites checks that ListTargets, which a backend may
+// read once per transaction, shows the targets written before it in the
+// same Update, and none written by an Update that failed.
+func testTargetsListedAfterWrites(t *testing.T, st store.Store) {
+	f := newOutboxFixture(t, st)
+	t1 := webhook.Target{ID: core.NewID(core.PrefixTarget), WorkspaceID: f.ws, URL: "https://a.example/1", Description: "d",
+		IsEnabled: true, EventTypes: []string{"thread.thread_created"}, Version: webhook.Version,
+		CreatedAt: f.now, CreatedBy: core.SystemActor, UpdatedAt: f.now, UpdatedBy: core.SystemActor}
+	list := func(tx store.Tx, step string, want ...webhook.Target) {
+		got, err := tx.ListTargets(ctx, f.ws)
+		if err != nil || len(got) != len(want) || (len(want) > 0 && !reflect.DeepEqual(got, want)) {
+			t.Errorf("%s: ListTargets = %+v, %v; want %+v", step, got, err, want)
+		}
+	}
+	errFail := errors.New("fails")
+	if err := st.Update(ctx, func(tx store.Tx) error {
+		list(tx, "before a failed create")
+		if err := tx.CreateTarget(ctx, t1); err != nil {
+			return err
+		}
+		list(tx, "after a create", t1)
+		return errFail
+	}); !errors.Is(err, errFail) {
+		t.Fatalf("failing Update: %v", err)
+	}
+	mustUpdate(t, st, func(tx store.Tx) error {
+		list(tx, "after a failed create")
+		if err := tx.CreateTarget(ctx, t1); err != nil {
+			return err
+		}
+		list(tx, "after a create", t1)
+		t1.IsEnabled = false
+		if err := tx.UpdateTarget(ctx, t1); err != nil {
+			return err
+		}
+		list(tx, "after an update", t1)
+		if err := tx.DeleteTarget(ctx, f.ws, t1.ID); err != nil {
+			return err
+		}
+		list(tx, "after a delete")
+		return nil
+	})
+}

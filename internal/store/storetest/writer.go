@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/event"
 	"github.com/threadline/threadline/internal/store"
 	"github.com/threadline/threadline/internal/workspace"
 )
@@ -164,4 +165,79 @@ ready:
 		t.Fatalf("received %q after every expected message", m)
 	case <-time.After(300 * time.Millisecond):
 	}
+}
+
+// lateFailure is where request i of testBatchInsertFailures writes an
+// event whose id is taken, and what it does after.
+type lateFailure int
+
+const (
+	lateSucceeds     lateFailure = iota
+	dupThenRead                  // reads after the insert and returns the read's error
+	dupThenReturn                // returns right after the insert
+	dupReadSwallowed             // reads after the insert and returns nil whatever the read said
+)
+
+// testBatchInsertFailures runs Updates at once that write a workspace and
+// an event, some of them an event whose id is taken: a backend may send
+// such inserts late (sqldb.Pipeliner), but each failure is still its own
+// request's ErrDuplicate, even one its fn never saw, and leaves nothing.
+func testBatchInsertFailures(t *testing.T, st store.Store) {
+	existing := MustCreateWorkspace(t, st, "Existing")
+	now := core.SystemClock{}.Now()
+	taken := event.Record{ID: core.NewID(core.PrefixEvent), WorkspaceID: existing.ID, Type: "test.taken",
+		Payload: []byte(`{}`), Actor: core.SystemActor, CreatedAt: now}
+	mustUpdate(t, st, func(tx store.Tx) error { return tx.AppendEvent(ctx, taken) })
+	ws := make([]workspace.Workspace, 80)
+	evs := make([]event.Record, len(ws))
+	errs := make([]error, len(ws))
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range ws {
+		ws[i] = NewWorkspace(fmt.Sprint("L", i))
+		mode := lateFailure(i % 4)
+		evs[i] = event.Record{ID: core.NewID(core.PrefixEvent), WorkspaceID: ws[i].ID, Type: "test.late",
+			Payload: []byte(`{}`), Actor: core.SystemActor, CreatedAt: now}
+		if mode != lateSucceeds {
+			evs[i].ID = taken.ID
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = st.Update(ctx, func(tx store.Tx) error {
+				if err := tx.CreateWorkspace(ctx, ws[i]); err != nil {
+					return err
+				}
+				if err := tx.AppendEvent(ctx, evs[i]); err != nil {
+					return err
+				}
+				switch mode {
+				case dupThenRead:
+					_, err := tx.GetWorkspace(ctx, ws[i].ID)
+					return err
+				case dupReadSwallowed:
+					_, _ = tx.GetWorkspace(ctx, ws[i].ID)
+				}
+				return nil
+			})
+		}()
+	}
+	close(start)
+	wg.Wait()
+	mustView(t, st, func(tx store.Tx) error {
+		for i := range ws {
+			_, err := tx.GetWorkspace(ctx, ws[i].ID)
+			got, _ := tx.ListEvents(ctx, ws[i].ID, 0, 10)
+			switch mode := lateFailure(i % 4); {
+			case mode == lateSucceeds && (errs[i] != nil || err != nil || len(got) != 1):
+				t.Errorf("request %d: %v; workspace read: %v; %d events, want 1", i, errs[i], err, len(got))
+			case mode != lateSucceeds && !errors.Is(errs[i], core.ErrDuplicate):
+				t.Errorf("request %d (mode %d) writing a taken event id returned %v, want ErrDuplicate", i, mode, errs[i])
+			case mode != lateSucceeds && (!errors.Is(err, core.ErrNotFound) || len(got) != 0):
+				t.Errorf("failed request %d (mode %d) persisted: workspace read %v, %d events", i, mode, err, len(got))
+			}
+		}
+		return nil
+	})
 }
