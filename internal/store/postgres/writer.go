@@ -21,14 +21,7 @@ import (
 	"github.com/threadline/threadline/internal/store/sqldb"
 )
 
-// errClosed is returned by Update after Close.
-var errClosed = errors.New("postgres: store is closed")
-
-type request struct {
-	ctx  context.Context
-	fn   func(store.Tx) error
-	done chan error
-}
+type request = sqldb.WriteRequest
 
 // writer commits the waiting Updates together (group commit): each of its
 // goroutines takes every waiting request (up to maxBatch) from one queue,
@@ -46,9 +39,7 @@ type writer struct {
 	db       *sql.DB // the writers' pool: a connection per batch in flight
 	maxBatch int
 	log      *slog.Logger
-	queue    chan request
-	mu       sync.RWMutex
-	closed   bool
+	queue    *sqldb.WriteQueue
 	wg       sync.WaitGroup
 	secrets  *atomic.Pointer[auth.SecretBox]
 	onCommit *atomic.Pointer[func(int, time.Duration)]
@@ -56,7 +47,7 @@ type writer struct {
 }
 
 func startWriter(w *writer, n int) {
-	w.queue = make(chan request, w.maxBatch*n)
+	w.queue = sqldb.NewWriteQueue(w.maxBatch * n)
 	for range n {
 		w.wg.Add(1)
 		go w.loop()
@@ -64,51 +55,22 @@ func startWriter(w *writer, n int) {
 }
 
 func (w *writer) do(ctx context.Context, fn func(store.Tx) error) error {
-	r := request{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	w.mu.RLock()
-	if w.closed {
-		w.mu.RUnlock()
-		return errClosed
-	}
-	select {
-	case w.queue <- r:
-		w.mu.RUnlock()
-	case <-ctx.Done():
-		w.mu.RUnlock()
-		return ctx.Err()
-	}
-	// Once queued, wait for the outcome even if ctx ends: the request may
-	// already be committed, and the caller must not be told otherwise.
-	return <-r.done
+	return w.queue.Do(ctx, fn)
 }
 
 // stop drains the queue and waits for the goroutines to finish.
 func (w *writer) stop() {
-	w.mu.Lock()
-	if !w.closed {
-		w.closed = true
-		close(w.queue)
-	}
-	w.mu.Unlock()
+	w.queue.Close()
 	w.wg.Wait()
 }
 
 func (w *writer) loop() {
 	defer w.wg.Done()
 	reqs := make([]request, 0, w.maxBatch)
-	for r := range w.queue {
-		reqs = append(reqs[:0], r)
-	fill:
-		for len(reqs) < w.maxBatch {
-			select {
-			case r, ok := <-w.queue:
-				if !ok {
-					break fill
-				}
-				reqs = append(reqs, r)
-			default:
-				break fill
-			}
+	for {
+		var ok bool
+		if reqs, ok = w.queue.Next(reqs, w.maxBatch); !ok {
+			return
 		}
 		w.run(slices.Clone(reqs))
 	}
@@ -202,7 +164,7 @@ func (w *writer) run(reqs []request) {
 
 func fail(batch []request, err error) {
 	for _, r := range batch {
-		r.done <- err
+		r.Done <- err
 	}
 }
 
@@ -297,7 +259,7 @@ func (w *writer) commit(conn *sql.Conn, b *batch) bool {
 			break
 		}
 		ran = append(ran, r)
-		errs = append(errs, r.ctx.Err())
+		errs = append(errs, r.Ctx.Err())
 		i := len(errs) - 1
 		mark := st.Mark()
 		if errs[i] == nil {
@@ -324,7 +286,7 @@ func (w *writer) commit(conn *sql.Conn, b *batch) bool {
 	w.deliver(st.Pending())
 	w.observe(errs, start)
 	for i, r := range ran {
-		r.done <- errs[i]
+		r.Done <- errs[i]
 	}
 	return true
 }
@@ -403,7 +365,7 @@ func (w *writer) failCommit(conn *sql.Conn, batch []request, errs []error, err e
 		if errs[i] == nil {
 			errs[i] = err
 		}
-		r.done <- errs[i]
+		r.Done <- errs[i]
 	}
 	return rollback(conn)
 }
@@ -437,5 +399,5 @@ func runOne(st *sqldb.Tx, r request) (err error) {
 			err = fmt.Errorf("postgres: update panicked: %v", p)
 		}
 	}()
-	return r.fn(st)
+	return r.Fn(st)
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -15,14 +14,7 @@ import (
 	"github.com/threadline/threadline/internal/store/sqldb"
 )
 
-// errClosed is returned by Update after Close.
-var errClosed = errors.New("sqlite: store is closed")
-
-type request struct {
-	ctx  context.Context
-	fn   func(store.Tx) error
-	done chan error
-}
+type request = sqldb.WriteRequest
 
 // writer is the single writing goroutine. It takes every waiting request
 // (up to maxBatch), runs each in its own savepoint inside one transaction,
@@ -33,9 +25,7 @@ type writer struct {
 	stmts    *stmtCache // prepared on conn; used by the writer goroutine only
 	maxBatch int
 	log      *slog.Logger
-	queue    chan request
-	mu       sync.RWMutex
-	closed   bool
+	queue    *sqldb.WriteQueue
 	finished chan struct{}
 	secrets  *atomic.Pointer[auth.SecretBox]
 	onCommit atomic.Pointer[func(int, time.Duration)]
@@ -48,37 +38,17 @@ func startWriter(db *sql.DB, maxBatch int, log *slog.Logger, secrets *atomic.Poi
 		return nil, fmt.Errorf("sqlite: writer connection: %w", err)
 	}
 	w := &writer{db: db, conn: conn, stmts: newStmtCache(conn), maxBatch: maxBatch, log: log,
-		queue: make(chan request, maxBatch), finished: make(chan struct{}), secrets: secrets, hub: hub}
+		queue: sqldb.NewWriteQueue(maxBatch), finished: make(chan struct{}), secrets: secrets, hub: hub}
 	go w.loop()
 	return w, nil
 }
 
 func (w *writer) do(ctx context.Context, fn func(store.Tx) error) error {
-	r := request{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	w.mu.RLock()
-	if w.closed {
-		w.mu.RUnlock()
-		return errClosed
-	}
-	select {
-	case w.queue <- r:
-		w.mu.RUnlock()
-	case <-ctx.Done():
-		w.mu.RUnlock()
-		return ctx.Err()
-	}
-	// Once queued, wait for the outcome even if ctx ends: the request may
-	// already be committed, and the caller must not be told otherwise.
-	return <-r.done
+	return w.queue.Do(ctx, fn)
 }
 
 func (w *writer) stop() {
-	w.mu.Lock()
-	if !w.closed {
-		w.closed = true
-		close(w.queue)
-	}
-	w.mu.Unlock()
+	w.queue.Close()
 	<-w.finished
 }
 
@@ -86,19 +56,10 @@ func (w *writer) loop() {
 	defer close(w.finished)
 	defer w.stmts.close()
 	batch := make([]request, 0, w.maxBatch)
-	for r := range w.queue {
-		batch = append(batch[:0], r)
-	fill:
-		for len(batch) < w.maxBatch {
-			select {
-			case r, ok := <-w.queue:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, r)
-			default:
-				break fill
-			}
+	for {
+		var ok bool
+		if batch, ok = w.queue.Next(batch, w.maxBatch); !ok {
+			return
 		}
 		w.commit(batch)
 	}
@@ -112,13 +73,13 @@ func (w *writer) commit(batch []request) {
 	tx, err := w.conn.BeginTx(context.Background(), nil)
 	if err != nil {
 		for _, r := range batch {
-			r.done <- fmt.Errorf("sqlite: begin: %w", err)
+			r.Done <- fmt.Errorf("sqlite: begin: %w", err)
 		}
 		return
 	}
 	st := sqldb.NewPreparedTx(tx, dialect{}, w.stmts.prepare).WithSecrets(w.secrets.Load())
 	for i, r := range batch {
-		if err := r.ctx.Err(); err != nil {
+		if err := r.Ctx.Err(); err != nil {
 			errs[i] = err
 			continue
 		}
@@ -139,7 +100,7 @@ func (w *writer) commit(batch []request) {
 		w.observe(errs, start)
 	}
 	for i, r := range batch {
-		r.done <- errs[i]
+		r.Done <- errs[i]
 	}
 }
 
@@ -176,5 +137,5 @@ func (w *writer) runOne(tx *sql.Tx, st *sqldb.Tx, r request) (err error) {
 			err = fmt.Errorf("sqlite: release: %w", relErr)
 		}
 	}()
-	return r.fn(st)
+	return r.Fn(st)
 }
