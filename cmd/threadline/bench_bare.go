@@ -20,7 +20,7 @@ func benchBareInsert(ctx context.Context, args []string, stdout, stderr io.Write
 			"the API is measured against. --database postgres://… measures the PostgreSQL floor (same rows,\n"+
 			"bare, through pgx, group commit with --postgres-writers batches in flight); sqlite://PATH the\n"+
 			"SQLite one (group commit on its single writer).", stderr)
-	config.DatabaseFlag(fs, &cfg.DatabaseURL)
+	cfg.StoreFlags(fs) // the secret key too: bare rows seal the workspace's secrets as serve does
 	fs.StringVar(&cfg.SQLiteSynchronous, "sqlite-synchronous", cfg.SQLiteSynchronous, "SQLite PRAGMA synchronous: FULL or NORMAL, as for serve")
 	fs.IntVar(&cfg.PostgresMaxConns, "postgres-max-conns", cfg.PostgresMaxConns, "PostgreSQL connection pool size, as for serve")
 	fs.IntVar(&cfg.PostgresWriters, "postgres-writers", cfg.PostgresWriters, "PostgreSQL group-commit batches in flight at once, as for serve")

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/test/harness"
 )
 
@@ -46,6 +47,9 @@ func TestBenchCompare(t *testing.T) {
 	profiles := t.TempDir()
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
+	// A key of the test's own: on PostgreSQL the default would be made in
+	// ./data, the package's source directory.
+	t.Setenv("THREADLINE_SECRET_KEY", auth.EncodeSecretKey(auth.NewSecretKey()))
 	args := []string{"bench", "compare", "--bin", bin, "--baseline-bin", bin, "--duration", "400ms", "--warmup", "100ms",
 		"--reps", "1", "--clients", "4", "--list-threads", "300", "--profile-dir", profiles, "--json"}
 	pg := os.Getenv(harness.PostgresEnv)

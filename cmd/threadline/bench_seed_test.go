@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/threadline/threadline/internal/app"
+	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/internal/component"
 	"github.com/threadline/threadline/internal/config"
 	"github.com/threadline/threadline/internal/core"
@@ -21,9 +22,14 @@ import (
 )
 
 func TestSeedThreads(t *testing.T) {
+	// A key of the test's own: on PostgreSQL the default would be made in
+	// ./data, the package's source directory.
+	key := auth.EncodeSecretKey(auth.NewSecretKey())
+	t.Setenv("THREADLINE_SECRET_KEY", key)
 	for _, b := range harness.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			cfg := config.Defaults()
+			cfg.SecretKey = key
 			cfg.DatabaseURL = b.NewDatabaseURL(t)
 			st, err := app.OpenStore(context.Background(), cfg, slog.New(slog.DiscardHandler))
 			if err != nil {
