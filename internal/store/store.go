@@ -411,6 +411,10 @@ type EventStore interface {
 	// CustomerEvents returns up to limit customer events of a customer,
 	// latest first.
 	CustomerEvents(ctx context.Context, workspaceID, customerID string, limit int) ([]timeline.Event, error)
+	// CustomerEntries returns what CustomerEvents and NoteStore.CustomerNotes
+	// return for the same arguments, in one read when the customer has
+	// neither (what a new thread's timeline starts with).
+	CustomerEntries(ctx context.Context, workspaceID, customerID string, limit int) ([]timeline.Event, []note.Note, error)
 }
 
 // AttachmentStore persists attachments and their contents.

@@ -146,6 +146,7 @@ var suite = []conformance{
 		"NoteStore.CustomerNotes"}, testNotes},
 	{"TimelineEvents", []string{"EventStore.CreateTimelineEvent", "EventStore.GetTimelineEventByExternalID",
 		"EventStore.CustomerEvents"}, testTimelineEvents},
+	{"CustomerEntries", []string{"EventStore.CustomerEntries"}, testCustomerEntries},
 	{"Attachments", []string{"AttachmentStore.CreateAttachment", "AttachmentStore.GetAttachments",
 		"AttachmentStore.LockAttachment", "AttachmentStore.StoreAttachmentContent", "AttachmentStore.AttachmentContent",
 		"AttachmentStore.DeleteExpiredUploads"}, testAttachments},
