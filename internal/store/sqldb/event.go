@@ -69,10 +69,11 @@ func (t *Tx) CustomerEvents(ctx context.Context, workspaceID, customerID string,
 }
 
 // CustomerEntries reads whether the customer has customer events and notes
-// on no thread in one query, then reads those it has.
+// on no thread in one query, with the inserts deferred before it, then
+// reads those it has.
 func (t *Tx) CustomerEntries(ctx context.Context, workspaceID, customerID string, limit int) ([]timeline.Event, []note.Note, error) {
 	var hasEvents, hasNotes bool
-	err := t.row(ctx, `SELECT
+	err := t.pipedRow(ctx, `SELECT
 		EXISTS (SELECT 1 FROM timeline_events WHERE customer_id = ? AND workspace_id = ? AND thread_id IS NULL),
 		EXISTS (SELECT 1 FROM notes WHERE customer_id = ? AND workspace_id = ? AND thread_id IS NULL AND deleted_at IS NULL)`,
 		customerID, workspaceID, customerID, workspaceID).Scan(&hasEvents, &hasNotes)

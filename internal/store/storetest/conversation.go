@@ -295,4 +295,30 @@ func testCustomerEntries(t *testing.T, st store.Store) {
 	})
 	check("events and notes", ws, 2, 2)
 	check("through B", other.ID, 0, 0)
+	// After inserts in the same transaction (sent with the read where
+	// inserts are deferred): they are written first, and one that fails
+	// fails the read.
+	th2 := newThread(ws, cust, 2)
+	mustUpdate(t, st, func(tx store.Tx) error {
+		if err := tx.CreateThread(ctx, th2); err != nil {
+			return err
+		}
+		if events, notes, err := tx.CustomerEntries(ctx, ws, cust, 2); err != nil || len(events) != 2 || len(notes) != 2 {
+			t.Errorf("CustomerEntries after an insert = %d events, %d notes, %v; want 2, 2", len(events), len(notes), err)
+		}
+		if _, err := tx.GetThread(ctx, ws, th2.ID); err != nil {
+			t.Errorf("the thread inserted before CustomerEntries: %v", err)
+		}
+		return nil
+	})
+	err := st.Update(ctx, func(tx store.Tx) error {
+		if err := tx.CreateThread(ctx, th); err != nil {
+			return err
+		}
+		_, _, err := tx.CustomerEntries(ctx, ws, cust, 2)
+		return err
+	})
+	if !errors.Is(err, core.ErrDuplicate) {
+		t.Errorf("CustomerEntries after a duplicate insert: %v, want ErrDuplicate", err)
+	}
 }
