@@ -160,6 +160,7 @@ var suite = []conformance{
 		"TenantStore.TenantMembershipsOf"}, testTenantMemberships},
 	{"Tiers", []string{"TierStore.CreateTier", "TierStore.UpdateTier", "TierStore.FindTiers", "TierStore.LockTier",
 		"TierStore.ListTiers", "TierStore.DefaultTier"}, testTiers},
+	{"DefaultTierInTx", []string{"TierStore.DefaultTier"}, testDefaultTierInTx},
 	{"TierMemberships", []string{"TierStore.SetTierMembership", "TierStore.DeleteTierMembership",
 		"TierStore.TierMembershipsOfMembers", "TierStore.TierMembershipsOf", "TierStore.CountTierMemberships"}, testTierMemberships},
 	{"CustomerGroups", []string{"CustomerGroupStore.CreateCustomerGroup", "CustomerGroupStore.UpdateCustomerGroup",
