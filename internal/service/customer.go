@@ -50,6 +50,19 @@ func findCustomer(ctx context.Context, tx store.Tx, ws string, id customer.Ident
 	}
 }
 
+// findCustomerWithGroups is findCustomer that also reads the customer's
+// group memberships (customerGroupsOf), in one read when they have none.
+func findCustomerWithGroups(ctx context.Context, tx store.Tx, ws string, id customer.Identifier) (customer.Customer, []customergroup.Member, error) {
+	if id.CustomerID == nil && id.EmailAddress != nil {
+		email, ok := core.NormalizeEmail(*id.EmailAddress)
+		if !ok {
+			return customer.Customer{}, nil, core.ErrNotFound
+		}
+		id = customer.Identifier{EmailAddress: &email}
+	}
+	return tx.FindCustomerWithGroups(ctx, ws, id)
+}
+
 // checkCustomerUnique reports a conflict when another customer has c's email
 // or external id.
 func checkCustomerUnique(ctx context.Context, tx store.Tx, c customer.Customer, prefix string) error {

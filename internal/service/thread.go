@@ -162,13 +162,13 @@ type threadRefs struct {
 func (s *Service) resolveThreadRefs(ctx context.Context, tx store.Tx, ws string, in CreateThreadInput) (threadRefs, error) {
 	var r threadRefs
 	var c core.Collector
-	cust, err := findCustomer(ctx, tx, ws, in.Customer)
+	cust, groups, err := findCustomerWithGroups(ctx, tx, ws, in.Customer)
 	if errors.Is(err, core.ErrNotFound) {
 		c.Add(in.Customer.Field("customerIdentifier"), "Customer not found", core.FieldNotFound)
 	} else if err != nil {
 		return r, err
 	}
-	r.customer = cust
+	r.customer, r.groups = cust, groups
 	if r.labelTypes, err = s.checkLabelTypes(ctx, tx, ws, in.LabelTypeIDs, &c); err != nil {
 		return r, err
 	}
@@ -198,9 +198,6 @@ func (s *Service) resolveThreadRefs(ctx context.Context, tx store.Tx, ws string,
 			tenantID = &r.tenant.ID
 		}
 		if r.tier, err = threadTier(ctx, tx, ws, tenantID, cust.CompanyID); err != nil {
-			return r, err
-		}
-		if r.groups, err = customerGroupsOf(ctx, tx, ws, cust.ID); err != nil {
 			return r, err
 		}
 	}

@@ -271,6 +271,10 @@ type CustomerStore interface {
 	GetCustomerByEmail(ctx context.Context, workspaceID, email string) (customer.Customer, error)
 	GetCustomerByExternalID(ctx context.Context, workspaceID, externalID string) (customer.Customer, error)
 	GetCustomers(ctx context.Context, workspaceID string, ids []string) ([]customer.Customer, error)
+	// FindCustomerWithGroups reads the customer of id (the key set in it;
+	// an email address normalized) and every customer group membership of
+	// theirs, as GroupMembershipsOf does, in one read when they have none.
+	FindCustomerWithGroups(ctx context.Context, workspaceID string, id customer.Identifier) (customer.Customer, []customergroup.Member, error)
 	// ListCustomers returns up to p.Limit+1 customers in page order.
 	ListCustomers(ctx context.Context, workspaceID string, f customer.Filter, s customer.Sort, p core.Page) ([]customer.Customer, error)
 	CountCustomers(ctx context.Context, workspaceID string, f customer.Filter) (int, error)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/customer"
 	"github.com/threadline/threadline/internal/customergroup"
 	"github.com/threadline/threadline/internal/store"
 )
@@ -156,4 +157,56 @@ func testGroupMemberships(t *testing.T, st store.Store) {
 	if got := read(nil, core.Page{}); !slices.Equal(got[c1.ID], gs[2:]) || len(got[c2.ID]) != 0 {
 		t.Errorf("after a remove and a group deletion: %v", got)
 	}
+}
+
+// testFindCustomerWithGroups checks that FindCustomerWithGroups reads what
+// GetCustomer* and GroupMembershipsOf read, by each key, for a customer in
+// groups and one in none, and finds nothing through another workspace.
+func testFindCustomerWithGroups(t *testing.T, st store.Store) {
+	a, b := MustCreateWorkspace(t, st, "A"), MustCreateWorkspace(t, st, "B")
+	grouped, alone := NewCustomer(a.ID, "One", "one@example.com"), NewCustomer(a.ID, "Two", "two@example.com")
+	grouped.ExternalID, alone.ExternalID = core.Ptr("ext-1"), core.Ptr("ext-2")
+	groups := []customergroup.Group{newGroup(a.ID, "g1", nil), newGroup(a.ID, "g2", nil)}
+	now := core.SystemClock{}.Now()
+	mustUpdate(t, st, func(tx store.Tx) error {
+		for _, c := range []customer.Customer{grouped, alone} {
+			if err := tx.CreateCustomer(ctx, c); err != nil {
+				return err
+			}
+		}
+		for _, g := range groups {
+			if err := tx.CreateCustomerGroup(ctx, g); err != nil {
+				return err
+			}
+			if _, err := tx.AddGroupMembership(ctx, customergroup.NewMembership(a.ID, grouped.ID, g.ID, now, core.SystemActor)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	mustView(t, st, func(tx store.Tx) error {
+		for _, c := range []customer.Customer{grouped, alone} {
+			want, err := tx.GroupMembershipsOf(ctx, a.ID, []string{c.ID}, nil, core.Page{})
+			if err != nil {
+				return err
+			}
+			for name, id := range map[string]customer.Identifier{"id": {CustomerID: &c.ID},
+				"email": {EmailAddress: &c.Email}, "external id": {ExternalID: c.ExternalID}} {
+				got, gs, err := tx.FindCustomerWithGroups(ctx, a.ID, id)
+				if err != nil || !reflect.DeepEqual(got, c) || !reflect.DeepEqual(gs, want) {
+					t.Errorf("%s by %s = %+v, %+v, %v; want %+v, %+v", c.FullName, name, got, gs, err, c, want)
+				}
+			}
+			if _, _, err := tx.FindCustomerWithGroups(ctx, b.ID, customer.Identifier{CustomerID: &c.ID}); !errors.Is(err, core.ErrNotFound) {
+				t.Errorf("%s through B: %v, want ErrNotFound", c.FullName, err)
+			}
+			if len(want) != map[bool]int{true: 2, false: 0}[c.ID == grouped.ID] {
+				t.Errorf("%s has %d memberships", c.FullName, len(want))
+			}
+		}
+		if _, _, err := tx.FindCustomerWithGroups(ctx, a.ID, customer.Identifier{CustomerID: core.Ptr("c_missing")}); !errors.Is(err, core.ErrNotFound) {
+			t.Errorf("a missing customer: %v, want ErrNotFound", err)
+		}
+		return nil
+	})
 }
