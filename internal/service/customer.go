@@ -50,17 +50,19 @@ func findCustomer(ctx context.Context, tx store.Tx, ws string, id customer.Ident
 	}
 }
 
-// findCustomerWithGroups is findCustomer that also reads the customer's
-// group memberships (customerGroupsOf), in one read when they have none.
-func findCustomerWithGroups(ctx context.Context, tx store.Tx, ws string, id customer.Identifier) (customer.Customer, []customergroup.Member, error) {
+// findCustomerForThread is findCustomer that also reads what a new thread
+// needs of the customer (store.CustomerForThread): their group
+// memberships (customerGroupsOf) and whether copyCustomerEntries has
+// anything to copy.
+func findCustomerForThread(ctx context.Context, tx store.Tx, ws string, id customer.Identifier) (store.CustomerForThread, error) {
 	if id.CustomerID == nil && id.EmailAddress != nil {
 		email, ok := core.NormalizeEmail(*id.EmailAddress)
 		if !ok {
-			return customer.Customer{}, nil, core.ErrNotFound
+			return store.CustomerForThread{}, core.ErrNotFound
 		}
 		id = customer.Identifier{EmailAddress: &email}
 	}
-	return tx.FindCustomerWithGroups(ctx, ws, id)
+	return tx.FindCustomerForThread(ctx, ws, id)
 }
 
 // checkCustomerUnique reports a conflict when another customer has c's email

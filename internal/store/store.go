@@ -257,6 +257,18 @@ type OutboxStore interface {
 	ListEvents(ctx context.Context, workspaceID string, afterSeq int64, limit int) ([]event.Record, error)
 }
 
+// CustomerForThread is what a new thread reads of its customer.
+type CustomerForThread struct {
+	Customer customer.Customer
+	// Groups are every customer group membership of the customer, as
+	// GroupMembershipsOf returns them.
+	Groups []customergroup.Member
+	// HasEntries reports whether the customer has customer events or
+	// notes (not deleted) on no thread: whether CustomerEntries returns
+	// any.
+	HasEntries bool
+}
+
 // CustomerStore persists customers. Creating or updating a customer whose
 // email or external id another customer of the workspace has fails with an
 // error wrapping core.ErrDuplicate (the service checks both keys first, so
@@ -271,10 +283,10 @@ type CustomerStore interface {
 	GetCustomerByEmail(ctx context.Context, workspaceID, email string) (customer.Customer, error)
 	GetCustomerByExternalID(ctx context.Context, workspaceID, externalID string) (customer.Customer, error)
 	GetCustomers(ctx context.Context, workspaceID string, ids []string) ([]customer.Customer, error)
-	// FindCustomerWithGroups reads the customer of id (the key set in it;
-	// an email address normalized) and every customer group membership of
-	// theirs, as GroupMembershipsOf does, in one read when they have none.
-	FindCustomerWithGroups(ctx context.Context, workspaceID string, id customer.Identifier) (customer.Customer, []customergroup.Member, error)
+	// FindCustomerForThread reads the customer of id (the key set in it;
+	// an email address normalized) and what a new thread of theirs needs
+	// besides, in one read when they are in no customer group.
+	FindCustomerForThread(ctx context.Context, workspaceID string, id customer.Identifier) (CustomerForThread, error)
 	// ListCustomers returns up to p.Limit+1 customers in page order.
 	ListCustomers(ctx context.Context, workspaceID string, f customer.Filter, s customer.Sort, p core.Page) ([]customer.Customer, error)
 	CountCustomers(ctx context.Context, workspaceID string, f customer.Filter) (int, error)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
-	"github.com/threadline/threadline/internal/customergroup"
+	"github.com/threadline/threadline/internal/store"
 )
 
 const customerCols = `id, workspace_id, full_name, short_name, external_id, email, email_verified, email_verified_at,
@@ -65,10 +65,10 @@ func (t *Tx) oneCustomer(ctx context.Context, cond string, args ...any) (custome
 	return c, t.wrap(err)
 }
 
-// FindCustomerWithGroups reads a customer by the key set in id and whether
-// they are in a customer group in one query, then their memberships when
-// they are.
-func (t *Tx) FindCustomerWithGroups(ctx context.Context, workspaceID string, id customer.Identifier) (customer.Customer, []customergroup.Member, error) {
+// FindCustomerForThread reads a customer by the key set in id, whether
+// they are in a customer group and whether they have entries on no thread
+// in one query, then their memberships when they are in a group.
+func (t *Tx) FindCustomerForThread(ctx context.Context, workspaceID string, id customer.Identifier) (store.CustomerForThread, error) {
 	var cond string
 	var key string
 	switch {
@@ -79,17 +79,23 @@ func (t *Tx) FindCustomerWithGroups(ctx context.Context, workspaceID string, id 
 	case id.ExternalID != nil:
 		cond, key = `c.external_id = ?`, *id.ExternalID
 	default:
-		return customer.Customer{}, nil, errNotFound
+		return store.CustomerForThread{}, errNotFound
 	}
-	var grouped bool
+	var out store.CustomerForThread
+	var grouped, events, notes bool
 	c, err := scanCustomer(withExtra{t.row(ctx, `SELECT `+prefixed("c.", customerCols)+`,
-		EXISTS (SELECT 1 FROM customer_group_memberships m WHERE m.customer_id = c.id AND m.workspace_id = c.workspace_id)
-		FROM customers c WHERE c.workspace_id = ? AND `+cond, workspaceID, key), []any{&grouped}})
+		EXISTS (SELECT 1 FROM customer_group_memberships m WHERE m.customer_id = c.id AND m.workspace_id = c.workspace_id),
+		EXISTS (SELECT 1 FROM timeline_events e WHERE e.customer_id = c.id AND e.workspace_id = c.workspace_id
+			AND e.thread_id IS NULL),
+		EXISTS (SELECT 1 FROM notes n WHERE n.customer_id = c.id AND n.workspace_id = c.workspace_id AND n.thread_id IS NULL
+			AND n.deleted_at IS NULL)
+		FROM customers c WHERE c.workspace_id = ? AND `+cond, workspaceID, key), []any{&grouped, &events, &notes}})
+	out.Customer, out.HasEntries = c, events || notes
 	if err != nil || !grouped {
-		return c, nil, t.wrap(err)
+		return out, t.wrap(err)
 	}
-	gs, err := t.GroupMembershipsOf(ctx, workspaceID, []string{c.ID}, nil, core.Page{})
-	return c, gs, err
+	out.Groups, err = t.GroupMembershipsOf(ctx, workspaceID, []string{c.ID}, nil, core.Page{})
+	return out, err
 }
 
 // withExtra is a row whose last columns, after those its reader scans, go

@@ -134,7 +134,7 @@ var suite = []conformance{
 		"ThreadStore.AdditionalAssigneesOfThreads"}, testAdditionalAssignees},
 	{"LabelTypeChanges", []string{"LabelStore.UpdateLabelType", "LabelStore.GetLabelTypeByExternalID"}, testLabelTypeChanges},
 	{"CustomerSpamMark", []string{"CustomerStore.UpdateCustomer"}, testCustomerSpamMark},
-	{"FindCustomerWithGroups", []string{"CustomerStore.FindCustomerWithGroups"}, testFindCustomerWithGroups},
+	{"FindCustomerForThread", []string{"CustomerStore.FindCustomerForThread"}, testFindCustomerForThread},
 	{"BulkSeedThreads", []string{"BulkSeeder.SeedThreads"}, testBulkSeedThreads},
 
 	// Timelines, notes, events and attachments.
