@@ -50,6 +50,21 @@ func findCustomer(ctx context.Context, tx store.Tx, ws string, id customer.Ident
 	}
 }
 
+// findCustomerForThread is findCustomer that also reads what a new thread
+// needs of the customer (store.CustomerForThread): their group
+// memberships (customerGroupsOf) and whether copyCustomerEntries has
+// anything to copy.
+func findCustomerForThread(ctx context.Context, tx store.Tx, ws string, id customer.Identifier) (store.CustomerForThread, error) {
+	if id.CustomerID == nil && id.EmailAddress != nil {
+		email, ok := core.NormalizeEmail(*id.EmailAddress)
+		if !ok {
+			return store.CustomerForThread{}, core.ErrNotFound
+		}
+		id = customer.Identifier{EmailAddress: &email}
+	}
+	return tx.FindCustomerForThread(ctx, ws, id)
+}
+
 // checkCustomerUnique reports a conflict when another customer has c's email
 // or external id.
 func checkCustomerUnique(ctx context.Context, tx store.Tx, c customer.Customer, prefix string) error {

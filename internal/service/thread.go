@@ -147,12 +147,14 @@ func (s *Service) CreateThreadWith(ctx context.Context, in CreateThreadInput) (C
 // threadRefs is what a new thread's input refers to, resolved in the
 // transaction that creates it.
 type threadRefs struct {
-	customer   customer.Customer
-	groups     []customergroup.Member
-	tenant     *tenant.Tenant
-	tier       *tier.Tier
-	labelTypes []label.Type
-	assignee   *core.Actor
+	customer customer.Customer
+	groups   []customergroup.Member
+	// customerEntries: the customer has entries for copyCustomerEntries.
+	customerEntries bool
+	tenant          *tenant.Tenant
+	tier            *tier.Tier
+	labelTypes      []label.Type
+	assignee        *core.Actor
 	// assigneeBody is the assignee as event payloads show it.
 	assigneeBody event.Assignee
 }
@@ -162,13 +164,14 @@ type threadRefs struct {
 func (s *Service) resolveThreadRefs(ctx context.Context, tx store.Tx, ws string, in CreateThreadInput) (threadRefs, error) {
 	var r threadRefs
 	var c core.Collector
-	cust, err := findCustomer(ctx, tx, ws, in.Customer)
+	found, err := findCustomerForThread(ctx, tx, ws, in.Customer)
+	cust := found.Customer
 	if errors.Is(err, core.ErrNotFound) {
 		c.Add(in.Customer.Field("customerIdentifier"), "Customer not found", core.FieldNotFound)
 	} else if err != nil {
 		return r, err
 	}
-	r.customer = cust
+	r.customer, r.groups, r.customerEntries = cust, found.Groups, found.HasEntries
 	if r.labelTypes, err = s.checkLabelTypes(ctx, tx, ws, in.LabelTypeIDs, &c); err != nil {
 		return r, err
 	}
@@ -198,9 +201,6 @@ func (s *Service) resolveThreadRefs(ctx context.Context, tx store.Tx, ws string,
 			tenantID = &r.tenant.ID
 		}
 		if r.tier, err = threadTier(ctx, tx, ws, tenantID, cust.CompanyID); err != nil {
-			return r, err
-		}
-		if r.groups, err = customerGroupsOf(ctx, tx, ws, cust.ID); err != nil {
 			return r, err
 		}
 	}
@@ -292,8 +292,10 @@ func (s *Service) createThread(ctx context.Context, tx store.Tx, p *auth.Princip
 	if err := s.emit(ctx, tx, p.WorkspaceID, p.Actor, now, event.NewThreadCreated(snap)); err != nil {
 		return out, err
 	}
-	if err := s.copyCustomerEntries(ctx, tx, th, now); err != nil {
-		return out, err
+	if r.customerEntries {
+		if err := s.copyCustomerEntries(ctx, tx, th, now); err != nil {
+			return out, err
+		}
 	}
 	if in.HasComponents {
 		_, err = s.newEntry(ctx, tx, th, "", timeline.ThreadCreated{Components: in.Components}, p.Actor, now, now)

@@ -229,7 +229,7 @@ func (s *Service) TimelineEntry(ctx context.Context, customerID, entryID string)
 // of each), at their own times, as Plain shows the recent customer events
 // on a new thread.
 func (s *Service) copyCustomerEntries(ctx context.Context, tx store.Tx, th thread.Thread, now core.Time) error {
-	events, err := tx.CustomerEvents(ctx, th.WorkspaceID, th.CustomerID, timeline.MaxFanOut)
+	events, notes, err := tx.CustomerEntries(ctx, th.WorkspaceID, th.CustomerID, timeline.MaxFanOut)
 	if err != nil {
 		return err
 	}
@@ -237,10 +237,6 @@ func (s *Service) copyCustomerEntries(ctx context.Context, tx store.Tx, th threa
 		if _, err := s.newEntry(ctx, tx, th, e.ID, e.Payload(), e.CreatedBy, e.Timestamp, now); err != nil {
 			return err
 		}
-	}
-	notes, err := tx.CustomerNotes(ctx, th.WorkspaceID, th.CustomerID, timeline.MaxFanOut)
-	if err != nil {
-		return err
 	}
 	for _, n := range notes {
 		as, err := attachmentsOf(ctx, tx, th.WorkspaceID, n.AttachmentIDs)

@@ -257,6 +257,18 @@ type OutboxStore interface {
 	ListEvents(ctx context.Context, workspaceID string, afterSeq int64, limit int) ([]event.Record, error)
 }
 
+// CustomerForThread is what a new thread reads of its customer.
+type CustomerForThread struct {
+	Customer customer.Customer
+	// Groups are every customer group membership of the customer, as
+	// GroupMembershipsOf returns them.
+	Groups []customergroup.Member
+	// HasEntries reports whether the customer has customer events or
+	// notes (not deleted) on no thread: whether CustomerEntries returns
+	// any.
+	HasEntries bool
+}
+
 // CustomerStore persists customers. Creating or updating a customer whose
 // email or external id another customer of the workspace has fails with an
 // error wrapping core.ErrDuplicate (the service checks both keys first, so
@@ -271,6 +283,10 @@ type CustomerStore interface {
 	GetCustomerByEmail(ctx context.Context, workspaceID, email string) (customer.Customer, error)
 	GetCustomerByExternalID(ctx context.Context, workspaceID, externalID string) (customer.Customer, error)
 	GetCustomers(ctx context.Context, workspaceID string, ids []string) ([]customer.Customer, error)
+	// FindCustomerForThread reads the customer of id (the key set in it;
+	// an email address normalized) and what a new thread of theirs needs
+	// besides, in one read when they are in no customer group.
+	FindCustomerForThread(ctx context.Context, workspaceID string, id customer.Identifier) (CustomerForThread, error)
 	// ListCustomers returns up to p.Limit+1 customers in page order.
 	ListCustomers(ctx context.Context, workspaceID string, f customer.Filter, s customer.Sort, p core.Page) ([]customer.Customer, error)
 	CountCustomers(ctx context.Context, workspaceID string, f customer.Filter) (int, error)
@@ -411,6 +427,10 @@ type EventStore interface {
 	// CustomerEvents returns up to limit customer events of a customer,
 	// latest first.
 	CustomerEvents(ctx context.Context, workspaceID, customerID string, limit int) ([]timeline.Event, error)
+	// CustomerEntries returns what CustomerEvents and NoteStore.CustomerNotes
+	// return for the same arguments, in one read when the customer has
+	// neither (what a new thread's timeline starts with).
+	CustomerEntries(ctx context.Context, workspaceID, customerID string, limit int) ([]timeline.Event, []note.Note, error)
 }
 
 // AttachmentStore persists attachments and their contents.

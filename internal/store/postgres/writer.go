@@ -222,6 +222,38 @@ func pipeline(conn *sql.Conn, stmts []sqldb.Stmt) (tags []string, err error) {
 	return tags, err
 }
 
+// PipelineRow implements sqldb.Pipeliner: stmts and q go in one pgx
+// batch, one round trip, inside the transaction the connection is in.
+func (b batchConn) PipelineRow(_ context.Context, stmts []sqldb.Stmt, q sqldb.Stmt, dest ...any) (stmtErr, rowErr error) {
+	return pipelineRow(b.c, stmts, q, dest)
+}
+
+// pipelineRow runs stmts in order and then q in one round trip and scans
+// q's one row into dest. stmtErr is the error of the first of stmts that
+// failed (the server skips the rest and q), or of the connection.
+func pipelineRow(conn *sql.Conn, stmts []sqldb.Stmt, q sqldb.Stmt, dest []any) (stmtErr, rowErr error) {
+	err := conn.Raw(func(dc any) error {
+		var b pgx.Batch
+		for _, s := range stmts {
+			b.Queue(s.SQL, s.Args...)
+		}
+		b.Queue(q.SQL, q.Args...)
+		res := dc.(*stdlib.Conn).Conn().SendBatch(context.Background(), &b)
+		for range stmts {
+			if _, err := res.Exec(); err != nil {
+				res.Close()
+				return err
+			}
+		}
+		rowErr = res.QueryRow().Scan(dest...)
+		return res.Close()
+	})
+	if err != nil && rowErr == nil {
+		return err, nil
+	}
+	return nil, rowErr
+}
+
 // simple sends q (one or more statements without arguments) in one round
 // trip and returns the command tag of the last.
 func simple(conn *sql.Conn, q string) (tag string, err error) {

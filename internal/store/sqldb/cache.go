@@ -3,15 +3,17 @@ package sqldb
 import (
 	"slices"
 
+	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/field"
 	"github.com/threadline/threadline/internal/label"
+	"github.com/threadline/threadline/internal/tier"
 	"github.com/threadline/threadline/internal/webhook"
 )
 
 // readCache holds the workspace configuration a transaction has read
-// (webhook targets, thread field schemas, label types), which every
-// createThread and every event reads again: a group-commit transaction
-// reads each once for all its requests.
+// (webhook targets, thread field schemas, label types, the default tier),
+// which every createThread and every event reads again: a group-commit
+// transaction reads each once for all its requests.
 //
 // Caching across the requests of one batch is sound: a request joins a
 // batch before the batch's first statement runs, so whatever a write
@@ -25,6 +27,7 @@ type readCache struct {
 	schemas    map[string][]field.Schema        // by workspace
 	labelTypes map[string]map[string]label.Type // by workspace, then id
 	noType     map[string]map[string]bool       // ids read and not found, by workspace
+	defTier    map[string]*tier.Tier            // by workspace; nil: the workspace has none
 }
 
 // forget empties the cache.
@@ -87,4 +90,37 @@ func (c *readCache) putLabelTypes(ws string, ids []string, found []label.Type) {
 		delete(c.noType[ws], l.ID)
 		c.labelTypes[ws][l.ID] = l
 	}
+}
+
+// getDefaultTier returns the default tier read for ws (nil: none), and
+// whether it was read.
+func (c *readCache) getDefaultTier(ws string) (*tier.Tier, bool) {
+	t, ok := c.defTier[ws]
+	return cloneTier(t), ok
+}
+
+// putDefaultTier keeps the default tier read for ws (nil: none).
+func (c *readCache) putDefaultTier(ws string, t *tier.Tier) {
+	if c.defTier == nil {
+		c.defTier = map[string]*tier.Tier{}
+	}
+	c.defTier[ws] = cloneTier(t)
+}
+
+// cloneTier copies t and what its pointers point to.
+func cloneTier(t *tier.Tier) *tier.Tier {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	if t.ExternalID != nil {
+		c.ExternalID = core.Ptr(*t.ExternalID)
+	}
+	if t.DeletedAt != nil {
+		c.DeletedAt = core.Ptr(*t.DeletedAt)
+	}
+	if t.DeletedBy != nil {
+		c.DeletedBy = core.Ptr(*t.DeletedBy)
+	}
+	return &c
 }

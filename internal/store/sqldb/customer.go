@@ -7,6 +7,7 @@ import (
 
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/customer"
+	"github.com/threadline/threadline/internal/store"
 )
 
 const customerCols = `id, workspace_id, full_name, short_name, external_id, email, email_verified, email_verified_at,
@@ -63,6 +64,48 @@ func (t *Tx) oneCustomer(ctx context.Context, cond string, args ...any) (custome
 	c, err := scanCustomer(t.row(ctx, `SELECT `+customerCols+` FROM customers WHERE `+cond, args...))
 	return c, t.wrap(err)
 }
+
+// FindCustomerForThread reads a customer by the key set in id, whether
+// they are in a customer group and whether they have entries on no thread
+// in one query, then their memberships when they are in a group.
+func (t *Tx) FindCustomerForThread(ctx context.Context, workspaceID string, id customer.Identifier) (store.CustomerForThread, error) {
+	var cond string
+	var key string
+	switch {
+	case id.CustomerID != nil:
+		cond, key = `c.id = ?`, *id.CustomerID
+	case id.EmailAddress != nil:
+		cond, key = `c.email = ?`, *id.EmailAddress
+	case id.ExternalID != nil:
+		cond, key = `c.external_id = ?`, *id.ExternalID
+	default:
+		return store.CustomerForThread{}, errNotFound
+	}
+	var out store.CustomerForThread
+	var grouped, events, notes bool
+	c, err := scanCustomer(withExtra{t.row(ctx, `SELECT `+prefixed("c.", customerCols)+`,
+		EXISTS (SELECT 1 FROM customer_group_memberships m WHERE m.customer_id = c.id AND m.workspace_id = c.workspace_id),
+		EXISTS (SELECT 1 FROM timeline_events e WHERE e.customer_id = c.id AND e.workspace_id = c.workspace_id
+			AND e.thread_id IS NULL),
+		EXISTS (SELECT 1 FROM notes n WHERE n.customer_id = c.id AND n.workspace_id = c.workspace_id AND n.thread_id IS NULL
+			AND n.deleted_at IS NULL)
+		FROM customers c WHERE c.workspace_id = ? AND `+cond, workspaceID, key), []any{&grouped, &events, &notes}})
+	out.Customer, out.HasEntries = c, events || notes
+	if err != nil || !grouped {
+		return out, t.wrap(err)
+	}
+	out.Groups, err = t.GroupMembershipsOf(ctx, workspaceID, []string{c.ID}, nil, core.Page{})
+	return out, err
+}
+
+// withExtra is a row whose last columns, after those its reader scans, go
+// into extra.
+type withExtra struct {
+	s     scanner
+	extra []any
+}
+
+func (w withExtra) Scan(dest ...any) error { return w.s.Scan(append(dest, w.extra...)...) }
 
 // GetCustomer reads a customer by id.
 func (t *Tx) GetCustomer(ctx context.Context, workspaceID, id string) (customer.Customer, error) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/threadline/threadline/internal/component"
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/note"
 	"github.com/threadline/threadline/internal/timeline"
 )
 
@@ -65,4 +66,31 @@ func (t *Tx) CustomerEvents(ctx context.Context, workspaceID, customerID string,
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// CustomerEntries reads whether the customer has customer events and notes
+// on no thread in one query, with the inserts deferred before it, then
+// reads those it has.
+func (t *Tx) CustomerEntries(ctx context.Context, workspaceID, customerID string, limit int) ([]timeline.Event, []note.Note, error) {
+	var hasEvents, hasNotes bool
+	err := t.pipedRow(ctx, `SELECT
+		EXISTS (SELECT 1 FROM timeline_events WHERE customer_id = ? AND workspace_id = ? AND thread_id IS NULL),
+		EXISTS (SELECT 1 FROM notes WHERE customer_id = ? AND workspace_id = ? AND thread_id IS NULL AND deleted_at IS NULL)`,
+		customerID, workspaceID, customerID, workspaceID).Scan(&hasEvents, &hasNotes)
+	if err != nil {
+		return nil, nil, t.wrap(err)
+	}
+	var events []timeline.Event
+	var notes []note.Note
+	if hasEvents {
+		if events, err = t.CustomerEvents(ctx, workspaceID, customerID, limit); err != nil {
+			return nil, nil, err
+		}
+	}
+	if hasNotes {
+		if notes, err = t.CustomerNotes(ctx, workspaceID, customerID, limit); err != nil {
+			return nil, nil, err
+		}
+	}
+	return events, notes, nil
 }

@@ -22,6 +22,11 @@ type Pipeliner interface {
 	// that fails. It returns the command tags of those that succeeded and
 	// the error of the one that failed.
 	Pipeline(ctx context.Context, stmts []Stmt) ([]string, error)
+	// PipelineRow runs stmts in order and then q, a query of one row, in
+	// one round trip, and scans q's row into dest as database/sql would.
+	// stmtErr is the error of the first of stmts that failed (q then did
+	// not run); rowErr is q's or its scan's (sql.ErrNoRows for no row).
+	PipelineRow(ctx context.Context, stmts []Stmt, q Stmt, dest ...any) (stmtErr, rowErr error)
 }
 
 // later runs q, an insert whose callers look at nothing but its error:
@@ -56,6 +61,40 @@ func (t *Tx) flush(ctx context.Context) error {
 		return t.failed
 	}
 	return nil
+}
+
+// pipedRow is a read of one row that, on a Pipeliner with inserts
+// deferred, goes in their round trip instead of one of its own; anywhere
+// else it is row. It is for queries whose columns the Pipeliner scans as
+// database/sql does (bool, int64, text, NULL into sql.Null*).
+func (t *Tx) pipedRow(ctx context.Context, q string, args ...any) scanner {
+	if t.pipe == nil || t.failed != nil || len(t.deferred) == 0 {
+		return t.row(ctx, q, args...)
+	}
+	return pipedScanner{t: t, ctx: ctx, q: Stmt{SQL: t.sql(q), Args: args}}
+}
+
+// pipedScanner sends the deferred inserts and its query when scanned.
+type pipedScanner struct {
+	t   *Tx
+	ctx context.Context
+	q   Stmt
+}
+
+// Scan implements scanner. A deferred insert that fails fails the rest of
+// the request (flush); the query's own error is returned as row's is.
+func (r pipedScanner) Scan(dest ...any) error {
+	if r.t.failed != nil {
+		return r.t.failed
+	}
+	stmts := r.t.deferred
+	r.t.deferred = nil
+	stmtErr, rowErr := r.t.pipe.PipelineRow(r.ctx, stmts, r.q, dest...)
+	if stmtErr != nil {
+		r.t.failed = r.t.wrap(stmtErr)
+		return r.t.failed
+	}
+	return rowErr
 }
 
 // TakeDeferred removes and returns the statements deferred and not sent

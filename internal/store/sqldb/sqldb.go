@@ -138,6 +138,13 @@ func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 	if err := t.flush(ctx); err != nil {
 		return nil, err
 	}
+	return t.queryAhead(ctx, q, args...)
+}
+
+// queryAhead is query without sending the deferred inserts first: for
+// reads of tables no deferred insert writes (pipeline.go), so that the
+// inserts wait for a read that must follow them.
+func (t *Tx) queryAhead(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	q = t.sql(q)
 	if s := t.stmt(ctx, q); s != nil {
 		rows, err := s.QueryContext(ctx, args...)

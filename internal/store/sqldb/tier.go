@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"github.com/threadline/threadline/internal/core"
 	"github.com/threadline/threadline/internal/tier"
@@ -84,11 +85,24 @@ func (t *Tx) ListTiers(ctx context.Context, workspaceID string, p core.Page) ([]
 		append([]any{workspaceID}, kargs...)...)
 }
 
-// DefaultTier reads the workspace's live default tier.
+// DefaultTier reads the workspace's live default tier, once per
+// transaction until a statement may change it (cache.go).
 func (t *Tx) DefaultTier(ctx context.Context, workspaceID string) (tier.Tier, error) {
+	if ti, ok := t.cache.getDefaultTier(workspaceID); ok {
+		if ti == nil {
+			return tier.Tier{}, errNotFound
+		}
+		return *ti, nil
+	}
 	ti, err := scanTier(t.row(ctx, `SELECT `+tierCols+` FROM tiers WHERE workspace_id = ? AND is_default
 		AND deleted_at IS NULL`, workspaceID))
-	return ti, t.wrap(err)
+	switch err = t.wrap(err); {
+	case err == nil:
+		t.cache.putDefaultTier(workspaceID, &ti)
+	case errors.Is(err, errNotFound):
+		t.cache.putDefaultTier(workspaceID, nil)
+	}
+	return ti, err
 }
 
 const tierMembershipCols = `id, workspace_id, tier_id, member_kind, member_id, created_at, created_by, updated_at, updated_by`

@@ -81,7 +81,8 @@ func (t *Tx) ListTargets(ctx context.Context, workspaceID string) ([]webhook.Tar
 }
 
 func (t *Tx) listTargets(ctx context.Context, workspaceID string) ([]webhook.Target, error) {
-	rows, err := t.query(ctx, `SELECT `+targetCols+` FROM webhook_targets WHERE workspace_id = ? ORDER BY id`, workspaceID)
+	// No deferred insert writes webhook_targets.
+	rows, err := t.queryAhead(ctx, `SELECT `+targetCols+` FROM webhook_targets WHERE workspace_id = ? ORDER BY id`, workspaceID)
 	if err != nil {
 		return nil, err
 	}

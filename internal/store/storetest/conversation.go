@@ -216,3 +216,109 @@ func testAttachments(t *testing.T, st store.Store) {
 		return nil
 	})
 }
+
+// testCustomerEntries checks that CustomerEntries reads what
+// CustomerEvents and CustomerNotes read, whether the customer has neither,
+// notes only or both, and nothing through another workspace.
+func testCustomerEntries(t *testing.T, st store.Store) {
+	ws, cust := threadFixture(t, st, "A")
+	other := MustCreateWorkspace(t, st, "B")
+	th := newThread(ws, cust, 1)
+	now, by := core.SystemClock{}.Now(), core.Actor{Type: core.ActorMachineUser, ID: "mu_1"}
+	comps := component.Normalize([]component.Component{{Text: &component.Text{Text: "deployed"}}})
+	event := func(threadID string, at core.Time) timeline.Event {
+		id := core.NewID(core.PrefixThreadEvent)
+		if threadID == "" {
+			id = core.NewID(core.PrefixCustomerEvent)
+		}
+		return timeline.Event{ID: id, WorkspaceID: ws, CustomerID: cust, ThreadID: threadID, Title: "Deploy",
+			Components: comps, Timestamp: at, CreatedAt: now, CreatedBy: by, UpdatedAt: now, UpdatedBy: by}
+	}
+	check := func(name string, workspaceID string, wantEvents, wantNotes int) {
+		t.Helper()
+		mustView(t, st, func(tx store.Tx) error {
+			events, notes, err := tx.CustomerEntries(ctx, workspaceID, cust, 2)
+			if err != nil {
+				t.Fatalf("%s: CustomerEntries: %v", name, err)
+			}
+			wantE, err := tx.CustomerEvents(ctx, workspaceID, cust, 2)
+			if err != nil {
+				return err
+			}
+			wantN, err := tx.CustomerNotes(ctx, workspaceID, cust, 2)
+			if err != nil {
+				return err
+			}
+			if len(events) != wantEvents || !reflect.DeepEqual(events, wantE) {
+				t.Errorf("%s: events = %+v; want %d: %+v", name, events, wantEvents, wantE)
+			}
+			if len(notes) != wantNotes || !reflect.DeepEqual(notes, wantN) {
+				t.Errorf("%s: notes = %+v; want %d: %+v", name, notes, wantNotes, wantN)
+			}
+			return nil
+		})
+	}
+	onThread := note.New(ws, cust, th.ID, note.Content{Text: "on the thread"}, now, by)
+	gone := note.New(ws, cust, "", note.Content{Text: "gone"}, now, by).Delete(now, by)
+	mustUpdate(t, st, func(tx store.Tx) error {
+		if err := tx.CreateThread(ctx, th); err != nil {
+			return err
+		}
+		if err := tx.CreateTimelineEvent(ctx, event(th.ID, now)); err != nil {
+			return err
+		}
+		for _, n := range []note.Note{onThread, gone} {
+			if err := tx.CreateNote(ctx, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	check("none on no thread", ws, 0, 0)
+	mustUpdate(t, st, func(tx store.Tx) error {
+		for i := range 3 {
+			n := note.New(ws, cust, "", note.Content{Text: "note"}, now.Add(time.Duration(i)*time.Second), by)
+			if err := tx.CreateNote(ctx, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	check("notes only", ws, 0, 2)
+	mustUpdate(t, st, func(tx store.Tx) error {
+		for _, e := range []timeline.Event{event("", now.Add(-time.Hour)), event("", now), event("", now.Add(-time.Minute))} {
+			if err := tx.CreateTimelineEvent(ctx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	check("events and notes", ws, 2, 2)
+	check("through B", other.ID, 0, 0)
+	// After inserts in the same transaction (sent with the read where
+	// inserts are deferred): they are written first, and one that fails
+	// fails the read.
+	th2 := newThread(ws, cust, 2)
+	mustUpdate(t, st, func(tx store.Tx) error {
+		if err := tx.CreateThread(ctx, th2); err != nil {
+			return err
+		}
+		if events, notes, err := tx.CustomerEntries(ctx, ws, cust, 2); err != nil || len(events) != 2 || len(notes) != 2 {
+			t.Errorf("CustomerEntries after an insert = %d events, %d notes, %v; want 2, 2", len(events), len(notes), err)
+		}
+		if _, err := tx.GetThread(ctx, ws, th2.ID); err != nil {
+			t.Errorf("the thread inserted before CustomerEntries: %v", err)
+		}
+		return nil
+	})
+	err := st.Update(ctx, func(tx store.Tx) error {
+		if err := tx.CreateThread(ctx, th); err != nil {
+			return err
+		}
+		_, _, err := tx.CustomerEntries(ctx, ws, cust, 2)
+		return err
+	})
+	if !errors.Is(err, core.ErrDuplicate) {
+		t.Errorf("CustomerEntries after a duplicate insert: %v, want ErrDuplicate", err)
+	}
+}

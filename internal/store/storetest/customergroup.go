@@ -7,9 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/threadline/threadline/internal/component"
 	"github.com/threadline/threadline/internal/core"
+	"github.com/threadline/threadline/internal/customer"
 	"github.com/threadline/threadline/internal/customergroup"
+	"github.com/threadline/threadline/internal/note"
 	"github.com/threadline/threadline/internal/store"
+	"github.com/threadline/threadline/internal/timeline"
 )
 
 // newGroup returns a customer group of ws (not stored).
@@ -156,4 +160,86 @@ func testGroupMemberships(t *testing.T, st store.Store) {
 	if got := read(nil, core.Page{}); !slices.Equal(got[c1.ID], gs[2:]) || len(got[c2.ID]) != 0 {
 		t.Errorf("after a remove and a group deletion: %v", got)
 	}
+}
+
+// testFindCustomerForThread checks that FindCustomerForThread reads what
+// GetCustomer* and GroupMembershipsOf read, by each key, for a customer in
+// groups and one in none, that HasEntries holds when CustomerEntries
+// returns some, and that it finds nothing through another workspace.
+func testFindCustomerForThread(t *testing.T, st store.Store) {
+	a, b := MustCreateWorkspace(t, st, "A"), MustCreateWorkspace(t, st, "B")
+	grouped, alone := NewCustomer(a.ID, "One", "one@example.com"), NewCustomer(a.ID, "Two", "two@example.com")
+	grouped.ExternalID, alone.ExternalID = core.Ptr("ext-1"), core.Ptr("ext-2")
+	groups := []customergroup.Group{newGroup(a.ID, "g1", nil), newGroup(a.ID, "g2", nil)}
+	now, by := core.SystemClock{}.Now(), core.SystemActor
+	th := newThread(a.ID, alone.ID, 1)
+	mustUpdate(t, st, func(tx store.Tx) error {
+		for _, c := range []customer.Customer{grouped, alone} {
+			if err := tx.CreateCustomer(ctx, c); err != nil {
+				return err
+			}
+		}
+		for _, g := range groups {
+			if err := tx.CreateCustomerGroup(ctx, g); err != nil {
+				return err
+			}
+			if _, err := tx.AddGroupMembership(ctx, customergroup.NewMembership(a.ID, grouped.ID, g.ID, now, by)); err != nil {
+				return err
+			}
+		}
+		if err := tx.CreateThread(ctx, th); err != nil {
+			return err
+		}
+		// Entries that CustomerEntries does not return.
+		for _, n := range []note.Note{note.New(a.ID, alone.ID, th.ID, note.Content{Text: "on a thread"}, now, by),
+			note.New(a.ID, alone.ID, "", note.Content{Text: "gone"}, now, by).Delete(now, by)} {
+			if err := tx.CreateNote(ctx, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	check := func(step string, entries map[string]bool) {
+		t.Helper()
+		mustView(t, st, func(tx store.Tx) error {
+			for _, c := range []customer.Customer{grouped, alone} {
+				want, err := tx.GroupMembershipsOf(ctx, a.ID, []string{c.ID}, nil, core.Page{})
+				if err != nil {
+					return err
+				}
+				if len(want) != map[bool]int{true: 2, false: 0}[c.ID == grouped.ID] {
+					t.Errorf("%s has %d memberships", c.FullName, len(want))
+				}
+				events, notes, err := tx.CustomerEntries(ctx, a.ID, c.ID, 10)
+				if err != nil || (len(events)+len(notes) > 0) != entries[c.ID] {
+					t.Errorf("%s: %s has %d events, %d notes, %v", step, c.FullName, len(events), len(notes), err)
+				}
+				for name, id := range map[string]customer.Identifier{"id": {CustomerID: &c.ID},
+					"email": {EmailAddress: &c.Email}, "external id": {ExternalID: c.ExternalID}} {
+					got, err := tx.FindCustomerForThread(ctx, a.ID, id)
+					if err != nil || !reflect.DeepEqual(got.Customer, c) || !reflect.DeepEqual(got.Groups, want) || got.HasEntries != entries[c.ID] {
+						t.Errorf("%s: %s by %s = %+v, %v; want %+v, %+v, entries %v", step, c.FullName, name, got, err, c, want, entries[c.ID])
+					}
+				}
+				if _, err := tx.FindCustomerForThread(ctx, b.ID, customer.Identifier{CustomerID: &c.ID}); !errors.Is(err, core.ErrNotFound) {
+					t.Errorf("%s through B: %v, want ErrNotFound", c.FullName, err)
+				}
+			}
+			if _, err := tx.FindCustomerForThread(ctx, a.ID, customer.Identifier{CustomerID: core.Ptr("c_missing")}); !errors.Is(err, core.ErrNotFound) {
+				t.Errorf("a missing customer: %v, want ErrNotFound", err)
+			}
+			return nil
+		})
+	}
+	check("no entries", map[string]bool{})
+	mustUpdate(t, st, func(tx store.Tx) error {
+		return tx.CreateNote(ctx, note.New(a.ID, grouped.ID, "", note.Content{Text: "note"}, now, by))
+	})
+	check("a note", map[string]bool{grouped.ID: true})
+	mustUpdate(t, st, func(tx store.Tx) error {
+		return tx.CreateTimelineEvent(ctx, timeline.Event{ID: core.NewID(core.PrefixCustomerEvent), WorkspaceID: a.ID,
+			CustomerID: alone.ID, Title: "Deploy", Components: component.Normalize([]component.Component{{Text: &component.Text{Text: "x"}}}),
+			Timestamp: now, CreatedAt: now, CreatedBy: by, UpdatedAt: now, UpdatedBy: by})
+	})
+	check("an event", map[string]bool{grouped.ID: true, alone.ID: true})
 }

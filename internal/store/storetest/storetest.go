@@ -134,6 +134,7 @@ var suite = []conformance{
 		"ThreadStore.AdditionalAssigneesOfThreads"}, testAdditionalAssignees},
 	{"LabelTypeChanges", []string{"LabelStore.UpdateLabelType", "LabelStore.GetLabelTypeByExternalID"}, testLabelTypeChanges},
 	{"CustomerSpamMark", []string{"CustomerStore.UpdateCustomer"}, testCustomerSpamMark},
+	{"FindCustomerForThread", []string{"CustomerStore.FindCustomerForThread"}, testFindCustomerForThread},
 	{"BulkSeedThreads", []string{"BulkSeeder.SeedThreads"}, testBulkSeedThreads},
 
 	// Timelines, notes, events and attachments.
@@ -146,6 +147,7 @@ var suite = []conformance{
 		"NoteStore.CustomerNotes"}, testNotes},
 	{"TimelineEvents", []string{"EventStore.CreateTimelineEvent", "EventStore.GetTimelineEventByExternalID",
 		"EventStore.CustomerEvents"}, testTimelineEvents},
+	{"CustomerEntries", []string{"EventStore.CustomerEntries"}, testCustomerEntries},
 	{"Attachments", []string{"AttachmentStore.CreateAttachment", "AttachmentStore.GetAttachments",
 		"AttachmentStore.LockAttachment", "AttachmentStore.StoreAttachmentContent", "AttachmentStore.AttachmentContent",
 		"AttachmentStore.DeleteExpiredUploads"}, testAttachments},
@@ -159,6 +161,7 @@ var suite = []conformance{
 		"TenantStore.TenantMembershipsOf"}, testTenantMemberships},
 	{"Tiers", []string{"TierStore.CreateTier", "TierStore.UpdateTier", "TierStore.FindTiers", "TierStore.LockTier",
 		"TierStore.ListTiers", "TierStore.DefaultTier"}, testTiers},
+	{"DefaultTierInTx", []string{"TierStore.DefaultTier"}, testDefaultTierInTx},
 	{"TierMemberships", []string{"TierStore.SetTierMembership", "TierStore.DeleteTierMembership",
 		"TierStore.TierMembershipsOfMembers", "TierStore.TierMembershipsOf", "TierStore.CountTierMemberships"}, testTierMemberships},
 	{"CustomerGroups", []string{"CustomerGroupStore.CreateCustomerGroup", "CustomerGroupStore.UpdateCustomerGroup",

@@ -158,3 +158,35 @@ func testTierMemberships(t *testing.T, st store.Store) {
 		return nil
 	})
 }
+
+// testDefaultTierInTx checks that DefaultTier, read again in the
+// transaction that changes the default tier, sees each change, and that
+// changing what it returned changes nothing read later.
+func testDefaultTierInTx(t *testing.T, st store.Store) {
+	a := MustCreateWorkspace(t, st, "A")
+	def := newTier(a.ID, "gold")
+	def.IsDefault = true
+	mustUpdate(t, st, func(tx store.Tx) error {
+		if _, err := tx.DefaultTier(ctx, a.ID); !errors.Is(err, core.ErrNotFound) {
+			t.Errorf("DefaultTier before one: %v, want ErrNotFound", err)
+		}
+		if err := tx.CreateTier(ctx, def); err != nil {
+			return err
+		}
+		got, err := tx.DefaultTier(ctx, a.ID)
+		if err != nil || !reflect.DeepEqual(got, def) {
+			t.Errorf("DefaultTier after creating it = %+v, %v; want %+v", got, err, def)
+		}
+		*got.ExternalID, got.Name = "changed", "changed"
+		if got, err := tx.DefaultTier(ctx, a.ID); err != nil || !reflect.DeepEqual(got, def) {
+			t.Errorf("DefaultTier after changing what it returned = %+v, %v; want %+v", got, err, def)
+		}
+		if err := tx.UpdateTier(ctx, def.Delete(core.SystemClock{}.Now(), core.SystemActor)); err != nil {
+			return err
+		}
+		if _, err := tx.DefaultTier(ctx, a.ID); !errors.Is(err, core.ErrNotFound) {
+			t.Errorf("DefaultTier after deleting it: %v, want ErrNotFound", err)
+		}
+		return nil
+	})
+}

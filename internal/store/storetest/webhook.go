@@ -395,4 +395,31 @@ func testTargetsListedAfterWrites(t *testing.T, st store.Store) {
 		list(tx, "after a delete")
 		return nil
 	})
+	// Around inserts a backend may send later (deferred): they are
+	// written all the same, and one that fails fails the Update.
+	t2 := t1
+	t2.ID, t2.IsEnabled = core.NewID(core.PrefixTarget), true
+	d := f.delivery(t2.ID, "k", 0)
+	mustUpdate(t, st, func(tx store.Tx) error {
+		if err := tx.CreateTarget(ctx, t2); err != nil {
+			return err
+		}
+		if err := tx.CreateDelivery(ctx, d); err != nil {
+			return err
+		}
+		list(tx, "after a delivery", t2)
+		if got, err := tx.GetDelivery(ctx, f.ws, d.ID); err != nil || got.ID != d.ID {
+			t.Errorf("the delivery created before ListTargets = %+v, %v", got, err)
+		}
+		return nil
+	})
+	if err := st.Update(ctx, func(tx store.Tx) error {
+		if err := tx.CreateDelivery(ctx, d); err != nil {
+			return err
+		}
+		list(tx, "after a duplicate delivery", t2)
+		return nil
+	}); !errors.Is(err, core.ErrDuplicate) {
+		t.Errorf("a duplicate delivery before ListTargets: %v, want ErrDuplicate", err)
+	}
 }
