@@ -44,7 +44,7 @@ type Store struct {
 	counts   *sql.DB // rate-limit windows (ratewindow.go) and Allocate
 	writer   *writer
 	secrets  atomic.Pointer[auth.SecretBox]
-	onCommit atomic.Pointer[func(int, time.Duration)]
+	onCommit sqldb.CommitObserver
 	listen   *listener // subscriptions (notify.go)
 }
 
@@ -205,7 +205,7 @@ func (s *Store) SeedThreads(ctx context.Context, workspaceID string, n int, gen 
 var _ store.Instrumented = (*Store)(nil)
 
 // OnCommit implements store.Instrumented: fn hears of every group commit.
-func (s *Store) OnCommit(fn func(updates int, took time.Duration)) { s.onCommit.Store(&fn) }
+func (s *Store) OnCommit(fn func(updates int, took time.Duration)) { s.onCommit.Set(fn) }
 
 // Pool implements store.Instrumented.
 func (s *Store) Pool() store.PoolStats {

@@ -42,7 +42,7 @@ type writer struct {
 	queue    *sqldb.WriteQueue
 	wg       sync.WaitGroup
 	secrets  *atomic.Pointer[auth.SecretBox]
-	onCommit *atomic.Pointer[func(int, time.Duration)]
+	onCommit *sqldb.CommitObserver
 	deliver  func([]sqldb.Message) // what a batch published, once it committed
 }
 
@@ -316,7 +316,7 @@ func (w *writer) commit(conn *sql.Conn, b *batch) bool {
 		}
 	}
 	w.deliver(st.Pending())
-	w.observe(errs, start)
+	w.onCommit.Observe(errs, start)
 	for i, r := range ran {
 		r.Done <- errs[i]
 	}
@@ -407,21 +407,6 @@ func (w *writer) failCommit(conn *sql.Conn, batch []request, errs []error, err e
 func rollback(conn *sql.Conn) bool {
 	_, err := simple(conn, `ROLLBACK`)
 	return err == nil
-}
-
-// observe reports a committed batch to the commit observer, if any.
-func (w *writer) observe(errs []error, start time.Time) {
-	if fn := w.onCommit.Load(); fn != nil {
-		n := 0
-		for _, e := range errs {
-			if e == nil {
-				n++
-			}
-		}
-		if n > 0 {
-			(*fn)(n, time.Since(start))
-		}
-	}
 }
 
 // runOne runs r's fn, turning a panic into its error.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/threadline/threadline/internal/store"
 )
@@ -84,5 +86,32 @@ func (q *WriteQueue) Close() {
 	if !q.closed {
 		q.closed = true
 		close(q.ch)
+	}
+}
+
+// CommitObserver holds the function a store reports its committed batches
+// to (store.Instrumented's OnCommit), if one was set.
+type CommitObserver struct {
+	fn atomic.Pointer[func(updates int, took time.Duration)]
+}
+
+// Set makes fn the observer.
+func (o *CommitObserver) Set(fn func(updates int, took time.Duration)) { o.fn.Store(&fn) }
+
+// Observe reports a committed batch begun at start whose requests ended
+// with errs: the number that succeeded, if any did, and the time it took.
+func (o *CommitObserver) Observe(errs []error, start time.Time) {
+	fn := o.fn.Load()
+	if fn == nil {
+		return
+	}
+	n := 0
+	for _, e := range errs {
+		if e == nil {
+			n++
+		}
+	}
+	if n > 0 {
+		(*fn)(n, time.Since(start))
 	}
 }

@@ -178,7 +178,7 @@ func (s *Store) Subscribe(ctx context.Context, topic string) (<-chan string, err
 var _ store.Instrumented = (*Store)(nil)
 
 // OnCommit implements store.Instrumented: fn hears of every group commit.
-func (s *Store) OnCommit(fn func(updates int, took time.Duration)) { s.writer.onCommit.Store(&fn) }
+func (s *Store) OnCommit(fn func(updates int, took time.Duration)) { s.writer.onCommit.Set(fn) }
 
 // Pool implements store.Instrumented: the readers' pool and the writer's.
 func (s *Store) Pool() store.PoolStats {

@@ -28,7 +28,7 @@ type writer struct {
 	queue    *sqldb.WriteQueue
 	finished chan struct{}
 	secrets  *atomic.Pointer[auth.SecretBox]
-	onCommit atomic.Pointer[func(int, time.Duration)]
+	onCommit sqldb.CommitObserver
 	hub      *sqldb.Hub // gets what the batch published, once it committed
 }
 
@@ -97,25 +97,10 @@ func (w *writer) commit(batch []request) {
 		}
 	} else {
 		w.hub.Deliver(st.Pending()...)
-		w.observe(errs, start)
+		w.onCommit.Observe(errs, start)
 	}
 	for i, r := range batch {
 		r.Done <- errs[i]
-	}
-}
-
-// observe reports a committed batch to the commit observer, if any.
-func (w *writer) observe(errs []error, start time.Time) {
-	if fn := w.onCommit.Load(); fn != nil {
-		n := 0
-		for _, e := range errs {
-			if e == nil {
-				n++
-			}
-		}
-		if n > 0 {
-			(*fn)(n, time.Since(start))
-		}
 	}
 }
 
