@@ -1,35 +1,14 @@
 package server
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/threadline/threadline/internal/auth"
 	"github.com/threadline/threadline/test/harness"
 )
-
-// postBody posts a raw GraphQL request body.
-func (e *env) postBody(key string, body any) response {
-	e.t.Helper()
-	b, _ := json.Marshal(body)
-	req := httptest.NewRequest(http.MethodPost, GraphQLPath, bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+key)
-	rec := httptest.NewRecorder()
-	e.h.ServeHTTP(rec, req)
-	raw, _ := io.ReadAll(rec.Body)
-	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil {
-		e.t.Fatalf("response is not JSON: %s", raw)
-	}
-	return response{Status: rec.Code, Body: m, Raw: string(raw)}
-}
 
 // TestAutomaticPersistedQueries: Apollo's protocol. A hash the server does
 // not know is answered PERSISTED_QUERY_NOT_FOUND (status 200); the document

@@ -86,10 +86,11 @@ type response struct {
 	Raw    string
 }
 
-func (e *env) post(key, query string, variables any) response {
+// postBody posts a raw GraphQL request body, with key unless it is empty.
+func (e *env) postBody(key string, body any) response {
 	e.t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": variables})
-	req := httptest.NewRequest(http.MethodPost, GraphQLPath, bytes.NewReader(body))
+	b, _ := json.Marshal(body)
+	req := httptest.NewRequest(http.MethodPost, GraphQLPath, bytes.NewReader(b))
 	req.Header.Set("Content-Type", "application/json")
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
@@ -102,6 +103,11 @@ func (e *env) post(key, query string, variables any) response {
 		e.t.Fatalf("response is not JSON: %s", raw)
 	}
 	return response{Status: rec.Code, Body: m, Raw: string(raw)}
+}
+
+func (e *env) post(key, query string, variables any) response {
+	e.t.Helper()
+	return e.postBody(key, map[string]any{"query": query, "variables": variables})
 }
 
 // firstError checks the SDK's required error shape and returns the first error.
